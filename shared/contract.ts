@@ -1,0 +1,234 @@
+/**
+ * The typed till API: every request the renderer may make and every event the core pushes.
+ * Both transports (Electron IPC and the headless WebSocket) implement exactly this, and
+ * validate every request with these schemas at the boundary.
+ */
+import { z } from 'zod';
+import type { AttemptState, CardDetails, PaymentView, SaleLine } from './payment';
+
+export const MODES = ['demo', 'live', 'test', 'custom'] as const;
+export type Mode = (typeof MODES)[number];
+export const LANGUAGES = ['en', 'nl'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+// ---- schemas (inputs) ----
+const id = z
+  .string()
+  .trim()
+  .min(1, 'Required')
+  .max(50, 'At most 50 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'Only letters, digits, - and _');
+const minor = z.number().int('Whole cents only').positive('Must be more than zero').max(9_999_999_99);
+export const SaleLineSchema = z.object({
+  name: z.string().trim().min(1).max(80),
+  unitPrice: minor,
+  quantity: z.number().int().min(1).max(999),
+});
+const lines = z.array(SaleLineSchema).min(1, 'The basket is empty').max(200);
+const currency = z.string().regex(/^[A-Z]{3}$/, 'Three capital letters, e.g. EUR');
+const Empty = z.object({}).strict();
+
+export const CatalogItemSchema = z.object({
+  id: z.string().min(1).max(40),
+  name: z.string().trim().min(1, 'Required').max(40),
+  price: minor,
+});
+export type CatalogItem = z.infer<typeof CatalogItemSchema>;
+
+export const SettingsInputSchema = z
+  .object({
+    mode: z.enum(MODES),
+    baseUrl: z.string().trim().max(300).url('Enter a full URL, e.g. https://api.multisafepay.com/v1/json').or(z.literal('')),
+    apiKey: z.string().trim().min(10, 'That API key looks too short').max(200),
+    clearApiKey: z.boolean(),
+    terminalIds: z.array(id).max(100),
+    defaultTerminalId: id.or(z.literal('')),
+    currency,
+    merchantName: z.string().trim().max(80),
+    merchantAddress: z.string().trim().max(200),
+    language: z.enum(LANGUAGES),
+  })
+  .partial()
+  .strict();
+export type SettingsInput = z.infer<typeof SettingsInputSchema>;
+
+export const TERMINAL_ACTIONS = ['approve', 'decline', 'soft_decline', 'cancel'] as const;
+export type TerminalAction = (typeof TERMINAL_ACTIONS)[number];
+
+// ---- results ----
+export interface PublicSettings {
+  mode: Mode;
+  baseUrl: string;
+  /** The key itself never leaves the main process. */
+  apiKeySet: boolean;
+  terminalIds: string[];
+  defaultTerminalId: string;
+  currency: string;
+  merchantName: string;
+  merchantAddress: string;
+  language: Language;
+  /** Where the API key is kept: the OS keychain, plain-text keychain fallback, a file, or the environment. */
+  keyStorage: 'os' | 'basic_text' | 'file' | 'env';
+  /** Set by the environment (headless mode); the UI shows it read-only. */
+  lockedByEnv: boolean;
+}
+
+export interface Terminal {
+  id: string;
+  name?: string;
+  source: 'api' | 'manual' | 'demo' | 'env';
+}
+
+export interface Notice {
+  id: string;
+  level: 'info' | 'warning' | 'error';
+  message: string;
+  at: number;
+}
+
+export interface Snapshot {
+  mode: Mode;
+  payments: PaymentView[];
+  terminals: Terminal[];
+  settings: PublicSettings;
+  catalog: CatalogItem[];
+  notices: Notice[];
+}
+
+export interface AttemptSummary {
+  orderId: string;
+  terminalId: string;
+  state: AttemptState;
+  card?: CardDetails;
+  transactionId?: string;
+  message?: string;
+  createdAt: number;
+  finalAt?: number;
+  resolvedReason?: string;
+}
+
+export interface RefundRecord {
+  orderId: string;
+  amount: number;
+  at: number;
+  transactionId?: string;
+}
+
+export type SaleStatus = 'paid' | 'pending' | 'unpaid' | 'refunded' | 'partially_refunded';
+
+export interface SaleRecord {
+  saleId: string;
+  createdAt: number;
+  lines: SaleLine[];
+  total: number;
+  currency: string;
+  tender: 'card' | 'cash';
+  status: SaleStatus;
+  attempts: AttemptSummary[];
+  cash?: { given: number; change: number };
+  refunds: RefundRecord[];
+}
+
+export interface Bucket {
+  count: number;
+  amount: number;
+}
+
+export type MismatchKind = 'orphan_payment' | 'recorded_paid_not_paid' | 'status_differs' | 'unreachable';
+export interface Mismatch {
+  orderId: string;
+  saleId: string;
+  terminalId: string;
+  amount: number;
+  till: AttemptState;
+  msp: string;
+  kind: MismatchKind;
+}
+export interface Reconciliation {
+  at: number;
+  checked: number;
+  mismatches: Mismatch[];
+}
+
+export interface DayReport {
+  date: string;
+  currency: string;
+  outcomes: Record<'completed' | 'cancelled' | 'failed' | 'pending', Bucket>;
+  tenders: Record<'card' | 'cash', Bucket>;
+  cardTypes: Record<string, Bucket>;
+  refunds: Bucket;
+  net: number;
+  reconciliation?: Reconciliation;
+}
+
+export interface ConnectionTest {
+  ok: boolean;
+  message: string;
+  terminals?: number;
+}
+
+// ---- the method table ----
+/** `method<Result>()(paramsSchema)`: params are inferred from the schema, the result is declared. */
+const method =
+  <R>() =>
+  <P extends z.ZodType>(params: P) => ({ params, result: undefined as unknown as R });
+
+export const METHODS = {
+  snapshot: method<Snapshot>()(Empty),
+  charge: method<PaymentView>()(
+    z.object({ terminalId: id, lines, currency: currency.optional() }).strict(),
+  ),
+  cancelPayment: method<PaymentView>()(z.object({ orderId: id }).strict()),
+  dismissPayment: method<{ ok: true }>()(z.object({ orderId: id }).strict()),
+  resolvePayment: method<PaymentView>()(
+    z.object({ orderId: id, reason: z.string().trim().min(3, 'Give a reason').max(200) }).strict(),
+  ),
+  payCash: method<SaleRecord>()(
+    z.object({ lines, given: minor }).strict(),
+  ),
+  history: method<SaleRecord[]>()(
+    z.object({ query: z.string().max(60).optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
+  ),
+  refund: method<SaleRecord>()(
+    z.object({ orderId: id, amount: minor.optional() }).strict(),
+  ),
+  dayReport: method<DayReport>()(
+    z
+      .object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD').optional(), reconcile: z.boolean().optional() })
+      .strict(),
+  ),
+  saveSettings: method<PublicSettings>()(SettingsInputSchema),
+  testConnection: method<ConnectionTest>()(Empty),
+  refreshTerminals: method<Terminal[]>()(Empty),
+  saveCatalog: method<CatalogItem[]>()(
+    z.object({ items: z.array(CatalogItemSchema).max(60) }).strict(),
+  ),
+  simulateTerminal: method<{ ok: true }>()(
+    z.object({ terminalId: id, action: z.enum(TERMINAL_ACTIONS) }).strict(),
+  ),
+} as const;
+
+export type MethodName = keyof typeof METHODS;
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
+export type Params<M extends MethodName> = z.input<(typeof METHODS)[M]['params']>;
+export type Result<M extends MethodName> = (typeof METHODS)[M]['result'];
+
+/** The API the renderer calls: `window.till` in Electron, a WebSocket client in a browser. */
+export type TillApi = { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> } & {
+  onEvent(listener: (event: TillEvent) => void): () => void;
+};
+
+export type TillEvent =
+  | { type: 'payment'; payment: PaymentView }
+  | { type: 'payment_removed'; orderId: string }
+  | { type: 'terminals'; terminals: Terminal[] }
+  | { type: 'settings'; settings: PublicSettings; mode: Mode }
+  | { type: 'history_changed' }
+  | { type: 'notice'; notice: Notice };
+
+export const isMethodName = (name: unknown): name is MethodName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(METHODS, name);
+
+/** IPC channel names: one per method, plus the event channel. */
+export const IPC_PREFIX = 'till:';
+export const IPC_EVENT_CHANNEL = 'till:event';

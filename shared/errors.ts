@@ -1,0 +1,48 @@
+/** Error codes that cross the transport; `message` is always a sentence a cashier understands. */
+export type TillErrorCode =
+  | 'bad_request'
+  | 'unknown_method'
+  | 'terminal_busy'
+  | 'not_found'
+  | 'not_allowed'
+  | 'msp_error'
+  | 'storage_error'
+  | 'internal';
+
+export interface TillErrorShape {
+  code: TillErrorCode;
+  message: string;
+  /** MultiSafepay's error_code, kept for support. */
+  mspCode?: number;
+  /** The input field the message is about, for messages shown next to a field. */
+  field?: string;
+}
+
+export class TillError extends Error implements TillErrorShape {
+  readonly code: TillErrorCode;
+  readonly mspCode?: number;
+  readonly field?: string;
+  constructor(shape: TillErrorShape) {
+    super(shape.message);
+    this.name = 'TillError';
+    this.code = shape.code;
+    if (shape.mspCode !== undefined) this.mspCode = shape.mspCode;
+    if (shape.field !== undefined) this.field = shape.field;
+  }
+  toJSON(): TillErrorShape {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.mspCode !== undefined ? { mspCode: this.mspCode } : {}),
+      ...(this.field !== undefined ? { field: this.field } : {}),
+    };
+  }
+  static from(shape: unknown): TillError {
+    if (shape instanceof TillError) return shape;
+    const s = shape as Partial<TillErrorShape> | null;
+    if (s && typeof s.code === 'string' && typeof s.message === 'string') {
+      return new TillError(s as TillErrorShape);
+    }
+    return new TillError({ code: 'internal', message: 'Something went wrong inside the till.' });
+  }
+}

@@ -1,0 +1,53 @@
+/** Attempt states; also the UI's `data-status` values (public contract). */
+export const ATTEMPT_STATES = [
+  'creating',
+  'initialized',
+  'soft_declined',
+  'cancelling',
+  'completed',
+  'cancelled',
+  'failed',
+] as const;
+export type AttemptState = (typeof ATTEMPT_STATES)[number];
+
+export const FINAL_STATES: ReadonlySet<AttemptState> = new Set(['completed', 'cancelled', 'failed']);
+export const isFinal = (s: AttemptState): boolean => FINAL_STATES.has(s);
+
+/** How sure the till is about a payment's status (`data-connection`). */
+export const CONNECTION_STATES = ['live', 'reconnecting', 'offline'] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+export interface CardDetails {
+  type?: string;
+  last4?: string;
+  authorizationCode?: string;
+  entryMode?: string;
+}
+
+export interface SaleLine {
+  name: string;
+  unitPrice: number; // minor units
+  quantity: number;
+}
+
+/** What the renderer sees of one payment attempt. Never holds tokens or keys. */
+export interface PaymentView {
+  attemptId: string;
+  saleId: string;
+  orderId: string;
+  terminalId: string;
+  amount: number;
+  currency: string;
+  lines: SaleLine[];
+  state: AttemptState;
+  connection: ConnectionState;
+  /** A sentence for the cashier: why it failed, or what the till is doing. */
+  message?: string;
+  card?: CardDetails;
+  transactionId?: string;
+  createdAt: number;
+  updatedAt: number;
+  finalAt?: number;
+  /** Loaded from disk after a restart. */
+  recovered: boolean;
+}

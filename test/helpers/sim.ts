@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import { MspClient } from '../../electron/core/msp/client';
+import { Simulator, type SimulatorOptions } from '../../electron/core/simulator/simulator';
+
+export const TEST_KEY = `test_${randomBytes(16).toString('hex')}`;
+
+/** Starts a simulator on a loopback port with fast timings for tests. */
+export async function startSim(opts: Partial<SimulatorOptions> = {}) {
+  const sim = new Simulator({
+    apiKey: TEST_KEY,
+    approvalDelayMs: 5,
+    softDeclineRetryMs: 5,
+    keepAliveMs: 0,
+    ...opts,
+  });
+  const root = await sim.start();
+  const client = new MspClient({ baseUrl: root, apiKey: TEST_KEY, timeoutMs: 2000, retryDelayMs: 10 });
+  return { sim, root, client };
+}
+
+/** Resolves when `check` returns a truthy value, re-checking on every event-loop turn (no fixed sleeps). */
+export async function until<T>(check: () => T | undefined | null | false, what = 'condition', timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
