@@ -1,0 +1,507 @@
+/**
+ * The payment engine: turns "charge this sale on that terminal" into MultiSafepay orders and follows each one to
+ * its final status, without ever charging twice or losing an outcome.
+ *
+ * Durability: the per-terminal guard is the store's `active` map (terminal id -> its one non-final attempt),
+ * written atomically before the create request is sent. Every state change is appended to the journal; a final
+ * state is journaled first and only then removed from `active`, which releases the guard. A crash between any
+ * two writes is repaired on the next start by re-reading the order from MultiSafepay.
+ */
+import { randomBytes } from 'node:crypto';
+import { TillError } from '../../../shared/errors';
+import { lineTotal } from '../../../shared/money';
+import type { AttemptState, ConnectionState, PaymentView, SaleLine } from '../../../shared/payment';
+import { isFinal } from '../../../shared/payment';
+import type { Mismatch, Reconciliation } from '../../../shared/contract';
+import type { Logger } from '../log';
+import { silentLogger } from '../log';
+import type { MspClient } from '../msp/client';
+import { MspError } from '../msp/errors';
+import type { StreamAuth } from '../msp/stream';
+import type { MspOrder } from '../msp/types';
+import type { KeyValueStore } from '../storage/kv';
+import type { AttemptSnapshot, Journal } from '../storage/journal';
+import { Follower, type FollowerHost } from './follower';
+import { classifyStatus, type AttemptEvent, transition } from './transitions';
+import { type AttemptRecord, DEFAULT_TIMING, type EngineTiming, type LiveAttempt } from './types';
+
+export type EngineEvent = { type: 'payment'; payment: PaymentView } | { type: 'payment_removed'; orderId: string };
+
+export interface EngineOptions {
+  /** The client to use now (settings can swap it while the till is idle). */
+  client: () => MspClient;
+  store: KeyValueStore;
+  journal: Journal;
+  /** The store file could not be read at start: rebuild the guard from the journal. */
+  storeWasDamaged?: boolean;
+  logger?: Logger;
+  timing?: Partial<EngineTiming>;
+  streamAuth?: 'auto' | StreamAuth;
+  fetch?: typeof fetch;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface ChargeRequest {
+  terminalId: string;
+  lines: SaleLine[];
+  currency: string;
+  /** Retry an unpaid sale: a new attempt of the same sale. */
+  saleId?: string;
+}
+
+const NOT_SENT = 'The payment never reached MultiSafepay. Nothing was charged.';
+
+export class PaymentEngine implements FollowerHost {
+  readonly timing: EngineTiming;
+  readonly random: () => number;
+  readonly log: Logger;
+  readonly streamAuth: 'auto' | StreamAuth;
+  readonly fetch?: typeof fetch;
+  readonly client: () => MspClient;
+  /** Told when a status could not be saved (disk full...), so the cashier can be warned. */
+  onStorageError: ((err: unknown) => void) | undefined;
+
+  readonly #store: KeyValueStore;
+  readonly #journal: Journal;
+  readonly #now: () => number;
+  /** Attempts on screen: every non-final one, plus final ones until the cashier starts a new sale. */
+  readonly #live = new Map<string, LiveAttempt>();
+  readonly #followers = new Map<string, Follower>();
+  readonly #listeners = new Set<(e: EngineEvent) => void>();
+  readonly #pending = new Set<Promise<unknown>>();
+  readonly #installId: string;
+  #seq: number;
+  #active: Record<string, AttemptRecord>;
+
+  constructor(opts: EngineOptions) {
+    this.client = opts.client;
+    this.#store = opts.store;
+    this.#journal = opts.journal;
+    this.log = opts.logger ?? silentLogger;
+    this.timing = { ...DEFAULT_TIMING, ...opts.timing };
+    this.streamAuth = opts.streamAuth ?? 'auto';
+    if (opts.fetch) this.fetch = opts.fetch;
+    this.#now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+
+    let installId = this.#store.get('installId');
+    if (typeof installId !== 'string' || !/^[a-z0-9]{8}$/.test(installId)) {
+      installId = randomBytes(8).toString('hex').slice(0, 8);
+      this.#store.set({ installId });
+    }
+    this.#installId = installId as string;
+    const seq = this.#store.get('seq');
+    this.#seq = typeof seq === 'number' && Number.isInteger(seq) ? seq : 0;
+    const active = this.#store.get('active');
+    this.#active = active && typeof active === 'object' ? { ...(active as Record<string, AttemptRecord>) } : {};
+    if (opts.storeWasDamaged) this.#rebuildFromJournal();
+  }
+
+  get installId(): string {
+    return this.#installId;
+  }
+
+  on(listener: (e: EngineEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Loads every non-final attempt, shows it as recovered and reconciles it with MultiSafepay. */
+  start(): void {
+    for (const rec of Object.values(this.#active)) {
+      this.#live.set(rec.orderId, { rec, connection: 'reconnecting', recovered: true });
+      this.#emit(rec.orderId);
+      this.#follow(rec.orderId);
+    }
+  }
+
+  payments(): PaymentView[] {
+    return [...this.#live.values()].map(toView).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  payment(orderId: string): PaymentView | undefined {
+    const l = this.#live.get(orderId);
+    return l && toView(l);
+  }
+
+  /** The attempt holding the terminal's guard, if any. */
+  busyOrderId(terminalId: string): string | undefined {
+    return this.#active[terminalId]?.orderId;
+  }
+
+  hasPendingPayments(): boolean {
+    return Object.keys(this.#active).length > 0;
+  }
+
+  /** Open streams and timers of all followers: zero when nothing is being followed. */
+  get openHandles(): number {
+    let n = this.#pending.size;
+    for (const f of this.#followers.values()) n += f.openHandles;
+    return n;
+  }
+
+  /**
+   * Starts a card payment. The guard is taken and written to disk synchronously, before the first await, so a
+   * second request for the same terminal (double click, second window) is refused with `terminal_busy`.
+   */
+  async charge(req: ChargeRequest): Promise<PaymentView> {
+    const busy = this.#active[req.terminalId];
+    if (busy) {
+      throw new TillError({
+        code: 'terminal_busy',
+        message: `Terminal ${req.terminalId} is busy with payment ${busy.orderId} - finish or cancel that one first.`,
+      });
+    }
+    const seq = this.#seq + 1;
+    const saleId = req.saleId ?? `${this.#installId}-${seq}`;
+    const orderId = `${saleId}-${seq}`;
+    if (orderId.length > 50) throw new TillError({ code: 'bad_request', message: 'That sale id is too long.' });
+    const now = this.#now();
+    const rec: AttemptRecord = {
+      attemptId: orderId,
+      saleId,
+      orderId,
+      terminalId: req.terminalId,
+      amount: lineTotal(req.lines),
+      currency: req.currency,
+      lines: req.lines,
+      state: 'creating',
+      createdAt: now,
+      updatedAt: now,
+    };
+    const active = { ...this.#active, [req.terminalId]: rec };
+    try {
+      this.#store.set({ active, seq });
+    } catch (err) {
+      throw storageError(err);
+    }
+    try {
+      this.#journal.append({ k: 'attempt', at: now, attempt: snapshot(rec) });
+    } catch (err) {
+      this.#store.set({ active: this.#active, seq });
+      throw storageError(err);
+    }
+    this.#active = active;
+    this.#seq = seq;
+    this.#live.set(orderId, { rec, connection: 'live', recovered: false });
+    this.#emit(orderId);
+
+    try {
+      const created = await this.client().createOrder({
+        orderId,
+        amount: rec.amount,
+        currency: rec.currency,
+        description: `Sale ${saleId}`,
+        terminalId: rec.terminalId,
+      });
+      const patch: Partial<AttemptRecord> = {};
+      if (created.eventsToken) patch.eventsToken = created.eventsToken;
+      if (created.eventsStreamUrl) patch.eventsStreamUrl = created.eventsStreamUrl;
+      this.#apply(orderId, { type: 'msp_status', status: 'initialized' }, patch);
+      this.#follow(orderId);
+    } catch (err) {
+      if (err instanceof MspError && err.kind === 'refused' && err.code !== 1006) {
+        this.#apply(orderId, { type: 'create_refused' }, { message: err.message });
+      } else {
+        // Unknown outcome (timeout, 5xx, lost answer) or "order id exists": ask MultiSafepay before anything else.
+        this.log.warn('create answer unknown; checking the order', { orderId });
+        this.#setMessage(orderId, 'Checking whether the payment reached the terminal...');
+        this.#follow(orderId);
+      }
+    }
+    return this.payment(orderId)!;
+  }
+
+  /** Cancels a waiting payment with POST /cancel. The final state is what MultiSafepay reports next. */
+  async cancel(orderId: string): Promise<PaymentView> {
+    const live = this.#requireLive(orderId);
+    const previous = live.rec.state;
+    const next = transition(previous, { type: 'cancel_requested' });
+    if (next.ignored) {
+      throw new TillError({
+        code: 'not_allowed',
+        message: previous === 'creating' ? 'The payment is still being sent to the terminal - wait a moment.' : 'This payment cannot be cancelled now.',
+      });
+    }
+    this.#apply(orderId, { type: 'cancel_requested' }, { message: 'Cancelling...' });
+    try {
+      const order = await this.client().cancelOrder(orderId);
+      this.#apply(orderId, { type: 'msp_status', status: order.status }, orderPatch(order));
+    } catch (err) {
+      const why = err instanceof MspError ? err.cashierMessage : 'Unknown error.';
+      this.#apply(orderId, { type: 'cancel_failed', previous }, { message: `The cancel did not go through: ${why}` });
+      void this.#followers.get(orderId)?.refresh();
+    }
+    return this.payment(orderId)!;
+  }
+
+  /** Takes a final payment off the screen (New sale). */
+  dismiss(orderId: string): void {
+    const live = this.#requireLive(orderId);
+    if (!isFinal(live.rec.state)) throw new TillError({ code: 'not_allowed', message: 'This payment is still in progress.' });
+    this.#live.delete(orderId);
+    for (const l of this.#listeners) l({ type: 'payment_removed', orderId });
+  }
+
+  /**
+   * Supervisor action for an attempt stuck without an answer: re-reads the order from MultiSafepay and only then
+   * releases the guard. A payment MultiSafepay still reports as waiting is cancelled with POST /cancel first.
+   */
+  async resolve(orderId: string, reason: string): Promise<PaymentView> {
+    const live = this.#requireLive(orderId);
+    if (isFinal(live.rec.state)) return toView(live);
+    let mspStatus: string;
+    try {
+      let order = await this.client().getOrder(orderId);
+      const cls = classifyStatus(order.status);
+      if (cls === 'waiting' || cls === 'soft_declined') order = await this.client().cancelOrder(orderId);
+      mspStatus = order.status;
+      const cls2 = classifyStatus(order.status);
+      if (cls2 !== 'paid' && cls2 !== 'not_paid') {
+        throw new TillError({ code: 'not_allowed', message: `MultiSafepay still reports "${order.status}" - the terminal stays locked.` });
+      }
+      this.#journal.append({ k: 'resolve', at: this.#now(), orderId, reason, mspStatus });
+      this.#apply(orderId, { type: 'msp_status', status: order.status }, { ...orderPatch(order), resolvedReason: reason });
+    } catch (err) {
+      if (err instanceof MspError && err.isNotFound && this.#live.get(orderId)?.rec.state === 'creating') {
+        this.#journal.append({ k: 'resolve', at: this.#now(), orderId, reason, mspStatus: 'not_found' });
+        this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, resolvedReason: reason });
+      } else if (err instanceof MspError) {
+        throw new TillError({ code: 'msp_error', message: `${err.cashierMessage} The terminal stays locked.`, ...(err.code !== undefined ? { mspCode: err.code } : {}) });
+      } else throw err;
+    }
+    return this.payment(orderId)!;
+  }
+
+  /**
+   * Re-reads every card attempt created in [from, to) from MultiSafepay and flags each mismatch with the journal,
+   * above all an orphan payment: MultiSafepay says paid, the till recorded it as not paid.
+   */
+  async reconcile(from: number, to: number): Promise<Reconciliation> {
+    const latest = latestAttempts(this.#journal);
+    for (const rec of Object.values(this.#active)) latest.set(rec.orderId, rec);
+    const day = [...latest.values()].filter((a) => a.createdAt >= from && a.createdAt < to);
+    const mismatches: Mismatch[] = [];
+    const read = async (a: AttemptSnapshot) => {
+      const base = { orderId: a.orderId, saleId: a.saleId, terminalId: a.terminalId, amount: a.amount, till: a.state };
+      let status: string;
+      try {
+        status = (await this.client().getOrder(a.orderId)).status;
+      } catch (err) {
+        if (err instanceof MspError && err.isNotFound) status = 'not_found';
+        else return void mismatches.push({ ...base, msp: 'unreachable', kind: 'unreachable' });
+      }
+      const cls = classifyStatus(status);
+      const mspPaid = cls === 'paid';
+      if (mspPaid && a.state !== 'completed') mismatches.push({ ...base, msp: status, kind: 'orphan_payment' });
+      else if (!mspPaid && a.state === 'completed') mismatches.push({ ...base, msp: status, kind: 'recorded_paid_not_paid' });
+      else if (isFinal(a.state) && (cls === 'waiting' || cls === 'soft_declined')) mismatches.push({ ...base, msp: status, kind: 'status_differs' });
+    };
+    // A few reads at a time: a busy day must not flood MultiSafepay.
+    const queue = [...day];
+    await Promise.all(
+      Array.from({ length: Math.min(4, queue.length) }, async () => {
+        for (let a = queue.shift(); a; a = queue.shift()) await read(a);
+      }),
+    );
+    mismatches.sort((a, b) => a.orderId.localeCompare(b.orderId));
+    return { at: this.#now(), checked: day.length, mismatches };
+  }
+
+  /** Stops following (streams, timers). Non-final attempts stay in the store for the next start. */
+  async stop(): Promise<void> {
+    for (const f of this.#followers.values()) f.stop();
+    this.#followers.clear();
+    await Promise.allSettled([...this.#pending]);
+  }
+
+  // ---- FollowerHost ----
+
+  record(orderId: string): AttemptRecord | undefined {
+    return this.#live.get(orderId)?.rec;
+  }
+
+  onStatus(orderId: string, status: string, order?: MspOrder, transactionId?: string): void {
+    const patch: Partial<AttemptRecord> = order ? orderPatch(order) : {};
+    if (transactionId) patch.transactionId = transactionId;
+    this.#apply(orderId, { type: 'msp_status', status }, patch);
+  }
+
+  onNotFound(orderId: string): void {
+    this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT });
+  }
+
+  onConnection(orderId: string, state: ConnectionState): void {
+    const live = this.#live.get(orderId);
+    if (!live || isFinal(live.rec.state) || live.connection === state) return;
+    live.connection = state;
+    this.#emit(orderId);
+  }
+
+  // ---- internals ----
+
+  #follow(orderId: string): void {
+    if (this.#followers.has(orderId)) return;
+    const rec = this.#live.get(orderId)?.rec;
+    if (!rec || isFinal(rec.state)) return;
+    const f = new Follower(orderId, this);
+    this.#followers.set(orderId, f);
+    f.start();
+  }
+
+  /** Applies an event; persists and publishes only when something changed. */
+  #apply(orderId: string, event: AttemptEvent, patch: Partial<AttemptRecord> = {}): void {
+    const live = this.#live.get(orderId);
+    if (!live) return;
+    const cur = live.rec;
+    if (isFinal(cur.state)) {
+      // Card details can still arrive after completion (the stream says completed before GET order does).
+      if (patch.card && !cur.card && cur.state === 'completed') this.#commit(live, { ...cur, card: patch.card, updatedAt: this.#now() });
+      return;
+    }
+    const { state } = transition(cur.state, event);
+    const next: AttemptRecord = { ...cur, ...patch, state };
+    if (state !== cur.state && !('message' in patch)) delete next.message;
+    if (isFinal(state)) {
+      delete next.eventsToken;
+      delete next.eventsStreamUrl;
+    }
+    if (JSON.stringify(next) === JSON.stringify(cur)) return;
+    next.updatedAt = this.#now();
+    if (isFinal(state)) next.finalAt = next.updatedAt;
+    try {
+      this.#commit(live, next);
+    } catch (err) {
+      // Nothing changed in memory: the follower's next read applies the same status again.
+      this.log.error('could not save a payment status', { orderId, code: (err as NodeJS.ErrnoException)?.code });
+      this.onStorageError?.(err);
+      return;
+    }
+    if (isFinal(state)) this.#finished(live);
+  }
+
+  #commit(live: LiveAttempt, next: AttemptRecord): void {
+    const final = isFinal(next.state);
+    this.#journal.append({ k: 'attempt', at: next.updatedAt, attempt: snapshot(next) });
+    const onDisk = this.#active[next.terminalId]?.orderId === next.orderId;
+    if (onDisk) {
+      const active = { ...this.#active };
+      if (final) delete active[next.terminalId];
+      else active[next.terminalId] = next;
+      this.#store.set({ active });
+      this.#active = active;
+    }
+    live.rec = next;
+    if (final) live.connection = 'live';
+    this.#emit(next.orderId);
+  }
+
+  #finished(live: LiveAttempt): void {
+    const orderId = live.rec.orderId;
+    this.#followers.get(orderId)?.stop();
+    this.#followers.delete(orderId);
+    if (live.rec.state === 'completed' && !live.rec.card) {
+      const p = this.client()
+        .getOrder(orderId)
+        .then((order) => this.#apply(orderId, { type: 'msp_status', status: order.status }, orderPatch(order)))
+        .catch(() => this.log.warn('card details not read', { orderId }))
+        .finally(() => this.#pending.delete(p));
+      this.#pending.add(p);
+    }
+  }
+
+  #setMessage(orderId: string, message: string): void {
+    const live = this.#live.get(orderId);
+    if (!live) return;
+    live.rec = { ...live.rec, message };
+    this.#emit(orderId);
+  }
+
+  #requireLive(orderId: string): LiveAttempt {
+    const live = this.#live.get(orderId);
+    if (!live) throw new TillError({ code: 'not_found', message: `No payment ${orderId} on this till.` });
+    return live;
+  }
+
+  #emit(orderId: string): void {
+    const live = this.#live.get(orderId);
+    if (!live) return;
+    const payment = toView(live);
+    for (const l of this.#listeners) l({ type: 'payment', payment });
+  }
+
+  #rebuildFromJournal(): void {
+    const rebuilt: Record<string, AttemptRecord> = {};
+    for (const a of latestAttempts(this.#journal).values()) {
+      if (!isFinal(a.state)) rebuilt[a.terminalId] = a;
+      const n = Number(a.orderId.split('-').pop());
+      if (Number.isInteger(n) && n > this.#seq) this.#seq = n;
+    }
+    this.#active = rebuilt;
+    this.#store.set({ active: rebuilt, seq: this.#seq });
+  }
+}
+
+/** The latest snapshot of every attempt in the journal, by order id. */
+export function latestAttempts(journal: Journal): Map<string, AttemptSnapshot> {
+  const map = new Map<string, AttemptSnapshot>();
+  for (const e of journal.entries) if (e.k === 'attempt') map.set(e.attempt.orderId, e.attempt);
+  return map;
+}
+
+function snapshot(rec: AttemptRecord): AttemptSnapshot {
+  const { eventsToken: _t, eventsStreamUrl: _u, ...snap } = rec;
+  return snap;
+}
+
+function orderPatch(order: MspOrder): Partial<AttemptRecord> {
+  const patch: Partial<AttemptRecord> = {};
+  if (order.transaction_id !== undefined) patch.transactionId = String(order.transaction_id);
+  const d = order.payment_details;
+  if (d && (d.last4 !== undefined || d.type || d.authorization_code)) {
+    patch.card = {
+      ...(d.type ? { type: d.type } : {}),
+      ...(d.last4 !== undefined ? { last4: String(d.last4) } : {}),
+      ...(d.authorization_code ? { authorizationCode: d.authorization_code } : {}),
+      ...(d.card_entry_mode ? { entryMode: d.card_entry_mode } : {}),
+    };
+  }
+  return patch;
+}
+
+function toView(l: LiveAttempt): PaymentView {
+  const r = l.rec;
+  const view: PaymentView = {
+    attemptId: r.attemptId,
+    saleId: r.saleId,
+    orderId: r.orderId,
+    terminalId: r.terminalId,
+    amount: r.amount,
+    currency: r.currency,
+    lines: r.lines,
+    state: r.state,
+    connection: l.connection,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    recovered: l.recovered,
+  };
+  if (r.message) view.message = r.message;
+  if (r.card) view.card = r.card;
+  if (r.transactionId) view.transactionId = r.transactionId;
+  if (r.finalAt) view.finalAt = r.finalAt;
+  return view;
+}
+
+function storageError(err: unknown): TillError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return new TillError({
+    code: 'storage_error',
+    message:
+      code === 'ENOSPC'
+        ? 'The disk is full - the payment was not started. Free some space and try again.'
+        : 'The till could not save the payment - it was not started.',
+  });
+}
+
+export type { AttemptState };

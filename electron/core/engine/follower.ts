@@ -1,0 +1,193 @@
+/**
+ * Follows one MultiSafepay order until the engine stops it (at a final status):
+ * the SSE stream with the events token, a GET order on every (re)connect, capped exponential backoff with
+ * jitter for reconnects, and GET order polling while the stream is down or refused (401: token expired).
+ * A slow safety poll also runs while the stream is open, so a stream that goes silent cannot hide an outcome.
+ */
+import type { ConnectionState } from '../../../shared/payment';
+import type { Logger } from '../log';
+import type { MspClient } from '../msp/client';
+import { MspError } from '../msp/errors';
+import { OrderStream, type StreamAuth } from '../msp/stream';
+import type { MspOrder } from '../msp/types';
+import { backoffDelay } from './backoff';
+import type { AttemptRecord, EngineTiming } from './types';
+
+export interface FollowerHost {
+  client(): MspClient;
+  readonly timing: EngineTiming;
+  readonly random: () => number;
+  readonly log: Logger;
+  /** `auto`: the raw token first (as documented), `Bearer` when the raw reading is refused. */
+  readonly streamAuth: 'auto' | StreamAuth;
+  readonly fetch?: typeof fetch;
+  record(orderId: string): AttemptRecord | undefined;
+  onStatus(orderId: string, status: string, order?: MspOrder, transactionId?: string): void;
+  onNotFound(orderId: string): void;
+  onConnection(orderId: string, state: ConnectionState): void;
+}
+
+export class Follower {
+  readonly orderId: string;
+  readonly #host: FollowerHost;
+  #stream: OrderStream | undefined;
+  #streamOpen = false;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #pollTimer: NodeJS.Timeout | undefined;
+  #failures = 0;
+  #auth: StreamAuth;
+  #triedOtherAuth = false;
+  #refused = false;
+  #stopped = false;
+  #refreshing: Promise<void> | undefined;
+
+  constructor(orderId: string, host: FollowerHost) {
+    this.orderId = orderId;
+    this.#host = host;
+    this.#auth = host.streamAuth === 'bearer' ? 'bearer' : 'raw';
+  }
+
+  start(): void {
+    const rec = this.#host.record(this.orderId);
+    if (!rec) return;
+    if (rec.state === 'creating') void this.#checkCreated();
+    else this.#connect();
+  }
+
+  /** Re-reads the order now (e.g. the cashier or a reconnect asks). */
+  refresh(): Promise<void> {
+    if (!this.#refreshing) {
+      this.#refreshing = this.#read().finally(() => {
+        this.#refreshing = undefined;
+      });
+    }
+    return this.#refreshing;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#stream?.close();
+    this.#stream = undefined;
+    this.#streamOpen = false;
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#pollTimer);
+    this.#reconnectTimer = undefined;
+    this.#pollTimer = undefined;
+  }
+
+  /** Open streams and pending timers: zero once stopped. */
+  get openHandles(): number {
+    return (this.#stream ? 1 : 0) + (this.#reconnectTimer ? 1 : 0) + (this.#pollTimer ? 1 : 0);
+  }
+
+  /** A `creating` attempt whose create answer never arrived: did MultiSafepay get it? */
+  async #checkCreated(): Promise<void> {
+    if (this.#stopped) return;
+    try {
+      const order = await this.#host.client().getOrder(this.orderId);
+      if (this.#stopped) return;
+      this.#failures = 0;
+      this.#host.onStatus(this.orderId, order.status, order);
+      if (!this.#stopped) this.#connect();
+    } catch (err) {
+      if (this.#stopped) return;
+      if (err instanceof MspError && err.isNotFound) return this.#host.onNotFound(this.orderId);
+      this.#host.onConnection(this.orderId, 'offline');
+      this.#reconnectTimer = setTimeout(() => {
+        this.#reconnectTimer = undefined;
+        void this.#checkCreated();
+      }, this.#nextBackoff());
+    }
+  }
+
+  #connect(): void {
+    if (this.#stopped) return;
+    const rec = this.#host.record(this.orderId);
+    if (!rec?.eventsToken || !rec.eventsStreamUrl || this.#refused) {
+      // No usable stream (recovered without a token, or refused): follow by polling.
+      void this.refresh();
+      this.#schedulePoll(this.#host.timing.downPollMs);
+      return;
+    }
+    this.#stream = new OrderStream(
+      { url: rec.eventsStreamUrl, token: rec.eventsToken, auth: this.#auth, logger: this.#host.log, ...(this.#host.fetch ? { fetch: this.#host.fetch } : {}) },
+      {
+        onOpen: () => {
+          if (this.#stopped) return;
+          this.#streamOpen = true;
+          this.#failures = 0;
+          this.#host.onConnection(this.orderId, 'live');
+          // Catch up on whatever happened while we were not listening.
+          void this.refresh();
+          this.#schedulePoll(this.#host.timing.livePollMs);
+        },
+        onOrderEvent: (e) => {
+          if (this.#stopped || e.order_id !== this.orderId) return;
+          this.#host.onStatus(this.orderId, e.status, undefined, e.transaction_id === undefined ? undefined : String(e.transaction_id));
+        },
+        onError: (e) => this.#streamFailed(e.status),
+      },
+    );
+  }
+
+  #streamFailed(status: number | undefined): void {
+    this.#stream = undefined;
+    this.#streamOpen = false;
+    if (this.#stopped) return;
+    if (status === 401 || status === 403) {
+      if (this.#host.streamAuth === 'auto' && !this.#triedOtherAuth) {
+        this.#triedOtherAuth = true;
+        this.#auth = this.#auth === 'raw' ? 'bearer' : 'raw';
+        this.#host.log.info('stream refused; trying the other Authorization reading', { orderId: this.orderId });
+        return this.#connect();
+      }
+      this.#host.log.warn('stream refused; following by polling', { orderId: this.orderId, status });
+      this.#refused = true;
+      void this.refresh();
+      this.#schedulePoll(this.#host.timing.downPollMs);
+      return;
+    }
+    this.#host.onConnection(this.orderId, 'reconnecting');
+    void this.refresh();
+    this.#schedulePoll(this.#host.timing.downPollMs);
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      this.#connect();
+    }, this.#nextBackoff());
+  }
+
+  #nextBackoff(): number {
+    const { backoffBaseMs, backoffMaxMs } = this.#host.timing;
+    return backoffDelay(this.#failures++, backoffBaseMs, backoffMaxMs, this.#host.random);
+  }
+
+  #schedulePoll(ms: number): void {
+    clearTimeout(this.#pollTimer);
+    this.#pollTimer = setTimeout(() => {
+      this.#pollTimer = undefined;
+      void this.refresh().then(() => {
+        if (!this.#stopped && !this.#pollTimer) {
+          this.#schedulePoll(this.#streamOpen ? this.#host.timing.livePollMs : this.#host.timing.downPollMs);
+        }
+      });
+    }, ms);
+  }
+
+  async #read(): Promise<void> {
+    if (this.#stopped) return;
+    try {
+      const order = await this.#host.client().getOrder(this.orderId);
+      if (this.#stopped) return;
+      this.#host.onStatus(this.orderId, order.status, order);
+      if (this.#stopped) return;
+      if (this.#streamOpen || this.#refused) this.#host.onConnection(this.orderId, 'live');
+      else this.#host.onConnection(this.orderId, 'reconnecting');
+    } catch (err) {
+      if (this.#stopped) return;
+      if (err instanceof MspError && err.isNotFound) return this.#host.onNotFound(this.orderId);
+      this.#host.log.warn('GET order failed while following', { orderId: this.orderId, reason: err instanceof MspError ? err.kind : 'error' });
+      if (!this.#streamOpen) this.#host.onConnection(this.orderId, 'offline');
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import type { ConnectionState } from '../../../shared/payment';
+import type { AttemptSnapshot } from '../storage/journal';
+
+/** What the store keeps of a non-final attempt. The events token never leaves the main process. */
+export interface AttemptRecord extends AttemptSnapshot {
+  eventsToken?: string;
+  eventsStreamUrl?: string;
+}
+
+export interface LiveAttempt {
+  rec: AttemptRecord;
+  connection: ConnectionState;
+  recovered: boolean;
+}
+
+export interface EngineTiming {
+  /** First reconnect delay of the stream; doubles up to `backoffMaxMs`. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** GET order interval while the stream is down or refused. */
+  downPollMs: number;
+  /** Safety GET order interval while the stream is open (covers a silent stream). */
+  livePollMs: number;
+}
+
+export const DEFAULT_TIMING: EngineTiming = {
+  backoffBaseMs: 500,
+  backoffMaxMs: 15_000,
+  downPollMs: 3_000,
+  livePollMs: 15_000,
+};

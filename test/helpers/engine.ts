@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PaymentEngine, type EngineEvent } from '../../electron/core/engine/engine';
+import type { MspClient } from '../../electron/core/msp/client';
+import { Journal } from '../../electron/core/storage/journal';
+import { openConfStore } from '../../electron/core/storage/kv';
+import type { PaymentView } from '../../shared/payment';
+import { until } from './sim';
+
+export const FAST_TIMING = { backoffBaseMs: 10, backoffMaxMs: 80, downPollMs: 25, livePollMs: 200 };
+
+export const tempDir = (prefix = 'till-') => mkdtempSync(join(tmpdir(), prefix));
+
+/** An engine on a data dir (reused across "restarts" when given), following payments with fast timings. */
+export function makeEngine(client: MspClient, dataDir = tempDir(), extra: Partial<ConstructorParameters<typeof PaymentEngine>[0]> = {}) {
+  const opened = openConfStore(dataDir, 'till-state');
+  const journal = new Journal(join(dataDir, 'journal.jsonl'));
+  const engine = new PaymentEngine({
+    client: () => client,
+    store: opened.store,
+    journal,
+    storeWasDamaged: Boolean(opened.damagedCopy),
+    timing: FAST_TIMING,
+    ...extra,
+  });
+  const events: EngineEvent[] = [];
+  engine.on((e) => events.push(e));
+  const waitFor = (orderId: string, pred: (p: PaymentView) => boolean, what = 'payment state') =>
+    until(() => {
+      const p = engine.payment(orderId);
+      return p && pred(p) ? p : undefined;
+    }, what);
+  const stop = async () => {
+    await engine.stop();
+    journal.close();
+  };
+  return { engine, journal, dataDir, events, waitFor, stop, opened };
+}
+
+export const LINES = [{ name: 'Coffee', unitPrice: 350, quantity: 2 }];

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { type AttemptEvent, classifyStatus, transition } from '../../electron/core/engine/transitions';
+import { ATTEMPT_STATES, type AttemptState } from '../../shared/payment';
+
+const S = (status: string): AttemptEvent => ({ type: 'msp_status', status });
+const EVENTS: Record<string, AttemptEvent> = {
+  initialized: S('initialized'),
+  declined: S('declined'),
+  completed: S('completed'),
+  cancelled: S('cancelled'),
+  expired: S('expired'),
+  void: S('void'),
+  refunded: S('refunded'),
+  uncleared: S('uncleared'),
+  weird: S('weird_status'),
+  cancel_requested: { type: 'cancel_requested' },
+  cancel_failed_from_soft: { type: 'cancel_failed', previous: 'soft_declined' },
+  create_refused: { type: 'create_refused' },
+  not_found: { type: 'not_found' },
+};
+
+// Expected next state for every state x event pair. "=" means unchanged (ignored).
+const TABLE: Record<AttemptState, Record<keyof typeof EVENTS, AttemptState | '='>> = {
+  creating: { initialized: 'initialized', declined: 'soft_declined', completed: 'completed', cancelled: 'cancelled', expired: 'cancelled', void: 'cancelled', refunded: 'completed', uncleared: 'initialized', weird: '=', cancel_requested: '=', cancel_failed_from_soft: '=', create_refused: 'failed', not_found: 'failed' },
+  initialized: { initialized: '=', declined: 'soft_declined', completed: 'completed', cancelled: 'cancelled', expired: 'cancelled', void: 'cancelled', refunded: 'completed', uncleared: '=', weird: '=', cancel_requested: 'cancelling', cancel_failed_from_soft: '=', create_refused: '=', not_found: '=' },
+  soft_declined: { initialized: 'initialized', declined: '=', completed: 'completed', cancelled: 'cancelled', expired: 'cancelled', void: 'cancelled', refunded: 'completed', uncleared: 'initialized', weird: '=', cancel_requested: 'cancelling', cancel_failed_from_soft: '=', create_refused: '=', not_found: '=' },
+  cancelling: { initialized: '=', declined: '=', completed: 'completed', cancelled: 'cancelled', expired: 'cancelled', void: 'cancelled', refunded: 'completed', uncleared: '=', weird: '=', cancel_requested: '=', cancel_failed_from_soft: 'soft_declined', create_refused: '=', not_found: '=' },
+  completed: { initialized: '=', declined: '=', completed: '=', cancelled: '=', expired: '=', void: '=', refunded: '=', uncleared: '=', weird: '=', cancel_requested: '=', cancel_failed_from_soft: '=', create_refused: '=', not_found: '=' },
+  cancelled: { initialized: '=', declined: '=', completed: '=', cancelled: '=', expired: '=', void: '=', refunded: '=', uncleared: '=', weird: '=', cancel_requested: '=', cancel_failed_from_soft: '=', create_refused: '=', not_found: '=' },
+  failed: { initialized: '=', declined: '=', completed: '=', cancelled: '=', expired: '=', void: '=', refunded: '=', uncleared: '=', weird: '=', cancel_requested: '=', cancel_failed_from_soft: '=', create_refused: '=', not_found: '=' },
+};
+
+describe('attempt transition function', () => {
+  it('covers every state', () => {
+    expect(Object.keys(TABLE).sort()).toEqual([...ATTEMPT_STATES].sort());
+  });
+  for (const state of ATTEMPT_STATES) {
+    for (const [name, event] of Object.entries(EVENTS)) {
+      const expected = TABLE[state][name as keyof typeof EVENTS];
+      it(`${state} + ${name} -> ${expected === '=' ? state : expected}`, () => {
+        const r = transition(state, event);
+        if (expected === '=') {
+          expect(r.state).toBe(state);
+          expect(r.ignored).toBeTruthy();
+        } else {
+          expect(r.state).toBe(expected);
+          expect(r.ignored).toBeUndefined();
+        }
+      });
+    }
+  }
+  it('a failed cancel from a final-looking previous state falls back to initialized', () => {
+    expect(transition('cancelling', { type: 'cancel_failed', previous: 'completed' }).state).toBe('initialized');
+    expect(transition('cancelling', { type: 'cancel_failed', previous: 'initialized' }).state).toBe('initialized');
+  });
+  it('classifies MultiSafepay statuses', () => {
+    expect(classifyStatus('declined')).toBe('soft_declined');
+    expect(classifyStatus('chargedback')).toBe('paid');
+    expect(classifyStatus('reserved')).toBe('waiting');
+    expect(classifyStatus('')).toBe('unknown');
+  });
+});
