@@ -176,7 +176,7 @@ const method =
 export const METHODS = {
   snapshot: method<Snapshot>()(Empty),
   charge: method<PaymentView>()(
-    z.object({ terminalId: id, lines, currency: currency.optional() }).strict(),
+    z.object({ terminalId: id, lines, currency: currency.optional(), saleId: id.optional() }).strict(),
   ),
   cancelPayment: method<PaymentView>()(z.object({ orderId: id }).strict()),
   dismissPayment: method<{ ok: true }>()(z.object({ orderId: id }).strict()),

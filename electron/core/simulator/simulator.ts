@@ -5,6 +5,7 @@
  * injection under `/_sim/`.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signJwt, verifyJwt } from './jwt';
@@ -92,6 +93,8 @@ export interface SimulatorOptions extends Partial<SimulatorConfig> {
   apiKey: string;
   port?: number;
   terminals?: { id: string; name: string }[];
+  /** Demo mode: keep orders in this file so a payment survives a restart of the till, as it would at MultiSafepay. */
+  statePath?: string;
 }
 
 interface Terminal {
@@ -128,7 +131,8 @@ export class Simulator {
   readonly streamConnects: { orderId: string; auth: 'raw' | 'bearer' }[] = [];
 
   readonly #apiKey: string;
-  readonly #secret = randomBytes(32).toString('hex');
+  #secret = randomBytes(32).toString('hex');
+  readonly #statePath: string | undefined;
   readonly #server: Server;
   readonly #streams = new Set<StreamClient>();
   readonly #timers = new Map<string, Set<NodeJS.Timeout>>();
@@ -147,6 +151,8 @@ export class Simulator {
       autoApproveMs: opts.autoApproveMs ?? null,
     };
     for (const t of opts.terminals ?? DEMO_TERMINALS) this.terminals.set(t.id, { ...t, busyOrderId: null });
+    this.#statePath = opts.statePath;
+    this.#load();
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch(() => {
         if (!res.headersSent) this.#json(res, 500, { success: false, error_code: 1000, error_info: 'Simulator error' });
@@ -157,13 +163,50 @@ export class Simulator {
 
   /** Starts listening on loopback. Returns the JSON API root, e.g. http://127.0.0.1:5123/v1/json */
   async start(): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(this.#port, '127.0.0.1', () => resolve());
-    });
+    const listen = (port: number) =>
+      new Promise<void>((resolve, reject) => {
+        this.#server.once('error', reject);
+        this.#server.listen(port, '127.0.0.1', () => {
+          this.#server.off('error', reject);
+          resolve();
+        });
+      });
+    try {
+      await listen(this.#port);
+    } catch (err) {
+      // A remembered demo port may be taken; any free port will do.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || this.#port === 0 || !this.#statePath) throw err;
+      await listen(0);
+    }
+    for (const o of this.orders.values()) if (o.status === 'initialized' || o.status === 'declined') this.#armExpiry(o);
     this.#port = (this.#server.address() as AddressInfo).port;
     this.#url = `http://127.0.0.1:${this.#port}`;
     return this.apiRoot;
+  }
+
+  #load(): void {
+    if (!this.#statePath || !existsSync(this.#statePath)) return;
+    try {
+      const state = JSON.parse(readFileSync(this.#statePath, 'utf8')) as { secret: string; orders: SimOrder[] };
+      this.#secret = state.secret;
+      for (const o of state.orders) {
+        this.orders.set(o.order_id, o);
+        if (o.status === 'initialized' || o.status === 'declined') {
+          let term = this.terminals.get(o.terminal_id);
+          if (!term) this.terminals.set(o.terminal_id, (term = { id: o.terminal_id, name: o.terminal_id, busyOrderId: null }));
+          term.busyOrderId = o.order_id;
+        }
+      }
+    } catch {
+      // A damaged demo state only loses demo orders.
+    }
+  }
+
+  #save(): void {
+    if (!this.#statePath) return;
+    const tmp = `${this.#statePath}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ secret: this.#secret, orders: [...this.orders.values()].slice(-500) }));
+    renameSync(tmp, this.#statePath);
   }
 
   get origin(): string {
@@ -305,6 +348,7 @@ export class Simulator {
     };
     this.orders.set(orderId, order);
     term.busyOrderId = orderId;
+    this.#save();
     this.#armExpiry(order);
     if (this.config.autoApproveMs !== null) this.#later(orderId, this.config.autoApproveMs, () => this.#complete(order));
 
@@ -364,6 +408,7 @@ export class Simulator {
     order.refunds.push(refund);
     order.status = refunded + amount === order.amount ? 'refunded' : 'partial_refunded';
     order.modified = new Date().toISOString();
+    this.#save();
     this.#ok(res, { order_id: orderId, transaction_id: refund.transaction_id });
   }
 
@@ -477,6 +522,7 @@ export class Simulator {
     order.modified = new Date().toISOString();
     if (reason) order.reason = reason;
     order.history.push(status);
+    this.#save();
     this.#emit(order);
   }
 

@@ -1,0 +1,157 @@
+/**
+ * The desktop app's main process: wires the till core to a hardened window over typed IPC, keeps one instance,
+ * remembers the window, logs with rotation, updates itself safely and warns before quitting during a payment.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, shell } from 'electron';
+import log from 'electron-log/main';
+import Store from 'electron-store';
+import electronUpdater from 'electron-updater';
+import type { Logger } from './core/log';
+import { envFromProcess, TillService } from './core/service';
+import { openStore, type KeyValueStore } from './core/storage/kv';
+import { timingFromEnv } from './core/timing-env';
+import { quitWarning } from './core/update-policy';
+import { forwardEvent, registerIpc } from './ipc';
+import { SafeStorageSecretStore } from './secret-store';
+import { setupUpdates } from './update';
+import { isAllowedExternal, isAppUrl, mainWindowOptions } from './windows';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const devUrl = process.env.VITE_DEV_SERVER_URL;
+const appUrl = devUrl ?? `file://${join(here, '../dist/index.html')}`;
+if (process.env.TILL_DATA_DIR) app.setPath('userData', process.env.TILL_DATA_DIR);
+const dataDir = app.getPath('userData');
+
+log.transports.file.maxSize = 5 * 1024 * 1024; // rotates to main.old.log
+log.transports.file.level = 'info';
+const logger: Logger = {
+  info: (m, meta) => log.info(m, meta ?? ''),
+  warn: (m, meta) => log.warn(m, meta ?? ''),
+  error: (m, meta) => log.error(m, meta ?? ''),
+};
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let win: BrowserWindow | undefined;
+  let service: TillService | undefined;
+  let quitConfirmed = false;
+  const uiStore = new Store<{ bounds?: { x?: number; y?: number; width: number; height: number }; kiosk?: boolean; channel?: 'latest' | 'beta' }>({
+    name: 'window',
+    cwd: dataDir,
+  });
+
+  app.on('second-instance', () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+
+  // No remote content, no new windows, no navigation away from the app, no webviews.
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(({ url }) => {
+      if (isAllowedExternal(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+    contents.on('will-navigate', (e, url) => {
+      if (!isAppUrl(url, appUrl)) e.preventDefault();
+    });
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+  });
+
+  const createWindow = async () => {
+    win = new BrowserWindow(mainWindowOptions(join(here, 'preload.cjs'), uiStore.get('bounds'), uiStore.get('kiosk') ?? false));
+    win.webContents.session.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+    win.once('ready-to-show', () => win?.show());
+    win.on('close', () => {
+      if (win && !win.isFullScreen()) uiStore.set('bounds', win.getBounds());
+    });
+    await win.loadURL(appUrl);
+  };
+
+  const exportDiagnostics = async () => {
+    if (!service || !win) return;
+    const res = await dialog.showSaveDialog(win, { defaultPath: `till-diagnostics-${Date.now()}.json` });
+    if (res.canceled || !res.filePath) return;
+    const snap = await service.dispatch('snapshot', {});
+    // The snapshot never holds the API key or events tokens; the log holds no secrets either.
+    writeFileSync(
+      res.filePath,
+      JSON.stringify({ version: app.getVersion(), platform: process.platform, arch: process.arch, electron: process.versions.electron, snapshot: snap.ok ? snap.result : null, logFile: log.transports.file.getFile().path }, null, 2),
+    );
+  };
+
+  const buildMenu = (updates?: ReturnType<typeof setupUpdates>) =>
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate([
+        {
+          label: 'Till',
+          submenu: [
+            { label: 'Export diagnostics…', click: () => void exportDiagnostics() },
+            {
+              label: 'Full screen (kiosk)',
+              type: 'checkbox',
+              checked: uiStore.get('kiosk') ?? false,
+              click: (item) => {
+                uiStore.set('kiosk', item.checked);
+                win?.setKiosk(item.checked);
+              },
+            },
+            { label: 'Restart to update', enabled: updates?.policy.canRestartToUpdate() ?? false, click: () => updates?.restartToUpdate() },
+            { type: 'separator' },
+            { role: 'quit' },
+          ],
+        },
+        { role: 'editMenu' },
+      ]),
+    );
+
+  app.whenReady().then(async () => {
+    const timing = timingFromEnv(process.env);
+    service = await TillService.create({
+      dataDir,
+      env: envFromProcess(),
+      secretStore: new SafeStorageSecretStore(safeStorage, dataDir),
+      openStore: (dir, name) =>
+        openStore(() => {
+          const s = new Store<Record<string, unknown>>({ cwd: dir, name, clearInvalidConfig: false });
+          return { get: (k) => s.get(k), set: (v) => s.set(v), path: s.path } satisfies KeyValueStore;
+        }, join(dir, `${name}.json`)),
+      logger,
+      ...(timing ? { timing } : {}),
+    });
+    const svc = service;
+    registerIpc(ipcMain, svc, (sender, frameUrl) => Boolean(win && sender === win.webContents && frameUrl && isAppUrl(frameUrl, appUrl)));
+    svc.on((e) => win && forwardEvent(win.webContents, e));
+    await createWindow();
+
+    let updates: ReturnType<typeof setupUpdates> | undefined;
+    if (app.isPackaged) {
+      updates = setupUpdates(electronUpdater.autoUpdater, () => svc.engine.hasPendingPayments(), logger, (version) => {
+        svc.notify('info', `Update ${version} is ready. It installs when you restart the till with no payment open (Till menu > Restart to update).`);
+        buildMenu(updates);
+      }, uiStore.get('channel') ?? 'latest');
+      svc.engine.on(() => buildMenu(updates));
+    }
+    buildMenu(updates);
+
+    app.on('before-quit', (e) => {
+      const warning = quitConfirmed ? null : quitWarning(svc.pendingTerminals());
+      if (warning) {
+        const choice = dialog.showMessageBoxSync({ type: 'warning', buttons: ['Keep the till open', 'Quit anyway'], defaultId: 0, cancelId: 0, message: warning });
+        if (choice === 0) return e.preventDefault();
+      }
+      quitConfirmed = true;
+      updates?.beforeQuit();
+    });
+    app.on('will-quit', () => {
+      updates?.stop();
+      void svc.close();
+    });
+  });
+
+  app.on('window-all-closed', () => app.quit());
+}

@@ -1,0 +1,41 @@
+/**
+ * `npm run serve`: the till in headless mode. The same core as the desktop app, served to a browser on
+ * http://127.0.0.1:${TILL_PORT:-4545}/. Environment: TILL_PORT, TILL_DATA_DIR, TILL_MSP_BASE_URL, TILL_MSP_API_KEY,
+ * TILL_TERMINAL_IDS. With neither base URL nor key it runs in demo mode on the embedded simulator.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { consoleLogger } from '../core/log';
+import { envFromProcess, TillService } from '../core/service';
+import { timingFromEnv } from '../core/timing-env';
+import { startHeadlessServer } from './server';
+
+const port = Number(process.env.TILL_PORT ?? 4545);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`TILL_PORT must be a port number, got "${process.env.TILL_PORT}".`);
+  process.exit(2);
+}
+const dataDir = process.env.TILL_DATA_DIR || join(homedir(), '.msp-till');
+const staticDir = process.env.TILL_STATIC_DIR || fileURLToPath(new URL('../dist/', import.meta.url));
+
+const timing = timingFromEnv(process.env);
+const service = await TillService.create({
+  dataDir,
+  env: envFromProcess(),
+  logger: consoleLogger,
+  ...(timing ? { timing } : {}),
+});
+const server = await startHeadlessServer({ service, port, staticDir });
+console.log(`Till (${service.mode} mode) ready at ${server.url}`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await server.close();
+  await service.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());

@@ -1,0 +1,51 @@
+/** Window options and navigation rules: every security setting of the till's window lives here. */
+import type { BrowserWindowConstructorOptions } from 'electron';
+
+export function mainWindowOptions(preloadPath: string, bounds?: { x?: number; y?: number; width: number; height: number }, kiosk = false): BrowserWindowConstructorOptions {
+  return {
+    width: bounds?.width ?? 1280,
+    height: bounds?.height ?? 800,
+    ...(bounds?.x !== undefined && bounds?.y !== undefined ? { x: bounds.x, y: bounds.y } : {}),
+    minWidth: 800,
+    minHeight: 600,
+    show: false,
+    kiosk,
+    fullscreen: kiosk,
+    title: 'Till',
+    autoHideMenuBar: true,
+    backgroundColor: '#f3f4f6',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+    },
+  };
+}
+
+/** Only the app's own page may be shown: its file:// page, or the dev server in development. */
+export function isAppUrl(url: string, appUrl: string): boolean {
+  try {
+    const u = new URL(url);
+    const a = new URL(appUrl);
+    if (a.protocol === 'file:') return u.protocol === 'file:' && u.pathname === a.pathname;
+    return u.origin === a.origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Links the till may open in the system browser. */
+export const EXTERNAL_ALLOW_LIST = ['https://docs.multisafepay.com/', 'https://merchant.multisafepay.com/', 'https://www.multisafepay.com/'];
+
+export function isAllowedExternal(url: string): boolean {
+  return EXTERNAL_ALLOW_LIST.some((prefix) => url.startsWith(prefix));
+}

@@ -1,0 +1,145 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TillApi } from '../../../shared/contract';
+import { TillError } from '../../../shared/errors';
+import { isFinal, type PaymentView } from '../../../shared/payment';
+import { money } from '../format';
+
+interface Props {
+  api: TillApi;
+  payment: PaymentView;
+  demo: boolean;
+  onReceipt(saleId: string): void;
+  onRetry(payment: PaymentView): void;
+}
+
+/** One terminal's payment: status in words and colour, connection, amount, elapsed time and its actions. */
+export function PaymentPanel({ api, payment: p, demo, onReceipt, onRetry }: Props) {
+  const { t } = useTranslation();
+  const [confirming, setConfirming] = useState(false);
+  const [resolving, setResolving] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const [now, setNow] = useState(Date.now());
+  const final = isFinal(p.state);
+
+  useEffect(() => {
+    if (final) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [final]);
+
+  const run = (fn: () => Promise<unknown>) => {
+    setError(undefined);
+    fn().catch((e: unknown) => setError(TillError.from(e).message));
+  };
+  const elapsed = Math.max(0, Math.round(((p.finalAt ?? now) - p.createdAt) / 1000));
+  const canCancel = p.state === 'initialized' || p.state === 'soft_declined';
+  const unsure = !final && p.connection !== 'live';
+
+  return (
+    <section className="payment-wrap" aria-label={t('payment.title', { terminal: p.terminalId })}>
+      <div
+        role="status"
+        data-testid="payment"
+        data-terminal-id={p.terminalId}
+        data-order-id={p.orderId}
+        data-status={p.state}
+        data-connection={p.connection}
+        className={`payment state-${p.state}`}
+      >
+        <div className="payment-head">
+          <span className="payment-terminal">{t('payment.title', { terminal: p.terminalId })}</span>
+          <span className={`conn conn-${p.connection}`}>{t(`payment.connection.${p.connection}`)}</span>
+        </div>
+        <div className="payment-amount">{money(p.amount, p.currency)}</div>
+        <div className="payment-status">{t(`payment.status.${p.state}`)}</div>
+        {unsure && p.connection === 'offline' && <p className="warn">{t('payment.unknownWhileOffline')}</p>}
+        {p.recovered && <p className="badge">{t('payment.recovered')}</p>}
+        {p.message && <p className="payment-message">{p.message}</p>}
+        {p.card && p.state === 'completed' && (
+          <p className="payment-card">
+            {t('payment.card', { type: p.card.type ?? '', last4: p.card.last4 ?? '????' })}
+            {p.card.authorizationCode && <> · {t('payment.auth', { code: p.card.authorizationCode })}</>}
+          </p>
+        )}
+        <p className="payment-meta">
+          <span>{p.orderId}</span> · <span>{t('payment.elapsed', { s: elapsed })}</span>
+        </p>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="payment-actions">
+        {canCancel && !confirming && (
+          <button className="danger" onClick={() => setConfirming(true)}>
+            {t('payment.cancel')}
+          </button>
+        )}
+        {confirming && canCancel && (
+          <div role="group" aria-label={t('payment.confirmCancel', { amount: money(p.amount, p.currency) })} className="confirm">
+            <p>{t('payment.confirmCancel', { amount: money(p.amount, p.currency) })}</p>
+            <button
+              className="danger"
+              autoFocus
+              onClick={() => {
+                setConfirming(false);
+                run(() => api.cancelPayment({ orderId: p.orderId }));
+              }}
+            >
+              {t('payment.yesCancel')}
+            </button>
+            <button onClick={() => setConfirming(false)}>{t('payment.noKeep')}</button>
+          </div>
+        )}
+        {p.state === 'completed' && <button onClick={() => onReceipt(p.saleId)}>{t('payment.print')}</button>}
+        {(p.state === 'cancelled' || p.state === 'failed') && <button onClick={() => onRetry(p)}>{t('payment.retry')}</button>}
+        {final && (
+          <button className="primary" onClick={() => run(() => api.dismissPayment({ orderId: p.orderId }))}>
+            {t('payment.newSale')}
+          </button>
+        )}
+        {!final && (unsure || elapsed > 90) && !resolving && (
+          <button className="small" onClick={() => setResolving(true)}>
+            {t('payment.resolve')}
+          </button>
+        )}
+        {resolving && !final && (
+          <form
+            className="confirm"
+            onSubmit={(e) => {
+              e.preventDefault();
+              run(async () => {
+                await api.resolvePayment({ orderId: p.orderId, reason });
+                setResolving(false);
+              });
+            }}
+          >
+            <label>
+              {t('payment.resolveReason')} <input value={reason} onChange={(e) => setReason(e.target.value)} />
+            </label>
+            <button type="submit">{t('payment.resolveConfirm')}</button>
+          </form>
+        )}
+      </div>
+      {demo && !final && p.state !== 'creating' && <VirtualTerminal api={api} terminalId={p.terminalId} onError={setError} />}
+    </section>
+  );
+}
+
+function VirtualTerminal({ api, terminalId, onError }: { api: TillApi; terminalId: string; onError(m: string): void }) {
+  const { t } = useTranslation();
+  const act = (action: 'approve' | 'decline' | 'soft_decline' | 'cancel') =>
+    api.simulateTerminal({ terminalId, action }).catch((e: unknown) => onError(TillError.from(e).message));
+  return (
+    <div className="vt" role="group" aria-label={t('vt.title', { id: terminalId })}>
+      <span className="vt-title">{t('vt.title', { id: terminalId })}</span>
+      <button onClick={() => act('approve')}>{t('vt.approve')}</button>
+      <button onClick={() => act('soft_decline')}>{t('vt.soft_decline')}</button>
+      <button onClick={() => act('decline')}>{t('vt.decline')}</button>
+      <button onClick={() => act('cancel')}>{t('vt.cancel')}</button>
+    </div>
+  );
+}

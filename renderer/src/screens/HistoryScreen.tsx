@@ -1,0 +1,172 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SaleRecord, TillApi } from '../../../shared/contract';
+import { TillError } from '../../../shared/errors';
+import { parseAmount } from '../../../shared/money';
+import { money, time } from '../format';
+
+/** Sales history with search, a detail view, receipts and refunds. */
+export function HistoryScreen({ api, version, onReceipt }: { api: TillApi; version: number; onReceipt(saleId: string): void }) {
+  const { t } = useTranslation();
+  const [query, setQuery] = useState('');
+  const [sales, setSales] = useState<SaleRecord[]>([]);
+  const [openId, setOpenId] = useState<string>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    api.history({ query }).then(setSales, (e: unknown) => setError(TillError.from(e).message));
+  }, [api, query, version]);
+
+  const open = sales.find((s) => s.saleId === openId);
+  if (open) return <SaleDetail api={api} sale={open} onBack={() => setOpenId(undefined)} onReceipt={onReceipt} />;
+
+  return (
+    <section className="history" aria-label={t('history.title')}>
+      <h2>{t('history.title')}</h2>
+      <label className="search">
+        {t('history.search')}
+        <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+      </label>
+      {error && <p className="error">{error}</p>}
+      {sales.length === 0 ? (
+        <p className="muted">{t('history.none')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('history.time')}</th>
+              <th>{t('history.amount')}</th>
+              <th>{t('history.status')}</th>
+              <th>{t('history.tender')}</th>
+              <th>{t('history.terminal')}</th>
+              <th>{t('history.card')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {sales.map((s) => {
+              const last = s.attempts.at(-1);
+              return (
+                <tr key={s.saleId} data-testid="history-row" data-sale-id={s.saleId} data-status={s.status}>
+                  <td>{time(s.createdAt)}</td>
+                  <td className="num">{money(s.total, s.currency)}</td>
+                  <td className={`sale-${s.status}`}>{t(`history.statuses.${s.status}`)}</td>
+                  <td>{t(`report.${s.tender}`)}</td>
+                  <td>{last?.terminalId ?? ''}</td>
+                  <td>{last?.card ? `${last.card.type ?? ''} ${last.card.last4 ?? ''}` : ''}</td>
+                  <td>
+                    <button onClick={() => setOpenId(s.saleId)}>
+                      {t('history.details')} <span className="sr-only">{s.saleId}</span>
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function SaleDetail({ api, sale, onBack, onReceipt }: { api: TillApi; sale: SaleRecord; onBack(): void; onReceipt(id: string): void }) {
+  const { t } = useTranslation();
+  const paid = sale.attempts.find((a) => a.state === 'completed');
+  const left = sale.total - sale.refunds.reduce((s, r) => s + r.amount, 0);
+  const [amount, setAmount] = useState('');
+  const [confirm, setConfirm] = useState<number>();
+  const [msg, setMsg] = useState<string>();
+  const [error, setError] = useState<string>();
+
+  return (
+    <section className="sale-detail" aria-label={t('history.details')}>
+      <button onClick={onBack}>{t('history.back')}</button>
+      <h2>
+        {money(sale.total, sale.currency)} · {t(`history.statuses.${sale.status}`)}
+      </h2>
+      <p>
+        {sale.saleId} · {time(sale.createdAt)}
+      </p>
+      <ul>
+        {sale.lines.map((l, i) => (
+          <li key={i}>
+            {l.quantity} × {l.name} · {money(l.unitPrice * l.quantity, sale.currency)}
+          </li>
+        ))}
+      </ul>
+      {sale.attempts.length > 0 && (
+        <>
+          <h3>{t('history.attempts')}</h3>
+          <ul>
+            {sale.attempts.map((a) => (
+              <li key={a.orderId} data-testid="attempt" data-order-id={a.orderId} data-status={a.state}>
+                {a.orderId} · {a.terminalId} · {t(`payment.status.${a.state}`)}
+                {a.card && ` · ${a.card.type ?? ''} ${a.card.last4 ?? ''} · ${a.card.authorizationCode ?? ''}`}
+                {a.message && ` · ${a.message}`}
+                {a.resolvedReason && ` · ${a.resolvedReason}`}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {sale.refunds.length > 0 && (
+        <>
+          <h3>{t('history.refunds')}</h3>
+          <ul>
+            {sale.refunds.map((r, i) => (
+              <li key={i} data-testid="refund">
+                {time(r.at)} · {money(r.amount, sale.currency)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {(sale.status === 'paid' || sale.status === 'partially_refunded') && (
+        <button onClick={() => onReceipt(sale.saleId)}>{t('payment.print')}</button>
+      )}
+      {paid && left > 0 && (
+        <form
+          className="refund"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const minor = amount.trim() ? parseAmount(amount) : left;
+            if (minor === null || minor > left) return setError(t('sale.badAmount'));
+            setError(undefined);
+            setConfirm(minor);
+          }}
+        >
+          <label>
+            {t('history.refundAmount')}
+            <input type="text" inputMode="decimal" value={amount} placeholder={money(left, sale.currency)} onChange={(e) => setAmount(e.target.value)} />
+          </label>
+          <button type="submit">{t('history.refund')}</button>
+        </form>
+      )}
+      {confirm !== undefined && (
+        <div role="group" className="confirm" aria-label={t('history.refundConfirm', { amount: money(confirm, sale.currency) })}>
+          <p>{t('history.refundConfirm', { amount: money(confirm, sale.currency) })}</p>
+          <button
+            className="danger"
+            onClick={() => {
+              const amt = confirm;
+              setConfirm(undefined);
+              api.refund({ orderId: paid!.orderId, amount: amt }).then(
+                () => setMsg(t('history.refundDone', { amount: money(amt, sale.currency) })),
+                (err: unknown) => setError(TillError.from(err).message),
+              );
+            }}
+          >
+            {t('history.refundYes')}
+          </button>
+          <button onClick={() => setConfirm(undefined)}>{t('cash.cancel')}</button>
+        </div>
+      )}
+      {msg && <p role="status">{msg}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

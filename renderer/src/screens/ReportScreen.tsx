@@ -1,0 +1,126 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Bucket, DayReport, TillApi } from '../../../shared/contract';
+import { TillError } from '../../../shared/errors';
+import { money } from '../format';
+
+const today = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
+/** Day totals and the end-of-day report, with the check against MultiSafepay. Printable and exportable as CSV. */
+export function ReportScreen({ api, version }: { api: TillApi; version: number }) {
+  const { t } = useTranslation();
+  const [date, setDate] = useState(today());
+  const [report, setReport] = useState<DayReport>();
+  const [error, setError] = useState<string>();
+  const [checking, setChecking] = useState(false);
+
+  useEffect(() => {
+    api.dayReport({ date }).then(setReport, (e: unknown) => setError(TillError.from(e).message));
+  }, [api, date, version]);
+
+  const reconcile = () => {
+    setChecking(true);
+    setError(undefined);
+    api
+      .dayReport({ date, reconcile: true })
+      .then(setReport, (e: unknown) => setError(TillError.from(e).message))
+      .finally(() => setChecking(false));
+  };
+
+  const rows = (r: DayReport): [string, string, Bucket][] => [
+    ['outcome', t('report.completed'), r.outcomes.completed],
+    ['outcome', t('report.cancelled'), r.outcomes.cancelled],
+    ['outcome', t('report.failed'), r.outcomes.failed],
+    ['outcome', t('report.pending'), r.outcomes.pending],
+    ['tender', t('report.card'), r.tenders.card],
+    ['tender', t('report.cash'), r.tenders.cash],
+    ...Object.entries(r.cardTypes).map(([k, b]): [string, string, Bucket] => ['card_type', k, b]),
+    ['refunds', t('report.refunds'), r.refunds],
+  ];
+
+  const exportCsv = (r: DayReport) => {
+    const esc = (v: string) => `"${v.replace(/"/g, '""')}"`;
+    const lines = ['section,name,count,amount_minor,currency'];
+    for (const [section, name, b] of rows(r)) lines.push([section, esc(name), b.count, b.amount, r.currency].join(','));
+    lines.push(['net', esc(t('report.net')), '', r.net, r.currency].join(','));
+    for (const m of r.reconciliation?.mismatches ?? []) lines.push(['mismatch', esc(`${m.kind} ${m.orderId} till=${m.till} msp=${m.msp}`), 1, m.amount, r.currency].join(','));
+    const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `day-report-${r.date}.csv`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+
+  return (
+    <section className="report printable" aria-label={t('report.title')}>
+      <h2>
+        {t('report.title')} {report?.date}
+      </h2>
+      <div className="no-print row">
+        <label>
+          {t('report.date')} <input type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
+        </label>
+        <button onClick={reconcile} disabled={checking}>
+          {t('report.reconcile')}
+        </button>
+        <button onClick={() => window.print()}>{t('report.print')}</button>
+        {report && <button onClick={() => exportCsv(report)}>{t('report.csv')}</button>}
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {report && (
+        <>
+          <table>
+            <thead>
+              <tr>
+                <th />
+                <th>{t('report.count')}</th>
+                <th>{t('report.amount')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows(report).map(([section, name, b]) => (
+                <tr key={`${section}-${name}`} data-testid={`report-${section}`}>
+                  <td>{name}</td>
+                  <td className="num">{b.count}</td>
+                  <td className="num">{money(b.amount, report.currency)}</td>
+                </tr>
+              ))}
+              <tr className="receipt-total">
+                <td>{t('report.net')}</td>
+                <td />
+                <td className="num" data-testid="report-net">
+                  {money(report.net, report.currency)}
+                </td>
+              </tr>
+            </tbody>
+          </table>
+          {report.reconciliation && (
+            <div className="reconciliation">
+              <p>{t('report.checked', { n: report.reconciliation.checked })}</p>
+              {report.reconciliation.mismatches.length === 0 ? (
+                <p className="ok">{t('report.allGood')}</p>
+              ) : (
+                <ul role="alert">
+                  {report.reconciliation.mismatches.map((m) => (
+                    <li key={m.orderId} className={m.kind === 'orphan_payment' ? 'orphan' : 'mismatch'} data-testid="mismatch" data-kind={m.kind}>
+                      {m.kind === 'orphan_payment' && <strong>{t('report.orphan')}: </strong>}
+                      {t(`report.mismatch.${m.kind}`)} · {m.orderId} · {m.terminalId} · {money(m.amount, report.currency)}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,232 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type CatalogItem, type Language, LANGUAGES, type Mode, MODES, type Snapshot, type SettingsInput, type TillApi } from '../../../shared/contract';
+import { TillError } from '../../../shared/errors';
+import { parseAmount } from '../../../shared/money';
+import { money } from '../format';
+
+/** Mode and API key (write-only), terminals, currency, merchant details, language and quick keys. */
+export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snapshot }) {
+  const { t } = useTranslation();
+  const s = snapshot.settings;
+  const [mode, setMode] = useState<Mode>(s.mode);
+  const [baseUrl, setBaseUrl] = useState(s.baseUrl);
+  const [apiKey, setApiKey] = useState('');
+  const [weakOk, setWeakOk] = useState(false);
+  const [terminalIds, setTerminalIds] = useState(s.terminalIds.join(', '));
+  const [defaultTerminalId, setDefaultTerminalId] = useState(s.defaultTerminalId);
+  const [currency, setCurrency] = useState(s.currency);
+  const [merchantName, setMerchantName] = useState(s.merchantName);
+  const [merchantAddress, setMerchantAddress] = useState(s.merchantAddress);
+  const [language, setLanguage] = useState<Language>(s.language);
+  const [fieldError, setFieldError] = useState<{ field?: string; message: string }>();
+  const [status, setStatus] = useState<string>();
+  const [testResult, setTestResult] = useState<{ ok: boolean; message: string }>();
+
+  const save = async (extra: Partial<SettingsInput> = {}) => {
+    setFieldError(undefined);
+    setStatus(undefined);
+    const input: SettingsInput = {
+      terminalIds: terminalIds.split(',').map((x) => x.trim()).filter(Boolean),
+      defaultTerminalId,
+      currency: currency.trim().toUpperCase(),
+      merchantName,
+      merchantAddress,
+      language,
+      ...extra,
+    };
+    if (!s.lockedByEnv) {
+      input.mode = mode;
+      input.baseUrl = baseUrl;
+      if (apiKey) {
+        if (s.keyStorage === 'basic_text' && !weakOk) return setFieldError({ field: 'apiKey', message: t('settings.basicText') });
+        input.apiKey = apiKey;
+      }
+    }
+    try {
+      await api.saveSettings(input);
+      setApiKey('');
+      setStatus(t('settings.saved'));
+    } catch (e) {
+      const err = TillError.from(e);
+      setFieldError({ ...(err.field ? { field: err.field.split('.')[0] } : {}), message: err.message });
+    }
+  };
+  const errFor = (field: string) =>
+    fieldError?.field === field ? (
+      <span className="error" role="alert" id={`${field}-error`}>
+        {fieldError.message}
+      </span>
+    ) : null;
+  const invalid = (field: string) => (fieldError?.field === field ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {});
+
+  return (
+    <section className="settings" aria-label={t('settings.title')}>
+      <h2>{t('settings.title')}</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <fieldset disabled={s.lockedByEnv}>
+          {s.lockedByEnv && <p className="muted">{t('settings.locked')}</p>}
+          <label>
+            {t('settings.mode')}
+            <select value={mode} onChange={(e) => setMode(e.target.value as Mode)} {...invalid('mode')}>
+              {MODES.map((m) => (
+                <option key={m} value={m}>
+                  {t(`settings.modes.${m}`)}
+                </option>
+              ))}
+            </select>
+            {errFor('mode')}
+          </label>
+          {mode === 'custom' && (
+            <label>
+              {t('settings.baseUrl')}
+              <input type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} {...invalid('baseUrl')} />
+              {errFor('baseUrl')}
+            </label>
+          )}
+          {mode !== 'demo' && (
+            <>
+              <p className="muted">{s.apiKeySet ? t('settings.apiKeySet') : t('settings.apiKeyNone')}</p>
+              <label>
+                {t('settings.apiKey')}
+                <input type="password" autoComplete="off" value={apiKey} placeholder={s.apiKeySet ? '••••••••' : ''} onChange={(e) => setApiKey(e.target.value)} {...invalid('apiKey')} />
+                {errFor('apiKey')}
+              </label>
+              {s.keyStorage === 'basic_text' && (
+                <label className="warn">
+                  <input type="checkbox" checked={weakOk} onChange={(e) => setWeakOk(e.target.checked)} /> {t('settings.basicText')} {t('settings.basicTextConfirm')}
+                </label>
+              )}
+              {s.apiKeySet && (
+                <button type="button" onClick={() => void save({ clearApiKey: true })}>
+                  {t('settings.clearKey')}
+                </button>
+              )}
+            </>
+          )}
+        </fieldset>
+        <div className="row">
+          <button type="button" onClick={() => api.testConnection({}).then(setTestResult, (e: unknown) => setTestResult({ ok: false, message: TillError.from(e).message }))}>
+            {t('settings.test')}
+          </button>
+          {testResult && (
+            <span role="status" className={testResult.ok ? 'ok' : 'error'} data-testid="connection-result">
+              {testResult.message}
+            </span>
+          )}
+        </div>
+        <label>
+          {t('settings.terminals')}
+          <input value={terminalIds} onChange={(e) => setTerminalIds(e.target.value)} {...invalid('terminalIds')} />
+          {errFor('terminalIds')}
+        </label>
+        <label>
+          {t('settings.defaultTerminal')}
+          <select value={defaultTerminalId} onChange={(e) => setDefaultTerminalId(e.target.value)} {...invalid('defaultTerminalId')}>
+            <option value="">-</option>
+            {snapshot.terminals.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.id}
+              </option>
+            ))}
+          </select>
+          {errFor('defaultTerminalId')}
+        </label>
+        <button type="button" onClick={() => void api.refreshTerminals({})}>
+          {t('settings.refresh')}
+        </button>
+        <label>
+          {t('settings.currency')}
+          <input value={currency} maxLength={3} onChange={(e) => setCurrency(e.target.value)} {...invalid('currency')} />
+          {errFor('currency')}
+        </label>
+        <label>
+          {t('settings.merchantName')}
+          <input value={merchantName} onChange={(e) => setMerchantName(e.target.value)} {...invalid('merchantName')} />
+          {errFor('merchantName')}
+        </label>
+        <label>
+          {t('settings.merchantAddress')}
+          <input value={merchantAddress} onChange={(e) => setMerchantAddress(e.target.value)} {...invalid('merchantAddress')} />
+          {errFor('merchantAddress')}
+        </label>
+        <label>
+          {t('settings.language')}
+          <select value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
+            {LANGUAGES.map((l) => (
+              <option key={l} value={l}>
+                {l === 'en' ? 'English' : 'Nederlands'}
+              </option>
+            ))}
+          </select>
+        </label>
+        {fieldError && !fieldError.field && (
+          <p className="error" role="alert">
+            {fieldError.message}
+          </p>
+        )}
+        <button type="submit" className="primary">
+          {t('settings.save')}
+        </button>
+        {status && <p role="status">{status}</p>}
+      </form>
+      <CatalogEditor api={api} items={snapshot.catalog} currency={s.currency} />
+    </section>
+  );
+}
+
+function CatalogEditor({ api, items, currency }: { api: TillApi; items: CatalogItem[]; currency: string }) {
+  const { t } = useTranslation();
+  const [rows, setRows] = useState(items.map((i) => ({ ...i, priceText: (i.price / 100).toFixed(2) })));
+  const [msg, setMsg] = useState<{ ok: boolean; text: string }>();
+  useEffect(() => setRows(items.map((i) => ({ ...i, priceText: (i.price / 100).toFixed(2) }))), [items]);
+  return (
+    <form
+      className="catalog"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const out: CatalogItem[] = [];
+        for (const r of rows) {
+          const price = parseAmount(r.priceText);
+          if (price === null || !r.name.trim()) return setMsg({ ok: false, text: `${r.name || '?'}: ${t('sale.badAmount')}` });
+          out.push({ id: r.id, name: r.name.trim(), price });
+        }
+        api.saveCatalog({ items: out }).then(
+          () => setMsg({ ok: true, text: t('settings.saved') }),
+          (err: unknown) => setMsg({ ok: false, text: TillError.from(err).message }),
+        );
+      }}
+    >
+      <h3>{t('settings.catalog')}</h3>
+      {rows.map((r, i) => (
+        <div className="row" key={r.id}>
+          <input aria-label={`${t('settings.catalogName')} ${i + 1}`} value={r.name} onChange={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
+          <input
+            aria-label={`${t('settings.catalogPrice')} ${i + 1}`}
+            inputMode="decimal"
+            value={r.priceText}
+            onChange={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, priceText: e.target.value } : x)))}
+          />
+          <span className="muted">{parseAmount(r.priceText) !== null ? money(parseAmount(r.priceText)!, currency) : ''}</span>
+          <button type="button" aria-label={`${t('sale.remove', { name: r.name })}`} onClick={() => setRows(rows.filter((_, j) => j !== i))}>
+            ×
+          </button>
+        </div>
+      ))}
+      <button type="button" onClick={() => setRows([...rows, { id: `p${Date.now().toString(36)}`, name: '', price: 100, priceText: '' }])}>
+        {t('settings.addItem')}
+      </button>
+      <button type="submit">{t('settings.saveCatalog')}</button>
+      {msg && (
+        <p role={msg.ok ? 'status' : 'alert'} className={msg.ok ? 'ok' : 'error'}>
+          {msg.text}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,56 @@
+/** Holds the till's snapshot and keeps it current from pushed events. */
+import { useCallback, useEffect, useState } from 'react';
+import type { Snapshot, TillApi } from '../../shared/contract';
+
+export interface TillState {
+  snapshot: Snapshot | undefined;
+  /** Bumped whenever history changed, so lists re-read. */
+  historyVersion: number;
+  reload(): void;
+}
+
+export function useTill(api: TillApi): TillState {
+  const [snapshot, setSnapshot] = useState<Snapshot>();
+  const [historyVersion, setHistoryVersion] = useState(0);
+  const reload = useCallback(() => {
+    api.snapshot({}).then(setSnapshot, () => {});
+  }, [api]);
+
+  useEffect(() => {
+    const off = api.onEvent((e) => {
+      switch (e.type) {
+        case 'payment':
+          setSnapshot((s) => {
+            if (!s) return s;
+            const others = s.payments.filter((p) => p.orderId !== e.payment.orderId);
+            return { ...s, payments: [...others, e.payment].sort((a, b) => a.createdAt - b.createdAt) };
+          });
+          break;
+        case 'payment_removed':
+          setSnapshot((s) => s && { ...s, payments: s.payments.filter((p) => p.orderId !== e.orderId) });
+          break;
+        case 'terminals':
+          setSnapshot((s) => s && { ...s, terminals: e.terminals });
+          break;
+        case 'settings':
+          setSnapshot((s) => s && { ...s, settings: e.settings, mode: e.mode });
+          break;
+        case 'notice':
+          setSnapshot((s) => s && { ...s, notices: [...s.notices, e.notice] });
+          break;
+        case 'history_changed':
+          setHistoryVersion((v) => v + 1);
+          break;
+      }
+    });
+    reload();
+    return off;
+  }, [api, reload]);
+
+  // After a reconnect of the link, the bridge sends history_changed: re-read everything.
+  useEffect(() => {
+    if (historyVersion > 0) reload();
+  }, [historyVersion, reload]);
+
+  return { snapshot, historyVersion, reload };
+}
