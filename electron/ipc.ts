@@ -11,7 +11,11 @@ export interface Dispatcher {
 }
 
 /** Registers `till:<method>` handlers. Returns a function that removes them. */
-export function registerIpc(ipc: IpcMain, service: Dispatcher, isTrustedSender: (sender: WebContents, frameUrl: string | undefined) => boolean): () => void {
+export function registerIpc(
+  ipc: IpcMain,
+  service: Dispatcher,
+  isTrustedSender: (sender: WebContents, frameUrl: string | undefined) => boolean,
+): () => void {
   for (const method of METHOD_NAMES) {
     ipc.handle(`${IPC_PREFIX}${method}`, async (event: IpcMainInvokeEvent, params: unknown) => {
       if (!isTrustedSender(event.sender, event.senderFrame?.url)) {

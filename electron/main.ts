@@ -39,7 +39,11 @@ if (!app.requestSingleInstanceLock()) {
   let win: BrowserWindow | undefined;
   let service: TillService | undefined;
   let quitConfirmed = false;
-  const uiStore = new Store<{ bounds?: { x?: number; y?: number; width: number; height: number }; kiosk?: boolean; channel?: 'latest' | 'beta' }>({
+  const uiStore = new Store<{
+    bounds?: { x?: number; y?: number; width: number; height: number };
+    kiosk?: boolean;
+    channel?: 'latest' | 'beta';
+  }>({
     name: 'window',
     cwd: dataDir,
   });
@@ -80,7 +84,18 @@ if (!app.requestSingleInstanceLock()) {
     // The snapshot never holds the API key or events tokens; the log holds no secrets either.
     writeFileSync(
       res.filePath,
-      JSON.stringify({ version: app.getVersion(), platform: process.platform, arch: process.arch, electron: process.versions.electron, snapshot: snap.ok ? snap.result : null, logFile: log.transports.file.getFile().path }, null, 2),
+      JSON.stringify(
+        {
+          version: app.getVersion(),
+          platform: process.platform,
+          arch: process.arch,
+          electron: process.versions.electron,
+          snapshot: snap.ok ? snap.result : null,
+          logFile: log.transports.file.getFile().path,
+        },
+        null,
+        2,
+      ),
     );
   };
 
@@ -116,10 +131,13 @@ if (!app.requestSingleInstanceLock()) {
       env: envFromProcess(),
       secretStore: new SafeStorageSecretStore(safeStorage, dataDir),
       openStore: (dir, name) =>
-        openStore(() => {
-          const s = new Store<Record<string, unknown>>({ cwd: dir, name, clearInvalidConfig: false });
-          return { get: (k) => s.get(k), set: (v) => s.set(v), path: s.path } satisfies KeyValueStore;
-        }, join(dir, `${name}.json`)),
+        openStore(
+          () => {
+            const s = new Store<Record<string, unknown>>({ cwd: dir, name, clearInvalidConfig: false });
+            return { get: (k) => s.get(k), set: (v) => s.set(v), path: s.path } satisfies KeyValueStore;
+          },
+          join(dir, `${name}.json`),
+        ),
       logger,
       ...(timing ? { timing } : {}),
     });
@@ -130,10 +148,19 @@ if (!app.requestSingleInstanceLock()) {
 
     let updates: ReturnType<typeof setupUpdates> | undefined;
     if (app.isPackaged) {
-      updates = setupUpdates(electronUpdater.autoUpdater, () => svc.engine.hasPendingPayments(), logger, (version) => {
-        svc.notify('info', `Update ${version} is ready. It installs when you restart the till with no payment open (Till menu > Restart to update).`);
-        buildMenu(updates);
-      }, uiStore.get('channel') ?? 'latest');
+      updates = setupUpdates(
+        electronUpdater.autoUpdater,
+        () => svc.engine.hasPendingPayments(),
+        logger,
+        (version) => {
+          svc.notify(
+            'info',
+            `Update ${version} is ready. It installs when you restart the till with no payment open (Till menu > Restart to update).`,
+          );
+          buildMenu(updates);
+        },
+        uiStore.get('channel') ?? 'latest',
+      );
       svc.engine.on(() => buildMenu(updates));
     }
     buildMenu(updates);
@@ -141,7 +168,13 @@ if (!app.requestSingleInstanceLock()) {
     app.on('before-quit', (e) => {
       const warning = quitConfirmed ? null : quitWarning(svc.pendingTerminals());
       if (warning) {
-        const choice = dialog.showMessageBoxSync({ type: 'warning', buttons: ['Keep the till open', 'Quit anyway'], defaultId: 0, cancelId: 0, message: warning });
+        const choice = dialog.showMessageBoxSync({
+          type: 'warning',
+          buttons: ['Keep the till open', 'Quit anyway'],
+          defaultId: 0,
+          cancelId: 0,
+          message: warning,
+        });
         if (choice === 0) return e.preventDefault();
       }
       quitConfirmed = true;

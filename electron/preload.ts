@@ -28,8 +28,7 @@ const api: Record<string, unknown> = {
 for (const method of METHOD_NAMES) {
   api[method] = async (params: unknown) => {
     const out = (await ipcRenderer.invoke(`${IPC_PREFIX}${method}`, params)) as
-      | { ok: true; result: unknown }
-      | { ok: false; error: { code: string; message: string; field?: string; mspCode?: number } };
+      { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; field?: string; mspCode?: number } };
     if (out.ok) return out.result;
     // Errors lose their class across the bridge: rethrow a plain shape TillError.from() understands.
     throw new BridgeError(out.error);

@@ -3,7 +3,13 @@ import type { AppUpdater } from 'electron-updater';
 import type { Logger } from './core/log';
 import { UPDATE_CHECK_INTERVAL_MS, UpdatePolicy } from './core/update-policy';
 
-export function setupUpdates(updater: AppUpdater, hasPending: () => boolean, log: Logger, onReady: (version: string) => void, channel: 'latest' | 'beta' = 'latest') {
+export function setupUpdates(
+  updater: AppUpdater,
+  hasPending: () => boolean,
+  log: Logger,
+  onReady: (version: string) => void,
+  channel: 'latest' | 'beta' = 'latest',
+) {
   const policy = new UpdatePolicy(hasPending);
   updater.autoDownload = true;
   // Installing on quit is decided at quit time by the policy, never by default.

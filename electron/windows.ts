@@ -1,7 +1,11 @@
 /** Window options and navigation rules: every security setting of the till's window lives here. */
 import type { BrowserWindowConstructorOptions } from 'electron';
 
-export function mainWindowOptions(preloadPath: string, bounds?: { x?: number; y?: number; width: number; height: number }, kiosk = false): BrowserWindowConstructorOptions {
+export function mainWindowOptions(
+  preloadPath: string,
+  bounds?: { x?: number; y?: number; width: number; height: number },
+  kiosk = false,
+): BrowserWindowConstructorOptions {
   return {
     width: bounds?.width ?? 1280,
     height: bounds?.height ?? 800,
@@ -44,7 +48,11 @@ export function isAppUrl(url: string, appUrl: string): boolean {
 }
 
 /** Links the till may open in the system browser. */
-export const EXTERNAL_ALLOW_LIST = ['https://docs.multisafepay.com/', 'https://merchant.multisafepay.com/', 'https://www.multisafepay.com/'];
+export const EXTERNAL_ALLOW_LIST = [
+  'https://docs.multisafepay.com/',
+  'https://merchant.multisafepay.com/',
+  'https://www.multisafepay.com/',
+];
 
 export function isAllowedExternal(url: string): boolean {
   return EXTERNAL_ALLOW_LIST.some((prefix) => url.startsWith(prefix));

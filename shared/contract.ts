@@ -175,37 +175,31 @@ const method =
 
 export const METHODS = {
   snapshot: method<Snapshot>()(Empty),
-  charge: method<PaymentView>()(
-    z.object({ terminalId: id, lines, currency: currency.optional(), saleId: id.optional() }).strict(),
-  ),
+  charge: method<PaymentView>()(z.object({ terminalId: id, lines, currency: currency.optional(), saleId: id.optional() }).strict()),
   cancelPayment: method<PaymentView>()(z.object({ orderId: id }).strict()),
   dismissPayment: method<{ ok: true }>()(z.object({ orderId: id }).strict()),
-  resolvePayment: method<PaymentView>()(
-    z.object({ orderId: id, reason: z.string().trim().min(3, 'Give a reason').max(200) }).strict(),
-  ),
-  payCash: method<SaleRecord>()(
-    z.object({ lines, given: minor }).strict(),
-  ),
+  resolvePayment: method<PaymentView>()(z.object({ orderId: id, reason: z.string().trim().min(3, 'Give a reason').max(200) }).strict()),
+  payCash: method<SaleRecord>()(z.object({ lines, given: minor }).strict()),
   history: method<SaleRecord[]>()(
     z.object({ query: z.string().max(60).optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
   ),
-  refund: method<SaleRecord>()(
-    z.object({ orderId: id, amount: minor.optional() }).strict(),
-  ),
+  refund: method<SaleRecord>()(z.object({ orderId: id, amount: minor.optional() }).strict()),
   dayReport: method<DayReport>()(
     z
-      .object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD').optional(), reconcile: z.boolean().optional() })
+      .object({
+        date: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD')
+          .optional(),
+        reconcile: z.boolean().optional(),
+      })
       .strict(),
   ),
   saveSettings: method<PublicSettings>()(SettingsInputSchema),
   testConnection: method<ConnectionTest>()(Empty),
   refreshTerminals: method<Terminal[]>()(Empty),
-  saveCatalog: method<CatalogItem[]>()(
-    z.object({ items: z.array(CatalogItemSchema).max(60) }).strict(),
-  ),
-  simulateTerminal: method<{ ok: true }>()(
-    z.object({ terminalId: id, action: z.enum(TERMINAL_ACTIONS) }).strict(),
-  ),
+  saveCatalog: method<CatalogItem[]>()(z.object({ items: z.array(CatalogItemSchema).max(60) }).strict()),
+  simulateTerminal: method<{ ok: true }>()(z.object({ terminalId: id, action: z.enum(TERMINAL_ACTIONS) }).strict()),
 } as const;
 
 export type MethodName = keyof typeof METHODS;

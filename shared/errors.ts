@@ -1,13 +1,6 @@
 /** Error codes that cross the transport; `message` is always a sentence a cashier understands. */
 export type TillErrorCode =
-  | 'bad_request'
-  | 'unknown_method'
-  | 'terminal_busy'
-  | 'not_found'
-  | 'not_allowed'
-  | 'msp_error'
-  | 'storage_error'
-  | 'internal';
+  'bad_request' | 'unknown_method' | 'terminal_busy' | 'not_found' | 'not_allowed' | 'msp_error' | 'storage_error' | 'internal';
 
 export interface TillErrorShape {
   code: TillErrorCode;

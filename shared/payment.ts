@@ -1,13 +1,5 @@
 /** Attempt states; also the UI's `data-status` values (public contract). */
-export const ATTEMPT_STATES = [
-  'creating',
-  'initialized',
-  'soft_declined',
-  'cancelling',
-  'completed',
-  'cancelled',
-  'failed',
-] as const;
+export const ATTEMPT_STATES = ['creating', 'initialized', 'soft_declined', 'cancelling', 'completed', 'cancelled', 'failed'] as const;
 export type AttemptState = (typeof ATTEMPT_STATES)[number];
 
 export const FINAL_STATES: ReadonlySet<AttemptState> = new Set(['completed', 'cancelled', 'failed']);

@@ -34,7 +34,17 @@ export function buildHistory(entries: readonly JournalEntry[]): SaleRecord[] {
   for (const a of attempts.values()) {
     let sale = sales.get(a.saleId);
     if (!sale) {
-      sale = { saleId: a.saleId, createdAt: a.createdAt, lines: a.lines, total: a.amount, currency: a.currency, tender: 'card', status: 'unpaid', attempts: [], refunds: [] };
+      sale = {
+        saleId: a.saleId,
+        createdAt: a.createdAt,
+        lines: a.lines,
+        total: a.amount,
+        currency: a.currency,
+        tender: 'card',
+        status: 'unpaid',
+        attempts: [],
+        refunds: [],
+      };
       sales.set(a.saleId, sale);
     }
     const summary: AttemptSummary = { orderId: a.orderId, terminalId: a.terminalId, state: a.state, createdAt: a.createdAt };

@@ -65,7 +65,9 @@ export function envFromProcess(env: NodeJS.ProcessEnv = process.env): TillEnv {
   const out: TillEnv = {};
   if (env.TILL_MSP_BASE_URL?.trim()) out.baseUrl = env.TILL_MSP_BASE_URL.trim();
   if (env.TILL_MSP_API_KEY?.trim()) out.apiKey = env.TILL_MSP_API_KEY.trim();
-  const ids = env.TILL_TERMINAL_IDS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = env.TILL_TERMINAL_IDS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (ids?.length) out.terminalIds = ids;
   return out;
 }
@@ -115,11 +117,17 @@ export class TillService {
       if (e.k !== 'attempt' || ['completed', 'cancelled', 'failed'].includes(e.attempt.state)) this.#emit({ type: 'history_changed' });
     };
     if (parts.state.damagedCopy)
-      this.#notice('warning', `The payment state file was damaged. It was kept aside (${parts.state.damagedCopy}) and open payments were restored from the journal.`);
+      this.#notice(
+        'warning',
+        `The payment state file was damaged. It was kept aside (${parts.state.damagedCopy}) and open payments were restored from the journal.`,
+      );
     if (parts.settings.damagedCopy) this.#notice('warning', 'The settings file was damaged and was reset. Check Settings.');
     const jr = this.journal.report;
     if (jr.damagedCopy)
-      this.#notice('warning', `The sales journal had ${jr.droppedLines} unreadable line(s). A copy was kept (${jr.damagedCopy}); ${jr.entries} entries were recovered.`);
+      this.#notice(
+        'warning',
+        `The sales journal had ${jr.droppedLines} unreadable line(s). A copy was kept (${jr.damagedCopy}); ${jr.entries} entries were recovered.`,
+      );
   }
 
   /** Opens the data directory, starts the demo simulator when needed, and reopens pending payments. */
@@ -170,14 +178,21 @@ export class TillService {
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         const field = issue.path.map(String).join('.');
-        throw new TillError({ code: 'bad_request', message: field ? `${field}: ${issue.message}` : issue.message, ...(field ? { field } : {}) });
+        throw new TillError({
+          code: 'bad_request',
+          message: field ? `${field}: ${issue.message}` : issue.message,
+          ...(field ? { field } : {}),
+        });
       }
       const handler = this.#handlers[method] as (p: unknown) => Promise<unknown>;
       return { ok: true, result: await handler(parsed.data) };
     } catch (err) {
       if (err instanceof TillError) return { ok: false, error: err.toJSON() };
       if (err instanceof MspError)
-        return { ok: false, error: { code: 'msp_error', message: err.cashierMessage, ...(err.code !== undefined ? { mspCode: err.code } : {}) } };
+        return {
+          ok: false,
+          error: { code: 'msp_error', message: err.cashierMessage, ...(err.code !== undefined ? { mspCode: err.code } : {}) },
+        };
       this.#log.error('request failed', { method: String(method), error: err instanceof Error ? err.name : 'unknown' });
       return { ok: false, error: { code: 'internal', message: 'Something went wrong inside the till. Nothing was changed.' } };
     }
@@ -188,13 +203,18 @@ export class TillService {
     charge: async (p) => {
       const settings = this.#settings();
       if (!this.#terminals().some((t) => t.id === p.terminalId))
-        throw new TillError({ code: 'bad_request', field: 'terminalId', message: `Unknown terminal ${p.terminalId} - add it in Settings.` });
+        throw new TillError({
+          code: 'bad_request',
+          field: 'terminalId',
+          message: `Unknown terminal ${p.terminalId} - add it in Settings.`,
+        });
       if (this.mode !== 'demo' && !this.#secrets.get())
         throw new TillError({ code: 'not_allowed', message: 'No API key is set - add it in Settings.' });
       if (p.saleId) {
         const sale = buildHistory(this.journal.entries).find((s) => s.saleId === p.saleId);
         if (!sale || sale.tender !== 'card') throw new TillError({ code: 'not_found', message: `No card sale ${p.saleId} to try again.` });
-        if (sale.status !== 'unpaid') throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
+        if (sale.status !== 'unpaid')
+          throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
       }
       return this.engine.charge({
         terminalId: p.terminalId,
@@ -211,11 +231,21 @@ export class TillService {
     resolvePayment: async (p) => this.engine.resolve(p.orderId, p.reason),
     payCash: async (p) => {
       const total = lineTotal(p.lines);
-      if (p.given < total) throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the total.' });
+      if (p.given < total)
+        throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the total.' });
       const saleId = `${this.engine.installId}-c${randomBytes(4).toString('hex')}`;
       const at = this.#now();
       try {
-        this.journal.append({ k: 'cash', at, saleId, lines: p.lines, total, currency: this.#settings().currency, given: p.given, change: p.given - total });
+        this.journal.append({
+          k: 'cash',
+          at,
+          saleId,
+          lines: p.lines,
+          total,
+          currency: this.#settings().currency,
+          given: p.given,
+          change: p.given - total,
+        });
       } catch (err) {
         throw new TillError({ code: 'storage_error', message: storageMessage(err) });
       }
@@ -225,7 +255,8 @@ export class TillService {
     refund: async (p) => {
       const sale = buildHistory(this.journal.entries).find((s) => s.attempts.some((a) => a.orderId === p.orderId));
       const attempt = sale?.attempts.find((a) => a.orderId === p.orderId);
-      if (!sale || attempt?.state !== 'completed') throw new TillError({ code: 'not_allowed', message: 'Only a completed card payment can be refunded.' });
+      if (!sale || attempt?.state !== 'completed')
+        throw new TillError({ code: 'not_allowed', message: 'Only a completed card payment can be refunded.' });
       const left = sale.total - sale.refunds.reduce((s, r) => s + r.amount, 0);
       const amount = p.amount ?? left;
       if (amount > left || left <= 0)
@@ -250,7 +281,10 @@ export class TillService {
         report.reconciliation = await this.engine.reconcile(from, to);
         const orphans = report.reconciliation.mismatches.filter((m) => m.kind === 'orphan_payment');
         if (orphans.length)
-          this.#notice('error', `${orphans.length} payment(s) were paid at MultiSafepay but not recorded as paid: ${orphans.map((o) => o.orderId).join(', ')}`);
+          this.#notice(
+            'error',
+            `${orphans.length} payment(s) were paid at MultiSafepay but not recorded as paid: ${orphans.map((o) => o.orderId).join(', ')}`,
+          );
       }
       return report;
     },
@@ -262,7 +296,11 @@ export class TillService {
       }
       const backendChanged = next.mode !== cur.mode || next.baseUrl !== cur.baseUrl || p.apiKey !== undefined || p.clearApiKey;
       if (backendChanged && (this.#env.apiKey || this.#env.baseUrl))
-        throw new TillError({ code: 'not_allowed', field: 'mode', message: 'The connection is set by the environment (TILL_MSP_*) and cannot be changed here.' });
+        throw new TillError({
+          code: 'not_allowed',
+          field: 'mode',
+          message: 'The connection is set by the environment (TILL_MSP_*) and cannot be changed here.',
+        });
       if (backendChanged && this.engine.hasPendingPayments())
         throw new TillError({ code: 'not_allowed', field: 'mode', message: 'Finish the open payments before changing the connection.' });
       if (next.mode === 'custom' && !next.baseUrl)
@@ -274,7 +312,10 @@ export class TillService {
         if (p.apiKey !== undefined) this.#secrets.set(p.apiKey);
         this.#settingsStore.set({ settings: next });
       } catch (err) {
-        throw new TillError({ code: 'storage_error', message: err instanceof Error && /environment/.test(err.message) ? err.message : storageMessage(err) });
+        throw new TillError({
+          code: 'storage_error',
+          message: err instanceof Error && /environment/.test(err.message) ? err.message : storageMessage(err),
+        });
       }
       if (backendChanged) {
         await this.#applyBackend();
@@ -292,7 +333,8 @@ export class TillService {
     },
     saveCatalog: async (p) => {
       const ids = new Set(p.items.map((i) => i.id));
-      if (ids.size !== p.items.length) throw new TillError({ code: 'bad_request', field: 'items', message: 'Two products have the same id.' });
+      if (ids.size !== p.items.length)
+        throw new TillError({ code: 'bad_request', field: 'items', message: 'Two products have the same id.' });
       this.#settingsStore.set({ catalog: p.items });
       return p.items;
     },
@@ -352,7 +394,9 @@ export class TillService {
     if (mode !== 'demo') {
       await this.#simulator?.stop();
       this.#simulator = undefined;
-      const base = this.#env.baseUrl ?? (mode === 'live' ? LIVE_API_ROOT : mode === 'test' ? TEST_API_ROOT : this.#settings().baseUrl || LIVE_API_ROOT);
+      const base =
+        this.#env.baseUrl ??
+        (mode === 'live' ? LIVE_API_ROOT : mode === 'test' ? TEST_API_ROOT : this.#settings().baseUrl || LIVE_API_ROOT);
       this.#client = new MspClient({ baseUrl: base, apiKey: this.#secrets.get() ?? '', logger: this.#log });
       return;
     }
@@ -383,7 +427,9 @@ export class TillService {
     }
     try {
       const list = await this.#client.listTerminals();
-      this.#apiTerminals = list.filter((t) => t.active !== false).map((t) => ({ id: t.id, ...(t.name ? { name: t.name } : {}), source: 'api' as const }));
+      this.#apiTerminals = list
+        .filter((t) => t.active !== false)
+        .map((t) => ({ id: t.id, ...(t.name ? { name: t.name } : {}), source: 'api' as const }));
       this.#emit({ type: 'terminals', terminals: this.#terminals() });
     } catch (err) {
       // Which key may list terminals is unclear at MultiSafepay: ids entered by hand keep working.
@@ -416,7 +462,10 @@ export class TillService {
 
   /** Terminals that have a non-final payment right now. */
   pendingTerminals(): string[] {
-    return this.engine.payments().filter((p) => !['completed', 'cancelled', 'failed'].includes(p.state)).map((p) => p.terminalId);
+    return this.engine
+      .payments()
+      .filter((p) => !['completed', 'cancelled', 'failed'].includes(p.state))
+      .map((p) => p.terminalId);
   }
 
   #notice(level: Notice['level'], message: string): void {

@@ -81,7 +81,14 @@ export async function startHeadlessServer(opts: { service: TillService; port: nu
         msg = JSON.parse(data.toString()) as typeof msg;
         if (!msg || typeof msg !== 'object') throw new Error('not an object');
       } catch {
-        ws.send(JSON.stringify({ type: 'response', id: null, ok: false, error: { code: 'bad_request', message: 'The request could not be read.' } }));
+        ws.send(
+          JSON.stringify({
+            type: 'response',
+            id: null,
+            ok: false,
+            error: { code: 'bad_request', message: 'The request could not be read.' },
+          }),
+        );
         return;
       }
       const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;

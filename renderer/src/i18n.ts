@@ -3,7 +3,14 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
 const en = {
-  app: { title: 'Till', demo: 'Demo mode - no real payments', live: 'Live', test: 'Test', custom: 'Custom API', linkDown: 'Lost the link to the till - reconnecting...' },
+  app: {
+    title: 'Till',
+    demo: 'Demo mode - no real payments',
+    live: 'Live',
+    test: 'Test',
+    custom: 'Custom API',
+    linkDown: 'Lost the link to the till - reconnecting...',
+  },
   nav: { sale: 'Sale', history: 'History', report: 'Day report', settings: 'Settings' },
   sale: {
     amount: 'Amount',
@@ -24,7 +31,15 @@ const en = {
     noTerminal: 'No terminal - add one in Settings.',
     customLine: 'Amount',
   },
-  cash: { title: 'Cash payment', given: 'Amount given', change: 'Change due', confirm: 'Take cash', cancel: 'Back', tooLittle: 'That is less than the total.', done: 'Cash sale recorded. Change: {{change}}' },
+  cash: {
+    title: 'Cash payment',
+    given: 'Amount given',
+    change: 'Change due',
+    confirm: 'Take cash',
+    cancel: 'Back',
+    tooLittle: 'That is less than the total.',
+    done: 'Cash sale recorded. Change: {{change}}',
+  },
   payment: {
     title: 'Payment on {{terminal}}',
     status: {
@@ -36,7 +51,11 @@ const en = {
       cancelled: 'Cancelled - not paid',
       failed: 'Failed - not paid',
     },
-    connection: { live: 'Live', reconnecting: 'Reconnecting - status may be late', offline: 'Offline - the till does not know the status yet' },
+    connection: {
+      live: 'Live',
+      reconnecting: 'Reconnecting - status may be late',
+      offline: 'Offline - the till does not know the status yet',
+    },
     unknownWhileOffline: 'The till cannot reach MultiSafepay. Do not hand over goods until the status is known.',
     recovered: 'Reopened after a restart',
     cancel: 'Cancel payment',
@@ -53,7 +72,13 @@ const en = {
     auth: 'Auth code {{code}}',
     elapsed: '{{s}} s',
   },
-  vt: { title: 'Virtual terminal {{id}}', approve: 'Present card', decline: 'Decline', soft_decline: 'Soft decline (PIN)', cancel: 'Cancel on terminal' },
+  vt: {
+    title: 'Virtual terminal {{id}}',
+    approve: 'Present card',
+    decline: 'Decline',
+    soft_decline: 'Soft decline (PIN)',
+    cancel: 'Cancel on terminal',
+  },
   history: {
     title: 'History',
     search: 'Search by order id or amount',
@@ -97,7 +122,12 @@ const en = {
     checked: 'Checked {{n}} payment(s) with MultiSafepay.',
     allGood: 'Everything matches.',
     orphan: 'PAID AT MULTISAFEPAY BUT NOT RECORDED AS PAID',
-    mismatch: { orphan_payment: 'Paid at MultiSafepay, not recorded as paid', recorded_paid_not_paid: 'Recorded as paid, MultiSafepay says not paid', status_differs: 'Status differs', unreachable: 'Could not be checked' },
+    mismatch: {
+      orphan_payment: 'Paid at MultiSafepay, not recorded as paid',
+      recorded_paid_not_paid: 'Recorded as paid, MultiSafepay says not paid',
+      status_differs: 'Status differs',
+      unreachable: 'Could not be checked',
+    },
   },
   settings: {
     title: 'Settings',
@@ -128,13 +158,28 @@ const en = {
     saveCatalog: 'Save quick keys',
     refresh: 'Reload terminals',
   },
-  receipt: { title: 'Receipt', order: 'Order', paidBy: 'Paid by card', cash: 'Paid in cash', given: 'Given', change: 'Change', thanks: 'Thank you!' },
+  receipt: {
+    title: 'Receipt',
+    order: 'Order',
+    paidBy: 'Paid by card',
+    cash: 'Paid in cash',
+    given: 'Given',
+    change: 'Change',
+    thanks: 'Thank you!',
+  },
   notices: { dismiss: 'Dismiss' },
 };
 
 type Dict = { [k: string]: string | Dict };
 const nl: Dict = {
-  app: { title: 'Kassa', demo: 'Demomodus - geen echte betalingen', live: 'Live', test: 'Test', custom: 'Eigen API', linkDown: 'Verbinding met de kassa verbroken - opnieuw verbinden...' },
+  app: {
+    title: 'Kassa',
+    demo: 'Demomodus - geen echte betalingen',
+    live: 'Live',
+    test: 'Test',
+    custom: 'Eigen API',
+    linkDown: 'Verbinding met de kassa verbroken - opnieuw verbinden...',
+  },
   nav: { sale: 'Verkoop', history: 'Geschiedenis', report: 'Dagrapport', settings: 'Instellingen' },
   sale: {
     amount: 'Bedrag',
@@ -155,7 +200,15 @@ const nl: Dict = {
     noTerminal: 'Geen terminal - voeg er een toe bij Instellingen.',
     customLine: 'Bedrag',
   },
-  cash: { title: 'Contante betaling', given: 'Ontvangen bedrag', change: 'Wisselgeld', confirm: 'Contant afrekenen', cancel: 'Terug', tooLittle: 'Dat is minder dan het totaal.', done: 'Contante verkoop geboekt. Wisselgeld: {{change}}' },
+  cash: {
+    title: 'Contante betaling',
+    given: 'Ontvangen bedrag',
+    change: 'Wisselgeld',
+    confirm: 'Contant afrekenen',
+    cancel: 'Terug',
+    tooLittle: 'Dat is minder dan het totaal.',
+    done: 'Contante verkoop geboekt. Wisselgeld: {{change}}',
+  },
   payment: {
     title: 'Betaling op {{terminal}}',
     status: {
@@ -167,7 +220,11 @@ const nl: Dict = {
       cancelled: 'Geannuleerd - niet betaald',
       failed: 'Mislukt - niet betaald',
     },
-    connection: { live: 'Live', reconnecting: 'Opnieuw verbinden - status kan achterlopen', offline: 'Offline - de kassa weet de status nog niet' },
+    connection: {
+      live: 'Live',
+      reconnecting: 'Opnieuw verbinden - status kan achterlopen',
+      offline: 'Offline - de kassa weet de status nog niet',
+    },
     unknownWhileOffline: 'De kassa kan MultiSafepay niet bereiken. Geef geen goederen mee tot de status bekend is.',
     recovered: 'Heropend na een herstart',
     cancel: 'Betaling annuleren',
@@ -184,7 +241,13 @@ const nl: Dict = {
     auth: 'Autorisatiecode {{code}}',
     elapsed: '{{s}} s',
   },
-  vt: { title: 'Virtuele terminal {{id}}', approve: 'Kaart aanbieden', decline: 'Weigeren', soft_decline: 'Soft decline (pincode)', cancel: 'Annuleren op terminal' },
+  vt: {
+    title: 'Virtuele terminal {{id}}',
+    approve: 'Kaart aanbieden',
+    decline: 'Weigeren',
+    soft_decline: 'Soft decline (pincode)',
+    cancel: 'Annuleren op terminal',
+  },
   history: {
     title: 'Geschiedenis',
     search: 'Zoek op ordernummer of bedrag',
@@ -204,7 +267,13 @@ const nl: Dict = {
     refundYes: 'Ja, terugbetalen',
     refunds: 'Terugbetalingen',
     attempts: 'Betaalpogingen',
-    statuses: { paid: 'Betaald', pending: 'In behandeling', unpaid: 'Niet betaald', refunded: 'Terugbetaald', partially_refunded: 'Deels terugbetaald' },
+    statuses: {
+      paid: 'Betaald',
+      pending: 'In behandeling',
+      unpaid: 'Niet betaald',
+      refunded: 'Terugbetaald',
+      partially_refunded: 'Deels terugbetaald',
+    },
   },
   report: {
     title: 'Dagrapport',
@@ -228,7 +297,12 @@ const nl: Dict = {
     checked: '{{n}} betaling(en) gecontroleerd bij MultiSafepay.',
     allGood: 'Alles klopt.',
     orphan: 'BETAALD BIJ MULTISAFEPAY MAAR NIET ALS BETAALD GEBOEKT',
-    mismatch: { orphan_payment: 'Betaald bij MultiSafepay, niet als betaald geboekt', recorded_paid_not_paid: 'Als betaald geboekt, MultiSafepay zegt niet betaald', status_differs: 'Status verschilt', unreachable: 'Kon niet gecontroleerd worden' },
+    mismatch: {
+      orphan_payment: 'Betaald bij MultiSafepay, niet als betaald geboekt',
+      recorded_paid_not_paid: 'Als betaald geboekt, MultiSafepay zegt niet betaald',
+      status_differs: 'Status verschilt',
+      unreachable: 'Kon niet gecontroleerd worden',
+    },
   },
   settings: {
     title: 'Instellingen',
@@ -243,7 +317,7 @@ const nl: Dict = {
     basicText: 'Deze computer heeft geen veilige sleutelhanger: de sleutel wordt zwak beschermd opgeslagen.',
     basicTextConfirm: 'Begrepen, toch opslaan',
     test: 'Verbinding testen',
-    terminals: 'Handmatig toegevoegde terminal-id\'s (komma-gescheiden)',
+    terminals: "Handmatig toegevoegde terminal-id's (komma-gescheiden)",
     defaultTerminal: 'Standaardterminal',
     currency: 'Valuta',
     merchantName: 'Winkelnaam (bonnen)',
@@ -259,7 +333,15 @@ const nl: Dict = {
     saveCatalog: 'Sneltoetsen opslaan',
     refresh: 'Terminals herladen',
   },
-  receipt: { title: 'Bon', order: 'Order', paidBy: 'Betaald met kaart', cash: 'Contant betaald', given: 'Ontvangen', change: 'Wisselgeld', thanks: 'Bedankt!' },
+  receipt: {
+    title: 'Bon',
+    order: 'Order',
+    paidBy: 'Betaald met kaart',
+    cash: 'Contant betaald',
+    given: 'Ontvangen',
+    change: 'Wisselgeld',
+    thanks: 'Bedankt!',
+  },
   notices: { dismiss: 'Sluiten' },
 };
 

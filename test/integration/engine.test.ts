@@ -21,7 +21,10 @@ async function setup(simOpts: Parameters<typeof startSim>[0] = {}) {
 }
 const ordersOf = (sim: Simulator) => [...sim.orders.values()];
 const states = (events: { type: string; payment?: { orderId: string; state: string } }[], orderId: string) =>
-  events.filter((e) => e.payment?.orderId === orderId).map((e) => e.payment!.state).filter((s, i, a) => a[i - 1] !== s);
+  events
+    .filter((e) => e.payment?.orderId === orderId)
+    .map((e) => e.payment!.state)
+    .filter((s, i, a) => a[i - 1] !== s);
 
 describe('payment engine against the simulator', () => {
   it('happy path: creating -> initialized -> completed with card details, guard released, journal written', async () => {
@@ -60,16 +63,27 @@ describe('payment engine against the simulator', () => {
   it('runs two terminals in parallel, and a double request for one terminal makes exactly one order', async () => {
     const t = await setup();
     const req = { terminalId: 'DEMO0001', lines: LINES, currency: 'EUR' };
-    const results = await Promise.allSettled([t.engine.charge(req), t.engine.charge(req), t.engine.charge({ ...req, terminalId: 'DEMO0002' })]);
+    const results = await Promise.allSettled([
+      t.engine.charge(req),
+      t.engine.charge(req),
+      t.engine.charge({ ...req, terminalId: 'DEMO0002' }),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const err = (results[1] as PromiseRejectedResult).reason as TillError;
     expect(err.code).toBe('terminal_busy');
     expect(err.message).toMatch(/busy/);
-    expect(ordersOf(t.sim).map((o) => o.terminal_id).sort()).toEqual(['DEMO0001', 'DEMO0002']);
+    expect(
+      ordersOf(t.sim)
+        .map((o) => o.terminal_id)
+        .sort(),
+    ).toEqual(['DEMO0001', 'DEMO0002']);
     await expect(t.engine.charge(req)).rejects.toMatchObject({ code: 'terminal_busy' });
     t.sim.terminalAction('DEMO0002', 'approve');
     t.sim.terminalAction('DEMO0001', 'cancel');
-    const [a, b] = [(results[0] as PromiseFulfilledResult<{ orderId: string }>).value, (results[2] as PromiseFulfilledResult<{ orderId: string }>).value];
+    const [a, b] = [
+      (results[0] as PromiseFulfilledResult<{ orderId: string }>).value,
+      (results[2] as PromiseFulfilledResult<{ orderId: string }>).value,
+    ];
     await t.waitFor(a.orderId, (x) => x.state === 'cancelled');
     await t.waitFor(b.orderId, (x) => x.state === 'completed');
     expect(t.sim.orders.size).toBe(2);
@@ -202,7 +216,9 @@ describe('payment engine against the simulator', () => {
     o.status = 'completed';
     const rec = await t.engine.reconcile(0, Date.now() + 1);
     expect(rec.checked).toBe(1);
-    expect(rec.mismatches).toEqual([expect.objectContaining({ orderId: p.orderId, kind: 'orphan_payment', till: 'cancelled', msp: 'completed' })]);
+    expect(rec.mismatches).toEqual([
+      expect.objectContaining({ orderId: p.orderId, kind: 'orphan_payment', till: 'cancelled', msp: 'completed' }),
+    ]);
     expect(t.journal.entries.some((e) => e.k === 'resolve' && e.reason === 'supervisor: terminal frozen')).toBe(true);
   });
 });
@@ -296,7 +312,9 @@ describe('restart recovery (new engine, same data dir)', () => {
     expect(e2.opened.damagedCopy).toMatch(/till-state\.json\.damaged-/);
     e2.engine.start();
     expect(e2.engine.busyOrderId('DEMO0001')).toBe(p.orderId);
-    await expect(e2.engine.charge({ terminalId: 'DEMO0001', lines: LINES, currency: 'EUR' })).rejects.toMatchObject({ code: 'terminal_busy' });
+    await expect(e2.engine.charge({ terminalId: 'DEMO0001', lines: LINES, currency: 'EUR' })).rejects.toMatchObject({
+      code: 'terminal_busy',
+    });
     s.sim.terminalAction('DEMO0001', 'approve');
     await e2.waitFor(p.orderId, (x) => x.state === 'completed');
   });

@@ -164,19 +164,28 @@ describe('MultiSafepay client against the simulator', () => {
     const created = await s.client.createOrder(order('a-1'));
     for (const auth of ['raw', 'bearer'] as const) {
       let opened = false;
-      const st = new OrderStream({ url: created.eventsStreamUrl!, token: created.eventsToken!, auth }, { onOpen: () => (opened = true), onOrderEvent() {}, onError() {} });
+      const st = new OrderStream(
+        { url: created.eventsStreamUrl!, token: created.eventsToken!, auth },
+        { onOpen: () => (opened = true), onOrderEvent() {}, onError() {} },
+      );
       await until(() => opened, `open ${auth}`);
       st.close();
     }
     expect(s.sim.streamConnects.map((c) => c.auth)).toEqual(['raw', 'bearer']);
     s.sim.faults.streamAuth = 'bearer';
     let status: number | undefined;
-    const st = new OrderStream({ url: created.eventsStreamUrl!, token: created.eventsToken!, auth: 'raw' }, { onOpen() {}, onOrderEvent() {}, onError: (e) => (status = e.status) });
+    const st = new OrderStream(
+      { url: created.eventsStreamUrl!, token: created.eventsToken!, auth: 'raw' },
+      { onOpen() {}, onOrderEvent() {}, onError: (e) => (status = e.status) },
+    );
     await until(() => status, '401');
     expect(status).toBe(401);
     expect(st.state).toBe('closed');
     status = undefined;
-    new OrderStream({ url: created.eventsStreamUrl!, token: 'not.a.token', auth: 'bearer' }, { onOpen() {}, onOrderEvent() {}, onError: (e) => (status = e.status) });
+    new OrderStream(
+      { url: created.eventsStreamUrl!, token: 'not.a.token', auth: 'bearer' },
+      { onOpen() {}, onOrderEvent() {}, onError: (e) => (status = e.status) },
+    );
     await until(() => status, '401 bad token');
     expect(status).toBe(401);
   });
@@ -188,7 +197,10 @@ describe('MultiSafepay client against the simulator', () => {
     const created = await s.client.createOrder(order('j-1'));
     const events: OrderEvent[] = [];
     let errors = 0;
-    const st = new OrderStream({ url: created.eventsStreamUrl!, token: created.eventsToken!, auth: 'raw' }, { onOpen() {}, onOrderEvent: (e) => events.push(e), onError: () => errors++ });
+    const st = new OrderStream(
+      { url: created.eventsStreamUrl!, token: created.eventsToken!, auth: 'raw' },
+      { onOpen() {}, onOrderEvent: (e) => events.push(e), onError: () => errors++ },
+    );
     await until(() => s.sim.openStreams === 1, 'open');
     s.sim.terminalAction('DEMO0001', 'approve');
     await until(() => events.filter((e) => e.order_id === 'j-1').length >= 2, 'events');
@@ -200,7 +212,11 @@ describe('MultiSafepay client against the simulator', () => {
 
   it('never puts the API key in a URL, an error message or a log line', async () => {
     const lines: string[] = [];
-    const logger = { info: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta ?? {})), warn: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta ?? {})), error: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta ?? {})) };
+    const logger = {
+      info: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta ?? {})),
+      warn: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta ?? {})),
+      error: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta ?? {})),
+    };
     const s = await startSim();
     sim = s.sim;
     const client = new MspClient({ baseUrl: s.root, apiKey: TEST_KEY, logger, retryDelayMs: 1 });

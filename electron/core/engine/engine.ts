@@ -221,7 +221,10 @@ export class PaymentEngine implements FollowerHost {
     if (next.ignored) {
       throw new TillError({
         code: 'not_allowed',
-        message: previous === 'creating' ? 'The payment is still being sent to the terminal - wait a moment.' : 'This payment cannot be cancelled now.',
+        message:
+          previous === 'creating'
+            ? 'The payment is still being sent to the terminal - wait a moment.'
+            : 'This payment cannot be cancelled now.',
       });
     }
     this.#apply(orderId, { type: 'cancel_requested' }, { message: 'Cancelling...' });
@@ -268,7 +271,11 @@ export class PaymentEngine implements FollowerHost {
         this.#journal.append({ k: 'resolve', at: this.#now(), orderId, reason, mspStatus: 'not_found' });
         this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, resolvedReason: reason });
       } else if (err instanceof MspError) {
-        throw new TillError({ code: 'msp_error', message: `${err.cashierMessage} The terminal stays locked.`, ...(err.code !== undefined ? { mspCode: err.code } : {}) });
+        throw new TillError({
+          code: 'msp_error',
+          message: `${err.cashierMessage} The terminal stays locked.`,
+          ...(err.code !== undefined ? { mspCode: err.code } : {}),
+        });
       } else throw err;
     }
     return this.payment(orderId)!;
@@ -296,7 +303,8 @@ export class PaymentEngine implements FollowerHost {
       const mspPaid = cls === 'paid';
       if (mspPaid && a.state !== 'completed') mismatches.push({ ...base, msp: status, kind: 'orphan_payment' });
       else if (!mspPaid && a.state === 'completed') mismatches.push({ ...base, msp: status, kind: 'recorded_paid_not_paid' });
-      else if (isFinal(a.state) && (cls === 'waiting' || cls === 'soft_declined')) mismatches.push({ ...base, msp: status, kind: 'status_differs' });
+      else if (isFinal(a.state) && (cls === 'waiting' || cls === 'soft_declined'))
+        mismatches.push({ ...base, msp: status, kind: 'status_differs' });
     };
     // A few reads at a time: a busy day must not flood MultiSafepay.
     const queue = [...day];

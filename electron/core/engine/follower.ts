@@ -110,7 +110,13 @@ export class Follower {
       return;
     }
     this.#stream = new OrderStream(
-      { url: rec.eventsStreamUrl, token: rec.eventsToken, auth: this.#auth, logger: this.#host.log, ...(this.#host.fetch ? { fetch: this.#host.fetch } : {}) },
+      {
+        url: rec.eventsStreamUrl,
+        token: rec.eventsToken,
+        auth: this.#auth,
+        logger: this.#host.log,
+        ...(this.#host.fetch ? { fetch: this.#host.fetch } : {}),
+      },
       {
         onOpen: () => {
           if (this.#stopped) return;
@@ -186,7 +192,10 @@ export class Follower {
     } catch (err) {
       if (this.#stopped) return;
       if (err instanceof MspError && err.isNotFound) return this.#host.onNotFound(this.orderId);
-      this.#host.log.warn('GET order failed while following', { orderId: this.orderId, reason: err instanceof MspError ? err.kind : 'error' });
+      this.#host.log.warn('GET order failed while following', {
+        orderId: this.orderId,
+        reason: err instanceof MspError ? err.kind : 'error',
+      });
       if (!this.#streamOpen) this.#host.onConnection(this.orderId, 'offline');
     }
   }

@@ -151,21 +151,33 @@ export class MspClient {
     }
     const obj = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
     const code = typeof obj.error_code === 'number' ? obj.error_code : undefined;
-    const info =
-      typeof obj.error_info === 'string' ? obj.error_info : typeof obj.message === 'string' ? obj.message : undefined;
+    const info = typeof obj.error_info === 'string' ? obj.error_info : typeof obj.message === 'string' ? obj.message : undefined;
 
     if (res.status >= 500) {
-      throw new MspError({ kind: 'unknown_outcome', httpStatus: res.status, ...(code !== undefined ? { code } : {}) , cashierMessage: 'MultiSafepay had a problem answering - the outcome is not known yet.' });
+      throw new MspError({
+        kind: 'unknown_outcome',
+        httpStatus: res.status,
+        ...(code !== undefined ? { code } : {}),
+        cashierMessage: 'MultiSafepay had a problem answering - the outcome is not known yet.',
+      });
     }
     if (res.status >= 400 || obj.success === false) {
       throw new MspError({ kind: 'refused', httpStatus: res.status, ...(code !== undefined ? { code } : {}), ...(info ? { info } : {}) });
     }
     if (obj.success !== true) {
-      throw new MspError({ kind: 'unknown_outcome', httpStatus: res.status, cashierMessage: 'MultiSafepay sent an answer the till cannot read.' });
+      throw new MspError({
+        kind: 'unknown_outcome',
+        httpStatus: res.status,
+        cashierMessage: 'MultiSafepay sent an answer the till cannot read.',
+      });
     }
     const parsed = schema.safeParse(obj.data);
     if (!parsed.success) {
-      throw new MspError({ kind: 'unknown_outcome', httpStatus: res.status, cashierMessage: 'MultiSafepay sent an answer the till cannot read.' });
+      throw new MspError({
+        kind: 'unknown_outcome',
+        httpStatus: res.status,
+        cashierMessage: 'MultiSafepay sent an answer the till cannot read.',
+      });
     }
     return parsed.data;
   }

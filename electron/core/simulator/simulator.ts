@@ -310,11 +310,17 @@ export class Simulator {
     const fail = this.faults.createFail;
     if (fail && fail.times > 0) {
       fail.times--;
-      return this.#json(res, fail.status, { success: false, data: {}, error_code: fail.code ?? 1000, error_info: fail.info ?? 'Injected failure' });
+      return this.#json(res, fail.status, {
+        success: false,
+        data: {},
+        error_code: fail.code ?? 1000,
+        error_info: fail.info ?? 'Injected failure',
+      });
     }
     const gi = (b.gateway_info ?? {}) as Record<string, unknown>;
     const terminalId = typeof gi.terminal_id === 'string' ? gi.terminal_id : '';
-    const refuse = (code: number, info: string, status = 200) => this.#json(res, status, { success: false, data: {}, error_code: code, error_info: info });
+    const refuse = (code: number, info: string, status = 200) =>
+      this.#json(res, status, { success: false, data: {}, error_code: code, error_info: info });
     if (!ORDER_ID_RE.test(orderId)) return refuse(1000, 'Invalid order_id');
     if (this.orders.has(orderId)) return refuse(1006, 'Order id not unique');
     if (typeof b.amount !== 'number' || !Number.isInteger(b.amount) || b.amount <= 0) return refuse(1001, 'Invalid amount');
@@ -358,7 +364,13 @@ export class Simulator {
       return;
     }
     const token = signJwt(
-      { exp: Math.floor((Date.now() + this.config.tokenTtlMs) / 1000), sub: 'pr', oid: orderId, sid: order.session_id, grp: ['mbus:session.order', 'mbus:session.qr'] },
+      {
+        exp: Math.floor((Date.now() + this.config.tokenTtlMs) / 1000),
+        sub: 'pr',
+        oid: orderId,
+        sid: order.session_id,
+        grp: ['mbus:session.order', 'mbus:session.qr'],
+      },
       this.#secret,
     );
     this.#ok(res, {
@@ -402,7 +414,8 @@ export class Simulator {
     const refuse = (info: string) => this.#json(res, 200, { success: false, data: {}, error_code: 1034, error_info: info });
     if (order.completed === null || left <= 0) return refuse('Cannot refund');
     if (typeof amount !== 'number' || !Number.isInteger(amount) || amount <= 0 || amount > left) return refuse('Invalid refund amount');
-    if (b.currency !== order.currency) return this.#json(res, 200, { success: false, data: {}, error_code: 1002, error_info: 'Invalid currency' });
+    if (b.currency !== order.currency)
+      return this.#json(res, 200, { success: false, data: {}, error_code: 1002, error_info: 'Invalid currency' });
     if (order.refunds.some((r) => r.amount === amount && Date.now() - r.at < 5 * 60_000)) return refuse('Duplicate refund');
     const refund = { amount, at: Date.now(), transaction_id: newTransactionId() };
     order.refunds.push(refund);
@@ -414,7 +427,8 @@ export class Simulator {
 
   #receipt(orderId: string, res: ServerResponse): void {
     const order = this.orders.get(orderId);
-    if (!order || order.completed === null) return this.#json(res, 404, { success: false, data: {}, error_code: 1006, error_info: 'No receipt' });
+    if (!order || order.completed === null)
+      return this.#json(res, 404, { success: false, data: {}, error_code: 1006, error_info: 'No receipt' });
     this.#ok(res, {
       merchant: { name: 'Demo shop', address: 'Demo street 1' },
       order: { amount: order.amount, currency: order.currency, transaction_id: order.transaction_id, completed: order.completed, tip: 0 },
@@ -592,7 +606,16 @@ function newTransactionId(): string {
 }
 
 function terminalJson(t: Terminal) {
-  return { id: t.id, name: t.name, provider: 'SMARTPOS', active: true, group_id: 1, serial_number: `SN-${t.id}`, manufacturer_id: 'SIM', country: 'NL' };
+  return {
+    id: t.id,
+    name: t.name,
+    provider: 'SMARTPOS',
+    active: true,
+    group_id: 1,
+    serial_number: `SN-${t.id}`,
+    manufacturer_id: 'SIM',
+    country: 'NL',
+  };
 }
 
 function orderJson(o: SimOrder) {

@@ -5,7 +5,20 @@
  * line, which is dropped at the next start, so nothing already committed is lost and the file never corrupts.
  * A failed write (disk full) is rolled back by truncating to the previous size.
  */
-import { closeSync, copyFileSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import type { AttemptState, CardDetails, SaleLine } from '../../../shared/payment';
 

@@ -30,13 +30,13 @@ export function createWsTillApi(url: string, onLink?: (up: boolean) => void): Ti
         };
         sock.onmessage = (ev) => {
           const msg = JSON.parse(String(ev.data)) as
-            | { type: 'event'; event: TillEvent }
-            | { type: 'response'; id: number | null; ok: boolean; result?: unknown; error?: unknown };
+            { type: 'event'; event: TillEvent } | { type: 'response'; id: number | null; ok: boolean; result?: unknown; error?: unknown };
           if (msg.type === 'event') for (const l of listeners) l(msg.event);
           else if (msg.id !== null) {
             const p = pending.get(msg.id);
             pending.delete(msg.id);
-            if (p) msg.ok ? p.resolve(msg.result) : p.reject(TillError.from(msg.error));
+            if (p && msg.ok) p.resolve(msg.result);
+            else if (p) p.reject(TillError.from(msg.error));
           }
         };
         sock.onclose = () => {

@@ -20,7 +20,7 @@ export function PaymentPanel({ api, payment: p, demo, onReceipt, onRetry }: Prop
   const [resolving, setResolving] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => Date.now());
   const final = isFinal(p.state);
 
   useEffect(() => {

@@ -30,7 +30,8 @@ export function Receipt({ sale, settings, onClose }: { sale: SaleRecord; setting
         </table>
         {sale.tender === 'cash' && sale.cash ? (
           <p>
-            {t('receipt.cash')} · {t('receipt.given')} {money(sale.cash.given, sale.currency)} · {t('receipt.change')} {money(sale.cash.change, sale.currency)}
+            {t('receipt.cash')} · {t('receipt.given')} {money(sale.cash.given, sale.currency)} · {t('receipt.change')}{' '}
+            {money(sale.cash.change, sale.currency)}
           </p>
         ) : (
           paid && (

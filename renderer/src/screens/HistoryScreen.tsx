@@ -137,7 +137,13 @@ function SaleDetail({ api, sale, onBack, onReceipt }: { api: TillApi; sale: Sale
         >
           <label>
             {t('history.refundAmount')}
-            <input type="text" inputMode="decimal" value={amount} placeholder={money(left, sale.currency)} onChange={(e) => setAmount(e.target.value)} />
+            <input
+              type="text"
+              inputMode="decimal"
+              value={amount}
+              placeholder={money(left, sale.currency)}
+              onChange={(e) => setAmount(e.target.value)}
+            />
           </label>
           <button type="submit">{t('history.refund')}</button>
         </form>

@@ -46,7 +46,8 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
     const lines = ['section,name,count,amount_minor,currency'];
     for (const [section, name, b] of rows(r)) lines.push([section, esc(name), b.count, b.amount, r.currency].join(','));
     lines.push(['net', esc(t('report.net')), '', r.net, r.currency].join(','));
-    for (const m of r.reconciliation?.mismatches ?? []) lines.push(['mismatch', esc(`${m.kind} ${m.orderId} till=${m.till} msp=${m.msp}`), 1, m.amount, r.currency].join(','));
+    for (const m of r.reconciliation?.mismatches ?? [])
+      lines.push(['mismatch', esc(`${m.kind} ${m.orderId} till=${m.till} msp=${m.msp}`), 1, m.amount, r.currency].join(','));
     const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }));
     const a = document.createElement('a');
     a.href = url;
@@ -110,7 +111,12 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
               ) : (
                 <ul role="alert">
                   {report.reconciliation.mismatches.map((m) => (
-                    <li key={m.orderId} className={m.kind === 'orphan_payment' ? 'orphan' : 'mismatch'} data-testid="mismatch" data-kind={m.kind}>
+                    <li
+                      key={m.orderId}
+                      className={m.kind === 'orphan_payment' ? 'orphan' : 'mismatch'}
+                      data-testid="mismatch"
+                      data-kind={m.kind}
+                    >
                       {m.kind === 'orphan_payment' && <strong>{t('report.orphan')}: </strong>}
                       {t(`report.mismatch.${m.kind}`)} · {m.orderId} · {m.terminalId} · {money(m.amount, report.currency)}
                     </li>

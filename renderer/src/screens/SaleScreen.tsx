@@ -56,7 +56,9 @@ export function SaleScreen({ api, snapshot, basket, setBasket, onReceipt }: Prop
     setAmountText('');
   };
   const changeQty = (i: number, delta: number) =>
-    setBasket(basket.flatMap((l, j) => (j !== i ? [l] : l.quantity + delta <= 0 ? [] : [{ ...l, quantity: Math.min(999, l.quantity + delta) }])));
+    setBasket(
+      basket.flatMap((l, j) => (j !== i ? [l] : l.quantity + delta <= 0 ? [] : [{ ...l, quantity: Math.min(999, l.quantity + delta) }])),
+    );
 
   const charge = async (lines = basket, onTerminal = terminalId, saleId?: string) => {
     setError(undefined);
@@ -205,7 +207,9 @@ export function SaleScreen({ api, snapshot, basket, setBasket, onReceipt }: Prop
             {t('sale.clear')}
           </button>
         </div>
-        {cashOpen && <CashDialog api={api} lines={basket} currency={currency} onClose={() => setCashOpen(false)} onDone={() => setBasket([])} />}
+        {cashOpen && (
+          <CashDialog api={api} lines={basket} currency={currency} onClose={() => setCashOpen(false)} onDone={() => setBasket([])} />
+        )}
       </section>
 
       <section className="payments" aria-label="Payments">
@@ -229,7 +233,19 @@ export function SaleScreen({ api, snapshot, basket, setBasket, onReceipt }: Prop
   );
 }
 
-function CashDialog({ api, lines, currency, onClose, onDone }: { api: TillApi; lines: SaleLine[]; currency: string; onClose(): void; onDone(): void }) {
+function CashDialog({
+  api,
+  lines,
+  currency,
+  onClose,
+  onDone,
+}: {
+  api: TillApi;
+  lines: SaleLine[];
+  currency: string;
+  onClose(): void;
+  onDone(): void;
+}) {
   const { t } = useTranslation();
   const total = lineTotal(lines);
   const [given, setGiven] = useState('');
@@ -266,7 +282,13 @@ function CashDialog({ api, lines, currency, onClose, onDone }: { api: TillApi; l
         >
           <label>
             {t('cash.given')}
-            <input autoFocus type="text" inputMode="decimal" value={given} onChange={(e) => (setGiven(e.target.value), setError(undefined))} />
+            <input
+              autoFocus
+              type="text"
+              inputMode="decimal"
+              value={given}
+              onChange={(e) => (setGiven(e.target.value), setError(undefined))}
+            />
           </label>
           <p>
             {t('cash.change')}: <strong>{change === null ? '-' : money(change, currency)}</strong>

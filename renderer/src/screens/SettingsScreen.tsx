@@ -1,6 +1,15 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type CatalogItem, type Language, LANGUAGES, type Mode, MODES, type Snapshot, type SettingsInput, type TillApi } from '../../../shared/contract';
+import {
+  type CatalogItem,
+  type Language,
+  LANGUAGES,
+  type Mode,
+  MODES,
+  type Snapshot,
+  type SettingsInput,
+  type TillApi,
+} from '../../../shared/contract';
 import { TillError } from '../../../shared/errors';
 import { parseAmount } from '../../../shared/money';
 import { money } from '../format';
@@ -27,7 +36,10 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
     setFieldError(undefined);
     setStatus(undefined);
     const input: SettingsInput = {
-      terminalIds: terminalIds.split(',').map((x) => x.trim()).filter(Boolean),
+      terminalIds: terminalIds
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
       defaultTerminalId,
       currency: currency.trim().toUpperCase(),
       merchantName,
@@ -94,12 +106,20 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
               <p className="muted">{s.apiKeySet ? t('settings.apiKeySet') : t('settings.apiKeyNone')}</p>
               <label>
                 {t('settings.apiKey')}
-                <input type="password" autoComplete="off" value={apiKey} placeholder={s.apiKeySet ? '••••••••' : ''} onChange={(e) => setApiKey(e.target.value)} {...invalid('apiKey')} />
+                <input
+                  type="password"
+                  autoComplete="off"
+                  value={apiKey}
+                  placeholder={s.apiKeySet ? '••••••••' : ''}
+                  onChange={(e) => setApiKey(e.target.value)}
+                  {...invalid('apiKey')}
+                />
                 {errFor('apiKey')}
               </label>
               {s.keyStorage === 'basic_text' && (
                 <label className="warn">
-                  <input type="checkbox" checked={weakOk} onChange={(e) => setWeakOk(e.target.checked)} /> {t('settings.basicText')} {t('settings.basicTextConfirm')}
+                  <input type="checkbox" checked={weakOk} onChange={(e) => setWeakOk(e.target.checked)} /> {t('settings.basicText')}{' '}
+                  {t('settings.basicTextConfirm')}
                 </label>
               )}
               {s.apiKeySet && (
@@ -111,7 +131,12 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
           )}
         </fieldset>
         <div className="row">
-          <button type="button" onClick={() => api.testConnection({}).then(setTestResult, (e: unknown) => setTestResult({ ok: false, message: TillError.from(e).message }))}>
+          <button
+            type="button"
+            onClick={() =>
+              api.testConnection({}).then(setTestResult, (e: unknown) => setTestResult({ ok: false, message: TillError.from(e).message }))
+            }
+          >
             {t('settings.test')}
           </button>
           {testResult && (
@@ -205,7 +230,11 @@ function CatalogEditor({ api, items, currency }: { api: TillApi; items: CatalogI
       <h3>{t('settings.catalog')}</h3>
       {rows.map((r, i) => (
         <div className="row" key={r.id}>
-          <input aria-label={`${t('settings.catalogName')} ${i + 1}`} value={r.name} onChange={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
+          <input
+            aria-label={`${t('settings.catalogName')} ${i + 1}`}
+            value={r.name}
+            onChange={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
+          />
           <input
             aria-label={`${t('settings.catalogPrice')} ${i + 1}`}
             inputMode="decimal"
@@ -213,7 +242,11 @@ function CatalogEditor({ api, items, currency }: { api: TillApi; items: CatalogI
             onChange={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, priceText: e.target.value } : x)))}
           />
           <span className="muted">{parseAmount(r.priceText) !== null ? money(parseAmount(r.priceText)!, currency) : ''}</span>
-          <button type="button" aria-label={`${t('sale.remove', { name: r.name })}`} onClick={() => setRows(rows.filter((_, j) => j !== i))}>
+          <button
+            type="button"
+            aria-label={`${t('sale.remove', { name: r.name })}`}
+            onClick={() => setRows(rows.filter((_, j) => j !== i))}
+          >
             ×
           </button>
         </div>

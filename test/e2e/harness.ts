@@ -1,0 +1,98 @@
+/**
+ * End-to-end harness: the real headless till (`node dist-electron/server.mjs`, as `npm run serve` runs it) in a
+ * child process, pointed at a simulator on loopback, driven by Playwright in Debian's Chromium.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const SERVER = join(ROOT, 'dist-electron', 'server.mjs');
+export const SHOTS = join(ROOT, 'test-results', 'screenshots');
+
+export function chromiumPath(): string | undefined {
+  for (const p of [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) if (p && existsSync(p)) return p;
+  return undefined;
+}
+
+/** Why the browser tests cannot run here, or undefined when they can. Printed by the suites that skip. */
+export function skipReason(): string | undefined {
+  if (!chromiumPath()) return 'no Chromium found (install Debian chromium or set CHROME_PATH) - browser end-to-end tests skipped';
+  if (!existsSync(SERVER)) return `${SERVER} is missing - run "npm run build" first (npm test does) - browser end-to-end tests skipped`;
+  return undefined;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath()!,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Till {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts headless mode and resolves once it printed its URL. */
+export async function startTill(env: Record<string, string>, port?: number): Promise<Till> {
+  const p = port ?? (await freePort());
+  const proc = spawn(process.execPath, [SERVER], {
+    env: { PATH: process.env.PATH ?? '', TILL_PORT: String(p), TILL_TIMING: JSON.stringify({ backoffBaseMs: 50, backoffMaxMs: 400, downPollMs: 150, livePollMs: 2000 }), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`till did not start:\n${out}`)), 20_000);
+    const check = () => {
+      const m = /ready at (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    proc.stdout!.on('data', check);
+    proc.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`till exited:\n${out}`));
+    });
+  });
+  return {
+    url,
+    port: p,
+    proc,
+    output: () => out,
+    stop: async (signal = 'SIGTERM') => {
+      if (proc.exitCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+export const panel = (page: Page, terminalId: string) => page.locator(`[data-testid="payment"][data-terminal-id="${terminalId}"]`);
+export const panelWrap = (page: Page, terminalId: string) =>
+  page.locator('section.payment-wrap').filter({ has: page.locator(`[data-terminal-id="${terminalId}"]`) });

@@ -1,0 +1,279 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Simulator } from '../../electron/core/simulator/simulator';
+import { tempDir } from '../helpers/engine';
+import { startSim, TEST_KEY, until } from '../helpers/sim';
+import { launchBrowser, panel, panelWrap, shot, skipReason, startTill, type Till } from './harness';
+
+const reason = skipReason();
+if (reason) console.warn(`[e2e] ${reason}`);
+
+describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the simulator', () => {
+  let browser: Browser;
+  let sim: Simulator;
+  let root: string;
+  const tills: Till[] = [];
+  const pages: Page[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    const s = await startSim({ approvalDelayMs: 10, softDeclineRetryMs: 50 });
+    sim = s.sim;
+    root = s.root;
+  });
+  afterEach(async () => {
+    while (pages.length) await pages.pop()!.close();
+    while (tills.length) await tills.pop()!.stop();
+    sim.faults = { ...sim.faults, refuseStreams: 0, getFail: 0, silent: false };
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sim?.stop();
+  });
+
+  const envFor = (dataDir: string) => ({ TILL_DATA_DIR: dataDir, TILL_MSP_BASE_URL: root, TILL_MSP_API_KEY: TEST_KEY, TILL_TERMINAL_IDS: 'E2E-T1,E2E-T2' });
+  async function open(dataDir = tempDir('till-e2e-'), port?: number) {
+    const till = await startTill(envFor(dataDir), port);
+    tills.push(till);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    pages.push(page);
+    await page.goto(till.url);
+    await page.getByRole('button', { name: 'Charge' }).waitFor();
+    return { till, page, dataDir };
+  }
+  async function sell(page: Page, amount: string, terminal: string) {
+    await page.getByRole('textbox', { name: 'Amount' }).fill(amount);
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('combobox', { name: 'Terminal' }).selectOption(terminal);
+    await page.getByRole('button', { name: 'Charge' }).click();
+    await panel(page, terminal).and(page.locator('[data-status="initialized"]')).waitFor();
+    return (await panel(page, terminal).getAttribute('data-order-id'))!;
+  }
+
+  it('sells to completion and shows card details, receipt and history', async () => {
+    const { page } = await open();
+    await page.getByRole('button', { name: /Cappuccino/ }).click();
+    await page.getByRole('textbox', { name: 'Amount' }).fill('12,34');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect.poll(() => page.getByTestId('total').textContent()).toContain('15.84');
+    await shot(page, 'sale-basket');
+    await page.getByRole('combobox', { name: 'Terminal' }).selectOption('E2E-T1');
+    await page.getByRole('button', { name: 'Charge' }).click();
+    const p = panel(page, 'E2E-T1');
+    await p.and(page.locator('[data-status="initialized"][data-connection="live"]')).waitFor();
+    await expect.poll(() => p.getAttribute('role')).toBe('status');
+    const orderId = (await p.getAttribute('data-order-id'))!;
+    expect(sim.orders.get(orderId)?.amount).toBe(1584);
+    await shot(page, 'payment-waiting');
+    sim.terminalAction('E2E-T1', 'approve');
+    await p.and(page.locator('[data-status="completed"]')).waitFor();
+    await expect.poll(() => p.textContent()).toMatch(/ending \d{4}/);
+    await shot(page, 'payment-completed');
+    await panelWrap(page, 'E2E-T1').getByRole('button', { name: 'Print receipt' }).click();
+    const receipt = page.getByTestId('receipt');
+    await receipt.waitFor();
+    expect(await receipt.textContent()).toContain(orderId);
+    expect(await receipt.textContent()).toContain('Demo Coffee Bar');
+    await shot(page, 'receipt');
+    await page.getByRole('dialog', { name: 'Receipt' }).getByRole('button', { name: 'Back' }).click();
+    await panelWrap(page, 'E2E-T1').getByRole('button', { name: 'New sale' }).click();
+    await expect.poll(() => p.count()).toBe(0);
+    await page.getByRole('button', { name: 'History' }).click();
+    const row = page.locator('[data-testid="history-row"]').first();
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('paid');
+    await shot(page, 'history');
+  });
+
+  it('cancels a payment after confirmation', async () => {
+    const { page } = await open();
+    const orderId = await sell(page, '5', 'E2E-T1');
+    const wrap = panelWrap(page, 'E2E-T1');
+    await wrap.getByRole('button', { name: 'Cancel payment' }).click();
+    await wrap.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await panel(page, 'E2E-T1').and(page.locator('[data-status="cancelled"]')).waitFor();
+    expect(sim.orders.get(orderId)?.status).toBe('cancelled');
+  });
+
+  it('follows a soft decline to completion', async () => {
+    const { page } = await open();
+    const orderId = await sell(page, '7.50', 'E2E-T2');
+    sim.config.softDeclineRetryMs = 400;
+    sim.terminalAction('E2E-T2', 'soft_decline');
+    await panel(page, 'E2E-T2').and(page.locator('[data-status="soft_declined"]')).waitFor();
+    await shot(page, 'soft-decline');
+    await until(() => sim.orders.get(orderId)?.status === 'initialized' && sim.orders.get(orderId)!.history.length === 3, 'retry');
+    sim.terminalAction('E2E-T2', 'approve');
+    await panel(page, 'E2E-T2').and(page.locator('[data-status="completed"]')).waitFor();
+  });
+
+  it('runs two terminals at once and refuses a busy one, saying why', async () => {
+    const { page } = await open();
+    const a = await sell(page, '3', 'E2E-T1');
+    const b = await sell(page, '4', 'E2E-T2');
+    expect(a).not.toBe(b);
+    await page.getByRole('textbox', { name: 'Amount' }).fill('1');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('combobox', { name: 'Terminal' }).selectOption('E2E-T1');
+    expect(await page.getByRole('button', { name: 'Charge' }).isDisabled()).toBe(true);
+    await page.getByText('Terminal E2E-T1 is busy with another payment.').waitFor();
+    await shot(page, 'two-terminals-busy');
+    sim.terminalAction('E2E-T2', 'approve');
+    sim.terminalAction('E2E-T1', 'cancel');
+    await panel(page, 'E2E-T2').and(page.locator('[data-status="completed"]')).waitFor();
+    await panel(page, 'E2E-T1').and(page.locator('[data-status="cancelled"]')).waitFor();
+    expect(await page.getByRole('button', { name: 'Charge' }).isEnabled()).toBe(true);
+  });
+
+  it('a second window cannot start a second payment on a busy terminal', async () => {
+    const { page, till } = await open();
+    const other = await browser.newPage();
+    pages.push(other);
+    await other.goto(till.url);
+    await sell(page, '2', 'E2E-T1');
+    // The other window charges the same terminal before it heard about the first payment.
+    const res = await other.evaluate(async () => {
+      const ws = new WebSocket(`ws://${location.host}/ws`);
+      await new Promise((r) => (ws.onopen = r));
+      const reply = new Promise<string>((r) => (ws.onmessage = (e) => (JSON.parse(e.data).type === 'response' ? r(e.data) : undefined)));
+      ws.send(JSON.stringify({ id: 1, method: 'charge', params: { terminalId: 'E2E-T1', lines: [{ name: 'x', unitPrice: 100, quantity: 1 }] } }));
+      return JSON.parse(await reply);
+    });
+    expect(res.ok).toBe(false);
+    expect(res.error.code).toBe('terminal_busy');
+    expect([...sim.orders.values()].filter((o) => o.terminal_id === 'E2E-T1' && o.status === 'initialized')).toHaveLength(1);
+    sim.terminalAction('E2E-T1', 'cancel');
+    await panel(page, 'E2E-T1').and(page.locator('[data-status="cancelled"]')).waitFor();
+  });
+
+  it('kill -9 mid-payment: the restarted till shows the payment recovered and follows it to the end', async () => {
+    const first = await open();
+    const orderId = await sell(first.page, '9.99', 'E2E-T1');
+    await first.till.stop('SIGKILL');
+    sim.completeOrder(orderId); // paid while the till was dead
+    const second = await open(first.dataDir, first.till.port);
+    const p = panel(second.page, 'E2E-T1');
+    await p.waitFor();
+    expect(await p.getAttribute('data-order-id')).toBe(orderId);
+    await p.and(second.page.locator('[data-status="completed"]')).waitFor();
+    await expect.poll(() => panelWrap(second.page, 'E2E-T1').textContent()).toContain('Reopened after a restart');
+    await shot(second.page, 'recovered');
+    expect([...sim.createRequests.entries()].filter(([id]) => id === orderId)[0]![1]).toBe(1);
+  });
+
+  it('shows plainly when it does not know (offline), and never "completed" before MultiSafepay says so', async () => {
+    const { page } = await open();
+    const orderId = await sell(page, '6', 'E2E-T2');
+    sim.faults.refuseStreams = Infinity;
+    sim.faults.getFail = Infinity;
+    sim.dropStreams();
+    const p = panel(page, 'E2E-T2');
+    await p.and(page.locator('[data-connection="offline"]')).waitFor();
+    expect(await p.getAttribute('data-status')).toBe('initialized');
+    await expect.poll(() => panelWrap(page, 'E2E-T2').textContent()).toContain('does not know');
+    await shot(page, 'offline');
+    sim.faults.getFail = 0;
+    sim.completeOrder(orderId);
+    await p.and(page.locator('[data-status="completed"]')).waitFor();
+  });
+
+  it('refunds part of a completed sale, shown in history', async () => {
+    const { page } = await open();
+    const orderId = await sell(page, '20', 'E2E-T1');
+    sim.terminalAction('E2E-T1', 'approve');
+    await panel(page, 'E2E-T1').and(page.locator('[data-status="completed"]')).waitFor();
+    await page.getByRole('button', { name: 'History' }).click();
+    await page.getByRole('searchbox').fill(orderId);
+    await page.locator('[data-testid="history-row"]').first().getByRole('button', { name: /Details/ }).click();
+    await page.getByRole('textbox', { name: 'Refund amount' }).fill('5,00');
+    await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, refund' }).click();
+    await page.getByText('Refunded €5.00.').waitFor();
+    await page.getByTestId('refund').first().waitFor();
+    expect(sim.orders.get(orderId)?.refunds.map((r) => r.amount)).toEqual([500]);
+    await shot(page, 'refund');
+  });
+
+  it('takes cash, and the day report counts it and flags an orphan payment loudly', async () => {
+    const { page } = await open();
+    const orderId = await sell(page, '8', 'E2E-T2');
+    const wrap = panelWrap(page, 'E2E-T2');
+    await wrap.getByRole('button', { name: 'Cancel payment' }).click();
+    sim.faults.silent = true;
+    await wrap.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await panel(page, 'E2E-T2').and(page.locator('[data-status="cancelled"]')).waitFor();
+    sim.orders.get(orderId)!.status = 'completed'; // paid behind the till's back
+    await page.getByRole('button', { name: /Espresso/ }).click();
+    await page.getByRole('button', { name: 'Cash' }).click();
+    await page.getByRole('textbox', { name: 'Amount given' }).fill('5');
+    await page.getByText('€2.50').last().waitFor();
+    await page.getByRole('button', { name: 'Take cash' }).click();
+    await page.getByText('Cash sale recorded. Change: €2.50').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'New sale' }).click();
+    await page.getByRole('button', { name: 'Day report' }).click();
+    await page.getByRole('button', { name: 'Check with MultiSafepay' }).click();
+    const orphan = page.locator('[data-testid="mismatch"][data-kind="orphan_payment"]');
+    await orphan.waitFor();
+    expect(await orphan.textContent()).toContain(orderId);
+    expect(await page.locator('[data-testid="report-tender"]').nth(1).textContent()).toContain('€2.50');
+    await shot(page, 'day-report');
+  });
+
+  it('settings: refuses bad input next to the field, tests the connection, speaks Dutch', async () => {
+    const { page } = await open();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const currency = page.getByRole('textbox', { name: 'Currency' });
+    await currency.fill('1x');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Three capital letters, e.g. EUR').waitFor();
+    expect(await currency.getAttribute('aria-invalid')).toBe('true');
+    await currency.fill('EUR');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => page.getByTestId('connection-result').textContent()).toContain('Connected to MultiSafepay');
+    await page.getByRole('textbox', { name: 'Shop name (receipts)' }).fill('Bakkerij Jansen');
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('nl');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('button', { name: 'Instellingen opslaan' }).waitFor();
+    await shot(page, 'settings-nl');
+    await page.getByRole('button', { name: 'Verkoop' }).click();
+    await page.getByRole('textbox', { name: 'Bedrag' }).fill('1,25');
+    await page.getByRole('button', { name: 'Toevoegen' }).click();
+    await expect.poll(() => page.getByTestId('total').textContent()).toContain('1,25');
+    await page.getByRole('button', { name: 'Afrekenen' }).waitFor();
+    await shot(page, 'sale-nl');
+  });
+
+  it('never lets the API key reach the page, its storage or its WebSocket traffic', async () => {
+    const { page, till } = await open();
+    const frames: string[] = [];
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (f) => frames.push(String(f.payload)));
+      ws.on('framereceived', (f) => frames.push(String(f.payload)));
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Charge' }).waitFor();
+    await sell(page, '1', 'E2E-T1');
+    sim.terminalAction('E2E-T1', 'approve');
+    await panel(page, 'E2E-T1').and(page.locator('[data-status="completed"]')).waitFor();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByTestId('connection-result').waitFor();
+    expect(frames.length).toBeGreaterThan(3);
+    const html = await page.content();
+    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+    for (const text of [...frames, html, storage, till.output()]) expect(text).not.toContain(TEST_KEY);
+    for (const f of frames) expect(f).not.toMatch(/events_token|eyJhbGciOi/);
+  });
+
+  it('the WebSocket refuses other origins', async () => {
+    const { till } = await open();
+    const { WebSocket } = await import('ws');
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${till.port}/ws`, { headers: { origin: 'http://evil.example' } });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+      ws.on('error', () => {});
+    });
+    expect(status).toBe(403);
+  });
+});
