@@ -27,7 +27,15 @@ export function skipReason(): string | undefined {
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath()!,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -54,7 +62,12 @@ export interface Till {
 export async function startTill(env: Record<string, string>, port?: number): Promise<Till> {
   const p = port ?? (await freePort());
   const proc = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env.PATH ?? '', TILL_PORT: String(p), TILL_TIMING: JSON.stringify({ backoffBaseMs: 50, backoffMaxMs: 400, downPollMs: 150, livePollMs: 2000 }), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      TILL_PORT: String(p),
+      TILL_TIMING: JSON.stringify({ backoffBaseMs: 50, backoffMaxMs: 400, downPollMs: 150, livePollMs: 2000 }),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

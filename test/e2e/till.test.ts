@@ -31,7 +31,12 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await sim?.stop();
   });
 
-  const envFor = (dataDir: string) => ({ TILL_DATA_DIR: dataDir, TILL_MSP_BASE_URL: root, TILL_MSP_API_KEY: TEST_KEY, TILL_TERMINAL_IDS: 'E2E-T1,E2E-T2' });
+  const envFor = (dataDir: string) => ({
+    TILL_DATA_DIR: dataDir,
+    TILL_MSP_BASE_URL: root,
+    TILL_MSP_API_KEY: TEST_KEY,
+    TILL_TERMINAL_IDS: 'E2E-T1,E2E-T2',
+  });
   async function open(dataDir = tempDir('till-e2e-'), port?: number) {
     const till = await startTill(envFor(dataDir), port);
     tills.push(till);
@@ -136,7 +141,9 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
       const ws = new WebSocket(`ws://${location.host}/ws`);
       await new Promise((r) => (ws.onopen = r));
       const reply = new Promise<string>((r) => (ws.onmessage = (e) => (JSON.parse(e.data).type === 'response' ? r(e.data) : undefined)));
-      ws.send(JSON.stringify({ id: 1, method: 'charge', params: { terminalId: 'E2E-T1', lines: [{ name: 'x', unitPrice: 100, quantity: 1 }] } }));
+      ws.send(
+        JSON.stringify({ id: 1, method: 'charge', params: { terminalId: 'E2E-T1', lines: [{ name: 'x', unitPrice: 100, quantity: 1 }] } }),
+      );
       return JSON.parse(await reply);
     });
     expect(res.ok).toBe(false);
@@ -184,7 +191,11 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await panel(page, 'E2E-T1').and(page.locator('[data-status="completed"]')).waitFor();
     await page.getByRole('button', { name: 'History' }).click();
     await page.getByRole('searchbox').fill(orderId);
-    await page.locator('[data-testid="history-row"]').first().getByRole('button', { name: /Details/ }).click();
+    await page
+      .locator('[data-testid="history-row"]')
+      .first()
+      .getByRole('button', { name: /Details/ })
+      .click();
     await page.getByRole('textbox', { name: 'Refund amount' }).fill('5,00');
     await page.getByRole('button', { name: 'Refund', exact: true }).click();
     await page.getByRole('button', { name: 'Yes, refund' }).click();
@@ -260,7 +271,9 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await page.getByTestId('connection-result').waitFor();
     expect(frames.length).toBeGreaterThan(3);
     const html = await page.content();
-    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+    const storage = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie,
+    );
     for (const text of [...frames, html, storage, till.output()]) expect(text).not.toContain(TEST_KEY);
     for (const f of frames) expect(f).not.toMatch(/events_token|eyJhbGciOi/);
   });

@@ -1,0 +1,72 @@
+import { vi } from 'vitest';
+import type { SaleRecord, Snapshot, TillApi, TillEvent } from '../../shared/contract';
+import type { PaymentView } from '../../shared/payment';
+
+/** An in-memory till API for component tests: records calls and lets a test push events. */
+export function fakeApi(snapshot: Partial<Snapshot> = {}) {
+  const listeners = new Set<(e: TillEvent) => void>();
+  const snap: Snapshot = {
+    mode: 'live',
+    payments: [],
+    terminals: [
+      { id: 'T1', source: 'manual' },
+      { id: 'T2', source: 'manual' },
+    ],
+    settings: {
+      mode: 'live',
+      baseUrl: '',
+      apiKeySet: true,
+      terminalIds: ['T1', 'T2'],
+      defaultTerminalId: '',
+      currency: 'EUR',
+      merchantName: 'Shop',
+      merchantAddress: 'Street 1',
+      language: 'en',
+      keyStorage: 'os',
+      lockedByEnv: false,
+    },
+    catalog: [{ id: 'a', name: 'Apple', price: 150 }],
+    notices: [],
+    ...snapshot,
+  };
+  const api = {
+    onEvent: (l: (e: TillEvent) => void) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    snapshot: vi.fn(async () => snap),
+    charge: vi.fn(async () => ({}) as PaymentView),
+    cancelPayment: vi.fn(async () => ({}) as PaymentView),
+    dismissPayment: vi.fn(async () => ({ ok: true })),
+    resolvePayment: vi.fn(async () => ({}) as PaymentView),
+    payCash: vi.fn(),
+    history: vi.fn(async (_p?: unknown): Promise<SaleRecord[]> => []),
+    refund: vi.fn(),
+    dayReport: vi.fn(),
+    saveSettings: vi.fn(async () => snap.settings),
+    testConnection: vi.fn(),
+    refreshTerminals: vi.fn(async () => snap.terminals),
+    saveCatalog: vi.fn(),
+    simulateTerminal: vi.fn(async () => ({ ok: true })),
+  };
+  const push = (e: TillEvent) => listeners.forEach((l) => l(e));
+  return { api: api as unknown as TillApi & typeof api, push, snap };
+}
+
+export function payment(over: Partial<PaymentView> = {}): PaymentView {
+  return {
+    attemptId: 'x-1-1',
+    saleId: 'x-1',
+    orderId: 'x-1-1',
+    terminalId: 'T1',
+    amount: 1234,
+    currency: 'EUR',
+    lines: [{ name: 'Amount', unitPrice: 1234, quantity: 1 }],
+    state: 'initialized',
+    connection: 'live',
+    createdAt: Date.now(),
+    updatedAt: Date.now(),
+    recovered: false,
+    ...over,
+  };
+}

@@ -1,0 +1,169 @@
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../renderer/src/App';
+import { fakeApi, payment } from '../helpers/fake-api';
+
+async function renderApp(f = fakeApi()) {
+  render(<App api={f.api} />);
+  await screen.findByRole('button', { name: 'Charge' });
+  return f;
+}
+
+describe('sale screen', () => {
+  it('adds custom amounts typed with a comma or a dot, and totals the basket', async () => {
+    const f = await renderApp();
+    const user = userEvent.setup();
+    await user.type(screen.getByRole('textbox', { name: 'Amount' }), '12,34');
+    await user.click(screen.getByRole('button', { name: 'Add' }));
+    await user.type(screen.getByRole('textbox', { name: 'Amount' }), '0.66{Enter}');
+    await user.click(screen.getByRole('button', { name: /Apple/ }));
+    expect(screen.getByTestId('total')).toHaveTextContent('€14.50');
+    await user.click(screen.getByRole('button', { name: 'Charge' }));
+    expect(f.api.charge).toHaveBeenCalledWith({
+      terminalId: 'T1',
+      lines: [
+        { name: 'Amount', unitPrice: 1234, quantity: 1 },
+        { name: 'Amount', unitPrice: 66, quantity: 1 },
+        { name: 'Apple', unitPrice: 150, quantity: 1 },
+      ],
+    });
+  });
+
+  it('refuses a bad amount with a message next to the field and changes nothing', async () => {
+    const f = await renderApp();
+    const user = userEvent.setup();
+    for (const bad of ['abc', '0', '12.345', '-5', '1,2,3']) {
+      await user.clear(screen.getByRole('textbox', { name: 'Amount' }));
+      await user.type(screen.getByRole('textbox', { name: 'Amount' }), bad);
+      await user.click(screen.getByRole('button', { name: 'Add' }));
+      expect(screen.getByRole('alert')).toHaveTextContent('Type an amount like 12.50');
+      expect(screen.getByRole('textbox', { name: 'Amount' })).toHaveAttribute('aria-invalid', 'true');
+    }
+    expect(screen.getByTestId('total')).toHaveTextContent('€0.00');
+    expect(screen.getByRole('button', { name: 'Charge' })).toBeDisabled();
+    expect(f.api.charge).not.toHaveBeenCalled();
+  });
+
+  it('keyboard: digits typed anywhere go to the amount, Enter adds, Escape clears', async () => {
+    await renderApp();
+    const user = userEvent.setup();
+    await user.keyboard('7');
+    expect(screen.getByRole('textbox', { name: 'Amount' })).toHaveValue('7');
+    await user.keyboard('{Escape}');
+    expect(screen.getByRole('textbox', { name: 'Amount' })).toHaveValue('');
+    await user.keyboard('5{Enter}');
+    expect(screen.getByTestId('total')).toHaveTextContent('€5.00');
+  });
+
+  it('a busy terminal cannot be charged and the UI says why; a free one can', async () => {
+    const f = fakeApi({ payments: [payment({ terminalId: 'T1' })] });
+    await renderApp(f);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: /Apple/ }));
+    expect(screen.getByRole('button', { name: 'Charge' })).toBeDisabled();
+    expect(screen.getByText('Terminal T1 is busy with another payment.')).toBeInTheDocument();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Terminal' }), 'T2');
+    expect(screen.getByRole('button', { name: 'Charge' })).toBeEnabled();
+  });
+
+  it('shows the engine refusal when the till says the terminal is busy', async () => {
+    const f = fakeApi();
+    f.api.charge.mockRejectedValueOnce({
+      code: 'terminal_busy',
+      message: 'Terminal T1 is busy with payment x - finish or cancel that one first.',
+    });
+    await renderApp(f);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: /Apple/ }));
+    await user.click(screen.getByRole('button', { name: 'Charge' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('busy with payment x');
+    expect(screen.getByTestId('total')).toHaveTextContent('€1.50');
+  });
+});
+
+describe('payment panel', () => {
+  it('exposes the public data attributes and updates live from events', async () => {
+    const f = fakeApi({ payments: [payment()] });
+    await renderApp(f);
+    const panel = screen.getByTestId('payment');
+    expect(panel).toHaveAttribute('role', 'status');
+    expect(panel).toHaveAttribute('data-terminal-id', 'T1');
+    expect(panel).toHaveAttribute('data-order-id', 'x-1-1');
+    expect(panel).toHaveAttribute('data-status', 'initialized');
+    expect(panel).toHaveAttribute('data-connection', 'live');
+    act(() =>
+      f.push({
+        type: 'payment',
+        payment: payment({ state: 'completed', card: { type: 'VISA', last4: '4242', authorizationCode: '123456' } }),
+      }),
+    );
+    expect(panel).toHaveAttribute('data-status', 'completed');
+    expect(panel).toHaveTextContent('Paid');
+    expect(panel).toHaveTextContent('VISA ending 4242');
+    expect(panel).toHaveTextContent('Auth code 123456');
+  });
+
+  it('offline: says plainly the till does not know, and never shows Paid', async () => {
+    await renderApp(fakeApi({ payments: [payment({ connection: 'offline' })] }));
+    const panel = screen.getByTestId('payment');
+    expect(panel).toHaveAttribute('data-connection', 'offline');
+    expect(panel).toHaveTextContent('Offline - the till does not know the status yet');
+    expect(panel).toHaveTextContent('Do not hand over goods');
+    expect(panel).not.toHaveTextContent('Paid');
+    expect(screen.getByRole('button', { name: 'Supervisor: resolve' })).toBeInTheDocument();
+  });
+
+  it('a recovered payment is shown at once with its badge', async () => {
+    await renderApp(fakeApi({ payments: [payment({ recovered: true, connection: 'reconnecting' })] }));
+    expect(screen.getByTestId('payment')).toHaveTextContent('Reopened after a restart');
+    expect(screen.getByTestId('payment')).toHaveTextContent('Reconnecting');
+  });
+
+  it('soft decline: tells the customer to follow the terminal; cancel asks to confirm first', async () => {
+    const f = fakeApi({ payments: [payment({ state: 'soft_declined' })] });
+    await renderApp(f);
+    const user = userEvent.setup();
+    expect(screen.getByTestId('payment')).toHaveTextContent('needs a PIN');
+    await user.click(screen.getByRole('button', { name: 'Cancel payment' }));
+    expect(f.api.cancelPayment).not.toHaveBeenCalled();
+    const confirm = screen.getByRole('group', { name: /Cancel this payment of €12.34/ });
+    await user.click(within(confirm).getByRole('button', { name: 'No, keep waiting' }));
+    expect(f.api.cancelPayment).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Cancel payment' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, cancel it' }));
+    expect(f.api.cancelPayment).toHaveBeenCalledWith({ orderId: 'x-1-1' });
+  });
+
+  it('final payments offer New sale; failed ones offer Try again', async () => {
+    const f = fakeApi({ payments: [payment({ state: 'failed', message: 'The API key was refused - check Settings.' })] });
+    await renderApp(f);
+    const user = userEvent.setup();
+    expect(screen.getByTestId('payment')).toHaveTextContent('The API key was refused');
+    expect(screen.queryByRole('button', { name: 'Cancel payment' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'New sale' }));
+    expect(f.api.dismissPayment).toHaveBeenCalledWith({ orderId: 'x-1-1' });
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(f.api.charge).toHaveBeenCalledWith({
+      terminalId: 'T1',
+      lines: [{ name: 'Amount', unitPrice: 1234, quantity: 1 }],
+      saleId: 'x-1',
+    });
+  });
+
+  it('announces status changes to screen readers', async () => {
+    const f = fakeApi({ payments: [payment()] });
+    const { container } = render(<App api={f.api} />);
+    await screen.findByTestId('payment');
+    act(() => f.push({ type: 'payment', payment: payment({ state: 'cancelled' }) }));
+    expect(container.querySelector('[aria-live="assertive"]')).toHaveTextContent('Payment on T1: Cancelled - not paid');
+  });
+
+  it('demo mode shows the virtual terminal', async () => {
+    const f = fakeApi({ mode: 'demo', payments: [payment()] });
+    await renderApp(f);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Soft decline (PIN)' }));
+    expect(f.api.simulateTerminal).toHaveBeenCalledWith({ terminalId: 'T1', action: 'soft_decline' });
+  });
+});
