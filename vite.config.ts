@@ -14,6 +14,8 @@ const external = ['electron', ...builtinModules, ...builtinModules.map((m) => `n
 const externalFn = (id: string) => external.some((e) => id === e || id.startsWith(`${e}/`));
 
 function nodeBuild(entry: string, fileName: string, format: 'es' | 'cjs', watch: boolean): InlineConfig {
+  // A sandboxed preload may require nothing but 'electron': bundle everything else into it.
+  const isExternal = format === 'cjs' ? (id: string) => id === 'electron' : externalFn;
   return {
     configFile: false,
     logLevel: 'warn',
@@ -27,11 +29,11 @@ function nodeBuild(entry: string, fileName: string, format: 'es' | 'cjs', watch:
       copyPublicDir: false,
       watch: watch ? {} : null,
       rollupOptions: {
-        external: externalFn,
+        external: isExternal,
         output: { format, entryFileNames: fileName, codeSplitting: false },
       },
     },
-    ssr: { noExternal: true, external },
+    ssr: { noExternal: true, external: format === 'cjs' ? ['electron'] : external },
   };
 }
 

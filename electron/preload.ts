@@ -2,7 +2,8 @@
  * Exposes exactly `window.till` (the typed till API) to the renderer. No raw ipcRenderer crosses the bridge.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES, type TillEvent } from '../shared/contract';
+import type { TillEvent } from '../shared/contract';
+import { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES } from '../shared/methods';
 
 class BridgeError extends Error {
   code: string;

@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import type { AttemptState, CardDetails, PaymentView, SaleLine } from './payment';
+import { METHOD_NAMES, type MethodName } from './methods';
+
+export { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES, type MethodName } from './methods';
 
 export const MODES = ['demo', 'live', 'test', 'custom'] as const;
 export type Mode = (typeof MODES)[number];
@@ -200,10 +203,14 @@ export const METHODS = {
   refreshTerminals: method<Terminal[]>()(Empty),
   saveCatalog: method<CatalogItem[]>()(z.object({ items: z.array(CatalogItemSchema).max(60) }).strict()),
   simulateTerminal: method<{ ok: true }>()(z.object({ terminalId: id, action: z.enum(TERMINAL_ACTIONS) }).strict()),
-} as const;
+} as const satisfies Record<MethodName, { params: z.ZodType; result: unknown }>;
 
-export type MethodName = keyof typeof METHODS;
-export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
+// Every name in methods.ts has a schema here, and nothing else does.
+const _exactMethods: [Exclude<keyof typeof METHODS, MethodName>, Exclude<MethodName, keyof typeof METHODS>] extends [never, never]
+  ? true
+  : never = true;
+void _exactMethods;
+void METHOD_NAMES;
 export type Params<M extends MethodName> = z.input<(typeof METHODS)[M]['params']>;
 export type Result<M extends MethodName> = (typeof METHODS)[M]['result'];
 
@@ -222,7 +229,3 @@ export type TillEvent =
 
 export const isMethodName = (name: unknown): name is MethodName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(METHODS, name);
-
-/** IPC channel names: one per method, plus the event channel. */
-export const IPC_PREFIX = 'till:';
-export const IPC_EVENT_CHANNEL = 'till:event';
