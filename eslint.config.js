@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
@@ -21,6 +22,10 @@ export default tseslint.config(
         { paths: [{ name: 'electron', message: 'Only the thin adapters in electron/*.ts may import electron.' }] },
       ],
     },
+  },
+  {
+    files: ['**/*.mjs', '*.js'],
+    languageOptions: { globals: globals.node },
   },
   {
     files: ['electron/*.ts', 'test/**/*.ts', 'vite.config.ts'],
