@@ -24,7 +24,7 @@ import {
 } from '../../shared/contract';
 import { TillError, type TillErrorShape } from '../../shared/errors';
 import { lineTotal } from '../../shared/money';
-import { PaymentEngine } from './engine/engine';
+import { type EngineOptions, PaymentEngine } from './engine/engine';
 import type { EngineTiming } from './engine/types';
 import { buildHistory, dayBounds, dayReport, localDate, searchHistory } from './history';
 import type { Logger } from './log';
@@ -58,6 +58,7 @@ export interface TillServiceOptions {
   /** Timings of the embedded demo simulator. */
   simulator?: Partial<SimulatorConfig>;
   now?: () => number;
+  failpoint?: EngineOptions['failpoint'];
 }
 
 /** Reads TILL_* variables (headless mode and the desktop app). */
@@ -110,6 +111,7 @@ export class TillService {
       logger: this.#log,
       ...(opts.timing ? { timing: opts.timing } : {}),
       ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
     this.engine.on((e) => this.#emit(e));
     this.engine.onStorageError = (err) => this.#notice('error', storageMessage(err));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consoleLogger } from '../core/log';
 import { envFromProcess, TillService } from '../core/service';
-import { timingFromEnv } from '../core/timing-env';
+import { failpointFromEnv, timingFromEnv } from '../core/timing-env';
 import { startHeadlessServer } from './server';
 
 const port = Number(process.env.TILL_PORT ?? 4545);
@@ -20,11 +20,13 @@ const dataDir = process.env.TILL_DATA_DIR || join(homedir(), '.msp-till');
 const staticDir = process.env.TILL_STATIC_DIR || fileURLToPath(new URL('../dist/', import.meta.url));
 
 const timing = timingFromEnv(process.env);
+const failpoint = failpointFromEnv(process.env.TILL_CRASH_AT);
 const service = await TillService.create({
   dataDir,
   env: envFromProcess(),
   logger: consoleLogger,
   ...(timing ? { timing } : {}),
+  ...(failpoint ? { failpoint } : {}),
 });
 const server = await startHeadlessServer({ service, port, staticDir });
 console.log(`Till (${service.mode} mode) ready at ${server.url}`);

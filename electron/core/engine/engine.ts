@@ -40,7 +40,15 @@ export interface EngineOptions {
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
+  /**
+   * Called right after each durable write of the payment lifecycle, with its name. Fault-injection tests use it
+   * to kill the process at exactly that point (see test/integration/crash-consistency.test.ts).
+   */
+  failpoint?: (point: FailPoint) => void;
 }
+
+export type FailPoint =
+  'guard-taken' | 'attempt-journaled' | 'order-created' | 'state-journaled' | 'state-stored' | 'final-journaled' | 'guard-released';
 
 export interface ChargeRequest {
   terminalId: string;
@@ -65,6 +73,7 @@ export class PaymentEngine implements FollowerHost {
   readonly #store: KeyValueStore;
   readonly #journal: Journal;
   readonly #now: () => number;
+  readonly #failpoint: (point: FailPoint) => void;
   /** Attempts on screen: every non-final one, plus final ones until the cashier starts a new sale. */
   readonly #live = new Map<string, LiveAttempt>();
   readonly #followers = new Map<string, Follower>();
@@ -84,6 +93,7 @@ export class PaymentEngine implements FollowerHost {
     if (opts.fetch) this.fetch = opts.fetch;
     this.#now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
+    this.#failpoint = opts.failpoint ?? (() => {});
 
     let installId = this.#store.get('installId');
     if (typeof installId !== 'string' || !/^[a-z0-9]{8}$/.test(installId)) {
@@ -176,8 +186,10 @@ export class PaymentEngine implements FollowerHost {
     } catch (err) {
       throw storageError(err);
     }
+    this.#failpoint('guard-taken');
     try {
       this.#journal.append({ k: 'attempt', at: now, attempt: snapshot(rec) });
+      this.#failpoint('attempt-journaled');
     } catch (err) {
       this.#store.set({ active: this.#active, seq });
       throw storageError(err);
@@ -195,6 +207,7 @@ export class PaymentEngine implements FollowerHost {
         description: `Sale ${saleId}`,
         terminalId: rec.terminalId,
       });
+      this.#failpoint('order-created');
       const patch: Partial<AttemptRecord> = {};
       if (created.eventsToken) patch.eventsToken = created.eventsToken;
       if (created.eventsStreamUrl) patch.eventsStreamUrl = created.eventsStreamUrl;
@@ -392,6 +405,7 @@ export class PaymentEngine implements FollowerHost {
   #commit(live: LiveAttempt, next: AttemptRecord): void {
     const final = isFinal(next.state);
     this.#journal.append({ k: 'attempt', at: next.updatedAt, attempt: snapshot(next) });
+    this.#failpoint(final ? 'final-journaled' : 'state-journaled');
     const onDisk = this.#active[next.terminalId]?.orderId === next.orderId;
     if (onDisk) {
       const active = { ...this.#active };
@@ -399,6 +413,7 @@ export class PaymentEngine implements FollowerHost {
       else active[next.terminalId] = next;
       this.#store.set({ active });
       this.#active = active;
+      this.#failpoint(final ? 'guard-released' : 'state-stored');
     }
     live.rec = next;
     if (final) live.connection = 'live';
