@@ -7,7 +7,7 @@ export function timingFromEnv(env: NodeJS.ProcessEnv): Partial<EngineTiming> | u
   try {
     const v = JSON.parse(env.TILL_TIMING) as Record<string, unknown>;
     const out: Partial<EngineTiming> = {};
-    for (const k of ['backoffBaseMs', 'backoffMaxMs', 'downPollMs', 'livePollMs'] as const) {
+    for (const k of ['backoffBaseMs', 'backoffMaxMs', 'downPollMs', 'livePollMs', 'createGraceMs'] as const) {
       if (typeof v[k] === 'number' && v[k] > 0) out[k] = v[k];
     }
     return out;

@@ -65,7 +65,7 @@ export async function startTill(env: Record<string, string>, port?: number): Pro
     env: {
       PATH: process.env.PATH ?? '',
       TILL_PORT: String(p),
-      TILL_TIMING: JSON.stringify({ backoffBaseMs: 50, backoffMaxMs: 400, downPollMs: 150, livePollMs: 2000 }),
+      TILL_TIMING: JSON.stringify({ backoffBaseMs: 50, backoffMaxMs: 400, downPollMs: 150, livePollMs: 2000, createGraceMs: 500 }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

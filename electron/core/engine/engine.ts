@@ -281,6 +281,12 @@ export class PaymentEngine implements FollowerHost {
       this.#apply(orderId, { type: 'msp_status', status: order.status }, { ...orderPatch(order), resolvedReason: reason });
     } catch (err) {
       if (err instanceof MspError && err.isNotFound && this.#live.get(orderId)?.rec.state === 'creating') {
+        if (!this.notFoundIsFinal(orderId)) {
+          throw new TillError({
+            code: 'not_allowed',
+            message: 'MultiSafepay may still be processing this payment - try again in a minute.',
+          });
+        }
         this.#journal.append({ k: 'resolve', at: this.#now(), orderId, reason, mspStatus: 'not_found' });
         this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, resolvedReason: reason });
       } else if (err instanceof MspError) {
@@ -347,6 +353,11 @@ export class PaymentEngine implements FollowerHost {
     const patch: Partial<AttemptRecord> = order ? orderPatch(order) : {};
     if (transactionId) patch.transactionId = transactionId;
     this.#apply(orderId, { type: 'msp_status', status }, patch);
+  }
+
+  notFoundIsFinal(orderId: string): boolean {
+    const rec = this.#live.get(orderId)?.rec;
+    return !rec || this.#now() - rec.createdAt >= this.timing.createGraceMs;
   }
 
   onNotFound(orderId: string): void {

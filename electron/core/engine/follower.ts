@@ -24,6 +24,8 @@ export interface FollowerHost {
   record(orderId: string): AttemptRecord | undefined;
   onStatus(orderId: string, status: string, order?: MspOrder, transactionId?: string): void;
   onNotFound(orderId: string): void;
+  /** Whether "not found" can be trusted yet: the create was sent long enough ago. */
+  notFoundIsFinal(orderId: string): boolean;
   onConnection(orderId: string, state: ConnectionState): void;
 }
 
@@ -91,8 +93,10 @@ export class Follower {
       if (!this.#stopped) this.#connect();
     } catch (err) {
       if (this.#stopped) return;
-      if (err instanceof MspError && err.isNotFound) return this.#host.onNotFound(this.orderId);
-      this.#host.onConnection(this.orderId, 'offline');
+      const notFound = err instanceof MspError && err.isNotFound;
+      if (notFound && this.#host.notFoundIsFinal(this.orderId)) return this.#host.onNotFound(this.orderId);
+      // Unreachable, or not found yet while the create may still be in flight: ask again.
+      this.#host.onConnection(this.orderId, notFound ? 'reconnecting' : 'offline');
       this.#reconnectTimer = setTimeout(() => {
         this.#reconnectTimer = undefined;
         void this.#checkCreated();

@@ -21,6 +21,11 @@ export interface EngineTiming {
   downPollMs: number;
   /** Safety GET order interval while the stream is open (covers a silent stream). */
   livePollMs: number;
+  /**
+   * How long after a create was sent "order not found" may still mean "not processed yet". Only after this is a
+   * create with a lost answer declared never sent. Longer than the request timeout.
+   */
+  createGraceMs: number;
 }
 
 export const DEFAULT_TIMING: EngineTiming = {
@@ -28,4 +33,5 @@ export const DEFAULT_TIMING: EngineTiming = {
   backoffMaxMs: 15_000,
   downPollMs: 3_000,
   livePollMs: 15_000,
+  createGraceMs: 30_000,
 };

@@ -44,6 +44,8 @@ export interface Faults {
   getFail: number;
   /** Answer the next N cancels with 503 (nothing cancelled). */
   cancelFail: number;
+  /** Delay before a cancel takes effect and is answered. */
+  cancelDelayMs: number;
   /** Refuse the next N stream connections with 401 (Infinity: always). */
   refuseStreams: number;
   /** Which Authorization readings the stream accepts. */
@@ -65,6 +67,7 @@ export const NO_FAULTS: Faults = {
   createLoseResponse: 0,
   getFail: 0,
   cancelFail: 0,
+  cancelDelayMs: 0,
   refuseStreams: 0,
   streamAuth: 'both',
   duplicateEvents: false,
@@ -392,7 +395,8 @@ export class Simulator {
     this.#ok(res, orderJson(order));
   }
 
-  #cancel(orderId: string, res: ServerResponse): void {
+  async #cancel(orderId: string, res: ServerResponse): Promise<void> {
+    if (this.faults.cancelDelayMs > 0) await new Promise((r) => setTimeout(r, this.faults.cancelDelayMs));
     if (this.faults.cancelFail > 0) {
       this.faults.cancelFail--;
       return this.#json(res, 503, { success: false, error_code: 1000, error_info: 'Service unavailable' });

@@ -1,0 +1,342 @@
+/**
+ * The fault matrix: what shops live with (flaky networks, MultiSafepay hiccups, junk on the stream, damaged or
+ * full disks, bad input), each against the real engine or service and the simulator over loopback.
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { latestAttempts } from '../../electron/core/engine/engine';
+import { MspError } from '../../electron/core/msp/errors';
+import { TillService } from '../../electron/core/service';
+import { Journal } from '../../electron/core/storage/journal';
+import { startHeadlessServer } from '../../electron/server/server';
+import { FAST_TIMING, LINES, makeEngine, tempDir } from '../helpers/engine';
+import { startSim, TEST_KEY, until } from '../helpers/sim';
+import { WsTill } from '../helpers/ws-till';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+async function setup(simOpts: Parameters<typeof startSim>[0] = {}) {
+  const s = await startSim(simOpts);
+  cleanups.push(() => s.sim.stop());
+  const e = makeEngine(s.client);
+  cleanups.push(e.stop);
+  e.engine.start();
+  return { ...s, ...e };
+}
+const charge = (t: Awaited<ReturnType<typeof setup>>, terminalId = 'DEMO0001') =>
+  t.engine.charge({ terminalId, lines: LINES, currency: 'EUR' });
+
+describe('network faults', () => {
+  for (const at of ['initialized', 'soft_declined', 'cancelling'] as const) {
+    it(`stream dropped while ${at}: reconnects, re-reads, reaches the final status`, async () => {
+      const t = await setup({ softDeclineRetryMs: 60_000 });
+      const p = await charge(t);
+      await until(() => t.sim.openStreams === 1, 'stream');
+      let cancel: Promise<unknown> | undefined;
+      if (at === 'soft_declined') {
+        t.sim.terminalAction('DEMO0001', 'soft_decline');
+        await t.waitFor(p.orderId, (x) => x.state === 'soft_declined');
+      }
+      if (at === 'cancelling') {
+        t.sim.faults.cancelDelayMs = 300;
+        cancel = t.engine.cancel(p.orderId);
+        await t.waitFor(p.orderId, (x) => x.state === 'cancelling');
+      }
+      const connectsBefore = t.sim.streamConnects.length;
+      t.sim.dropStreams();
+      await t.waitFor(p.orderId, (x) => x.connection !== 'live');
+      if (at === 'cancelling') {
+        await cancel;
+        await t.waitFor(p.orderId, (x) => x.state === 'cancelled');
+      } else {
+        await until(() => t.sim.streamConnects.length > connectsBefore && t.sim.openStreams === 1, 'reconnected');
+        await t.waitFor(p.orderId, (x) => x.connection === 'live');
+        t.sim.completeOrder(p.orderId);
+        await t.waitFor(p.orderId, (x) => x.state === 'completed');
+      }
+      expect(t.sim.createRequests.get(p.orderId)).toBe(1);
+    });
+  }
+
+  it('expired events token from the start (401): follows by polling to the end', async () => {
+    const t = await setup({ tokenTtlMs: -1000 });
+    const p = await charge(t);
+    await t.waitFor(p.orderId, (x) => x.connection === 'live');
+    expect(t.sim.openStreams).toBe(0);
+    t.sim.terminalAction('DEMO0001', 'approve');
+    await t.waitFor(p.orderId, (x) => x.state === 'completed');
+  });
+
+  it('create delayed but answered in time: one order, followed normally', async () => {
+    const t = await setup();
+    t.sim.faults.createDelayMs = 300;
+    const p = await charge(t);
+    expect(p.state).toBe('initialized');
+    expect(t.sim.createRequests.get(p.orderId)).toBe(1);
+  });
+
+  it('create answered after the client gave up: the order is found and followed, never re-sent', async () => {
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const { MspClient } = await import('../../electron/core/msp/client');
+    const impatient = new MspClient({ baseUrl: s.root, apiKey: TEST_KEY, timeoutMs: 100, retryDelayMs: 5 });
+    const e = makeEngine(impatient);
+    cleanups.push(e.stop);
+    s.sim.faults.createDelayMs = 200; // longer than the client waits, shorter than the grace for "not found"
+    const p = await e.engine.charge({ terminalId: 'DEMO0001', lines: LINES, currency: 'EUR' });
+    expect(p.state).toBe('creating');
+    await e.waitFor(p.orderId, (x) => x.state === 'initialized');
+    expect(s.sim.createRequests.get(p.orderId)).toBe(1);
+  });
+
+  const CODES: [number, number, RegExp][] = [
+    [1000, 200, /refused the request/],
+    [1001, 200, /amount was refused/],
+    [1002, 200, /currency was refused/],
+    [1008, 200, /description was refused/],
+    [1019, 200, /not active/],
+    [1023, 200, /unavailable/],
+    [1032, 401, /API key was refused/],
+    [1000, 409, /terminal is busy/],
+    [1000, 422, /refused the request/],
+  ];
+  for (const [code, status, message] of CODES) {
+    it(`create refused with error ${code} (HTTP ${status}): failed with a cashier sentence, code kept, terminal free`, async () => {
+      const t = await setup();
+      t.sim.faults.createFail = { times: 1, status, code };
+      const p = await charge(t);
+      expect(p.state).toBe('failed');
+      expect(p.message).toMatch(message);
+      expect(p.message).toContain(`code ${code}`);
+      expect(t.engine.busyOrderId('DEMO0001')).toBeUndefined();
+      expect(t.sim.orders.has(p.orderId)).toBe(false);
+    });
+  }
+
+  it('create failing with 5xx or 1006 and no order behind it: failed "not sent", never re-sent', async () => {
+    for (const fail of [{ status: 500 }, { status: 502 }, { status: 200, code: 1006 }]) {
+      const t = await setup();
+      t.sim.faults.createFail = { times: 1, ...fail };
+      const p = await charge(t);
+      const f = await t.waitFor(p.orderId, (x) => x.state === 'failed');
+      expect(f.message).toMatch(/never reached MultiSafepay/);
+      expect(t.sim.createRequests.get(p.orderId)).toBe(1);
+    }
+  });
+
+  it('GET order failing while reconciling: reported as unreachable, nothing changes', async () => {
+    const t = await setup();
+    const p = await charge(t);
+    t.sim.completeOrder(p.orderId);
+    await t.waitFor(p.orderId, (x) => x.state === 'completed');
+    t.sim.faults.getFail = 100;
+    const rec = await t.engine.reconcile(0, Date.now() + 1);
+    expect(rec.mismatches).toEqual([expect.objectContaining({ orderId: p.orderId, kind: 'unreachable' })]);
+    expect(latestAttempts(t.journal).get(p.orderId)?.state).toBe('completed');
+  });
+
+  it('cancel failing with no answer: back to waiting with a message, the guard kept', async () => {
+    const t = await setup();
+    const p = await charge(t);
+    t.sim.faults.cancelFail = 5;
+    const r = await t.engine.cancel(p.orderId);
+    expect(r.state).toBe('initialized');
+    expect(r.message).toMatch(/cancel did not go through/);
+    expect(t.engine.busyOrderId('DEMO0001')).toBe(p.orderId);
+  });
+
+  it('a silent stream (no events, no keep-alives) cannot hide an outcome: the safety poll finds it', async () => {
+    const t = await setup();
+    const p = await charge(t);
+    await t.waitFor(p.orderId, (x) => x.connection === 'live');
+    t.sim.faults.silent = true;
+    t.sim.terminalAction('DEMO0001', 'approve');
+    await until(() => t.sim.orders.get(p.orderId)?.status === 'completed', 'paid');
+    expect(t.engine.payment(p.orderId)?.state).toBe('initialized');
+    await t.waitFor(p.orderId, (x) => x.state === 'completed');
+    expect(FAST_TIMING.livePollMs).toBeGreaterThan(0);
+  });
+});
+
+describe('event faults', () => {
+  it('stale events after a final status are ignored: the journal never moves backwards', async () => {
+    const t = await setup();
+    Object.assign(t.sim.faults, { reorderEvents: true, duplicateEvents: true });
+    const p = await charge(t);
+    await until(() => t.sim.openStreams === 1, 'stream');
+    t.sim.terminalAction('DEMO0001', 'soft_decline');
+    await t.waitFor(p.orderId, (x) => x.state === 'initialized' && t.sim.orders.get(p.orderId)!.history.length === 3);
+    t.sim.terminalAction('DEMO0001', 'approve');
+    await t.waitFor(p.orderId, (x) => x.state === 'completed' && !!x.card);
+    const states = t.journal.entries.flatMap((e) => (e.k === 'attempt' && e.attempt.orderId === p.orderId ? [e.attempt.state] : []));
+    const firstFinal = states.indexOf('completed');
+    expect(states.slice(firstFinal).every((s) => s === 'completed')).toBe(true);
+  });
+
+  it('malformed data, unknown types, comments, other orders and 256 KiB lines: ignored, no errors', async () => {
+    const t = await setup();
+    Object.assign(t.sim.faults, { junkEvents: true, hugeLines: true });
+    const p = await charge(t);
+    await until(() => t.sim.openStreams === 1, 'stream');
+    t.sim.terminalAction('DEMO0001', 'cancel');
+    await t.waitFor(p.orderId, (x) => x.state === 'cancelled');
+    expect(t.sim.streamConnects.length).toBe(1); // the junk never broke the stream
+  });
+});
+
+describe('storage faults', () => {
+  it('a torn last journal line and a corrupt line: the till starts, keeps the damaged file, recovers the rest and says so', async () => {
+    const dir = tempDir();
+    const first = await TillService.create({ dataDir: dir });
+    await first.dispatch('payCash', { lines: LINES, given: 1000 });
+    await first.dispatch('payCash', { lines: LINES, given: 700 });
+    await first.close();
+    const path = join(dir, 'journal.jsonl');
+    const good = readFileSync(path, 'utf8');
+    writeFileSync(path, `${good.split('\n')[0]}\n{garbage\n${good.split('\n')[1]}\n{"k":"cash","at":1,"sal`);
+    const second = await TillService.create({ dataDir: dir });
+    cleanups.push(() => second.close());
+    const snap = (await second.dispatch('snapshot', {})) as { ok: true; result: { notices: { message: string }[] } };
+    expect(snap.result.notices.map((n) => n.message).join(' ')).toMatch(/2 unreadable line\(s\).*2 entries were recovered/);
+    expect(readdirSync(dir).some((f) => f.startsWith('journal.jsonl.damaged-'))).toBe(true);
+    const history = (await second.dispatch('history', {})) as { ok: true; result: unknown[] };
+    expect(history.result).toHaveLength(2);
+    expect(readFileSync(path, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('a corrupt store and settings file: the till starts, keeps them aside, and tells the cashier', async () => {
+    const dir = tempDir();
+    (await TillService.create({ dataDir: dir })).close();
+    writeFileSync(join(dir, 'till-state.json'), '{"active":');
+    writeFileSync(join(dir, 'settings.json'), '\u0000\u0000');
+    const svc = await TillService.create({ dataDir: dir });
+    cleanups.push(() => svc.close());
+    const snap = (await svc.dispatch('snapshot', {})) as { ok: true; result: { notices: { message: string }[] } };
+    const text = snap.result.notices.map((n) => n.message).join(' ');
+    expect(text).toMatch(/payment state file was damaged/);
+    expect(text).toMatch(/settings file was damaged/);
+    expect(readdirSync(dir).filter((f) => f.includes('.damaged-'))).toHaveLength(2);
+  });
+
+  const tmpfsReason = (() => {
+    if (process.platform !== 'linux') return 'tmpfs mounts need Linux';
+    const probe = tempDir('till-mnt-');
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
+      execFileSync('umount', [probe], { stdio: 'ignore' });
+      return undefined;
+    } catch {
+      return 'cannot mount a small tmpfs here (needs root) - the disk-full tests are skipped';
+    }
+  })();
+  if (tmpfsReason) console.warn(`[faults] ${tmpfsReason}`);
+
+  it.skipIf(Boolean(tmpfsReason))('disk full: a journal write fails cleanly and leaves no half-written line', () => {
+    const mnt = tempDir('till-full-');
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
+    cleanups.push(() => void execFileSync('umount', ['-l', mnt]));
+    const j = new Journal(join(mnt, 'journal.jsonl'));
+    cleanups.push(() => j.close());
+    j.append({ k: 'resolve', at: 1, orderId: 'a', reason: 'first', mspStatus: 'completed' });
+    const before = readFileSync(join(mnt, 'journal.jsonl'), 'utf8');
+    // Fill the disk, leaving less room than the next entry needs.
+    try {
+      for (let i = 0; ; i++) appendFileSync(join(mnt, 'filler'), Buffer.alloc(4096));
+    } catch (e) {
+      expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    }
+    expect(() => j.append({ k: 'resolve', at: 2, orderId: 'b', reason: 'x'.repeat(20_000), mspStatus: 'completed' })).toThrow(
+      /ENOSPC|no space/i,
+    );
+    expect(readFileSync(join(mnt, 'journal.jsonl'), 'utf8')).toBe(before);
+    expect(j.entries).toHaveLength(1);
+    rmSync(join(mnt, 'filler'));
+    j.append({ k: 'resolve', at: 3, orderId: 'c', reason: 'after', mspStatus: 'completed' });
+    expect(new Journal(join(mnt, 'journal.jsonl')).report).toEqual({ entries: 2, droppedLines: 0 });
+  });
+
+  it.skipIf(Boolean(tmpfsReason))('disk full at charge: a clear error, no order sent, the terminal stays free', async () => {
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const mnt = tempDir('till-full-');
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=128k', 'tmpfs', mnt]);
+    cleanups.push(() => void execFileSync('umount', ['-l', mnt]));
+    mkdirSync(join(mnt, 'data'));
+    const svc = await TillService.create({
+      dataDir: join(mnt, 'data'),
+      env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['FULL1'] },
+      timing: FAST_TIMING,
+    });
+    cleanups.push(() => svc.close());
+    try {
+      for (;;) appendFileSync(join(mnt, 'filler'), Buffer.alloc(4096));
+    } catch {
+      // full
+    }
+    const r = await svc.dispatch('charge', { terminalId: 'FULL1', lines: LINES });
+    expect(r).toMatchObject({ ok: false, error: { code: 'storage_error', message: expect.stringMatching(/disk is full/) } });
+    expect(s.sim.createRequests.size).toBe(0);
+    expect(svc.engine.busyOrderId('FULL1')).toBeUndefined();
+    rmSync(join(mnt, 'filler'));
+    const ok = await svc.dispatch('charge', { terminalId: 'FULL1', lines: LINES });
+    expect(ok.ok).toBe(true);
+    expect(existsSync(join(mnt, 'data', 'till-state.json'))).toBe(true);
+  });
+});
+
+describe('bad input over the WebSocket transport', () => {
+  it('malformed, oversized, unknown and wrongly typed requests: typed errors, no crash, no state change', async () => {
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const svc = await TillService.create({ dataDir: tempDir(), env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['WS1'] } });
+    cleanups.push(() => svc.close());
+    const server = await startHeadlessServer({ service: svc, port: 0, staticDir: tempDir() });
+    cleanups.push(() => server.close());
+    const raw = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
+    await new Promise((r) => raw.once('open', r));
+    const replies: { id: unknown; ok: boolean; error?: { code: string } }[] = [];
+    raw.on('message', (d) => replies.push(JSON.parse(String(d))));
+    for (const bad of [
+      '{not json',
+      '"a string"',
+      'null',
+      JSON.stringify({ id: 1, method: 'nope' }),
+      JSON.stringify({ id: 2, method: '__proto__' }),
+      JSON.stringify({ id: 3, method: 'charge', params: { terminalId: 5, lines: 'x' } }),
+      JSON.stringify({ id: 4, method: 'charge', params: { terminalId: 'WS1', lines: [{ name: 'a', unitPrice: 1.5, quantity: 1 }] } }),
+      JSON.stringify({ id: 5, method: 'refund', params: { orderId: 'x', amount: -1 } }),
+    ]) {
+      raw.send(bad);
+    }
+    await until(() => replies.length === 8, 'replies');
+    expect(replies.map((r) => r.error?.code)).toEqual([
+      'bad_request',
+      'bad_request',
+      'bad_request',
+      'unknown_method',
+      'unknown_method',
+      'bad_request',
+      'bad_request',
+      'bad_request',
+    ]);
+    const closed = new Promise<number>((r) => raw.once('close', (code) => r(code)));
+    raw.send('x'.repeat(300 * 1024));
+    expect(await closed).toBe(1009);
+    const client = await WsTill.connect(server.port);
+    cleanups.push(() => client.close());
+    const snap = await client.call<{ payments: unknown[] }>('snapshot');
+    expect(snap.result!.payments).toEqual([]);
+    expect(s.sim.createRequests.size).toBe(0);
+    expect(svc.journal.entries).toHaveLength(0);
+  });
+
+  it('errors from MultiSafepay reach the cashier as typed sentences, never raw', async () => {
+    const e = new MspError({ kind: 'refused', code: 1032, httpStatus: 401 });
+    expect(e.message).toBe('The API key was refused - check Settings. (MultiSafepay code 1032)');
+  });
+});
