@@ -405,7 +405,7 @@ export class PaymentEngine implements FollowerHost {
     try {
       this.#commit(live, next);
     } catch (err) {
-      // Nothing changed in memory: the follower's next read applies the same status again.
+      // Memory is back to the previous state: the follower's next read applies the same status again.
       this.log.error('could not save a payment status', { orderId, code: (err as NodeJS.ErrnoException)?.code });
       this.onStorageError?.(err);
       return;
@@ -413,22 +413,33 @@ export class PaymentEngine implements FollowerHost {
     if (isFinal(state)) this.#finished(live);
   }
 
+  /**
+   * Publishes what MultiSafepay said at once, then makes it durable in the same tick: no request can run in
+   * between, so nothing acts on the new state before it is on disk. If a write fails, memory goes back to the
+   * previous state and the follower applies the same status again (what the screen shows stays true).
+   */
   #commit(live: LiveAttempt, next: AttemptRecord): void {
     const final = isFinal(next.state);
-    this.#journal.append({ k: 'attempt', at: next.updatedAt, attempt: snapshot(next) });
-    this.#failpoint(final ? 'final-journaled' : 'state-journaled');
-    const onDisk = this.#active[next.terminalId]?.orderId === next.orderId;
-    if (onDisk) {
-      const active = { ...this.#active };
-      if (final) delete active[next.terminalId];
-      else active[next.terminalId] = next;
-      this.#store.set({ active });
-      this.#active = active;
-      this.#failpoint(final ? 'guard-released' : 'state-stored');
-    }
+    const prev = { rec: live.rec, connection: live.connection };
     live.rec = next;
     if (final) live.connection = 'live';
     this.#emit(next.orderId);
+    try {
+      this.#journal.append({ k: 'attempt', at: next.updatedAt, attempt: snapshot(next) });
+      this.#failpoint(final ? 'final-journaled' : 'state-journaled');
+      if (this.#active[next.terminalId]?.orderId === next.orderId) {
+        const active = { ...this.#active };
+        if (final) delete active[next.terminalId];
+        else active[next.terminalId] = next;
+        this.#store.set({ active });
+        this.#active = active;
+        this.#failpoint(final ? 'guard-released' : 'state-stored');
+      }
+    } catch (err) {
+      live.rec = prev.rec;
+      live.connection = prev.connection;
+      throw err;
+    }
   }
 
   #finished(live: LiveAttempt): void {

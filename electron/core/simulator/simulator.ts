@@ -48,6 +48,8 @@ export interface Faults {
   cancelDelayMs: number;
   /** Refuse the next N stream connections with 401 (Infinity: always). */
   refuseStreams: number;
+  /** The stream endpoint is down (503) - a network problem, not a refusal. */
+  streamsDown: boolean;
   /** Which Authorization readings the stream accepts. */
   streamAuth: 'both' | 'raw' | 'bearer';
   duplicateEvents: boolean;
@@ -69,6 +71,7 @@ export const NO_FAULTS: Faults = {
   cancelFail: 0,
   cancelDelayMs: 0,
   refuseStreams: 0,
+  streamsDown: false,
   streamAuth: 'both',
   duplicateEvents: false,
   reorderEvents: false,
@@ -447,6 +450,10 @@ export class Simulator {
     const token = bearer ? header.slice(7) : header;
     const authOk = this.faults.streamAuth === 'both' || (this.faults.streamAuth === 'bearer') === bearer;
     const claims = authOk ? verifyJwt(token, this.#secret, Date.now()) : null;
+    if (this.faults.streamsDown) {
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('Service unavailable');
+      return;
+    }
     if (this.faults.refuseStreams > 0) {
       this.faults.refuseStreams--;
       res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Unauthorized"}');

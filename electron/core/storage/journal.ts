@@ -57,7 +57,11 @@ export class Journal {
   readonly path: string;
   #fd: number;
   #size: number;
-  readonly #entries: JournalEntry[] = [];
+  /**
+   * What the till needs in memory, compacted: the latest snapshot of each attempt, each cash sale, each refund
+   * and each resolution. The file keeps every line.
+   */
+  readonly #index = new Map<string, JournalEntry>();
   readonly report: JournalOpenReport;
   /** Called after each successful append. */
   onAppend: ((e: JournalEntry) => void) | undefined;
@@ -66,6 +70,7 @@ export class Journal {
     this.path = path;
     mkdirSync(dirname(path), { recursive: true });
     let dropped = 0;
+    let kept = 0;
     let damagedCopy: string | undefined;
     if (existsSync(path)) {
       const text = readFileSync(path, 'utf8');
@@ -74,8 +79,9 @@ export class Journal {
         if (!line) continue;
         const entry = parseEntry(line);
         if (entry) {
-          this.#entries.push(entry);
+          this.#remember(entry);
           good.push(line);
+          kept++;
         } else dropped++;
       }
       if (dropped > 0 || (text.length > 0 && !text.endsWith('\n'))) {
@@ -89,11 +95,24 @@ export class Journal {
     }
     this.#fd = openSync(path, 'a');
     this.#size = fstatSync(this.#fd).size;
-    this.report = { entries: this.#entries.length, droppedLines: dropped, ...(damagedCopy ? { damagedCopy } : {}) };
+    this.report = { entries: kept, droppedLines: dropped, ...(damagedCopy ? { damagedCopy } : {}) };
   }
 
+  /** The compacted entries, in the order each was first written. */
   get entries(): readonly JournalEntry[] {
-    return this.#entries;
+    return [...this.#index.values()];
+  }
+
+  #remember(e: JournalEntry): void {
+    const key =
+      e.k === 'attempt'
+        ? `a:${e.attempt.orderId}`
+        : e.k === 'cash'
+          ? `c:${e.saleId}`
+          : e.k === 'refund'
+            ? `r:${e.orderId}:${e.at}:${e.amount}`
+            : `v:${e.orderId}`;
+    this.#index.set(key, e);
   }
 
   /** Appends one entry durably, or throws and leaves the file as it was. */
@@ -112,7 +131,7 @@ export class Journal {
       throw err;
     }
     this.#size += buf.length;
-    this.#entries.push(entry);
+    this.#remember(entry);
     this.onAppend?.(entry);
   }
 

@@ -1,0 +1,310 @@
+/**
+ * `npm run bench`: measures the till on this machine and prints a table (and writes bench/results/latest.json).
+ * Numbers, not pass/fail. Everything runs over loopback: the simulator in this process, headless mode as a child
+ * process with default timings, and Debian's Chromium driven by Playwright.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { TillService } from '../electron/core/service';
+import { Simulator } from '../electron/core/simulator/simulator';
+import { launchBrowser, ROOT, skipReason, startTill, type Till } from '../test/e2e/harness';
+import { tempDir } from '../test/helpers/engine';
+import { TEST_KEY, until } from '../test/helpers/sim';
+import { WsTill } from '../test/helpers/ws-till';
+
+const why = skipReason();
+if (why) {
+  console.error(why);
+  process.exit(2);
+}
+const now = () => performance.timeOrigin + performance.now();
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+  return { n: s.length, median: q(0.5), p99: q(0.99), max: s.at(-1)! };
+};
+const results: Record<string, unknown> = {};
+const rows: [string, string, string, string][] = [];
+const row = (name: string, st: { median: number; p99: number; n: number }, unit: string, target: string) =>
+  rows.push([
+    name,
+    `${st.median.toFixed(unit === 'ms' ? 2 : 0)} ${unit}`,
+    `${st.p99.toFixed(unit === 'ms' ? 2 : 0)} ${unit}`,
+    `${target} (n=${st.n})`,
+  ]);
+
+const sim = new Simulator({ apiKey: TEST_KEY, approvalDelayMs: 0, softDeclineRetryMs: 10, keepAliveMs: 15_000 });
+await sim.start();
+const browser = await launchBrowser();
+const terminals = Array.from({ length: 50 }, (_, i) => `BENCH${String(i).padStart(2, '0')}`);
+const env = (dir: string) => ({
+  TILL_DATA_DIR: dir,
+  TILL_MSP_BASE_URL: sim.apiRoot,
+  TILL_MSP_API_KEY: TEST_KEY,
+  TILL_TERMINAL_IDS: terminals.join(','),
+  TILL_TIMING: '',
+});
+
+/** Records, in the page, when each panel's data-status becomes a given value (MutationObserver, page clock). */
+async function watchStatuses(page: Page) {
+  // A string, so the page gets exactly this code (the TypeScript loader would add helpers the page lacks).
+  await page.evaluate(`(() => {
+    window.__seen = {};
+    const note = (el) => {
+      const id = el.getAttribute('data-order-id');
+      const st = el.getAttribute('data-status');
+      if (id && st && window.__seen[id + ':' + st] === undefined) window.__seen[id + ':' + st] = performance.timeOrigin + performance.now();
+    };
+    new MutationObserver((muts) => {
+      for (const m of muts) {
+        if (m.type === 'attributes') note(m.target);
+        for (const n of m.addedNodes) if (n instanceof Element) n.querySelectorAll('[data-testid="payment"]').forEach(note);
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+  })()`);
+}
+const seenAt = (page: Page, orderId: string, status: string) =>
+  page.evaluate(([k]) => (window as unknown as { __seen: Record<string, number> }).__seen[k!], [`${orderId}:${status}`]);
+async function waitSeen(page: Page, orderId: string, status: string, timeout = 30_000): Promise<number> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const t = await seenAt(page, orderId, status);
+    if (t) return t;
+    if (Date.now() > deadline) throw new Error(`${orderId} never showed ${status}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+async function openTill(dir = tempDir('till-bench-')): Promise<{ till: Till; page: Page; ws: WsTill; dir: string }> {
+  const till = await startTill(env(dir));
+  const page = await browser.newPage();
+  await page.goto(till.url);
+  await page.getByRole('button', { name: 'Charge' }).waitFor();
+  await watchStatuses(page);
+  const ws = await WsTill.connect(till.port);
+  return { till, page, ws, dir };
+}
+const lines = [{ name: 'Bench', unitPrice: 995, quantity: 1 }];
+async function startPayment(ws: WsTill, page: Page, terminalId: string): Promise<string> {
+  const r = await ws.call<{ orderId: string }>('charge', { terminalId, lines });
+  if (!r.ok) throw new Error(r.error!.message);
+  const orderId = r.result!.orderId;
+  await waitSeen(page, orderId, 'initialized');
+  await until(() => sim.streamConnects.some((c) => c.orderId === orderId) && sim.openStreams > 0, 'stream open', 10_000);
+  return orderId;
+}
+
+// 1. Event-to-screen latency.
+{
+  const { till, page, ws } = await openTill();
+  const lat: number[] = [];
+  for (let i = 0; i < 150; i++) {
+    const orderId = await startPayment(ws, page, terminals[0]!);
+    const t0 = now();
+    sim.completeOrder(orderId); // writes the SSE event now
+    lat.push((await waitSeen(page, orderId, 'completed')) - t0);
+    await ws.call('dismissPayment', { orderId });
+  }
+  const st = stats(lat);
+  results.eventToScreenMs = st;
+  row('event-to-screen latency', st, 'ms', 'median < 5 ms, p99 < 15 ms');
+  ws.close();
+  await page.close();
+  await till.stop();
+}
+
+// 2. Stream-drop recovery, and polling with the stream refused.
+{
+  const { till, page, ws } = await openTill();
+  const rec: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const orderId = await startPayment(ws, page, terminals[1]!);
+    sim.faults.streamsDown = true;
+    sim.faults.getFail = Infinity; // the whole network is down
+    sim.dropStreams();
+    await new Promise((r) => setTimeout(r, 1500 + (i % 4) * 500)); // an outage of 1.5-3 s
+    sim.faults.silent = true;
+    sim.completeOrder(orderId);
+    sim.faults.silent = false;
+    const t0 = now();
+    sim.faults.streamsDown = false;
+    sim.faults.getFail = 0;
+    rec.push((await waitSeen(page, orderId, 'completed')) - t0);
+    await ws.call('dismissPayment', { orderId });
+  }
+  const st = stats(rec);
+  results.streamRecoveryMs = st;
+  row('stream-drop recovery (network back -> final on screen)', st, 'ms', '< 2000 ms');
+  const pol: number[] = [];
+  sim.faults.refuseStreams = Infinity;
+  for (let i = 0; i < 10; i++) {
+    const r = await ws.call<{ orderId: string }>('charge', { terminalId: terminals[2]!, lines });
+    const orderId = r.result!.orderId;
+    await waitSeen(page, orderId, 'initialized');
+    await new Promise((r2) => setTimeout(r2, 200 + i * 97));
+    const t0 = now();
+    sim.completeOrder(orderId);
+    pol.push((await waitSeen(page, orderId, 'completed')) - t0);
+    await ws.call('dismissPayment', { orderId });
+  }
+  sim.faults.refuseStreams = 0;
+  const sp = stats(pol);
+  results.refusedStreamPollingMs = sp;
+  row('stream refused: order final -> on screen (polling)', sp, 'ms', '< 5000 ms');
+  ws.close();
+  await page.close();
+  await till.stop();
+}
+
+// 3. Reopen: process start -> recovered payment reconciled on screen.
+{
+  const reopen: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const dir = tempDir('till-bench-');
+    const first = await startTill(env(dir));
+    const ws = await WsTill.connect(first.port);
+    const r = await ws.call<{ orderId: string }>('charge', { terminalId: terminals[3]!, lines });
+    const orderId = r.result!.orderId;
+    ws.close();
+    await first.stop('SIGKILL');
+    sim.completeOrder(orderId);
+    const t0 = now();
+    const till = await startTill(env(dir), first.port);
+    const page = await browser.newPage();
+    await page.goto(till.url);
+    await page.locator(`[data-order-id="${orderId}"][data-status="completed"]`).waitFor();
+    reopen.push(now() - t0);
+    await page.close();
+    await till.stop();
+  }
+  const st = stats(reopen);
+  results.reopenMs = st;
+  row('reopen: start -> recovered payment reconciled on screen', st, 'ms', '< 1500 ms');
+}
+
+// 4a. Scale: 50 terminals with payments at once.
+{
+  const { till, page, ws } = await openTill();
+  const ids: string[] = [];
+  for (const t of terminals) {
+    const r = await ws.call<{ orderId: string }>('charge', { terminalId: t, lines });
+    ids.push(r.result!.orderId);
+  }
+  for (const id of ids) await waitSeen(page, id, 'initialized');
+  await until(() => sim.openStreams >= 50, '50 streams', 20_000);
+  const t0: Record<string, number> = {};
+  const outcome: Record<string, string> = {};
+  ids.forEach((id, i) => {
+    t0[id] = now();
+    if (i % 5 === 4) {
+      sim.terminalAction(terminals[i]!, 'cancel');
+      outcome[id] = 'cancelled';
+    } else {
+      sim.completeOrder(id);
+      outcome[id] = 'completed';
+    }
+  });
+  const lat: number[] = [];
+  for (const id of ids) lat.push((await waitSeen(page, id, outcome[id]!)) - t0[id]!);
+  const snap = await ws.call<{ payments: { orderId: string; state: string }[] }>('snapshot');
+  const correct = snap.result!.payments.filter((p) => outcome[p.orderId] === p.state).length;
+  const st = stats(lat);
+  results.fiftyTerminals = { ...st, correct, total: ids.length };
+  row(`50 terminals at once (${correct}/50 outcomes correct): event-to-screen`, st, 'ms', 'all correct');
+  ws.close();
+  await page.close();
+  await till.stop();
+}
+
+// 4b. 1,000 payments in a row through the core: memory growth and leaked handles.
+{
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const service = await TillService.create({
+    dataDir: tempDir('till-bench-core-'),
+    env: { baseUrl: sim.apiRoot, apiKey: TEST_KEY, terminalIds: ['CORE1'] },
+  });
+  const before = process.getActiveResourcesInfo().length;
+  const heap: { n: number; mb: number }[] = [];
+  const t0 = now();
+  for (let i = 1; i <= 1000; i++) {
+    const r = await service.dispatch('charge', { terminalId: 'CORE1', lines });
+    if (!r.ok) throw new Error(r.error.message);
+    const orderId = (r.result as { orderId: string }).orderId;
+    await until(() => sim.openStreams > 0 || service.engine.payment(orderId)?.connection === 'live', 'following');
+    sim.completeOrder(orderId);
+    await until(() => service.engine.payment(orderId)?.state === 'completed' && service.engine.openHandles === 0, 'final');
+    await service.dispatch('dismissPayment', { orderId });
+    if (i % 100 === 0) {
+      gc?.();
+      heap.push({ n: i, mb: process.memoryUsage().heapUsed / 1e6 });
+    }
+  }
+  const ms = now() - t0;
+  const leaked = service.engine.openHandles;
+  await service.close();
+  await until(() => sim.openStreams === 0, 'streams closed', 5000).catch(() => {});
+  const after = process.getActiveResourcesInfo().length;
+  // Least-squares slope of heap over payments, per 1,000 payments.
+  const n = heap.length;
+  const mx = heap.reduce((s, h) => s + h.n, 0) / n;
+  const my = heap.reduce((s, h) => s + h.mb, 0) / n;
+  const slope = heap.reduce((s, h) => s + (h.n - mx) * (h.mb - my), 0) / heap.reduce((s, h) => s + (h.n - mx) ** 2, 0);
+  results.thousandPayments = {
+    ms,
+    perPaymentMs: ms / 1000,
+    heapMb: heap,
+    heapSlopeMbPer1000: slope * 1000,
+    engineHandlesAfter: leaked,
+    processHandlesBefore: before,
+    processHandlesAfter: after,
+    gc: Boolean(gc),
+  };
+  rows.push([
+    '1,000 payments in a row (core)',
+    `${(ms / 1000).toFixed(2)} ms each`,
+    `heap ${heap[0]!.mb.toFixed(1)} -> ${heap.at(-1)!.mb.toFixed(1)} MB (slope ${(slope * 1000).toFixed(2)} MB/1000)`,
+    `leaked handles: engine ${leaked}, process ${after - before}`,
+  ]);
+}
+
+// 5. Size and cold start.
+{
+  const assets = join(ROOT, 'dist/assets');
+  const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+  const gz = js.reduce((s, f) => s + gzipSync(readFileSync(join(assets, f))).length, 0);
+  results.rendererJsGzipBytes = gz;
+  rows.push(['renderer JavaScript, gzipped', `${(gz / 1024).toFixed(1)} KiB`, '', `${js.length} file(s)`]);
+  const cold: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const dir = tempDir('till-bench-');
+    const t0 = now();
+    const till = await startTill({ TILL_DATA_DIR: dir });
+    const page = await browser.newPage();
+    await page.goto(till.url);
+    await page.getByRole('button', { name: 'Charge' }).waitFor();
+    cold.push(now() - t0);
+    await page.close();
+    await till.stop();
+  }
+  const st = stats(cold);
+  results.coldStartToFirstRenderMs = st;
+  row('cold start of headless mode (demo) -> first render', st, 'ms', '');
+}
+
+await browser.close();
+await sim.stop();
+const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+results.machine = machine;
+results.at = new Date().toISOString();
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify(results, null, 2));
+const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'median', 'p99', 'target'][i]!.length));
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i]!)).join(' | ')} |`;
+console.log(`\nMachine: ${machine}\n`);
+console.log(line(['measure', 'median', 'p99', 'target']));
+console.log(`|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
+console.log('\nWritten to bench/results/latest.json');
