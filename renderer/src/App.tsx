@@ -14,7 +14,7 @@ type View = 'sale' | 'history' | 'report' | 'settings';
 
 export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) {
   const { t } = useTranslation();
-  const { snapshot, historyVersion } = useTill(api);
+  const { snapshot, historyVersion } = useTill(api, linkUp);
   const [view, setView] = useState<View>('sale');
   const [basket, setBasket] = useState<SaleLine[]>([]);
   const [receipt, setReceipt] = useState<SaleRecord>();

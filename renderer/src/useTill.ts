@@ -1,5 +1,5 @@
 /** Holds the till's snapshot and keeps it current from pushed events. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Snapshot, TillApi } from '../../shared/contract';
 
 export interface TillState {
@@ -9,7 +9,7 @@ export interface TillState {
   reload(): void;
 }
 
-export function useTill(api: TillApi): TillState {
+export function useTill(api: TillApi, linkUp = true): TillState {
   const [snapshot, setSnapshot] = useState<Snapshot>();
   const [historyVersion, setHistoryVersion] = useState(0);
   const reload = useCallback(() => {
@@ -47,10 +47,12 @@ export function useTill(api: TillApi): TillState {
     return off;
   }, [api, reload]);
 
-  // After a reconnect of the link, the bridge sends history_changed: re-read everything.
+  // After the link to the till comes back, re-read everything that may have been missed.
+  const wasUp = useRef(linkUp);
   useEffect(() => {
-    if (historyVersion > 0) reload();
-  }, [historyVersion, reload]);
+    if (linkUp && !wasUp.current) reload();
+    wasUp.current = linkUp;
+  }, [linkUp, reload]);
 
   return { snapshot, historyVersion, reload };
 }

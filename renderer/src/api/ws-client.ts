@@ -25,8 +25,6 @@ export function createWsTillApi(url: string, onLink?: (up: boolean) => void): Ti
           ws = sock;
           onLink?.(true);
           resolve(sock);
-          // Anything missed while the link was down: let the app re-read its snapshot.
-          for (const l of listeners) l({ type: 'history_changed' });
         };
         sock.onmessage = (ev) => {
           const msg = JSON.parse(String(ev.data)) as
