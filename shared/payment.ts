@@ -22,8 +22,8 @@ export interface SaleLine {
   quantity: number;
 }
 
-/** What the renderer sees of one payment attempt. Never holds tokens or keys. */
-export interface PaymentView {
+/** What the till records of one payment attempt (journal and screen alike). */
+export interface AttemptFields {
   attemptId: string;
   saleId: string;
   orderId: string;
@@ -32,7 +32,6 @@ export interface PaymentView {
   currency: string;
   lines: SaleLine[];
   state: AttemptState;
-  connection: ConnectionState;
   /** A sentence for the cashier: why it failed, or what the till is doing. */
   message?: string;
   card?: CardDetails;
@@ -40,6 +39,11 @@ export interface PaymentView {
   createdAt: number;
   updatedAt: number;
   finalAt?: number;
+}
+
+/** What the renderer sees of one payment attempt. Never holds tokens or keys. */
+export interface PaymentView extends AttemptFields {
+  connection: ConnectionState;
   /** Loaded from disk after a restart. */
   recovered: boolean;
 }

@@ -1,17 +1,9 @@
 /** Till settings (everything but the API key), with defaults and the demo catalog. */
-import type { CatalogItem, Language, Mode } from '../../shared/contract';
+import type { CatalogItem, PublicSettings } from '../../shared/contract';
 import type { KeyValueStore } from './storage/kv';
 
-export interface StoredSettings {
-  mode: Mode;
-  baseUrl: string;
-  terminalIds: string[];
-  defaultTerminalId: string;
-  currency: string;
-  merchantName: string;
-  merchantAddress: string;
-  language: Language;
-}
+/** What is kept on disk: the public settings less what is derived at run time. */
+export type StoredSettings = Omit<PublicSettings, 'apiKeySet' | 'keyStorage' | 'lockedByEnv'>;
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   mode: 'demo',

@@ -6,7 +6,7 @@ import type { MspClient } from '../../electron/core/msp/client';
 import { Journal } from '../../electron/core/storage/journal';
 import { openConfStore } from '../../electron/core/storage/kv';
 import type { PaymentView } from '../../shared/payment';
-import { until } from './sim';
+import { startSim, until } from './sim';
 
 export const FAST_TIMING = { backoffBaseMs: 10, backoffMaxMs: 80, downPollMs: 25, livePollMs: 200, createGraceMs: 300 };
 
@@ -39,3 +39,13 @@ export function makeEngine(client: MspClient, dataDir = tempDir(), extra: Partia
 }
 
 export const LINES = [{ name: 'Coffee', unitPrice: 350, quantity: 2 }];
+
+/** A simulator and a started engine on a fresh data dir; both are stopped by the given cleanup list. */
+export async function engineWithSim(cleanups: (() => Promise<void> | void)[], simOpts: Parameters<typeof startSim>[0] = {}) {
+  const s = await startSim(simOpts);
+  cleanups.push(() => s.sim.stop());
+  const e = makeEngine(s.client);
+  cleanups.push(e.stop);
+  e.engine.start();
+  return { ...s, ...e };
+}

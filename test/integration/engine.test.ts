@@ -4,21 +4,14 @@ import { join } from 'node:path';
 import { latestAttempts } from '../../electron/core/engine/engine';
 import type { Simulator } from '../../electron/core/simulator/simulator';
 import { TillError } from '../../shared/errors';
-import { LINES, makeEngine, tempDir } from '../helpers/engine';
+import { engineWithSim, LINES, makeEngine, tempDir } from '../helpers/engine';
 import { startSim, until } from '../helpers/sim';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-async function setup(simOpts: Parameters<typeof startSim>[0] = {}) {
-  const s = await startSim(simOpts);
-  cleanups.push(() => s.sim.stop());
-  const e = makeEngine(s.client);
-  cleanups.push(e.stop);
-  e.engine.start();
-  return { ...s, ...e };
-}
+const setup = (simOpts: Parameters<typeof startSim>[0] = {}) => engineWithSim(cleanups, simOpts);
 const ordersOf = (sim: Simulator) => [...sim.orders.values()];
 const states = (events: { type: string; payment?: { orderId: string; state: string } }[], orderId: string) =>
   events

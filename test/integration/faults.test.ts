@@ -12,7 +12,7 @@ import { MspError } from '../../electron/core/msp/errors';
 import { TillService } from '../../electron/core/service';
 import { Journal } from '../../electron/core/storage/journal';
 import { startHeadlessServer } from '../../electron/server/server';
-import { FAST_TIMING, LINES, makeEngine, tempDir } from '../helpers/engine';
+import { engineWithSim, FAST_TIMING, LINES, makeEngine, tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
 import { WsTill } from '../helpers/ws-till';
 
@@ -20,14 +20,7 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-async function setup(simOpts: Parameters<typeof startSim>[0] = {}) {
-  const s = await startSim(simOpts);
-  cleanups.push(() => s.sim.stop());
-  const e = makeEngine(s.client);
-  cleanups.push(e.stop);
-  e.engine.start();
-  return { ...s, ...e };
-}
+const setup = (simOpts: Parameters<typeof startSim>[0] = {}) => engineWithSim(cleanups, simOpts);
 const charge = (t: Awaited<ReturnType<typeof setup>>, terminalId = 'DEMO0001') =>
   t.engine.charge({ terminalId, lines: LINES, currency: 'EUR' });
 

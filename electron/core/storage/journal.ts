@@ -20,23 +20,10 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AttemptState, CardDetails, SaleLine } from '../../../shared/payment';
+import type { AttemptFields, SaleLine } from '../../../shared/payment';
 
-export interface AttemptSnapshot {
-  attemptId: string;
-  saleId: string;
-  orderId: string;
-  terminalId: string;
-  amount: number;
-  currency: string;
-  lines: SaleLine[];
-  state: AttemptState;
-  message?: string;
-  card?: CardDetails;
-  transactionId?: string;
-  createdAt: number;
-  updatedAt: number;
-  finalAt?: number;
+export interface AttemptSnapshot extends AttemptFields {
+  /** Set when a supervisor resolved the attempt. */
   resolvedReason?: string;
 }
 
