@@ -145,8 +145,10 @@ describe('MultiSafepay client against the simulator', () => {
     s.sim.terminalAction('DEMO0001', 'approve');
     await until(() => events.some((e) => e.status === 'completed'), 'completed');
     stream.close();
-    expect(events.map((e) => e.status)).toEqual(['declined', 'initialized', 'completed']);
-    expect(String(events[1]!.transaction_id)).not.toBe(firstTx);
+    // A new subscriber first hears the current status, then every change.
+    expect(events.map((e) => e.status)).toEqual(['initialized', 'declined', 'initialized', 'completed']);
+    expect(String(events[0]!.transaction_id)).toBe(firstTx);
+    expect(String(events[2]!.transaction_id)).not.toBe(firstTx);
   });
 
   it('expires a waiting payment to cancelled after inactivity and frees the terminal', async () => {
@@ -203,10 +205,10 @@ describe('MultiSafepay client against the simulator', () => {
     );
     await until(() => s.sim.openStreams === 1, 'open');
     s.sim.terminalAction('DEMO0001', 'approve');
-    await until(() => events.filter((e) => e.order_id === 'j-1').length >= 2, 'events');
+    await until(() => events.filter((e) => e.order_id === 'j-1').length >= 3, 'events');
     st.close();
     expect(errors).toBe(0);
-    expect(events.filter((e) => e.order_id === 'j-1').map((e) => e.status)).toEqual(['completed', 'completed']);
+    expect(events.filter((e) => e.order_id === 'j-1').map((e) => e.status)).toEqual(['initialized', 'completed', 'completed']);
     expect(events.filter((e) => e.order_id !== 'j-1').map((e) => e.order_id)).toEqual(['someone-else']);
   });
 

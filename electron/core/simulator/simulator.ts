@@ -473,6 +473,9 @@ export class Simulator {
     }
     this.#streams.add(client);
     this.streamConnects.push({ orderId: claims.oid, auth: bearer ? 'bearer' : 'raw' });
+    // As in MultiSafepay's example, a new subscriber first hears the order's current status.
+    const current = this.orders.get(claims.oid);
+    if (current && !this.faults.silent) res.write(eventText(current, current.status));
     const done = () => {
       if (client.keepAlive) clearInterval(client.keepAlive);
       this.#streams.delete(client);
@@ -575,14 +578,7 @@ export class Simulator {
 
   #emit(order: SimOrder): void {
     if (this.faults.silent) return;
-    const payload = (status: string) =>
-      `event: session.order\ndata: ${JSON.stringify({
-        financial_status: status,
-        order_id: order.order_id,
-        session_id: order.session_id,
-        status,
-        transaction_id: order.transaction_id,
-      })}\n\n`;
+    const payload = (status: string) => eventText(order, status);
     for (const s of this.#streams) {
       if (s.orderId !== order.order_id) continue;
       let out = '';
@@ -610,6 +606,17 @@ export class Simulator {
     const text = JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
   }
+}
+
+function eventText(order: SimOrder, status: string): string {
+  const data = {
+    financial_status: status,
+    order_id: order.order_id,
+    session_id: order.session_id,
+    status,
+    transaction_id: order.transaction_id,
+  };
+  return `event: session.order\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 function newTransactionId(): string {
