@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
+  type CatalogItem,
   type ConnectionTest,
   type DayReport,
   METHODS,
@@ -82,6 +83,9 @@ export class TillService {
   readonly #env: TillEnv;
   readonly #state: KeyValueStore;
   readonly #settingsStore: KeyValueStore;
+  /** Settings and catalog are read from disk once and kept here; saving writes through. */
+  #settingsCache: StoredSettings;
+  #catalogCache: CatalogItem[];
   readonly #secrets: SecretStore;
   readonly #log: Logger;
   readonly #listeners = new Set<(e: TillEvent) => void>();
@@ -100,6 +104,8 @@ export class TillService {
     this.#simConfig = opts.simulator ?? {};
     this.#state = parts.state.store;
     this.#settingsStore = parts.settings.store;
+    this.#settingsCache = readSettings(this.#settingsStore);
+    this.#catalogCache = readCatalog(this.#settingsStore);
     this.journal = parts.journal;
     this.#secrets = this.#env.apiKey ? new EnvSecretStore(this.#env.apiKey) : (opts.secretStore ?? new FileSecretStore(opts.dataDir));
     this.#client = this.#placeholderClient();
@@ -313,6 +319,7 @@ export class TillService {
         if (p.clearApiKey) this.#secrets.clear();
         if (p.apiKey !== undefined) this.#secrets.set(p.apiKey);
         this.#settingsStore.set({ settings: next });
+        this.#settingsCache = next;
       } catch (err) {
         throw new TillError({
           code: 'storage_error',
@@ -338,6 +345,7 @@ export class TillService {
       if (ids.size !== p.items.length)
         throw new TillError({ code: 'bad_request', field: 'items', message: 'Two products have the same id.' });
       this.#settingsStore.set({ catalog: p.items });
+      this.#catalogCache = p.items;
       return p.items;
     },
     simulateTerminal: async (p) => {
@@ -351,7 +359,7 @@ export class TillService {
   // ---- internals ----
 
   #settings(): StoredSettings {
-    return readSettings(this.#settingsStore);
+    return this.#settingsCache;
   }
 
   #publicSettings(): PublicSettings {
@@ -373,7 +381,7 @@ export class TillService {
       payments: this.engine.payments(),
       terminals: this.#terminals(),
       settings: this.#publicSettings(),
-      catalog: readCatalog(this.#settingsStore),
+      catalog: this.#catalogCache,
       notices: [...this.#notices],
     };
   }

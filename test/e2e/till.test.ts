@@ -278,6 +278,21 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     for (const f of frames) expect(f).not.toMatch(/events_token|eyJhbGciOi/);
   });
 
+  it('SIGTERM stops headless mode cleanly, and what it committed is there after a restart', async () => {
+    const { till, page, dataDir } = await open();
+    await page.getByRole('button', { name: /Espresso/ }).click();
+    await page.getByRole('button', { name: 'Cash' }).click();
+    await page.getByRole('textbox', { name: 'Amount given' }).fill('2,50');
+    await page.getByRole('button', { name: 'Take cash' }).click();
+    await page.getByText('Cash sale recorded.', { exact: false }).waitFor();
+    tills.splice(tills.indexOf(till), 1);
+    expect(await till.stop('SIGTERM')).toBe(0);
+    expect(till.output()).toContain('ready at');
+    const again = await open(dataDir);
+    await again.page.getByRole('button', { name: 'History' }).click();
+    await again.page.locator('[data-testid="history-row"][data-status="paid"]').waitFor();
+  });
+
   it('the WebSocket refuses other origins', async () => {
     const { till } = await open();
     const { WebSocket } = await import('ws');

@@ -110,7 +110,7 @@ export async function runCrashCase(sim: Simulator, c: CrashCase, terminalId: str
   // A status is published just before it is written, in the same tick: a request sent now is answered only if
   // the till lived through those writes.
   const alive = await ws1.call('snapshot').then(
-    () => true,
+    (r) => r.ok,
     () => false,
   );
   if (!alive) await died;

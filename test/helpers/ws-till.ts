@@ -11,12 +11,21 @@ export class WsTill {
 
   private constructor(ws: WebSocket) {
     this.#ws = ws;
+    ws.on('close', () => {
+      for (const [id, done] of this.#pending) {
+        this.#pending.delete(id);
+        done({ ok: false, error: { code: 'closed', message: 'connection closed' } });
+      }
+    });
     ws.on('message', (data) => {
       const msg = JSON.parse(String(data));
       if (msg.type === 'event') {
         this.events.push(msg.event);
         this.onEvent?.(msg.event);
-      } else this.#pending.get(msg.id)?.(msg);
+      } else {
+        this.#pending.get(msg.id)?.(msg);
+        this.#pending.delete(msg.id);
+      }
     });
   }
 
@@ -32,9 +41,9 @@ export class WsTill {
   call<T = unknown>(method: string, params: unknown = {}): Promise<{ ok: boolean; result?: T; error?: { code: string; message: string } }> {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
+      if (this.#ws.readyState !== WebSocket.OPEN) return reject(new Error('closed'));
       this.#pending.set(id, resolve as never);
       this.#ws.send(JSON.stringify({ id, method, params }), (err) => err && reject(err));
-      this.#ws.once('close', () => reject(new Error('closed')));
     });
   }
 
