@@ -57,7 +57,15 @@ function electronBundles(): Plugin {
         for (const [entry, file, format] of ELECTRON_ENTRIES) await build(nodeBuild(entry, file, format, false));
         const address = server.httpServer?.address();
         const port = typeof address === 'object' && address ? address.port : 5173;
-        const bin = (await import('electron')).default as unknown as string;
+        let bin: string;
+        try {
+          bin = (await import('electron')).default as unknown as string;
+        } catch (err) {
+          server.config.logger.error(
+            `Electron is not available (${(err as Error).message.split('\n')[0]}). Use "npm run build && npm run serve" for the till in a browser.`,
+          );
+          return;
+        }
         electron = spawn(bin, ['.'], { stdio: 'inherit', env: { ...process.env, VITE_DEV_SERVER_URL: `http://localhost:${port}/` } });
         electron.on('exit', () => process.exit(0));
       });
@@ -65,10 +73,19 @@ function electronBundles(): Plugin {
   };
 }
 
+/** The dev server's React Refresh preamble is an inline script: allow it in development only. */
+function devCsp(): Plugin {
+  return {
+    name: 'till-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+  };
+}
+
 export default defineConfig({
   root: 'renderer',
   base: './',
-  plugins: [react(), electronBundles()],
+  plugins: [react(), devCsp(), electronBundles()],
   build: {
     outDir: '../dist',
     emptyOutDir: true,
