@@ -44,11 +44,6 @@ export class Journal {
   readonly path: string;
   #fd: number;
   #size: number;
-  /**
-   * What the till needs in memory, compacted: the latest snapshot of each attempt, each cash sale, each refund
-   * and each resolution. The file keeps every line.
-   */
-  readonly #index = new Map<string, JournalEntry>();
   readonly report: JournalOpenReport;
   /** Called after each successful append. */
   onAppend: ((e: JournalEntry) => void) | undefined;
@@ -66,7 +61,6 @@ export class Journal {
         if (!line) continue;
         const entry = parseEntry(line);
         if (entry) {
-          this.#remember(entry);
           good.push(line);
           kept++;
         } else dropped++;
@@ -85,21 +79,27 @@ export class Journal {
     this.report = { entries: kept, droppedLines: dropped, ...(damagedCopy ? { damagedCopy } : {}) };
   }
 
-  /** The compacted entries, in the order each was first written. */
+  /**
+   * The entries, compacted (the latest snapshot of each attempt; every cash sale, refund and resolution), in the
+   * order each was first written. Read from the file on demand - for history, reports and reconciliation, never
+   * on the payment path - so the till's memory stays flat however many sales it records.
+   */
   get entries(): readonly JournalEntry[] {
-    return [...this.#index.values()];
-  }
-
-  #remember(e: JournalEntry): void {
-    const key =
-      e.k === 'attempt'
-        ? `a:${e.attempt.orderId}`
-        : e.k === 'cash'
-          ? `c:${e.saleId}`
-          : e.k === 'refund'
-            ? `r:${e.orderId}:${e.at}:${e.amount}`
-            : `v:${e.orderId}`;
-    this.#index.set(key, e);
+    const index = new Map<string, JournalEntry>();
+    for (const line of readFileSync(this.path, 'utf8').split('\n')) {
+      const e = line ? parseEntry(line) : null;
+      if (!e) continue;
+      const key =
+        e.k === 'attempt'
+          ? `a:${e.attempt.orderId}`
+          : e.k === 'cash'
+            ? `c:${e.saleId}`
+            : e.k === 'refund'
+              ? `r:${e.orderId}:${e.at}:${e.amount}`
+              : `v:${e.orderId}`;
+      index.set(key, e);
+    }
+    return [...index.values()];
   }
 
   /** Appends one entry durably, or throws and leaves the file as it was. */
@@ -118,7 +118,6 @@ export class Journal {
       throw err;
     }
     this.#size += buf.length;
-    this.#remember(entry);
     this.onAppend?.(entry);
   }
 
