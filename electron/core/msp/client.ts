@@ -125,12 +125,15 @@ export class MspClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     let text: string;
+    // A timer cleared as soon as the answer is in (AbortSignal.timeout would live on until it fires).
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new DOMException('MultiSafepay did not answer in time', 'TimeoutError')), this.#timeoutMs);
     try {
       res = await this.#fetch(url, {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        signal: abort.signal,
       });
       text = await res.text();
     } catch (err) {
@@ -140,6 +143,8 @@ export class MspClient {
         kind: 'unknown_outcome',
         cashierMessage: timedOut ? 'MultiSafepay did not answer in time.' : 'Cannot reach MultiSafepay - check the internet connection.',
       });
+    } finally {
+      clearTimeout(timer);
     }
     this.#log.info('msp request', { method, path: logPath, status: res.status, ms: Date.now() - started });
 
