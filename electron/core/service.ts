@@ -25,6 +25,7 @@ import {
 } from '../../shared/contract';
 import { TillError, type TillErrorShape } from '../../shared/errors';
 import { lineTotal } from '../../shared/money';
+import { isFinal } from '../../shared/payment';
 import { type EngineOptions, PaymentEngine } from './engine/engine';
 import type { EngineTiming } from './engine/types';
 import { buildHistory, dayBounds, dayReport, localDate, searchHistory } from './history';
@@ -122,7 +123,7 @@ export class TillService {
     this.engine.on((e) => this.#emit(e));
     this.engine.onStorageError = (err) => this.#notice('error', storageMessage(err));
     this.journal.onAppend = (e) => {
-      if (e.k !== 'attempt' || ['completed', 'cancelled', 'failed'].includes(e.attempt.state)) this.#emit({ type: 'history_changed' });
+      if (e.k !== 'attempt' || isFinal(e.attempt.state)) this.#emit({ type: 'history_changed' });
     };
     if (parts.state.damagedCopy)
       this.#notice(

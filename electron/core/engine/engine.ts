@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { TillError } from '../../../shared/errors';
 import { lineTotal } from '../../../shared/money';
-import type { AttemptState, ConnectionState, PaymentView, SaleLine } from '../../../shared/payment';
+import type { ConnectionState, PaymentView, SaleLine } from '../../../shared/payment';
 import { isFinal } from '../../../shared/payment';
 import type { Mismatch, Reconciliation } from '../../../shared/contract';
 import type { Logger } from '../log';
@@ -548,5 +548,3 @@ function storageError(err: unknown): TillError {
         : 'The till could not save the payment - it was not started.',
   });
 }
-
-export type { AttemptState };
