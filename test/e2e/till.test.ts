@@ -157,8 +157,14 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     const first = await open();
     const orderId = await sell(first.page, '9.99', 'E2E-T1');
     await first.till.stop('SIGKILL');
+    await first.page.getByText('Lost the link to the till - reconnecting...').waitFor();
     sim.completeOrder(orderId); // paid while the till was dead
     const second = await open(first.dataDir, first.till.port);
+    // The page left open on the counter reconnects by itself and shows the outcome too.
+    await panel(first.page, 'E2E-T1')
+      .and(first.page.locator(`[data-order-id="${orderId}"][data-status="completed"]`))
+      .waitFor();
+    expect(await first.page.getByText('Lost the link to the till').count()).toBe(0);
     const p = panel(second.page, 'E2E-T1');
     await p.waitFor();
     expect(await p.getAttribute('data-order-id')).toBe(orderId);
