@@ -66,11 +66,31 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (e) => e.preventDefault());
   });
 
+  /** True when quitting may go ahead: nothing is open, or the cashier confirmed. Asks at most once per quit. */
+  const confirmQuit = (): boolean => {
+    if (quitConfirmed || !service) return true;
+    const warning = quitWarning(service.pendingTerminals());
+    if (warning) {
+      const choice = dialog.showMessageBoxSync({
+        type: 'warning',
+        buttons: ['Keep the till open', 'Quit anyway'],
+        defaultId: 0,
+        cancelId: 0,
+        message: warning,
+      });
+      if (choice === 0) return false;
+    }
+    quitConfirmed = true;
+    return true;
+  };
+
   const createWindow = async () => {
     win = new BrowserWindow(mainWindowOptions(join(here, 'preload.cjs'), uiStore.get('bounds'), uiStore.get('kiosk') ?? false));
     win.webContents.session.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
     win.once('ready-to-show', () => win?.show());
-    win.on('close', () => {
+    win.on('close', (e) => {
+      // Closing the only window quits the till: ask first while a payment is open.
+      if (!confirmQuit()) return e.preventDefault();
       if (win && !win.isFullScreen()) uiStore.set('bounds', win.getBounds());
     });
     await win.loadURL(appUrl);
@@ -116,6 +136,18 @@ if (!app.requestSingleInstanceLock()) {
               },
             },
             { label: 'Restart to update', enabled: updates?.policy.canRestartToUpdate() ?? false, click: () => updates?.restartToUpdate() },
+            {
+              label: 'Update channel',
+              submenu: (['latest', 'beta'] as const).map((channel) => ({
+                label: channel === 'latest' ? 'Stable' : 'Beta',
+                type: 'radio' as const,
+                checked: (uiStore.get('channel') ?? 'latest') === channel,
+                click: () => {
+                  uiStore.set('channel', channel);
+                  if (updates) updates.setChannel(channel);
+                },
+              })),
+            },
             { type: 'separator' },
             { role: 'quit' },
           ],
@@ -166,18 +198,7 @@ if (!app.requestSingleInstanceLock()) {
     buildMenu(updates);
 
     app.on('before-quit', (e) => {
-      const warning = quitConfirmed ? null : quitWarning(svc.pendingTerminals());
-      if (warning) {
-        const choice = dialog.showMessageBoxSync({
-          type: 'warning',
-          buttons: ['Keep the till open', 'Quit anyway'],
-          defaultId: 0,
-          cancelId: 0,
-          message: warning,
-        });
-        if (choice === 0) return e.preventDefault();
-      }
-      quitConfirmed = true;
+      if (!confirmQuit()) return e.preventDefault();
       updates?.beforeQuit();
     });
     app.on('will-quit', () => {

@@ -41,6 +41,11 @@ export function setupUpdates(
     beforeQuit: () => {
       updater.autoInstallOnAppQuit = policy.installOnQuit();
     },
+    setChannel: (next: 'latest' | 'beta') => {
+      updater.allowPrerelease = next === 'beta';
+      updater.channel = next;
+      check();
+    },
     restartToUpdate: () => {
       if (policy.canRestartToUpdate()) updater.quitAndInstall(false, true);
     },

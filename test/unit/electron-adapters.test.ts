@@ -222,6 +222,22 @@ describe('update policy', () => {
       vi.useRealTimers();
     }
   });
+  it('switches between the stable and beta channels and checks again', () => {
+    const u = new FakeUpdater();
+    const up = setupUpdates(
+      u as never,
+      () => false,
+      silentLogger,
+      () => {},
+    );
+    expect(u.channel).toBe('latest');
+    expect(u.allowPrerelease).toBe(false);
+    up.setChannel('beta');
+    expect(u.channel).toBe('beta');
+    expect(u.allowPrerelease).toBe(true);
+    expect(u.checkForUpdates).toHaveBeenCalledTimes(2);
+    up.stop();
+  });
   it('pure policy', () => {
     const p = new UpdatePolicy(() => false);
     expect(p.installOnQuit()).toBe(false);
