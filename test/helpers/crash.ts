@@ -36,8 +36,6 @@ export interface CrashCase {
 
 export interface CrashResult {
   crashed: boolean;
-  orders: number;
-  finalState: string | undefined;
   violations: string[];
 }
 
@@ -171,8 +169,6 @@ export async function runCrashCase(sim: Simulator, c: CrashCase, terminalId: str
   if (Object.keys(state.active ?? {}).length) violations.push('a guard is still held with every attempt final');
   return {
     crashed,
-    orders: mine.filter((id) => sim.orders.has(id)).length,
-    finalState: mine.length ? latest.get(mine.at(-1)!)!.state : undefined,
     violations,
   };
 }
