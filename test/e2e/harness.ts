@@ -4,7 +4,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
@@ -39,17 +38,6 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export interface Till {
   url: string;
   port: number;
@@ -60,7 +48,8 @@ export interface Till {
 
 /** Starts headless mode and resolves once it printed its URL. */
 export async function startTill(env: Record<string, string>, port?: number): Promise<Till> {
-  const p = port ?? (await freePort());
+  // Port 0 lets the till pick a free port itself (no race with other test processes); it prints the one it got.
+  const p = port ?? 0;
   const proc = spawn(process.execPath, [SERVER], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -91,7 +80,7 @@ export async function startTill(env: Record<string, string>, port?: number): Pro
   });
   return {
     url,
-    port: p,
+    port: Number(new URL(url).port),
     proc,
     output: () => out,
     stop: async (signal = 'SIGTERM') => {
