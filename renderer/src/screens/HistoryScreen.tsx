@@ -157,7 +157,10 @@ function SaleDetail({ api, sale, onBack, onReceipt }: { api: TillApi; sale: Sale
               const amt = confirm;
               setConfirm(undefined);
               api.refund({ orderId: paid!.orderId, amount: amt }).then(
-                () => setMsg(t('history.refundDone', { amount: money(amt, sale.currency) })),
+                () => {
+                  setAmount('');
+                  setMsg(t('history.refundDone', { amount: money(amt, sale.currency) }));
+                },
                 (err: unknown) => setError(TillError.from(err).message),
               );
             }}

@@ -175,7 +175,7 @@ export function SaleScreen({ api, snapshot, basket, setBasket, onReceipt }: Prop
           <select value={terminalId} onChange={(e) => setTerminalId(e.target.value)}>
             {terminals.map((x) => (
               <option key={x.id} value={x.id}>
-                {x.name ? `${x.name} (${x.id})` : x.id}
+                {x.name && x.name !== x.id ? `${x.name} (${x.id})` : x.id}
                 {busy.has(x.id) ? ' ●' : ''}
               </option>
             ))}

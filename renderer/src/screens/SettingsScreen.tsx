@@ -58,7 +58,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
     try {
       await api.saveSettings(input);
       setApiKey('');
-      setStatus(t('settings.saved'));
+      setStatus('settings.saved'); // a key: shown in the language just saved
     } catch (e) {
       const err = TillError.from(e);
       setFieldError({ ...(err.field ? { field: err.field.split('.')[0] } : {}), message: err.message });
@@ -198,7 +198,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
         <button type="submit" className="primary">
           {t('settings.save')}
         </button>
-        {status && <p role="status">{status}</p>}
+        {status && <p role="status">{t(status)}</p>}
       </form>
       <CatalogEditor api={api} items={snapshot.catalog} currency={s.currency} />
     </section>
