@@ -32,8 +32,10 @@ export interface AttemptFields {
   currency: string;
   lines: SaleLine[];
   state: AttemptState;
-  /** A sentence for the cashier: why it failed, or what the till is doing. */
+  /** A sentence for the cashier (English): why it failed, or what the till is doing. */
   message?: string;
+  /** Names the message so the UI can show it in the cashier's language (e.g. `not_sent`, `refused_1032`). */
+  messageKey?: string;
   card?: CardDetails;
   transactionId?: string;
   createdAt: number;

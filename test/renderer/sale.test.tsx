@@ -167,3 +167,34 @@ describe('payment panel', () => {
     expect(f.api.simulateTerminal).toHaveBeenCalledWith({ terminalId: 'T1', action: 'soft_decline' });
   });
 });
+
+describe('Dutch', () => {
+  it('shows the till’s payment messages and refusals in Dutch, falling back to English where none is written', async () => {
+    const f = fakeApi({
+      payments: [
+        payment({ state: 'failed', message: 'The payment never reached MultiSafepay. Nothing was charged.', messageKey: 'not_sent' }),
+        payment({
+          orderId: 'x-2-2',
+          terminalId: 'T2',
+          state: 'failed',
+          message: 'Something new. (MultiSafepay code 1099)',
+          messageKey: 'refused_1099',
+        }),
+      ],
+    });
+    f.snap.settings = { ...f.snap.settings, language: 'nl' };
+    f.api.charge.mockRejectedValueOnce({
+      code: 'terminal_busy',
+      message: 'Terminal T1 is busy with payment x - finish or cancel that one first.',
+    });
+    render(<App api={f.api} />);
+    const user = userEvent.setup();
+    await screen.findByRole('button', { name: 'Afrekenen' });
+    const [first, second] = screen.getAllByTestId('payment');
+    expect(first).toHaveTextContent('De betaling heeft MultiSafepay nooit bereikt');
+    expect(second).toHaveTextContent('Something new. (MultiSafepay code 1099)');
+    await user.click(screen.getByRole('button', { name: /Apple/ }));
+    await user.click(screen.getByRole('button', { name: 'Afrekenen' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Deze terminal is bezig met een andere betaling');
+  });
+});

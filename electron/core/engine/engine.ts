@@ -215,11 +215,12 @@ export class PaymentEngine implements FollowerHost {
       this.#follow(orderId);
     } catch (err) {
       if (err instanceof MspError && err.kind === 'refused' && err.code !== 1006) {
-        this.#apply(orderId, { type: 'create_refused' }, { message: err.message });
+        const messageKey = err.httpStatus === 409 ? 'terminal_busy' : `refused_${err.code ?? 'other'}`;
+        this.#apply(orderId, { type: 'create_refused' }, { message: err.message, messageKey });
       } else {
         // Unknown outcome (timeout, 5xx, lost answer) or "order id exists": ask MultiSafepay before anything else.
         this.log.warn('create answer unknown; checking the order', { orderId });
-        this.#setMessage(orderId, 'Checking whether the payment reached the terminal...');
+        this.#setMessage(orderId, 'Checking whether the payment reached the terminal...', 'checking');
         this.#follow(orderId);
       }
     }
@@ -240,13 +241,17 @@ export class PaymentEngine implements FollowerHost {
             : 'This payment cannot be cancelled now.',
       });
     }
-    this.#apply(orderId, { type: 'cancel_requested' }, { message: 'Cancelling...' });
+    this.#apply(orderId, { type: 'cancel_requested' }, { message: 'Cancelling...', messageKey: 'cancelling' });
     try {
       const order = await this.client().cancelOrder(orderId);
       this.#apply(orderId, { type: 'msp_status', status: order.status }, orderPatch(order));
     } catch (err) {
       const why = err instanceof MspError ? err.cashierMessage : 'Unknown error.';
-      this.#apply(orderId, { type: 'cancel_failed', previous }, { message: `The cancel did not go through: ${why}` });
+      this.#apply(
+        orderId,
+        { type: 'cancel_failed', previous },
+        { message: `The cancel did not go through: ${why}`, messageKey: 'cancel_failed' },
+      );
       void this.#followers.get(orderId)?.refresh();
     }
     return this.payment(orderId)!;
@@ -288,7 +293,7 @@ export class PaymentEngine implements FollowerHost {
           });
         }
         this.#journal.append({ k: 'resolve', at: this.#now(), orderId, reason, mspStatus: 'not_found' });
-        this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, resolvedReason: reason });
+        this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, messageKey: 'not_sent', resolvedReason: reason });
       } else if (err instanceof MspError) {
         throw new TillError({
           code: 'msp_error',
@@ -361,7 +366,7 @@ export class PaymentEngine implements FollowerHost {
   }
 
   onNotFound(orderId: string): void {
-    this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT });
+    this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, messageKey: 'not_sent' });
   }
 
   onConnection(orderId: string, state: ConnectionState): void {
@@ -394,7 +399,10 @@ export class PaymentEngine implements FollowerHost {
     }
     const { state } = transition(cur.state, event);
     const next: AttemptRecord = { ...cur, ...patch, state };
-    if (state !== cur.state && !('message' in patch)) delete next.message;
+    if (state !== cur.state && !('message' in patch)) {
+      delete next.message;
+      delete next.messageKey;
+    }
     if (isFinal(state)) {
       delete next.eventsToken;
       delete next.eventsStreamUrl;
@@ -456,10 +464,10 @@ export class PaymentEngine implements FollowerHost {
     }
   }
 
-  #setMessage(orderId: string, message: string): void {
+  #setMessage(orderId: string, message: string, messageKey: string): void {
     const live = this.#live.get(orderId);
     if (!live) return;
-    live.rec = { ...live.rec, message };
+    live.rec = { ...live.rec, message, messageKey };
     this.#emit(orderId);
   }
 
@@ -532,6 +540,7 @@ function toView(l: LiveAttempt): PaymentView {
     recovered: l.recovered,
   };
   if (r.message) view.message = r.message;
+  if (r.messageKey) view.messageKey = r.messageKey;
   if (r.card) view.card = r.card;
   if (r.transactionId) view.transactionId = r.transactionId;
   if (r.finalAt) view.finalAt = r.finalAt;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../errors';
 import type { TillApi } from '../../../shared/contract';
-import { TillError } from '../../../shared/errors';
 import { isFinal, type PaymentView } from '../../../shared/payment';
 import { money } from '../format';
 
@@ -31,7 +31,7 @@ export function PaymentPanel({ api, payment: p, demo, onReceipt, onRetry }: Prop
 
   const run = (fn: () => Promise<unknown>) => {
     setError(undefined);
-    fn().catch((e: unknown) => setError(TillError.from(e).message));
+    fn().catch((e: unknown) => setError(errorText(e)));
   };
   const elapsed = Math.max(0, Math.round(((p.finalAt ?? now) - p.createdAt) / 1000));
   const canCancel = p.state === 'initialized' || p.state === 'soft_declined';
@@ -56,7 +56,9 @@ export function PaymentPanel({ api, payment: p, demo, onReceipt, onRetry }: Prop
         <div className="payment-status">{t(`payment.status.${p.state}`)}</div>
         {unsure && p.connection === 'offline' && <p className="warn">{t('payment.unknownWhileOffline')}</p>}
         {p.recovered && <p className="badge">{t('payment.recovered')}</p>}
-        {p.message && <p className="payment-message">{p.message}</p>}
+        {p.message && (
+          <p className="payment-message">{p.messageKey ? t(`payment.msg.${p.messageKey}`, { defaultValue: p.message }) : p.message}</p>
+        )}
         {p.card && p.state === 'completed' && (
           <p className="payment-card">
             {t('payment.card', { type: p.card.type ?? '', last4: p.card.last4 ?? '????' })}
@@ -132,7 +134,7 @@ export function PaymentPanel({ api, payment: p, demo, onReceipt, onRetry }: Prop
 function VirtualTerminal({ api, terminalId, onError }: { api: TillApi; terminalId: string; onError(m: string): void }) {
   const { t } = useTranslation();
   const act = (action: 'approve' | 'decline' | 'soft_decline' | 'cancel') =>
-    api.simulateTerminal({ terminalId, action }).catch((e: unknown) => onError(TillError.from(e).message));
+    api.simulateTerminal({ terminalId, action }).catch((e: unknown) => onError(errorText(e)));
   return (
     <div className="vt" role="group" aria-label={t('vt.title', { id: terminalId })}>
       <span className="vt-title">{t('vt.title', { id: terminalId })}</span>

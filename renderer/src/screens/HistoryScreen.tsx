@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../errors';
 import type { SaleRecord, TillApi } from '../../../shared/contract';
-import { TillError } from '../../../shared/errors';
 import { parseAmount } from '../../../shared/money';
 import { money, time } from '../format';
 
@@ -14,7 +14,7 @@ export function HistoryScreen({ api, version, onReceipt }: { api: TillApi; versi
   const [error, setError] = useState<string>();
 
   useEffect(() => {
-    api.history({ query }).then(setSales, (e: unknown) => setError(TillError.from(e).message));
+    api.history({ query }).then(setSales, (e: unknown) => setError(errorText(e)));
   }, [api, query, version]);
 
   const open = sales.find((s) => s.saleId === openId);
@@ -161,7 +161,7 @@ function SaleDetail({ api, sale, onBack, onReceipt }: { api: TillApi; sale: Sale
                   setAmount('');
                   setMsg(t('history.refundDone', { amount: money(amt, sale.currency) }));
                 },
-                (err: unknown) => setError(TillError.from(err).message),
+                (err: unknown) => setError(errorText(err)),
               );
             }}
           >

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../errors';
 import type { Bucket, DayReport, TillApi } from '../../../shared/contract';
-import { TillError } from '../../../shared/errors';
 import { money } from '../format';
 
 const today = () => {
@@ -18,7 +18,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
   const [checking, setChecking] = useState(false);
 
   useEffect(() => {
-    api.dayReport({ date }).then(setReport, (e: unknown) => setError(TillError.from(e).message));
+    api.dayReport({ date }).then(setReport, (e: unknown) => setError(errorText(e)));
   }, [api, date, version]);
 
   const reconcile = () => {
@@ -26,7 +26,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
     setError(undefined);
     api
       .dayReport({ date, reconcile: true })
-      .then(setReport, (e: unknown) => setError(TillError.from(e).message))
+      .then(setReport, (e: unknown) => setError(errorText(e)))
       .finally(() => setChecking(false));
   };
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../errors';
 import type { Snapshot, TillApi } from '../../../shared/contract';
-import { TillError } from '../../../shared/errors';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { isFinal, type PaymentView, type SaleLine } from '../../../shared/payment';
 import { PaymentPanel } from '../components/PaymentPanel';
@@ -67,7 +67,7 @@ export function SaleScreen({ api, snapshot, basket, setBasket, onReceipt }: Prop
       await api.charge({ terminalId: onTerminal, lines, ...(saleId ? { saleId } : {}) });
       if (lines === basket) setBasket([]);
     } catch (e) {
-      setError(TillError.from(e).message);
+      setError(errorText(e));
     } finally {
       setCharging(false);
     }
@@ -224,7 +224,7 @@ export function SaleScreen({ api, snapshot, basket, setBasket, onReceipt }: Prop
               void api
                 .dismissPayment({ orderId: failed.orderId })
                 .then(() => charge(failed.lines, failed.terminalId, failed.saleId))
-                .catch((e: unknown) => setError(TillError.from(e).message));
+                .catch((e: unknown) => setError(errorText(e)));
             }}
           />
         ))}
@@ -276,7 +276,7 @@ function CashDialog({
                 setDone(t('cash.done', { change: money(sale.cash?.change ?? 0, currency) }));
                 onDone();
               },
-              (err: unknown) => setError(TillError.from(err).message),
+              (err: unknown) => setError(errorText(err)),
             );
           }}
         >

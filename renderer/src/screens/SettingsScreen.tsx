@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../errors';
 import {
   type CatalogItem,
   type Language,
@@ -61,7 +62,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
       setStatus('settings.saved'); // a key: shown in the language just saved
     } catch (e) {
       const err = TillError.from(e);
-      setFieldError({ ...(err.field ? { field: err.field.split('.')[0] } : {}), message: err.message });
+      setFieldError({ ...(err.field ? { field: err.field.split('.')[0] } : {}), message: errorText(e) });
     }
   };
   const errFor = (field: string) =>
@@ -133,9 +134,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
         <div className="row">
           <button
             type="button"
-            onClick={() =>
-              api.testConnection({}).then(setTestResult, (e: unknown) => setTestResult({ ok: false, message: TillError.from(e).message }))
-            }
+            onClick={() => api.testConnection({}).then(setTestResult, (e: unknown) => setTestResult({ ok: false, message: errorText(e) }))}
           >
             {t('settings.test')}
           </button>
@@ -223,7 +222,7 @@ function CatalogEditor({ api, items, currency }: { api: TillApi; items: CatalogI
         }
         api.saveCatalog({ items: out }).then(
           () => setMsg({ ok: true, text: t('settings.saved') }),
-          (err: unknown) => setMsg({ ok: false, text: TillError.from(err).message }),
+          (err: unknown) => setMsg({ ok: false, text: errorText(err) }),
         );
       }}
     >
