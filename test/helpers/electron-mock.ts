@@ -2,12 +2,14 @@
  * The one 'electron' mock for node tests (registered in setup-node.ts), so no test loads the real module,
  * which would try to download the Electron binary.
  */
+import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
 
 export const ipcMain = {
   handlers: new Map<string, Handler>(),
+  on: vi.fn(),
   handle: vi.fn((channel: string, h: Handler) => {
     if (ipcMain.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
     ipcMain.handlers.set(channel, h);
@@ -42,10 +44,54 @@ export const safeStorage = {
   }),
 };
 
-export const app = { getPath: vi.fn(() => '/tmp'), isPackaged: false, getVersion: () => '0.0.0' };
-export class BrowserWindow {}
+class FakeApp extends EventEmitter {
+  paths: Record<string, string> = { userData: '/tmp' };
+  /** What requestSingleInstanceLock answers: false means another instance runs. */
+  lock = true;
+  isPackaged = false;
+  quit = vi.fn();
+  setPath(name: string, value: string) {
+    this.paths[name] = value;
+  }
+  getPath(name: string) {
+    return this.paths[name] ?? '/tmp';
+  }
+  getVersion() {
+    return '0.0.0';
+  }
+  requestSingleInstanceLock() {
+    return this.lock;
+  }
+  whenReady() {
+    return Promise.resolve();
+  }
+}
+export const app = new FakeApp();
+
+export class BrowserWindow extends EventEmitter {
+  static instances: BrowserWindow[] = [];
+  readonly options: Record<string, unknown>;
+  readonly webContents = Object.assign(new EventEmitter(), {
+    send: vi.fn(),
+    isDestroyed: () => false,
+    session: { setPermissionRequestHandler: vi.fn() },
+  });
+  loadURL = vi.fn(async (_url: string) => {});
+  show = vi.fn();
+  isMinimized = vi.fn(() => false);
+  restore = vi.fn();
+  focus = vi.fn();
+  getBounds = vi.fn(() => ({ x: 10, y: 20, width: 1100, height: 760 }));
+  isFullScreen = vi.fn(() => false);
+  setKiosk = vi.fn();
+  constructor(options: Record<string, unknown>) {
+    super();
+    this.options = options;
+    BrowserWindow.instances.push(this);
+  }
+}
 export const shell = { openExternal: vi.fn() };
-export const dialog = { showMessageBoxSync: vi.fn(), showSaveDialog: vi.fn() };
-export const Menu = { setApplicationMenu: vi.fn(), buildFromTemplate: vi.fn() };
+export const dialog = { showMessageBoxSync: vi.fn((_opts: unknown) => 0), showSaveDialog: vi.fn() };
+export const Menu = { setApplicationMenu: vi.fn(), buildFromTemplate: vi.fn((t: unknown) => t) };
 
 export default { ipcMain, ipcRenderer, contextBridge, safeStorage, app, BrowserWindow, shell, dialog, Menu };
