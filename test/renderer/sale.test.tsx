@@ -110,6 +110,7 @@ describe('payment panel', () => {
     expect(panel).toHaveAttribute('data-connection', 'offline');
     expect(panel).toHaveTextContent('Offline - the till does not know the status yet');
     expect(panel).toHaveTextContent('Do not hand over goods');
+    expect(panel).toHaveTextContent('Last known: Waiting for the card on the terminal');
     expect(panel).not.toHaveTextContent('Paid');
     expect(screen.getByRole('button', { name: 'Supervisor: resolve' })).toBeInTheDocument();
   });

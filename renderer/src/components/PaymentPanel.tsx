@@ -53,7 +53,11 @@ export function PaymentPanel({ api, payment: p, demo, onReceipt, onRetry }: Prop
           <span className={`conn conn-${p.connection}`}>{t(`payment.connection.${p.connection}`)}</span>
         </div>
         <div className="payment-amount">{money(p.amount, p.currency)}</div>
-        <div className="payment-status">{t(`payment.status.${p.state}`)}</div>
+        <div className="payment-status">
+          {p.connection === 'offline' && !final
+            ? t('payment.lastKnown', { status: t(`payment.status.${p.state}`) })
+            : t(`payment.status.${p.state}`)}
+        </div>
         {unsure && p.connection === 'offline' && <p className="warn">{t('payment.unknownWhileOffline')}</p>}
         {p.recovered && <p className="badge">{t('payment.recovered')}</p>}
         {p.message && (
