@@ -11,7 +11,7 @@ import Store from 'electron-store';
 import electronUpdater from 'electron-updater';
 import type { Logger } from './core/log';
 import { envFromProcess, TillService } from './core/service';
-import { openStore, type KeyValueStore } from './core/storage/kv';
+import { fromConf, openStore } from './core/storage/kv';
 import { timingFromEnv } from './core/timing-env';
 import { quitWarning } from './core/update-policy';
 import { forwardEvent, registerIpc } from './ipc';
@@ -164,10 +164,7 @@ if (!app.requestSingleInstanceLock()) {
       secretStore: new SafeStorageSecretStore(safeStorage, dataDir),
       openStore: (dir, name) =>
         openStore(
-          () => {
-            const s = new Store<Record<string, unknown>>({ cwd: dir, name, clearInvalidConfig: false });
-            return { get: (k) => s.get(k), set: (v) => s.set(v), path: s.path } satisfies KeyValueStore;
-          },
+          () => fromConf(new Store<Record<string, unknown>>({ cwd: dir, name, clearInvalidConfig: false })),
           join(dir, `${name}.json`),
         ),
       logger,

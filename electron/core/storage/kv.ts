@@ -33,11 +33,26 @@ export function openStore(create: () => KeyValueStore, filePath: string, now = D
   }
 }
 
+/**
+ * Wraps conf or electron-store. The contents are read once and kept in memory, so the payment path never reads
+ * the file again; each `set` is one atomic write of the whole store, and memory changes only if it succeeded.
+ */
+export function fromConf(conf: { store: Record<string, unknown>; readonly path: string }): KeyValueStore {
+  let data = { ...conf.store };
+  return {
+    get: (k) => data[k],
+    set: (values) => {
+      const next = { ...data, ...values };
+      conf.store = next;
+      data = next;
+    },
+    path: conf.path,
+  };
+}
+
 /** A conf-backed store in `dir`, named `<name>.json`. */
 export function openConfStore(dir: string, name: string): OpenedStore {
-  const create = (): KeyValueStore => {
-    const conf = new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'till', clearInvalidConfig: false });
-    return { get: (k) => conf.get(k), set: (v) => conf.set(v), path: conf.path };
-  };
+  const create = () =>
+    fromConf(new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'till', clearInvalidConfig: false }));
   return openStore(create, `${dir}/${name}.json`);
 }
