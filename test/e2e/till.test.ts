@@ -25,6 +25,9 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     while (pages.length) await pages.pop()!.close();
     while (tills.length) await tills.pop()!.stop();
     sim.faults = { ...sim.faults, refuseStreams: 0, getFail: 0, silent: false };
+    // A test that failed half-way must not leave a terminal busy for the next one.
+    for (const o of sim.orders.values())
+      if (o.status === 'initialized' || o.status === 'declined') sim.terminalAction(o.terminal_id, 'cancel');
   });
   afterAll(async () => {
     await browser?.close();
@@ -52,7 +55,10 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await page.getByRole('combobox', { name: 'Terminal' }).selectOption(terminal);
     await page.getByRole('button', { name: 'Charge' }).click();
     await panel(page, terminal).and(page.locator('[data-status="initialized"]')).waitFor();
-    return (await panel(page, terminal).getAttribute('data-order-id'))!;
+    const orderId = (await panel(page, terminal).getAttribute('data-order-id'))!;
+    // The till is listening once its event stream is open: what the terminal does next reaches the screen live.
+    await until(() => sim.streamConnects.some((c) => c.orderId === orderId), 'event stream open');
+    return orderId;
   }
 
   it('sells to completion and shows card details, receipt and history', async () => {
