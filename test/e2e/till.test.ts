@@ -109,13 +109,19 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
   it('follows a soft decline to completion', async () => {
     const { page } = await open();
     const orderId = await sell(page, '7.50', 'E2E-T2');
-    sim.config.softDeclineRetryMs = 400;
-    sim.terminalAction('E2E-T2', 'soft_decline');
-    await panel(page, 'E2E-T2').and(page.locator('[data-status="soft_declined"]')).waitFor();
-    await shot(page, 'soft-decline');
-    await until(() => sim.orders.get(orderId)?.status === 'initialized' && sim.orders.get(orderId)!.history.length === 3, 'retry');
-    sim.terminalAction('E2E-T2', 'approve');
-    await panel(page, 'E2E-T2').and(page.locator('[data-status="completed"]')).waitFor();
+    const retryMs = sim.config.softDeclineRetryMs;
+    sim.config.softDeclineRetryMs = 60_000; // the customer takes their time with the PIN
+    try {
+      sim.terminalAction('E2E-T2', 'soft_decline');
+      await panel(page, 'E2E-T2').and(page.locator('[data-status="soft_declined"]')).waitFor();
+      await expect.poll(() => panelWrap(page, 'E2E-T2').textContent()).toContain('needs a PIN');
+      await shot(page, 'soft-decline');
+      sim.terminalAction('E2E-T2', 'approve'); // PIN entered, paid
+      await panel(page, 'E2E-T2').and(page.locator('[data-status="completed"]')).waitFor();
+      expect(sim.orders.get(orderId)?.history).toEqual(['initialized', 'declined', 'completed']);
+    } finally {
+      sim.config.softDeclineRetryMs = retryMs;
+    }
   });
 
   it('runs two terminals at once and refuses a busy one, saying why', async () => {
