@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { AttemptState, CardDetails, PaymentView, SaleLine } from './payment';
-import { METHOD_NAMES, type MethodName } from './methods';
+import type { MethodName } from './methods';
 
 export { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES, type MethodName } from './methods';
 
@@ -210,7 +210,6 @@ const _exactMethods: [Exclude<keyof typeof METHODS, MethodName>, Exclude<MethodN
   ? true
   : never = true;
 void _exactMethods;
-void METHOD_NAMES;
 export type Params<M extends MethodName> = z.input<(typeof METHODS)[M]['params']>;
 export type Result<M extends MethodName> = (typeof METHODS)[M]['result'];
 

@@ -162,11 +162,6 @@ export class TillService {
     return this.#settings().mode;
   }
 
-  /** The embedded simulator (demo mode only). */
-  get simulator(): Simulator | undefined {
-    return this.#simulator;
-  }
-
   on(listener: (e: TillEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FailPoint } from '../../electron/core/engine/engine';
 import type { Simulator } from '../../electron/core/simulator/simulator';
-import type { PaymentView } from '../../shared/payment';
+import { isFinal, type PaymentView } from '../../shared/payment';
 import { startTill } from '../e2e/harness';
 import { tempDir } from './engine';
 import { TEST_KEY, until } from './sim';
@@ -60,6 +60,8 @@ export function caseFromSeed(seed: number): CrashCase {
   };
 }
 
+const isFinalState = (s: PaymentView['state'] | undefined) => s !== undefined && isFinal(s);
+
 const latestPayment = (till: WsTill, terminalId: string): PaymentView | undefined =>
   till.events.flatMap((e) => (e.type === 'payment' && e.payment.terminalId === terminalId ? [e.payment] : [])).at(-1);
 
@@ -100,11 +102,7 @@ export async function runCrashCase(sim: Simulator, c: CrashCase, terminalId: str
       await ws1.call('cancelPayment', { orderId: p.orderId }).catch(() => {});
     }, waiting);
   }
-  await until(
-    () => dead || ['completed', 'cancelled', 'failed'].includes(latestPayment(ws1, terminalId)?.state ?? ''),
-    'first run settles',
-    15_000,
-  );
+  await until(() => dead || isFinalState(latestPayment(ws1, terminalId)?.state), 'first run settles', 15_000);
   // A status is published just before it is written, in the same tick: a request sent now is answered only if
   // the till lived through those writes.
   const alive = await ws1.call('snapshot').then(
@@ -120,16 +118,13 @@ export async function runCrashCase(sim: Simulator, c: CrashCase, terminalId: str
   const second = await startTill(env);
   const ws2 = await WsTill.connect(second.port);
   const snap = await ws2.call<{ payments: PaymentView[] }>('snapshot');
-  const open = snap.result!.payments.filter((p) => !['completed', 'cancelled', 'failed'].includes(p.state));
+  const open = snap.result!.payments.filter((p) => !isFinal(p.state));
   if (open.length > 1) violations.push(`${open.length} open attempts on one terminal`);
   if (open.length === 1) {
     const again = await ws2.call('charge', { terminalId, lines: [{ name: 'Second', unitPrice: 100, quantity: 1 }] });
     // Events and answers travel in order on one socket: if the open attempt had ended before the charge was
     // handled, its final event arrived before this answer.
-    const endedFirst = ws2.events.some(
-      (e) =>
-        e.type === 'payment' && e.payment.orderId === open[0]!.orderId && ['completed', 'cancelled', 'failed'].includes(e.payment.state),
-    );
+    const endedFirst = ws2.events.some((e) => e.type === 'payment' && e.payment.orderId === open[0]!.orderId && isFinal(e.payment.state));
     if (again.ok && !endedFirst) violations.push('a second attempt was accepted while one was open');
     if (!again.ok && again.error?.code !== 'terminal_busy') violations.push(`unexpected refusal: ${again.error?.message}`);
     // Finish whatever MultiSafepay still has waiting, as the customer would.
@@ -138,7 +133,7 @@ export async function runCrashCase(sim: Simulator, c: CrashCase, terminalId: str
   await until(
     () => {
       const last = latestPayment(ws2, terminalId) ?? snap.result!.payments.find((p) => p.terminalId === terminalId);
-      return !last || ['completed', 'cancelled', 'failed'].includes(last.state);
+      return !last || isFinal(last.state);
     },
     'recovered payment final',
     15_000,
