@@ -45,8 +45,8 @@ describe('sale screen', () => {
     expect(f.api.charge).not.toHaveBeenCalled();
   });
 
-  it('keyboard: digits typed anywhere go to the amount, Enter adds, Escape clears', async () => {
-    await renderApp();
+  it('keyboard: digits typed anywhere go to the amount, Enter adds (or charges), Escape clears', async () => {
+    const f = await renderApp();
     const user = userEvent.setup();
     await user.keyboard('7');
     expect(screen.getByRole('textbox', { name: 'Amount' })).toHaveValue('7');
@@ -54,6 +54,10 @@ describe('sale screen', () => {
     expect(screen.getByRole('textbox', { name: 'Amount' })).toHaveValue('');
     await user.keyboard('5{Enter}');
     expect(screen.getByTestId('total')).toHaveTextContent('€5.00');
+    // With nothing typed, Enter charges the basket.
+    (document.activeElement as HTMLElement).blur();
+    await user.keyboard('{Enter}');
+    expect(f.api.charge).toHaveBeenCalledWith({ terminalId: 'T1', lines: [{ name: 'Amount', unitPrice: 500, quantity: 1 }] });
   });
 
   it('a busy terminal cannot be charged and the UI says why; a free one can', async () => {

@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { App } from '../../renderer/src/App';
 import type { DayReport, SaleRecord } from '../../shared/contract';
 import { fakeApi } from '../helpers/fake-api';
@@ -121,5 +121,24 @@ describe('history and report screens', () => {
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('PAID AT MULTISAFEPAY BUT NOT RECORDED AS PAID');
     expect(alert).toHaveTextContent('o-9');
+
+    // Export CSV: the day's figures and the mismatch, in minor units.
+    let blob: Blob | undefined;
+    const create = vi.fn((b: Blob) => ((blob = b), 'blob:report'));
+    Object.assign(URL, { createObjectURL: create, revokeObjectURL: vi.fn() });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect(click).toHaveBeenCalled();
+    const text = await new Promise<string>((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result));
+      reader.readAsText(blob!);
+    });
+    const csv = text.trim().split('\n');
+    expect(csv[0]).toBe('section,name,count,amount_minor,currency');
+    expect(csv).toContain('outcome,"Completed",1,300,EUR');
+    expect(csv).toContain('card_type,"VISA",1,300,EUR');
+    expect(csv).toContain('net,"Net takings",,300,EUR');
+    expect(csv).toContain('mismatch,"orphan_payment o-9 till=cancelled msp=completed",1,500,EUR');
   });
 });

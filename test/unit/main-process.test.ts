@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { app, BrowserWindow, dialog, ipcMain, shell } from '../helpers/electron-mock';
+import log from 'electron-log/main';
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from '../helpers/electron-mock';
 import { tempDir } from '../helpers/engine';
 import { until } from '../helpers/sim';
 import { IPC_PREFIX, METHOD_NAMES } from '../../shared/contract';
@@ -49,6 +50,14 @@ afterEach(async () => {
   app.emit('will-quit');
   vi.unstubAllEnvs();
 });
+
+type Item = { label?: string; click: (item: { checked?: boolean }) => void; submenu?: Item[] };
+/** Finds an item of the application menu most recently set. */
+function menuItem(label: string): Item {
+  const template = Menu.setApplicationMenu.mock.calls.at(-1)![0] as Item[];
+  const all = template.flatMap((i) => [i, ...(i.submenu ?? [])]);
+  return all.find((i) => i.label === label)!;
+}
 
 async function boot() {
   await loadMain();
@@ -119,6 +128,29 @@ describe('main process', () => {
     app.emit('before-quit', quit);
     expect(quit.preventDefault).not.toHaveBeenCalled();
     expect(dialog.showMessageBoxSync).toHaveBeenCalledTimes(2); // asked once per quit, not again
+  });
+
+  it('logs with rotation, toggles kiosk mode from the menu and remembers it', async () => {
+    const win = await boot();
+    expect(log.transports.file.maxSize).toBe(5 * 1024 * 1024);
+    const kiosk = menuItem('Full screen (kiosk)');
+    kiosk.click({ checked: true });
+    expect(win.setKiosk).toHaveBeenCalledWith(true);
+    expect(JSON.parse(readFileSync(join(dataDir, 'window.json'), 'utf8')).kiosk).toBe(true);
+  });
+
+  it('exports diagnostics without the API key', async () => {
+    const win = await boot();
+    const frame = { sender: win.webContents, senderFrame: { url: win.loadURL.mock.calls[0]![0] } };
+    const key = 'live_secret_key_0123456789abcdef';
+    expect(await ipcMain.handlers.get(`${IPC_PREFIX}saveSettings`)!(frame, { apiKey: key })).toMatchObject({ ok: true });
+    const out = join(dataDir, 'diagnostics.json');
+    dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: out });
+    menuItem('Export diagnostics…').click({});
+    await until(() => existsSync(out), 'diagnostics written');
+    const text = readFileSync(out, 'utf8');
+    expect(JSON.parse(text)).toMatchObject({ version: '0.0.0', snapshot: { settings: { apiKeySet: true } } });
+    expect(text).not.toContain(key);
   });
 
   it('refuses IPC from a window it did not create', async () => {
