@@ -191,7 +191,7 @@ export class PaymentEngine implements FollowerHost {
       this.#journal.append({ k: 'attempt', at: now, attempt: snapshot(rec) });
       this.#failpoint('attempt-journaled');
     } catch (err) {
-      this.#store.set({ active: this.#active, seq });
+      this.#store.set({ active: this.#active, seq: this.#seq }); // put the guard back as it was
       throw storageError(err);
     }
     this.#active = active;
