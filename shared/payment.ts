@@ -38,6 +38,9 @@ export interface AttemptFields {
   messageKey?: string;
   card?: CardDetails;
   transactionId?: string;
+  /** The order status exactly as MultiSafepay last reported it (e.g. `chargedback`), and its reason. */
+  mspStatus?: string;
+  mspReason?: string;
   createdAt: number;
   updatedAt: number;
   finalAt?: number;

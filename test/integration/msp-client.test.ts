@@ -41,8 +41,13 @@ describe('MultiSafepay client against the simulator', () => {
     expect((await s.client.getOrder('t1-1-1')).status).toBe('initialized');
     s.sim.terminalAction('DEMO0001', 'approve');
     await until(() => s.sim.orders.get('t1-1-1')?.status === 'completed', 'completion');
-    const o = await s.client.getOrder('t1-1-1');
-    expect(o.status).toBe('completed');
+    // As at MultiSafepay, the order says completed before its card fields are filled in: null until then.
+    const first = await s.client.getOrder('t1-1-1');
+    expect(first.status).toBe('completed');
+    expect(first.payment_details?.last4).toBeUndefined();
+    expect(first.payment_details?.terminal_id).toBe('DEMO0001');
+    let o = first;
+    while (!o.payment_details?.last4) o = await s.client.getOrder('t1-1-1');
     expect(o.payment_details?.last4).toMatch(/^\d{4}$/);
     expect(o.payment_details?.authorization_code).toMatch(/^\d{6}$/);
     expect(o.payment_details?.type).toBeTruthy();
@@ -63,9 +68,16 @@ describe('MultiSafepay client against the simulator', () => {
     await s.client.createOrder(order('x-5'));
     const dup = await refused(s.client.createOrder(order('x-5', 'DEMO0002')));
     expect(dup.code).toBe(1006);
+    // A busy terminal: MultiSafepay documents no code. Default reading: a plain refusal (1000) - shown, never retried.
     const busy = await refused(s.client.createOrder(order('x-6')));
-    expect(busy.httpStatus).toBe(409);
-    expect(busy.cashierMessage).toMatch(/busy/);
+    expect([busy.httpStatus, busy.code, busy.kind]).toEqual([200, 1000, 'refused']);
+    s.sim.dialect.busyTerminal = 'http409';
+    const busy409 = await refused(s.client.createOrder(order('x-6b')));
+    expect(busy409.httpStatus).toBe(409);
+    expect(busy409.cashierMessage).toMatch(/busy/);
+    // An unknown terminal id is refused, never created.
+    expect((await refused(s.client.createOrder(order('x-6c', 'NOSUCH01')))).code).toBe(1000);
+    expect(s.sim.terminals.has('NOSUCH01')).toBe(false);
     const missing = await refused(s.client.getOrder('nope'));
     expect(missing.code).toBe(1006);
     expect(missing.isNotFound).toBe(true);
@@ -156,7 +168,8 @@ describe('MultiSafepay client against the simulator', () => {
     sim = s.sim;
     await s.client.createOrder(order('e-1'));
     await until(() => s.sim.orders.get('e-1')?.status === 'cancelled', 'expiry');
-    expect(s.sim.orders.get('e-1')?.reason).toBe('expired');
+    const expired = await s.client.getOrder('e-1');
+    expect([expired.status, expired.reason, expired.financial_status]).toEqual(['cancelled', undefined, 'cancelled']);
     await s.client.createOrder(order('e-2'));
   });
 

@@ -17,6 +17,13 @@ const EVENTS: Record<string, AttemptEvent> = {
   cancel_failed_from_soft: { type: 'cancel_failed', previous: 'soft_declined' },
   create_refused: { type: 'create_refused' },
   not_found: { type: 'not_found' },
+  COMPLETED: S('COMPLETED'),
+  shipped: S('shipped'),
+  partial_refunded: S('partial_refunded'),
+  chargedback: S('chargedback'),
+  Reserved: S('Reserved'),
+  Void: S(' Void '),
+  released: { type: 'released' },
 };
 
 // Expected next state for every state x event pair. "=" means unchanged (ignored).
@@ -30,11 +37,18 @@ const TABLE: Record<AttemptState, Record<keyof typeof EVENTS, AttemptState | '='
     void: 'cancelled',
     refunded: 'completed',
     uncleared: 'initialized',
-    weird: '=',
+    weird: 'initialized',
     cancel_requested: '=',
     cancel_failed_from_soft: '=',
     create_refused: 'failed',
     not_found: 'failed',
+    COMPLETED: 'completed',
+    shipped: 'completed',
+    partial_refunded: 'completed',
+    chargedback: 'completed',
+    Reserved: 'initialized',
+    Void: 'cancelled',
+    released: 'failed',
   },
   initialized: {
     initialized: '=',
@@ -50,6 +64,13 @@ const TABLE: Record<AttemptState, Record<keyof typeof EVENTS, AttemptState | '='
     cancel_failed_from_soft: '=',
     create_refused: '=',
     not_found: '=',
+    COMPLETED: 'completed',
+    shipped: 'completed',
+    partial_refunded: 'completed',
+    chargedback: 'completed',
+    Reserved: '=',
+    Void: 'cancelled',
+    released: 'failed',
   },
   soft_declined: {
     initialized: 'initialized',
@@ -60,11 +81,18 @@ const TABLE: Record<AttemptState, Record<keyof typeof EVENTS, AttemptState | '='
     void: 'cancelled',
     refunded: 'completed',
     uncleared: 'initialized',
-    weird: '=',
+    weird: 'initialized',
     cancel_requested: 'cancelling',
     cancel_failed_from_soft: '=',
     create_refused: '=',
     not_found: '=',
+    COMPLETED: 'completed',
+    shipped: 'completed',
+    partial_refunded: 'completed',
+    chargedback: 'completed',
+    Reserved: 'initialized',
+    Void: 'cancelled',
+    released: 'failed',
   },
   cancelling: {
     initialized: '=',
@@ -80,6 +108,13 @@ const TABLE: Record<AttemptState, Record<keyof typeof EVENTS, AttemptState | '='
     cancel_failed_from_soft: 'soft_declined',
     create_refused: '=',
     not_found: '=',
+    COMPLETED: 'completed',
+    shipped: 'completed',
+    partial_refunded: 'completed',
+    chargedback: 'completed',
+    Reserved: '=',
+    Void: 'cancelled',
+    released: 'failed',
   },
   completed: {
     initialized: '=',
@@ -95,6 +130,13 @@ const TABLE: Record<AttemptState, Record<keyof typeof EVENTS, AttemptState | '='
     cancel_failed_from_soft: '=',
     create_refused: '=',
     not_found: '=',
+    COMPLETED: '=',
+    shipped: '=',
+    partial_refunded: '=',
+    chargedback: '=',
+    Reserved: '=',
+    Void: '=',
+    released: '=',
   },
   cancelled: {
     initialized: '=',
@@ -110,6 +152,13 @@ const TABLE: Record<AttemptState, Record<keyof typeof EVENTS, AttemptState | '='
     cancel_failed_from_soft: '=',
     create_refused: '=',
     not_found: '=',
+    COMPLETED: '=',
+    shipped: '=',
+    partial_refunded: '=',
+    chargedback: '=',
+    Reserved: '=',
+    Void: '=',
+    released: '=',
   },
   failed: {
     initialized: '=',
@@ -125,6 +174,13 @@ const TABLE: Record<AttemptState, Record<keyof typeof EVENTS, AttemptState | '='
     cancel_failed_from_soft: '=',
     create_refused: '=',
     not_found: '=',
+    COMPLETED: '=',
+    shipped: '=',
+    partial_refunded: '=',
+    chargedback: '=',
+    Reserved: '=',
+    Void: '=',
+    released: '=',
   },
 };
 
@@ -155,6 +211,8 @@ describe('attempt transition function', () => {
     expect(classifyStatus('declined')).toBe('soft_declined');
     expect(classifyStatus('chargedback')).toBe('paid');
     expect(classifyStatus('reserved')).toBe('waiting');
-    expect(classifyStatus('')).toBe('unknown');
+    expect(classifyStatus('')).toBe('other');
+    expect(classifyStatus('SHIPPED')).toBe('paid');
+    expect(classifyStatus('something_new')).toBe('other');
   });
 });

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { TillError } from '../../../shared/errors';
 import { lineTotal } from '../../../shared/money';
-import type { ConnectionState, PaymentView, SaleLine } from '../../../shared/payment';
+import type { CardDetails, ConnectionState, PaymentView, SaleLine } from '../../../shared/payment';
 import { isFinal } from '../../../shared/payment';
 import type { Mismatch, Reconciliation } from '../../../shared/contract';
 import type { Logger } from '../log';
@@ -38,7 +38,10 @@ export interface EngineOptions {
   timing?: Partial<EngineTiming>;
   streamAuth?: 'auto' | StreamAuth;
   fetch?: typeof fetch;
+  /** Wall-clock time, stored for people only. */
   now?: () => number;
+  /** Monotonic time in ms for every timeout, grace and elapsed time (a wall clock can jump). */
+  monotonic?: () => number;
   random?: () => number;
   /**
    * Called right after each durable write of the payment lifecycle, with its name. Fault-injection tests use it
@@ -73,12 +76,15 @@ export class PaymentEngine implements FollowerHost {
   readonly #store: KeyValueStore;
   readonly #journal: Journal;
   readonly #now: () => number;
+  readonly #mono: () => number;
   readonly #failpoint: (point: FailPoint) => void;
   /** Attempts on screen: every non-final one, plus final ones until the cashier starts a new sale. */
   readonly #live = new Map<string, LiveAttempt>();
   readonly #followers = new Map<string, Follower>();
   readonly #listeners = new Set<(e: EngineEvent) => void>();
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #cardWatch = new Map<string, NodeJS.Timeout>();
+  #stopped = false;
   readonly #installId: string;
   #seq: number;
   #active: Record<string, AttemptRecord>;
@@ -92,6 +98,7 @@ export class PaymentEngine implements FollowerHost {
     this.streamAuth = opts.streamAuth ?? 'auto';
     if (opts.fetch) this.fetch = opts.fetch;
     this.#now = opts.now ?? Date.now;
+    this.#mono = opts.monotonic ?? (() => performance.now());
     this.random = opts.random ?? Math.random;
     this.#failpoint = opts.failpoint ?? (() => {});
 
@@ -146,7 +153,7 @@ export class PaymentEngine implements FollowerHost {
 
   /** Open streams and timers of all followers: zero when nothing is being followed. */
   get openHandles(): number {
-    let n = this.#pending.size;
+    let n = this.#pending.size + this.#cardWatch.size;
     for (const f of this.#followers.values()) n += f.openHandles;
     return n;
   }
@@ -266,24 +273,17 @@ export class PaymentEngine implements FollowerHost {
   }
 
   /**
-   * Supervisor action for an attempt stuck without an answer: re-reads the order from MultiSafepay and only then
-   * releases the guard. A payment MultiSafepay still reports as waiting is cancelled with POST /cancel first.
+   * Supervisor action for an attempt stuck without an answer. The till first re-reads the order from
+   * MultiSafepay; a payment still waiting is cancelled with POST /cancel. Whatever MultiSafepay then reports is
+   * recorded with the supervisor's reason, and the terminal is released - also when the status is not final
+   * (the attempt ends as failed, "released", and is still watched in case MultiSafepay later reports it paid).
    */
   async resolve(orderId: string, reason: string): Promise<PaymentView> {
     const live = this.#requireLive(orderId);
     if (isFinal(live.rec.state)) return toView(live);
-    let mspStatus: string;
+    let order: MspOrder;
     try {
-      let order = await this.client().getOrder(orderId);
-      const cls = classifyStatus(order.status);
-      if (cls === 'waiting' || cls === 'soft_declined') order = await this.client().cancelOrder(orderId);
-      mspStatus = order.status;
-      const cls2 = classifyStatus(order.status);
-      if (cls2 !== 'paid' && cls2 !== 'not_paid') {
-        throw new TillError({ code: 'not_allowed', message: `MultiSafepay still reports "${order.status}" - the terminal stays locked.` });
-      }
-      this.#journal.append({ k: 'resolve', at: this.#now(), orderId, reason, mspStatus });
-      this.#apply(orderId, { type: 'msp_status', status: order.status }, { ...orderPatch(order), resolvedReason: reason });
+      order = await this.client().getOrder(orderId);
     } catch (err) {
       if (err instanceof MspError && err.isNotFound && this.#live.get(orderId)?.rec.state === 'creating') {
         if (!this.notFoundIsFinal(orderId)) {
@@ -294,14 +294,37 @@ export class PaymentEngine implements FollowerHost {
         }
         this.#journal.append({ k: 'resolve', at: this.#now(), orderId, reason, mspStatus: 'not_found' });
         this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, messageKey: 'not_sent', resolvedReason: reason });
-      } else if (err instanceof MspError) {
-        throw new TillError({
-          code: 'msp_error',
-          message: `${err.cashierMessage} The terminal stays locked.`,
-          ...(err.code !== undefined ? { mspCode: err.code } : {}),
-        });
-      } else throw err;
+        return this.payment(orderId)!;
+      }
+      throw lockedError(err);
     }
+    const cls = classifyStatus(order.status);
+    if (cls !== 'paid' && cls !== 'not_paid') {
+      try {
+        // Only `status` is read from a cancel answer (it has no order id, amount or card).
+        const cancelled = await this.client().cancelOrder(orderId);
+        order = { ...order, status: cancelled.status };
+      } catch (err) {
+        this.log.warn('cancel during resolve failed; releasing on the status read', {
+          orderId,
+          reason: err instanceof MspError ? err.kind : 'error',
+        });
+      }
+    }
+    const patch = { ...orderPatch(order), resolvedReason: reason };
+    this.#journal.append({ k: 'resolve', at: this.#now(), orderId, reason, mspStatus: order.status });
+    const final = classifyStatus(order.status);
+    if (final === 'paid' || final === 'not_paid') this.#apply(orderId, { type: 'msp_status', status: order.status }, patch);
+    else
+      this.#apply(
+        orderId,
+        { type: 'released' },
+        {
+          ...patch,
+          message: `Released by a supervisor while MultiSafepay reported "${order.status}". Check the payment in the MultiSafepay dashboard.`,
+          messageKey: 'released',
+        },
+      );
     return this.payment(orderId)!;
   }
 
@@ -343,8 +366,11 @@ export class PaymentEngine implements FollowerHost {
 
   /** Stops following (streams, timers). Non-final attempts stay in the store for the next start. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     for (const f of this.#followers.values()) f.stop();
     this.#followers.clear();
+    for (const t of this.#cardWatch.values()) clearTimeout(t);
+    this.#cardWatch.clear();
     await Promise.allSettled([...this.#pending]);
   }
 
@@ -355,8 +381,13 @@ export class PaymentEngine implements FollowerHost {
   }
 
   onStatus(orderId: string, status: string, order?: MspOrder, transactionId?: string): void {
-    const patch: Partial<AttemptRecord> = order ? orderPatch(order) : {};
+    const patch: Partial<AttemptRecord> = order ? orderPatch(order) : { mspStatus: status };
     if (transactionId) patch.transactionId = transactionId;
+    if (classifyStatus(status) === 'other') {
+      // A status the till has no meaning for: keep waiting, and say what MultiSafepay reports.
+      patch.message = `MultiSafepay reports "${status}" - waiting for a final status.`;
+      patch.messageKey = 'msp_status';
+    }
     this.#apply(orderId, { type: 'msp_status', status }, patch);
   }
 
@@ -394,7 +425,7 @@ export class PaymentEngine implements FollowerHost {
     const cur = live.rec;
     if (isFinal(cur.state)) {
       // Card details can still arrive after completion (the stream says completed before GET order does).
-      if (patch.card && !cur.card && cur.state === 'completed') this.#commit(live, { ...cur, card: patch.card, updatedAt: this.#now() });
+      if (patch.card && !cur.card && cur.state === 'completed') this.#recordCard(orderId, cur, patch.card);
       return;
     }
     const { state } = transition(cur.state, event);
@@ -454,13 +485,51 @@ export class PaymentEngine implements FollowerHost {
     const orderId = live.rec.orderId;
     this.#followers.get(orderId)?.stop();
     this.#followers.delete(orderId);
-    if (live.rec.state === 'completed' && !live.rec.card) {
+    if (live.rec.state === 'completed' && !live.rec.card) this.#watchCard(live.rec, this.#mono(), 0);
+  }
+
+  /**
+   * Reads a completed order until MultiSafepay shows its card (type, last4, authorization code, entry mode),
+   * backing off up to `cardRetryMaxMs`, for `cardWatchMs` - also after the cashier started a new sale.
+   */
+  #watchCard(rec: AttemptRecord, since: number, tries: number): void {
+    if (this.#stopped || this.#cardWatch.has(rec.orderId)) return;
+    if (this.#mono() - since > this.timing.cardWatchMs) {
+      this.log.warn('card details never arrived', { orderId: rec.orderId });
+      return;
+    }
+    const delay = tries === 0 ? 0 : Math.min(this.timing.cardRetryMaxMs, this.timing.backoffBaseMs * 2 ** (tries - 1));
+    const timer = setTimeout(() => {
       const p = this.client()
-        .getOrder(orderId)
-        .then((order) => this.#apply(orderId, { type: 'msp_status', status: order.status }, orderPatch(order)))
-        .catch(() => this.log.warn('card details not read', { orderId }))
+        .getOrder(rec.orderId)
+        .then((order) => cardOf(order))
+        .catch(() => undefined)
+        .then((card) => {
+          this.#cardWatch.delete(rec.orderId);
+          const latest = this.#live.get(rec.orderId)?.rec ?? rec;
+          if (card) this.#recordCard(rec.orderId, latest, card);
+          else this.#watchCard(latest, since, tries + 1);
+        })
         .finally(() => this.#pending.delete(p));
       this.#pending.add(p);
+    }, delay);
+    this.#cardWatch.set(rec.orderId, timer);
+  }
+
+  /** Saves the card of a completed attempt, whether it is still on screen or not. */
+  #recordCard(orderId: string, rec: AttemptRecord, card: CardDetails): void {
+    if (rec.card) return;
+    const next: AttemptRecord = { ...rec, card, updatedAt: this.#now() };
+    try {
+      this.#journal.append({ k: 'attempt', at: next.updatedAt, attempt: snapshot(next) });
+    } catch (err) {
+      this.log.error('could not save card details', { orderId, code: (err as NodeJS.ErrnoException)?.code });
+      return this.#watchCard(rec, this.#mono(), 1);
+    }
+    const live = this.#live.get(orderId);
+    if (live) {
+      live.rec = next;
+      this.#emit(orderId);
     }
   }
 
@@ -509,18 +578,33 @@ function snapshot(rec: AttemptRecord): AttemptSnapshot {
 }
 
 function orderPatch(order: MspOrder): Partial<AttemptRecord> {
-  const patch: Partial<AttemptRecord> = {};
-  if (order.transaction_id !== undefined) patch.transactionId = String(order.transaction_id);
-  const d = order.payment_details;
-  if (d && (d.last4 !== undefined || d.type || d.authorization_code)) {
-    patch.card = {
-      ...(d.type ? { type: d.type } : {}),
-      ...(d.last4 !== undefined ? { last4: String(d.last4) } : {}),
-      ...(d.authorization_code ? { authorizationCode: d.authorization_code } : {}),
-      ...(d.card_entry_mode ? { entryMode: d.card_entry_mode } : {}),
-    };
-  }
+  const patch: Partial<AttemptRecord> = { mspStatus: order.status };
+  if (order.reason) patch.mspReason = order.reason;
+  if (order.transaction_id !== undefined) patch.transactionId = order.transaction_id;
+  const card = cardOf(order);
+  if (card) patch.card = card;
   return patch;
+}
+
+/** The card as MultiSafepay read it; undefined while its fields are still null (the card is not read yet). */
+export function cardOf(order: MspOrder): CardDetails | undefined {
+  const d = order.payment_details;
+  if (!d || !(d.last4 || d.type || d.authorization_code)) return undefined;
+  return {
+    ...(d.type ? { type: d.type } : {}),
+    ...(d.last4 ? { last4: d.last4 } : {}),
+    ...(d.authorization_code ? { authorizationCode: d.authorization_code } : {}),
+    ...(d.card_entry_mode ? { entryMode: d.card_entry_mode } : {}),
+  };
+}
+
+function lockedError(err: unknown): unknown {
+  if (!(err instanceof MspError)) return err;
+  return new TillError({
+    code: 'msp_error',
+    message: `${err.cashierMessage} The terminal stays locked.`,
+    ...(err.code !== undefined ? { mspCode: err.code } : {}),
+  });
 }
 
 function toView(l: LiveAttempt): PaymentView {
@@ -544,6 +628,8 @@ function toView(l: LiveAttempt): PaymentView {
   if (r.card) view.card = r.card;
   if (r.transactionId) view.transactionId = r.transactionId;
   if (r.finalAt) view.finalAt = r.finalAt;
+  if (r.mspStatus) view.mspStatus = r.mspStatus;
+  if (r.mspReason) view.mspReason = r.mspReason;
   return view;
 }
 

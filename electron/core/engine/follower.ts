@@ -36,12 +36,15 @@ export class Follower {
   #streamOpen = false;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
+  #silenceTimer: NodeJS.Timeout | undefined;
   #failures = 0;
   #auth: StreamAuth;
   #triedOtherAuth = false;
   #refused = false;
   #stopped = false;
   #refreshing: Promise<void> | undefined;
+  /** The last GET order failed: MultiSafepay cannot be read right now. */
+  #readFailed = false;
 
   constructor(orderId: string, host: FollowerHost) {
     this.orderId = orderId;
@@ -73,13 +76,15 @@ export class Follower {
     this.#streamOpen = false;
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#pollTimer);
+    clearTimeout(this.#silenceTimer);
     this.#reconnectTimer = undefined;
     this.#pollTimer = undefined;
+    this.#silenceTimer = undefined;
   }
 
   /** Open streams and pending timers: zero once stopped. */
   get openHandles(): number {
-    return (this.#stream ? 1 : 0) + (this.#reconnectTimer ? 1 : 0) + (this.#pollTimer ? 1 : 0);
+    return (this.#stream ? 1 : 0) + (this.#reconnectTimer ? 1 : 0) + (this.#pollTimer ? 1 : 0) + (this.#silenceTimer ? 1 : 0);
   }
 
   /** A `creating` attempt whose create answer never arrived: did MultiSafepay get it? */
@@ -126,11 +131,13 @@ export class Follower {
           if (this.#stopped) return;
           this.#streamOpen = true;
           this.#failures = 0;
+          this.#heard();
           this.#host.onConnection(this.orderId, 'live');
           // Catch up on whatever happened while we were not listening.
           void this.refresh();
           this.#schedulePoll(this.#host.timing.livePollMs);
         },
+        onActivity: () => this.#heard(),
         onOrderEvent: (e) => {
           if (this.#stopped || e.order_id !== this.orderId) return;
           this.#host.onStatus(this.orderId, e.status, undefined, e.transaction_id === undefined ? undefined : String(e.transaction_id));
@@ -138,11 +145,32 @@ export class Follower {
         onError: (e) => this.#streamFailed(e.status),
       },
     );
+    // Until the stream opens, follow by polling; a connect that never opens (a stalled link) is abandoned like
+    // a silent stream.
+    this.#schedulePoll(this.#host.timing.downPollMs);
+    this.#heard();
+  }
+
+  /**
+   * The stream delivered something: restart the silence watchdog. A stream silent for longer than a keep-alive
+   * window may be a stalled link (no FIN, no RST): it is closed and reopened, and the panel stops saying live.
+   */
+  #heard(): void {
+    clearTimeout(this.#silenceTimer);
+    this.#silenceTimer = setTimeout(() => {
+      this.#silenceTimer = undefined;
+      if (this.#stopped || !this.#stream) return;
+      this.#host.log.warn('stream silent past its keep-alive window; reconnecting', { orderId: this.orderId });
+      this.#stream.close();
+      this.#streamFailed(undefined);
+    }, this.#host.timing.streamSilenceMs);
   }
 
   #streamFailed(status: number | undefined): void {
     this.#stream = undefined;
     this.#streamOpen = false;
+    clearTimeout(this.#silenceTimer);
+    this.#silenceTimer = undefined;
     if (this.#stopped) return;
     if (status === 401 || status === 403) {
       if (this.#host.streamAuth === 'auto' && !this.#triedOtherAuth) {
@@ -157,7 +185,8 @@ export class Follower {
       this.#schedulePoll(this.#host.timing.downPollMs);
       return;
     }
-    this.#host.onConnection(this.orderId, 'reconnecting');
+    // While MultiSafepay cannot be read either, the panel keeps saying offline.
+    this.#host.onConnection(this.orderId, this.#readFailed ? 'offline' : 'reconnecting');
     void this.refresh();
     this.#schedulePoll(this.#host.timing.downPollMs);
     clearTimeout(this.#reconnectTimer);
@@ -189,6 +218,7 @@ export class Follower {
     try {
       const order = await this.#host.client().getOrder(this.orderId);
       if (this.#stopped) return;
+      this.#readFailed = false;
       this.#host.onStatus(this.orderId, order.status, order);
       if (this.#stopped) return;
       if (this.#streamOpen || this.#refused) this.#host.onConnection(this.orderId, 'live');
@@ -196,6 +226,7 @@ export class Follower {
     } catch (err) {
       if (this.#stopped) return;
       if (err instanceof MspError && err.isNotFound) return this.#host.onNotFound(this.orderId);
+      this.#readFailed = true;
       this.#host.log.warn('GET order failed while following', {
         orderId: this.orderId,
         reason: err instanceof MspError ? err.kind : 'error',

@@ -17,13 +17,21 @@ export type AttemptEvent =
   /** MultiSafepay refused the create: nothing was created. */
   | { type: 'create_refused' }
   /** MultiSafepay does not know the order (GET 1006) - it was never created. */
-  | { type: 'not_found' };
+  | { type: 'not_found' }
+  /** A supervisor released the terminal after re-reading an order MultiSafepay still reports as not final. */
+  | { type: 'released' };
 
-export type MspStatusClass = 'waiting' | 'soft_declined' | 'paid' | 'not_paid' | 'unknown';
+export type MspStatusClass = 'waiting' | 'soft_declined' | 'paid' | 'not_paid' | 'other';
 
-/** How the till reads a MultiSafepay order status. */
+/**
+ * How the till reads a MultiSafepay order status (compared case-insensitively; docs/multisafepay.md):
+ * completed and shipped are paid; refunded, partial_refunded and chargedback are paid and then refunded or
+ * charged back; cancelled, void and expired are not paid; declined is a soft decline (never final on POS);
+ * initialized, uncleared and reserved are waiting. Anything else is `other`: waiting, with the status shown, and
+ * never auto-cancelled.
+ */
 export function classifyStatus(status: string): MspStatusClass {
-  switch (status) {
+  switch (normalizeStatus(status)) {
     case 'initialized':
     case 'uncleared':
     case 'reserved':
@@ -31,6 +39,7 @@ export function classifyStatus(status: string): MspStatusClass {
     case 'declined':
       return 'soft_declined';
     case 'completed':
+    case 'shipped':
     case 'refunded':
     case 'partial_refunded':
     case 'chargedback':
@@ -41,8 +50,16 @@ export function classifyStatus(status: string): MspStatusClass {
     case 'void':
       return 'not_paid';
     default:
-      return 'unknown';
+      return 'other';
   }
+}
+
+export const normalizeStatus = (status: string): string => status.trim().toLowerCase();
+
+/** What happened to a paid order afterwards, if anything (history, receipts and reconciliation show it). */
+export function afterPayment(status: string | undefined): 'refunded' | 'partial_refunded' | 'chargedback' | undefined {
+  const s = status === undefined ? '' : normalizeStatus(status);
+  return s === 'refunded' || s === 'partial_refunded' || s === 'chargedback' ? s : undefined;
 }
 
 export interface TransitionResult {
@@ -63,12 +80,11 @@ export function transition(state: AttemptState, event: AttemptEvent): Transition
           return { state: 'completed' };
         case 'not_paid':
           return { state: 'cancelled' };
-        case 'unknown':
-          return keep(state, `unknown status ${event.status}`);
         case 'soft_declined':
           if (state === 'cancelling') return keep(state, 'cancel pending');
           return state === 'soft_declined' ? keep(state, 'duplicate') : { state: 'soft_declined' };
         case 'waiting':
+        case 'other':
           if (state === 'cancelling') return keep(state, 'cancel pending');
           return state === 'initialized' ? keep(state, 'duplicate') : { state: 'initialized' };
       }
@@ -84,6 +100,8 @@ export function transition(state: AttemptState, event: AttemptEvent): Transition
       return state === 'creating' ? { state: 'failed' } : keep(state, 'already created');
     case 'not_found':
       return state === 'creating' ? { state: 'failed' } : keep(state, 'order was created');
+    case 'released':
+      return { state: 'failed' };
   }
   return assertNever(event);
 }

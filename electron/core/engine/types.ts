@@ -26,6 +26,11 @@ export interface EngineTiming {
    * create with a lost answer declared never sent. Longer than the request timeout.
    */
   createGraceMs: number;
+  /** A stream that delivered nothing (no event, no comment) for this long is taken as dropped and reopened. */
+  streamSilenceMs: number;
+  /** How long a completed payment's card details are asked for, and the longest wait between two asks. */
+  cardWatchMs: number;
+  cardRetryMaxMs: number;
 }
 
 export const DEFAULT_TIMING: EngineTiming = {
@@ -34,4 +39,7 @@ export const DEFAULT_TIMING: EngineTiming = {
   downPollMs: 3_000,
   livePollMs: 15_000,
   createGraceMs: 30_000,
+  streamSilenceMs: 45_000,
+  cardWatchMs: 10 * 60_000,
+  cardRetryMaxMs: 30_000,
 };

@@ -17,8 +17,13 @@ import {
   OrderSchema,
   ReceiptSchema,
   RefundResponseSchema,
-  TerminalSchema,
+  CancelResponseSchema,
+  describeShape,
+  PagerSchema,
+  TerminalListSchema,
 } from './types';
+
+const TERMINAL_PAGE = 100;
 
 export const LIVE_API_ROOT = 'https://api.multisafepay.com/v1/json';
 export const TEST_API_ROOT = 'https://testapi.multisafepay.com/v1/json';
@@ -71,7 +76,7 @@ export class MspClient {
       ...(req.locale ? { customer: { locale: req.locale } } : {}),
     };
     const data = await this.#call('POST', '/orders', CreateOrderResponseSchema, body, false);
-    const created: CreatedOrder = { orderId: data.order_id };
+    const created: CreatedOrder = { orderId: data.order_id ?? req.orderId };
     if (data.session_id) created.sessionId = data.session_id;
     const token = data.events_token ?? data.event_token;
     if (token) created.eventsToken = token;
@@ -86,12 +91,30 @@ export class MspClient {
 
   /** POST /cancel (never PATCH: PATCH can leave a POS order stuck at declined). Not retried. */
   cancelOrder(orderId: string): Promise<MspOrder> {
-    return this.#call('POST', `/orders/${encodeURIComponent(orderId)}/cancel`, OrderSchema, undefined, false);
+    return this.#call('POST', `/orders/${encodeURIComponent(orderId)}/cancel`, CancelResponseSchema, undefined, false);
   }
 
-  async listTerminals(): Promise<MspTerminal[]> {
-    const schema = TerminalSchema.array();
-    return this.#call('GET', '/terminals?page=1&limit=100', schema, undefined, true);
+  /**
+   * Every terminal the key may list, page by page (MultiSafepay pages the list; which key may list terminals is
+   * not settled in its docs, so a refusal here is normal and the caller falls back to ids entered by hand).
+   */
+  async listTerminals(maxPages = 20): Promise<MspTerminal[]> {
+    const out: MspTerminal[] = [];
+    const seen = new Set<string>();
+    for (let page = 1; page <= maxPages; page++) {
+      const { data, pager } = await this.#callWithPager('GET', `/terminals?page=${page}&limit=${TERMINAL_PAGE}`, TerminalListSchema);
+      let added = 0;
+      for (const t of data) {
+        if (seen.has(t.id)) continue;
+        seen.add(t.id);
+        out.push(t);
+        added++;
+      }
+      // The last page: fewer than asked for, nothing new, or a pager that says there is no more.
+      const total = pager?.total;
+      if (data.length < TERMINAL_PAGE || added === 0 || (total !== undefined && out.length >= total)) break;
+    }
+    return out;
   }
 
   refund(orderId: string, req: { currency: string; amount?: number; description: string }) {
@@ -103,6 +126,20 @@ export class MspClient {
   }
 
   async #call<S extends z.ZodType>(method: Method, path: string, schema: S, body: unknown, retry: boolean): Promise<z.infer<S>> {
+    return (await this.#attempts(method, path, schema, body, retry)).data;
+  }
+
+  #callWithPager<S extends z.ZodType>(method: Method, path: string, schema: S) {
+    return this.#attempts(method, path, schema, undefined, true);
+  }
+
+  async #attempts<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S,
+    body: unknown,
+    retry: boolean,
+  ): Promise<{ data: z.infer<S>; pager: z.infer<typeof PagerSchema> }> {
     const attempts = retry ? this.#readRetries + 1 : 1;
     let lastError: MspError | undefined;
     for (let i = 0; i < attempts; i++) {
@@ -117,10 +154,15 @@ export class MspClient {
     throw lastError!;
   }
 
-  async #once<S extends z.ZodType>(method: Method, path: string, schema: S, body: unknown): Promise<z.infer<S>> {
+  async #once<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S,
+    body: unknown,
+  ): Promise<{ data: z.infer<S>; pager: z.infer<typeof PagerSchema> }> {
     const url = this.baseUrl + path;
     const logPath = path.split('?')[0];
-    const started = Date.now();
+    const started = performance.now();
     const headers: Record<string, string> = { api_key: this.#apiKey, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
@@ -132,13 +174,15 @@ export class MspClient {
       res = await this.#fetch(url, {
         method,
         headers,
+        // The key travels in a header: a redirect must never carry it to another place.
+        redirect: 'error',
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: abort.signal,
       });
       text = await res.text();
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      this.#log.warn('msp request failed', { method, path: logPath, reason: timedOut ? 'timeout' : 'network', ms: Date.now() - started });
+      this.#log.warn('msp request failed', { method, path: logPath, reason: timedOut ? 'timeout' : 'network', ms: elapsed(started) });
       throw new MspError({
         kind: 'unknown_outcome',
         cashierMessage: timedOut ? 'MultiSafepay did not answer in time.' : 'Cannot reach MultiSafepay - check the internet connection.',
@@ -146,30 +190,45 @@ export class MspClient {
     } finally {
       clearTimeout(timer);
     }
-    this.#log.info('msp request', { method, path: logPath, status: res.status, ms: Date.now() - started });
+    this.#log.info('msp request', { method, path: logPath, status: res.status, ms: elapsed(started) });
 
     let json: unknown;
     try {
-      json = text ? JSON.parse(text) : undefined;
+      json = text ? JSON.parse(quoteLongIntegers(text)) : undefined;
     } catch {
       json = undefined;
     }
-    const obj = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
-    const code = typeof obj.error_code === 'number' ? obj.error_code : undefined;
-    const info = typeof obj.error_info === 'string' ? obj.error_info : typeof obj.message === 'string' ? obj.message : undefined;
+    const isObject = Boolean(json) && typeof json === 'object' && !Array.isArray(json);
+    const obj = (isObject ? json : {}) as Record<string, unknown>;
+    const code = readCode(obj.error_code);
+    const nested = obj.error && typeof obj.error === 'object' ? (obj.error as Record<string, unknown>) : {};
+    const info = [obj.error_info, obj.message, nested.message].find((v): v is string => typeof v === 'string');
+    // Documented examples spell success as a boolean and, once, as a string.
+    const success =
+      obj.success === true || obj.success === 'true' ? true : obj.success === false || obj.success === 'false' ? false : undefined;
+    // Whether the body is MultiSafepay's own JSON (not a proxy's or another host's page).
+    const fromMsp = isObject && ('success' in obj || code !== undefined);
 
     if (res.status >= 500) {
       throw new MspError({
         kind: 'unknown_outcome',
         httpStatus: res.status,
         ...(code !== undefined ? { code } : {}),
+        fromMsp,
         cashierMessage: 'MultiSafepay had a problem answering - the outcome is not known yet.',
       });
     }
-    if (res.status >= 400 || obj.success === false) {
-      throw new MspError({ kind: 'refused', httpStatus: res.status, ...(code !== undefined ? { code } : {}), ...(info ? { info } : {}) });
+    if (res.status >= 400 || success === false) {
+      throw new MspError({
+        kind: 'refused',
+        httpStatus: res.status,
+        fromMsp,
+        ...(code !== undefined ? { code } : {}),
+        ...(info ? { info } : {}),
+      });
     }
-    if (obj.success !== true) {
+    if (success !== true) {
+      this.#unreadable(method, logPath, res.status, json);
       throw new MspError({
         kind: 'unknown_outcome',
         httpStatus: res.status,
@@ -178,12 +237,44 @@ export class MspClient {
     }
     const parsed = schema.safeParse(obj.data);
     if (!parsed.success) {
+      this.#unreadable(method, logPath, res.status, obj.data, parsed.error.issues[0]?.path.map(String).join('.'));
       throw new MspError({
         kind: 'unknown_outcome',
         httpStatus: res.status,
         cashierMessage: 'MultiSafepay sent an answer the till cannot read.',
       });
     }
-    return parsed.data;
+    const pager = PagerSchema.safeParse(obj.pager);
+    return { data: parsed.data, pager: pager.success ? pager.data : undefined };
   }
+
+  /** Logs the shape of an answer that could not be read: field names and types, never values. */
+  #unreadable(method: Method, path: string | undefined, status: number, data: unknown, field?: string): void {
+    this.#log.warn('msp answer unreadable', {
+      method,
+      path,
+      status,
+      ...(field ? { field } : {}),
+      shape: JSON.stringify(describeShape(data)),
+    });
+  }
+}
+
+/**
+ * MultiSafepay's ids can be integers beyond what a JavaScript number holds exactly (a documented transaction_id
+ * is 17472052901237122). Integers of 16 or more digits are read as strings so no id is silently changed. A
+ * match inside a JSON string is impossible: there the quotes around a key are escaped.
+ */
+export function quoteLongIntegers(text: string): string {
+  return text.replace(/("[^"\\]*"\s*:\s*)(-?\d{16,})(?=\s*[,}\]])/g, '$1"$2"');
+}
+
+function readCode(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && /^\d{1,6}$/.test(v)) return Number(v);
+  return undefined;
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
 }

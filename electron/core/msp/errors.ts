@@ -23,7 +23,8 @@ const CASHIER_MESSAGES: Record<number, string> = {
 export const TERMINAL_BUSY = 'The terminal is busy with another payment - finish or cancel that one first.';
 
 export function cashierMessageFor(code: number | undefined, httpStatus: number | undefined): string {
-  // MultiSafepay documents no code for a busy terminal; a conflict status is the clearest signal.
+  // MultiSafepay documents no code for a busy terminal; a conflict status is the clearest signal. Any other
+  // refusal of a create is shown as MultiSafepay's refusal and never retried (see docs/multisafepay.md).
   if (httpStatus === 409) return TERMINAL_BUSY;
   if (code !== undefined && CASHIER_MESSAGES[code]) return CASHIER_MESSAGES[code];
   if (httpStatus === 401 || httpStatus === 403) return 'The API key was refused - check Settings.';
@@ -39,8 +40,10 @@ export class MspError extends Error {
   /** MultiSafepay's own text (error_info), for support; may be undefined. */
   readonly info: string | undefined;
   readonly cashierMessage: string;
+  /** The body was MultiSafepay's own JSON (`success`/`error_code`), not a bare status from a proxy or another host. */
+  readonly fromMsp: boolean;
 
-  constructor(opts: { kind: MspErrorKind; code?: number; httpStatus?: number; info?: string; cashierMessage?: string }) {
+  constructor(opts: { kind: MspErrorKind; code?: number; httpStatus?: number; info?: string; cashierMessage?: string; fromMsp?: boolean }) {
     const cashier =
       opts.cashierMessage ??
       (opts.kind === 'refused'
@@ -53,10 +56,14 @@ export class MspError extends Error {
     this.httpStatus = opts.httpStatus;
     this.info = opts.info;
     this.cashierMessage = cashier;
+    this.fromMsp = opts.fromMsp ?? false;
   }
 
-  /** MultiSafepay says this order does not exist. */
+  /**
+   * MultiSafepay itself says this order does not exist (its error 1006). A bare 404 without MultiSafepay's JSON
+   * (a proxy, a wrong base URL) proves nothing about the order and is not read as "not found".
+   */
   get isNotFound(): boolean {
-    return this.kind === 'refused' && (this.code === 1006 || (this.code === undefined && this.httpStatus === 404));
+    return this.kind === 'refused' && this.code === 1006;
   }
 }

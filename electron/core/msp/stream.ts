@@ -14,6 +14,8 @@ export type StreamState = 'connecting' | 'open' | 'closed';
 
 export interface StreamCallbacks {
   onOpen(): void;
+  /** Anything arrived on the stream (an event, a comment, a keep-alive): MultiSafepay is being heard now. */
+  onActivity?(): void;
   onOrderEvent(event: OrderEvent): void;
   /** The stream ended or could not open. `status` is the HTTP status when the server answered with one. */
   onError(error: { status?: number; message: string }): void;
@@ -37,8 +39,24 @@ export class OrderStream {
     const baseFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
     const authorization = opts.auth === 'bearer' ? `Bearer ${opts.token}` : opts.token;
     const source = new EventSource(opts.url, {
-      fetch: (input, init) =>
-        baseFetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: authorization } }),
+      fetch: async (input, init) => {
+        const res = await baseFetch(input, {
+          ...init,
+          // The token travels in a header: never follow a redirect with it.
+          redirect: 'error',
+          headers: { ...(init?.headers as Record<string, string>), Authorization: authorization },
+        });
+        if (!res.body || !cb.onActivity || !res.ok) return res;
+        // Every chunk of the body, comments included, proves the link is alive (the parser hides comments).
+        const onActivity = cb.onActivity;
+        const tap = new TransformStream<Uint8Array, Uint8Array>({
+          transform: (chunk, ctl) => {
+            if (this.#state !== 'closed') onActivity();
+            ctl.enqueue(chunk);
+          },
+        });
+        return new Response(res.body.pipeThrough(tap), { status: res.status, statusText: res.statusText, headers: res.headers });
+      },
     });
     this.#source = source;
     source.onopen = () => {
