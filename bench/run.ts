@@ -85,7 +85,7 @@ async function openTill(dir = tempDir('till-bench-')): Promise<{ till: Till; pag
   await page.goto(till.url);
   await page.getByRole('button', { name: 'Charge' }).waitFor();
   await watchStatuses(page);
-  const ws = await WsTill.connect(till.port);
+  const ws = await WsTill.connect(till.url);
   return { till, page, ws, dir };
 }
 const lines = [{ name: 'Bench', unitPrice: 995, quantity: 1 }];
@@ -166,7 +166,7 @@ async function startPayment(ws: WsTill, page: Page, terminalId: string): Promise
   for (let i = 0; i < 8; i++) {
     const dir = tempDir('till-bench-');
     const first = await startTill(env(dir));
-    const ws = await WsTill.connect(first.port);
+    const ws = await WsTill.connect(first.url);
     const r = await ws.call<{ orderId: string }>('charge', { terminalId: terminals[3]!, lines });
     const orderId = r.result!.orderId;
     ws.close();

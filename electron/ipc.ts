@@ -4,11 +4,9 @@
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES, type TillEvent } from '../shared/contract';
-import type { TillErrorShape } from '../shared/errors';
+import { type Dispatcher, REFUSED_SENDER, refuse, type Reply } from '../shared/wire';
 
-export interface Dispatcher {
-  dispatch(method: unknown, params: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: TillErrorShape }>;
-}
+export type { Dispatcher } from '../shared/wire';
 
 /** Registers `till:<method>` handlers. Returns a function that removes them. */
 export function registerIpc(
@@ -17,10 +15,8 @@ export function registerIpc(
   isTrustedSender: (sender: WebContents, frameUrl: string | undefined) => boolean,
 ): () => void {
   for (const method of METHOD_NAMES) {
-    ipc.handle(`${IPC_PREFIX}${method}`, async (event: IpcMainInvokeEvent, params: unknown) => {
-      if (!isTrustedSender(event.sender, event.senderFrame?.url)) {
-        return { ok: false, error: { code: 'not_allowed', message: 'Request refused: unknown sender.' } };
-      }
+    ipc.handle(`${IPC_PREFIX}${method}`, async (event: IpcMainInvokeEvent, params: unknown): Promise<Reply> => {
+      if (!isTrustedSender(event.sender, event.senderFrame?.url)) return refuse(REFUSED_SENDER);
       return service.dispatch(method, params);
     });
   }

@@ -5,10 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, shell } from 'electron';
 import log from 'electron-log/main';
 import Store from 'electron-store';
 import electronUpdater from 'electron-updater';
+import { APP_ENTRY, APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponse } from './core/app-protocol';
+import { devServerUrl, keyStoreFor, launchEnv } from './core/launch-policy';
 import type { Logger } from './core/log';
 import { envFromProcess, TillService } from './core/service';
 import { fromConf, openStore } from './core/storage/kv';
@@ -20,10 +22,13 @@ import { setupUpdates } from './update';
 import { isAllowedExternal, isAppUrl, mainWindowOptions } from './windows';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const devUrl = process.env.VITE_DEV_SERVER_URL;
-const appUrl = devUrl ?? `file://${join(here, '../dist/index.html')}`;
-if (process.env.TILL_DATA_DIR) app.setPath('userData', process.env.TILL_DATA_DIR);
+// A packaged till obeys no development or test switch (see core/launch-policy.ts).
+const { env, ignored } = launchEnv(process.env, app.isPackaged);
+const appUrl = devServerUrl(env, app.isPackaged) ?? APP_ENTRY;
+if (env.TILL_DATA_DIR) app.setPath('userData', env.TILL_DATA_DIR);
 const dataDir = app.getPath('userData');
+// Must happen before 'ready': the UI's own origin, app://till, standard and secure (never file://).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 log.transports.file.maxSize = 5 * 1024 * 1024; // rotates to main.old.log
 log.transports.file.level = 'info';
@@ -61,6 +66,9 @@ if (!app.requestSingleInstanceLock()) {
       return { action: 'deny' };
     });
     contents.on('will-navigate', (e, url) => {
+      if (!isAppUrl(url, appUrl)) e.preventDefault();
+    });
+    contents.on('will-redirect', (e, url) => {
       if (!isAppUrl(url, appUrl)) e.preventDefault();
     });
     contents.on('will-attach-webview', (e) => e.preventDefault());
@@ -157,11 +165,15 @@ if (!app.requestSingleInstanceLock()) {
     );
 
   app.whenReady().then(async () => {
-    const timing = timingFromEnv(process.env);
+    if (ignored.length) logger.warn('packaged build: ignoring development switches', { ignored });
+    const distDir = join(here, '../dist');
+    protocol.handle(APP_SCHEME, (request) => appResponse(request.url, distDir));
+    const timing = timingFromEnv(env);
+    const tillEnv = envFromProcess(env);
     service = await TillService.create({
       dataDir,
-      env: envFromProcess(),
-      secretStore: new SafeStorageSecretStore(safeStorage, dataDir),
+      env: tillEnv,
+      secretStore: keyStoreFor(tillEnv, () => new SafeStorageSecretStore(safeStorage, dataDir)),
       openStore: (dir, name) =>
         openStore(
           () => fromConf(new Store<Record<string, unknown>>({ cwd: dir, name, clearInvalidConfig: false })),

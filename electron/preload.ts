@@ -1,23 +1,14 @@
 /**
- * Exposes exactly `window.till` (the typed till API) to the renderer. No raw ipcRenderer crosses the bridge.
+ * Exposes exactly `window.till` to the renderer: one function per contract method, answering with the wire's
+ * Reply, and `onEvent`. No raw ipcRenderer crosses the bridge, and nothing but 'electron' and the dependency-free
+ * shared modules is loaded (the preload is sandboxed).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { TillEvent } from '../shared/contract';
 import { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES } from '../shared/methods';
+import type { Reply, TillBridge } from '../shared/wire';
 
-class BridgeError extends Error {
-  code: string;
-  field?: string;
-  mspCode?: number;
-  constructor(e: { code: string; message: string; field?: string; mspCode?: number }) {
-    super(e.message);
-    this.code = e.code;
-    if (e.field) this.field = e.field;
-    if (e.mspCode !== undefined) this.mspCode = e.mspCode;
-  }
-}
-
-const api: Record<string, unknown> = {
+const bridge: Record<string, unknown> = {
   onEvent(listener: (e: TillEvent) => void) {
     const handler = (_: IpcRendererEvent, e: TillEvent) => listener(e);
     ipcRenderer.on(IPC_EVENT_CHANNEL, handler);
@@ -27,13 +18,8 @@ const api: Record<string, unknown> = {
   },
 };
 for (const method of METHOD_NAMES) {
-  api[method] = async (params: unknown) => {
-    const out = (await ipcRenderer.invoke(`${IPC_PREFIX}${method}`, params)) as
-      { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; field?: string; mspCode?: number } };
-    if (out.ok) return out.result;
-    // Errors lose their class across the bridge: rethrow a plain shape TillError.from() understands.
-    throw new BridgeError(out.error);
-  };
+  // The Reply goes over as data: an Error thrown across contextBridge would arrive without its code.
+  bridge[method] = (params: unknown) => ipcRenderer.invoke(`${IPC_PREFIX}${method}`, params) as Promise<Reply>;
 }
 
-contextBridge.exposeInMainWorld('till', api);
+contextBridge.exposeInMainWorld('till', bridge as TillBridge);

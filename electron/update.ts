@@ -1,21 +1,24 @@
-/** Auto-update with electron-updater, never installing while a payment is open. */
+/**
+ * Auto-update with electron-updater: never installing while a payment is open, never a downgrade. Signatures are
+ * checked by electron-updater against the publisher in app-update.yml (Windows: signtoolOptions.publisherName in
+ * electron-builder.yml; macOS: the app's own signature, which Squirrel.Mac requires of an update).
+ */
 import type { AppUpdater } from 'electron-updater';
 import type { Logger } from './core/log';
-import { UPDATE_CHECK_INTERVAL_MS, UpdatePolicy } from './core/update-policy';
+import { applyChannel, UPDATE_CHECK_INTERVAL_MS, type UpdateChannel, UpdatePolicy } from './core/update-policy';
 
 export function setupUpdates(
   updater: AppUpdater,
   hasPending: () => boolean,
   log: Logger,
   onReady: (version: string) => void,
-  channel: 'latest' | 'beta' = 'latest',
+  channel: UpdateChannel = 'latest',
 ) {
   const policy = new UpdatePolicy(hasPending);
   updater.autoDownload = true;
   // Installing on quit is decided at quit time by the policy, never by default.
   updater.autoInstallOnAppQuit = false;
-  updater.allowPrerelease = channel === 'beta';
-  updater.channel = channel;
+  applyChannel(updater, channel);
   updater.on('checking-for-update', () => (policy.state = 'checking'));
   updater.on('update-available', () => (policy.state = 'downloading'));
   updater.on('update-not-available', () => (policy.state = 'idle'));
@@ -41,9 +44,8 @@ export function setupUpdates(
     beforeQuit: () => {
       updater.autoInstallOnAppQuit = policy.installOnQuit();
     },
-    setChannel: (next: 'latest' | 'beta') => {
-      updater.allowPrerelease = next === 'beta';
-      updater.channel = next;
+    setChannel: (next: UpdateChannel) => {
+      applyChannel(updater, next);
       check();
     },
     restartToUpdate: () => {

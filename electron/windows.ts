@@ -35,17 +35,8 @@ export function mainWindowOptions(
   };
 }
 
-/** Only the app's own page may be shown: its file:// page, or the dev server in development. */
-export function isAppUrl(url: string, appUrl: string): boolean {
-  try {
-    const u = new URL(url);
-    const a = new URL(appUrl);
-    if (a.protocol === 'file:') return u.protocol === 'file:' && u.pathname === a.pathname;
-    return u.origin === a.origin;
-  } catch {
-    return false;
-  }
-}
+/** Only the app's own page may be shown: app://till (or the dev server in development). See core/app-protocol. */
+export { isAppUrl } from './core/app-protocol';
 
 /** Links the till may open in the system browser. */
 export const EXTERNAL_ALLOW_LIST = [

@@ -31,6 +31,26 @@ export class UpdatePolicy {
   }
 }
 
+export type UpdateChannel = 'latest' | 'beta';
+
+/** The settings of an updater that decide which release it may install (electron-updater's AppUpdater has them). */
+export interface ChannelSettings {
+  channel: string | null;
+  allowPrerelease: boolean;
+  allowDowngrade: boolean;
+}
+
+/**
+ * Points the updater at a channel and never lets it go backwards. electron-updater turns `allowDowngrade` on
+ * whenever `channel` is set, so it is turned off again after, every time: a till never installs an older
+ * version (an older build may carry a fixed bug, or be a replayed release).
+ */
+export function applyChannel(updater: ChannelSettings, channel: UpdateChannel): void {
+  updater.allowPrerelease = channel === 'beta';
+  updater.channel = channel;
+  updater.allowDowngrade = false;
+}
+
 /** Quitting with an open payment needs the cashier's confirmation. Returns the warning, or null. */
 export function quitWarning(pendingTerminals: string[]): string | null {
   if (!pendingTerminals.length) return null;

@@ -1,14 +1,18 @@
 /**
  * `npm run serve`: the till in headless mode. The same core as the desktop app, served to a browser on
- * http://127.0.0.1:${TILL_PORT:-4545}/. Environment: TILL_PORT, TILL_DATA_DIR, TILL_MSP_BASE_URL, TILL_MSP_API_KEY,
- * TILL_TERMINAL_IDS. With neither base URL nor key it runs in demo mode on the embedded simulator.
+ * http://127.0.0.1:${TILL_PORT:-4545}/?k=<per-launch secret> (printed; open it exactly as printed). Environment:
+ * TILL_PORT, TILL_DATA_DIR, TILL_MSP_BASE_URL, TILL_MSP_API_KEY, TILL_TERMINAL_IDS, TILL_HEADLESS_SECRET. With
+ * neither base URL nor key it runs in demo mode on the embedded simulator.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { keyStoreFor } from '../core/launch-policy';
 import { consoleLogger } from '../core/log';
+import { FileSecretStore } from '../core/secrets';
 import { envFromProcess, TillService } from '../core/service';
 import { failpointFromEnv, timingFromEnv } from '../core/timing-env';
+import { launchSecret } from './access';
 import { startHeadlessServer } from './server';
 
 const port = Number(process.env.TILL_PORT ?? 4545);
@@ -19,16 +23,27 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const dataDir = process.env.TILL_DATA_DIR || join(homedir(), '.msp-till');
 const staticDir = process.env.TILL_STATIC_DIR || fileURLToPath(new URL('../dist/', import.meta.url));
 
+let secret: string;
+try {
+  secret = launchSecret(process.env.TILL_HEADLESS_SECRET);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+
 const timing = timingFromEnv(process.env);
 const failpoint = failpointFromEnv(process.env.TILL_CRASH_AT);
+const env = envFromProcess();
 const service = await TillService.create({
   dataDir,
-  env: envFromProcess(),
+  env,
+  // A base URL from the environment never gets the key stored in the data dir.
+  secretStore: keyStoreFor(env, () => new FileSecretStore(dataDir)),
   logger: consoleLogger,
   ...(timing ? { timing } : {}),
   ...(failpoint ? { failpoint } : {}),
 });
-const server = await startHeadlessServer({ service, port, staticDir });
+const server = await startHeadlessServer({ service, port, staticDir, secret });
 console.log(`Till (${service.mode} mode) ready at ${server.url}`);
 
 let stopping = false;

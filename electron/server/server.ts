@@ -1,104 +1,160 @@
 /**
- * Headless mode: serves the built UI and a WebSocket bridge to the till service on loopback.
- * The WebSocket accepts only its own page's origin; every message is validated by the service's dispatch.
+ * Headless mode: serves the built UI and a WebSocket bridge to the till service on loopback, for its owner only.
+ * The printed URL carries a per-launch secret; the page passes it to the WebSocket, which refuses connections
+ * without it, from another origin, or for another Host. Every request that cannot be served is answered
+ * (400/403/404/405), never thrown; connections and message rates are limited. Frames are the shared wire's.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { TillService } from '../core/service';
+import type { TillEvent } from '../../shared/contract';
+import {
+  type Dispatcher,
+  eventFrame,
+  HEADLESS_KEY_PARAM,
+  parseRequestFrame,
+  refuse,
+  type Reply,
+  responseFrame,
+  UNREADABLE,
+} from '../../shared/wire';
+import { contentType, resolveStaticPath } from '../core/app-protocol';
 import { CSP } from '../core/csp';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
+import { isAllowedHost, isAllowedOrigin, newSecret, RateLimit, secretMatches } from './access';
 
 /** Largest accepted WebSocket message: a request is small; anything bigger is refused. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 
+export interface HeadlessLimits {
+  /** Open WebSocket connections at once (a counter has one or two pages open). */
+  connections: number;
+  /** Messages a connection may send at once, and per second after that; more closes it (1008). */
+  burst: number;
+  perSecond: number;
+  /** Open HTTP connections at once. */
+  httpConnections: number;
+}
+export const DEFAULT_LIMITS: HeadlessLimits = { connections: 16, burst: 200, perSecond: 100, httpConnections: 64 };
+
 export interface HeadlessServer {
+  /** The URL to open, exactly as printed: it carries this launch's secret. */
   url: string;
   port: number;
   close(): Promise<void>;
 }
 
-export async function startHeadlessServer(opts: { service: TillService; port: number; staticDir: string }): Promise<HeadlessServer> {
+const INTERNAL: Reply = { ok: false, error: { code: 'internal', message: 'Something went wrong inside the till.' } };
+
+export async function startHeadlessServer(opts: {
+  service: Dispatcher & { on(listener: (e: TillEvent) => void): () => void };
+  port: number;
+  staticDir: string;
+  /** This launch's secret (see access.ts); a new random one when not given. */
+  secret?: string;
+  limits?: Partial<HeadlessLimits>;
+  /** Monotonic milliseconds, for the rate limit. */
+  now?: () => number;
+}): Promise<HeadlessServer> {
   const { service, staticDir } = opts;
-  const root = normalize(staticDir + sep);
-  const http: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let path = decodeURIComponent(url.pathname);
-    if (path === '/' || !extname(path)) path = '/index.html';
-    const file = normalize(join(root, path));
-    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
-      return;
+  const secret = opts.secret ?? newSecret();
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const now = opts.now ?? (() => performance.now());
+  let port = 0;
+
+  const plain = (res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...extra }).end(text);
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!isAllowedHost(req.headers.host, port)) return plain(res, 400, 'Unknown host.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed.', { allow: 'GET, HEAD' });
+    const raw = req.url ?? '';
+    if (!raw.startsWith('/')) return plain(res, 400, 'Bad request.');
+    const url = new URL(raw, `http://127.0.0.1:${port}`);
+    const target = resolveStaticPath(staticDir, url.pathname);
+    if (!target.ok) return plain(res, target.status, target.status === 400 ? 'Bad request.' : 'Not found.');
+    if (target.isPage && !secretMatches(url.searchParams.get(HEADLESS_KEY_PARAM), secret)) {
+      return plain(res, 403, 'Open the address the till printed when it started: it carries the key to this till.');
     }
+    const info = await stat(target.file).catch(() => undefined);
+    if (!info?.isFile()) return plain(res, 404, 'Not found.');
     res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': contentType(target.file),
+      'content-length': String(info.size),
       'content-security-policy': CSP,
       'x-content-type-options': 'nosniff',
-      'cache-control': path === '/index.html' ? 'no-cache' : 'max-age=3600',
+      // The page's address carries the secret: never send it on, never keep the page in a cache.
+      'referrer-policy': 'no-referrer',
+      'cache-control': target.isPage ? 'no-store' : 'max-age=3600',
     });
-    createReadStream(file).pipe(res);
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(target.file)
+      .on('error', () => res.destroy())
+      .pipe(res);
+  };
+
+  const http: Server = createServer((req, res) => {
+    serve(req, res).catch(() => {
+      if (!res.headersSent) plain(res, 400, 'Bad request.');
+      else res.destroy();
+    });
+  });
+  http.maxConnections = limits.httpConnections;
+  http.requestTimeout = 30_000;
+  http.on('clientError', (_err, socket: Duplex) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  wss.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(opts.port, '127.0.0.1', () => resolve());
   });
-  const port = (http.address() as AddressInfo).port;
-  const allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+  port = (http.address() as AddressInfo).port;
 
-  http.on('upgrade', (req: IncomingMessage, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path !== '/ws' || !allowedOrigins.has(req.headers.origin ?? '')) {
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-      return;
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const refuseUpgrade = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    if (!isAllowedHost(req.headers.host, port)) return refuseUpgrade('400 Bad Request');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '', `http://127.0.0.1:${port}`);
+    } catch {
+      return refuseUpgrade('400 Bad Request');
     }
+    if (url.pathname !== '/ws') return refuseUpgrade('404 Not Found');
+    if (!isAllowedOrigin(req.headers.origin, port) || !secretMatches(url.searchParams.get(HEADLESS_KEY_PARAM), secret)) {
+      return refuseUpgrade('403 Forbidden');
+    }
+    if (wss.clients.size >= limits.connections) return refuseUpgrade('503 Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   wss.on('connection', (ws: WebSocket) => {
-    const off = service.on((event) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'event', event }));
-    });
+    const rate = new RateLimit(limits.burst, limits.perSecond, now);
+    const send = (frame: unknown) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+    };
+    const off = service.on((event) => send(eventFrame(event)));
     ws.on('close', off);
     ws.on('error', () => ws.terminate());
     ws.on('message', async (data, isBinary) => {
-      let msg: { id?: unknown; method?: unknown; params?: unknown };
-      try {
-        if (isBinary) throw new Error('binary');
-        msg = JSON.parse(data.toString()) as typeof msg;
-        if (!msg || typeof msg !== 'object') throw new Error('not an object');
-      } catch {
-        ws.send(
-          JSON.stringify({
-            type: 'response',
-            id: null,
-            ok: false,
-            error: { code: 'bad_request', message: 'The request could not be read.' },
-          }),
-        );
-        return;
-      }
-      const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-      const out = await service.dispatch(msg.method, msg.params);
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'response', id, ...out }));
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (!rate.take()) return ws.close(1008, 'Too many requests');
+      const frame = isBinary ? undefined : parseRequestFrame(String(data));
+      if (!frame) return send(responseFrame(null, refuse(UNREADABLE)));
+      const reply = await service.dispatch(frame.method, frame.params).catch(() => INTERNAL);
+      send(responseFrame(frame.id, reply));
     });
   });
 
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}/?${HEADLESS_KEY_PARAM}=${secret}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {

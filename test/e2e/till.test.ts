@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Simulator } from '../../electron/core/simulator/simulator';
 import { tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
+import { socketFor } from '../helpers/ws-till';
 import { launchBrowser, panel, panelWrap, shot, skipReason, startTill, type Till } from './harness';
 
 const reason = skipReason();
@@ -40,8 +42,8 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     TILL_MSP_API_KEY: TEST_KEY,
     TILL_TERMINAL_IDS: 'E2E-T1,E2E-T2',
   });
-  async function open(dataDir = tempDir('till-e2e-'), port?: number) {
-    const till = await startTill(envFor(dataDir), port);
+  async function open(dataDir = tempDir('till-e2e-'), port?: number, env: Record<string, string> = {}) {
+    const till = await startTill({ ...envFor(dataDir), ...env }, port);
     tills.push(till);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     pages.push(page);
@@ -150,7 +152,7 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await sell(page, '2', 'E2E-T1');
     // The other window charges the same terminal before it heard about the first payment.
     const res = await other.evaluate(async () => {
-      const ws = new WebSocket(`ws://${location.host}/ws`);
+      const ws = new WebSocket(`ws://${location.host}/ws${location.search}`); // the page's own key, as the till's page does
       await new Promise((r) => (ws.onopen = r));
       const reply = new Promise<string>((r) => (ws.onmessage = (e) => (JSON.parse(e.data).type === 'response' ? r(e.data) : undefined)));
       ws.send(
@@ -166,12 +168,14 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
   });
 
   it('kill -9 mid-payment: the restarted till shows the payment recovered and follows it to the end', async () => {
-    const first = await open();
+    // A counter's browser left open across a restart keeps working when the secret is pinned (a kiosk set-up).
+    const pinned = { TILL_HEADLESS_SECRET: randomBytes(32).toString('base64url') };
+    const first = await open(undefined, undefined, pinned);
     const orderId = await sell(first.page, '9.99', 'E2E-T1');
     await first.till.stop('SIGKILL');
     await first.page.getByText('Lost the link to the till - reconnecting...').waitFor();
     sim.completeOrder(orderId); // paid while the till was dead
-    const second = await open(first.dataDir, first.till.port);
+    const second = await open(first.dataDir, first.till.port, pinned);
     // The page left open on the counter reconnects by itself and shows the outcome too.
     await panel(first.page, 'E2E-T1')
       .and(first.page.locator(`[data-order-id="${orderId}"][data-status="completed"]`))
@@ -311,11 +315,21 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await again.page.locator('[data-testid="history-row"][data-status="paid"]').waitFor();
   });
 
+  it('only the printed URL opens the till: without its key the page says where to look', async () => {
+    const { till } = await open();
+    const page = await browser.newPage();
+    pages.push(page);
+    const res = await page.goto(`http://127.0.0.1:${till.port}/`);
+    expect(res?.status()).toBe(403);
+    await page.getByText('Open the address the till printed', { exact: false }).waitFor();
+  });
+
   it('the WebSocket refuses other origins', async () => {
     const { till } = await open();
     const { WebSocket } = await import('ws');
     const status = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${till.port}/ws`, { headers: { origin: 'http://evil.example' } });
+      // Even with the key: another origin is refused.
+      const ws = new WebSocket(socketFor(till.url).url, { headers: { origin: 'http://evil.example' } });
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       ws.on('open', () => resolve(101));
       ws.on('error', () => {});

@@ -73,7 +73,7 @@ export async function runCrashCase(sim: Simulator, c: CrashCase, terminalId: str
   const died = new Promise<void>((resolve) => first.proc.once('exit', () => resolve()));
   let dead = false;
   void died.then(() => (dead = true));
-  const ws1 = await WsTill.connect(first.port);
+  const ws1 = await WsTill.connect(first.url);
   ws1.call('charge', { terminalId, lines: [{ name: 'Crash test', unitPrice: 1234, quantity: 1 }] }).catch(() => {});
 
   // Drive the payment through the scenario until it ends or the till dies.
@@ -116,7 +116,7 @@ export async function runCrashCase(sim: Simulator, c: CrashCase, terminalId: str
 
   // Restart on the same data dir and let it reconcile.
   const second = await startTill(env);
-  const ws2 = await WsTill.connect(second.port);
+  const ws2 = await WsTill.connect(second.url);
   const snap = await ws2.call<{ payments: PaymentView[] }>('snapshot');
   const open = snap.result!.payments.filter((p) => !isFinal(p.state));
   if (open.length > 1) violations.push(`${open.length} open attempts on one terminal`);

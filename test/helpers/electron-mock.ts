@@ -62,8 +62,12 @@ class FakeApp extends EventEmitter {
   requestSingleInstanceLock() {
     return this.lock;
   }
+  /** Becomes true once whenReady() resolves, as in Electron (reset by tests that load main.ts again). */
+  ready = false;
   whenReady() {
-    return Promise.resolve();
+    return Promise.resolve().then(() => {
+      this.ready = true;
+    });
   }
 }
 export const app = new FakeApp();
@@ -90,8 +94,21 @@ export class BrowserWindow extends EventEmitter {
     BrowserWindow.instances.push(this);
   }
 }
+/** Schemes registered as privileged, and the handler of each scheme, as main.ts left them. */
+export const protocol = {
+  privileged: [] as { scheme: string; privileges: Record<string, boolean> }[],
+  handlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
+  registerSchemesAsPrivileged: vi.fn((schemes: { scheme: string; privileges: Record<string, boolean> }[]) => {
+    if (app.ready) throw new Error('registerSchemesAsPrivileged must be called before the app is ready');
+    protocol.privileged.push(...schemes);
+  }),
+  handle: vi.fn((scheme: string, handler: (request: Request) => Promise<Response> | Response) => {
+    if (!app.ready) throw new Error('protocol.handle must be called once the app is ready');
+    protocol.handlers.set(scheme, handler);
+  }),
+};
 export const shell = { openExternal: vi.fn() };
 export const dialog = { showMessageBoxSync: vi.fn((_opts: unknown) => 0), showSaveDialog: vi.fn() };
 export const Menu = { setApplicationMenu: vi.fn(), buildFromTemplate: vi.fn((t: unknown) => t) };
 
-export default { ipcMain, ipcRenderer, contextBridge, safeStorage, app, BrowserWindow, shell, dialog, Menu };
+export default { ipcMain, ipcRenderer, contextBridge, safeStorage, app, BrowserWindow, protocol, shell, dialog, Menu };

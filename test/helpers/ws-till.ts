@@ -1,6 +1,20 @@
 /** A WebSocket client of headless mode for tests and benchmarks (what the browser page does, from Node). */
 import WebSocket from 'ws';
 import type { TillEvent } from '../../shared/contract';
+import { HEADLESS_KEY_PARAM } from '../../shared/wire';
+
+/**
+ * The WebSocket address and Origin the page at `printedUrl` (headless mode's printed URL, secret included) uses:
+ * what outside automation does after opening the URL exactly as printed.
+ */
+export function socketFor(printedUrl: string): { url: string; origin: string } {
+  const page = new URL(printedUrl);
+  const url = new URL('/ws', page);
+  url.protocol = 'ws:';
+  const key = page.searchParams.get(HEADLESS_KEY_PARAM);
+  if (key) url.searchParams.set(HEADLESS_KEY_PARAM, key);
+  return { url: url.href, origin: page.origin };
+}
 
 export class WsTill {
   readonly events: TillEvent[] = [];
@@ -29,8 +43,10 @@ export class WsTill {
     });
   }
 
-  static async connect(port: number): Promise<WsTill> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { origin: `http://127.0.0.1:${port}` } });
+  /** Connects as the page at headless mode's printed URL would. */
+  static async connect(printedUrl: string): Promise<WsTill> {
+    const { url, origin } = socketFor(printedUrl);
+    const ws = new WebSocket(url, { headers: { origin } });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

@@ -14,7 +14,7 @@ import { Journal } from '../../electron/core/storage/journal';
 import { startHeadlessServer } from '../../electron/server/server';
 import { engineWithSim, FAST_TIMING, LINES, makeEngine, tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
-import { WsTill } from '../helpers/ws-till';
+import { socketFor, WsTill } from '../helpers/ws-till';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -295,7 +295,8 @@ describe('bad input over the WebSocket transport', () => {
     cleanups.push(() => svc.close());
     const server = await startHeadlessServer({ service: svc, port: 0, staticDir: tempDir() });
     cleanups.push(() => server.close());
-    const raw = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: { origin: `http://127.0.0.1:${server.port}` } });
+    const { url: wsUrl, origin } = socketFor(server.url);
+    const raw = new WebSocket(wsUrl, { headers: { origin } });
     await new Promise((r) => raw.once('open', r));
     const replies: { id: unknown; ok: boolean; error?: { code: string } }[] = [];
     raw.on('message', (d) => replies.push(JSON.parse(String(d))));
@@ -325,7 +326,7 @@ describe('bad input over the WebSocket transport', () => {
     const closed = new Promise<number>((r) => raw.once('close', (code) => r(code)));
     raw.send('x'.repeat(300 * 1024));
     expect(await closed).toBe(1009);
-    const client = await WsTill.connect(server.port);
+    const client = await WsTill.connect(server.url);
     cleanups.push(() => client.close());
     const snap = await client.call<{ payments: unknown[] }>('snapshot');
     expect(snap.result!.payments).toEqual([]);

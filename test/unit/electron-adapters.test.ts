@@ -9,7 +9,10 @@ import { setupUpdates } from '../../electron/update';
 import { isAllowedExternal, isAppUrl, mainWindowOptions } from '../../electron/windows';
 import { quitWarning, UpdatePolicy } from '../../electron/core/update-policy';
 import { TillService } from '../../electron/core/service';
+import { AppImageUpdater } from 'electron-updater/out/AppImageUpdater';
 import { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES } from '../../shared/contract';
+import { TillError } from '../../shared/errors';
+import { type TillBridge, tillApiOver } from '../../shared/wire';
 import { silentLogger } from '../../electron/core/log';
 import { tempDir } from '../helpers/engine';
 import type { IpcMain, WebContents } from 'electron';
@@ -93,11 +96,25 @@ describe('preload', () => {
     const till = exposed.till as Record<string, (p: unknown) => Promise<unknown>>;
     expect(Object.keys(till).sort()).toEqual([...METHOD_NAMES, 'onEvent'].sort());
     expect(JSON.stringify(Object.keys(till))).not.toMatch(/ipcRenderer|invoke|send/);
+    // The bridge moves the wire's Reply as data (contextBridge drops an Error's code); the renderer unwraps it.
     ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, result: { fine: 1 } });
-    expect(await till.snapshot!({})).toEqual({ fine: 1 });
+    expect(await till.snapshot!({})).toEqual({ ok: true, result: { fine: 1 } });
     expect(ipcRenderer.invoke).toHaveBeenLastCalledWith('till:snapshot', {});
-    ipcRenderer.invoke.mockResolvedValueOnce({ ok: false, error: { code: 'terminal_busy', message: 'busy' } });
-    await expect(till.charge!({})).rejects.toMatchObject({ code: 'terminal_busy', message: 'busy' });
+    const busy = { ok: false, error: { code: 'terminal_busy', message: 'busy', field: 'terminalId' } };
+    ipcRenderer.invoke.mockResolvedValueOnce(busy);
+    expect(await till.charge!({})).toEqual(busy);
+  });
+
+  it('the renderer turns the bridge into the typed API: results returned, refusals thrown with code and field', async () => {
+    await import('../../electron/preload');
+    const bridge = exposed.till as TillBridge;
+    const api = tillApiOver((m, p) => bridge[m](p as never), bridge.onEvent);
+    ipcRenderer.invoke.mockResolvedValueOnce({ ok: true, result: { fine: 2 } });
+    expect(await api.snapshot({})).toEqual({ fine: 2 });
+    ipcRenderer.invoke.mockResolvedValueOnce({ ok: false, error: { code: 'bad_request', message: 'Required', field: 'terminalId' } });
+    const err = await api.charge({ terminalId: '', lines: [] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TillError);
+    expect(err).toMatchObject({ code: 'bad_request', message: 'Required', field: 'terminalId' });
   });
 });
 
@@ -119,10 +136,18 @@ describe('window options', () => {
     expect(mainWindowOptions('/p', { x: 5, y: 6, width: 900, height: 700 })).toMatchObject({ x: 5, y: 6, width: 900, height: 700 });
   });
   it('allows navigation only to the app itself and external links only from the allow-list', () => {
-    expect(isAppUrl('file:///opt/till/dist/index.html', 'file:///opt/till/dist/index.html')).toBe(true);
-    expect(isAppUrl('file:///etc/passwd', 'file:///opt/till/dist/index.html')).toBe(false);
-    expect(isAppUrl('https://evil.example/', 'file:///opt/till/dist/index.html')).toBe(false);
+    expect(isAppUrl('app://till/index.html', 'app://till/index.html')).toBe(true);
+    expect(isAppUrl('app://till/assets/x.js', 'app://till/index.html')).toBe(true);
+    expect(isAppUrl('app://evil/index.html', 'app://till/index.html')).toBe(false);
+    expect(isAppUrl('app://user:pw@till/index.html', 'app://till/index.html')).toBe(false);
+    expect(isAppUrl('file:///opt/till/dist/index.html', 'app://till/index.html')).toBe(false);
+    // file:// is never the app, with or without a host, even if asked to compare with itself.
+    expect(isAppUrl('file://host/opt/till/dist/index.html', 'file:///opt/till/dist/index.html')).toBe(false);
+    expect(isAppUrl('file:///opt/till/dist/index.html', 'file:///opt/till/dist/index.html')).toBe(false);
+    expect(isAppUrl('https://evil.example/', 'app://till/index.html')).toBe(false);
+    expect(isAppUrl('not a url', 'app://till/index.html')).toBe(false);
     expect(isAppUrl('http://localhost:5173/x', 'http://localhost:5173/')).toBe(true);
+    expect(isAppUrl('http://localhost:5174/x', 'http://localhost:5173/')).toBe(false);
     expect(isAllowedExternal('https://docs.multisafepay.com/docs/smartpos')).toBe(true);
     expect(isAllowedExternal('https://evil.example/?https://docs.multisafepay.com/')).toBe(false);
   });
@@ -238,6 +263,31 @@ describe('update policy', () => {
     expect(u.checkForUpdates).toHaveBeenCalledTimes(2);
     up.stop();
   });
+  it("stays on no-downgrade with electron-updater's own AppUpdater, which turns downgrades on when a channel is set", () => {
+    const adapter = {
+      version: '1.0.0',
+      name: 'till',
+      isPackaged: true,
+      appUpdateConfigPath: '/nonexistent',
+      userDataPath: tempDir(),
+      baseCachePath: tempDir(),
+    };
+    const real = new AppImageUpdater(null, adapter);
+    real.checkForUpdates = vi.fn(async () => null);
+    real.channel = 'beta';
+    expect(real.allowDowngrade).toBe(true); // the library's rule this guards against
+    const up = setupUpdates(
+      real,
+      () => false,
+      silentLogger,
+      () => {},
+    );
+    expect(real).toMatchObject({ channel: 'latest', allowDowngrade: false, allowPrerelease: false });
+    up.setChannel('beta');
+    expect(real).toMatchObject({ channel: 'beta', allowDowngrade: false, allowPrerelease: true });
+    up.stop();
+  });
+
   it('pure policy', () => {
     const p = new UpdatePolicy(() => false);
     expect(p.installOnQuit()).toBe(false);

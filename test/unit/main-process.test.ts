@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import log from 'electron-log/main';
-import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from '../helpers/electron-mock';
+import electronUpdater from 'electron-updater';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, shell } from '../helpers/electron-mock';
 import { tempDir } from '../helpers/engine';
 import { until } from '../helpers/sim';
 import { IPC_PREFIX, METHOD_NAMES } from '../../shared/contract';
@@ -19,7 +20,27 @@ vi.mock('electron-log/main', () => ({
     transports: { file: { maxSize: 0, level: 'info', getFile: () => ({ path: '/tmp/main.log' }) } },
   },
 }));
-vi.mock('electron-updater', () => ({ default: { autoUpdater: {} } }));
+vi.mock('electron-updater', async () => {
+  const { EventEmitter } = await import('node:events');
+  // An updater with electron-updater's channel rule: setting the channel turns allowDowngrade on.
+  class FakeUpdater extends EventEmitter {
+    allowPrerelease = false;
+    allowDowngrade = false;
+    autoDownload = false;
+    autoInstallOnAppQuit = true;
+    #channel: string | null = null;
+    get channel() {
+      return this.#channel;
+    }
+    set channel(v: string | null) {
+      this.#channel = v;
+      this.allowDowngrade = true;
+    }
+    checkForUpdates = vi.fn(async () => null);
+    quitAndInstall = vi.fn();
+  }
+  return { default: { autoUpdater: new FakeUpdater() } };
+});
 vi.mock('electron-store', async () => {
   // electron-store is conf with Electron's paths; conf itself keeps the same file format.
   const { default: Conf } = await import('conf');
@@ -39,7 +60,11 @@ const loadMain = () => import(/* @vite-ignore */ `../../electron/main.ts?run=${+
 beforeEach(() => {
   app.removeAllListeners();
   app.lock = true;
+  app.ready = false;
+  app.isPackaged = false;
   app.quit.mockClear();
+  protocol.privileged.length = 0;
+  protocol.handlers.clear();
   ipcMain.handlers.clear();
   BrowserWindow.instances.length = 0;
   dialog.showMessageBoxSync.mockReset();
@@ -65,6 +90,26 @@ async function boot() {
   return BrowserWindow.instances[0]!;
 }
 
+/** Quits and starts the main process again on the same data dir, as a new process would. */
+async function relaunch() {
+  app.emit('will-quit');
+  app.removeAllListeners();
+  ipcMain.handlers.clear();
+  BrowserWindow.instances.length = 0;
+  app.ready = false;
+  return boot();
+}
+
+/** Calls a till method over IPC as the window's own page would. */
+const ipc = (win: BrowserWindow, method: string, params: unknown = {}) =>
+  ipcMain.handlers.get(`${IPC_PREFIX}${method}`)!(
+    { sender: win.webContents, senderFrame: { url: 'app://till/index.html' } },
+    params,
+  ) as Promise<{
+    ok: boolean;
+    result?: Record<string, unknown>;
+  }>;
+
 describe('main process', () => {
   it('opens one hardened window on the built page, with the core behind typed IPC, in TILL_DATA_DIR', async () => {
     const win = await boot();
@@ -72,7 +117,7 @@ describe('main process', () => {
     const prefs = win.options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
     expect(String(prefs.preload)).toMatch(/preload\.cjs$/);
-    expect(win.loadURL.mock.calls[0]![0]).toMatch(/^file:\/\/.*\/dist\/index\.html$/);
+    expect(win.loadURL.mock.calls[0]![0]).toBe('app://till/index.html');
     expect([...ipcMain.handlers.keys()].sort()).toEqual(METHOD_NAMES.map((m) => `${IPC_PREFIX}${m}`).sort());
     expect(existsSync(join(dataDir, 'till-state.json'))).toBe(true);
     expect(win.webContents.session.setPermissionRequestHandler).toHaveBeenCalled();
@@ -83,6 +128,7 @@ describe('main process', () => {
     app.emit('second-instance');
     expect(win.focus).toHaveBeenCalled();
     app.lock = false;
+    app.ready = false; // a second launch is a second process: its main.ts runs before its own 'ready'
     await loadMain();
     expect(app.quit).toHaveBeenCalled();
   });
@@ -157,9 +203,107 @@ describe('main process', () => {
     await boot();
     const snapshot = ipcMain.handlers.get(`${IPC_PREFIX}snapshot`)!;
     const stranger = new BrowserWindow({});
-    expect(await snapshot({ sender: stranger.webContents, senderFrame: { url: 'file:///x' } }, {})).toMatchObject({
+    expect(await snapshot({ sender: stranger.webContents, senderFrame: { url: 'app://till/index.html' } }, {})).toMatchObject({
       ok: false,
       error: { code: 'not_allowed' },
     });
+  });
+
+  it('refuses IPC from its own window once it shows anything but app://till (a file:// page, another host)', async () => {
+    const win = await boot();
+    const snapshot = ipcMain.handlers.get(`${IPC_PREFIX}snapshot`)!;
+    for (const url of ['file:///x/dist/index.html', 'file://host/index.html', 'app://evil/index.html', 'https://till/index.html']) {
+      expect(await snapshot({ sender: win.webContents, senderFrame: { url } }, {})).toMatchObject({
+        ok: false,
+        error: { code: 'not_allowed' },
+      });
+    }
+    expect(await snapshot({ sender: win.webContents, senderFrame: { url: 'app://till/index.html' } }, {})).toMatchObject({ ok: true });
+  });
+});
+
+describe('app:// scheme', () => {
+  it('is registered as standard and secure before ready, and handled once ready', async () => {
+    await boot();
+    expect(protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(protocol.handlers.has('app')).toBe(true);
+  });
+
+  it('refuses paths that leave the built UI and other hosts', async () => {
+    await boot();
+    const handle = protocol.handlers.get('app')!;
+    for (const url of [
+      'app://till/../package.json',
+      'app://till/%2e%2e/package.json',
+      'app://till/..%2fpackage.json',
+      'app://till/..%5cpackage.json',
+    ]) {
+      expect((await handle(new Request(url))).status, url).toBe(404);
+    }
+    expect((await handle(new Request('app://other/index.html'))).status).toBe(404);
+    expect((await handle(new Request('app://till/%E0%A4%A'))).status).toBe(400);
+  });
+
+  const built = join(import.meta.dirname, '../../dist/index.html');
+  it.skipIf(!existsSync(built))('serves the built page from dist/ with the CSP (skipped until "npm run build")', async () => {
+    await boot();
+    const res = await protocol.handlers.get('app')!(new Request('app://till/index.html'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await res.text()).toBe(readFileSync(built, 'utf8'));
+  });
+});
+
+describe('packaged means locked', () => {
+  it('a packaged build ignores the dev server and every TILL_* switch but the kiosk ones', async () => {
+    app.isPackaged = true;
+    vi.stubEnv('VITE_DEV_SERVER_URL', 'http://evil.example/');
+    vi.stubEnv('TILL_MSP_BASE_URL', 'https://evil.example/v1/json');
+    vi.stubEnv('TILL_MSP_API_KEY', 'env_key_0123456789');
+    vi.stubEnv('TILL_TERMINAL_IDS', 'KIOSK1');
+    const win = await boot();
+    expect(win.loadURL.mock.calls[0]![0]).toBe('app://till/index.html');
+    expect(app.getPath('userData')).toBe(dataDir); // TILL_DATA_DIR is a kiosk switch: kept
+    const snap = (await ipc(win, 'snapshot')).result as {
+      mode: string;
+      settings: { lockedByEnv: boolean; apiKeySet: boolean };
+      terminals: { id: string }[];
+    };
+    expect(snap.mode).toBe('demo');
+    expect(snap.settings).toMatchObject({ lockedByEnv: false, apiKeySet: false });
+    expect(snap.terminals.map((t) => t.id)).toContain('KIOSK1');
+    expect(log.warn).toHaveBeenCalledWith('packaged build: ignoring development switches', {
+      ignored: ['TILL_MSP_API_KEY', 'TILL_MSP_BASE_URL', 'VITE_DEV_SERVER_URL'],
+    });
+  });
+
+  it('unpackaged, the dev server is loaded only from loopback http', async () => {
+    vi.stubEnv('VITE_DEV_SERVER_URL', 'http://localhost:5173/');
+    expect((await boot()).loadURL.mock.calls[0]![0]).toBe('http://localhost:5173/');
+    vi.stubEnv('VITE_DEV_SERVER_URL', 'http://evil.example:5173/');
+    expect((await relaunch()).loadURL.mock.calls[0]![0]).toBe('app://till/index.html');
+  });
+
+  it('a base URL from the environment never gets the key from the keychain', async () => {
+    const win = await boot();
+    expect(await ipc(win, 'saveSettings', { apiKey: 'live_secret_key_0123456789abcdef' })).toMatchObject({
+      ok: true,
+      result: { apiKeySet: true },
+    });
+    vi.stubEnv('TILL_MSP_BASE_URL', 'http://127.0.0.1:9/v1/json');
+    const again = await relaunch();
+    expect(await ipc(again, 'snapshot')).toMatchObject({ ok: true, result: { settings: { apiKeySet: false } } });
+    expect(await ipc(again, 'testConnection')).toMatchObject({ ok: true, result: { ok: false } });
+  });
+
+  it('updates never go backwards, whichever channel is chosen', async () => {
+    app.isPackaged = true;
+    await boot();
+    const updater = electronUpdater.autoUpdater as unknown as { channel: string; allowDowngrade: boolean; allowPrerelease: boolean };
+    expect(updater).toMatchObject({ channel: 'latest', allowDowngrade: false, allowPrerelease: false });
+    const beta = menuItem('Update channel').submenu!.find((i) => i.label === 'Beta')!;
+    beta.click({ checked: true });
+    expect(updater).toMatchObject({ channel: 'beta', allowDowngrade: false, allowPrerelease: true });
   });
 });

@@ -1,15 +1,16 @@
 /**
  * The till API over the headless WebSocket bridge. Requests are matched to responses by id; events are pushed.
- * The socket reconnects by itself; requests made while it is down wait for it.
+ * The socket reconnects by itself; requests made while it is down wait for it. Frames are the shared wire's.
  */
-import { METHOD_NAMES, type MethodName, type Params, type Result, type TillApi, type TillEvent } from '../../../shared/contract';
-import { TillError } from '../../../shared/errors';
+import type { TillApi, TillEvent } from '../../../shared/contract';
+import type { MethodName } from '../../../shared/methods';
+import { parseServerFrame, type Reply, type RequestFrame, tillApiOver } from '../../../shared/wire';
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+const LINK_LOST: Reply = { ok: false, error: { code: 'internal', message: 'The connection to the till was lost - try again.' } };
 
 export function createWsTillApi(url: string, onLink?: (up: boolean) => void): TillApi {
   const listeners = new Set<(e: TillEvent) => void>();
-  const pending = new Map<number, Pending>();
+  const pending = new Map<number, (reply: Reply) => void>();
   let nextId = 1;
   let ws: WebSocket | undefined;
   let ready: Promise<WebSocket> | undefined;
@@ -27,14 +28,14 @@ export function createWsTillApi(url: string, onLink?: (up: boolean) => void): Ti
           resolve(sock);
         };
         sock.onmessage = (ev) => {
-          const msg = JSON.parse(String(ev.data)) as
-            { type: 'event'; event: TillEvent } | { type: 'response'; id: number | null; ok: boolean; result?: unknown; error?: unknown };
-          if (msg.type === 'event') for (const l of listeners) l(msg.event);
-          else if (msg.id !== null) {
-            const p = pending.get(msg.id);
-            pending.delete(msg.id);
-            if (p && msg.ok) p.resolve(msg.result);
-            else if (p) p.reject(TillError.from(msg.error));
+          const frame = parseServerFrame(String(ev.data));
+          if (!frame) return;
+          if (frame.type === 'event') {
+            for (const l of listeners) l(frame.event);
+          } else if (typeof frame.id === 'number') {
+            const done = pending.get(frame.id);
+            pending.delete(frame.id);
+            done?.(frame);
           }
         };
         sock.onclose = () => {
@@ -43,9 +44,9 @@ export function createWsTillApi(url: string, onLink?: (up: boolean) => void): Ti
           if (wasOpen) {
             onLink?.(false);
             ready = undefined;
-            for (const [id, p] of pending) {
+            for (const [id, done] of pending) {
               pending.delete(id);
-              p.reject(new TillError({ code: 'internal', message: 'The connection to the till was lost - try again.' }));
+              done(LINK_LOST);
             }
             void connect();
           } else {
@@ -58,24 +59,21 @@ export function createWsTillApi(url: string, onLink?: (up: boolean) => void): Ti
     return ready;
   };
 
-  const call = async <M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> => {
+  const send = async (method: MethodName, params: unknown): Promise<Reply> => {
     const sock = await connect();
     const id = nextId++;
-    return new Promise<Result<M>>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      sock.send(JSON.stringify({ id, method, params }));
+    return new Promise<Reply>((resolve) => {
+      pending.set(id, resolve);
+      const frame: RequestFrame = { id, method, params };
+      sock.send(JSON.stringify(frame));
     });
   };
 
-  const api: Record<string, unknown> = {
-    onEvent(listener: (e: TillEvent) => void) {
-      listeners.add(listener);
-      void connect();
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-  };
-  for (const m of METHOD_NAMES) api[m] = (params: unknown) => call(m, params as never);
-  return api as TillApi;
+  return tillApiOver(send, (listener) => {
+    listeners.add(listener);
+    void connect();
+    return () => {
+      listeners.delete(listener);
+    };
+  });
 }

@@ -1,0 +1,194 @@
+/**
+ * Headless mode serves only its owner: attacks over real HTTP and WebSocket on loopback against the real server
+ * (a stub core records what got through). Foreign Host, missing or wrong secret, foreign origin, malformed
+ * requests, connection and message floods.
+ */
+import { connect } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { launchSecret, RateLimit } from '../../electron/server/access';
+import { type HeadlessLimits, startHeadlessServer } from '../../electron/server/server';
+import { tempDir } from '../helpers/engine';
+import { socketFor, WsTill } from '../helpers/ws-till';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function serve(limits: Partial<HeadlessLimits> = {}, now = () => 0) {
+  const staticDir = tempDir('till-static-');
+  mkdirSync(join(staticDir, 'assets'));
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Till</title>');
+  writeFileSync(join(staticDir, 'assets', 'app.js'), 'export {}');
+  const service = { dispatch: vi.fn(async (method: unknown) => ({ ok: true as const, result: method })), on: () => () => {} };
+  const server = await startHeadlessServer({ service, port: 0, staticDir, limits, now });
+  cleanups.push(() => server.close());
+  return { server, service, key: new URL(server.url).searchParams.get('k')! };
+}
+
+/** Sends raw bytes as an HTTP request and resolves with the status code of the answer (0 if the socket closed silently). */
+function rawHttp(port: number, request: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1', () => sock.write(request));
+    let data = '';
+    sock.on('data', (d) => (data += d.toString()));
+    sock.on('error', reject);
+    sock.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0)));
+    sock.setTimeout(5000, () => sock.destroy());
+  });
+}
+const get = (port: number, path: string, host = `127.0.0.1:${port}`) =>
+  rawHttp(port, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+
+/** Opens a WebSocket and resolves with 101 when it opened, else the HTTP status of the refusal. */
+function upgrade(url: string, headers: Record<string, string>): Promise<{ status: number; ws?: WebSocket }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
+    ws.on('open', () => {
+      cleanups.push(() => ws.terminate());
+      resolve({ status: 101, ws });
+    });
+    ws.on('error', () => resolve({ status: 0 }));
+  });
+}
+
+describe('headless mode: the page', () => {
+  it('prints a URL that carries a per-launch secret; the page needs it, its assets do not', async () => {
+    const { server, key } = await serve();
+    const other = await serve();
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?k=[A-Za-z0-9_-]{43}$/);
+    expect(key).not.toBe(other.key);
+    const res = await fetch(server.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect((await fetch(`http://127.0.0.1:${server.port}/`)).status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${server.port}/?k=${other.key}`)).status).toBe(403);
+    expect((await fetch(`http://localhost:${server.port}/?k=${key}`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${server.port}/assets/app.js`)).status).toBe(200);
+  });
+
+  it('answers a foreign Host with 400 (DNS rebinding), even with the secret', async () => {
+    const { server, key } = await serve();
+    for (const host of ['evil.example', `evil.example:${server.port}`, `127.0.0.1:${server.port + 1}`, `127.0.0.1`, '']) {
+      expect(await get(server.port, `/?k=${key}`, host), host).toBe(400);
+    }
+    expect(await rawHttp(server.port, `GET /?k=${key} HTTP/1.1\r\nConnection: close\r\n\r\n`)).toBe(400); // no Host at all
+    expect(await get(server.port, `/?k=${key}`, `LOCALHOST:${server.port}`)).toBe(200);
+  });
+
+  it('answers every malformed request (400/404/405) and keeps serving', async () => {
+    const { server, key } = await serve();
+    const p = server.port;
+    expect(await get(p, '/%E0%A4%A')).toBe(400);
+    expect(await get(p, '/assets/%E0%A4%A.js')).toBe(400);
+    expect(await get(p, '/a%00.js')).toBe(400);
+    expect(await get(p, '/../../../../etc/passwd.txt')).toBe(404);
+    expect(await get(p, '/../../../../etc/passwd')).toBe(403); // normalised to /etc/passwd: the page, which needs the key
+    expect(await get(p, '/assets/..%2f..%2f..%2fetc%2fpasswd')).toBe(404);
+    expect(await get(p, '/nope.js')).toBe(404);
+    expect(await get(p, 'http://evil.example/')).toBe(400); // absolute-form request target
+    expect(await get(p, '*')).toBe(400);
+    expect(await rawHttp(p, `POST /?k=${key} HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)).toBe(
+      405,
+    );
+    expect(await rawHttp(p, 'NONSENSE\r\n\r\n')).toBe(400);
+    expect(await rawHttp(p, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nBad Header\r\n\r\n`)).toBe(400);
+    // A burst of bad requests at once: all answered, and the page is still served after.
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => get(p, i % 2 ? '/%E0%A4%A' : '/../x.js')));
+    expect(new Set(answers)).toEqual(new Set([400, 404]));
+    expect((await fetch(server.url)).status).toBe(200);
+  });
+});
+
+describe('headless mode: the WebSocket', () => {
+  it('opens only with the secret, from its own origin, on its own Host', async () => {
+    const { server, service } = await serve();
+    const { url, origin } = socketFor(server.url);
+    const bare = url.replace(/\?.*$/, '');
+    expect((await upgrade(bare, { origin })).status).toBe(403);
+    expect((await upgrade(`${bare}?k=${'A'.repeat(43)}`, { origin })).status).toBe(403);
+    expect((await upgrade(url, { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await upgrade(url, {})).status).toBe(403);
+    expect((await upgrade(url, { origin, host: 'evil.example' })).status).toBe(400);
+    expect((await upgrade(url.replace('/ws?', '/other?'), { origin })).status).toBe(404);
+    expect(service.dispatch).not.toHaveBeenCalled();
+    const till = await WsTill.connect(server.url);
+    cleanups.push(() => till.close());
+    expect(await till.call('snapshot')).toMatchObject({ ok: true, result: 'snapshot' });
+  });
+
+  it('limits open connections; a closed one frees its place', async () => {
+    const { server } = await serve({ connections: 2 });
+    const { url, origin } = socketFor(server.url);
+    const a = await upgrade(url, { origin });
+    expect(a.status).toBe(101);
+    expect((await upgrade(url, { origin })).status).toBe(101);
+    expect((await upgrade(url, { origin })).status).toBe(503);
+    const closed = new Promise((r) => a.ws!.once('close', r));
+    a.ws!.close();
+    await closed;
+    expect((await upgrade(url, { origin })).status).toBe(101);
+  });
+
+  it('closes a connection that floods it (1008) without dispatching the flood, and stays up', async () => {
+    let t = 0;
+    const { server, service } = await serve({ burst: 5, perSecond: 1 }, () => t);
+    const { url, origin } = socketFor(server.url);
+    const { ws } = await upgrade(url, { origin });
+    const replies: unknown[] = [];
+    ws!.on('message', (d) => replies.push(JSON.parse(String(d))));
+    const closed = new Promise<number>((r) => ws!.once('close', (code) => r(code)));
+    for (let i = 1; i <= 50; i++) ws!.send(JSON.stringify({ id: i, method: 'snapshot', params: {} }));
+    expect(await closed).toBe(1008);
+    expect(service.dispatch).toHaveBeenCalledTimes(5);
+    expect(replies.length).toBeLessThanOrEqual(5);
+    t += 10_000;
+    const again = await WsTill.connect(server.url);
+    cleanups.push(() => again.close());
+    expect(await again.call('snapshot')).toMatchObject({ ok: true });
+  });
+
+  it('answers unreadable frames with the wire error, never throwing', async () => {
+    const { server, service } = await serve();
+    const { url, origin } = socketFor(server.url);
+    const { ws } = await upgrade(url, { origin });
+    const replies: unknown[] = [];
+    ws!.on('message', (d) => replies.push(JSON.parse(String(d))));
+    for (const bad of ['{', '[]', 'null', '42']) ws!.send(bad);
+    ws!.send(Buffer.from([1, 2, 3]), { binary: true });
+    await vi.waitFor(() => expect(replies).toHaveLength(5));
+    for (const r of replies)
+      expect(r).toEqual({
+        type: 'response',
+        id: null,
+        ok: false,
+        error: { code: 'bad_request', message: 'The request could not be read.' },
+      });
+    expect(service.dispatch).not.toHaveBeenCalled();
+  });
+});
+
+describe('access rules', () => {
+  it('a pinned secret must be strong; none means a fresh random one', () => {
+    expect(launchSecret(undefined)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(launchSecret(undefined)).not.toBe(launchSecret(undefined));
+    const pinned = 'x'.repeat(43);
+    expect(launchSecret(pinned)).toBe(pinned);
+    for (const weak of ['short', 'x'.repeat(42), `${'x'.repeat(42)}!`]) expect(() => launchSecret(weak)).toThrow(/TILL_HEADLESS_SECRET/);
+  });
+  it('the rate limit refills with time', () => {
+    let t = 0;
+    const r = new RateLimit(2, 1, () => t);
+    expect([r.take(), r.take(), r.take()]).toEqual([true, true, false]);
+    t = 999;
+    expect(r.take()).toBe(false);
+    t = 1000;
+    expect(r.take()).toBe(true);
+  });
+});
