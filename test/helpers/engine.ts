@@ -8,7 +8,15 @@ import { openConfStore } from '../../electron/core/storage/kv';
 import type { PaymentView } from '../../shared/payment';
 import { startSim, until } from './sim';
 
-export const FAST_TIMING = { backoffBaseMs: 10, backoffMaxMs: 80, downPollMs: 25, livePollMs: 200, createGraceMs: 300 };
+export const FAST_TIMING = {
+  backoffBaseMs: 10,
+  backoffMaxMs: 80,
+  downPollMs: 25,
+  livePollMs: 200,
+  createGraceMs: 300,
+  streamSilenceMs: 400,
+  cardRetryMaxMs: 100,
+};
 
 export const tempDir = (prefix = 'till-') => mkdtempSync(join(tmpdir(), prefix));
 

@@ -79,6 +79,10 @@ export function createSimServer(sim: Simulator, apiKey: string): Server {
       sim.completeOrder(decodeURIComponent(m[1]!));
       return json(200, { ok: true });
     }
+    if (method === 'POST' && (m = /^\/_sim\/orders\/([^/]+)\/status\/([A-Za-z_ ]{1,40})$/.exec(path))) {
+      sim.forceStatus(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
+      return json(200, { ok: true });
+    }
     if (method === 'POST' && path === '/_sim/faults') {
       const body = ((await readJson(req)) ?? {}) as Partial<Faults> & { reset?: boolean };
       if (body.reset) sim.faults = { ...NO_FAULTS };

@@ -193,6 +193,28 @@ export class Simulator {
     if (order && isWaiting(order)) this.#complete(order);
   }
 
+  /**
+   * Sets any status MultiSafepay may report (shipped, chargedback, void, an unknown one...), as a back office or
+   * MultiSafepay itself would. A status that ends the payment frees the terminal.
+   */
+  forceStatus(orderId: string, status: string): void {
+    const order = this.orders.get(orderId);
+    if (!order) return;
+    const lower = status.toLowerCase();
+    const paid = ['completed', 'shipped', 'refunded', 'partial_refunded', 'chargedback'].includes(lower);
+    if (paid && !order.card) {
+      order.card = readCard();
+      order.cardVisibleAt = Date.now();
+      order.completed = mspTime();
+    }
+    if (paid || ['cancelled', 'void', 'expired'].includes(lower)) {
+      this.#clearTimers(orderId);
+      const term = this.terminals.get(order.terminal_id);
+      if (term?.busyOrderId === orderId) term.busyOrderId = null;
+    }
+    this.#setStatus(order, status as SimStatus);
+  }
+
   // ---------- the API (http.ts routes here) ----------
 
   async apiCreateOrder(body: unknown): Promise<SimAnswer> {
