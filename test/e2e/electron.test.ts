@@ -1,33 +1,24 @@
 /**
- * The desktop app end to end with Playwright's _electron: launch, a demo sale, and restart recovery.
- * Runs wherever the Electron binary is installed (and, on Linux, a display or xvfb-run exists);
- * prints why it skips elsewhere.
+ * The desktop app end to end with Playwright's _electron. In CI (TILL_E2E_APP_DIR) against the packaged app that
+ * electron-builder --dir made, elsewhere against `electron .` where the Electron binary is installed; prints why
+ * it skips where neither can run. TILL_E2E_FUSED_DIR names the real build (every fuse as shipped) to check its fuses.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { load } from 'js-yaml';
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/engine';
-import { ROOT, shot } from './harness';
+import { electronTarget, packagedExecutable, ROOT, shot } from './harness';
 
-function electronBinary(): string | undefined {
-  const pathFile = join(ROOT, 'node_modules/electron/path.txt');
-  if (!existsSync(pathFile)) return undefined;
-  const bin = join(ROOT, 'node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(bin) ? bin : undefined;
-}
+const target = electronTarget();
+if ('skip' in target) console.warn(`[electron e2e] ${target.skip}`);
+const fusedDir = process.env.TILL_E2E_FUSED_DIR;
+if (!fusedDir) console.warn('[electron e2e] TILL_E2E_FUSED_DIR is not set (CI sets it after electron-builder --dir) - fuse check skipped');
 
-const bin = electronBinary();
-const reason = !bin
-  ? 'the Electron binary is not installed (node_modules/electron/dist is missing - it downloads from GitHub during npm install) - Electron end-to-end tests skipped'
-  : process.platform === 'linux' && !process.env.DISPLAY
-    ? 'no DISPLAY for Electron (run under xvfb-run) - Electron end-to-end tests skipped'
-    : !existsSync(join(ROOT, 'dist-electron/main.mjs'))
-      ? 'dist-electron/main.mjs is missing - run "npm run build" first - Electron end-to-end tests skipped'
-      : undefined;
-if (reason) console.warn(`[electron e2e] ${reason}`);
-
-describe.skipIf(Boolean(reason))('desktop app (Electron)', () => {
+describe.skipIf('skip' in target)(`desktop app (Electron${'packaged' in target && target.packaged ? ', packaged' : ''})`, () => {
+  const t = target as Exclude<typeof target, { skip: string }>;
   let app: ElectronApplication | undefined;
   afterEach(async () => {
     await app?.close().catch(() => {});
@@ -36,8 +27,8 @@ describe.skipIf(Boolean(reason))('desktop app (Electron)', () => {
 
   const launch = async (dataDir: string): Promise<Page> => {
     app = await electron.launch({
-      executablePath: bin!,
-      args: [ROOT, '--no-sandbox'],
+      executablePath: t.executablePath,
+      args: t.args,
       env: { ...process.env, TILL_DATA_DIR: dataDir } as Record<string, string>,
     });
     const page = await app.firstWindow();
@@ -45,30 +36,51 @@ describe.skipIf(Boolean(reason))('desktop app (Electron)', () => {
     return page;
   };
 
-  it('launches a secure window with window.till and nothing else from Node', async () => {
-    const page = await launch(tempDir('till-electron-'));
-    expect(await page.evaluate(() => typeof (window as unknown as { till?: unknown }).till)).toBe('object');
-    expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
-    expect(await page.evaluate(() => typeof (globalThis as unknown as { process?: unknown }).process)).toBe('undefined');
-    await shot(page, 'electron-launch');
-  });
-
-  it('makes a demo sale with the virtual terminal, and recovers an open payment after a restart', async () => {
-    const dir = tempDir('till-electron-');
-    let page = await launch(dir);
-    await page.getByRole('textbox', { name: 'Amount' }).fill('4,20');
+  const sell = async (page: Page, amount: string) => {
+    await page.getByRole('textbox', { name: 'Amount' }).fill(amount);
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByRole('button', { name: 'Charge' }).click();
+    await page.locator('[data-testid="payment"][data-status="initialized"]').waitFor();
+  };
+
+  it('renders the till from app://, with window.till and nothing from Node', async () => {
+    const page = await launch(tempDir('till-electron-'));
+    expect(page.url()).toBe('app://till/index.html');
+    expect((await page.locator('body').innerText()).length).toBeGreaterThan(20); // not a blank window
+    const globals = await page.evaluate(() => {
+      const g = globalThis as unknown as Record<string, unknown>;
+      return {
+        till: typeof g.till,
+        require: typeof g.require,
+        process: typeof g.process,
+        Buffer: typeof g.Buffer,
+        module: typeof g.module,
+      };
+    });
+    expect(globals).toEqual({ till: 'object', require: 'undefined', process: 'undefined', Buffer: 'undefined', module: 'undefined' });
+    // The bridge answers with the wire's Reply.
+    expect(
+      await page.evaluate(
+        async () => (await (window as unknown as { till: { snapshot(p: object): Promise<{ ok: boolean }> } }).till.snapshot({})).ok,
+      ),
+    ).toBe(true);
+    // Navigation away from the app is blocked.
+    await page.evaluate(() => (location.href = 'file:///etc/hosts')).catch(() => {});
+    await page.getByRole('button', { name: 'Charge' }).waitFor();
+    expect(page.url()).toBe('app://till/index.html');
+    await shot(page, `electron-launch${t.packaged ? '-packaged' : ''}`);
+  });
+
+  it('makes a demo sale with the virtual terminal, and recovers a payment open at kill -9', async () => {
+    const dir = tempDir('till-electron-');
+    let page = await launch(dir);
     const panel = page.locator('[data-testid="payment"]');
-    await panel.and(page.locator('[data-status="initialized"]')).waitFor();
+    await sell(page, '4,20');
     await page.getByRole('button', { name: 'Present card' }).click();
     await panel.and(page.locator('[data-status="completed"]')).waitFor();
     await page.getByRole('button', { name: 'New sale' }).click();
 
-    await page.getByRole('textbox', { name: 'Amount' }).fill('3');
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
-    await page.getByRole('button', { name: 'Charge' }).click();
-    await panel.and(page.locator('[data-status="initialized"]')).waitFor();
+    await sell(page, '3');
     const orderId = await panel.getAttribute('data-order-id');
     app!.process().kill('SIGKILL');
     app = undefined;
@@ -78,5 +90,49 @@ describe.skipIf(Boolean(reason))('desktop app (Electron)', () => {
     await page.getByText('Reopened after a restart').waitFor();
     await page.getByRole('button', { name: 'Present card' }).click();
     await recovered.and(page.locator('[data-status="completed"]')).waitFor();
+  });
+
+  it('warns before quitting during a payment, and stays open when the cashier says so', async () => {
+    const page = await launch(tempDir('till-electron-'));
+    await sell(page, '2');
+    // The native dialog cannot be clicked by Playwright: answer it in the main process and record what it said.
+    await app!.evaluate(({ dialog }) => {
+      const g = globalThis as unknown as { tillDialogs: string[] };
+      g.tillDialogs = [];
+      dialog.showMessageBoxSync = ((opts: { message: string }) => {
+        g.tillDialogs.push(opts.message);
+        return 0; // Keep the till open
+      }) as never;
+    });
+    await app!.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+    const dialogs = await app!.evaluate(() => (globalThis as unknown as { tillDialogs: string[] }).tillDialogs);
+    expect(dialogs).toHaveLength(1);
+    expect(dialogs[0]).toMatch(/A payment is still open on DEMO/);
+    expect(await app!.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+    await page.getByRole('button', { name: 'Present card' }).click();
+    await page.locator('[data-testid="payment"][data-status="completed"]').waitFor();
+  });
+});
+
+describe.skipIf(!fusedDir)('packaged build as shipped', () => {
+  it('carries every fuse electron-builder.yml sets', async () => {
+    const exe = packagedExecutable(fusedDir!);
+    expect(exe, `no packaged till in ${fusedDir}`).toBeDefined();
+    const wire = await getCurrentFuseWire(exe!);
+    const wanted = (load(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')) as { electronFuses: Record<string, boolean> })
+      .electronFuses;
+    const byName: Record<string, FuseV1Options> = {
+      runAsNode: FuseV1Options.RunAsNode,
+      enableCookieEncryption: FuseV1Options.EnableCookieEncryption,
+      enableNodeOptionsEnvironmentVariable: FuseV1Options.EnableNodeOptionsEnvironmentVariable,
+      enableNodeCliInspectArguments: FuseV1Options.EnableNodeCliInspectArguments,
+      enableEmbeddedAsarIntegrityValidation: FuseV1Options.EnableEmbeddedAsarIntegrityValidation,
+      onlyLoadAppFromAsar: FuseV1Options.OnlyLoadAppFromAsar,
+      grantFileProtocolExtraPrivileges: FuseV1Options.GrantFileProtocolExtraPrivileges,
+    };
+    for (const [name, on] of Object.entries(wanted)) {
+      expect(byName[name], `unknown fuse ${name}`).toBeDefined();
+      expect(wire[byName[name]!], name).toBe(on ? 49 : 48); // FuseState.ENABLE / DISABLE
+    }
   });
 });

@@ -3,7 +3,7 @@
  * child process, pointed at a simulator on loopback, driven by Playwright in Debian's Chromium.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
@@ -98,3 +98,49 @@ export async function shot(page: Page, name: string): Promise<void> {
 export const panel = (page: Page, terminalId: string) => page.locator(`[data-testid="payment"][data-terminal-id="${terminalId}"]`);
 export const panelWrap = (page: Page, terminalId: string) =>
   page.locator('section.payment-wrap').filter({ has: page.locator(`[data-terminal-id="${terminalId}"]`) });
+
+/** The executable electron-builder --dir left in `outDir` for this platform (names from electron-builder.yml). */
+export function packagedExecutable(outDir: string): string | undefined {
+  const candidates =
+    process.platform === 'win32'
+      ? [join(outDir, 'win-unpacked', 'Till.exe')]
+      : process.platform === 'darwin'
+        ? ['mac', 'mac-arm64', 'mac-universal'].map((d) => join(outDir, d, 'Till.app', 'Contents', 'MacOS', 'Till'))
+        : [join(outDir, 'linux-unpacked', 'till')];
+  return candidates.find((p) => existsSync(p));
+}
+
+/** How the Electron tests launch the desktop app here, or why they cannot. */
+export type ElectronTarget = { executablePath: string; args: string[]; packaged: boolean } | { skip: string };
+
+/**
+ * The packaged app when TILL_E2E_APP_DIR names an electron-builder --dir output (CI), else the development
+ * Electron binary on this checkout (`electron .`), else a printed reason to skip.
+ */
+export function electronTarget(): ElectronTarget {
+  // Chromium's sandbox needs a setuid helper or user namespaces that CI's Linux does not grant a test process.
+  const sandbox = process.platform === 'linux' ? ['--no-sandbox'] : [];
+  const noDisplay =
+    process.platform === 'linux' && !process.env.DISPLAY
+      ? 'no DISPLAY for Electron (run under xvfb-run) - Electron end-to-end tests skipped'
+      : undefined;
+  const dir = process.env.TILL_E2E_APP_DIR;
+  if (dir) {
+    const exe = packagedExecutable(dir);
+    // Asked for the packaged app and it is not there: fail loudly rather than skip in CI.
+    if (!exe) throw new Error(`TILL_E2E_APP_DIR=${dir} holds no packaged till for ${process.platform}`);
+    if (noDisplay) return { skip: noDisplay };
+    return { executablePath: exe, args: sandbox, packaged: true };
+  }
+  const pathFile = join(ROOT, 'node_modules/electron/path.txt');
+  const bin = existsSync(pathFile) ? join(ROOT, 'node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim()) : undefined;
+  if (!bin || !existsSync(bin)) {
+    return {
+      skip: 'the Electron binary is not installed (node_modules/electron/dist is missing - it downloads from GitHub during npm install) - Electron end-to-end tests skipped',
+    };
+  }
+  if (noDisplay) return { skip: noDisplay };
+  if (!existsSync(join(ROOT, 'dist-electron/main.mjs')))
+    return { skip: 'dist-electron/main.mjs is missing - run "npm run build" first - Electron end-to-end tests skipped' };
+  return { executablePath: bin, args: [ROOT, ...sandbox], packaged: false };
+}
