@@ -9,10 +9,9 @@ import type { MethodName } from './methods';
 
 export { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES, type MethodName } from './methods';
 
-export const MODES = ['demo', 'live', 'test', 'custom'] as const;
-export type Mode = (typeof MODES)[number];
-export const LANGUAGES = ['en', 'nl'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { type Language, LANGUAGES, type Mode, POS_CURRENCIES, SELECTABLE_MODES } from './constants';
+
+export { LANGUAGES, MODES, POS_CURRENCIES, SELECTABLE_MODES, isPosCurrency, type Language, type Mode, type PosCurrency } from './constants';
 
 // ---- schemas (inputs) ----
 const id = z
@@ -40,13 +39,13 @@ export type CatalogItem = z.infer<typeof CatalogItemSchema>;
 
 export const SettingsInputSchema = z
   .object({
-    mode: z.enum(MODES),
+    mode: z.enum(SELECTABLE_MODES, 'MultiSafepay has no test environment for POS payments - use Demo to practise, Live to take payments.'),
     baseUrl: z.string().trim().max(300).url('Enter a full URL, e.g. https://api.multisafepay.com/v1/json').or(z.literal('')),
     apiKey: z.string().trim().min(10, 'That API key looks too short').max(200),
     clearApiKey: z.boolean(),
     terminalIds: z.array(id).max(100),
     defaultTerminalId: id.or(z.literal('')),
-    currency,
+    currency: z.enum(POS_CURRENCIES, `Card payments on the terminal are taken in ${POS_CURRENCIES.join(', ')}`),
     merchantName: z.string().trim().max(80),
     merchantAddress: z.string().trim().max(200),
     language: z.enum(LANGUAGES),
@@ -199,7 +198,8 @@ export const METHODS = {
       .strict(),
   ),
   saveSettings: method<PublicSettings>()(SettingsInputSchema),
-  testConnection: method<ConnectionTest>()(Empty),
+  /** Tests what is typed (mode, URL, key), before it is saved; what is left out comes from the saved settings. */
+  testConnection: method<ConnectionTest>()(SettingsInputSchema.pick({ mode: true, baseUrl: true, apiKey: true }).strict()),
   refreshTerminals: method<Terminal[]>()(Empty),
   saveCatalog: method<CatalogItem[]>()(z.object({ items: z.array(CatalogItemSchema).max(60) }).strict()),
   simulateTerminal: method<{ ok: true }>()(z.object({ terminalId: id, action: z.enum(TERMINAL_ACTIONS) }).strict()),

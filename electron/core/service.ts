@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import {
   type CatalogItem,
-  type ConnectionTest,
   type DayReport,
   METHODS,
   type MethodName,
@@ -31,22 +30,15 @@ import type { EngineTiming } from './engine/types';
 import { buildHistory, dayBounds, dayReport, localDate, searchHistory } from './history';
 import type { Logger } from './log';
 import { silentLogger } from './log';
-import { LIVE_API_ROOT, MspClient, TEST_API_ROOT } from './msp/client';
 import { MspError } from './msp/errors';
 import { EnvSecretStore, FileSecretStore, type SecretStore } from './secrets';
 import { DEFAULT_SETTINGS, readCatalog, readSettings, type StoredSettings } from './settings';
-import { Simulator, type SimulatorConfig } from './simulator/simulator';
+import type { SimulatorConfig } from './simulator/simulator';
+import { baseUrlProblem, Connection, hostOf, type TillEnv } from './connection';
 import { Journal } from './storage/journal';
 import { type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
-export interface TillEnv {
-  /** TILL_MSP_BASE_URL */
-  baseUrl?: string;
-  /** TILL_MSP_API_KEY */
-  apiKey?: string;
-  /** TILL_TERMINAL_IDS */
-  terminalIds?: string[];
-}
+export type { TillEnv };
 
 export interface TillServiceOptions {
   dataDir: string;
@@ -92,26 +84,31 @@ export class TillService {
   readonly #listeners = new Set<(e: TillEvent) => void>();
   readonly #notices: Notice[] = [];
   readonly #now: () => number;
-  readonly #simConfig: Partial<SimulatorConfig>;
-  #client: MspClient;
-  #simulator: Simulator | undefined;
-  #apiTerminals: Terminal[] = [];
+  readonly #connection: Connection;
 
   private constructor(opts: TillServiceOptions, parts: { state: OpenedStore; settings: OpenedStore; journal: Journal }) {
     this.dataDir = opts.dataDir;
     this.#env = opts.env ?? {};
     this.#log = opts.logger ?? silentLogger;
     this.#now = opts.now ?? Date.now;
-    this.#simConfig = opts.simulator ?? {};
     this.#state = parts.state.store;
     this.#settingsStore = parts.settings.store;
     this.#settingsCache = readSettings(this.#settingsStore);
     this.#catalogCache = readCatalog(this.#settingsStore);
     this.journal = parts.journal;
     this.#secrets = this.#env.apiKey ? new EnvSecretStore(this.#env.apiKey) : (opts.secretStore ?? new FileSecretStore(opts.dataDir));
-    this.#client = this.#placeholderClient();
+    this.#connection = new Connection({
+      dataDir: opts.dataDir,
+      env: this.#env,
+      secrets: this.#secrets,
+      state: this.#state,
+      settings: () => this.#settings(),
+      ...(opts.simulator ? { simulator: opts.simulator } : {}),
+      logger: this.#log,
+      onTerminals: () => this.#emit({ type: 'terminals', terminals: this.#terminals() }),
+    });
     this.engine = new PaymentEngine({
-      client: () => this.#client,
+      client: () => this.#connection.client,
       store: this.#state,
       journal: this.journal,
       storeWasDamaged: Boolean(parts.state.damagedCopy),
@@ -148,18 +145,14 @@ export class TillService {
       settings: open(opts.dataDir, 'settings'),
       journal: new Journal(join(opts.dataDir, 'journal.jsonl')),
     });
-    await service.#applyBackend();
+    await service.#connection.apply();
     service.engine.start();
-    void service.#loadApiTerminals();
+    void service.#connection.loadApiTerminals();
     return service;
   }
 
   get mode(): Mode {
-    if (this.#env.baseUrl || this.#env.apiKey) {
-      const url = this.#env.baseUrl ?? LIVE_API_ROOT;
-      return url === LIVE_API_ROOT ? 'live' : url === TEST_API_ROOT ? 'test' : 'custom';
-    }
-    return this.#settings().mode;
+    return this.#connection.mode;
   }
 
   on(listener: (e: TillEvent) => void): () => void {
@@ -169,8 +162,7 @@ export class TillService {
 
   async close(): Promise<void> {
     await this.engine.stop();
-    await this.#simulator?.stop();
-    this.#simulator = undefined;
+    await this.#connection.close();
     this.journal.close();
   }
 
@@ -265,7 +257,11 @@ export class TillService {
       const amount = p.amount ?? left;
       if (amount > left || left <= 0)
         throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this sale.' });
-      const res = await this.#client.refund(p.orderId, { currency: sale.currency, amount, description: `Refund ${sale.saleId}` });
+      const res = await this.#connection.client.refund(p.orderId, {
+        currency: sale.currency,
+        amount,
+        description: `Refund ${sale.saleId}`,
+      });
       this.journal.append({
         k: 'refund',
         at: this.#now(),
@@ -309,6 +305,17 @@ export class TillService {
         throw new TillError({ code: 'not_allowed', field: 'mode', message: 'Finish the open payments before changing the connection.' });
       if (next.mode === 'custom' && !next.baseUrl)
         throw new TillError({ code: 'bad_request', field: 'baseUrl', message: 'Enter the API URL for a custom connection.' });
+      if (next.mode === 'custom') {
+        const problem = baseUrlProblem(next.baseUrl);
+        if (problem) throw new TillError({ code: 'bad_request', field: 'baseUrl', message: problem });
+      }
+      // A key goes only to the host it was entered for: moving to another host needs the key typed again.
+      const hostChanged =
+        cur.mode !== 'demo' &&
+        next.mode !== 'demo' &&
+        hostOf(this.#connection.baseFor(next.mode, next.baseUrl)) !== hostOf(this.#connection.baseFor(cur.mode, cur.baseUrl));
+      if (hostChanged && p.apiKey === undefined && !p.clearApiKey && this.#secrets.get())
+        throw new TillError({ code: 'bad_request', field: 'apiKey', message: 'Enter the API key again for the new address.' });
       if (next.defaultTerminalId && !this.#terminals(next).some((t) => t.id === next.defaultTerminalId))
         throw new TillError({ code: 'bad_request', field: 'defaultTerminalId', message: 'The default terminal is not in the list.' });
       try {
@@ -323,17 +330,17 @@ export class TillService {
         });
       }
       if (backendChanged) {
-        await this.#applyBackend();
-        await this.#loadApiTerminals();
+        await this.#connection.apply();
+        await this.#connection.loadApiTerminals();
       }
       const settings = this.#publicSettings();
       this.#emit({ type: 'settings', settings, mode: this.mode });
       this.#emit({ type: 'terminals', terminals: this.#terminals() });
       return settings;
     },
-    testConnection: async () => this.#testConnection(),
+    testConnection: async (p) => this.#connection.test(p),
     refreshTerminals: async () => {
-      await this.#loadApiTerminals();
+      await this.#connection.loadApiTerminals();
       return this.#terminals();
     },
     saveCatalog: async (p) => {
@@ -345,8 +352,9 @@ export class TillService {
       return p.items;
     },
     simulateTerminal: async (p) => {
-      if (!this.#simulator) throw new TillError({ code: 'not_allowed', message: 'The virtual terminal exists only in demo mode.' });
-      if (!this.#simulator.terminalAction(p.terminalId, p.action))
+      const sim = this.#connection.simulator;
+      if (!sim) throw new TillError({ code: 'not_allowed', message: 'The virtual terminal exists only in demo mode.' });
+      if (!sim.terminalAction(p.terminalId, p.action))
         throw new TillError({ code: 'not_allowed', message: 'That terminal has no payment waiting.' });
       return { ok: true as const };
     },
@@ -364,7 +372,7 @@ export class TillService {
     return {
       ...s,
       mode: this.mode,
-      baseUrl: locked ? (this.#env.baseUrl ?? LIVE_API_ROOT) : s.baseUrl,
+      baseUrl: locked ? this.#connection.baseFor(this.mode) : s.baseUrl,
       apiKeySet: Boolean(this.#secrets.get()),
       keyStorage: this.#secrets.kind,
       lockedByEnv: locked,
@@ -383,82 +391,11 @@ export class TillService {
   }
 
   #terminals(settings = this.#settings()): Terminal[] {
-    const out = new Map<string, Terminal>();
-    if (this.#simulator) for (const t of this.#simulator.terminals.values()) out.set(t.id, { id: t.id, name: t.name, source: 'demo' });
-    for (const t of this.#apiTerminals) if (!out.has(t.id)) out.set(t.id, t);
-    for (const id of this.#env.terminalIds ?? []) if (!out.has(id)) out.set(id, { id, source: 'env' });
-    for (const id of settings.terminalIds) if (!out.has(id)) out.set(id, { id, source: 'manual' });
-    return [...out.values()];
+    return this.#connection.terminals(settings);
   }
 
   #sale(saleId: string): SaleRecord | undefined {
     return buildHistory(this.journal.entries).find((s) => s.saleId === saleId);
-  }
-
-  async #applyBackend(): Promise<void> {
-    const mode = this.mode;
-    if (mode !== 'demo') {
-      await this.#simulator?.stop();
-      this.#simulator = undefined;
-      const base =
-        this.#env.baseUrl ??
-        (mode === 'live' ? LIVE_API_ROOT : mode === 'test' ? TEST_API_ROOT : this.#settings().baseUrl || LIVE_API_ROOT);
-      this.#client = new MspClient({ baseUrl: base, apiKey: this.#secrets.get() ?? '', logger: this.#log });
-      return;
-    }
-    if (this.#simulator) return;
-    let demoKey = this.#state.get('demoKey');
-    if (typeof demoKey !== 'string') this.#state.set({ demoKey: (demoKey = `demo_${randomBytes(16).toString('hex')}`) });
-    const port = this.#state.get('demoPort');
-    const sim = new Simulator({
-      apiKey: demoKey as string,
-      port: typeof port === 'number' ? port : 0,
-      statePath: join(this.dataDir, 'demo-simulator.json'),
-      ...this.#simConfig,
-    });
-    const root = await sim.start();
-    this.#state.set({ demoPort: Number(new URL(root).port) });
-    this.#simulator = sim;
-    this.#client = new MspClient({ baseUrl: root, apiKey: demoKey as string, logger: this.#log, timeoutMs: 5000 });
-  }
-
-  #placeholderClient(): MspClient {
-    return new MspClient({ baseUrl: LIVE_API_ROOT, apiKey: '' });
-  }
-
-  async #loadApiTerminals(): Promise<void> {
-    if (this.mode === 'demo' || !this.#secrets.get()) {
-      this.#apiTerminals = [];
-      return;
-    }
-    try {
-      const list = await this.#client.listTerminals();
-      this.#apiTerminals = list
-        .filter((t) => t.active !== false)
-        .map((t) => ({ id: t.id, ...(t.name ? { name: t.name } : {}), source: 'api' as const }));
-      this.#emit({ type: 'terminals', terminals: this.#terminals() });
-    } catch (err) {
-      // Which key may list terminals is unclear at MultiSafepay: ids entered by hand keep working.
-      this.#log.info('terminal list not available', { reason: err instanceof MspError ? (err.code ?? err.kind) : 'error' });
-    }
-  }
-
-  async #testConnection(): Promise<ConnectionTest> {
-    if (this.mode !== 'demo' && !this.#secrets.get()) return { ok: false, message: 'No API key is set.' };
-    try {
-      // An order id that cannot exist: "not found" (1006) proves the key was accepted.
-      await this.#client.getOrder(`connection-test-${randomUUID().slice(0, 8)}`);
-      return { ok: true, message: 'Connected to MultiSafepay.' };
-    } catch (err) {
-      if (!(err instanceof MspError)) return { ok: false, message: 'The connection test failed.' };
-      if (!err.isNotFound) return { ok: false, message: err.cashierMessage };
-    }
-    try {
-      const terminals = await this.#client.listTerminals();
-      return { ok: true, message: `Connected to MultiSafepay. ${terminals.length} terminal(s) found.`, terminals: terminals.length };
-    } catch {
-      return { ok: true, message: 'Connected to MultiSafepay. This key cannot list terminals - add terminal ids by hand.' };
-    }
   }
 
   /** Shows a notice to the cashier (e.g. "update ready"). */

@@ -142,6 +142,8 @@ const en = {
     clearKey: 'Remove saved key',
     basicText: 'This computer has no secure keychain: the key would be stored with weak protection.',
     basicTextConfirm: 'I understand, store it anyway',
+    noTestEnvironment:
+      "MultiSafepay has no test environment for card payments on a terminal: use Demo to practise, Live with the terminal group's API key to take payments.",
     test: 'Test connection',
     terminals: 'Terminal ids added by hand (comma-separated)',
     defaultTerminal: 'Default terminal',
@@ -339,6 +341,8 @@ const nl: Dict = {
     clearKey: 'Opgeslagen sleutel verwijderen',
     basicText: 'Deze computer heeft geen veilige sleutelhanger: de sleutel wordt zwak beschermd opgeslagen.',
     basicTextConfirm: 'Begrepen, toch opslaan',
+    noTestEnvironment:
+      'MultiSafepay heeft geen testomgeving voor kaartbetalingen op een terminal: oefen in Demo, neem betalingen aan in Live met de API-sleutel van de terminalgroep.',
     test: 'Verbinding testen',
     terminals: "Handmatig toegevoegde terminal-id's (komma-gescheiden)",
     defaultTerminal: 'Standaardterminal',

@@ -255,12 +255,16 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
   it('settings: refuses bad input next to the field, tests the connection, speaks Dutch', async () => {
     const { page } = await open();
     await page.getByRole('button', { name: 'Settings' }).click();
-    const currency = page.getByRole('textbox', { name: 'Currency' });
-    await currency.fill('1x');
+    await page.getByRole('combobox', { name: 'Mode' }).selectOption('custom');
+    const url = page.getByRole('textbox', { name: 'API URL' });
+    await url.fill('http://api.example.com/v1/json');
+    // Tested as typed, before saving: a plain-http address elsewhere is refused without sending anything.
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => page.getByTestId('connection-result').textContent()).toContain('must start with https://');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.getByText('Three capital letters, e.g. EUR').waitFor();
-    expect(await currency.getAttribute('aria-invalid')).toBe('true');
-    await currency.fill('EUR');
+    await page.getByText('The API URL must start with https://', { exact: false }).first().waitFor();
+    expect(await url.getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('combobox', { name: 'Mode' }).selectOption('demo');
     await page.getByRole('button', { name: 'Test connection' }).click();
     await expect.poll(() => page.getByTestId('connection-result').textContent()).toContain('Connected to MultiSafepay');
     await page.getByRole('textbox', { name: 'Shop name (receipts)' }).fill('Bakkerij Jansen');

@@ -44,13 +44,16 @@ describe('settings screen', () => {
   it('shows a refused field next to the field and asks before storing a key without a keychain', async () => {
     const f = fakeApi();
     f.snap.settings = { ...f.snap.settings, keyStorage: 'basic_text' };
-    f.api.saveSettings.mockRejectedValueOnce({ code: 'bad_request', field: 'currency', message: 'Three capital letters, e.g. EUR' });
+    f.api.saveSettings.mockRejectedValueOnce({ code: 'bad_request', field: 'currency', message: 'Card payments on the terminal are taken in EUR' });
     render(<App api={f.api} />);
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Settings' }));
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
-    expect(await screen.findByText('Three capital letters, e.g. EUR')).toBeInTheDocument();
-    expect(screen.getByRole('textbox', { name: /Currency/ })).toHaveAttribute('aria-invalid', 'true');
+    expect(await screen.findByText('Card payments on the terminal are taken in EUR')).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: /Currency/ })).toHaveAttribute('aria-invalid', 'true');
+    // MultiSafepay has no POS test environment: Test is not offered, and Settings says why.
+    expect(screen.getByRole('combobox', { name: 'Mode' }).querySelectorAll('option')).toHaveLength(3);
+    expect(screen.getByText(/no test environment/)).toBeInTheDocument();
     await user.type(screen.getByLabelText('API key'), 'secret-key-1234567890');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(f.api.saveSettings).toHaveBeenCalledTimes(1);

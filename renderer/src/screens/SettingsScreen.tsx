@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../errors';
+import type { CatalogItem, Snapshot, SettingsInput, TillApi } from '../../../shared/contract';
 import {
-  type CatalogItem,
+  isPosCurrency,
   type Language,
   LANGUAGES,
   type Mode,
-  MODES,
-  type Snapshot,
-  type SettingsInput,
-  type TillApi,
-} from '../../../shared/contract';
+  POS_CURRENCIES,
+  type PosCurrency,
+  SELECTABLE_MODES,
+} from '../../../shared/constants';
 import { TillError } from '../../../shared/errors';
 import { parseAmount } from '../../../shared/money';
 import { money } from '../format';
@@ -25,7 +25,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
   const [weakOk, setWeakOk] = useState(false);
   const [terminalIds, setTerminalIds] = useState(s.terminalIds.join(', '));
   const [defaultTerminalId, setDefaultTerminalId] = useState(s.defaultTerminalId);
-  const [currency, setCurrency] = useState(s.currency);
+  const [currency, setCurrency] = useState<PosCurrency>(isPosCurrency(s.currency) ? s.currency : POS_CURRENCIES[0]);
   const [merchantName, setMerchantName] = useState(s.merchantName);
   const [merchantAddress, setMerchantAddress] = useState(s.merchantAddress);
   const [language, setLanguage] = useState<Language>(s.language);
@@ -42,13 +42,13 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
         .map((x) => x.trim())
         .filter(Boolean),
       defaultTerminalId,
-      currency: currency.trim().toUpperCase(),
+      currency,
       merchantName,
       merchantAddress,
       language,
       ...extra,
     };
-    if (!s.lockedByEnv) {
+    if (!s.lockedByEnv && mode !== 'test') {
       input.mode = mode;
       input.baseUrl = baseUrl;
       if (apiKey) {
@@ -87,7 +87,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
           <label>
             {t('settings.mode')}
             <select value={mode} onChange={(e) => setMode(e.target.value as Mode)} {...invalid('mode')}>
-              {MODES.map((m) => (
+              {(mode === 'test' ? [...SELECTABLE_MODES, 'test' as const] : SELECTABLE_MODES).map((m) => (
                 <option key={m} value={m}>
                   {t(`settings.modes.${m}`)}
                 </option>
@@ -95,6 +95,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
             </select>
             {errFor('mode')}
           </label>
+          <p className="muted">{t('settings.noTestEnvironment')}</p>
           {mode === 'custom' && (
             <label>
               {t('settings.baseUrl')}
@@ -134,7 +135,15 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
         <div className="row">
           <button
             type="button"
-            onClick={() => api.testConnection({}).then(setTestResult, (e: unknown) => setTestResult({ ok: false, message: errorText(e) }))}
+            onClick={() =>
+              api
+                .testConnection(
+                  s.lockedByEnv || mode === 'test'
+                    ? {}
+                    : { mode, ...(mode === 'custom' ? { baseUrl } : {}), ...(apiKey ? { apiKey } : {}) },
+                )
+                .then(setTestResult, (e: unknown) => setTestResult({ ok: false, message: errorText(e) }))
+            }
           >
             {t('settings.test')}
           </button>
@@ -166,7 +175,13 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
         </button>
         <label>
           {t('settings.currency')}
-          <input value={currency} maxLength={3} onChange={(e) => setCurrency(e.target.value)} {...invalid('currency')} />
+          <select value={currency} onChange={(e) => setCurrency(e.target.value as PosCurrency)} {...invalid('currency')}>
+            {POS_CURRENCIES.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
           {errFor('currency')}
         </label>
         <label>

@@ -1,0 +1,15 @@
+/** Plain constants of the contract, free of the schema library so the renderer can import them cheaply. */
+export const MODES = ['demo', 'live', 'test', 'custom'] as const;
+export type Mode = (typeof MODES)[number];
+/**
+ * The modes a person may choose. MultiSafepay has no test environment for POS payments (its TEST API cannot
+ * reach a terminal), so `test` is only shown when the environment sets a TEST base URL, never offered.
+ */
+export const SELECTABLE_MODES = ['demo', 'live', 'custom'] as const satisfies readonly Mode[];
+/** Currencies offered for card payments on MultiSafepay's SmartPOS terminals. */
+export const POS_CURRENCIES = ['EUR'] as const;
+export const LANGUAGES = ['en', 'nl'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export type PosCurrency = (typeof POS_CURRENCIES)[number];
+export const isPosCurrency = (c: string): c is PosCurrency => (POS_CURRENCIES as readonly string[]).includes(c);
