@@ -4,7 +4,7 @@
  * process with default timings, and Debian's Chromium driven by Playwright.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,10 +38,16 @@ const row = (name: string, st: { median: number; p99: number; n: number }, unit:
     `${target} (n=${st.n})`,
   ]);
 
-const sim = new Simulator({ apiKey: TEST_KEY, approvalDelayMs: 0, softDeclineRetryMs: 10, keepAliveMs: 15_000 });
+const terminals = Array.from({ length: 50 }, (_, i) => `BENCH${String(i).padStart(2, '0')}`);
+const sim = new Simulator({
+  apiKey: TEST_KEY,
+  approvalDelayMs: 0,
+  softDeclineRetryMs: 10,
+  keepAliveMs: 15_000,
+  terminals: terminals.map((id) => ({ id, name: id })),
+});
 await sim.start();
 const browser = await launchBrowser();
-const terminals = Array.from({ length: 50 }, (_, i) => `BENCH${String(i).padStart(2, '0')}`);
 const env = (dir: string) => ({
   TILL_DATA_DIR: dir,
   TILL_MSP_BASE_URL: sim.apiRoot,
@@ -225,7 +231,7 @@ async function startPayment(ws: WsTill, page: Page, terminalId: string): Promise
   const gc = (globalThis as { gc?: () => void }).gc;
   // The simulator runs in its own process here, so the heap measured is the till core's alone.
   const simProc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/core/simulator/cli.ts')], {
-    env: { ...process.env, SIM_PORT: '0', SIM_API_KEY: TEST_KEY },
+    env: { ...process.env, SIM_PORT: '0', SIM_API_KEY: TEST_KEY, SIM_TERMINALS: 'CORE1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const simRoot = await new Promise<string>((resolve) => {
@@ -266,8 +272,8 @@ async function startPayment(ws: WsTill, page: Page, terminalId: string): Promise
   }
   const ms = now() - t0;
   const leaked = service.engine.openHandles;
-  // The journal on disk (nothing of it is kept in memory).
-  const journalKbPer1000 = JSON.stringify(service.journal.entries).length / 1024 / 1.3;
+  // The ledger on disk (nothing of it is kept in memory).
+  const journalKbPer1000 = statSync(service.ledger.path).size / 1024 / 1.3;
   await service.close();
   simProc.kill('SIGTERM');
   await new Promise((r) => simProc.once('exit', r));
@@ -287,7 +293,7 @@ async function startPayment(ws: WsTill, page: Page, terminalId: string): Promise
     heapMb: heap,
     heapSlopeMbPer1000: slope * 1000,
     heapSecondHalfMb: secondHalfMb,
-    journalJsonKbPer1000: journalKbPer1000,
+    ledgerKbPer1000: journalKbPer1000,
     engineHandlesAfter: leaked,
     processHandlesBefore: before,
     processHandlesAfter: after,
@@ -297,7 +303,7 @@ async function startPayment(ws: WsTill, page: Page, terminalId: string): Promise
     '1,000 payments in a row (core)',
     `${(ms / 1000).toFixed(2)} ms each`,
     `heap ${measured[0]!.mb.toFixed(1)} -> ${heap.at(-1)!.mb.toFixed(1)} MB, slope ${(slope * 1000).toFixed(2)} MB/1000, last 500: ${secondHalfMb >= 0 ? '+' : ''}${secondHalfMb.toFixed(2)} MB`,
-    `journal on disk ${journalKbPer1000.toFixed(0)} KiB; leaked handles: engine ${leaked}, process ${after - before}`,
+    `ledger on disk ${journalKbPer1000.toFixed(0)} KiB; leaked handles: engine ${leaked}, process ${after - before}`,
   ]);
 }
 

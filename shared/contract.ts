@@ -107,16 +107,21 @@ export interface AttemptSummary {
   createdAt: number;
   finalAt?: number;
   resolvedReason?: string;
+  /** MultiSafepay's own status, e.g. `chargedback` or `refunded` after the sale was paid. */
+  mspStatus?: string;
 }
 
 export interface RefundRecord {
+  refundId: string;
   orderId: string;
   amount: number;
   at: number;
+  /** pending: sent, outcome not known yet; done: refunded; failed: MultiSafepay refused it, nothing changed. */
+  state: 'pending' | 'done' | 'failed';
   transactionId?: string;
 }
 
-export type SaleStatus = 'paid' | 'pending' | 'unpaid' | 'refunded' | 'partially_refunded';
+export type SaleStatus = 'paid' | 'pending' | 'unpaid' | 'refunded' | 'partially_refunded' | 'charged_back';
 
 export interface SaleRecord {
   saleId: string;
@@ -136,12 +141,14 @@ export interface Bucket {
   amount: number;
 }
 
-export type MismatchKind = 'orphan_payment' | 'recorded_paid_not_paid' | 'status_differs' | 'unreachable';
+export type MismatchKind =
+  'orphan_payment' | 'recorded_paid_not_paid' | 'status_differs' | 'refunded_at_msp' | 'charged_back' | 'unreachable';
 export interface Mismatch {
   orderId: string;
   saleId: string;
   terminalId: string;
   amount: number;
+  currency: string;
   till: AttemptState;
   msp: string;
   kind: MismatchKind;
@@ -152,14 +159,20 @@ export interface Reconciliation {
   mismatches: Mismatch[];
 }
 
-export interface DayReport {
-  date: string;
+/** One currency's totals of a day. */
+export interface DayTotals {
   currency: string;
   outcomes: Record<'completed' | 'cancelled' | 'failed' | 'pending', Bucket>;
   tenders: Record<'card' | 'cash', Bucket>;
   cardTypes: Record<string, Bucket>;
   refunds: Bucket;
   net: number;
+}
+
+export interface DayReport {
+  date: string;
+  /** One block per currency sold in that day (amounts of different currencies are never added up). */
+  totals: DayTotals[];
   reconciliation?: Reconciliation;
 }
 
@@ -182,8 +195,15 @@ export const METHODS = {
   dismissPayment: method<{ ok: true }>()(z.object({ orderId: id }).strict()),
   resolvePayment: method<PaymentView>()(z.object({ orderId: id, reason: z.string().trim().min(3, 'Give a reason').max(200) }).strict()),
   payCash: method<SaleRecord>()(z.object({ lines, given: minor }).strict()),
+  /** Newest first, a page at a time: `before` is the createdAt of the last sale of the previous page. */
   history: method<SaleRecord[]>()(
-    z.object({ query: z.string().max(60).optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
+    z
+      .object({
+        query: z.string().max(60).optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+        before: z.number().int().positive().optional(),
+      })
+      .strict(),
   ),
   refund: method<SaleRecord>()(z.object({ orderId: id, amount: minor.optional() }).strict()),
   dayReport: method<DayReport>()(

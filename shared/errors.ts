@@ -1,6 +1,19 @@
 /** Error codes that cross the transport; `message` is always a sentence a cashier understands. */
 export type TillErrorCode =
-  'bad_request' | 'unknown_method' | 'terminal_busy' | 'not_found' | 'not_allowed' | 'msp_error' | 'storage_error' | 'internal';
+  | 'bad_request'
+  | 'unknown_method'
+  | 'terminal_busy'
+  | 'not_found'
+  | 'not_allowed'
+  | 'msp_error'
+  | 'storage_error'
+  /** A refund of this payment is in flight or its outcome is being checked: nothing new was started. */
+  | 'refund_pending'
+  /** The refund's answer was lost: it may have gone through; the till is checking. */
+  | 'refund_unknown'
+  /** Another till process holds this data directory. */
+  | 'locked'
+  | 'internal';
 
 export interface TillErrorShape {
   code: TillErrorCode;

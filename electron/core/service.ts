@@ -1,22 +1,21 @@
 /**
- * The till service: implements the typed till API (shared/contract.ts) on top of the payment engine, journal,
- * settings and (in demo mode) the embedded simulator. Transports (IPC, WebSocket) call `dispatch`, which
- * validates every request first.
+ * The till service: request dispatch for the typed till API (shared/contract.ts). It wires the payment engine
+ * (card payments), the sales book (cash, refunds, history, reports: sales.ts over the SQLite ledger) and
+ * connection management (connection.ts), and keeps settings, catalog and notices. Transports (IPC, WebSocket)
+ * call `dispatch`, which validates every request first.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
   type CatalogItem,
-  type DayReport,
   METHODS,
   type MethodName,
   type Mode,
   type Notice,
   type PublicSettings,
   type Result,
-  type SaleRecord,
   type Snapshot,
   type Terminal,
   type TillEvent,
@@ -24,10 +23,10 @@ import {
 } from '../../shared/contract';
 import { TillError, type TillErrorShape } from '../../shared/errors';
 import { lineTotal } from '../../shared/money';
-import { isFinal } from '../../shared/payment';
 import { type EngineOptions, PaymentEngine } from './engine/engine';
 import type { EngineTiming } from './engine/types';
-import { buildHistory, dayBounds, dayReport, localDate, searchHistory } from './history';
+import { importJournal } from './ledger/import';
+import { Ledger, LedgerRowError } from './ledger/ledger';
 import type { Logger } from './log';
 import { silentLogger } from './log';
 import { MspError } from './msp/errors';
@@ -35,7 +34,7 @@ import { EnvSecretStore, FileSecretStore, type SecretStore } from './secrets';
 import { DEFAULT_SETTINGS, readCatalog, readSettings, type StoredSettings } from './settings';
 import type { SimulatorConfig } from './simulator/simulator';
 import { baseUrlProblem, Connection, hostOf, type TillEnv } from './connection';
-import { Journal } from './storage/journal';
+import { MAX_SALE_TOTAL, SalesBook, storage } from './sales';
 import { type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
 export type { TillEnv };
@@ -52,8 +51,11 @@ export interface TillServiceOptions {
   /** Timings of the embedded demo simulator. */
   simulator?: Partial<SimulatorConfig>;
   now?: () => number;
+  monotonic?: () => number;
   failpoint?: EngineOptions['failpoint'];
 }
+
+export const LEDGER_FILE = 'ledger.sqlite';
 
 /** Reads TILL_* variables (headless mode and the desktop app). */
 export function envFromProcess(env: NodeJS.ProcessEnv = process.env): TillEnv {
@@ -72,7 +74,8 @@ type Handlers = { [M in MethodName]: (params: z.output<(typeof METHODS)[M]['para
 export class TillService {
   readonly dataDir: string;
   readonly engine: PaymentEngine;
-  readonly journal: Journal;
+  readonly ledger: Ledger;
+  readonly sales: SalesBook;
   readonly #env: TillEnv;
   readonly #state: KeyValueStore;
   readonly #settingsStore: KeyValueStore;
@@ -86,7 +89,10 @@ export class TillService {
   readonly #now: () => number;
   readonly #connection: Connection;
 
-  private constructor(opts: TillServiceOptions, parts: { state: OpenedStore; settings: OpenedStore; journal: Journal }) {
+  private constructor(
+    opts: TillServiceOptions,
+    parts: { state: OpenedStore; settings: OpenedStore; ledger: Ledger; ledgerDamagedCopy?: string },
+  ) {
     this.dataDir = opts.dataDir;
     this.#env = opts.env ?? {};
     this.#log = opts.logger ?? silentLogger;
@@ -95,7 +101,7 @@ export class TillService {
     this.#settingsStore = parts.settings.store;
     this.#settingsCache = readSettings(this.#settingsStore);
     this.#catalogCache = readCatalog(this.#settingsStore);
-    this.journal = parts.journal;
+    this.ledger = parts.ledger;
     this.#secrets = this.#env.apiKey ? new EnvSecretStore(this.#env.apiKey) : (opts.secretStore ?? new FileSecretStore(opts.dataDir));
     this.#connection = new Connection({
       dataDir: opts.dataDir,
@@ -110,43 +116,68 @@ export class TillService {
     this.engine = new PaymentEngine({
       client: () => this.#connection.client,
       store: this.#state,
-      journal: this.journal,
+      ledger: this.ledger,
       storeWasDamaged: Boolean(parts.state.damagedCopy),
       logger: this.#log,
       ...(opts.timing ? { timing: opts.timing } : {}),
       ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.monotonic ? { monotonic: opts.monotonic } : {}),
       ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
     this.engine.on((e) => this.#emit(e));
     this.engine.onStorageError = (err) => this.#notice('error', storageMessage(err));
-    this.journal.onAppend = (e) => {
-      if (e.k !== 'attempt' || isFinal(e.attempt.state)) this.#emit({ type: 'history_changed' });
+    this.sales = new SalesBook({
+      ledger: this.ledger,
+      engine: this.engine,
+      client: () => this.#connection.client,
+      logger: this.#log,
+      now: this.#now,
+      monotonic: opts.monotonic ?? (() => performance.now()),
+      currency: () => this.#settings().currency,
+      notice: (level, message) => this.#notice(level, message),
+    });
+    this.ledger.onChange = (what) => {
+      if (what !== 'attempt') this.#emit({ type: 'history_changed' });
     };
     if (parts.state.damagedCopy)
       this.#notice(
         'warning',
-        `The payment state file was damaged. It was kept aside (${parts.state.damagedCopy}) and open payments were restored from the journal.`,
+        `The payment state file was damaged. It was kept aside (${parts.state.damagedCopy}) and open payments were restored from the sales ledger.`,
       );
     if (parts.settings.damagedCopy) this.#notice('warning', 'The settings file was damaged and was reset. Check Settings.');
-    const jr = this.journal.report;
-    if (jr.damagedCopy)
+    if (parts.ledgerDamagedCopy)
       this.#notice(
-        'warning',
-        `The sales journal had ${jr.droppedLines} unreadable line(s). A copy was kept (${jr.damagedCopy}); ${jr.entries} entries were recovered.`,
+        'error',
+        `The sales ledger could not be read. It was kept aside (${parts.ledgerDamagedCopy}) and a new one was started; open payments were restored from the payment state file.`,
       );
   }
 
   /** Opens the data directory, starts the demo simulator when needed, and reopens pending payments. */
   static async create(opts: TillServiceOptions): Promise<TillService> {
-    mkdirSync(opts.dataDir, { recursive: true });
+    mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(opts.dataDir, 0o700);
     const open = opts.openStore ?? openConfStore;
+    const { ledger, damagedCopy } = openLedger(join(opts.dataDir, LEDGER_FILE));
     const service = new TillService(opts, {
       state: open(opts.dataDir, 'till-state'),
       settings: open(opts.dataDir, 'settings'),
-      journal: new Journal(join(opts.dataDir, 'journal.jsonl')),
+      ledger,
+      ...(damagedCopy ? { ledgerDamagedCopy: damagedCopy } : {}),
     });
-    await service.#connection.apply();
+    try {
+      const imported = await importJournal(ledger, join(opts.dataDir, 'journal.jsonl'));
+      if (imported?.imported || imported?.skipped)
+        service.#notice(
+          imported.skipped ? 'warning' : 'info',
+          `The sales history was moved into the new ledger: ${imported.imported} entries${imported.skipped ? `, ${imported.skipped} unreadable line(s) left out` : ''}. The old file was kept (${imported.keptAs}).`,
+        );
+      await service.#connection.apply();
+    } catch (err) {
+      ledger.close();
+      throw err;
+    }
     service.engine.start();
+    service.sales.start();
     void service.#connection.loadApiTerminals();
     return service;
   }
@@ -161,9 +192,10 @@ export class TillService {
   }
 
   async close(): Promise<void> {
+    this.sales.stop();
     await this.engine.stop();
     await this.#connection.close();
-    this.journal.close();
+    this.ledger.close();
   }
 
   /** Validates and runs one request. Never throws: errors come back as a typed shape. */
@@ -184,6 +216,7 @@ export class TillService {
       return { ok: true, result: await handler(parsed.data) };
     } catch (err) {
       if (err instanceof TillError) return { ok: false, error: err.toJSON() };
+      if (err instanceof LedgerRowError) return { ok: false, error: { code: 'storage_error', message: err.message } };
       if (err instanceof MspError)
         return {
           ok: false,
@@ -206,8 +239,10 @@ export class TillService {
         });
       if (this.mode !== 'demo' && !this.#secrets.get())
         throw new TillError({ code: 'not_allowed', message: 'No API key is set - add it in Settings.' });
+      if (lineTotal(p.lines) > MAX_SALE_TOTAL)
+        throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
       if (p.saleId) {
-        const sale = buildHistory(this.journal.entries).find((s) => s.saleId === p.saleId);
+        const sale = this.sales.sale(p.saleId);
         if (!sale || sale.tender !== 'card') throw new TillError({ code: 'not_found', message: `No card sale ${p.saleId} to try again.` });
         if (sale.status !== 'unpaid')
           throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
@@ -225,69 +260,10 @@ export class TillService {
       return { ok: true as const };
     },
     resolvePayment: async (p) => this.engine.resolve(p.orderId, p.reason),
-    payCash: async (p) => {
-      const total = lineTotal(p.lines);
-      if (p.given < total)
-        throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the total.' });
-      const saleId = `${this.engine.installId}-c${randomBytes(4).toString('hex')}`;
-      const at = this.#now();
-      try {
-        this.journal.append({
-          k: 'cash',
-          at,
-          saleId,
-          lines: p.lines,
-          total,
-          currency: this.#settings().currency,
-          given: p.given,
-          change: p.given - total,
-        });
-      } catch (err) {
-        throw new TillError({ code: 'storage_error', message: storageMessage(err) });
-      }
-      return this.#sale(saleId)!;
-    },
-    history: async (p) => searchHistory(buildHistory(this.journal.entries), p.query).slice(0, p.limit ?? 500),
-    refund: async (p) => {
-      const sale = buildHistory(this.journal.entries).find((s) => s.attempts.some((a) => a.orderId === p.orderId));
-      const attempt = sale?.attempts.find((a) => a.orderId === p.orderId);
-      if (!sale || attempt?.state !== 'completed')
-        throw new TillError({ code: 'not_allowed', message: 'Only a completed card payment can be refunded.' });
-      const left = sale.total - sale.refunds.reduce((s, r) => s + r.amount, 0);
-      const amount = p.amount ?? left;
-      if (amount > left || left <= 0)
-        throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this sale.' });
-      const res = await this.#connection.client.refund(p.orderId, {
-        currency: sale.currency,
-        amount,
-        description: `Refund ${sale.saleId}`,
-      });
-      this.journal.append({
-        k: 'refund',
-        at: this.#now(),
-        orderId: p.orderId,
-        saleId: sale.saleId,
-        amount,
-        currency: sale.currency,
-        ...(res.transaction_id !== undefined ? { transactionId: String(res.transaction_id) } : {}),
-      });
-      return this.#sale(sale.saleId)!;
-    },
-    dayReport: async (p) => {
-      const date = p.date ?? localDate(this.#now());
-      const report: DayReport = dayReport(buildHistory(this.journal.entries), date, this.#settings().currency);
-      if (p.reconcile) {
-        const [from, to] = dayBounds(date);
-        report.reconciliation = await this.engine.reconcile(from, to);
-        const orphans = report.reconciliation.mismatches.filter((m) => m.kind === 'orphan_payment');
-        if (orphans.length)
-          this.#notice(
-            'error',
-            `${orphans.length} payment(s) were paid at MultiSafepay but not recorded as paid: ${orphans.map((o) => o.orderId).join(', ')}`,
-          );
-      }
-      return report;
-    },
+    payCash: async (p) => this.sales.payCash(p.lines, p.given, this.engine.installId),
+    history: async (p) => this.sales.history(p.query, p.limit, p.before),
+    refund: async (p) => this.sales.refund(p.orderId, p.amount),
+    dayReport: async (p) => this.sales.dayReport(p.date, p.reconcile ?? false),
     saveSettings: async (p) => {
       const cur = this.#settings();
       const next: StoredSettings = { ...cur };
@@ -347,7 +323,7 @@ export class TillService {
       const ids = new Set(p.items.map((i) => i.id));
       if (ids.size !== p.items.length)
         throw new TillError({ code: 'bad_request', field: 'items', message: 'Two products have the same id.' });
-      this.#settingsStore.set({ catalog: p.items });
+      storage(() => this.#settingsStore.set({ catalog: p.items }));
       this.#catalogCache = p.items;
       return p.items;
     },
@@ -394,10 +370,6 @@ export class TillService {
     return this.#connection.terminals(settings);
   }
 
-  #sale(saleId: string): SaleRecord | undefined {
-    return buildHistory(this.journal.entries).find((s) => s.saleId === saleId);
-  }
-
   /** Shows a notice to the cashier (e.g. "update ready"). */
   notify(level: Notice['level'], message: string): void {
     this.#notice(level, message);
@@ -433,4 +405,17 @@ function storageMessage(err: unknown): string {
   return (err as NodeJS.ErrnoException)?.code === 'ENOSPC'
     ? 'The disk is full - nothing was saved. Free some space and try again.'
     : 'The till could not save to disk - nothing was saved.';
+}
+
+/** Opens the ledger; one that cannot be opened (not a database, damaged) is kept aside and a new one started. */
+function openLedger(path: string, now = Date.now()): { ledger: Ledger; damagedCopy?: string } {
+  try {
+    return { ledger: new Ledger(path) };
+  } catch (err) {
+    if (!existsSync(path) || /newer version/.test(String((err as Error)?.message))) throw err;
+    const damagedCopy = `${path}.damaged-${now}`;
+    renameSync(path, damagedCopy);
+    for (const side of ['-wal', '-shm']) if (existsSync(path + side)) renameSync(path + side, damagedCopy + side);
+    return { ledger: new Ledger(path), damagedCopy };
+  }
 }

@@ -3,10 +3,11 @@
  * a restart on the same data dir, and a check of the invariants:
  * - at most one order per attempt (no create is ever sent twice);
  * - no second attempt while one is non-final (a busy terminal refuses a new charge after the restart);
- * - every outcome MultiSafepay reported is in the journal;
+ * - every outcome MultiSafepay reported is in the ledger, and every order MultiSafepay has is in it;
  * - the guard is held exactly while an attempt is non-final (none left once all are final).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import type { FailPoint } from '../../electron/core/engine/engine';
 import type { Simulator } from '../../electron/core/simulator/simulator';
@@ -66,6 +67,7 @@ const latestPayment = (till: WsTill, terminalId: string): PaymentView | undefine
   till.events.flatMap((e) => (e.type === 'payment' && e.payment.terminalId === terminalId ? [e.payment] : [])).at(-1);
 
 export async function runCrashCase(sim: Simulator, c: CrashCase, terminalId: string): Promise<CrashResult> {
+  sim.addTerminal(terminalId);
   const dataDir = tempDir('till-crash-');
   const env = { TILL_DATA_DIR: dataDir, TILL_MSP_BASE_URL: sim.apiRoot, TILL_MSP_API_KEY: TEST_KEY, TILL_TERMINAL_IDS: terminalId };
   const violations: string[] = [];
@@ -142,23 +144,24 @@ export async function runCrashCase(sim: Simulator, c: CrashCase, terminalId: str
   await second.stop('SIGTERM');
 
   // Invariants, read from what is on disk and at "MultiSafepay".
-  const journalPath = join(dataDir, 'journal.jsonl');
   const latest = new Map<string, { state: string }>();
-  if (existsSync(journalPath)) {
-    for (const line of readFileSync(journalPath, 'utf8').split('\n').filter(Boolean)) {
-      const e = JSON.parse(line);
-      if (e.k === 'attempt') latest.set(e.attempt.orderId, e.attempt);
-    }
-  }
+  const db = new DatabaseSync(join(dataDir, 'ledger.sqlite'), { readOnly: true });
+  for (const r of db.prepare('SELECT order_id, state FROM attempts').all() as { order_id: string; state: string }[])
+    latest.set(r.order_id, { state: r.state });
+  db.close();
   const mine = [...latest.keys()];
+  // Every order MultiSafepay has for this terminal is in the ledger: no outcome was lost.
+  for (const o of sim.orders.values())
+    if (o.terminal_id === terminalId && !latest.has(o.order_id))
+      violations.push(`order ${o.order_id} exists at MultiSafepay but not in the ledger`);
   for (const id of mine)
     if ((sim.createRequests.get(id) ?? 0) > 1) violations.push(`order ${id} was created ${sim.createRequests.get(id)} times`);
   for (const id of mine) {
     const order = sim.orders.get(id);
     const till = latest.get(id)!.state;
     if (!order) {
-      if (till !== 'failed') violations.push(`order ${id} never reached MultiSafepay but the journal says ${till}`);
-    } else if (order.status !== till) violations.push(`MultiSafepay says ${order.status} for ${id}, the journal says ${till}`);
+      if (till !== 'failed') violations.push(`order ${id} never reached MultiSafepay but the ledger says ${till}`);
+    } else if (order.status !== till) violations.push(`MultiSafepay says ${order.status} for ${id}, the ledger says ${till}`);
   }
   const state = JSON.parse(readFileSync(join(dataDir, 'till-state.json'), 'utf8')) as { active?: Record<string, unknown> };
   if (Object.keys(state.active ?? {}).length) violations.push('a guard is still held with every attempt final');

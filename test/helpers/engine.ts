@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PaymentEngine, type EngineEvent } from '../../electron/core/engine/engine';
 import type { MspClient } from '../../electron/core/msp/client';
-import { Journal } from '../../electron/core/storage/journal';
+import { Ledger } from '../../electron/core/ledger/ledger';
 import { openConfStore } from '../../electron/core/storage/kv';
 import type { PaymentView } from '../../shared/payment';
 import { startSim, until } from './sim';
@@ -23,11 +23,11 @@ export const tempDir = (prefix = 'till-') => mkdtempSync(join(tmpdir(), prefix))
 /** An engine on a data dir (reused across "restarts" when given), following payments with fast timings. */
 export function makeEngine(client: MspClient, dataDir = tempDir(), extra: Partial<ConstructorParameters<typeof PaymentEngine>[0]> = {}) {
   const opened = openConfStore(dataDir, 'till-state');
-  const journal = new Journal(join(dataDir, 'journal.jsonl'));
+  const ledger = new Ledger(join(dataDir, 'ledger.sqlite'));
   const engine = new PaymentEngine({
     client: () => client,
     store: opened.store,
-    journal,
+    ledger,
     storeWasDamaged: Boolean(opened.damagedCopy),
     timing: FAST_TIMING,
     ...extra,
@@ -41,9 +41,9 @@ export function makeEngine(client: MspClient, dataDir = tempDir(), extra: Partia
     }, what);
   const stop = async () => {
     await engine.stop();
-    journal.close();
+    ledger.close();
   };
-  return { engine, journal, dataDir, events, waitFor, stop, opened };
+  return { engine, ledger, dataDir, events, waitFor, stop, opened };
 }
 
 export const LINES = [{ name: 'Coffee', unitPrice: 350, quantity: 2 }];

@@ -10,7 +10,7 @@ export async function startSim(opts: Partial<SimulatorOptions> = {}) {
     apiKey: TEST_KEY,
     approvalDelayMs: 5,
     softDeclineRetryMs: 5,
-    keepAliveMs: 0,
+    keepAliveMs: 100, // within the till's silence window (FAST_TIMING.streamSilenceMs)
     ...opts,
   });
   const root = await sim.start();

@@ -57,7 +57,7 @@ describe('test connection, as typed and before saving', () => {
     const { call } = await service();
     const r = await call('testConnection', { mode: 'custom', baseUrl: other.root, apiKey: 'some-key-1234567890' });
     expect(r).toMatchObject({ ok: true, result: { ok: false } });
-    expect((r as { result: { message: string } }).result.message).toMatch(/did not answer like MultiSafepay/);
+    expect((r as unknown as { result: { message: string } }).result.message).toMatch(/did not answer like MultiSafepay/);
   });
 
   it('plain http to another computer, or credentials in the URL: refused before any request', async () => {
@@ -67,13 +67,13 @@ describe('test connection, as typed and before saving', () => {
       baseUrl: 'http://api.example.com/v1/json',
       apiKey: 'some-key-1234567890',
     });
-    expect((plain as { result: { message: string } }).result.message).toMatch(/https:\/\//);
+    expect((plain as unknown as { result: { message: string } }).result.message).toMatch(/https:\/\//);
     const creds = await call('testConnection', {
       mode: 'custom',
       baseUrl: 'https://u:p@api.example.com/v1/json',
       apiKey: 'some-key-1234567890',
     });
-    expect((creds as { result: { message: string } }).result.message).toMatch(/user name or password/);
+    expect((creds as unknown as { result: { message: string } }).result.message).toMatch(/user name or password/);
   });
 });
 

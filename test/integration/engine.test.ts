@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { latestAttempts } from '../../electron/core/engine/engine';
 import type { Simulator } from '../../electron/core/simulator/simulator';
 import { TillError } from '../../shared/errors';
 import { engineWithSim, LINES, makeEngine, tempDir } from '../helpers/engine';
@@ -20,7 +19,7 @@ const states = (events: { type: string; payment?: { orderId: string; state: stri
     .filter((s, i, a) => a[i - 1] !== s);
 
 describe('payment engine against the simulator', () => {
-  it('happy path: creating -> initialized -> completed with card details, guard released, journal written', async () => {
+  it('happy path: creating -> initialized -> completed with card details, guard released, ledger written', async () => {
     const t = await setup();
     const p = await t.engine.charge({ terminalId: 'DEMO0001', lines: LINES, currency: 'EUR' });
     expect(p.state).toBe('initialized');
@@ -36,8 +35,8 @@ describe('payment engine against the simulator', () => {
     expect(done.card?.authorizationCode).toMatch(/^\d{6}$/);
     expect(t.engine.busyOrderId('DEMO0001')).toBeUndefined();
     expect(states(t.events, p.orderId)).toEqual(['creating', 'initialized', 'completed']);
-    expect(latestAttempts(t.journal).get(p.orderId)?.state).toBe('completed');
-    expect(latestAttempts(t.journal).get(p.orderId)?.card?.last4).toBe(done.card?.last4);
+    expect(t.ledger.attempt(p.orderId)?.state).toBe('completed');
+    expect(t.ledger.attempt(p.orderId)?.card?.last4).toBe(done.card?.last4);
   });
 
   it('leaves no streams or timers behind once a payment is final', async () => {
@@ -212,7 +211,7 @@ describe('payment engine against the simulator', () => {
     expect(rec.mismatches).toEqual([
       expect.objectContaining({ orderId: p.orderId, kind: 'orphan_payment', till: 'cancelled', msp: 'completed' }),
     ]);
-    expect(t.journal.entries.some((e) => e.k === 'resolve' && e.reason === 'supervisor: terminal frozen')).toBe(true);
+    expect(t.ledger.resolutionsOf(p.orderId).map((r) => r.reason)).toContain('supervisor: terminal frozen');
   });
 });
 
@@ -236,7 +235,7 @@ describe('restart recovery (new engine, same data dir)', () => {
       void e1.engine.charge({ terminalId: 'DEMO0001', lines: LINES, currency: 'EUR' }).catch(() => {});
       const id = e1.engine.payments()[0]!.orderId;
       await e1.engine.stop();
-      e1.journal.close();
+      e1.ledger.close();
       return id;
     });
     // The create is still "in flight" at the simulator and has not created anything.
@@ -288,11 +287,11 @@ describe('restart recovery (new engine, same data dir)', () => {
       });
       await t.waitFor(t.orderId, (x) => x.state === 'completed');
       expect(t.sim.orders.size).toBe(1);
-      expect(latestAttempts(t.journal).get(t.orderId)?.state).toBe('completed');
+      expect(t.ledger.attempt(t.orderId)?.state).toBe('completed');
     });
   }
 
-  it('a damaged store file: the guard is rebuilt from the journal and the damaged file kept aside', async () => {
+  it('a damaged store file: the guard is rebuilt from the ledger and the damaged file kept aside', async () => {
     const s = await startSim();
     cleanups.push(() => s.sim.stop());
     const dir = tempDir();

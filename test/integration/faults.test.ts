@@ -3,14 +3,13 @@
  * full disks, bad input), each against the real engine or service and the simulator over loopback.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { latestAttempts } from '../../electron/core/engine/engine';
 import { MspError } from '../../electron/core/msp/errors';
 import { TillService } from '../../electron/core/service';
-import { Journal } from '../../electron/core/storage/journal';
+import { Ledger } from '../../electron/core/ledger/ledger';
 import { startHeadlessServer } from '../../electron/server/server';
 import { engineWithSim, FAST_TIMING, LINES, makeEngine, tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
@@ -130,7 +129,7 @@ describe('network faults', () => {
     t.sim.faults.getFail = 100;
     const rec = await t.engine.reconcile(0, Date.now() + 1);
     expect(rec.mismatches).toEqual([expect.objectContaining({ orderId: p.orderId, kind: 'unreachable' })]);
-    expect(latestAttempts(t.journal).get(p.orderId)?.state).toBe('completed');
+    expect(t.ledger.attempt(p.orderId)?.state).toBe('completed');
   });
 
   it('cancel failing with no answer: back to waiting with a message, the guard kept', async () => {
@@ -156,7 +155,7 @@ describe('network faults', () => {
 });
 
 describe('event faults', () => {
-  it('stale events after a final status are ignored: the journal never moves backwards', async () => {
+  it('stale events after a final status are ignored: the record never moves backwards', async () => {
     const t = await setup();
     Object.assign(t.sim.faults, { reorderEvents: true, duplicateEvents: true });
     const p = await charge(t);
@@ -165,15 +164,14 @@ describe('event faults', () => {
     await t.waitFor(p.orderId, (x) => x.state === 'initialized' && t.sim.orders.get(p.orderId)!.history.length === 3);
     t.sim.terminalAction('DEMO0001', 'approve');
     await t.waitFor(p.orderId, (x) => x.state === 'completed' && !!x.card);
-    const states = readFileSync(t.journal.path, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l))
-      .flatMap((e) => (e.k === 'attempt' && e.attempt.orderId === p.orderId ? [e.attempt.state as string] : []))
-      .filter((st, i, all) => all[i - 1] !== st); // a snapshot may repeat a state with new details (transaction id)
+    // Every state the till published (each one was written to the ledger in the same tick).
+    const states = t.events
+      .flatMap((e) => (e.type === 'payment' && e.payment.orderId === p.orderId ? [e.payment.state as string] : []))
+      .filter((st, i, all) => all[i - 1] !== st);
     expect(states.slice(0, 3)).toEqual(['creating', 'initialized', 'soft_declined']);
     const firstFinal = states.indexOf('completed');
     expect(states.slice(firstFinal).every((s) => s === 'completed')).toBe(true);
+    expect(t.ledger.attempt(p.orderId)?.state).toBe('completed');
   });
 
   it('malformed data, unknown types, comments, other orders and 256 KiB lines: ignored, no errors', async () => {
@@ -188,23 +186,53 @@ describe('event faults', () => {
 });
 
 describe('storage faults', () => {
-  it('a torn last journal line and a corrupt line: the till starts, keeps the damaged file, recovers the rest and says so', async () => {
+  it('a journal from an earlier version with a torn last line and a corrupt line: imported once, the rest left out, the file kept', async () => {
     const dir = tempDir();
+    const sale = (n: number) =>
+      JSON.stringify({
+        k: 'cash',
+        at: 1_700_000_000_000 + n,
+        saleId: `old-c${n}`,
+        lines: LINES,
+        total: 700,
+        currency: 'EUR',
+        given: 1000,
+        change: 300,
+      });
+    writeFileSync(join(dir, 'journal.jsonl'), `${sale(1)}\n{garbage\n${sale(2)}\n{"k":"cash","at":1,"sal`);
     const first = await TillService.create({ dataDir: dir });
-    await first.dispatch('payCash', { lines: LINES, given: 1000 });
-    await first.dispatch('payCash', { lines: LINES, given: 700 });
+    const snap = (await first.dispatch('snapshot', {})) as { ok: true; result: { notices: { message: string }[] } };
+    expect(snap.result.notices.map((n) => n.message).join(' ')).toMatch(/2 entries, 2 unreadable line\(s\) left out/);
+    const history = (await first.dispatch('history', {})) as { ok: true; result: { saleId: string }[] };
+    expect(history.result.map((s) => s.saleId)).toEqual(['old-c2', 'old-c1']);
     await first.close();
-    const path = join(dir, 'journal.jsonl');
-    const good = readFileSync(path, 'utf8');
-    writeFileSync(path, `${good.split('\n')[0]}\n{garbage\n${good.split('\n')[1]}\n{"k":"cash","at":1,"sal`);
+    expect(existsSync(join(dir, 'journal.jsonl'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('journal.jsonl.imported-'))).toHaveLength(1);
+    // A second start imports nothing again.
     const second = await TillService.create({ dataDir: dir });
     cleanups.push(() => second.close());
+    expect(second.ledger.counts().sales).toBe(2);
+  });
+
+  it('a ledger file that is not a database: kept aside, a new one started, open payments restored from the guard, the cashier told', async () => {
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const dir = tempDir();
+    const env = { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] };
+    const first = await TillService.create({ dataDir: dir, env, timing: FAST_TIMING });
+    const charged = (await first.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES })) as { ok: true; result: { orderId: string } };
+    await first.close();
+    for (const f of readdirSync(dir)) if (f.startsWith('ledger.sqlite')) rmSync(join(dir, f));
+    writeFileSync(join(dir, 'ledger.sqlite'), 'this is not a database, just text that was written over it '.repeat(200));
+    const second = await TillService.create({ dataDir: dir, env, timing: FAST_TIMING });
+    cleanups.push(() => second.close());
     const snap = (await second.dispatch('snapshot', {})) as { ok: true; result: { notices: { message: string }[] } };
-    expect(snap.result.notices.map((n) => n.message).join(' ')).toMatch(/2 unreadable line\(s\).*2 entries were recovered/);
-    expect(readdirSync(dir).some((f) => f.startsWith('journal.jsonl.damaged-'))).toBe(true);
-    const history = (await second.dispatch('history', {})) as { ok: true; result: unknown[] };
-    expect(history.result).toHaveLength(2);
-    expect(readFileSync(path, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+    expect(snap.result.notices.map((n) => n.message).join(' ')).toMatch(/sales ledger could not be read. It was kept aside/);
+    expect(readdirSync(dir).some((f) => f.startsWith('ledger.sqlite.damaged-'))).toBe(true);
+    // The open payment comes back from the guard and is followed to its outcome.
+    expect(second.engine.payment(charged.result.orderId)?.recovered).toBe(true);
+    s.sim.terminalAction('DEMO0001', 'approve');
+    await until(() => second.ledger.attempt(charged.result.orderId)?.state === 'completed', 'outcome recorded in the new ledger');
   });
 
   it('a corrupt store and settings file: the till starts, keeps them aside, and tells the cashier', async () => {
@@ -234,40 +262,52 @@ describe('storage faults', () => {
   })();
   if (tmpfsReason) console.warn(`[faults] ${tmpfsReason}`);
 
-  it.skipIf(Boolean(tmpfsReason))('disk full: a journal write fails cleanly and leaves no half-written line', () => {
-    const mnt = tempDir('till-full-');
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
-    cleanups.push(() => void execFileSync('umount', ['-l', mnt]));
-    const j = new Journal(join(mnt, 'journal.jsonl'));
-    cleanups.push(() => j.close());
-    j.append({ k: 'resolve', at: 1, orderId: 'a', reason: 'first', mspStatus: 'completed' });
-    const before = readFileSync(join(mnt, 'journal.jsonl'), 'utf8');
-    // Fill the disk, leaving less room than the next entry needs.
-    try {
-      for (let i = 0; ; i++) appendFileSync(join(mnt, 'filler'), Buffer.alloc(4096));
-    } catch (e) {
-      expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
-    }
-    expect(() => j.append({ k: 'resolve', at: 2, orderId: 'b', reason: 'x'.repeat(20_000), mspStatus: 'completed' })).toThrow(
-      /ENOSPC|no space/i,
-    );
-    expect(readFileSync(join(mnt, 'journal.jsonl'), 'utf8')).toBe(before);
-    expect(j.entries).toHaveLength(1);
-    rmSync(join(mnt, 'filler'));
-    j.append({ k: 'resolve', at: 3, orderId: 'c', reason: 'after', mspStatus: 'completed' });
-    expect(new Journal(join(mnt, 'journal.jsonl')).report).toEqual({ entries: 2, droppedLines: 0 });
-  });
+  it.skipIf(Boolean(tmpfsReason))(
+    'disk full: a ledger write fails cleanly, what was committed stays, and writing works again once there is room',
+    () => {
+      const mnt = tempDir('till-full-');
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
+      cleanups.push(() => void execFileSync('umount', ['-l', mnt]));
+      const path = join(mnt, 'ledger.sqlite');
+      const ledger = new Ledger(path);
+      cleanups.push(() => ledger.close());
+      const cash = (n: number, name = 'Coffee') => ({
+        saleId: `c${n}`,
+        at: 1_700_000_000_000 + n,
+        lines: [{ name, unitPrice: 350, quantity: 2 }],
+        total: 700,
+        currency: 'EUR',
+        given: 700,
+        change: 0,
+      });
+      ledger.recordCashSale(cash(1));
+      // Fill the disk, leaving less room than the next sale needs.
+      try {
+        for (let i = 0; ; i++) appendFileSync(join(mnt, 'filler'), Buffer.alloc(4096));
+      } catch (e) {
+        expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      }
+      expect(() => ledger.recordCashSale(cash(2, 'x'.repeat(60_000)))).toThrow(/full/i);
+      expect(ledger.counts().sales).toBe(1);
+      rmSync(join(mnt, 'filler'));
+      ledger.recordCashSale(cash(3));
+      ledger.close();
+      const again = new Ledger(path);
+      cleanups.push(() => again.close());
+      expect(again.history({}).map((s) => s.saleId)).toEqual(['c3', 'c1']);
+    },
+  );
 
   it.skipIf(Boolean(tmpfsReason))('disk full at charge: a clear error, no order sent, the terminal stays free', async () => {
     const s = await startSim();
     cleanups.push(() => s.sim.stop());
     const mnt = tempDir('till-full-');
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=128k', 'tmpfs', mnt]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
     cleanups.push(() => void execFileSync('umount', ['-l', mnt]));
     mkdirSync(join(mnt, 'data'));
     const svc = await TillService.create({
       dataDir: join(mnt, 'data'),
-      env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['FULL1'] },
+      env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] },
       timing: FAST_TIMING,
     });
     cleanups.push(() => svc.close());
@@ -276,14 +316,15 @@ describe('storage faults', () => {
     } catch {
       // full
     }
-    const r = await svc.dispatch('charge', { terminalId: 'FULL1', lines: LINES });
+    const r = await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES });
     expect(r).toMatchObject({ ok: false, error: { code: 'storage_error', message: expect.stringMatching(/disk is full/) } });
     expect(s.sim.createRequests.size).toBe(0);
-    expect(svc.engine.busyOrderId('FULL1')).toBeUndefined();
+    expect(svc.engine.busyOrderId('DEMO0001')).toBeUndefined();
     rmSync(join(mnt, 'filler'));
-    const ok = await svc.dispatch('charge', { terminalId: 'FULL1', lines: LINES });
+    const ok = await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES });
     expect(ok.ok).toBe(true);
     expect(existsSync(join(mnt, 'data', 'till-state.json'))).toBe(true);
+    expect(svc.ledger.attempt((ok as { ok: true; result: { orderId: string } }).result.orderId)?.state).toBe('initialized');
   });
 });
 
@@ -331,7 +372,7 @@ describe('bad input over the WebSocket transport', () => {
     const snap = await client.call<{ payments: unknown[] }>('snapshot');
     expect(snap.result!.payments).toEqual([]);
     expect(s.sim.createRequests.size).toBe(0);
-    expect(svc.journal.entries).toHaveLength(0);
+    expect(svc.ledger.counts()).toEqual({ sales: 0, attempts: 0 });
   });
 
   it('errors from MultiSafepay reach the cashier as typed sentences, never raw', async () => {

@@ -3,7 +3,6 @@
  * documented dialect; the supervisor's release; a stalled link; card details that arrive late.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { latestAttempts } from '../../electron/core/engine/engine';
 import { engineWithSim, LINES } from '../helpers/engine';
 import { startSim, until } from '../helpers/sim';
 
@@ -48,7 +47,7 @@ describe('every status has a meaning', () => {
       const seen = await t.waitFor(p.orderId, (x) => x.state === state && x.mspStatus === status);
       expect(t.engine.busyOrderId('DEMO0001') === undefined).toBe(free);
       if (status === 'some_new_status') expect(seen.message).toContain('"some_new_status"');
-      expect(latestAttempts(t.journal).get(p.orderId)?.mspStatus).toBe(status);
+      expect(t.ledger.attempt(p.orderId)?.mspStatus).toBe(status);
     });
   }
 
@@ -100,13 +99,10 @@ describe('supervisor release', () => {
     expect(r.messageKey).toBe('released');
     expect(r.message).toContain('"uncleared"');
     expect(t.engine.busyOrderId('DEMO0001')).toBeUndefined();
-    const entries = t.journal.entries;
-    expect(entries.find((e) => e.k === 'resolve')).toMatchObject({
-      orderId: p.orderId,
-      mspStatus: 'uncleared',
-      reason: 'terminal broken, customer left',
-    });
-    expect(latestAttempts(t.journal).get(p.orderId)?.resolvedReason).toBe('terminal broken, customer left');
+    expect(t.ledger.resolutionsOf(p.orderId)).toMatchObject([
+      { orderId: p.orderId, mspStatus: 'uncleared', reason: 'terminal broken, customer left' },
+    ]);
+    expect(t.ledger.attempt(p.orderId)?.resolvedReason).toBe('terminal broken, customer left');
   });
 
   it('a waiting order is cancelled first, reading the documented cancel answer (no order_id)', async () => {
@@ -152,11 +148,11 @@ describe('card details', () => {
     const done = await t.waitFor(p.orderId, (x) => x.state === 'completed');
     expect(done.card).toBeUndefined();
     t.engine.dismiss(p.orderId); // New sale
-    await until(() => latestAttempts(t.journal).get(p.orderId)?.card?.last4, 'card recorded');
-    const card = latestAttempts(t.journal).get(p.orderId)!.card!;
+    await until(() => t.ledger.attempt(p.orderId)?.card?.last4, 'card recorded');
+    const card = t.ledger.attempt(p.orderId)!.card!;
     const order = t.sim.orders.get(p.orderId)!;
     expect(card).toMatchObject({ last4: order.card!.last4, type: order.card!.type, entryMode: order.card!.card_entry_mode });
-    expect(latestAttempts(t.journal).get(p.orderId)?.state).toBe('completed');
+    expect(t.ledger.attempt(p.orderId)?.state).toBe('completed');
     await until(() => t.engine.openHandles === 0, 'watch ended');
   });
 });

@@ -44,7 +44,11 @@ describe('settings screen', () => {
   it('shows a refused field next to the field and asks before storing a key without a keychain', async () => {
     const f = fakeApi();
     f.snap.settings = { ...f.snap.settings, keyStorage: 'basic_text' };
-    f.api.saveSettings.mockRejectedValueOnce({ code: 'bad_request', field: 'currency', message: 'Card payments on the terminal are taken in EUR' });
+    f.api.saveSettings.mockRejectedValueOnce({
+      code: 'bad_request',
+      field: 'currency',
+      message: 'Card payments on the terminal are taken in EUR',
+    });
     render(<App api={f.api} />);
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Settings' }));
@@ -95,12 +99,16 @@ describe('history and report screens', () => {
     const b = { count: 0, amount: 0 };
     const report: DayReport = {
       date: '2026-11-26',
-      currency: 'EUR',
-      outcomes: { completed: { count: 1, amount: 300 }, cancelled: b, failed: b, pending: b },
-      tenders: { card: { count: 1, amount: 300 }, cash: b },
-      cardTypes: { VISA: { count: 1, amount: 300 } },
-      refunds: b,
-      net: 300,
+      totals: [
+        {
+          currency: 'EUR',
+          outcomes: { completed: { count: 1, amount: 300 }, cancelled: b, failed: b, pending: b },
+          tenders: { card: { count: 1, amount: 300 }, cash: b },
+          cardTypes: { VISA: { count: 1, amount: 300 } },
+          refunds: b,
+          net: 300,
+        },
+      ],
     };
     f.api.dayReport.mockImplementation(async (p: { reconcile?: boolean }) =>
       p.reconcile
@@ -110,7 +118,16 @@ describe('history and report screens', () => {
               at: 1,
               checked: 2,
               mismatches: [
-                { orderId: 'o-9', saleId: 's', terminalId: 'T1', amount: 500, till: 'cancelled', msp: 'completed', kind: 'orphan_payment' },
+                {
+                  orderId: 'o-9',
+                  saleId: 's',
+                  terminalId: 'T1',
+                  amount: 500,
+                  currency: 'EUR',
+                  till: 'cancelled',
+                  msp: 'completed',
+                  kind: 'orphan_payment',
+                },
               ],
             },
           }

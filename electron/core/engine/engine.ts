@@ -20,9 +20,9 @@ import { MspError } from '../msp/errors';
 import type { StreamAuth } from '../msp/stream';
 import type { MspOrder } from '../msp/types';
 import type { KeyValueStore } from '../storage/kv';
-import type { AttemptSnapshot, Journal } from '../storage/journal';
+import type { AttemptSnapshot, Ledger } from '../ledger/ledger';
 import { Follower, type FollowerHost } from './follower';
-import { classifyStatus, type AttemptEvent, transition } from './transitions';
+import { afterPayment, classifyStatus, type AttemptEvent, transition } from './transitions';
 import { type AttemptRecord, DEFAULT_TIMING, type EngineTiming, type LiveAttempt } from './types';
 
 export type EngineEvent = { type: 'payment'; payment: PaymentView } | { type: 'payment_removed'; orderId: string };
@@ -31,8 +31,8 @@ export interface EngineOptions {
   /** The client to use now (settings can swap it while the till is idle). */
   client: () => MspClient;
   store: KeyValueStore;
-  journal: Journal;
-  /** The store file could not be read at start: rebuild the guard from the journal. */
+  ledger: Ledger;
+  /** The store file could not be read at start: rebuild the guard from the ledger. */
   storeWasDamaged?: boolean;
   logger?: Logger;
   timing?: Partial<EngineTiming>;
@@ -74,7 +74,7 @@ export class PaymentEngine implements FollowerHost {
   onStorageError: ((err: unknown) => void) | undefined;
 
   readonly #store: KeyValueStore;
-  readonly #journal: Journal;
+  readonly #ledger: Ledger;
   readonly #now: () => number;
   readonly #mono: () => number;
   readonly #failpoint: (point: FailPoint) => void;
@@ -92,7 +92,7 @@ export class PaymentEngine implements FollowerHost {
   constructor(opts: EngineOptions) {
     this.client = opts.client;
     this.#store = opts.store;
-    this.#journal = opts.journal;
+    this.#ledger = opts.ledger;
     this.log = opts.logger ?? silentLogger;
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.streamAuth = opts.streamAuth ?? 'auto';
@@ -112,7 +112,7 @@ export class PaymentEngine implements FollowerHost {
     this.#seq = typeof seq === 'number' && Number.isInteger(seq) ? seq : 0;
     const active = this.#store.get('active');
     this.#active = active && typeof active === 'object' ? { ...(active as Record<string, AttemptRecord>) } : {};
-    if (opts.storeWasDamaged) this.#rebuildFromJournal();
+    if (opts.storeWasDamaged) this.#rebuildFromLedger();
   }
 
   get installId(): string {
@@ -195,7 +195,7 @@ export class PaymentEngine implements FollowerHost {
     }
     this.#failpoint('guard-taken');
     try {
-      this.#journal.append({ k: 'attempt', at: now, attempt: snapshot(rec) });
+      this.#ledger.recordAttempt(snapshot(rec));
       this.#failpoint('attempt-journaled');
     } catch (err) {
       this.#store.set({ active: this.#active, seq: this.#seq }); // put the guard back as it was
@@ -292,7 +292,7 @@ export class PaymentEngine implements FollowerHost {
             message: 'MultiSafepay may still be processing this payment - try again in a minute.',
           });
         }
-        this.#journal.append({ k: 'resolve', at: this.#now(), orderId, reason, mspStatus: 'not_found' });
+        this.#ledger.recordResolution(orderId, this.#now(), reason, 'not_found');
         this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, messageKey: 'not_sent', resolvedReason: reason });
         return this.payment(orderId)!;
       }
@@ -312,7 +312,7 @@ export class PaymentEngine implements FollowerHost {
       }
     }
     const patch = { ...orderPatch(order), resolvedReason: reason };
-    this.#journal.append({ k: 'resolve', at: this.#now(), orderId, reason, mspStatus: order.status });
+    this.#ledger.recordResolution(orderId, this.#now(), reason, order.status);
     const final = classifyStatus(order.status);
     if (final === 'paid' || final === 'not_paid') this.#apply(orderId, { type: 'msp_status', status: order.status }, patch);
     else
@@ -333,12 +333,17 @@ export class PaymentEngine implements FollowerHost {
    * above all an orphan payment: MultiSafepay says paid, the till recorded it as not paid.
    */
   async reconcile(from: number, to: number): Promise<Reconciliation> {
-    const latest = latestAttempts(this.#journal);
-    for (const rec of Object.values(this.#active)) latest.set(rec.orderId, rec);
-    const day = [...latest.values()].filter((a) => a.createdAt >= from && a.createdAt < to);
     const mismatches: Mismatch[] = [];
+    let checked = 0;
     const read = async (a: AttemptSnapshot) => {
-      const base = { orderId: a.orderId, saleId: a.saleId, terminalId: a.terminalId, amount: a.amount, till: a.state };
+      const base = {
+        orderId: a.orderId,
+        saleId: a.saleId,
+        terminalId: a.terminalId,
+        amount: a.amount,
+        currency: a.currency,
+        till: a.state,
+      };
       let status: string;
       try {
         status = (await this.client().getOrder(a.orderId)).status;
@@ -347,21 +352,34 @@ export class PaymentEngine implements FollowerHost {
         else return void mismatches.push({ ...base, msp: 'unreachable', kind: 'unreachable' });
       }
       const cls = classifyStatus(status);
+      const after = afterPayment(status);
       const mspPaid = cls === 'paid';
       if (mspPaid && a.state !== 'completed') mismatches.push({ ...base, msp: status, kind: 'orphan_payment' });
       else if (!mspPaid && a.state === 'completed') mismatches.push({ ...base, msp: status, kind: 'recorded_paid_not_paid' });
+      else if (after === 'chargedback') mismatches.push({ ...base, msp: status, kind: 'charged_back' });
+      else if (after && !this.#ledger.refundsOfOrder(a.orderId).some((r) => r.state === 'done'))
+        mismatches.push({ ...base, msp: status, kind: 'refunded_at_msp' });
       else if (isFinal(a.state) && (cls === 'waiting' || cls === 'soft_declined'))
         mismatches.push({ ...base, msp: status, kind: 'status_differs' });
     };
-    // A few reads at a time: a busy day must not flood MultiSafepay.
-    const queue = [...day];
-    await Promise.all(
-      Array.from({ length: Math.min(4, queue.length) }, async () => {
-        for (let a = queue.shift(); a; a = queue.shift()) await read(a);
-      }),
-    );
+    // A page of attempts at a time from the ledger, a few reads at a time: a busy month must neither hold the
+    // ledger in memory nor flood MultiSafepay.
+    let after: { createdAt: number; orderId: string } | undefined;
+    for (;;) {
+      const page = this.#ledger.attemptsBetween(from, to, after, 200);
+      if (!page.length) break;
+      checked += page.length;
+      const last = page[page.length - 1]!;
+      after = { createdAt: last.createdAt, orderId: last.orderId };
+      const queue = [...page];
+      await Promise.all(
+        Array.from({ length: Math.min(4, queue.length) }, async () => {
+          for (let a = queue.shift(); a; a = queue.shift()) await read(a);
+        }),
+      );
+    }
     mismatches.sort((a, b) => a.orderId.localeCompare(b.orderId));
-    return { at: this.#now(), checked: day.length, mismatches };
+    return { at: this.#now(), checked, mismatches };
   }
 
   /** Stops following (streams, timers). Non-final attempts stay in the store for the next start. */
@@ -464,7 +482,7 @@ export class PaymentEngine implements FollowerHost {
     if (final) live.connection = 'live';
     this.#emit(next.orderId);
     try {
-      this.#journal.append({ k: 'attempt', at: next.updatedAt, attempt: snapshot(next) });
+      this.#ledger.recordAttempt(snapshot(next));
       this.#failpoint(final ? 'final-journaled' : 'state-journaled');
       if (this.#active[next.terminalId]?.orderId === next.orderId) {
         const active = { ...this.#active };
@@ -521,7 +539,7 @@ export class PaymentEngine implements FollowerHost {
     if (rec.card) return;
     const next: AttemptRecord = { ...rec, card, updatedAt: this.#now() };
     try {
-      this.#journal.append({ k: 'attempt', at: next.updatedAt, attempt: snapshot(next) });
+      this.#ledger.recordAttempt(snapshot(next));
     } catch (err) {
       this.log.error('could not save card details', { orderId, code: (err as NodeJS.ErrnoException)?.code });
       return this.#watchCard(rec, this.#mono(), 1);
@@ -553,23 +571,12 @@ export class PaymentEngine implements FollowerHost {
     for (const l of this.#listeners) l({ type: 'payment', payment });
   }
 
-  #rebuildFromJournal(): void {
+  #rebuildFromLedger(): void {
     const rebuilt: Record<string, AttemptRecord> = {};
-    for (const a of latestAttempts(this.#journal).values()) {
-      if (!isFinal(a.state)) rebuilt[a.terminalId] = a;
-      const n = Number(a.orderId.split('-').pop());
-      if (Number.isInteger(n) && n > this.#seq) this.#seq = n;
-    }
+    for (const a of this.#ledger.openAttempts()) rebuilt[a.terminalId] = a;
     this.#active = rebuilt;
     this.#store.set({ active: rebuilt, seq: this.#seq });
   }
-}
-
-/** The latest snapshot of every attempt in the journal, by order id. */
-export function latestAttempts(journal: Journal): Map<string, AttemptSnapshot> {
-  const map = new Map<string, AttemptSnapshot>();
-  for (const e of journal.entries) if (e.k === 'attempt') map.set(e.attempt.orderId, e.attempt);
-  return map;
 }
 
 function snapshot(rec: AttemptRecord): AttemptSnapshot {

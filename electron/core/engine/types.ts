@@ -1,5 +1,5 @@
 import type { ConnectionState } from '../../../shared/payment';
-import type { AttemptSnapshot } from '../storage/journal';
+import type { AttemptSnapshot } from '../ledger/ledger';
 
 /** What the store keeps of a non-final attempt. The events token never leaves the main process. */
 export interface AttemptRecord extends AttemptSnapshot {

@@ -77,6 +77,13 @@ export const OrderSchema = z
     reason: looseString,
     reason_code: looseString,
     payment_details: PaymentDetailsSchema,
+    amount_refunded: looseNumber,
+    /** Refunds (and other transactions) linked to the order, as separate records. */
+    related_transactions: z
+      .array(z.object({ amount: looseNumber, type: looseString, status: looseString, transaction_id: looseString }).passthrough())
+      .nullish()
+      .transform((v) => v ?? undefined)
+      .catch(undefined),
   })
   .passthrough();
 export type MspOrder = z.infer<typeof OrderSchema>;

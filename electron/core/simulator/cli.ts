@@ -4,7 +4,11 @@ import { Simulator } from './simulator';
 
 const apiKey = process.env.SIM_API_KEY ?? `demo_${randomBytes(12).toString('hex')}`;
 const port = Number(process.env.SIM_PORT ?? 4546);
-const sim = new Simulator({ apiKey, port });
+// SIM_TERMINALS=ID1,ID2 registers the account's terminals (default: the three demo terminals).
+const ids = process.env.SIM_TERMINALS?.split(',')
+  .map((t) => t.trim())
+  .filter(Boolean);
+const sim = new Simulator({ apiKey, port, ...(ids?.length ? { terminals: ids.map((id) => ({ id, name: id })) } : {}) });
 const root = await sim.start();
 console.log(`MultiSafepay simulator listening on ${root}`);
 console.log(`Demo API key (send it in the api_key header): ${apiKey}`);

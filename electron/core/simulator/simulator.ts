@@ -154,6 +154,11 @@ export class Simulator {
     this.streams.dropAll();
   }
 
+  /** Registers a terminal with the account, as a merchant does in MultiSafepay's dashboard. */
+  addTerminal(id: string, name = id): void {
+    if (!this.terminals.has(id)) this.terminals.set(id, { id, name, busyOrderId: null });
+  }
+
   // ---------- the terminal ----------
 
   /** Acts on the terminal's current payment as a customer or cashier at the terminal would. */

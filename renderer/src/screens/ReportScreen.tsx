@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../errors';
-import type { Bucket, DayReport, TillApi } from '../../../shared/contract';
+import type { Bucket, DayReport, DayTotals, TillApi } from '../../../shared/contract';
 import { money } from '../format';
 
 const today = () => {
@@ -30,7 +30,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
       .finally(() => setChecking(false));
   };
 
-  const rows = (r: DayReport): [string, string, Bucket][] => [
+  const rows = (r: DayTotals): [string, string, Bucket][] => [
     ['outcome', t('report.completed'), r.outcomes.completed],
     ['outcome', t('report.cancelled'), r.outcomes.cancelled],
     ['outcome', t('report.failed'), r.outcomes.failed],
@@ -44,10 +44,12 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
   const exportCsv = (r: DayReport) => {
     const esc = (v: string) => `"${v.replace(/"/g, '""')}"`;
     const lines = ['section,name,count,amount_minor,currency'];
-    for (const [section, name, b] of rows(r)) lines.push([section, esc(name), b.count, b.amount, r.currency].join(','));
-    lines.push(['net', esc(t('report.net')), '', r.net, r.currency].join(','));
+    for (const totals of r.totals) {
+      for (const [section, name, b] of rows(totals)) lines.push([section, esc(name), b.count, b.amount, totals.currency].join(','));
+      lines.push(['net', esc(t('report.net')), '', totals.net, totals.currency].join(','));
+    }
     for (const m of r.reconciliation?.mismatches ?? [])
-      lines.push(['mismatch', esc(`${m.kind} ${m.orderId} till=${m.till} msp=${m.msp}`), 1, m.amount, r.currency].join(','));
+      lines.push(['mismatch', esc(`${m.kind} ${m.orderId} till=${m.till} msp=${m.msp}`), 1, m.amount, m.currency].join(','));
     const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }));
     const a = document.createElement('a');
     a.href = url;
@@ -78,31 +80,34 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
       )}
       {report && (
         <>
-          <table>
-            <thead>
-              <tr>
-                <th />
-                <th>{t('report.count')}</th>
-                <th>{t('report.amount')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows(report).map(([section, name, b]) => (
-                <tr key={`${section}-${name}`} data-testid={`report-${section}`}>
-                  <td>{name}</td>
-                  <td className="num">{b.count}</td>
-                  <td className="num">{money(b.amount, report.currency)}</td>
+          {report.totals.length === 0 && <p className="muted">{t('report.empty')}</p>}
+          {report.totals.map((totals) => (
+            <table key={totals.currency} data-currency={totals.currency}>
+              <thead>
+                <tr>
+                  <th>{report.totals.length > 1 ? totals.currency : ''}</th>
+                  <th>{t('report.count')}</th>
+                  <th>{t('report.amount')}</th>
                 </tr>
-              ))}
-              <tr className="receipt-total">
-                <td>{t('report.net')}</td>
-                <td />
-                <td className="num" data-testid="report-net">
-                  {money(report.net, report.currency)}
-                </td>
-              </tr>
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows(totals).map(([section, name, b]) => (
+                  <tr key={`${section}-${name}`} data-testid={`report-${section}`}>
+                    <td>{name}</td>
+                    <td className="num">{b.count}</td>
+                    <td className="num">{money(b.amount, totals.currency)}</td>
+                  </tr>
+                ))}
+                <tr className="receipt-total">
+                  <td>{t('report.net')}</td>
+                  <td />
+                  <td className="num" data-testid="report-net">
+                    {money(totals.net, totals.currency)}
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+          ))}
           {report.reconciliation && (
             <div className="reconciliation">
               <p>{t('report.checked', { n: report.reconciliation.checked })}</p>
@@ -118,7 +123,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
                       data-kind={m.kind}
                     >
                       {m.kind === 'orphan_payment' && <strong>{t('report.orphan')}: </strong>}
-                      {t(`report.mismatch.${m.kind}`)} · {m.orderId} · {m.terminalId} · {money(m.amount, report.currency)}
+                      {t(`report.mismatch.${m.kind}`)} · {m.orderId} · {m.terminalId} · {money(m.amount, m.currency)}
                     </li>
                   ))}
                 </ul>

@@ -1,0 +1,126 @@
+/**
+ * The sales ledger's SQLite database, through Node's built-in `node:sqlite` (Node 24, the Node of Electron's
+ * main process: no native module to rebuild per platform). WAL with synchronous=FULL, so a committed
+ * transaction survives a power cut; the schema is versioned with `PRAGMA user_version` and migrated forwards
+ * in one transaction per step. The file is created readable by the till's user only.
+ */
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+/** Each entry moves the schema from version i to i + 1. Never edit a shipped step: add one. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE sales (
+    sale_id     TEXT PRIMARY KEY,
+    created_at  INTEGER NOT NULL,
+    day         TEXT NOT NULL,
+    tender      TEXT NOT NULL CHECK (tender IN ('card', 'cash')),
+    total       INTEGER NOT NULL,
+    currency    TEXT NOT NULL,
+    lines       TEXT NOT NULL,
+    cash_given  INTEGER,
+    cash_change INTEGER
+  );
+  CREATE INDEX sales_created ON sales (created_at);
+  CREATE INDEX sales_day ON sales (day, created_at);
+  CREATE INDEX sales_total ON sales (total, created_at);
+
+  CREATE TABLE attempts (
+    order_id       TEXT PRIMARY KEY,
+    sale_id        TEXT NOT NULL REFERENCES sales (sale_id),
+    terminal_id    TEXT NOT NULL,
+    state          TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    card_type      TEXT,
+    card_last4     TEXT,
+    data           TEXT NOT NULL
+  );
+  CREATE INDEX attempts_sale ON attempts (sale_id);
+  CREATE INDEX attempts_open ON attempts (state) WHERE state NOT IN ('completed', 'cancelled', 'failed');
+  CREATE INDEX attempts_terminal ON attempts (terminal_id, created_at);
+  CREATE INDEX attempts_created ON attempts (created_at);
+  CREATE INDEX attempts_last4 ON attempts (card_last4) WHERE card_last4 IS NOT NULL;
+  CREATE INDEX attempts_brand ON attempts (card_type) WHERE card_type IS NOT NULL;
+
+  CREATE TABLE refunds (
+    refund_id      TEXT PRIMARY KEY,
+    order_id       TEXT NOT NULL,
+    sale_id        TEXT NOT NULL REFERENCES sales (sale_id),
+    amount         INTEGER NOT NULL,
+    currency       TEXT NOT NULL,
+    state          TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+    at             INTEGER NOT NULL,
+    day            TEXT NOT NULL,
+    settled_at     INTEGER,
+    transaction_id TEXT
+  );
+  CREATE INDEX refunds_order ON refunds (order_id);
+  CREATE INDEX refunds_sale ON refunds (sale_id);
+  CREATE INDEX refunds_day ON refunds (day);
+  CREATE INDEX refunds_pending ON refunds (state) WHERE state = 'pending';
+
+  CREATE TABLE resolutions (
+    id          INTEGER PRIMARY KEY,
+    order_id    TEXT NOT NULL,
+    at          INTEGER NOT NULL,
+    reason      TEXT NOT NULL,
+    msp_status  TEXT NOT NULL
+  );
+  CREATE INDEX resolutions_order ON resolutions (order_id);
+
+  -- Words to find a sale by: products, card brands, last four digits (rowid = the sale's rowid).
+  CREATE VIRTUAL TABLE sales_search USING fts5 (words, tokenize = 'unicode61 remove_diacritics 2');
+
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function openDatabase(path: string): DatabaseSync {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const fresh = !existsSync(path);
+  const db = new DatabaseSync(path);
+  try {
+    if (fresh) chmodSync(path, 0o600);
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA foreign_keys = ON');
+    db.exec('PRAGMA busy_timeout = 5000');
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+function migrate(db: DatabaseSync): void {
+  const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  if (version > MIGRATIONS.length)
+    throw new Error(`The sales ledger was written by a newer version of the till (schema ${version}); update the till.`);
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    transaction(db, () => {
+      db.exec(MIGRATIONS[v]!);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+    });
+  }
+}
+
+/** Runs `fn` in one transaction: all of it is durable, or none of it. */
+export function transaction<T>(db: DatabaseSync, fn: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const out = fn();
+    db.exec('COMMIT');
+    return out;
+  } catch (err) {
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // the failed statement may have rolled back already
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,545 @@
+/**
+ * The sales ledger: every card attempt, cash sale, refund and supervisor resolution, in SQLite (see db.ts).
+ * Each durable step is one transaction. Every request reads only the rows it needs through an index, so a
+ * history page, a search, a day report, a receipt or a refund costs the same at a thousand and at a million
+ * sales. Rows read back are checked with zod before use.
+ */
+import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
+import { z } from 'zod';
+import type { AttemptSummary, Bucket, DayTotals, RefundRecord, SaleRecord, SaleStatus } from '../../../shared/contract';
+import { parseAmount } from '../../../shared/money';
+import { ATTEMPT_STATES, type AttemptFields, isFinal, type SaleLine } from '../../../shared/payment';
+import { afterPayment } from '../engine/transitions';
+import { openDatabase, transaction } from './db';
+
+export interface AttemptSnapshot extends AttemptFields {
+  /** Set when a supervisor resolved the attempt. */
+  resolvedReason?: string;
+}
+
+const SaleLineSchema = z.object({ name: z.string(), unitPrice: z.number().int(), quantity: z.number().int() });
+const LinesSchema = z.array(SaleLineSchema);
+const CardSchema = z
+  .object({
+    type: z.string().optional(),
+    last4: z.string().optional(),
+    authorizationCode: z.string().optional(),
+    entryMode: z.string().optional(),
+  })
+  .strip();
+
+/** An attempt as stored: what the engine wrote, checked before it is trusted again. */
+export const AttemptSnapshotSchema = z
+  .object({
+    attemptId: z.string(),
+    saleId: z.string(),
+    orderId: z.string(),
+    terminalId: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    lines: LinesSchema,
+    state: z.enum(ATTEMPT_STATES),
+    message: z.string().optional(),
+    messageKey: z.string().optional(),
+    card: CardSchema.optional(),
+    transactionId: z.string().optional(),
+    mspStatus: z.string().optional(),
+    mspReason: z.string().optional(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+    finalAt: z.number().optional(),
+    resolvedReason: z.string().optional(),
+  })
+  .passthrough();
+
+const SaleRowSchema = z.object({
+  rowid: z.number(),
+  sale_id: z.string(),
+  created_at: z.number(),
+  tender: z.enum(['card', 'cash']),
+  total: z.number().int(),
+  currency: z.string(),
+  lines: z.string(),
+  cash_given: z.number().int().nullable(),
+  cash_change: z.number().int().nullable(),
+});
+type SaleRow = z.infer<typeof SaleRowSchema>;
+
+const RefundRowSchema = z.object({
+  refund_id: z.string(),
+  order_id: z.string(),
+  sale_id: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  state: z.enum(['pending', 'done', 'failed']),
+  at: z.number(),
+  transaction_id: z.string().nullable(),
+});
+export type RefundRow = z.infer<typeof RefundRowSchema>;
+
+/** A row that does not match its schema: the ledger file was changed by something other than the till. */
+export class LedgerRowError extends Error {
+  constructor(what: string) {
+    super(`The sales ledger has an unreadable ${what} row.`);
+    this.name = 'LedgerRowError';
+  }
+}
+
+function check<T>(schema: z.ZodType<T>, row: unknown, what: string): T {
+  const r = schema.safeParse(row);
+  if (!r.success) throw new LedgerRowError(what);
+  return r.data;
+}
+
+/** Local calendar day (YYYY-MM-DD) of a time: what "today" means at the counter. */
+export function localDate(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Local-time bounds [from, to) of YYYY-MM-DD. */
+export function dayBounds(date: string): [number, number] {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return [new Date(y, m - 1, d).getTime(), new Date(y, m - 1, d + 1).getTime()];
+}
+
+export interface CashSale {
+  saleId: string;
+  at: number;
+  lines: SaleLine[];
+  total: number;
+  currency: string;
+  given: number;
+  change: number;
+}
+
+const MAX_IN = 500;
+const bucket = (): Bucket => ({ count: 0, amount: 0 });
+
+export class Ledger {
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #q: Record<string, StatementSync>;
+  /** Called after each committed change (history screens refresh). */
+  onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve') => void) | undefined;
+
+  constructor(path: string) {
+    this.path = path;
+    this.#db = openDatabase(path);
+    const p = (sql: string) => this.#db.prepare(sql);
+    this.#q = {
+      insertSale: p(
+        `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, cash_given, cash_change)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      saleRow: p('SELECT rowid, * FROM sales WHERE sale_id = ?'),
+      upsertAttempt: p(
+        `INSERT INTO attempts (order_id, sale_id, terminal_id, state, created_at, card_type, card_last4, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, card_type = excluded.card_type,
+           card_last4 = excluded.card_last4, data = excluded.data`,
+      ),
+      attempt: p('SELECT data FROM attempts WHERE order_id = ?'),
+      openAttempts: p(`SELECT data FROM attempts WHERE state NOT IN ('completed', 'cancelled', 'failed')`),
+      attemptsOfSale: p('SELECT data FROM attempts WHERE sale_id = ? ORDER BY created_at'),
+      cardsOfSale: p('SELECT card_type, card_last4 FROM attempts WHERE sale_id = ? AND (card_type IS NOT NULL OR card_last4 IS NOT NULL)'),
+      orderIdsOfSale: p('SELECT order_id FROM attempts WHERE sale_id = ?'),
+      attemptsBetween: p(
+        `SELECT data FROM attempts WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND order_id > ?))
+         ORDER BY created_at, order_id LIMIT ?`,
+      ),
+      deleteWords: p('DELETE FROM sales_search WHERE rowid = ?'),
+      insertWords: p('INSERT INTO sales_search (rowid, words) VALUES (?, ?)'),
+      insertRefund: p(
+        `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      ),
+      settleRefund: p(`UPDATE refunds SET state = ?, settled_at = ?, transaction_id = ? WHERE refund_id = ? AND state = 'pending'`),
+      refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
+      pendingRefunds: p(`SELECT * FROM refunds WHERE state = 'pending'`),
+      insertResolution: p('INSERT INTO resolutions (order_id, at, reason, msp_status) VALUES (?, ?, ?, ?)'),
+      resolutionsOf: p('SELECT order_id, reason, msp_status, at FROM resolutions WHERE order_id = ? ORDER BY id'),
+      latest: p('SELECT rowid, * FROM sales WHERE created_at < ? ORDER BY created_at DESC LIMIT ?'),
+      byTotal: p('SELECT rowid, * FROM sales WHERE total = ? AND created_at < ? ORDER BY created_at DESC LIMIT ?'),
+      byWords: p('SELECT rowid FROM sales_search WHERE sales_search MATCH ? ORDER BY rowid DESC LIMIT ?'),
+      byOrderPrefix: p('SELECT DISTINCT sale_id FROM attempts WHERE order_id >= ? AND order_id < ? LIMIT ?'),
+      dayOutcomes: p(
+        `SELECT s.currency AS currency, a.state AS state, count(*) AS n, sum(json_extract(a.data, '$.amount')) AS amount
+         FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE s.day = ? GROUP BY s.currency, a.state`,
+      ),
+      dayCardTypes: p(
+        `SELECT s.currency AS currency, coalesce(a.card_type, 'Unknown') AS type, count(*) AS n, sum(json_extract(a.data, '$.amount')) AS amount
+         FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE s.day = ? AND a.state = 'completed' GROUP BY s.currency, type`,
+      ),
+      dayCash: p(`SELECT currency, count(*) AS n, sum(total) AS amount FROM sales WHERE day = ? AND tender = 'cash' GROUP BY currency`),
+      dayRefunds: p(
+        `SELECT currency, count(*) AS n, sum(amount) AS amount FROM refunds WHERE day = ? AND state = 'done' GROUP BY currency`,
+      ),
+      exportPage: p(
+        `SELECT rowid, * FROM sales WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND sale_id > ?))
+         ORDER BY created_at, sale_id LIMIT ?`,
+      ),
+      getMeta: p('SELECT value FROM meta WHERE key = ?'),
+      setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      counts: p('SELECT (SELECT count(*) FROM sales) AS sales, (SELECT count(*) FROM attempts) AS attempts'),
+    };
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  /** Runs several writes as one durable step. */
+  atomically<T>(fn: () => T): T {
+    return transaction(this.#db, fn);
+  }
+
+  // ---- writes ----
+
+  /** Records an attempt's latest snapshot (and its sale on the first attempt): one transaction. */
+  recordAttempt(a: AttemptSnapshot): void {
+    this.atomically(() => this.recordAttemptInTransaction(a));
+    this.onChange?.(isFinal(a.state) ? 'final' : 'attempt');
+  }
+
+  /** The same, for callers that batch writes in their own transaction (the journal import). */
+  recordAttemptInTransaction(a: AttemptSnapshot): void {
+    this.#q.insertSale!.run(
+      a.saleId,
+      a.createdAt,
+      localDate(a.createdAt),
+      'card',
+      a.amount,
+      a.currency,
+      JSON.stringify(a.lines),
+      null,
+      null,
+    );
+    this.#q.upsertAttempt!.run(
+      a.orderId,
+      a.saleId,
+      a.terminalId,
+      a.state,
+      a.createdAt,
+      a.card?.type ?? null,
+      a.card?.last4 ?? null,
+      JSON.stringify(a),
+    );
+    this.#indexWords(a.saleId);
+  }
+
+  recordCashSale(c: CashSale): void {
+    this.atomically(() => this.recordCashSaleInTransaction(c));
+    this.onChange?.('cash');
+  }
+
+  recordCashSaleInTransaction(c: CashSale): void {
+    this.#q.insertSale!.run(c.saleId, c.at, localDate(c.at), 'cash', c.total, c.currency, JSON.stringify(c.lines), c.given, c.change);
+    this.#indexWords(c.saleId);
+  }
+
+  recordResolution(orderId: string, at: number, reason: string, mspStatus: string): void {
+    this.atomically(() => this.#q.insertResolution!.run(orderId, at, reason, mspStatus));
+    this.onChange?.('resolve');
+  }
+
+  /** A refund about to be sent: recorded as pending first, so an unknown outcome is never forgotten. */
+  beginRefund(r: { refundId: string; orderId: string; saleId: string; amount: number; currency: string; at: number }): void {
+    this.atomically(() => this.#q.insertRefund!.run(r.refundId, r.orderId, r.saleId, r.amount, r.currency, r.at, localDate(r.at)));
+    this.onChange?.('refund');
+  }
+
+  /** Settles a pending refund from MultiSafepay's answer (or a re-read). Returns false if it was not pending. */
+  settleRefund(refundId: string, state: 'done' | 'failed', at: number, transactionId?: string): boolean {
+    const r = this.atomically(() => this.#q.settleRefund!.run(state, at, transactionId ?? null, refundId));
+    this.onChange?.('refund');
+    return Number(r.changes) === 1;
+  }
+
+  /** A refund already settled elsewhere (the journal import), inside the caller's transaction; idempotent. */
+  importSettledRefund(r: {
+    refundId: string;
+    orderId: string;
+    saleId: string;
+    amount: number;
+    currency: string;
+    at: number;
+    transactionId?: string;
+  }): void {
+    this.#db
+      .prepare(
+        `INSERT OR IGNORE INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, settled_at, transaction_id)
+         VALUES (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?)`,
+      )
+      .run(r.refundId, r.orderId, r.saleId, r.amount, r.currency, r.at, localDate(r.at), r.at, r.transactionId ?? null);
+  }
+
+  /** A resolution from the journal import, inside the caller's transaction; idempotent. */
+  importResolution(orderId: string, at: number, reason: string, mspStatus: string): void {
+    const seen = (this.#q.resolutionsOf!.all(orderId) as { at: number; reason: string }[]).some((r) => r.at === at && r.reason === reason);
+    if (!seen) this.#q.insertResolution!.run(orderId, at, reason, mspStatus);
+  }
+
+  /** Words a sale is found by: its products, order ids and sale number, and the brand and last four of its cards. */
+  #indexWords(saleId: string): void {
+    const row = this.#q.saleRow!.get(saleId) as { rowid: number; lines: string } | undefined;
+    if (!row) return;
+    const words = new Set<string>([saleId]);
+    for (const l of JSON.parse(row.lines) as SaleLine[]) words.add(l.name);
+    for (const r of this.#q.orderIdsOfSale!.all(saleId) as { order_id: string }[]) words.add(r.order_id);
+    for (const c of this.#q.cardsOfSale!.all(saleId) as { card_type: string | null; card_last4: string | null }[]) {
+      if (c.card_type) words.add(c.card_type);
+      if (c.card_last4) words.add(c.card_last4);
+    }
+    this.#q.deleteWords!.run(row.rowid);
+    this.#q.insertWords!.run(row.rowid, [...words].join(' '));
+  }
+
+  // ---- reads ----
+
+  attempt(orderId: string): AttemptSnapshot | undefined {
+    const row = this.#q.attempt!.get(orderId) as { data: string } | undefined;
+    return row ? this.#attemptOf(row.data) : undefined;
+  }
+
+  /** Every attempt MultiSafepay has not given a final status yet (an index holds only these). */
+  openAttempts(): AttemptSnapshot[] {
+    return (this.#q.openAttempts!.all() as { data: string }[]).map((r) => this.#attemptOf(r.data));
+  }
+
+  attemptsOfSale(saleId: string): AttemptSnapshot[] {
+    return (this.#q.attemptsOfSale!.all(saleId) as { data: string }[]).map((r) => this.#attemptOf(r.data));
+  }
+
+  /** Card attempts created in [from, to), a page at a time (after the given cursor). */
+  attemptsBetween(from: number, to: number, after: { createdAt: number; orderId: string } | undefined, limit: number): AttemptSnapshot[] {
+    const c = after ?? { createdAt: from - 1, orderId: '' };
+    return (this.#q.attemptsBetween!.all(from, to, c.createdAt, c.createdAt, c.orderId, limit) as { data: string }[]).map((r) =>
+      this.#attemptOf(r.data),
+    );
+  }
+
+  resolutionsOf(orderId: string): { orderId: string; reason: string; mspStatus: string; at: number }[] {
+    return (this.#q.resolutionsOf!.all(orderId) as { order_id: string; reason: string; msp_status: string; at: number }[]).map((r) => ({
+      orderId: r.order_id,
+      reason: r.reason,
+      mspStatus: r.msp_status,
+      at: r.at,
+    }));
+  }
+
+  refundsOfOrder(orderId: string): RefundRow[] {
+    return (this.#q.refundsOfOrder!.all(orderId) as unknown[]).map((r) => check(RefundRowSchema, r, 'refund'));
+  }
+
+  pendingRefunds(): RefundRow[] {
+    return (this.#q.pendingRefunds!.all() as unknown[]).map((r) => check(RefundRowSchema, r, 'refund'));
+  }
+
+  sale(saleId: string): SaleRecord | undefined {
+    const row = this.#q.saleRow!.get(saleId);
+    return row ? this.#records([check(SaleRowSchema, row, 'sale')])[0] : undefined;
+  }
+
+  saleOfOrder(orderId: string): SaleRecord | undefined {
+    const a = this.attempt(orderId);
+    return a ? this.sale(a.saleId) : undefined;
+  }
+
+  /**
+   * A page of history, newest first: everything, or what matches the query - an amount ("12.50"), a card's
+   * last four digits, a card brand, a product, a sale number or (the start of) an order id.
+   */
+  history(opts: { query?: string | undefined; limit?: number | undefined; before?: number | undefined }): SaleRecord[] {
+    const limit = Math.min(opts.limit ?? 50, MAX_IN);
+    const before = opts.before ?? Number.MAX_SAFE_INTEGER;
+    const q = opts.query?.trim();
+    let rows: SaleRow[];
+    if (!q) rows = (this.#q.latest!.all(before, limit) as unknown[]).map((r) => check(SaleRowSchema, r, 'sale'));
+    else {
+      const found = new Map<string, SaleRow>();
+      const add = (r: unknown) => {
+        const row = check(SaleRowSchema, r, 'sale');
+        if (row.created_at < before) found.set(row.sale_id, row);
+      };
+      const amount = parseAmount(q);
+      if (amount !== null) for (const r of this.#q.byTotal!.all(amount, before, limit) as unknown[]) add(r);
+      const match = ftsQuery(q);
+      if (match) {
+        // Matches come newest first (rowids grow with time); a page past `before` needs a wider window.
+        const window = opts.before ? limit * 20 : limit;
+        const ids = (this.#q.byWords!.all(match, window) as { rowid: number }[]).map((r) => r.rowid);
+        for (let i = 0; i < ids.length; i += MAX_IN) {
+          const part = ids.slice(i, i + MAX_IN);
+          for (const r of this.#db.prepare(`SELECT rowid, * FROM sales WHERE rowid IN (${part.map(() => '?').join(',')})`).all(...part))
+            add(r);
+        }
+      }
+      if (/^[A-Za-z0-9_-]{3,50}$/.test(q)) {
+        for (const { sale_id } of this.#q.byOrderPrefix!.all(q, `${q}\uffff`, limit) as { sale_id: string }[]) {
+          const r = this.#q.saleRow!.get(sale_id);
+          if (r) add(r);
+        }
+      }
+      rows = [...found.values()].sort((a, b) => b.created_at - a.created_at).slice(0, limit);
+    }
+    return this.#records(rows);
+  }
+
+  /** A day's totals, one block per currency, from the day's rows only. */
+  dayTotals(date: string): DayTotals[] {
+    const by = new Map<string, DayTotals>();
+    const of = (currency: string): DayTotals => {
+      let t = by.get(currency);
+      if (!t) {
+        t = {
+          currency,
+          outcomes: { completed: bucket(), cancelled: bucket(), failed: bucket(), pending: bucket() },
+          tenders: { card: bucket(), cash: bucket() },
+          cardTypes: {},
+          refunds: bucket(),
+          net: 0,
+        };
+        by.set(currency, t);
+      }
+      return t;
+    };
+    const add = (b: Bucket, n: number, amount: number) => {
+      b.count += n;
+      b.amount += amount;
+    };
+    for (const r of this.#q.dayOutcomes!.all(date) as { currency: string; state: string; n: number; amount: number }[]) {
+      const t = of(r.currency);
+      const outcome = r.state === 'completed' || r.state === 'cancelled' || r.state === 'failed' ? r.state : 'pending';
+      add(t.outcomes[outcome], r.n, r.amount);
+      if (r.state === 'completed') add(t.tenders.card, r.n, r.amount);
+    }
+    for (const r of this.#q.dayCardTypes!.all(date) as { currency: string; type: string; n: number; amount: number }[])
+      add((of(r.currency).cardTypes[r.type] ??= bucket()), r.n, r.amount);
+    for (const r of this.#q.dayCash!.all(date) as { currency: string; n: number; amount: number }[]) {
+      const t = of(r.currency);
+      add(t.tenders.cash, r.n, r.amount);
+      add(t.outcomes.completed, r.n, r.amount);
+    }
+    for (const r of this.#q.dayRefunds!.all(date) as { currency: string; n: number; amount: number }[])
+      add(of(r.currency).refunds, r.n, r.amount);
+    for (const t of by.values()) t.net = t.tenders.card.amount + t.tenders.cash.amount - t.refunds.amount;
+    return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+  }
+
+  /** Sales created in [from, to) in pages of `limit`, oldest first (exports): the cursor is the last row's. */
+  salesBetween(from: number, to: number, after: { createdAt: number; saleId: string } | undefined, limit: number): SaleRecord[] {
+    const c = after ?? { createdAt: from - 1, saleId: '' };
+    const rows = (this.#q.exportPage!.all(from, to, c.createdAt, c.createdAt, c.saleId, limit) as unknown[]).map((r) =>
+      check(SaleRowSchema, r, 'sale'),
+    );
+    return this.#records(rows);
+  }
+
+  counts(): { sales: number; attempts: number } {
+    const r = this.#q.counts!.get() as { sales: number; attempts: number };
+    return { sales: Number(r.sales), attempts: Number(r.attempts) };
+  }
+
+  meta(key: string): string | undefined {
+    return (this.#q.getMeta!.get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.#q.setMeta!.run(key, value);
+  }
+
+  /** A consistent copy of the whole ledger (SQLite's online backup), written while the till keeps selling. */
+  async backup(toPath: string): Promise<void> {
+    await sqliteBackup(this.#db, toPath, { rate: 200 });
+  }
+
+  // ---- building records ----
+
+  #attemptOf(data: string): AttemptSnapshot {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      throw new LedgerRowError('attempt');
+    }
+    return check(AttemptSnapshotSchema, parsed, 'attempt') as AttemptSnapshot;
+  }
+
+  #records(rows: SaleRow[]): SaleRecord[] {
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.sale_id);
+    const marks = ids.map(() => '?').join(',');
+    const attempts = new Map<string, AttemptSnapshot[]>();
+    for (const r of this.#db.prepare(`SELECT data FROM attempts WHERE sale_id IN (${marks}) ORDER BY created_at`).all(...ids) as {
+      data: string;
+    }[]) {
+      const a = this.#attemptOf(r.data);
+      (attempts.get(a.saleId) ?? attempts.set(a.saleId, []).get(a.saleId)!).push(a);
+    }
+    const refunds = new Map<string, RefundRecord[]>();
+    for (const raw of this.#db.prepare(`SELECT * FROM refunds WHERE sale_id IN (${marks}) ORDER BY at`).all(...ids)) {
+      const r = check(RefundRowSchema, raw, 'refund');
+      const rec: RefundRecord = { refundId: r.refund_id, orderId: r.order_id, amount: r.amount, at: r.at, state: r.state };
+      if (r.transaction_id) rec.transactionId = r.transaction_id;
+      (refunds.get(r.sale_id) ?? refunds.set(r.sale_id, []).get(r.sale_id)!).push(rec);
+    }
+    return rows.map((row) => {
+      const lines = check(LinesSchema, safeJson(row.lines), 'sale lines');
+      const sale: SaleRecord = {
+        saleId: row.sale_id,
+        createdAt: row.created_at,
+        lines,
+        total: row.total,
+        currency: row.currency,
+        tender: row.tender,
+        status: 'unpaid',
+        attempts: (attempts.get(row.sale_id) ?? []).map(summary),
+        refunds: refunds.get(row.sale_id) ?? [],
+      };
+      if (row.tender === 'cash') sale.cash = { given: row.cash_given ?? row.total, change: row.cash_change ?? 0 };
+      sale.status = saleStatus(sale);
+      return sale;
+    });
+  }
+}
+
+function summary(a: AttemptSnapshot): AttemptSummary {
+  const s: AttemptSummary = { orderId: a.orderId, terminalId: a.terminalId, state: a.state, createdAt: a.createdAt };
+  if (a.card) s.card = a.card;
+  if (a.transactionId) s.transactionId = a.transactionId;
+  if (a.message) s.message = a.message;
+  if (a.finalAt) s.finalAt = a.finalAt;
+  if (a.resolvedReason) s.resolvedReason = a.resolvedReason;
+  if (a.mspStatus) s.mspStatus = a.mspStatus;
+  return s;
+}
+
+/** What a sale is now: paid, refunded (by the till or at MultiSafepay), charged back, pending or unpaid. */
+export function saleStatus(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'refunds' | 'total'>): SaleStatus {
+  const paid = sale.tender === 'cash' ? undefined : sale.attempts.find((a) => a.state === 'completed');
+  if (sale.tender === 'card' && !paid) return sale.attempts.some((a) => !isFinal(a.state)) ? 'pending' : 'unpaid';
+  const after = afterPayment(paid?.mspStatus);
+  if (after === 'chargedback') return 'charged_back';
+  const refunded = sale.refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
+  if (refunded >= sale.total || after === 'refunded') return 'refunded';
+  if (refunded > 0 || after === 'partial_refunded') return 'partially_refunded';
+  return 'paid';
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A full-text query for what a cashier typed: every word as a prefix, all of them required. */
+export function ftsQuery(text: string): string | undefined {
+  const words = text
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
+  return words.length ? words.map((w) => `"${w}"*`).join(' ') : undefined;
+}

@@ -1,0 +1,301 @@
+/**
+ * The sales book: what the till sold and gave back - cash sales, refunds, history, day reports, reconciliation
+ * and exports - on top of the ledger. Card payments themselves belong to the payment engine.
+ *
+ * Refunds are never guessed: a refund is recorded as pending before it is sent, settled from MultiSafepay's
+ * answer, or - when the answer is lost - from re-reading the order. While one is pending, no other refund of
+ * that order starts.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DayReport, SaleRecord } from '../../shared/contract';
+import { TillError } from '../../shared/errors';
+import { formatMoney, lineTotal } from '../../shared/money';
+import type { SaleLine } from '../../shared/payment';
+import type { PaymentEngine } from './engine/engine';
+import { dayBounds, type Ledger, localDate, type RefundRow } from './ledger/ledger';
+import type { Logger } from './log';
+import type { MspClient } from './msp/client';
+import { MspError } from './msp/errors';
+
+export interface SalesBookOptions {
+  ledger: Ledger;
+  engine: PaymentEngine;
+  client: () => MspClient;
+  logger: Logger;
+  now: () => number;
+  monotonic: () => number;
+  currency: () => string;
+  /** A refund whose answer was lost is judged "not refunded" only after MultiSafepay showed nothing this long. */
+  refundGraceMs?: number;
+  /** Longest wait between two re-reads of a pending refund. */
+  refundRecheckMaxMs?: number;
+  notice: (level: 'info' | 'warning' | 'error', message: string) => void;
+}
+
+/** The largest total one sale may charge (minor units): a typo must not reach a terminal. */
+export const MAX_SALE_TOTAL = 100_000_00;
+
+export class SalesBook {
+  readonly #o: SalesBookOptions;
+  readonly #checks = new Map<string, NodeJS.Timeout>();
+  readonly #refunding = new Set<string>();
+  #stopped = false;
+
+  constructor(opts: SalesBookOptions) {
+    this.#o = opts;
+  }
+
+  /** Re-reads every refund left pending by a crash or a lost answer. */
+  start(): void {
+    for (const r of this.#o.ledger.pendingRefunds()) this.#scheduleCheck(r, 0, this.#o.monotonic());
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    for (const t of this.#checks.values()) clearTimeout(t);
+    this.#checks.clear();
+  }
+
+  get openHandles(): number {
+    return this.#checks.size;
+  }
+
+  sale(saleId: string): SaleRecord | undefined {
+    return this.#o.ledger.sale(saleId);
+  }
+
+  payCash(lines: SaleLine[], given: number, saleIdPrefix: string): SaleRecord {
+    const total = lineTotal(lines);
+    if (total > MAX_SALE_TOTAL)
+      throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
+    if (given < total) throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the total.' });
+    const saleId = `${saleIdPrefix}-c${randomBytes(4).toString('hex')}`;
+    storage(() =>
+      this.#o.ledger.recordCashSale({
+        saleId,
+        at: this.#o.now(),
+        lines,
+        total,
+        currency: this.#o.currency(),
+        given,
+        change: given - total,
+      }),
+    );
+    return this.sale(saleId)!;
+  }
+
+  history(query: string | undefined, limit: number | undefined, before: number | undefined): SaleRecord[] {
+    return this.#o.ledger.history({ query, limit, before });
+  }
+
+  async dayReport(date: string | undefined, reconcile: boolean): Promise<DayReport> {
+    const day = date ?? localDate(this.#o.now());
+    const report: DayReport = { date: day, totals: this.#o.ledger.dayTotals(day) };
+    if (reconcile) {
+      const [from, to] = dayBounds(day);
+      report.reconciliation = await this.#o.engine.reconcile(from, to);
+      const orphans = report.reconciliation.mismatches.filter((m) => m.kind === 'orphan_payment');
+      if (orphans.length)
+        this.#o.notice(
+          'error',
+          `${orphans.length} payment(s) were paid at MultiSafepay but not recorded as paid: ${orphans.map((o) => o.orderId).join(', ')}`,
+        );
+    }
+    return report;
+  }
+
+  /**
+   * Refunds (part of) a completed card payment. Refused at once while another refund of the order is in flight
+   * or unknown. Recorded as pending before it is sent; settled from the answer; a lost answer stays pending and
+   * is settled by re-reading the order.
+   */
+  async refund(orderId: string, requested: number | undefined): Promise<SaleRecord> {
+    const ledger = this.#o.ledger;
+    const sale = ledger.saleOfOrder(orderId);
+    const attempt = sale?.attempts.find((a) => a.orderId === orderId);
+    if (!sale || attempt?.state !== 'completed')
+      throw new TillError({ code: 'not_allowed', message: 'Only a completed card payment can be refunded.' });
+    const refunds = ledger.refundsOfOrder(orderId);
+    if (this.#refunding.has(orderId) || refunds.some((r) => r.state === 'pending')) {
+      const pending = refunds.find((r) => r.state === 'pending');
+      if (pending) this.#scheduleCheck(pending, 0, this.#o.monotonic());
+      throw new TillError({
+        code: 'refund_pending',
+        message: 'A refund of this payment may have gone through - the till is checking with MultiSafepay. Try again when it has finished.',
+      });
+    }
+    const left = sale.total - refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
+    const amount = requested ?? left;
+    if (amount > left || left <= 0)
+      throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this sale.' });
+    const refundId = `r${randomBytes(6).toString('hex')}`;
+    const at = this.#o.now();
+    // Recorded before it is sent: if the answer is lost, or the till dies, the refund is known and re-read.
+    storage(() => ledger.beginRefund({ refundId, orderId, saleId: sale.saleId, amount, currency: sale.currency, at }));
+    this.#refunding.add(orderId);
+    try {
+      let transactionId: string | undefined;
+      try {
+        const res = await this.#o.client().refund(orderId, { currency: sale.currency, amount, description: `Refund ${sale.saleId}` });
+        transactionId = res.transaction_id;
+      } catch (err) {
+        if (err instanceof MspError && err.kind === 'refused') {
+          ledger.settleRefund(refundId, 'failed', this.#o.now());
+          throw err;
+        }
+        this.#scheduleCheck(
+          {
+            refund_id: refundId,
+            order_id: orderId,
+            sale_id: sale.saleId,
+            amount,
+            currency: sale.currency,
+            state: 'pending',
+            at,
+            transaction_id: null,
+          },
+          1,
+          this.#o.monotonic(),
+        );
+        throw new TillError({
+          code: 'refund_unknown',
+          message: 'The refund may have gone through - the till is checking with MultiSafepay. Do not refund again until it has.',
+        });
+      }
+      try {
+        ledger.settleRefund(refundId, 'done', this.#o.now(), transactionId);
+      } catch (err) {
+        this.#o.logger.error('refund done at MultiSafepay but not recorded', { orderId, code: (err as NodeJS.ErrnoException)?.code });
+        throw new TillError({
+          code: 'storage_error',
+          message: `MultiSafepay refunded ${formatMoney(amount, sale.currency)}, but the till could not record it (${storageWhy(err)}). It stays marked as checking and is recorded once the disk works again - do not refund again.`,
+        });
+      }
+      return this.sale(sale.saleId)!;
+    } finally {
+      this.#refunding.delete(orderId);
+    }
+  }
+
+  /** Re-reads the order of a pending refund until MultiSafepay's refunded amount tells whether it went through. */
+  #scheduleCheck(r: RefundRow, tries: number, since: number): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#checks.get(r.refund_id));
+    const max = this.#o.refundRecheckMaxMs ?? 30_000;
+    const delay = tries === 0 ? 0 : Math.min(max, 500 * 2 ** (tries - 1));
+    this.#checks.set(
+      r.refund_id,
+      setTimeout(() => {
+        this.#checks.delete(r.refund_id);
+        void this.#check(r, tries, since);
+      }, delay),
+    );
+  }
+
+  async #check(r: RefundRow, tries: number, since: number): Promise<void> {
+    const ledger = this.#o.ledger;
+    try {
+      const order = await this.#o.client().getOrder(r.order_id);
+      const settled = ledger
+        .refundsOfOrder(r.order_id)
+        .filter((x) => x.state === 'done' && x.refund_id !== r.refund_id)
+        .reduce((s, x) => s + x.amount, 0);
+      const related = (order.related_transactions ?? []).filter((t) => (t.type ?? 'refund').toLowerCase() === 'refund');
+      const atMsp =
+        order.amount_refunded ??
+        (related.length ? related.reduce((s, t) => s + (t.amount ?? 0), 0) : undefined) ??
+        (/^refunded$/i.test(order.status) ? (order.amount ?? 0) : 0);
+      if (atMsp >= settled + r.amount) {
+        const known = new Set(ledger.refundsOfOrder(r.order_id).map((x) => x.transaction_id));
+        const tx = related.find((t) => t.amount === r.amount && t.transaction_id && !known.has(t.transaction_id))?.transaction_id;
+        if (ledger.settleRefund(r.refund_id, 'done', this.#o.now(), tx))
+          this.#o.notice('info', `The refund of ${formatMoney(r.amount, r.currency)} (${r.order_id}) went through at MultiSafepay.`);
+        return;
+      }
+      if (atMsp <= settled && this.#o.monotonic() - since >= (this.#o.refundGraceMs ?? 60_000)) {
+        if (ledger.settleRefund(r.refund_id, 'failed', this.#o.now()))
+          this.#o.notice(
+            'info',
+            `The refund of ${formatMoney(r.amount, r.currency)} (${r.order_id}) did not go through - nothing was refunded.`,
+          );
+        return;
+      }
+    } catch (err) {
+      this.#o.logger.warn('pending refund not checked yet', { orderId: r.order_id, reason: err instanceof MspError ? err.kind : 'error' });
+    }
+    this.#scheduleCheck(r, tries + 1, since);
+  }
+
+  /** Every sale of [from, to) as CSV, written a page at a time (the event loop is never held for long). */
+  async exportCsv(dir: string, from: string, to: string): Promise<{ path: string; rows: number }> {
+    const [start] = dayBounds(from);
+    const [, end] = dayBounds(to);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, `transactions-${from}-to-${to}.csv`);
+    const out = createWriteStream(path, { mode: 0o600 });
+    const write = (text: string) => new Promise<void>((resolve, reject) => out.write(text, (e) => (e ? reject(e) : resolve())));
+    await write('created,sale_id,tender,status,total,currency,order_id,terminal_id,card_type,card_last4,refunded\n');
+    let rows = 0;
+    let after: { createdAt: number; saleId: string } | undefined;
+    for (;;) {
+      const page = this.#o.ledger.salesBetween(start, end, after, 500);
+      if (!page.length) break;
+      let chunk = '';
+      for (const s of page) {
+        const paid = s.attempts.find((a) => a.state === 'completed') ?? s.attempts[s.attempts.length - 1];
+        const refunded = s.refunds.filter((r) => r.state === 'done').reduce((n, r) => n + r.amount, 0);
+        chunk += `${[
+          new Date(s.createdAt).toISOString(),
+          s.saleId,
+          s.tender,
+          s.status,
+          units(s.total, s.currency),
+          s.currency,
+          paid?.orderId ?? '',
+          paid?.terminalId ?? '',
+          csv(paid?.card?.type ?? ''),
+          paid?.card?.last4 ?? '',
+          units(refunded, s.currency),
+        ].join(',')}\n`;
+        rows++;
+      }
+      await write(chunk);
+      const last = page[page.length - 1]!;
+      after = { createdAt: last.createdAt, saleId: last.saleId };
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    return { path, rows };
+  }
+}
+
+/** An amount in currency units for a CSV ("12.50"; JPY has no decimals). */
+function units(minor: number, currency: string): string {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return (minor / 10 ** digits).toFixed(digits);
+}
+
+const csv = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+function storageWhy(err: unknown): string {
+  const code = (err as { code?: string; errcode?: number })?.code;
+  return code === 'ENOSPC' || /full/i.test(String((err as Error)?.message)) ? 'the disk is full' : 'the disk refused the write';
+}
+
+/** Runs a ledger write; a failure becomes a sentence for the cashier and nothing was saved. */
+export function storage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof TillError) throw err;
+    throw new TillError({
+      code: 'storage_error',
+      message:
+        /full/i.test(String((err as Error)?.message)) || (err as NodeJS.ErrnoException)?.code === 'ENOSPC'
+          ? 'The disk is full - nothing was saved. Free some space and try again.'
+          : 'The till could not save to disk - nothing was saved.',
+    });
+  }
+}

@@ -1,0 +1,174 @@
+/** The sales ledger on real SQLite files: history, search, statuses, day totals per currency, migrations, rows checked. */
+import { DatabaseSync } from 'node:sqlite';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AttemptSnapshot, dayBounds, Ledger, LedgerRowError } from '../../electron/core/ledger/ledger';
+import { SCHEMA_VERSION } from '../../electron/core/ledger/db';
+import { tempDir } from '../helpers/engine';
+
+const at = (h: number, day = 26) => new Date(2026, 10, day, h).getTime();
+const open: Ledger[] = [];
+afterEach(() => {
+  while (open.length) open.pop()!.close();
+});
+function ledger(path = join(tempDir(), 'ledger.sqlite')) {
+  const l = new Ledger(path);
+  open.push(l);
+  return l;
+}
+const attempt = (
+  orderId: string,
+  saleId: string,
+  state: AttemptSnapshot['state'],
+  createdAt: number,
+  extra: Partial<AttemptSnapshot> = {},
+): AttemptSnapshot => ({
+  attemptId: orderId,
+  saleId,
+  orderId,
+  terminalId: 'T1',
+  amount: 1000,
+  currency: 'EUR',
+  lines: [{ name: 'Latte', unitPrice: 1000, quantity: 1 }],
+  state,
+  createdAt,
+  updatedAt: createdAt,
+  ...extra,
+});
+
+function fill(l: Ledger) {
+  // sale a: cancelled once, paid on the second attempt with VISA, later partly refunded
+  l.recordAttempt(attempt('a-1', 'a', 'creating', at(9)));
+  l.recordAttempt(attempt('a-1', 'a', 'cancelled', at(9)));
+  l.recordAttempt(attempt('a-2', 'a', 'completed', at(9) + 1, { card: { type: 'VISA', last4: '4242' } }));
+  l.beginRefund({ refundId: 'r1', orderId: 'a-2', saleId: 'a', amount: 300, currency: 'EUR', at: at(11) });
+  l.settleRefund('r1', 'done', at(11), '777');
+  // sale b: failed, never paid
+  l.recordAttempt(attempt('b-1', 'b', 'failed', at(10)));
+  // sale c: still waiting
+  l.recordAttempt(attempt('c-1', 'c', 'initialized', at(12)));
+  // a cash sale
+  l.recordCashSale({
+    saleId: 'd',
+    at: at(13),
+    lines: [{ name: 'Croissant', unitPrice: 250, quantity: 2 }],
+    total: 500,
+    currency: 'EUR',
+    given: 1000,
+    change: 500,
+  });
+  // another day, charged back later
+  l.recordAttempt(attempt('e-1', 'e', 'completed', at(9, 25), { card: { type: 'MASTERCARD', last4: '1111' }, mspStatus: 'chargedback' }));
+  // another currency the same day
+  l.recordAttempt(
+    attempt('f-1', 'f', 'completed', at(14), { currency: 'GBP', amount: 800, lines: [{ name: 'Tea', unitPrice: 800, quantity: 1 }] }),
+  );
+}
+
+describe('history', () => {
+  it('groups attempts into sales with the latest state of each, newest first, with a status per sale', () => {
+    const l = ledger();
+    fill(l);
+    const sales = l.history({});
+    expect(sales.map((s) => s.saleId)).toEqual(['f', 'd', 'c', 'b', 'a', 'e']);
+    const by = Object.fromEntries(sales.map((s) => [s.saleId, s]));
+    expect(by.a!.attempts.map((x) => x.state)).toEqual(['cancelled', 'completed']);
+    expect(by.a!.status).toBe('partially_refunded');
+    expect(by.a!.refunds).toEqual([{ refundId: 'r1', orderId: 'a-2', amount: 300, at: at(11), state: 'done', transactionId: '777' }]);
+    expect(by.b!.status).toBe('unpaid');
+    expect(by.c!.status).toBe('pending');
+    expect(by.d).toMatchObject({ tender: 'cash', status: 'paid', cash: { given: 1000, change: 500 } });
+    expect(by.e!.status).toBe('charged_back');
+  });
+
+  it('pages with a cursor', () => {
+    const l = ledger();
+    fill(l);
+    const first = l.history({ limit: 2 });
+    const next = l.history({ limit: 2, before: first[first.length - 1]!.createdAt });
+    expect([...first, ...next].map((s) => s.saleId)).toEqual(['f', 'd', 'c', 'b']);
+  });
+
+  it('finds sales by order id, sale number, amount either way, card last four, brand and product', () => {
+    const l = ledger();
+    fill(l);
+    const find = (q: string) => l.history({ query: q }).map((s) => s.saleId);
+    expect(find('b-1')).toEqual(['b']);
+    expect(find('5,00')).toEqual(['d']);
+    expect(find('10.00').sort()).toEqual(['a', 'b', 'c', 'e']);
+    expect(find('4242')).toEqual(['a']);
+    expect(find('visa')).toEqual(['a']);
+    expect(find('mastercard')).toEqual(['e']);
+    expect(find('croiss')).toEqual(['d']);
+    expect(find('nothing-like-this')).toEqual([]);
+  });
+
+  it('a card that arrives after completion makes the sale findable by it', () => {
+    const l = ledger();
+    l.recordAttempt(attempt('g-1', 'g', 'completed', at(9)));
+    expect(l.history({ query: '9876' })).toEqual([]);
+    l.recordAttempt(attempt('g-1', 'g', 'completed', at(9), { card: { type: 'MAESTRO', last4: '9876' } }));
+    expect(l.history({ query: '9876' }).map((s) => s.saleId)).toEqual(['g']);
+  });
+});
+
+describe('day totals', () => {
+  it('counts each outcome, tender and card type of the day per currency, refunds and net takings', () => {
+    const l = ledger();
+    fill(l);
+    const [eur, gbp] = l.dayTotals('2026-11-26');
+    expect(eur!.currency).toBe('EUR');
+    expect(eur!.outcomes).toEqual({
+      completed: { count: 2, amount: 1500 },
+      cancelled: { count: 1, amount: 1000 },
+      failed: { count: 1, amount: 1000 },
+      pending: { count: 1, amount: 1000 },
+    });
+    expect(eur!.tenders).toEqual({ card: { count: 1, amount: 1000 }, cash: { count: 1, amount: 500 } });
+    expect(eur!.cardTypes).toEqual({ VISA: { count: 1, amount: 1000 } });
+    expect(eur!.refunds).toEqual({ count: 1, amount: 300 });
+    expect(eur!.net).toBe(1200);
+    // Never added to euros.
+    expect(gbp).toMatchObject({ currency: 'GBP', net: 800, tenders: { card: { count: 1, amount: 800 } } });
+    const [from, to] = dayBounds('2026-11-26');
+    expect(to - from).toBe(24 * 3600 * 1000);
+  });
+});
+
+describe('the file', () => {
+  it("is versioned, WAL with synchronous FULL, readable by the till's user only, and reopens with its contents", () => {
+    const dir = tempDir();
+    const path = join(dir, 'ledger.sqlite');
+    const l = ledger(path);
+    fill(l);
+    l.close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const raw = new DatabaseSync(path);
+    expect(raw.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
+    expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    raw.close();
+    const again = ledger(path);
+    expect(again.counts()).toEqual({ sales: 6, attempts: 6 });
+    expect(again.openAttempts().map((a) => a.orderId)).toEqual(['c-1']);
+  });
+
+  it('refuses a ledger written by a newer till instead of misreading it', () => {
+    const path = join(tempDir(), 'ledger.sqlite');
+    ledger(path).close();
+    const raw = new DatabaseSync(path);
+    raw.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(() => new Ledger(path)).toThrow(/newer version/);
+  });
+
+  it("a row changed behind the till's back is refused when read, not trusted", () => {
+    const path = join(tempDir(), 'ledger.sqlite');
+    const l = ledger(path);
+    l.recordAttempt(attempt('h-1', 'h', 'initialized', at(9)));
+    const raw = new DatabaseSync(path);
+    raw.prepare('UPDATE attempts SET data = ? WHERE order_id = ?').run(JSON.stringify({ orderId: 'h-1', state: 'paid!' }), 'h-1');
+    raw.close();
+    expect(() => l.attempt('h-1')).toThrow(LedgerRowError);
+  });
+});
