@@ -1,11 +1,14 @@
 /** The app:// scheme's file rule and the launch policy of packaged builds, in plain Node. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appResponse, resolveStaticPath } from '../../electron/core/app-protocol';
 import { devServerUrl, keyStoreFor, launchEnv, mayUseStoredKey, PACKAGED_ENV_ALLOWED } from '../../electron/core/launch-policy';
 import { FileSecretStore } from '../../electron/core/secrets';
-import { tempDir } from '../helpers/engine';
+
+/** A fresh folder (no shared helper: these tests need nothing of the core's storage). */
+const tempDir = (prefix = 'till-') => mkdtempSync(join(tmpdir(), prefix));
 
 function builtUi() {
   const root = join(tempDir('till-ui-'), 'dist');

@@ -4,14 +4,17 @@
  * requests, connection and message floods.
  */
 import { connect } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { launchSecret, RateLimit } from '../../electron/server/access';
 import { type HeadlessLimits, startHeadlessServer } from '../../electron/server/server';
-import { tempDir } from '../helpers/engine';
 import { socketFor, WsTill } from '../helpers/ws-till';
+
+/** A fresh folder (no shared helper: these tests need nothing of the core's storage). */
+const tempDir = (prefix = 'till-') => mkdtempSync(join(tmpdir(), prefix));
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
