@@ -170,18 +170,25 @@ if (!app.requestSingleInstanceLock()) {
     protocol.handle(APP_SCHEME, (request) => appResponse(request.url, distDir));
     const timing = timingFromEnv(env);
     const tillEnv = envFromProcess(env);
-    service = await TillService.create({
-      dataDir,
-      env: tillEnv,
-      secretStore: keyStoreFor(tillEnv, () => new SafeStorageSecretStore(safeStorage, dataDir)),
-      openStore: (dir, name) =>
-        openStore(
-          () => fromConf(new Store<Record<string, unknown>>({ cwd: dir, name, clearInvalidConfig: false })),
-          join(dir, `${name}.json`),
-        ),
-      logger,
-      ...(timing ? { timing } : {}),
-    });
+    try {
+      service = await TillService.create({
+        dataDir,
+        env: tillEnv,
+        secretStore: keyStoreFor(tillEnv, () => new SafeStorageSecretStore(safeStorage, dataDir)),
+        openStore: (dir, name) =>
+          openStore(
+            () => fromConf(new Store<Record<string, unknown>>({ cwd: dir, name, clearInvalidConfig: false })),
+            join(dir, `${name}.json`),
+          ),
+        logger,
+        ...(timing ? { timing } : {}),
+      });
+    } catch (err) {
+      // One till per data folder (another process holds it), or a ledger from a newer till: say so and stop.
+      dialog.showErrorBox('The till cannot start', `${(err as Error).message}\n\n${dataDir}`);
+      app.exit(3);
+      return;
+    }
     const svc = service;
     registerIpc(ipcMain, svc, (sender, frameUrl) => Boolean(win && sender === win.webContents && frameUrl && isAppUrl(frameUrl, appUrl)));
     svc.on((e) => win && forwardEvent(win.webContents, e));

@@ -25,6 +25,7 @@ import { TillError, type TillErrorShape } from '../../shared/errors';
 import { lineTotal } from '../../shared/money';
 import { type EngineOptions, PaymentEngine } from './engine/engine';
 import type { EngineTiming } from './engine/types';
+import { LedgerLockedError } from './ledger/db';
 import { importJournal } from './ledger/import';
 import { Ledger, LedgerRowError } from './ledger/ledger';
 import type { Logger } from './log';
@@ -117,7 +118,6 @@ export class TillService {
       client: () => this.#connection.client,
       store: this.#state,
       ledger: this.ledger,
-      storeWasDamaged: Boolean(parts.state.damagedCopy),
       logger: this.#log,
       ...(opts.timing ? { timing: opts.timing } : {}),
       ...(opts.now ? { now: opts.now } : {}),
@@ -126,6 +126,12 @@ export class TillService {
     });
     this.engine.on((e) => this.#emit(e));
     this.engine.onStorageError = (err) => this.#notice('error', storageMessage(err));
+    this.engine.onAlarm = (level, message) => this.#notice(level, message);
+    if (this.engine.guardDamagedCopy)
+      this.#notice(
+        'warning',
+        `The payment state file held something unreadable. It was kept aside (${this.engine.guardDamagedCopy}) and open payments were restored from the sales ledger.`,
+      );
     this.sales = new SalesBook({
       ledger: this.ledger,
       engine: this.engine,
@@ -246,6 +252,7 @@ export class TillService {
         if (!sale || sale.tender !== 'card') throw new TillError({ code: 'not_found', message: `No card sale ${p.saleId} to try again.` });
         if (sale.status !== 'unpaid')
           throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
+        await this.engine.checkEarlierAttempts(p.saleId);
       }
       return this.engine.charge({
         terminalId: p.terminalId,
@@ -412,6 +419,7 @@ function openLedger(path: string, now = Date.now()): { ledger: Ledger; damagedCo
   try {
     return { ledger: new Ledger(path) };
   } catch (err) {
+    if (err instanceof LedgerLockedError) throw new TillError({ code: 'locked', message: err.message });
     if (!existsSync(path) || /newer version/.test(String((err as Error)?.message))) throw err;
     const damagedCopy = `${path}.damaged-${now}`;
     renameSync(path, damagedCopy);

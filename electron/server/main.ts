@@ -34,15 +34,25 @@ try {
 const timing = timingFromEnv(process.env);
 const failpoint = failpointFromEnv(process.env.TILL_CRASH_AT);
 const env = envFromProcess();
-const service = await TillService.create({
-  dataDir,
-  env,
-  // A base URL from the environment never gets the key stored in the data dir.
-  secretStore: keyStoreFor(env, () => new FileSecretStore(dataDir)),
-  logger: consoleLogger,
-  ...(timing ? { timing } : {}),
-  ...(failpoint ? { failpoint } : {}),
-});
+let service: TillService;
+try {
+  service = await TillService.create({
+    dataDir,
+    env,
+    // A base URL from the environment never gets the key stored in the data dir.
+    secretStore: keyStoreFor(env, () => new FileSecretStore(dataDir)),
+    logger: consoleLogger,
+    ...(timing ? { timing } : {}),
+    ...(failpoint ? { failpoint } : {}),
+  });
+} catch (err) {
+  // One till per data folder: a second one says so and stops (exit 3), touching nothing.
+  if ((err as { code?: string }).code === 'locked') {
+    console.error(`${(err as Error).message} (${dataDir})`);
+    process.exit(3);
+  }
+  throw err;
+}
 const server = await startHeadlessServer({ service, port, staticDir, secret });
 console.log(`Till (${service.mode} mode) ready at ${server.url}`);
 

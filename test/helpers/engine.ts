@@ -14,7 +14,7 @@ export const FAST_TIMING = {
   downPollMs: 25,
   livePollMs: 200,
   createGraceMs: 300,
-  streamSilenceMs: 400,
+  streamSilenceMs: 2_000,
   cardRetryMaxMs: 100,
 };
 
@@ -28,7 +28,6 @@ export function makeEngine(client: MspClient, dataDir = tempDir(), extra: Partia
     client: () => client,
     store: opened.store,
     ledger,
-    storeWasDamaged: Boolean(opened.damagedCopy),
     timing: FAST_TIMING,
     ...extra,
   });

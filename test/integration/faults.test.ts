@@ -237,7 +237,7 @@ describe('storage faults', () => {
 
   it('a corrupt store and settings file: the till starts, keeps them aside, and tells the cashier', async () => {
     const dir = tempDir();
-    (await TillService.create({ dataDir: dir })).close();
+    await (await TillService.create({ dataDir: dir })).close();
     writeFileSync(join(dir, 'till-state.json'), '{"active":');
     writeFileSync(join(dir, 'settings.json'), '\u0000\u0000');
     const svc = await TillService.create({ dataDir: dir });
@@ -266,7 +266,7 @@ describe('storage faults', () => {
     'disk full: a ledger write fails cleanly, what was committed stays, and writing works again once there is room',
     () => {
       const mnt = tempDir('till-full-');
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
       cleanups.push(() => void execFileSync('umount', ['-l', mnt]));
       const path = join(mnt, 'ledger.sqlite');
       const ledger = new Ledger(path);

@@ -132,7 +132,7 @@ describe('an honest status line', () => {
     await t.waitFor(p.orderId, (x) => x.connection === 'live');
     t.sim.faults.stalled = true;
     t.sim.completeOrder(p.orderId); // the customer pays while the till hears nothing
-    await t.waitFor(p.orderId, (x) => x.connection === 'offline', 'offline while stalled');
+    await until(() => t.engine.payment(p.orderId)?.connection === 'offline', 'offline while stalled', 30_000);
     expect(t.engine.payment(p.orderId)?.state).toBe('initialized');
     t.sim.faults.stalled = false;
     await t.waitFor(p.orderId, (x) => x.state === 'completed', 'outcome after the link is back');

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AttemptSnapshot, dayBounds, Ledger, LedgerRowError } from '../../electron/core/ledger/ledger';
-import { SCHEMA_VERSION } from '../../electron/core/ledger/db';
+import { LedgerLockedError, SCHEMA_VERSION } from '../../electron/core/ledger/db';
 import { tempDir } from '../helpers/engine';
 
 const at = (h: number, day = 26) => new Date(2026, 10, day, h).getTime();
@@ -164,11 +164,20 @@ describe('the file', () => {
 
   it("a row changed behind the till's back is refused when read, not trusted", () => {
     const path = join(tempDir(), 'ledger.sqlite');
-    const l = ledger(path);
-    l.recordAttempt(attempt('h-1', 'h', 'initialized', at(9)));
+    const first = ledger(path);
+    first.recordAttempt(attempt('h-1', 'h', 'initialized', at(9)));
+    first.close();
     const raw = new DatabaseSync(path);
     raw.prepare('UPDATE attempts SET data = ? WHERE order_id = ?').run(JSON.stringify({ orderId: 'h-1', state: 'paid!' }), 'h-1');
     raw.close();
-    expect(() => l.attempt('h-1')).toThrow(LedgerRowError);
+    expect(() => ledger(path).attempt('h-1')).toThrow(LedgerRowError);
+  });
+
+  it('one till per ledger: a second open is refused while the first lives, and allowed once it is gone', () => {
+    const path = join(tempDir(), 'ledger.sqlite');
+    const first = ledger(path);
+    expect(() => new Ledger(path)).toThrow(LedgerLockedError);
+    first.close();
+    expect(ledger(path).counts().sales).toBe(0);
   });
 });

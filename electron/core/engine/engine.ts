@@ -8,8 +8,10 @@
  * two writes is repaired on the next start by re-reading the order from MultiSafepay.
  */
 import { randomBytes } from 'node:crypto';
+import { copyFileSync } from 'node:fs';
+import { z } from 'zod';
 import { TillError } from '../../../shared/errors';
-import { lineTotal } from '../../../shared/money';
+import { formatMoney, lineTotal } from '../../../shared/money';
 import type { CardDetails, ConnectionState, PaymentView, SaleLine } from '../../../shared/payment';
 import { isFinal } from '../../../shared/payment';
 import type { Mismatch, Reconciliation } from '../../../shared/contract';
@@ -20,7 +22,7 @@ import { MspError } from '../msp/errors';
 import type { StreamAuth } from '../msp/stream';
 import type { MspOrder } from '../msp/types';
 import type { KeyValueStore } from '../storage/kv';
-import type { AttemptSnapshot, Ledger } from '../ledger/ledger';
+import { type AttemptSnapshot, AttemptSnapshotSchema, type Ledger } from '../ledger/ledger';
 import { Follower, type FollowerHost } from './follower';
 import { afterPayment, classifyStatus, type AttemptEvent, transition } from './transitions';
 import { type AttemptRecord, DEFAULT_TIMING, type EngineTiming, type LiveAttempt } from './types';
@@ -32,8 +34,6 @@ export interface EngineOptions {
   client: () => MspClient;
   store: KeyValueStore;
   ledger: Ledger;
-  /** The store file could not be read at start: rebuild the guard from the ledger. */
-  storeWasDamaged?: boolean;
   logger?: Logger;
   timing?: Partial<EngineTiming>;
   streamAuth?: 'auto' | StreamAuth;
@@ -43,6 +43,8 @@ export interface EngineOptions {
   /** Monotonic time in ms for every timeout, grace and elapsed time (a wall clock can jump). */
   monotonic?: () => number;
   random?: () => number;
+  /** The random part of each order id (default: 48 random bits, base64url). */
+  randomId?: () => string;
   /**
    * Called right after each durable write of the payment lifecycle, with its name. Fault-injection tests use it
    * to kill the process at exactly that point (see test/integration/crash-consistency.test.ts).
@@ -62,6 +64,7 @@ export interface ChargeRequest {
 }
 
 const NOT_SENT = 'The payment never reached MultiSafepay. Nothing was charged.';
+const ID_USED = 'Nothing was charged - this order id was already used at MultiSafepay by another order. Try again.';
 
 export class PaymentEngine implements FollowerHost {
   readonly timing: EngineTiming;
@@ -78,13 +81,25 @@ export class PaymentEngine implements FollowerHost {
   readonly #now: () => number;
   readonly #mono: () => number;
   readonly #failpoint: (point: FailPoint) => void;
+  readonly #randomId: () => string;
   /** Attempts on screen: every non-final one, plus final ones until the cashier starts a new sale. */
   readonly #live = new Map<string, LiveAttempt>();
   readonly #followers = new Map<string, Follower>();
   readonly #listeners = new Set<(e: EngineEvent) => void>();
   readonly #pending = new Set<Promise<unknown>>();
   readonly #cardWatch = new Map<string, NodeJS.Timeout>();
+  readonly #lateWatch = new Map<string, NodeJS.Timeout>();
+  /** Monotonic time each creating attempt's create was sent (or, after a restart, when it was picked up again). */
+  readonly #sentAt = new Map<string, number>();
+  /** How many times MultiSafepay said it does not know each creating attempt. */
+  readonly #notFoundCount = new Map<string, number>();
+  /** Open attempts in the ledger beyond the one per terminal the guard holds (followed to their end too). */
+  #extraOpen: AttemptRecord[] = [];
   #stopped = false;
+  /** Alarms for the cashier: a payment that went through after all, an order id used by another order. */
+  onAlarm: ((level: 'warning' | 'error', message: string) => void) | undefined;
+  /** Set when the guard file held something that is not a guard map: where the copy was kept. */
+  readonly guardDamagedCopy: string | undefined;
   readonly #installId: string;
   #seq: number;
   #active: Record<string, AttemptRecord>;
@@ -101,6 +116,7 @@ export class PaymentEngine implements FollowerHost {
     this.#mono = opts.monotonic ?? (() => performance.now());
     this.random = opts.random ?? Math.random;
     this.#failpoint = opts.failpoint ?? (() => {});
+    this.#randomId = opts.randomId ?? (() => randomBytes(6).toString('base64url'));
 
     let installId = this.#store.get('installId');
     if (typeof installId !== 'string' || !/^[a-z0-9]{8}$/.test(installId)) {
@@ -109,10 +125,44 @@ export class PaymentEngine implements FollowerHost {
     }
     this.#installId = installId as string;
     const seq = this.#store.get('seq');
-    this.#seq = typeof seq === 'number' && Number.isInteger(seq) ? seq : 0;
-    const active = this.#store.get('active');
-    this.#active = active && typeof active === 'object' ? { ...(active as Record<string, AttemptRecord>) } : {};
-    if (opts.storeWasDamaged) this.#rebuildFromLedger();
+    this.#seq = typeof seq === 'number' && Number.isInteger(seq) && seq >= 0 ? seq : 0;
+    const guard = GuardSchema.safeParse(this.#store.get('active') ?? {});
+    this.#active = guard.success ? (guard.data as Record<string, AttemptRecord>) : {};
+    if (!guard.success) this.guardDamagedCopy = keepAside(this.#store.path, this.#now());
+    this.#reconcileGuard();
+  }
+
+  /**
+   * Guard and ledger agree at every start, both ways: an open attempt in the ledger holds its terminal again;
+   * an attempt the guard holds that the ledger lacks (a crash right after the guard was written) is written to
+   * the ledger; a newer state in the ledger wins; one the ledger has as final releases its terminal. The sale
+   * counter is never lower than the ledger's.
+   */
+  #reconcileGuard(): void {
+    const active: Record<string, AttemptRecord> = { ...this.#active };
+    for (const [terminalId, rec] of Object.entries(active)) {
+      const inLedger = this.#ledger.attempt(rec.orderId);
+      if (!inLedger) this.#ledger.recordAttempt(snapshot(rec));
+      else if (isFinal(inLedger.state)) delete active[terminalId];
+      else if (inLedger.updatedAt > rec.updatedAt)
+        active[terminalId] = {
+          ...inLedger,
+          ...(rec.eventsToken ? { eventsToken: rec.eventsToken } : {}),
+          ...(rec.eventsStreamUrl ? { eventsStreamUrl: rec.eventsStreamUrl } : {}),
+        };
+    }
+    for (const a of this.#ledger.openAttempts()) {
+      const held = active[a.terminalId];
+      if (!held) active[a.terminalId] = a;
+      else if (held.orderId !== a.orderId) this.#extraOpen.push(a);
+    }
+    const seq = Math.max(this.#seq, this.#ledger.maxSeq());
+    if (seq !== this.#seq || JSON.stringify(active) !== JSON.stringify(this.#active)) {
+      this.#store.set({ active, seq });
+      this.log.warn('guard reconciled with the ledger', { held: Object.keys(active).length, seq });
+    }
+    this.#active = active;
+    this.#seq = seq;
   }
 
   get installId(): string {
@@ -126,8 +176,11 @@ export class PaymentEngine implements FollowerHost {
 
   /** Loads every non-final attempt, shows it as recovered and reconciles it with MultiSafepay. */
   start(): void {
-    for (const rec of Object.values(this.#active)) {
+    for (const rec of [...Object.values(this.#active), ...this.#extraOpen]) {
+      if (this.#live.has(rec.orderId)) continue;
       this.#live.set(rec.orderId, { rec, connection: 'reconnecting', recovered: true });
+      // The terminal's payment window is counted again from now: "not found" is trusted only after it.
+      if (rec.state === 'creating') this.#sentAt.set(rec.orderId, this.#mono());
       this.#emit(rec.orderId);
       this.#follow(rec.orderId);
     }
@@ -153,7 +206,7 @@ export class PaymentEngine implements FollowerHost {
 
   /** Open streams and timers of all followers: zero when nothing is being followed. */
   get openHandles(): number {
-    let n = this.#pending.size + this.#cardWatch.size;
+    let n = this.#pending.size + this.#cardWatch.size + this.#lateWatch.size;
     for (const f of this.#followers.values()) n += f.openHandles;
     return n;
   }
@@ -172,7 +225,9 @@ export class PaymentEngine implements FollowerHost {
     }
     const seq = this.#seq + 1;
     const saleId = req.saleId ?? `${this.#installId}-${seq}`;
-    const orderId = `${saleId}-${seq}`;
+    // A random part makes every order id new, even from a data folder restored from a backup or copied to a
+    // second till: MultiSafepay never sees an id twice, and an existing order is never mistaken for this one.
+    const orderId = `${saleId}-${seq}-${this.#randomId()}`;
     if (orderId.length > 50) throw new TillError({ code: 'bad_request', message: 'That sale id is too long.' });
     const now = this.#now();
     const rec: AttemptRecord = {
@@ -184,6 +239,8 @@ export class PaymentEngine implements FollowerHost {
       currency: req.currency,
       lines: req.lines,
       state: 'creating',
+      seq,
+      description: `Sale ${saleId}`,
       createdAt: now,
       updatedAt: now,
     };
@@ -206,12 +263,13 @@ export class PaymentEngine implements FollowerHost {
     this.#live.set(orderId, { rec, connection: 'live', recovered: false });
     this.#emit(orderId);
 
+    this.#sentAt.set(orderId, this.#mono());
     try {
       const created = await this.client().createOrder({
         orderId,
         amount: rec.amount,
         currency: rec.currency,
-        description: `Sale ${saleId}`,
+        description: rec.description!,
         terminalId: rec.terminalId,
       });
       this.#failpoint('order-created');
@@ -225,9 +283,10 @@ export class PaymentEngine implements FollowerHost {
         const messageKey = err.httpStatus === 409 ? 'terminal_busy' : `refused_${err.code ?? 'other'}`;
         this.#apply(orderId, { type: 'create_refused' }, { message: err.message, messageKey });
       } else {
-        // Unknown outcome (timeout, 5xx, lost answer) or "order id exists": ask MultiSafepay before anything else.
+        // Unknown outcome (timeout, 5xx, lost answer) or "order id exists": ask MultiSafepay before anything else,
+        // and adopt an existing order only if it is this attempt's.
         this.log.warn('create answer unknown; checking the order', { orderId });
-        this.#setMessage(orderId, 'Checking whether the payment reached the terminal...', 'checking');
+        this.#setMessage(orderId, 'Checking with MultiSafepay whether the payment reached the terminal...', 'checking');
         this.#follow(orderId);
       }
     }
@@ -286,7 +345,8 @@ export class PaymentEngine implements FollowerHost {
       order = await this.client().getOrder(orderId);
     } catch (err) {
       if (err instanceof MspError && err.isNotFound && this.#live.get(orderId)?.rec.state === 'creating') {
-        if (!this.notFoundIsFinal(orderId)) {
+        this.#notFoundCount.set(orderId, (this.#notFoundCount.get(orderId) ?? 0) + 1);
+        if (!this.#notFoundIsCertain(orderId)) {
           throw new TillError({
             code: 'not_allowed',
             message: 'MultiSafepay may still be processing this payment - try again in a minute.',
@@ -294,9 +354,14 @@ export class PaymentEngine implements FollowerHost {
         }
         this.#ledger.recordResolution(orderId, this.#now(), reason, 'not_found');
         this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, messageKey: 'not_sent', resolvedReason: reason });
+        this.#watchLate(this.#live.get(orderId)!.rec);
         return this.payment(orderId)!;
       }
       throw lockedError(err);
+    }
+    if (live.rec.state === 'creating' && identityMismatch(live.rec, order)) {
+      this.adopt(orderId, order);
+      return this.payment(orderId)!;
     }
     const cls = classifyStatus(order.status);
     if (cls !== 'paid' && cls !== 'not_paid') {
@@ -325,6 +390,8 @@ export class PaymentEngine implements FollowerHost {
           messageKey: 'released',
         },
       );
+    const after = this.#live.get(orderId)?.rec;
+    if (after?.state === 'failed') this.#watchLate(after);
     return this.payment(orderId)!;
   }
 
@@ -389,6 +456,8 @@ export class PaymentEngine implements FollowerHost {
     this.#followers.clear();
     for (const t of this.#cardWatch.values()) clearTimeout(t);
     this.#cardWatch.clear();
+    for (const t of this.#lateWatch.values()) clearTimeout(t);
+    this.#lateWatch.clear();
     await Promise.allSettled([...this.#pending]);
   }
 
@@ -409,13 +478,43 @@ export class PaymentEngine implements FollowerHost {
     this.#apply(orderId, { type: 'msp_status', status }, patch);
   }
 
-  notFoundIsFinal(orderId: string): boolean {
-    const rec = this.#live.get(orderId)?.rec;
-    return !rec || this.#now() - rec.createdAt >= this.timing.createGraceMs;
+  /** Whether "not found" is certain: asked often enough, and past the terminal's window since the create was sent. */
+  #notFoundIsCertain(orderId: string): boolean {
+    const sent = this.#sentAt.get(orderId);
+    return (
+      (this.#notFoundCount.get(orderId) ?? 0) >= this.timing.notFoundAnswers &&
+      sent !== undefined &&
+      this.#mono() - sent >= this.timing.createGraceMs
+    );
   }
 
-  onNotFound(orderId: string): void {
+  notFound(orderId: string): boolean {
+    const rec = this.#live.get(orderId)?.rec;
+    if (!rec || rec.state !== 'creating') return false;
+    this.#notFoundCount.set(orderId, (this.#notFoundCount.get(orderId) ?? 0) + 1);
+    if (!this.#notFoundIsCertain(orderId)) {
+      this.#setMessage(orderId, 'Checking with MultiSafepay whether the payment reached the terminal...', 'checking');
+      return false;
+    }
     this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, messageKey: 'not_sent' });
+    const after = this.#live.get(orderId)?.rec;
+    // MultiSafepay may still process a create late: keep looking for a while.
+    if (after?.state === 'failed') this.#watchLate(after);
+    return true;
+  }
+
+  adopt(orderId: string, order: MspOrder): boolean {
+    const rec = this.#live.get(orderId)?.rec;
+    if (!rec) return false;
+    const mismatch = identityMismatch(rec, order);
+    if (!mismatch) return true;
+    this.log.error('order id already used by another order; not adopted', { orderId, field: mismatch });
+    this.#apply(orderId, { type: 'create_refused' }, { message: ID_USED, messageKey: 'order_id_used' });
+    this.#alarm(
+      'error',
+      `Order ${orderId} already exists at MultiSafepay with a different ${mismatch}: it is not this sale's and was not used. Nothing was charged for this sale. This happens when a data folder was restored from a backup or copied to another till - check the till's data folder.`,
+    );
+    return false;
   }
 
   onConnection(orderId: string, state: ConnectionState): void {
@@ -534,6 +633,108 @@ export class PaymentEngine implements FollowerHost {
     this.#cardWatch.set(rec.orderId, timer);
   }
 
+  /**
+   * An attempt declared not sent (or released by a supervisor) is still looked up for `lateWatchMs`: if
+   * MultiSafepay reports it after all, the ledger records the real outcome and the cashier is alarmed.
+   */
+  #watchLate(rec: AttemptRecord, since = this.#mono(), warned = false): void {
+    if (this.#stopped || this.#lateWatch.has(rec.orderId)) return;
+    if (this.#mono() - since > this.timing.lateWatchMs) return;
+    const timer = setTimeout(() => {
+      const p = this.client()
+        .getOrder(rec.orderId)
+        .then(
+          (order) => order,
+          (err: unknown) => (err instanceof MspError && err.isNotFound ? null : undefined),
+        )
+        .then((order) => {
+          this.#lateWatch.delete(rec.orderId);
+          if (order === null || order === undefined) return this.#watchLate(rec, since, warned);
+          if (identityMismatch(rec, order)) return; // somebody else's order: nothing of this sale's
+          const cls = classifyStatus(order.status);
+          if (cls === 'paid') return this.#lateOutcome(rec, order);
+          if (cls === 'not_paid') return;
+          if (!warned)
+            this.#alarm(
+              'warning',
+              `MultiSafepay shows payment ${rec.orderId} (${formatMoney(rec.amount, rec.currency)}) waiting on terminal ${rec.terminalId} after all - do not take another payment for that sale until it ends.`,
+            );
+          this.#watchLate(rec, since, true);
+        })
+        .finally(() => this.#pending.delete(p));
+      this.#pending.add(p);
+    }, this.timing.lateWatchPollMs);
+    this.#lateWatch.set(rec.orderId, timer);
+  }
+
+  /** A payment the till had given up on went through after all: record it as paid, and say so loudly. */
+  #lateOutcome(rec: AttemptRecord, order: MspOrder): void {
+    const now = this.#now();
+    const base = this.#live.get(rec.orderId)?.rec ?? this.#ledger.attempt(rec.orderId) ?? rec;
+    const next: AttemptRecord = {
+      ...base,
+      ...orderPatch(order),
+      state: 'completed',
+      message: 'This payment went through after all.',
+      messageKey: 'late_paid',
+      updatedAt: now,
+      finalAt: now,
+    };
+    try {
+      this.#ledger.recordAttempt(snapshot(next));
+    } catch (err) {
+      this.log.error('could not record a late payment', { orderId: rec.orderId, code: (err as NodeJS.ErrnoException)?.code });
+    }
+    const live = this.#live.get(rec.orderId);
+    if (live) {
+      live.rec = next;
+      this.#emit(rec.orderId);
+    }
+    this.#alarm(
+      'error',
+      `Payment ${rec.orderId} of ${formatMoney(rec.amount, rec.currency)} on terminal ${rec.terminalId} went through after all - the customer has paid for sale ${rec.saleId}. If the sale was paid again another way, refund one of them.`,
+    );
+    if (!next.card) this.#watchCard(next, this.#mono(), 0);
+  }
+
+  /**
+   * Before a sale is tried again: re-reads every earlier attempt at MultiSafepay. Refuses while one of them is
+   * paid (recorded at once), still open, or cannot be checked.
+   */
+  async checkEarlierAttempts(saleId: string): Promise<void> {
+    for (const a of this.#ledger.attemptsOfSale(saleId)) {
+      let order: MspOrder;
+      try {
+        order = await this.client().getOrder(a.orderId);
+      } catch (err) {
+        if (err instanceof MspError && err.isNotFound) continue;
+        throw new TillError({
+          code: 'not_allowed',
+          message: 'The earlier attempt of this sale cannot be checked with MultiSafepay right now - try again in a moment, or take cash.',
+        });
+      }
+      if (identityMismatch(a, order)) continue;
+      const cls = classifyStatus(order.status);
+      if (cls === 'paid') {
+        if (a.state !== 'completed') this.#lateOutcome(a, order);
+        throw new TillError({
+          code: 'not_allowed',
+          message: `This sale was paid after all (payment ${a.orderId}) - nothing new was started.`,
+        });
+      }
+      if (cls !== 'not_paid')
+        throw new TillError({
+          code: 'not_allowed',
+          message: `An earlier payment of this sale (${a.orderId}) is still open at MultiSafepay - let it end on the terminal first.`,
+        });
+    }
+  }
+
+  #alarm(level: 'warning' | 'error', message: string): void {
+    this.log.warn('alarm', { level });
+    this.onAlarm?.(level, message);
+  }
+
   /** Saves the card of a completed attempt, whether it is still on screen or not. */
   #recordCard(orderId: string, rec: AttemptRecord, card: CardDetails): void {
     if (rec.card) return;
@@ -569,13 +770,6 @@ export class PaymentEngine implements FollowerHost {
     if (!live) return;
     const payment = toView(live);
     for (const l of this.#listeners) l({ type: 'payment', payment });
-  }
-
-  #rebuildFromLedger(): void {
-    const rebuilt: Record<string, AttemptRecord> = {};
-    for (const a of this.#ledger.openAttempts()) rebuilt[a.terminalId] = a;
-    this.#active = rebuilt;
-    this.#store.set({ active: rebuilt, seq: this.#seq });
   }
 }
 
@@ -649,4 +843,30 @@ function storageError(err: unknown): TillError {
         ? 'The disk is full - the payment was not started. Free some space and try again.'
         : 'The till could not save the payment - it was not started.',
   });
+}
+
+/** Which of amount, currency, terminal and description of an existing order differ from the attempt's. */
+export function identityMismatch(rec: AttemptSnapshot, order: MspOrder): string | undefined {
+  if (order.amount !== rec.amount) return 'amount';
+  if (order.currency?.toUpperCase() !== rec.currency.toUpperCase()) return 'currency';
+  const terminal = order.payment_details?.terminal_id;
+  if (terminal !== undefined && terminal.toUpperCase() !== rec.terminalId.toUpperCase()) return 'terminal';
+  const description = rec.description ?? `Sale ${rec.saleId}`;
+  if (order.description !== undefined && order.description !== description) return 'description';
+  return undefined;
+}
+
+const AttemptRecordSchema = AttemptSnapshotSchema.extend({ eventsToken: z.string().optional(), eventsStreamUrl: z.string().optional() });
+/** The guard map on disk: terminal id -> its one open attempt. */
+const GuardSchema = z.record(z.string(), AttemptRecordSchema);
+
+/** Keeps a copy of a file that parsed but held the wrong thing; returns where. */
+function keepAside(path: string, now: number): string | undefined {
+  try {
+    const to = `${path}.damaged-${now}`;
+    copyFileSync(path, to);
+    return to;
+  } catch {
+    return undefined;
+  }
 }

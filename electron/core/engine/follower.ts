@@ -11,6 +11,12 @@ import { MspError } from '../msp/errors';
 import { OrderStream, type StreamAuth } from '../msp/stream';
 import type { MspOrder } from '../msp/types';
 import { backoffDelay } from './backoff';
+import { classifyStatus } from './transitions';
+
+const isFinalStatus = (status: string) => {
+  const c = classifyStatus(status);
+  return c === 'paid' || c === 'not_paid';
+};
 import type { AttemptRecord, EngineTiming } from './types';
 
 export interface FollowerHost {
@@ -23,9 +29,16 @@ export interface FollowerHost {
   readonly fetch?: typeof fetch;
   record(orderId: string): AttemptRecord | undefined;
   onStatus(orderId: string, status: string, order?: MspOrder, transactionId?: string): void;
-  onNotFound(orderId: string): void;
-  /** Whether "not found" can be trusted yet: the create was sent long enough ago. */
-  notFoundIsFinal(orderId: string): boolean;
+  /**
+   * MultiSafepay said it does not know an attempt that is still `creating`. Returns true once that is certain
+   * (asked repeatedly, past the terminal's payment window) and the attempt was declared not sent.
+   */
+  notFound(orderId: string): boolean;
+  /**
+   * An order exists under a `creating` attempt's id: adopt it only if it is this attempt's (amount, currency,
+   * terminal, description). Returns false for somebody else's order; the attempt has then failed.
+   */
+  adopt(orderId: string, order: MspOrder): boolean;
   onConnection(orderId: string, state: ConnectionState): void;
 }
 
@@ -43,6 +56,8 @@ export class Follower {
   #refused = false;
   #stopped = false;
   #refreshing: Promise<void> | undefined;
+  /** Stream events heard so far (to tell a GET answer older than the stream's news). */
+  #events = 0;
   /** The last GET order failed: MultiSafepay cannot be read right now. */
   #readFailed = false;
 
@@ -94,12 +109,13 @@ export class Follower {
       const order = await this.#host.client().getOrder(this.orderId);
       if (this.#stopped) return;
       this.#failures = 0;
+      if (!this.#host.adopt(this.orderId, order)) return;
       this.#host.onStatus(this.orderId, order.status, order);
       if (!this.#stopped) this.#connect();
     } catch (err) {
       if (this.#stopped) return;
       const notFound = err instanceof MspError && err.isNotFound;
-      if (notFound && this.#host.notFoundIsFinal(this.orderId)) return this.#host.onNotFound(this.orderId);
+      if (notFound && this.#host.notFound(this.orderId)) return;
       // Unreachable, or not found yet while the create may still be in flight: ask again.
       this.#host.onConnection(this.orderId, notFound ? 'reconnecting' : 'offline');
       this.#reconnectTimer = setTimeout(() => {
@@ -140,6 +156,7 @@ export class Follower {
         onActivity: () => this.#heard(),
         onOrderEvent: (e) => {
           if (this.#stopped || e.order_id !== this.orderId) return;
+          this.#events++;
           this.#host.onStatus(this.orderId, e.status, undefined, e.transaction_id === undefined ? undefined : String(e.transaction_id));
         },
         onError: (e) => this.#streamFailed(e.status),
@@ -216,16 +233,24 @@ export class Follower {
   async #read(): Promise<void> {
     if (this.#stopped) return;
     try {
+      const eventsBefore = this.#events;
       const order = await this.#host.client().getOrder(this.orderId);
       if (this.#stopped) return;
       this.#readFailed = false;
-      this.#host.onStatus(this.orderId, order.status, order);
+      // A read that started before the stream's latest event may be older than it: a final status always
+      // counts, a waiting one from such a read would move the panel back (e.g. PIN asked again) and is dropped.
+      const stale = this.#events !== eventsBefore && !isFinalStatus(order.status);
+      if (!stale) this.#host.onStatus(this.orderId, order.status, order);
       if (this.#stopped) return;
       if (this.#streamOpen || this.#refused) this.#host.onConnection(this.orderId, 'live');
       else this.#host.onConnection(this.orderId, 'reconnecting');
     } catch (err) {
       if (this.#stopped) return;
-      if (err instanceof MspError && err.isNotFound) return this.#host.onNotFound(this.orderId);
+      if (err instanceof MspError && err.isNotFound) {
+        // Only a `creating` attempt can be unknown at MultiSafepay; for any other it is a glitch - keep going.
+        if (this.#host.record(this.orderId)?.state === 'creating') this.#host.notFound(this.orderId);
+        return;
+      }
       this.#readFailed = true;
       this.#host.log.warn('GET order failed while following', {
         orderId: this.orderId,

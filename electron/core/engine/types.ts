@@ -26,6 +26,11 @@ export interface EngineTiming {
    * create with a lost answer declared never sent. Longer than the request timeout.
    */
   createGraceMs: number;
+  /** How many "not found" answers it takes (the last one past createGraceMs) before a create counts as not sent. */
+  notFoundAnswers: number;
+  /** How long an attempt declared not sent (or released) is still looked up, and how often. */
+  lateWatchMs: number;
+  lateWatchPollMs: number;
   /** A stream that delivered nothing (no event, no comment) for this long is taken as dropped and reopened. */
   streamSilenceMs: number;
   /** How long a completed payment's card details are asked for, and the longest wait between two asks. */
@@ -38,7 +43,11 @@ export const DEFAULT_TIMING: EngineTiming = {
   backoffMaxMs: 15_000,
   downPollMs: 3_000,
   livePollMs: 15_000,
-  createGraceMs: 30_000,
+  // The terminal's 60-second payment window plus a margin.
+  createGraceMs: 90_000,
+  notFoundAnswers: 3,
+  lateWatchMs: 15 * 60_000,
+  lateWatchPollMs: 20_000,
   streamSilenceMs: 45_000,
   cardWatchMs: 10 * 60_000,
   cardRetryMaxMs: 30_000,

@@ -31,6 +31,7 @@ const MIGRATIONS: string[] = [
     sale_id        TEXT NOT NULL REFERENCES sales (sale_id),
     terminal_id    TEXT NOT NULL,
     state          TEXT NOT NULL,
+    seq            INTEGER NOT NULL DEFAULT 0,
     created_at     INTEGER NOT NULL,
     card_type      TEXT,
     card_last4     TEXT,
@@ -40,6 +41,7 @@ const MIGRATIONS: string[] = [
   CREATE INDEX attempts_open ON attempts (state) WHERE state NOT IN ('completed', 'cancelled', 'failed');
   CREATE INDEX attempts_terminal ON attempts (terminal_id, created_at);
   CREATE INDEX attempts_created ON attempts (created_at);
+  CREATE INDEX attempts_seq ON attempts (seq);
   CREATE INDEX attempts_last4 ON attempts (card_last4) WHERE card_last4 IS NOT NULL;
   CREATE INDEX attempts_brand ON attempts (card_type) WHERE card_type IS NOT NULL;
 
@@ -78,19 +80,36 @@ const MIGRATIONS: string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** Another process holds the ledger: one till per data directory. */
+export class LedgerLockedError extends Error {
+  constructor() {
+    super('Another till is already running on this data folder. Close it first, or give this one its own data folder.');
+    this.name = 'LedgerLockedError';
+  }
+}
+
+/**
+ * Opens the ledger and takes it for this process alone: `locking_mode = EXCLUSIVE` makes SQLite hold its file
+ * lock for as long as the connection lives, so a second till on the same data folder is refused at once. The
+ * operating system drops the lock when a process dies, so a till that crashed never blocks the next start.
+ */
 export function openDatabase(path: string): DatabaseSync {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const fresh = !existsSync(path);
   const db = new DatabaseSync(path);
   try {
     if (fresh) chmodSync(path, 0o600);
+    db.exec('PRAGMA busy_timeout = 0');
+    db.exec('PRAGMA locking_mode = EXCLUSIVE');
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = FULL');
     db.exec('PRAGMA foreign_keys = ON');
-    db.exec('PRAGMA busy_timeout = 5000');
+    // A write takes the exclusive lock, which is then kept.
+    transaction(db, () => db.exec(`CREATE TABLE IF NOT EXISTS lock_probe (x); DROP TABLE lock_probe;`));
     migrate(db);
   } catch (err) {
     db.close();
+    if (/locked|busy/i.test(String((err as Error)?.message))) throw new LedgerLockedError();
     throw err;
   }
   return db;

@@ -15,6 +15,10 @@ import { openDatabase, transaction } from './db';
 export interface AttemptSnapshot extends AttemptFields {
   /** Set when a supervisor resolved the attempt. */
   resolvedReason?: string;
+  /** The till's sale counter when the attempt was made. */
+  seq?: number;
+  /** The description sent with the order (checked before an existing order is adopted). */
+  description?: string;
 }
 
 const SaleLineSchema = z.object({ name: z.string(), unitPrice: z.number().int(), quantity: z.number().int() });
@@ -49,6 +53,8 @@ export const AttemptSnapshotSchema = z
     updatedAt: z.number(),
     finalAt: z.number().optional(),
     resolvedReason: z.string().optional(),
+    seq: z.number().int().optional(),
+    description: z.string().optional(),
   })
   .passthrough();
 
@@ -134,8 +140,8 @@ export class Ledger {
       ),
       saleRow: p('SELECT rowid, * FROM sales WHERE sale_id = ?'),
       upsertAttempt: p(
-        `INSERT INTO attempts (order_id, sale_id, terminal_id, state, created_at, card_type, card_last4, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO attempts (order_id, sale_id, terminal_id, state, seq, created_at, card_type, card_last4, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, card_type = excluded.card_type,
            card_last4 = excluded.card_last4, data = excluded.data`,
       ),
@@ -181,6 +187,7 @@ export class Ledger {
       getMeta: p('SELECT value FROM meta WHERE key = ?'),
       setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       counts: p('SELECT (SELECT count(*) FROM sales) AS sales, (SELECT count(*) FROM attempts) AS attempts'),
+      maxSeq: p('SELECT max(seq) AS seq FROM attempts'),
     };
   }
 
@@ -219,6 +226,7 @@ export class Ledger {
       a.saleId,
       a.terminalId,
       a.state,
+      a.seq ?? 0,
       a.createdAt,
       a.card?.type ?? null,
       a.card?.last4 ?? null,
@@ -433,6 +441,11 @@ export class Ledger {
       check(SaleRowSchema, r, 'sale'),
     );
     return this.#records(rows);
+  }
+
+  /** The highest sale counter any attempt was made with: the counter must never go below it. */
+  maxSeq(): number {
+    return Number((this.#q.maxSeq!.get() as { seq: number | null }).seq ?? 0);
   }
 
   counts(): { sales: number; attempts: number } {
