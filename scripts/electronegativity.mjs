@@ -18,7 +18,22 @@ const cli = join(root, 'node_modules/@doyensec/electronegativity/dist/index.js')
 const dir = mkdtempSync(join(tmpdir(), 'electronegativity-'));
 const out = join(dir, 'findings.sarif');
 try {
-  const args = [cli, '-i', root, '-r', '-v', 'false', '-e', electronVersion, '-o', out, '-x', Object.keys(config.excludeChecks).join(',')];
+  const args = [
+    '-r',
+    join(import.meta.dirname, 'electronegativity-offline.cjs'),
+    cli,
+    '-i',
+    root,
+    '-r',
+    '-v',
+    'false',
+    '-e',
+    electronVersion,
+    '-o',
+    out,
+    '-x',
+    Object.keys(config.excludeChecks).join(','),
+  ];
   const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
   let sarif;
   try {
