@@ -24,8 +24,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', '*.js'],
+    files: ['**/*.mjs', '**/*.cjs', '*.js'],
     languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['electron/*.ts', 'test/**/*.ts', 'vite.config.ts'],
