@@ -14,6 +14,7 @@ import { TillService } from '../electron/core/service';
 import { Simulator } from '../electron/core/simulator/simulator';
 import { launchBrowser, ROOT, skipReason, startTill, type Till } from '../test/e2e/harness';
 import { tempDir } from '../test/helpers/engine';
+import { fillLedger } from './fill-ledger';
 import { TEST_KEY, until } from '../test/helpers/sim';
 import { WsTill } from '../test/helpers/ws-till';
 
@@ -329,6 +330,120 @@ async function startPayment(ws: WsTill, page: Page, terminalId: string): Promise
   const st = stats(cold);
   results.coldStartToFirstRenderMs = st;
   row('cold start of headless mode (demo) -> first render', st, 'ms', '');
+}
+
+// 6. The sales ledger at shop scale: 1,000 / 100,000 / 1,000,000 sales (about 300 a day: ten years at the top).
+const ledgerDirs: Record<number, string> = {};
+{
+  const sizes = (process.env.BENCH_LEDGER_SIZES ?? '1000,100000,1000000').split(',').map(Number);
+  const scale: Record<string, unknown> = {};
+  for (const n of sizes) {
+    const dir = tempDir('till-bench-ledger-');
+    const fill = fillLedger(dir, n);
+    ledgerDirs[n] = dir;
+    // Measured in a process of its own, so memory and timings are the till's alone.
+    const probe = await new Promise<string>((resolve, reject) => {
+      const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/ledger-probe.ts'), dir], { cwd: ROOT });
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      p.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+      p.once('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').at(-1)!) : reject(new Error(`probe exited ${code}`))));
+    });
+    const r = JSON.parse(probe) as Record<string, { median: number; p99: number }> & { startMs: number; rssMb: number };
+    scale[n] = { fillMs: fill.ms, ...r, fileMb: statSync(join(dir, 'ledger.sqlite')).size / 1e6 };
+    const f = (x: { median: number; p99: number }) => `${x.median.toFixed(1)} / ${x.p99.toFixed(1)}`;
+    rows.push([
+      `ledger, ${n.toLocaleString('en')} sales: start / history page / last4 / product / amount / day report / cash sale (median / p99 ms), RSS`,
+      `${r.startMs.toFixed(0)} ms start`,
+      `${f(r.historyPage!)} | ${f(r.searchLast4!)} | ${f(r.searchProduct!)} | ${f(r.searchAmount!)} | ${f(r.dayReport!)} | ${f(r.cashSale!)}`,
+      `RSS ${r.rssMb.toFixed(0)} MB (< 200 MB at 1M; requests < 50 ms; start < 1 s)`,
+    ]);
+  }
+  results.ledgerScale = scale;
+}
+
+// 7. Event-to-screen on the biggest ledger while History and the day report are reloaded every 100 ms.
+{
+  const biggest = Math.max(...Object.keys(ledgerDirs).map(Number));
+  const { till, page, ws } = await openTill(ledgerDirs[biggest]);
+  const reader = await WsTill.connect(till.url);
+  let reloads = 0;
+  let loading = true;
+  const load = (async () => {
+    while (loading) {
+      const t0 = now();
+      await reader.call('history', { limit: 50 });
+      await reader.call('dayReport', {});
+      reloads++;
+      const wait = 100 - (now() - t0);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  })();
+  const lat: number[] = [];
+  for (let i = 0; i < 150; i++) {
+    const orderId = await startPayment(ws, page, terminals[1]!);
+    const t0 = now();
+    sim.completeOrder(orderId);
+    lat.push((await waitSeen(page, orderId, 'completed')) - t0);
+    await ws.call('dismissPayment', { orderId });
+  }
+  loading = false;
+  await load;
+  const st = stats(lat);
+  results.eventToScreenUnderLoadMs = { ...st, ledgerSales: biggest, reloads };
+  row(`event-to-screen, ${biggest.toLocaleString('en')}-sale ledger, History + day report every 100 ms`, st, 'ms', 'p99 < 15 ms');
+  reader.close();
+  ws.close();
+  await page.close();
+  await till.stop();
+}
+
+// 8. Importing a journal.jsonl of an earlier version (300,000 lines): total time and the longest event-loop block.
+{
+  const dir = tempDir('till-bench-import-');
+  const n = Number(process.env.BENCH_IMPORT_LINES ?? 300_000);
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = Date.now() - (n - i) * 60_000;
+    const attempt = {
+      attemptId: `imp-${i}-${i}`,
+      saleId: `imp-${i}`,
+      orderId: `imp-${i}-${i}`,
+      terminalId: 'T1',
+      amount: 995,
+      currency: 'EUR',
+      lines: [{ name: 'Latte', unitPrice: 995, quantity: 1 }],
+      state: 'completed',
+      card: { type: 'VISA', last4: String(i % 10_000).padStart(4, '0') },
+      createdAt: at,
+      updatedAt: at,
+      finalAt: at,
+    };
+    lines.push(JSON.stringify({ k: 'attempt', at, attempt }));
+  }
+  writeFileSync(join(dir, 'journal.jsonl'), `${lines.join('\n')}\n`);
+  let last = now();
+  let longest = 0;
+  let ticking = true;
+  const tick = () => {
+    const t = now();
+    longest = Math.max(longest, t - last);
+    last = t;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const t0 = now();
+  const svc = await TillService.create({ dataDir: dir });
+  const ms = now() - t0;
+  ticking = false;
+  await svc.close();
+  results.journalImport = { lines: n, ms, longestBlockMs: longest };
+  rows.push([
+    `import of a ${n.toLocaleString('en')}-line journal at first start`,
+    `${(ms / 1000).toFixed(1)} s`,
+    `longest block ${longest.toFixed(1)} ms`,
+    'block < ~20 ms',
+  ]);
 }
 
 await browser.close();

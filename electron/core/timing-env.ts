@@ -7,7 +7,20 @@ export function timingFromEnv(env: NodeJS.ProcessEnv): Partial<EngineTiming> | u
   try {
     const v = JSON.parse(env.TILL_TIMING) as Record<string, unknown>;
     const out: Partial<EngineTiming> = {};
-    for (const k of ['backoffBaseMs', 'backoffMaxMs', 'downPollMs', 'livePollMs', 'createGraceMs'] as const) {
+    const keys = [
+      'backoffBaseMs',
+      'backoffMaxMs',
+      'downPollMs',
+      'livePollMs',
+      'createGraceMs',
+      'notFoundAnswers',
+      'streamSilenceMs',
+      'cardWatchMs',
+      'cardRetryMaxMs',
+      'lateWatchMs',
+      'lateWatchPollMs',
+    ] as const;
+    for (const k of keys) {
       if (typeof v[k] === 'number' && v[k] > 0) out[k] = v[k];
     }
     return out;
