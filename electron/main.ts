@@ -104,6 +104,20 @@ if (!app.requestSingleInstanceLock()) {
     await win.loadURL(appUrl);
   };
 
+  /** A consistent copy of the sales ledger into a folder the person chooses. */
+  const exportBackup = async () => {
+    if (!service || !win) return;
+    const res = await dialog.showOpenDialog(win, {
+      properties: ['openDirectory', 'createDirectory'],
+      title: 'Save a backup of the sales ledger',
+    });
+    const folder = res.filePaths[0];
+    if (res.canceled || !folder) return;
+    const r = await service.dispatch('exportBackup', { folder });
+    if (r.ok) service.notify('info', `A copy of the sales ledger was saved to ${(r.result as { path: string }).path}`);
+    else service.notify('error', r.error.message);
+  };
+
   const exportDiagnostics = async () => {
     if (!service || !win) return;
     const res = await dialog.showSaveDialog(win, { defaultPath: `till-diagnostics-${Date.now()}.json` });
@@ -134,6 +148,7 @@ if (!app.requestSingleInstanceLock()) {
           label: 'Till',
           submenu: [
             { label: 'Export diagnostics…', click: () => void exportDiagnostics() },
+            { label: 'Export backup…', click: () => void exportBackup() },
             {
               label: 'Full screen (kiosk)',
               type: 'checkbox',
@@ -177,7 +192,7 @@ if (!app.requestSingleInstanceLock()) {
         secretStore: keyStoreFor(tillEnv, () => new SafeStorageSecretStore(safeStorage, dataDir)),
         openStore: (dir, name) =>
           openStore(
-            () => fromConf(new Store<Record<string, unknown>>({ cwd: dir, name, clearInvalidConfig: false })),
+            () => fromConf(new Store<Record<string, unknown>>({ cwd: dir, name, clearInvalidConfig: false, configFileMode: 0o600 })),
             join(dir, `${name}.json`),
           ),
         logger,

@@ -1,8 +1,8 @@
 /** The API key encrypted at rest with Electron's safeStorage (OS keychain / DPAPI / libsecret). */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SafeStorage } from 'electron';
-import type { SecretStore } from './core/secrets';
+import { type SecretStore, writeSecretFile } from './core/secrets';
 
 export class SafeStorageSecretStore implements SecretStore {
   readonly kind: 'os' | 'basic_text';
@@ -28,7 +28,7 @@ export class SafeStorageSecretStore implements SecretStore {
 
   set(value: string): void {
     if (!this.#safe.isEncryptionAvailable()) throw new Error('This computer offers no encryption for the API key.');
-    writeFileSync(this.#path, this.#safe.encryptString(value), { mode: 0o600, flush: true });
+    writeSecretFile(this.#path, this.#safe.encryptString(value));
   }
 
   clear(): void {

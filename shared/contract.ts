@@ -29,6 +29,12 @@ export const SaleLineSchema = z.object({
 const lines = z.array(SaleLineSchema).min(1, 'The basket is empty').max(200);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'Three capital letters, e.g. EUR');
 const Empty = z.object({}).strict();
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
+/** A folder chosen by the person (the desktop app's folder picker): an absolute path. */
+const folderPath = z
+  .string()
+  .max(1000)
+  .refine((p) => /^(\/|[A-Za-z]:[\\/])/.test(p) && !p.includes('\0'), 'Choose a folder (a full path)');
 
 export const CatalogItemSchema = z.object({
   id: z.string().min(1).max(40),
@@ -223,6 +229,15 @@ export const METHODS = {
   refreshTerminals: method<Terminal[]>()(Empty),
   saveCatalog: method<CatalogItem[]>()(z.object({ items: z.array(CatalogItemSchema).max(60) }).strict()),
   simulateTerminal: method<{ ok: true }>()(z.object({ terminalId: id, action: z.enum(TERMINAL_ACTIONS) }).strict()),
+  /** A consistent copy of the sales ledger, made while the till keeps selling; into `folder` or the data folder's backups. */
+  exportBackup: method<{ path: string }>()(z.object({ folder: folderPath.optional() }).strict()),
+  /** Every transaction of [from, to] (local days) as CSV, written a page at a time. */
+  exportTransactions: method<{ path: string; rows: number }>()(
+    z
+      .object({ from: isoDate, to: isoDate, folder: folderPath.optional() })
+      .strict()
+      .refine((p) => p.from <= p.to, 'From must not be after To'),
+  ),
 } as const satisfies Record<MethodName, { params: z.ZodType; result: unknown }>;
 
 // Every name in methods.ts has a schema here, and nothing else does.

@@ -17,6 +17,8 @@ export const METHOD_NAMES = [
   'refreshTerminals',
   'saveCatalog',
   'simulateTerminal',
+  'exportBackup',
+  'exportTransactions',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -1,19 +1,38 @@
-/** Money is integer minor units everywhere; these helpers sit at the edges. */
-
-const AMOUNT_RE = /^\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$/;
+/**
+ * Money is integer minor units everywhere; these helpers sit at the edges. How many decimals a currency has
+ * comes from ISO 4217 through Intl (EUR 2, JPY 0, KWD 3), never from a hard-coded 100.
+ */
 
 export const MAX_AMOUNT = 9_999_999_99;
 
+const digitsCache = new Map<string, number>();
+
+/** The number of minor-unit digits of a currency (ISO 4217): 2 for EUR, 0 for JPY, 3 for KWD. */
+export function minorDigits(currency: string): number {
+  let d = digitsCache.get(currency);
+  if (d === undefined) {
+    try {
+      d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      d = 2;
+    }
+    digitsCache.set(currency, d);
+  }
+  return d;
+}
+
 /**
- * Parses what a cashier types ("12.34", "12,34", "7") into minor units.
- * Returns null for anything that is not a positive amount with at most two decimals.
+ * Parses what a cashier types ("12.34", "12,34", "7") into minor units of the currency.
+ * Returns null for anything that is not a positive amount with at most the currency's decimals.
  */
-export function parseAmount(text: string): number | null {
-  const m = AMOUNT_RE.exec(text);
+export function parseAmount(text: string, currency = 'EUR'): number | null {
+  const digits = minorDigits(currency);
+  const re = digits > 0 ? new RegExp(`^\\s*(\\d{1,7})(?:[.,](\\d{1,${digits}}))?\\s*$`) : /^\s*(\d{1,9})\s*$/;
+  const m = re.exec(text);
   if (!m) return null;
   const whole = Number(m[1]);
-  const frac = m[2] === undefined ? 0 : Number(m[2].padEnd(2, '0'));
-  const minor = whole * 100 + frac;
+  const frac = m[2] === undefined ? 0 : Number(m[2].padEnd(digits, '0'));
+  const minor = whole * 10 ** digits + frac;
   if (minor <= 0 || minor > MAX_AMOUNT) return null;
   return minor;
 }
@@ -27,7 +46,13 @@ export function formatMoney(minor: number, currency: string, locale = 'en'): str
     f = new Intl.NumberFormat(locale, { style: 'currency', currency });
     formatters.set(key, f);
   }
-  return f.format(minor / 100);
+  return f.format(minor / 10 ** minorDigits(currency));
+}
+
+/** An amount in currency units for files (CSV): "12.50", "1250" for JPY. */
+export function toUnits(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  return (minor / 10 ** digits).toFixed(digits);
 }
 
 export function lineTotal(lines: readonly { unitPrice: number; quantity: number }[]): number {

@@ -11,7 +11,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DayReport, SaleRecord } from '../../shared/contract';
 import { TillError } from '../../shared/errors';
-import { formatMoney, lineTotal } from '../../shared/money';
+import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
 import type { PaymentEngine } from './engine/engine';
 import { dayBounds, type Ledger, localDate, type RefundRow } from './ledger/ledger';
@@ -251,13 +251,13 @@ export class SalesBook {
           s.saleId,
           s.tender,
           s.status,
-          units(s.total, s.currency),
+          toUnits(s.total, s.currency),
           s.currency,
           paid?.orderId ?? '',
           paid?.terminalId ?? '',
           csv(paid?.card?.type ?? ''),
           paid?.card?.last4 ?? '',
-          units(refunded, s.currency),
+          toUnits(refunded, s.currency),
         ].join(',')}\n`;
         rows++;
       }
@@ -269,12 +269,6 @@ export class SalesBook {
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     return { path, rows };
   }
-}
-
-/** An amount in currency units for a CSV ("12.50"; JPY has no decimals). */
-function units(minor: number, currency: string): string {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return (minor / 10 ** digits).toFixed(digits);
 }
 
 const csv = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);

@@ -3,7 +3,7 @@
  * is set. Electron uses OS encryption (safeStorage, see electron/secret-store.ts); headless mode uses the
  * environment or a file readable only by the till's user.
  */
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface SecretStore {
@@ -44,10 +44,25 @@ export class FileSecretStore implements SecretStore {
     return v || undefined;
   }
   set(value: string) {
-    writeFileSync(this.#path, value, { mode: 0o600, flush: true });
-    chmodSync(this.#path, 0o600);
+    writeSecretFile(this.#path, value);
   }
   clear() {
     rmSync(this.#path, { force: true });
+  }
+}
+
+/**
+ * Writes a secret file atomically, readable by the till's user only: a temporary file (0600, flushed to disk)
+ * renamed over the old one, so a crash never leaves half a key or a moment where the file is readable by others.
+ */
+export function writeSecretFile(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, data, { mode: 0o600, flush: true });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
   }
 }

@@ -5,7 +5,7 @@
  * call `dispatch`, which validates every request first.
  */
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
@@ -36,7 +36,7 @@ import { DEFAULT_SETTINGS, readCatalog, readSettings, type StoredSettings } from
 import type { SimulatorConfig } from './simulator/simulator';
 import { baseUrlProblem, Connection, hostOf, type TillEnv } from './connection';
 import { MAX_SALE_TOTAL, SalesBook, storage } from './sales';
-import { type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
+import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
 export type { TillEnv };
 
@@ -54,6 +54,8 @@ export interface TillServiceOptions {
   now?: () => number;
   monotonic?: () => number;
   failpoint?: EngineOptions['failpoint'];
+  /** How long a refund whose answer was lost must stay unseen at MultiSafepay before it counts as not made. */
+  refundGraceMs?: number;
 }
 
 export const LEDGER_FILE = 'ledger.sqlite';
@@ -100,8 +102,11 @@ export class TillService {
     this.#now = opts.now ?? Date.now;
     this.#state = parts.state.store;
     this.#settingsStore = parts.settings.store;
-    this.#settingsCache = readSettings(this.#settingsStore);
-    this.#catalogCache = readCatalog(this.#settingsStore);
+    const settings = readSettings(this.#settingsStore);
+    const catalog = readCatalog(this.#settingsStore);
+    this.#settingsCache = settings.settings;
+    this.#catalogCache = catalog.catalog;
+    const problems = [settings.problem, catalog.problem].filter(Boolean);
     this.ledger = parts.ledger;
     this.#secrets = this.#env.apiKey ? new EnvSecretStore(this.#env.apiKey) : (opts.secretStore ?? new FileSecretStore(opts.dataDir));
     this.#connection = new Connection({
@@ -140,6 +145,7 @@ export class TillService {
       now: this.#now,
       monotonic: opts.monotonic ?? (() => performance.now()),
       currency: () => this.#settings().currency,
+      ...(opts.refundGraceMs !== undefined ? { refundGraceMs: opts.refundGraceMs } : {}),
       notice: (level, message) => this.#notice(level, message),
     });
     this.ledger.onChange = (what) => {
@@ -151,6 +157,10 @@ export class TillService {
         `The payment state file was damaged. It was kept aside (${parts.state.damagedCopy}) and open payments were restored from the sales ledger.`,
       );
     if (parts.settings.damagedCopy) this.#notice('warning', 'The settings file was damaged and was reset. Check Settings.');
+    if (problems.length) {
+      const kept = keepCopy(this.#settingsStore.path, this.#now());
+      this.#notice('warning', `${problems.join('. ')}. ${kept ? `The file was kept aside (${kept}); ` : ''}check Settings.`);
+    }
     if (parts.ledgerDamagedCopy)
       this.#notice(
         'error',
@@ -334,6 +344,15 @@ export class TillService {
       this.#catalogCache = p.items;
       return p.items;
     },
+    exportBackup: async (p) => {
+      const dir = exportFolder(p.folder ?? join(this.dataDir, 'backups'));
+      const stamp = new Date(this.#now()).toISOString().replace(/[:.]/g, '-');
+      const path = join(dir, `ledger-${stamp}.sqlite`);
+      await storageAsync(() => this.ledger.backup(path));
+      return { path };
+    },
+    exportTransactions: async (p) =>
+      storageAsync(() => this.sales.exportCsv(exportFolder(p.folder ?? join(this.dataDir, 'exports')), p.from, p.to)),
     simulateTerminal: async (p) => {
       const sim = this.#connection.simulator;
       if (!sim) throw new TillError({ code: 'not_allowed', message: 'The virtual terminal exists only in demo mode.' });
@@ -425,5 +444,23 @@ function openLedger(path: string, now = Date.now()): { ledger: Ledger; damagedCo
     renameSync(path, damagedCopy);
     for (const side of ['-wal', '-shm']) if (existsSync(path + side)) renameSync(path + side, damagedCopy + side);
     return { ledger: new Ledger(path), damagedCopy };
+  }
+}
+
+/** A folder to export into: created when it is the till's own, and it must be a folder. */
+function exportFolder(path: string): string {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  if (!statSync(path).isDirectory()) throw new TillError({ code: 'bad_request', field: 'folder', message: 'That is not a folder.' });
+  return path;
+}
+
+async function storageAsync<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof TillError) throw err;
+    return storage(() => {
+      throw err;
+    });
   }
 }

@@ -1,5 +1,7 @@
 /** Till settings (everything but the API key), with defaults and the demo catalog. */
-import type { CatalogItem, PublicSettings } from '../../shared/contract';
+import { z } from 'zod';
+import { type CatalogItem, CatalogItemSchema, LANGUAGES, MODES, type PublicSettings } from '../../shared/contract';
+import { baseUrlProblem } from './connection';
 import type { KeyValueStore } from './storage/kv';
 
 /** What is kept on disk: the public settings less what is derived at run time. */
@@ -27,13 +29,38 @@ export const DEMO_CATALOG: CatalogItem[] = [
   { id: 'juice', name: 'Orange juice', price: 395 },
 ];
 
-export function readSettings(store: KeyValueStore): StoredSettings {
+const StoredSettingsSchema = z
+  .object({
+    mode: z.enum(MODES),
+    baseUrl: z.string().max(300),
+    terminalIds: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,50}$/)).max(100),
+    defaultTerminalId: z.string().max(50),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    merchantName: z.string().max(80),
+    merchantAddress: z.string().max(200),
+    language: z.enum(LANGUAGES),
+  })
+  .partial();
+
+/**
+ * The settings as stored, checked before use. Settings that parse but are wrong (a hand-edited or restored
+ * file) are not trusted: the till starts on safe defaults for what is wrong and says so (`problem`). A stored
+ * custom URL that breaks the URL rules falls back to demo, so a bad setting never stops the till from starting.
+ */
+export function readSettings(store: KeyValueStore): { settings: StoredSettings; problem?: string } {
   const raw = store.get('settings');
-  const s = raw && typeof raw === 'object' ? (raw as Partial<StoredSettings>) : {};
-  return { ...DEFAULT_SETTINGS, ...s };
+  if (raw === undefined) return { settings: { ...DEFAULT_SETTINGS } };
+  const parsed = StoredSettingsSchema.safeParse(raw);
+  if (!parsed.success) return { settings: { ...DEFAULT_SETTINGS }, problem: 'The saved settings were not readable' };
+  const settings: StoredSettings = { ...DEFAULT_SETTINGS, ...parsed.data } as StoredSettings;
+  if (settings.mode === 'custom' && baseUrlProblem(settings.baseUrl))
+    return { settings: { ...settings, mode: 'demo' }, problem: 'The saved API URL is not allowed, so the till started in demo mode' };
+  return { settings };
 }
 
-export function readCatalog(store: KeyValueStore): CatalogItem[] {
+export function readCatalog(store: KeyValueStore): { catalog: CatalogItem[]; problem?: string } {
   const raw = store.get('catalog');
-  return Array.isArray(raw) ? (raw as CatalogItem[]) : DEMO_CATALOG;
+  if (raw === undefined) return { catalog: DEMO_CATALOG };
+  const parsed = z.array(CatalogItemSchema).max(60).safeParse(raw);
+  return parsed.success ? { catalog: parsed.data } : { catalog: DEMO_CATALOG, problem: 'The saved quick keys were not readable' };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, lineTotal, parseAmount } from '../../shared/money';
+import { formatMoney, lineTotal, parseAmount, toUnits } from '../../shared/money';
 
 describe('money', () => {
   it.each([
@@ -16,6 +16,15 @@ describe('money', () => {
   it('formats per locale with Intl', () => {
     expect(formatMoney(1234, 'EUR', 'en-IE')).toBe('€12.34');
     expect(formatMoney(1234, 'EUR', 'nl-NL')).toMatch(/€\s12,34/);
+  });
+  it("knows each currency's minor units from ISO 4217: JPY has none, KWD three", () => {
+    expect(parseAmount('1250', 'JPY')).toBe(1250);
+    expect(parseAmount('12.50', 'JPY')).toBeNull();
+    expect(formatMoney(1250, 'JPY', 'en')).toBe('¥1,250');
+    expect(parseAmount('1.234', 'KWD')).toBe(1234);
+    expect(formatMoney(1234, 'KWD', 'en')).toMatch(/1\.234/);
+    expect(toUnits(1250, 'EUR')).toBe('12.50');
+    expect(toUnits(1250, 'JPY')).toBe('1250');
   });
   it('totals lines in minor units', () =>
     expect(

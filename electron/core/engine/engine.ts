@@ -8,7 +8,6 @@
  * two writes is repaired on the next start by re-reading the order from MultiSafepay.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync } from 'node:fs';
 import { z } from 'zod';
 import { TillError } from '../../../shared/errors';
 import { formatMoney, lineTotal } from '../../../shared/money';
@@ -21,7 +20,7 @@ import type { MspClient } from '../msp/client';
 import { MspError } from '../msp/errors';
 import type { StreamAuth } from '../msp/stream';
 import type { MspOrder } from '../msp/types';
-import type { KeyValueStore } from '../storage/kv';
+import { keepCopy, type KeyValueStore } from '../storage/kv';
 import { type AttemptSnapshot, AttemptSnapshotSchema, type Ledger } from '../ledger/ledger';
 import { Follower, type FollowerHost } from './follower';
 import { afterPayment, classifyStatus, type AttemptEvent, transition } from './transitions';
@@ -128,7 +127,7 @@ export class PaymentEngine implements FollowerHost {
     this.#seq = typeof seq === 'number' && Number.isInteger(seq) && seq >= 0 ? seq : 0;
     const guard = GuardSchema.safeParse(this.#store.get('active') ?? {});
     this.#active = guard.success ? (guard.data as Record<string, AttemptRecord>) : {};
-    if (!guard.success) this.guardDamagedCopy = keepAside(this.#store.path, this.#now());
+    if (!guard.success) this.guardDamagedCopy = keepCopy(this.#store.path, this.#now());
     this.#reconcileGuard();
   }
 
@@ -859,14 +858,3 @@ export function identityMismatch(rec: AttemptSnapshot, order: MspOrder): string 
 const AttemptRecordSchema = AttemptSnapshotSchema.extend({ eventsToken: z.string().optional(), eventsStreamUrl: z.string().optional() });
 /** The guard map on disk: terminal id -> its one open attempt. */
 const GuardSchema = z.record(z.string(), AttemptRecordSchema);
-
-/** Keeps a copy of a file that parsed but held the wrong thing; returns where. */
-function keepAside(path: string, now: number): string | undefined {
-  try {
-    const to = `${path}.damaged-${now}`;
-    copyFileSync(path, to);
-    return to;
-  } catch {
-    return undefined;
-  }
-}

@@ -4,6 +4,7 @@
  * history page, a search, a day report, a receipt or a refund costs the same at a thousand and at a million
  * sales. Rows read back are checked with zod before use.
  */
+import { chmodSync } from 'node:fs';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import type { AttemptSummary, Bucket, DayTotals, RefundRecord, SaleRecord, SaleStatus } from '../../../shared/contract';
@@ -463,7 +464,17 @@ export class Ledger {
 
   /** A consistent copy of the whole ledger (SQLite's online backup), written while the till keeps selling. */
   async backup(toPath: string): Promise<void> {
-    await sqliteBackup(this.#db, toPath, { rate: 200 });
+    // A busy moment (a sale being written at the same instant) restarts the copy; a few tries are plenty.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sqliteBackup(this.#db, toPath, { rate: 200 });
+        chmodSync(toPath, 0o600);
+        return;
+      } catch (err) {
+        if (attempt >= 5 || !/busy|locked/i.test(String((err as Error)?.message))) throw err;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
   }
 
   // ---- building records ----

@@ -22,6 +22,10 @@ export interface Faults {
   cancelDelayMs: number;
   /** Refund the next N times, then drop the connection without answering. */
   refundLoseResponse: number;
+  /** Delay before a refund is made and answered. */
+  refundDelayMs: number;
+  /** Drop the next N refund requests before anything is refunded (the request died on the way). */
+  refundDropRequest: number;
   /** Refuse the next N stream connections with 401 (Infinity: always). */
   refuseStreams: number;
   /** The stream endpoint is down (503) - a network problem, not a refusal. */
@@ -51,6 +55,8 @@ export const NO_FAULTS: Faults = {
   cancelFail: 0,
   cancelDelayMs: 0,
   refundLoseResponse: 0,
+  refundDelayMs: 0,
+  refundDropRequest: 0,
   refuseStreams: 0,
   streamsDown: false,
   streamAuth: 'both',

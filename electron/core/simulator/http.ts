@@ -62,7 +62,7 @@ export function createSimServer(sim: Simulator, apiKey: string): Server {
     else if ((m = /^\/orders\/([^/]+)$/.exec(rest)) && method === 'GET') answer = sim.apiGetOrder(decodeURIComponent(m[1]!));
     else if ((m = /^\/orders\/([^/]+)\/cancel$/.exec(rest)) && method === 'POST') answer = await sim.apiCancel(decodeURIComponent(m[1]!));
     else if ((m = /^\/orders\/([^/]+)\/refunds$/.exec(rest)) && method === 'POST')
-      answer = sim.apiRefund(decodeURIComponent(m[1]!), await readJson(req));
+      answer = await sim.apiRefund(decodeURIComponent(m[1]!), await readJson(req));
     else if ((m = /^\/pos\/receipt\/([^/]+)$/.exec(rest)) && method === 'GET') answer = sim.apiReceipt(decodeURIComponent(m[1]!));
     else answer = refuse(1000, 'Unknown endpoint', 404);
     send(res, answer);

@@ -313,7 +313,12 @@ export class Simulator {
     return ok(slice, { pager: { total_items: all.length } });
   }
 
-  apiRefund(orderId: string, body: unknown): SimAnswer {
+  async apiRefund(orderId: string, body: unknown): Promise<SimAnswer> {
+    if (this.faults.refundDelayMs > 0) await new Promise((r) => setTimeout(r, this.faults.refundDelayMs));
+    if (this.faults.refundDropRequest > 0) {
+      this.faults.refundDropRequest--;
+      return 'drop';
+    }
     const order = this.orders.get(orderId);
     if (!order) return refuse(1006, 'Invalid transaction ID', 404);
     const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;

@@ -2,7 +2,7 @@
  * The durable key-value store the core writes to. `electron-store` in the app and `conf` in plain Node
  * (electron-store is conf underneath: same file format, atomic temp-file-and-rename writes).
  */
-import { existsSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync } from 'node:fs';
 import Conf from 'conf';
 
 export interface KeyValueStore {
@@ -53,6 +53,25 @@ export function fromConf(conf: { store: Record<string, unknown>; readonly path: 
 /** A conf-backed store in `dir`, named `<name>.json`. */
 export function openConfStore(dir: string, name: string): OpenedStore {
   const create = () =>
-    fromConf(new Conf<Record<string, unknown>>({ cwd: dir, configName: name, projectName: 'till', clearInvalidConfig: false }));
+    fromConf(
+      new Conf<Record<string, unknown>>({
+        cwd: dir,
+        configName: name,
+        projectName: 'till',
+        clearInvalidConfig: false,
+        configFileMode: 0o600,
+      }),
+    );
   return openStore(create, `${dir}/${name}.json`);
+}
+
+/** Keeps a copy of a file that parsed but held something wrong, for support; where it went, if it could. */
+export function keepCopy(path: string, now = Date.now()): string | undefined {
+  try {
+    const to = `${path}.damaged-${now}`;
+    copyFileSync(path, to);
+    return to;
+  } catch {
+    return undefined;
+  }
 }

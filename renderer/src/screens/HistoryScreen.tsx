@@ -129,7 +129,7 @@ function SaleDetail({ api, sale, onBack, onReceipt }: { api: TillApi; sale: Sale
           className="refund"
           onSubmit={(e) => {
             e.preventDefault();
-            const minor = amount.trim() ? parseAmount(amount) : left;
+            const minor = amount.trim() ? parseAmount(amount, sale.currency) : left;
             if (minor === null || minor > left) return setError(t('sale.badAmount'));
             setError(undefined);
             setConfirm(minor);

@@ -16,6 +16,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
   const [report, setReport] = useState<DayReport>();
   const [error, setError] = useState<string>();
   const [checking, setChecking] = useState(false);
+  const [saved, setSaved] = useState<string>();
 
   useEffect(() => {
     api.dayReport({ date }).then(setReport, (e: unknown) => setError(errorText(e)));
@@ -72,7 +73,32 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
         </button>
         <button onClick={() => window.print()}>{t('report.print')}</button>
         {report && <button onClick={() => exportCsv(report)}>{t('report.csv')}</button>}
+        <button
+          onClick={() =>
+            api.exportTransactions({ from: date, to: date }).then(
+              (r) => setSaved(t('report.exported', { rows: r.rows, path: r.path })),
+              (e: unknown) => setError(errorText(e)),
+            )
+          }
+        >
+          {t('report.exportTransactions')}
+        </button>
+        <button
+          onClick={() =>
+            api.exportBackup({}).then(
+              (r) => setSaved(t('report.backedUp', { path: r.path })),
+              (e: unknown) => setError(errorText(e)),
+            )
+          }
+        >
+          {t('report.backup')}
+        </button>
       </div>
+      {saved && (
+        <p role="status" className="ok no-print" data-testid="export-result">
+          {saved}
+        </p>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}

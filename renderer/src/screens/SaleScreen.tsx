@@ -46,7 +46,7 @@ export function SaleScreen({ api, snapshot, basket, setBasket, onReceipt }: Prop
     else setBasket([...basket, line]);
   };
   const addAmount = () => {
-    const minor = parseAmount(amountText);
+    const minor = parseAmount(amountText, currency);
     if (minor === null) {
       setAmountError(t('sale.badAmount'));
       return;
@@ -251,7 +251,7 @@ function CashDialog({
   const [given, setGiven] = useState('');
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
-  const givenMinor = parseAmount(given);
+  const givenMinor = parseAmount(given, currency);
   const change = givenMinor !== null && givenMinor >= total ? givenMinor - total : null;
   return (
     <div className="dialog" role="dialog" aria-label={t('cash.title')}>

@@ -231,7 +231,7 @@ function CatalogEditor({ api, items, currency }: { api: TillApi; items: CatalogI
         e.preventDefault();
         const out: CatalogItem[] = [];
         for (const r of rows) {
-          const price = parseAmount(r.priceText);
+          const price = parseAmount(r.priceText, currency);
           if (price === null || !r.name.trim()) return setMsg({ ok: false, text: `${r.name || '?'}: ${t('sale.badAmount')}` });
           out.push({ id: r.id, name: r.name.trim(), price });
         }
@@ -255,7 +255,9 @@ function CatalogEditor({ api, items, currency }: { api: TillApi; items: CatalogI
             value={r.priceText}
             onChange={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, priceText: e.target.value } : x)))}
           />
-          <span className="muted">{parseAmount(r.priceText) !== null ? money(parseAmount(r.priceText)!, currency) : ''}</span>
+          <span className="muted">
+            {parseAmount(r.priceText, currency) !== null ? money(parseAmount(r.priceText, currency)!, currency) : ''}
+          </span>
           <button
             type="button"
             aria-label={`${t('sale.remove', { name: r.name })}`}
