@@ -82,7 +82,8 @@ const en = {
   },
   history: {
     title: 'History',
-    search: 'Search by order id or amount',
+    search: 'Search by order id, amount, card (last 4 digits or brand) or product',
+    more: 'Show older sales',
     none: 'No sales found.',
     time: 'Time',
     amount: 'Amount',
@@ -289,7 +290,8 @@ const nl: Dict = {
   },
   history: {
     title: 'Geschiedenis',
-    search: 'Zoek op ordernummer of bedrag',
+    search: 'Zoek op ordernummer, bedrag, kaart (laatste 4 cijfers of merk) of product',
+    more: 'Oudere verkopen tonen',
     none: 'Geen verkopen gevonden.',
     time: 'Tijd',
     amount: 'Bedrag',

@@ -75,7 +75,7 @@ describe('history and report screens', () => {
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'History' }));
     await user.type(screen.getByRole('searchbox'), '3,00');
-    expect(f.api.history).toHaveBeenLastCalledWith({ query: '3,00' });
+    expect(f.api.history).toHaveBeenLastCalledWith({ query: '3,00', limit: 50 });
     await user.click(await screen.findByRole('button', { name: /Details/ }));
     expect(screen.getByTestId('attempt')).toHaveTextContent('VISA 4242 · 999999');
     expect(screen.getByRole('textbox', { name: 'Refund amount' })).toBeInTheDocument();

@@ -13,9 +13,29 @@ export function HistoryScreen({ api, version, onReceipt }: { api: TillApi; versi
   const [openId, setOpenId] = useState<string>();
   const [error, setError] = useState<string>();
 
+  const [more, setMore] = useState(false);
+
   useEffect(() => {
-    api.history({ query }).then(setSales, (e: unknown) => setError(errorText(e)));
+    api.history({ query, limit: PAGE }).then(
+      (page) => {
+        setSales(page);
+        setMore(page.length === PAGE);
+      },
+      (e: unknown) => setError(errorText(e)),
+    );
   }, [api, query, version]);
+
+  const loadMore = () => {
+    const before = sales.at(-1)?.createdAt;
+    if (!before) return;
+    api.history({ query, limit: PAGE, before }).then(
+      (page) => {
+        setSales((cur) => [...cur, ...page.filter((p) => !cur.some((c) => c.saleId === p.saleId))]);
+        setMore(page.length === PAGE);
+      },
+      (e: unknown) => setError(errorText(e)),
+    );
+  };
 
   const open = sales.find((s) => s.saleId === openId);
   if (open) return <SaleDetail api={api} sale={open} onBack={() => setOpenId(undefined)} onReceipt={onReceipt} />;
@@ -65,14 +85,17 @@ export function HistoryScreen({ api, version, onReceipt }: { api: TillApi; versi
           </tbody>
         </table>
       )}
+      {more && <button onClick={loadMore}>{t('history.more')}</button>}
     </section>
   );
 }
 
+const PAGE = 50;
+
 function SaleDetail({ api, sale, onBack, onReceipt }: { api: TillApi; sale: SaleRecord; onBack(): void; onReceipt(id: string): void }) {
   const { t } = useTranslation();
   const paid = sale.attempts.find((a) => a.state === 'completed');
-  const left = sale.total - sale.refunds.reduce((s, r) => s + r.amount, 0);
+  const left = sale.total - sale.refunds.filter((r) => r.state !== 'failed').reduce((s, r) => s + r.amount, 0);
   const [amount, setAmount] = useState('');
   const [confirm, setConfirm] = useState<number>();
   const [msg, setMsg] = useState<string>();
