@@ -4,7 +4,7 @@
  * validate every request with these schemas at the boundary.
  */
 import { z } from 'zod';
-import type { AttemptState, CardDetails, PaymentView, SaleLine } from './payment';
+import type { AttemptState, CardDetails, PaymentReason, PaymentView, SaleLine } from './payment';
 import type { MethodName } from './methods';
 
 export { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES, type MethodName } from './methods';
@@ -115,6 +115,7 @@ export interface AttemptSummary {
   resolvedReason?: string;
   /** MultiSafepay's own status, e.g. `chargedback` or `refunded` after the sale was paid. */
   mspStatus?: string;
+  reason?: PaymentReason;
 }
 
 export interface RefundRecord {

@@ -9,6 +9,13 @@ export const isFinal = (s: AttemptState): boolean => FINAL_STATES.has(s);
 export const CONNECTION_STATES = ['live', 'reconnecting', 'offline'] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
+/**
+ * Why a payment ended unpaid (the panel's `data-reason`, public contract): a declined card, a cancel on the
+ * terminal or from the till, the terminal's timeout, a payment that never reached MultiSafepay, or a refusal.
+ */
+export const PAYMENT_REASONS = ['declined', 'cancelled_on_terminal', 'cancelled_by_till', 'expired', 'not_sent', 'refused'] as const;
+export type PaymentReason = (typeof PAYMENT_REASONS)[number];
+
 export interface CardDetails {
   type?: string;
   last4?: string;
@@ -41,6 +48,8 @@ export interface AttemptFields {
   /** The order status exactly as MultiSafepay last reported it (e.g. `chargedback`), and its reason. */
   mspStatus?: string;
   mspReason?: string;
+  /** Why it ended unpaid, once final and unpaid. */
+  reason?: PaymentReason;
   createdAt: number;
   updatedAt: number;
   finalAt?: number;

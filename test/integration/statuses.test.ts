@@ -81,7 +81,8 @@ describe('a declined card as documented', () => {
     const p = await charge(t);
     await until(() => t.sim.openStreams === 1, 'stream');
     t.sim.terminalAction('DEMO0001', 'decline');
-    await t.waitFor(p.orderId, (x) => x.state === 'cancelled');
+    const ended = await t.waitFor(p.orderId, (x) => x.state === 'cancelled');
+    expect(ended.reason).toBe('declined');
     expect(t.engine.busyOrderId('DEMO0001')).toBeUndefined();
   });
 });
@@ -120,7 +121,9 @@ describe('supervisor release', () => {
     await until(() => t.sim.openStreams === 1, 'stream');
     const r = await t.engine.cancel(p.orderId);
     expect(r.state).toBe('cancelled');
+    expect(r.reason).toBe('cancelled_by_till');
     expect(r.message ?? '').not.toMatch(/did not go through/);
+    expect(t.ledger.attempt(p.orderId)?.reason).toBe('cancelled_by_till');
   });
 });
 

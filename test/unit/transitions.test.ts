@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AttemptEvent, classifyStatus, transition } from '../../electron/core/engine/transitions';
+import { endReason } from '../../electron/core/engine/engine';
 import { ATTEMPT_STATES, type AttemptState } from '../../shared/payment';
 
 const S = (status: string): AttemptEvent => ({ type: 'msp_status', status });
@@ -214,5 +215,38 @@ describe('attempt transition function', () => {
     expect(classifyStatus('')).toBe('other');
     expect(classifyStatus('SHIPPED')).toBe('paid');
     expect(classifyStatus('something_new')).toBe('other');
+  });
+});
+
+describe('why an attempt ended unpaid (data-reason)', () => {
+  const base = {
+    attemptId: 'a',
+    saleId: 's',
+    orderId: 'a',
+    terminalId: 'T',
+    amount: 100,
+    currency: 'EUR',
+    lines: [],
+    createdAt: 0,
+    updatedAt: 1_000,
+  };
+  const S = (status: string): AttemptEvent => ({ type: 'msp_status', status });
+  it.each([
+    ['initialized', S('cancelled'), 2_000, {}, 'cancelled_on_terminal'],
+    ['initialized', S('cancelled'), 61_000, {}, 'expired'],
+    ['initialized', S('expired'), 2_000, {}, 'expired'],
+    ['soft_declined', S('cancelled'), 2_000, { mspStatus: 'declined' }, 'declined'],
+    ['soft_declined', S('cancelled'), 70_000, { mspStatus: 'declined' }, 'declined'],
+    ['cancelling', S('cancelled'), 2_000, {}, 'cancelled_by_till'],
+    ['initialized', S('void'), 2_000, { resolvedReason: 'frozen' }, 'cancelled_by_till'],
+    ['creating', { type: 'not_found' } as AttemptEvent, 2_000, {}, 'not_sent'],
+    ['creating', { type: 'create_refused' } as AttemptEvent, 2_000, {}, 'refused'],
+    ['initialized', { type: 'released' } as AttemptEvent, 2_000, {}, 'cancelled_by_till'],
+  ] as const)('%s + %o at %i ms -> %s', (state, event, now, extra, reason) => {
+    const cur = { ...base, state, ...extra };
+    expect(endReason(cur, transition(state, event).state, event, now)).toBe(reason);
+  });
+  it('a paid attempt has no reason', () => {
+    expect(endReason({ ...base, state: 'initialized' }, 'completed', S('completed'), 2_000)).toBeUndefined();
   });
 });

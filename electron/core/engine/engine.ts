@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { TillError } from '../../../shared/errors';
 import { formatMoney, lineTotal } from '../../../shared/money';
-import type { CardDetails, ConnectionState, PaymentView, SaleLine } from '../../../shared/payment';
+import type { AttemptState, CardDetails, ConnectionState, PaymentReason, PaymentView, SaleLine } from '../../../shared/payment';
 import { isFinal } from '../../../shared/payment';
 import type { Mismatch, Reconciliation } from '../../../shared/contract';
 import type { Logger } from '../log';
@@ -23,7 +23,7 @@ import type { MspOrder } from '../msp/types';
 import { keepCopy, type KeyValueStore } from '../storage/kv';
 import { type AttemptSnapshot, AttemptSnapshotSchema, type Ledger } from '../ledger/ledger';
 import { Follower, type FollowerHost } from './follower';
-import { afterPayment, classifyStatus, type AttemptEvent, transition } from './transitions';
+import { afterPayment, classifyStatus, type AttemptEvent, normalizeStatus, transition } from './transitions';
 import { type AttemptRecord, DEFAULT_TIMING, type EngineTiming, type LiveAttempt } from './types';
 
 export type EngineEvent = { type: 'payment'; payment: PaymentView } | { type: 'payment_removed'; orderId: string };
@@ -556,7 +556,11 @@ export class PaymentEngine implements FollowerHost {
     }
     if (JSON.stringify(next) === JSON.stringify(cur)) return;
     next.updatedAt = this.#now();
-    if (isFinal(state)) next.finalAt = next.updatedAt;
+    if (isFinal(state)) {
+      next.finalAt = next.updatedAt;
+      const reason = endReason(cur, state, event, next.updatedAt);
+      if (reason) next.reason = reason;
+    }
     try {
       this.#commit(live, next);
     } catch (err) {
@@ -830,6 +834,7 @@ function toView(l: LiveAttempt): PaymentView {
   if (r.finalAt) view.finalAt = r.finalAt;
   if (r.mspStatus) view.mspStatus = r.mspStatus;
   if (r.mspReason) view.mspReason = r.mspReason;
+  if (r.reason) view.reason = r.reason;
   return view;
 }
 
@@ -858,3 +863,22 @@ export function identityMismatch(rec: AttemptSnapshot, order: MspOrder): string 
 const AttemptRecordSchema = AttemptSnapshotSchema.extend({ eventsToken: z.string().optional(), eventsStreamUrl: z.string().optional() });
 /** The guard map on disk: terminal id -> its one open attempt. */
 const GuardSchema = z.record(z.string(), AttemptRecordSchema);
+
+/** The terminal cancels a payment nobody touched for 60 s; a cancel this long after the last news is that. */
+const TERMINAL_IDLE_MS = 55_000;
+
+/** Why an attempt ended unpaid, as far as the till can tell (the panel's `data-reason`). */
+export function endReason(cur: AttemptRecord, state: AttemptState, event: AttemptEvent, now: number): PaymentReason | undefined {
+  if (state === 'failed') {
+    if (event.type === 'not_found') return 'not_sent';
+    if (event.type === 'released') return 'cancelled_by_till';
+    return 'refused';
+  }
+  if (state !== 'cancelled') return undefined;
+  if (cur.state === 'cancelling' || cur.resolvedReason) return 'cancelled_by_till';
+  const status = event.type === 'msp_status' ? normalizeStatus(event.status) : '';
+  if (status === 'expired') return 'expired';
+  if (cur.state === 'soft_declined' || (cur.mspStatus && normalizeStatus(cur.mspStatus) === 'declined')) return 'declined';
+  if (now - cur.updatedAt >= TERMINAL_IDLE_MS) return 'expired';
+  return 'cancelled_on_terminal';
+}

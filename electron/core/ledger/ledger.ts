@@ -9,7 +9,7 @@ import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'n
 import { z } from 'zod';
 import type { AttemptSummary, Bucket, DayTotals, RefundRecord, SaleRecord, SaleStatus } from '../../../shared/contract';
 import { parseAmount } from '../../../shared/money';
-import { ATTEMPT_STATES, type AttemptFields, isFinal, type SaleLine } from '../../../shared/payment';
+import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
 import { afterPayment } from '../engine/transitions';
 import { openDatabase, transaction } from './db';
 
@@ -54,6 +54,7 @@ export const AttemptSnapshotSchema = z
     updatedAt: z.number(),
     finalAt: z.number().optional(),
     resolvedReason: z.string().optional(),
+    reason: z.enum(PAYMENT_REASONS).optional(),
     seq: z.number().int().optional(),
     description: z.string().optional(),
   })
@@ -535,6 +536,7 @@ function summary(a: AttemptSnapshot): AttemptSummary {
   if (a.finalAt) s.finalAt = a.finalAt;
   if (a.resolvedReason) s.resolvedReason = a.resolvedReason;
   if (a.mspStatus) s.mspStatus = a.mspStatus;
+  if (a.reason) s.reason = a.reason;
   return s;
 }
 
