@@ -125,6 +125,8 @@ export interface RefundRecord {
   at: number;
   /** pending: sent, outcome not known yet; done: refunded; failed: MultiSafepay refused it, nothing changed. */
   state: 'pending' | 'done' | 'failed';
+  /** card: back to the card through MultiSafepay; cash: from the drawer. */
+  tender: 'card' | 'cash';
   transactionId?: string;
 }
 
@@ -173,6 +175,7 @@ export interface DayTotals {
   tenders: Record<'card' | 'cash', Bucket>;
   cardTypes: Record<string, Bucket>;
   refunds: Bucket;
+  refundsByTender: Record<'card' | 'cash', Bucket>;
   net: number;
 }
 
@@ -212,6 +215,7 @@ export const METHODS = {
       })
       .strict(),
   ),
+  /** Refunds a card payment (its order id) through MultiSafepay, or a cash sale (its sale id) from the drawer. */
   refund: method<SaleRecord>()(z.object({ orderId: id, amount: minor.optional() }).strict()),
   dayReport: method<DayReport>()(
     z

@@ -113,6 +113,8 @@ export class SalesBook {
    */
   async refund(orderId: string, requested: number | undefined): Promise<SaleRecord> {
     const ledger = this.#o.ledger;
+    const cashSale = ledger.sale(orderId);
+    if (cashSale?.tender === 'cash') return this.#refundCash(cashSale, requested);
     const sale = ledger.saleOfOrder(orderId);
     const attempt = sale?.attempts.find((a) => a.orderId === orderId);
     if (!sale || attempt?.state !== 'completed')
@@ -155,6 +157,7 @@ export class SalesBook {
             state: 'pending',
             at,
             transaction_id: null,
+            tender: 'card',
           },
           1,
           this.#o.monotonic(),
@@ -177,6 +180,32 @@ export class SalesBook {
     } finally {
       this.#refunding.delete(orderId);
     }
+  }
+
+  /** Cash back from the drawer: recorded at once (nothing to ask MultiSafepay). */
+  #refundCash(sale: SaleRecord, requested: number | undefined): SaleRecord {
+    const left = sale.total - sale.refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
+    const amount = requested ?? left;
+    if (amount > left || left <= 0)
+      throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this sale.' });
+    const refundId = `r${randomBytes(6).toString('hex')}`;
+    const at = this.#o.now();
+    storage(() =>
+      this.#o.ledger.atomically(() => {
+        this.#o.ledger.beginRefundInTransaction({
+          refundId,
+          orderId: sale.saleId,
+          saleId: sale.saleId,
+          amount,
+          currency: sale.currency,
+          at,
+          tender: 'cash',
+        });
+        this.#o.ledger.settleRefundInTransaction(refundId, 'done', at);
+      }),
+    );
+    this.#o.ledger.onChange?.('refund');
+    return this.sale(sale.saleId)!;
   }
 
   /** Re-reads the order of a pending refund until MultiSafepay's refunded amount tells whether it went through. */

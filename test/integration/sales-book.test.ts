@@ -190,3 +190,28 @@ describe('what is read from disk is checked', () => {
     expect(readdirSync(dir).some((f) => f.startsWith('settings.json.damaged-'))).toBe(true);
   });
 });
+
+describe('cash refunds', () => {
+  it('a cash sale is refunded from the drawer at once, counted per tender in the day report', async () => {
+    const dir = tempDir();
+    const svc = await TillService.create({ dataDir: dir });
+    cleanups.push(() => svc.close());
+    const sale = (await svc.dispatch('payCash', { lines: LINES, given: 1000 })) as { ok: true; result: { saleId: string } };
+    const r = (await svc.dispatch('refund', { orderId: sale.result.saleId, amount: 200 })) as {
+      ok: true;
+      result: { status: string; refunds: { tender: string; state: string }[] };
+    };
+    expect(r.result.status).toBe('partially_refunded');
+    expect(r.result.refunds).toMatchObject([{ tender: 'cash', state: 'done' }]);
+    expect(await svc.dispatch('refund', { orderId: sale.result.saleId, amount: 600 })).toMatchObject({
+      ok: false,
+      error: { field: 'amount' },
+    });
+    const report = (await svc.dispatch('dayReport', {})) as {
+      ok: true;
+      result: { totals: { refundsByTender: Record<string, unknown>; net: number }[] };
+    };
+    expect(report.result.totals[0]!.refundsByTender).toEqual({ card: { count: 0, amount: 0 }, cash: { count: 1, amount: 200 } });
+    expect(report.result.totals[0]!.net).toBe(500);
+  });
+});

@@ -106,6 +106,7 @@ describe('history and report screens', () => {
           tenders: { card: { count: 1, amount: 300 }, cash: b },
           cardTypes: { VISA: { count: 1, amount: 300 } },
           refunds: b,
+          refundsByTender: { card: b, cash: b },
           net: 300,
         },
       ],

@@ -75,7 +75,9 @@ describe('history', () => {
     const by = Object.fromEntries(sales.map((s) => [s.saleId, s]));
     expect(by.a!.attempts.map((x) => x.state)).toEqual(['cancelled', 'completed']);
     expect(by.a!.status).toBe('partially_refunded');
-    expect(by.a!.refunds).toEqual([{ refundId: 'r1', orderId: 'a-2', amount: 300, at: at(11), state: 'done', transactionId: '777' }]);
+    expect(by.a!.refunds).toEqual([
+      { refundId: 'r1', orderId: 'a-2', amount: 300, at: at(11), state: 'done', tender: 'card', transactionId: '777' },
+    ]);
     expect(by.b!.status).toBe('unpaid');
     expect(by.c!.status).toBe('pending');
     expect(by.d).toMatchObject({ tender: 'cash', status: 'paid', cash: { given: 1000, change: 500 } });

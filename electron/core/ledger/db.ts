@@ -55,7 +55,8 @@ const MIGRATIONS: string[] = [
     at             INTEGER NOT NULL,
     day            TEXT NOT NULL,
     settled_at     INTEGER,
-    transaction_id TEXT
+    transaction_id TEXT,
+    tender         TEXT NOT NULL DEFAULT 'card' CHECK (tender IN ('card', 'cash'))
   );
   CREATE INDEX refunds_order ON refunds (order_id);
   CREATE INDEX refunds_sale ON refunds (sale_id);

@@ -82,6 +82,7 @@ const RefundRowSchema = z.object({
   state: z.enum(['pending', 'done', 'failed']),
   at: z.number(),
   transaction_id: z.string().nullable(),
+  tender: z.enum(['card', 'cash']),
 });
 export type RefundRow = z.infer<typeof RefundRowSchema>;
 
@@ -109,6 +110,17 @@ export function localDate(ms: number): string {
 export function dayBounds(date: string): [number, number] {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return [new Date(y, m - 1, d).getTime(), new Date(y, m - 1, d + 1).getTime()];
+}
+
+export interface NewRefund {
+  refundId: string;
+  orderId: string;
+  saleId: string;
+  amount: number;
+  currency: string;
+  at: number;
+  /** card: through MultiSafepay; cash: from the drawer. */
+  tender?: 'card' | 'cash';
 }
 
 export interface CashSale {
@@ -159,7 +171,7 @@ export class Ledger {
       deleteWords: p('DELETE FROM sales_search WHERE rowid = ?'),
       insertWords: p('INSERT INTO sales_search (rowid, words) VALUES (?, ?)'),
       insertRefund: p(
-        `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+        `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
       ),
       settleRefund: p(`UPDATE refunds SET state = ?, settled_at = ?, transaction_id = ? WHERE refund_id = ? AND state = 'pending'`),
       refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
@@ -180,7 +192,7 @@ export class Ledger {
       ),
       dayCash: p(`SELECT currency, count(*) AS n, sum(total) AS amount FROM sales WHERE day = ? AND tender = 'cash' GROUP BY currency`),
       dayRefunds: p(
-        `SELECT currency, count(*) AS n, sum(amount) AS amount FROM refunds WHERE day = ? AND state = 'done' GROUP BY currency`,
+        `SELECT currency, tender, count(*) AS n, sum(amount) AS amount FROM refunds WHERE day = ? AND state = 'done' GROUP BY currency, tender`,
       ),
       exportPage: p(
         `SELECT rowid, * FROM sales WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND sale_id > ?))
@@ -253,16 +265,24 @@ export class Ledger {
   }
 
   /** A refund about to be sent: recorded as pending first, so an unknown outcome is never forgotten. */
-  beginRefund(r: { refundId: string; orderId: string; saleId: string; amount: number; currency: string; at: number }): void {
-    this.atomically(() => this.#q.insertRefund!.run(r.refundId, r.orderId, r.saleId, r.amount, r.currency, r.at, localDate(r.at)));
+  beginRefund(r: NewRefund): void {
+    this.atomically(() => this.beginRefundInTransaction(r));
     this.onChange?.('refund');
+  }
+
+  beginRefundInTransaction(r: NewRefund): void {
+    this.#q.insertRefund!.run(r.refundId, r.orderId, r.saleId, r.amount, r.currency, r.at, localDate(r.at), r.tender ?? 'card');
   }
 
   /** Settles a pending refund from MultiSafepay's answer (or a re-read). Returns false if it was not pending. */
   settleRefund(refundId: string, state: 'done' | 'failed', at: number, transactionId?: string): boolean {
-    const r = this.atomically(() => this.#q.settleRefund!.run(state, at, transactionId ?? null, refundId));
+    const changed = this.atomically(() => this.settleRefundInTransaction(refundId, state, at, transactionId));
     this.onChange?.('refund');
-    return Number(r.changes) === 1;
+    return changed;
+  }
+
+  settleRefundInTransaction(refundId: string, state: 'done' | 'failed', at: number, transactionId?: string): boolean {
+    return Number(this.#q.settleRefund!.run(state, at, transactionId ?? null, refundId).changes) === 1;
   }
 
   /** A refund already settled elsewhere (the journal import), inside the caller's transaction; idempotent. */
@@ -277,10 +297,10 @@ export class Ledger {
   }): void {
     this.#db
       .prepare(
-        `INSERT OR IGNORE INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, settled_at, transaction_id)
-         VALUES (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, settled_at, transaction_id, tender)
+         VALUES (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?, ?)`,
       )
-      .run(r.refundId, r.orderId, r.saleId, r.amount, r.currency, r.at, localDate(r.at), r.at, r.transactionId ?? null);
+      .run(r.refundId, r.orderId, r.saleId, r.amount, r.currency, r.at, localDate(r.at), r.at, r.transactionId ?? null, 'card');
   }
 
   /** A resolution from the journal import, inside the caller's transaction; idempotent. */
@@ -407,6 +427,7 @@ export class Ledger {
           tenders: { card: bucket(), cash: bucket() },
           cardTypes: {},
           refunds: bucket(),
+          refundsByTender: { card: bucket(), cash: bucket() },
           net: 0,
         };
         by.set(currency, t);
@@ -430,8 +451,11 @@ export class Ledger {
       add(t.tenders.cash, r.n, r.amount);
       add(t.outcomes.completed, r.n, r.amount);
     }
-    for (const r of this.#q.dayRefunds!.all(date) as { currency: string; n: number; amount: number }[])
-      add(of(r.currency).refunds, r.n, r.amount);
+    for (const r of this.#q.dayRefunds!.all(date) as { currency: string; tender: 'card' | 'cash'; n: number; amount: number }[]) {
+      const t = of(r.currency);
+      add(t.refunds, r.n, r.amount);
+      add(t.refundsByTender[r.tender], r.n, r.amount);
+    }
     for (const t of by.values()) t.net = t.tenders.card.amount + t.tenders.cash.amount - t.refunds.amount;
     return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
   }
@@ -504,7 +528,14 @@ export class Ledger {
     const refunds = new Map<string, RefundRecord[]>();
     for (const raw of this.#db.prepare(`SELECT * FROM refunds WHERE sale_id IN (${marks}) ORDER BY at`).all(...ids)) {
       const r = check(RefundRowSchema, raw, 'refund');
-      const rec: RefundRecord = { refundId: r.refund_id, orderId: r.order_id, amount: r.amount, at: r.at, state: r.state };
+      const rec: RefundRecord = {
+        refundId: r.refund_id,
+        orderId: r.order_id,
+        amount: r.amount,
+        at: r.at,
+        state: r.state,
+        tender: r.tender,
+      };
       if (r.transaction_id) rec.transactionId = r.transaction_id;
       (refunds.get(r.sale_id) ?? refunds.set(r.sale_id, []).get(r.sale_id)!).push(rec);
     }
