@@ -1,6 +1,10 @@
-import { formatMoney } from '../../shared/money';
+import { formatMoney, minorDigits } from '../../shared/money';
 import i18n from './i18n';
 
 export const locale = () => (i18n.language === 'nl' ? 'nl-NL' : 'en-IE');
 export const money = (minor: number, currency: string) => formatMoney(minor, currency, locale());
+/** With the currency's code, e.g. "EUR 1,250.00": unmistakable when an amount is confirmed. */
+export const moneyCode = (minor: number, currency: string) =>
+  new Intl.NumberFormat(locale(), { style: 'currency', currency, currencyDisplay: 'code' }).format(minor / 10 ** minorDigits(currency));
 export const time = (ms: number) => new Intl.DateTimeFormat(locale(), { dateStyle: 'short', timeStyle: 'medium' }).format(ms);
+export const decimalComma = () => i18n.language === 'nl';

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { SaleRecord, Snapshot, TillApi, TillEvent } from '../../shared/contract';
+import type { Params, SaleRecord, Snapshot, TillApi, TillEvent } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
 
 /** An in-memory till API for component tests: records calls and lets a test push events. */
@@ -35,7 +35,7 @@ export function fakeApi(snapshot: Partial<Snapshot> = {}) {
       return () => listeners.delete(l);
     },
     snapshot: vi.fn(async () => snap),
-    charge: vi.fn(async () => ({}) as PaymentView),
+    charge: vi.fn(async (_p: Params<'charge'>) => ({}) as PaymentView),
     cancelPayment: vi.fn(async () => ({}) as PaymentView),
     dismissPayment: vi.fn(async () => ({ ok: true })),
     resolvePayment: vi.fn(async () => ({}) as PaymentView),

@@ -18,13 +18,13 @@ describe('sale screen', () => {
     await user.click(screen.getByRole('button', { name: 'Add' }));
     await user.type(screen.getByRole('textbox', { name: 'Amount' }), '0.66{Enter}');
     await user.click(screen.getByRole('button', { name: /Apple/ }));
-    expect(screen.getByTestId('total')).toHaveTextContent('€14.50');
+    expect(screen.getByTestId('basket-total')).toHaveTextContent('€14.50');
     await user.click(screen.getByRole('button', { name: 'Charge' }));
     expect(f.api.charge).toHaveBeenCalledWith({
       terminalId: 'T1',
       lines: [
-        { name: 'Amount', unitPrice: 1234, quantity: 1 },
-        { name: 'Amount', unitPrice: 66, quantity: 1 },
+        { name: 'Other item', unitPrice: 1234, quantity: 1 },
+        { name: 'Other item', unitPrice: 66, quantity: 1 },
         { name: 'Apple', unitPrice: 150, quantity: 1 },
       ],
     });
@@ -40,7 +40,11 @@ describe('sale screen', () => {
       expect(screen.getByRole('alert')).toHaveTextContent('Type an amount like 12.50');
       expect(screen.getByRole('textbox', { name: 'Amount' })).toHaveAttribute('aria-invalid', 'true');
     }
-    expect(screen.getByTestId('total')).toHaveTextContent('€0.00');
+    expect(screen.getByTestId('basket-total')).toHaveTextContent('€0.00');
+    // Charge adds what is typed first: a bad amount stops it there.
+    await user.click(screen.getByRole('button', { name: 'Charge' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Type an amount like 12.50');
+    await user.clear(screen.getByRole('textbox', { name: 'Amount' }));
     expect(screen.getByRole('button', { name: 'Charge' })).toBeDisabled();
     expect(f.api.charge).not.toHaveBeenCalled();
   });
@@ -53,11 +57,11 @@ describe('sale screen', () => {
     await user.keyboard('{Escape}');
     expect(screen.getByRole('textbox', { name: 'Amount' })).toHaveValue('');
     await user.keyboard('5{Enter}');
-    expect(screen.getByTestId('total')).toHaveTextContent('€5.00');
+    expect(screen.getByTestId('basket-total')).toHaveTextContent('€5.00');
     // With nothing typed, Enter charges the basket.
     (document.activeElement as HTMLElement).blur();
     await user.keyboard('{Enter}');
-    expect(f.api.charge).toHaveBeenCalledWith({ terminalId: 'T1', lines: [{ name: 'Amount', unitPrice: 500, quantity: 1 }] });
+    expect(f.api.charge).toHaveBeenCalledWith({ terminalId: 'T1', lines: [{ name: 'Other item', unitPrice: 500, quantity: 1 }] });
   });
 
   it('a busy terminal cannot be charged and the UI says why; a free one can', async () => {
@@ -82,7 +86,7 @@ describe('sale screen', () => {
     await user.click(screen.getByRole('button', { name: /Apple/ }));
     await user.click(screen.getByRole('button', { name: 'Charge' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('busy with payment x');
-    expect(screen.getByTestId('total')).toHaveTextContent('€1.50');
+    expect(screen.getByTestId('basket-total')).toHaveTextContent('€1.50');
   });
 });
 
@@ -146,14 +150,14 @@ describe('payment panel', () => {
     const user = userEvent.setup();
     expect(screen.getByTestId('payment')).toHaveTextContent('The API key was refused');
     expect(screen.queryByRole('button', { name: 'Cancel payment' })).toBeNull();
-    await user.click(screen.getByRole('button', { name: 'New sale' }));
-    expect(f.api.dismissPayment).toHaveBeenCalledWith({ orderId: 'x-1-1' });
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(f.api.charge).toHaveBeenCalledWith({
       terminalId: 'T1',
       lines: [{ name: 'Amount', unitPrice: 1234, quantity: 1 }],
       saleId: 'x-1',
     });
+    await user.click(screen.getByRole('button', { name: 'New sale' }));
+    expect(f.api.dismissPayment).toHaveBeenCalledWith({ orderId: 'x-1-1' });
   });
 
   it('announces status changes to screen readers', async () => {
@@ -161,7 +165,8 @@ describe('payment panel', () => {
     const { container } = render(<App api={f.api} />);
     await screen.findByTestId('payment');
     act(() => f.push({ type: 'payment', payment: payment({ state: 'cancelled' }) }));
-    expect(container.querySelector('[aria-live="assertive"]')).toHaveTextContent('Payment on T1: Cancelled - not paid');
+    expect(container.querySelectorAll('[aria-live="polite"]')).toHaveLength(1);
+    expect(screen.getByTestId('announcer')).toHaveTextContent('Payment on T1: Cancelled - not paid');
   });
 
   it('demo mode shows the virtual terminal', async () => {
@@ -197,7 +202,8 @@ describe('Dutch', () => {
     await screen.findByRole('button', { name: 'Afrekenen' });
     const [first, second] = screen.getAllByTestId('payment');
     expect(first).toHaveTextContent('De betaling heeft MultiSafepay nooit bereikt');
-    expect(second).toHaveTextContent('Something new. (MultiSafepay code 1099)');
+    // A refusal without a Dutch sentence of its own still reads in Dutch, with MultiSafepay's code for support.
+    expect(second).toHaveTextContent('MultiSafepay weigerde de betaling (code 1099).');
     await user.click(screen.getByRole('button', { name: /Apple/ }));
     await user.click(screen.getByRole('button', { name: 'Afrekenen' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Deze terminal is bezig met een andere betaling');

@@ -1,27 +1,38 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText } from '../errors';
 import type { TillApi } from '../../../shared/contract';
 import { isFinal, type PaymentView } from '../../../shared/payment';
+import { errorText } from '../errors';
 import { money } from '../format';
+import { messageText, reasonText } from '../outcome';
 
 interface Props {
   api: TillApi;
   payment: PaymentView;
+  /** The terminal's name with its id. */
+  terminalName: string;
   demo: boolean;
+  /** A finished payment from before the current sale: one line, details on request. */
+  collapsed: boolean;
   onReceipt(saleId: string): void;
   onRetry(payment: PaymentView): void;
+  onNewSale(): void;
+  /** Puts an unpaid sale back in the (empty) basket, for another card or cash. */
+  onRestore?: () => void;
 }
 
-/** One terminal's payment: status in words and colour, connection, amount, elapsed time and its actions. */
-export function PaymentPanel({ api, payment: p, demo, onReceipt, onRetry }: Props) {
+/** One terminal's payment: status in words and colour, why it ended unpaid, connection, amount, time and actions. */
+export function PaymentPanel({ api, payment: p, terminalName, demo, collapsed, onReceipt, onRetry, onNewSale, onRestore }: Props) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   const [resolving, setResolving] = useState(false);
+  const [expanded, setExpanded] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
   const [now, setNow] = useState(() => Date.now());
   const final = isFinal(p.state);
+  const unpaid = final && p.state !== 'completed';
+  const small = collapsed && !expanded;
 
   useEffect(() => {
     if (final) return;
@@ -36,20 +47,26 @@ export function PaymentPanel({ api, payment: p, demo, onReceipt, onRetry }: Prop
   const elapsed = Math.max(0, Math.round(((p.finalAt ?? now) - p.createdAt) / 1000));
   const canCancel = p.state === 'initialized' || p.state === 'soft_declined';
   const unsure = !final && p.connection !== 'live';
+  const why = unpaid ? reasonText(p) : undefined;
+  const message = messageText(p);
+  const title = t('payment.title', { terminal: terminalName });
 
   return (
-    <section className="payment-wrap" aria-label={t('payment.title', { terminal: p.terminalId })}>
+    <section className={`payment-wrap${small ? ' collapsed' : ''}`} aria-label={title} tabIndex={-1} data-panel-order={p.orderId}>
+      {/* Announced once per change by the app's single live region; the panel itself stays quiet. */}
       <div
         role="status"
+        aria-live="off"
         data-testid="payment"
         data-terminal-id={p.terminalId}
         data-order-id={p.orderId}
         data-status={p.state}
         data-connection={p.connection}
+        {...(unpaid && p.reason ? { 'data-reason': p.reason } : {})}
         className={`payment state-${p.state}`}
       >
         <div className="payment-head">
-          <span className="payment-terminal">{t('payment.title', { terminal: p.terminalId })}</span>
+          <span className="payment-terminal">{title}</span>
           <span className={`conn conn-${p.connection}`}>{t(`payment.connection.${p.connection}`)}</span>
         </div>
         <div className="payment-amount">{money(p.amount, p.currency)}</div>
@@ -58,21 +75,27 @@ export function PaymentPanel({ api, payment: p, demo, onReceipt, onRetry }: Prop
             ? t('payment.lastKnown', { status: t(`payment.status.${p.state}`) })
             : t(`payment.status.${p.state}`)}
         </div>
-        {unsure && p.connection === 'offline' && <p className="warn">{t('payment.unknownWhileOffline')}</p>}
-        {p.recovered && <p className="badge">{t('payment.recovered')}</p>}
-        {p.message && (
-          <p className="payment-message">{p.messageKey ? t(`payment.msg.${p.messageKey}`, { defaultValue: p.message }) : p.message}</p>
+        {why && <p className="payment-reason">{why}</p>}
+        {!small && (
+          <>
+            {unsure && p.connection === 'offline' && <p className="warn">{t('payment.unknownWhileOffline')}</p>}
+            {p.recovered && <p className="badge">{t('payment.recovered')}</p>}
+            {message && p.reason !== 'refused' && <p className="payment-message">{message}</p>}
+            {p.card && p.state === 'completed' && (
+              <p className="payment-card">
+                {t('payment.card', { type: p.card.type ?? '', last4: p.card.last4 ?? '????' })}
+                {p.card.authorizationCode && <> · {t('payment.auth', { code: p.card.authorizationCode })}</>}
+              </p>
+            )}
+            <p className="payment-meta">{p.orderId}</p>
+          </>
         )}
-        {p.card && p.state === 'completed' && (
-          <p className="payment-card">
-            {t('payment.card', { type: p.card.type ?? '', last4: p.card.last4 ?? '????' })}
-            {p.card.authorizationCode && <> · {t('payment.auth', { code: p.card.authorizationCode })}</>}
-          </p>
-        )}
-        <p className="payment-meta">
-          <span>{p.orderId}</span> · <span>{t('payment.elapsed', { s: elapsed })}</span>
-        </p>
       </div>
+      {!small && (
+        <p className="payment-meta" data-testid="elapsed">
+          {t('payment.elapsed', { s: elapsed })}
+        </p>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
@@ -101,10 +124,24 @@ export function PaymentPanel({ api, payment: p, demo, onReceipt, onRetry }: Prop
           </div>
         )}
         {p.state === 'completed' && <button onClick={() => onReceipt(p.saleId)}>{t('payment.print')}</button>}
-        {(p.state === 'cancelled' || p.state === 'failed') && <button onClick={() => onRetry(p)}>{t('payment.retry')}</button>}
+        {unpaid && !small && <button onClick={() => onRetry(p)}>{t('payment.retry')}</button>}
+        {unpaid && onRestore && <button onClick={onRestore}>{t('payment.restore')}</button>}
         {final && (
-          <button className="primary" onClick={() => run(() => api.dismissPayment({ orderId: p.orderId }))}>
+          <button
+            className="primary"
+            onClick={() =>
+              run(async () => {
+                await api.dismissPayment({ orderId: p.orderId });
+                onNewSale();
+              })
+            }
+          >
             {t('payment.newSale')}
+          </button>
+        )}
+        {collapsed && (
+          <button className="small" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
+            {t('payment.details')}
           </button>
         )}
         {!final && (unsure || elapsed > 90) && !resolving && (
@@ -130,18 +167,20 @@ export function PaymentPanel({ api, payment: p, demo, onReceipt, onRetry }: Prop
           </form>
         )}
       </div>
-      {demo && !final && p.state !== 'creating' && <VirtualTerminal api={api} terminalId={p.terminalId} onError={setError} />}
+      {demo && !final && p.state !== 'creating' && (
+        <VirtualTerminal api={api} terminalId={p.terminalId} name={terminalName} onError={setError} />
+      )}
     </section>
   );
 }
 
-function VirtualTerminal({ api, terminalId, onError }: { api: TillApi; terminalId: string; onError(m: string): void }) {
+function VirtualTerminal({ api, terminalId, name, onError }: { api: TillApi; terminalId: string; name: string; onError(m: string): void }) {
   const { t } = useTranslation();
   const act = (action: 'approve' | 'decline' | 'soft_decline' | 'cancel') =>
     api.simulateTerminal({ terminalId, action }).catch((e: unknown) => onError(errorText(e)));
   return (
-    <div className="vt" role="group" aria-label={t('vt.title', { id: terminalId })}>
-      <span className="vt-title">{t('vt.title', { id: terminalId })}</span>
+    <div className="vt" role="group" aria-label={t('vt.title', { id: name })}>
+      <span className="vt-title">{t('vt.title', { id: name })}</span>
       <button onClick={() => act('approve')}>{t('vt.approve')}</button>
       <button onClick={() => act('soft_decline')}>{t('vt.soft_decline')}</button>
       <button onClick={() => act('decline')}>{t('vt.decline')}</button>

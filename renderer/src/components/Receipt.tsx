@@ -1,13 +1,36 @@
 import { useTranslation } from 'react-i18next';
-import type { PublicSettings, SaleRecord } from '../../../shared/contract';
+import type { PublicSettings, SaleRecord, Terminal } from '../../../shared/contract';
+import type { SaleLine } from '../../../shared/payment';
 import { money, time } from '../format';
+import { isCustomLine, terminalLabel } from '../sale';
+import { Modal } from './Modal';
 
-/** The printable customer receipt. */
-export function Receipt({ sale, settings, onClose }: { sale: SaleRecord; settings: PublicSettings; onClose(): void }) {
+/** A line as the customer reads it: "2 × Espresso", or one custom amount as "Other item" in their language. */
+export function useLineName() {
   const { t } = useTranslation();
+  return (l: SaleLine) => {
+    const name = isCustomLine(l.name) ? t('sale.customLine') : l.name;
+    return l.quantity > 1 ? `${l.quantity} × ${name}` : name;
+  };
+}
+
+/** The printable customer receipt, in a modal dialog. */
+export function Receipt({
+  sale,
+  settings,
+  terminals,
+  onClose,
+}: {
+  sale: SaleRecord;
+  settings: PublicSettings;
+  terminals: readonly Terminal[];
+  onClose(): void;
+}) {
+  const { t } = useTranslation();
+  const lineName = useLineName();
   const paid = sale.attempts.find((a) => a.state === 'completed');
   return (
-    <div className="dialog receipt-dialog" role="dialog" aria-label={t('receipt.title')}>
+    <Modal label={t('receipt.title')} onClose={onClose} className="receipt-dialog">
       <article className="receipt printable" data-testid="receipt">
         <h2>{settings.merchantName}</h2>
         <p>{settings.merchantAddress}</p>
@@ -16,9 +39,7 @@ export function Receipt({ sale, settings, onClose }: { sale: SaleRecord; setting
           <tbody>
             {sale.lines.map((l, i) => (
               <tr key={i}>
-                <td>
-                  {l.quantity} × {l.name}
-                </td>
+                <td>{lineName(l)}</td>
                 <td className="num">{money(l.unitPrice * l.quantity, sale.currency)}</td>
               </tr>
             ))}
@@ -44,19 +65,19 @@ export function Receipt({ sale, settings, onClose }: { sale: SaleRecord; setting
                 {t('receipt.order')}: {paid.orderId}
               </p>
               <p>
-                {t('history.terminal')}: {paid.terminalId}
+                {t('history.terminal')}: {terminalLabel(paid.terminalId, terminals)}
               </p>
             </>
           )
         )}
         <p>{t('receipt.thanks')}</p>
       </article>
-      <div className="no-print">
+      <div className="no-print row">
         <button className="primary" onClick={() => window.print()}>
           {t('payment.print')}
         </button>
         <button onClick={onClose}>{t('cash.cancel')}</button>
       </div>
-    </div>
+    </Modal>
   );
 }

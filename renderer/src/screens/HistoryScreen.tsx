@@ -1,12 +1,25 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../errors';
-import type { SaleRecord, TillApi } from '../../../shared/contract';
+import type { SaleRecord, Terminal, TillApi } from '../../../shared/contract';
 import { parseAmount } from '../../../shared/money';
+import { useLineName } from '../components/Receipt';
 import { money, time } from '../format';
+import { messageText, reasonText } from '../outcome';
+import { terminalLabel } from '../sale';
 
 /** Sales history with search, a detail view, receipts and refunds. */
-export function HistoryScreen({ api, version, onReceipt }: { api: TillApi; version: number; onReceipt(saleId: string): void }) {
+export function HistoryScreen({
+  api,
+  version,
+  terminals,
+  onReceipt,
+}: {
+  api: TillApi;
+  version: number;
+  terminals: readonly Terminal[];
+  onReceipt(sale: string | SaleRecord): void;
+}) {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const [sales, setSales] = useState<SaleRecord[]>([]);
@@ -38,15 +51,24 @@ export function HistoryScreen({ api, version, onReceipt }: { api: TillApi; versi
   };
 
   const open = sales.find((s) => s.saleId === openId);
-  if (open) return <SaleDetail api={api} sale={open} onBack={() => setOpenId(undefined)} onReceipt={onReceipt} />;
+  if (open) return <SaleDetail api={api} sale={open} terminals={terminals} onBack={() => setOpenId(undefined)} onReceipt={onReceipt} />;
 
   return (
     <section className="history" aria-label={t('history.title')}>
       <h2>{t('history.title')}</h2>
       <label className="search">
         {t('history.search')}
-        <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input
+          type="search"
+          value={query}
+          placeholder={t('history.searchPlaceholder')}
+          aria-describedby="search-hint"
+          onChange={(e) => setQuery(e.target.value)}
+        />
       </label>
+      <p id="search-hint" className="hint">
+        {t('history.searchHint')}
+      </p>
       {error && <p className="error">{error}</p>}
       {sales.length === 0 ? (
         <p className="muted">{t('history.none')}</p>
@@ -72,7 +94,7 @@ export function HistoryScreen({ api, version, onReceipt }: { api: TillApi; versi
                   <td className="num">{money(s.total, s.currency)}</td>
                   <td className={`sale-${s.status}`}>{t(`history.statuses.${s.status}`)}</td>
                   <td>{t(`report.${s.tender}`)}</td>
-                  <td>{last?.terminalId ?? ''}</td>
+                  <td>{last ? terminalLabel(last.terminalId, terminals) : ''}</td>
                   <td>{last?.card ? `${last.card.type ?? ''} ${last.card.last4 ?? ''}` : ''}</td>
                   <td>
                     <button onClick={() => setOpenId(s.saleId)}>
@@ -92,9 +114,26 @@ export function HistoryScreen({ api, version, onReceipt }: { api: TillApi; versi
 
 const PAGE = 50;
 
-function SaleDetail({ api, sale, onBack, onReceipt }: { api: TillApi; sale: SaleRecord; onBack(): void; onReceipt(id: string): void }) {
+function SaleDetail({
+  api,
+  sale,
+  terminals,
+  onBack,
+  onReceipt,
+}: {
+  api: TillApi;
+  sale: SaleRecord;
+  terminals: readonly Terminal[];
+  onBack(): void;
+  onReceipt(sale: string | SaleRecord): void;
+}) {
   const { t } = useTranslation();
+  const lineName = useLineName();
   const paid = sale.attempts.find((a) => a.state === 'completed');
+  // A card sale is refunded through its paid order; a cash sale from the drawer, by its sale id.
+  const refundId = sale.tender === 'cash' ? sale.saleId : paid?.orderId;
+  const refundable = sale.status === 'paid' || sale.status === 'partially_refunded';
+  const confirmKey = sale.tender === 'cash' ? 'history.refundConfirmCash' : 'history.refundConfirm';
   const left = sale.total - sale.refunds.filter((r) => r.state !== 'failed').reduce((s, r) => s + r.amount, 0);
   const [amount, setAmount] = useState('');
   const [confirm, setConfirm] = useState<number>();
@@ -113,7 +152,7 @@ function SaleDetail({ api, sale, onBack, onReceipt }: { api: TillApi; sale: Sale
       <ul>
         {sale.lines.map((l, i) => (
           <li key={i}>
-            {l.quantity} × {l.name} · {money(l.unitPrice * l.quantity, sale.currency)}
+            {lineName(l)} · {money(l.unitPrice * l.quantity, sale.currency)}
           </li>
         ))}
       </ul>
@@ -122,10 +161,16 @@ function SaleDetail({ api, sale, onBack, onReceipt }: { api: TillApi; sale: Sale
           <h3>{t('history.attempts')}</h3>
           <ul>
             {sale.attempts.map((a) => (
-              <li key={a.orderId} data-testid="attempt" data-order-id={a.orderId} data-status={a.state}>
-                {a.orderId} · {a.terminalId} · {t(`payment.status.${a.state}`)}
+              <li
+                key={a.orderId}
+                data-testid="attempt"
+                data-order-id={a.orderId}
+                data-status={a.state}
+                {...(a.reason ? { 'data-reason': a.reason } : {})}
+              >
+                {a.orderId} · {terminalLabel(a.terminalId, terminals)} · {t(`payment.status.${a.state}`)}
                 {a.card && ` · ${a.card.type ?? ''} ${a.card.last4 ?? ''} · ${a.card.authorizationCode ?? ''}`}
-                {a.message && ` · ${a.message}`}
+                {a.reason ? ` · ${reasonText(a) ?? ''}` : messageText(a) ? ` · ${messageText(a) ?? ''}` : ''}
                 {a.resolvedReason && ` · ${a.resolvedReason}`}
               </li>
             ))}
@@ -137,17 +182,18 @@ function SaleDetail({ api, sale, onBack, onReceipt }: { api: TillApi; sale: Sale
           <h3>{t('history.refunds')}</h3>
           <ul>
             {sale.refunds.map((r, i) => (
-              <li key={i} data-testid="refund">
-                {time(r.at)} · {money(r.amount, sale.currency)}
+              <li key={i} data-testid="refund" data-state={r.state} data-tender={r.tender}>
+                {time(r.at)} · {money(r.amount, sale.currency)} · {t(`history.refundTender.${r.tender}`)} ·{' '}
+                {t(`history.refundState.${r.state}`)}
               </li>
             ))}
           </ul>
         </>
       )}
       {(sale.status === 'paid' || sale.status === 'partially_refunded') && (
-        <button onClick={() => onReceipt(sale.saleId)}>{t('payment.print')}</button>
+        <button onClick={() => onReceipt(sale)}>{t('payment.print')}</button>
       )}
-      {paid && left > 0 && (
+      {refundId && refundable && left > 0 && (
         <form
           className="refund"
           onSubmit={(e) => {
@@ -172,14 +218,14 @@ function SaleDetail({ api, sale, onBack, onReceipt }: { api: TillApi; sale: Sale
         </form>
       )}
       {confirm !== undefined && (
-        <div role="group" className="confirm" aria-label={t('history.refundConfirm', { amount: money(confirm, sale.currency) })}>
-          <p>{t('history.refundConfirm', { amount: money(confirm, sale.currency) })}</p>
+        <div role="group" className="confirm" aria-label={t(confirmKey, { amount: money(confirm, sale.currency) })}>
+          <p>{t(confirmKey, { amount: money(confirm, sale.currency) })}</p>
           <button
             className="danger"
             onClick={() => {
               const amt = confirm;
               setConfirm(undefined);
-              api.refund({ orderId: paid!.orderId, amount: amt }).then(
+              api.refund({ orderId: refundId!, amount: amt }).then(
                 () => {
                   setAmount('');
                   setMsg(t('history.refundDone', { amount: money(amt, sale.currency) }));

@@ -1,33 +1,53 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText } from '../errors';
-import type { Snapshot, TillApi } from '../../../shared/contract';
+import type { SaleRecord, Snapshot, TillApi } from '../../../shared/contract';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { isFinal, type PaymentView, type SaleLine } from '../../../shared/payment';
+import { CashDialog } from '../components/CashDialog';
+import { Keypad } from '../components/Keypad';
+import { Modal } from '../components/Modal';
 import { PaymentPanel } from '../components/PaymentPanel';
-import { money } from '../format';
+import { errorText } from '../errors';
+import { decimalComma, money, moneyCode } from '../format';
+import { addLine, bigAmount, changeQty, EMPTY_SALE, keypadText, type Sale, terminalLabel } from '../sale';
+import { SHORTCUTS } from '../shortcuts';
 
 interface Props {
   api: TillApi;
   snapshot: Snapshot;
-  basket: SaleLine[];
-  setBasket(lines: SaleLine[]): void;
-  onReceipt(saleId: string): void;
+  sale: Sale;
+  setSale(sale: Sale): void;
+  onReceipt(sale: string | SaleRecord): void;
+  /** When the cashier last started a new sale: finished panels from before it are shown collapsed. */
+  newSaleAt: number;
+  onNewSale(): void;
 }
 
-/** The sale flow: quick keys, custom amounts, basket, terminal choice, Charge or Cash, and live payment panels. */
-export function SaleScreen({ api, snapshot, basket, setBasket, onReceipt }: Props) {
+const isUnpaid = (p: PaymentView | undefined) => Boolean(p && isFinal(p.state) && p.state !== 'completed');
+
+/**
+ * The sale flow: quick keys, custom amounts (typed or on the keypad), the basket, terminal choice, Charge or Cash,
+ * and live payment panels. The basket stays until its sale is paid: an unpaid payment returns to the tender choice.
+ */
+export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt, onNewSale }: Props) {
   const { t } = useTranslation();
   const { settings, terminals, payments, catalog } = snapshot;
   const currency = settings.currency;
   const [amountText, setAmountText] = useState('');
+  const [keyed, setKeyed] = useState<string>();
   const [amountError, setAmountError] = useState<string>();
   const [error, setError] = useState<string>();
   const [terminalId, setTerminalId] = useState(settings.defaultTerminalId || terminals[0]?.id || '');
   const [cashOpen, setCashOpen] = useState(false);
   const [charging, setCharging] = useState(false);
+  const [confirmBig, setConfirmBig] = useState<{ minor: number; then?: 'charge' }>();
+  const [undo, setUndo] = useState<Sale>();
   const amountRef = useRef<HTMLInputElement>(null);
+  const chargeRef = useRef<HTMLButtonElement>(null);
+  const undoRef = useRef<HTMLButtonElement>(null);
+  const basket = sale.lines;
   const total = lineTotal(basket);
+  const label = (id: string) => terminalLabel(id, terminals);
 
   useEffect(() => {
     if (!terminals.some((x) => x.id === terminalId)) setTerminalId(settings.defaultTerminalId || terminals[0]?.id || '');
@@ -39,107 +59,208 @@ export function SaleScreen({ api, snapshot, basket, setBasket, onReceipt }: Prop
     return m;
   }, [payments]);
   const selectedBusy = busy.get(terminalId);
+  const current = sale.orderId ? payments.find((p) => p.orderId === sale.orderId) : undefined;
+  const locked = Boolean(current && !isFinal(current.state));
+  const unpaid = isUnpaid(current) ? current : undefined;
 
-  const addLine = (line: SaleLine) => {
-    const i = basket.findIndex((l) => l.name === line.name && l.unitPrice === line.unitPrice);
-    if (i >= 0) setBasket(basket.map((l, j) => (j === i ? { ...l, quantity: Math.min(999, l.quantity + 1) } : l)));
-    else setBasket([...basket, line]);
+  // After an unpaid end the tender choice is next: focus Charge (another card) with the basket kept.
+  const unpaidOrder = unpaid?.orderId;
+  useEffect(() => {
+    if (unpaidOrder && (document.activeElement === document.body || document.activeElement?.closest('.payments')))
+      chargeRef.current?.focus();
+  }, [unpaidOrder]);
+
+  const setLines = (lines: SaleLine[]) => {
+    setUndo(undefined);
+    setSale({ ...sale, lines });
   };
-  const addAmount = () => {
+  const resetAmount = () => {
+    setAmountText('');
+    setKeyed(undefined);
+    setAmountError(undefined);
+  };
+  const addMinor = (minor: number) => {
+    setLines(addLine(basket, { name: t('sale.customLine'), unitPrice: minor, quantity: 1 }));
+    resetAmount();
+  };
+  /** Adds what is in the amount field; big amounts are confirmed first. Returns the lines to charge, or null. */
+  const takeAmount = (then?: 'charge'): SaleLine[] | null => {
     const minor = parseAmount(amountText, currency);
     if (minor === null) {
       setAmountError(t('sale.badAmount'));
-      return;
+      amountRef.current?.focus();
+      return null;
     }
-    setAmountError(undefined);
-    addLine({ name: t('sale.customLine'), unitPrice: minor, quantity: 1 });
-    setAmountText('');
+    if (minor >= bigAmount(currency)) {
+      setConfirmBig({ minor, ...(then ? { then } : {}) });
+      return null;
+    }
+    addMinor(minor);
+    return addLine(basket, { name: t('sale.customLine'), unitPrice: minor, quantity: 1 });
   };
-  const changeQty = (i: number, delta: number) =>
-    setBasket(
-      basket.flatMap((l, j) => (j !== i ? [l] : l.quantity + delta <= 0 ? [] : [{ ...l, quantity: Math.min(999, l.quantity + delta) }])),
-    );
 
-  const charge = async (lines = basket, onTerminal = terminalId, saleId?: string) => {
+  const charge = async (lines: SaleLine[], onTerminal: string, saleId: string | undefined, ofBasket: boolean) => {
     setError(undefined);
     setCharging(true);
     try {
-      await api.charge({ terminalId: onTerminal, lines, ...(saleId ? { saleId } : {}) });
-      if (lines === basket) setBasket([]);
+      const p = await api.charge({ terminalId: onTerminal, lines, ...(saleId ? { saleId } : {}) });
+      if (ofBasket && p?.orderId) setSale({ lines, saleId: p.saleId, orderId: p.orderId });
+      if (p?.orderId) requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-panel-order="${p.orderId}"]`)?.focus());
     } catch (e) {
       setError(errorText(e));
     } finally {
       setCharging(false);
     }
   };
+  const chargeDisabledReason = !terminalId ? t('sale.noTerminal') : selectedBusy ? t('sale.busy', { id: label(terminalId) }) : undefined;
+  const canCharge = !locked && !chargeDisabledReason && !charging;
+  /** Charge: what is typed in the amount field is added first (one step for a one-amount sale). */
+  const chargeNow = (lines: SaleLine[] = basket) => {
+    if (!canCharge) return;
+    let toCharge = lines;
+    if (amountText.trim()) {
+      const added = takeAmount('charge');
+      if (!added) return;
+      toCharge = added;
+    }
+    if (toCharge.length) void charge(toCharge, terminalId, sale.saleId, true);
+  };
+  const openCash = () => {
+    if (locked || charging) return;
+    if (amountText.trim() && !takeAmount()) return;
+    if (basket.length || amountText.trim()) setCashOpen(true);
+  };
+  const clear = () => {
+    setUndo(sale);
+    setSale(EMPTY_SALE);
+    resetAmount();
+    requestAnimationFrame(() => undoRef.current?.focus());
+  };
+  const newSale = () => {
+    if (locked) return;
+    if (basket.length) clear();
+    const done = payments.filter((p) => isFinal(p.state) && p.saleId === sale.saleId);
+    for (const p of done) void api.dismissPayment({ orderId: p.orderId }).catch(() => {});
+    onNewSale();
+    amountRef.current?.focus();
+  };
 
-  // Keyboard: digits go to the amount field, Enter adds it (or charges), Escape clears.
+  // Keyboard: digits go to the amount field, Enter adds (or charges when nothing is typed), Escape clears the
+  // amount, F-keys as in SHORTCUTS. Dialogs take their own keys.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (document.querySelector('[aria-modal="true"]')) return;
+      const fkey = Object.entries(SHORTCUTS).find(([, k]) => k === e.key)?.[0];
+      if (fkey === 'charge' || fkey === 'cash' || fkey === 'newSale') {
+        e.preventDefault();
+        if (fkey === 'charge') chargeNow();
+        else if (fkey === 'cash') openCash();
+        else newSale();
+        return;
+      }
       const el = e.target as HTMLElement;
       if (['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(el.tagName) && el !== document.body) {
-        if (el === amountRef.current && e.key === 'Escape') {
-          setAmountText('');
-          setAmountError(undefined);
-        }
+        if (el === amountRef.current && e.key === 'Escape') resetAmount();
         return;
       }
       if (/^[0-9.,]$/.test(e.key)) {
         e.preventDefault();
         setAmountText((v) => v + e.key);
+        setKeyed(undefined);
         amountRef.current?.focus();
-      } else if (e.key === 'Enter' && basket.length && !selectedBusy && terminalId) {
+      } else if (e.key === 'Enter' && !e.repeat) {
         e.preventDefault();
-        void charge();
-      } else if (e.key === 'Escape') setAmountText('');
+        chargeNow();
+      } else if (e.key === 'Escape') resetAmount();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  const chargeDisabledReason = !terminalId ? t('sale.noTerminal') : selectedBusy ? t('sale.busy', { id: terminalId }) : undefined;
+  const pressKeypad = (digits: string) => {
+    const next = ((keyed ?? '') + digits).replace(/^0+/, '').slice(0, 9);
+    setKeyed(next);
+    setAmountText(keypadText(next, currency, decimalComma()));
+    setAmountError(undefined);
+  };
+
+  const backspace = () => {
+    if (keyed === undefined) return setAmountText((v) => v.slice(0, -1));
+    const next = keyed.slice(0, -1);
+    setKeyed(next);
+    setAmountText(keypadText(next, currency, decimalComma()));
+  };
+
+  const lineLabel = (l: SaleLine) => `${l.name} ${money(l.unitPrice, currency)}`;
+  const kbd = (k: string) => (
+    <kbd className="shortcut" aria-hidden="true">
+      {k}
+    </kbd>
+  );
 
   return (
     <div className="sale">
-      <section className="keys" aria-label={t('sale.custom')}>
-        <div className="quick-keys">
-          {catalog.map((item) => (
-            <button key={item.id} className="key" onClick={() => addLine({ name: item.name, unitPrice: item.price, quantity: 1 })}>
-              <span>{item.name}</span>
-              <small>{money(item.price, currency)}</small>
-            </button>
-          ))}
-        </div>
-        <form
-          className="amount-entry"
-          onSubmit={(e) => {
-            e.preventDefault();
-            addAmount();
-          }}
-        >
-          <label htmlFor="amount">{t('sale.amount')}</label>
-          <input
-            id="amount"
-            ref={amountRef}
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            value={amountText}
-            aria-invalid={amountError ? true : undefined}
-            aria-describedby={amountError ? 'amount-error' : undefined}
-            onChange={(e) => {
-              setAmountText(e.target.value);
-              setAmountError(undefined);
+      <div className="entry">
+        {catalog.length > 0 && (
+          <section className="quick-keys" aria-label={t('sale.products')}>
+            {catalog.map((item) => (
+              <button
+                key={item.id}
+                className="key"
+                disabled={locked}
+                onClick={() => setLines(addLine(basket, { name: item.name, unitPrice: item.price, quantity: 1 }))}
+              >
+                <span>{item.name}</span>
+                <small>{money(item.price, currency)}</small>
+              </button>
+            ))}
+          </section>
+        )}
+        <section className="amount-section" aria-label={t('sale.custom')}>
+          <form
+            className="amount-entry"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!amountText.trim()) chargeNow();
+              else {
+                takeAmount();
+                amountRef.current?.focus();
+              }
             }}
-          />
-          <button type="submit">{t('sale.add')}</button>
-          {amountError && (
-            <p id="amount-error" className="error" role="alert">
-              {amountError}
-            </p>
-          )}
-        </form>
-      </section>
+          >
+            <label htmlFor="amount">{t('sale.amount')}</label>
+            <input
+              id="amount"
+              ref={amountRef}
+              type="text"
+              inputMode="decimal"
+              autoComplete="off"
+              disabled={locked}
+              value={amountText}
+              aria-invalid={amountError ? true : undefined}
+              aria-describedby={amountError ? 'amount-error' : 'amount-hint'}
+              onChange={(e) => {
+                setAmountText(e.target.value);
+                setKeyed(undefined);
+                setAmountError(undefined);
+              }}
+            />
+            <button type="submit" disabled={locked}>
+              {t('sale.add')}
+            </button>
+            {amountError ? (
+              <p id="amount-error" className="error" role="alert">
+                {amountError}
+              </p>
+            ) : (
+              <p id="amount-hint" className="hint">
+                {t('sale.amountHint')}
+              </p>
+            )}
+          </form>
+          {!locked && <Keypad onDigits={pressKeypad} onBack={backspace} onClear={resetAmount} />}
+        </section>
+      </div>
 
       <section className="basket" aria-label={t('sale.basket')}>
         <h2>{t('sale.basket')}</h2>
@@ -150,17 +271,30 @@ export function SaleScreen({ api, snapshot, basket, setBasket, onReceipt }: Prop
             {basket.map((l, i) => (
               <li key={`${l.name}-${l.unitPrice}`}>
                 <span className="line-name">{l.name}</span>
-                <button className="qty" aria-label={t('sale.decrease', { name: l.name })} onClick={() => changeQty(i, -1)}>
+                <button
+                  className="qty"
+                  disabled={locked}
+                  aria-label={t('sale.decrease', { name: lineLabel(l) })}
+                  onClick={() => setLines(changeQty(basket, i, -1))}
+                >
                   −
                 </button>
-                <span className="line-qty" aria-label="quantity">
-                  {l.quantity}
-                </span>
-                <button className="qty" aria-label={t('sale.increase', { name: l.name })} onClick={() => changeQty(i, 1)}>
+                <span className="line-qty">{l.quantity}</span>
+                <button
+                  className="qty"
+                  disabled={locked}
+                  aria-label={t('sale.increase', { name: lineLabel(l) })}
+                  onClick={() => setLines(changeQty(basket, i, 1))}
+                >
                   +
                 </button>
                 <span className="line-total">{money(l.unitPrice * l.quantity, currency)}</span>
-                <button className="qty" aria-label={t('sale.remove', { name: l.name })} onClick={() => changeQty(i, -l.quantity)}>
+                <button
+                  className="qty"
+                  disabled={locked}
+                  aria-label={t('sale.remove', { name: lineLabel(l) })}
+                  onClick={() => setLines(changeQty(basket, i, -l.quantity))}
+                >
                   ×
                 </button>
               </li>
@@ -168,20 +302,33 @@ export function SaleScreen({ api, snapshot, basket, setBasket, onReceipt }: Prop
           </ul>
         )}
         <p className="total">
-          {t('sale.total')}: <strong data-testid="total">{money(total, currency)}</strong>
+          {t('sale.total')}:{' '}
+          <strong data-testid="basket-total" data-amount={total}>
+            {money(total, currency)}
+          </strong>
         </p>
+        {locked && current && (
+          <p className="paying" data-testid="basket-paying">
+            {t('sale.paying', { terminal: label(current.terminalId) })}
+          </p>
+        )}
+        {unpaid && basket.length > 0 && (
+          <p className="warn" data-testid="tender-choice">
+            {t('sale.unpaid')}
+          </p>
+        )}
         <label className="terminal-select">
           {t('sale.terminal')}
-          <select value={terminalId} onChange={(e) => setTerminalId(e.target.value)}>
+          <select value={terminalId} disabled={locked} onChange={(e) => setTerminalId(e.target.value)}>
             {terminals.map((x) => (
               <option key={x.id} value={x.id}>
-                {x.name && x.name !== x.id ? `${x.name} (${x.id})` : x.id}
-                {busy.has(x.id) ? ' ●' : ''}
+                {label(x.id)}
+                {busy.has(x.id) ? ` (${t('sale.busyShort')})` : ''}
               </option>
             ))}
           </select>
         </label>
-        {chargeDisabledReason && (
+        {chargeDisabledReason && !locked && (
           <p className="warn" id="charge-why">
             {chargeDisabledReason}
           </p>
@@ -193,118 +340,106 @@ export function SaleScreen({ api, snapshot, basket, setBasket, onReceipt }: Prop
         )}
         <div className="sale-actions">
           <button
+            ref={chargeRef}
             className="primary big"
-            disabled={!basket.length || Boolean(chargeDisabledReason) || charging}
+            disabled={!(basket.length || amountText.trim()) || !canCharge}
             aria-describedby={chargeDisabledReason ? 'charge-why' : undefined}
-            onClick={() => void charge()}
+            aria-keyshortcuts={SHORTCUTS.charge}
+            onClick={() => chargeNow()}
           >
-            {t('sale.charge')}
+            {t('sale.charge')} {kbd(SHORTCUTS.charge)}
           </button>
-          <button className="big" disabled={!basket.length} onClick={() => setCashOpen(true)}>
-            {t('sale.cash')}
+          <button
+            className="big"
+            disabled={!(basket.length || amountText.trim()) || locked || charging}
+            aria-keyshortcuts={SHORTCUTS.cash}
+            onClick={openCash}
+          >
+            {t('sale.cash')} {kbd(SHORTCUTS.cash)}
           </button>
-          <button disabled={!basket.length} onClick={() => setBasket([])}>
-            {t('sale.clear')}
-          </button>
+          {undo ? (
+            <button ref={undoRef} onClick={() => (setSale(undo), setUndo(undefined))}>
+              {t('sale.undoClear')}
+            </button>
+          ) : (
+            <button disabled={!basket.length || locked} onClick={clear}>
+              {t('sale.clear')}
+            </button>
+          )}
+          {locked && <button onClick={() => (setSale(EMPTY_SALE), onNewSale())}>{t('sale.another')}</button>}
         </div>
-        {cashOpen && (
-          <CashDialog api={api} lines={basket} currency={currency} onClose={() => setCashOpen(false)} onDone={() => setBasket([])} />
+        {undo && (
+          <p className="muted" role="status">
+            {t('sale.cleared')}
+          </p>
         )}
       </section>
 
-      <section className="payments" aria-label="Payments">
+      <section className="payments" aria-label={t('payment.list')}>
         {payments.map((p) => (
           <PaymentPanel
             key={p.orderId}
             api={api}
             payment={p}
+            terminalName={label(p.terminalId)}
             demo={snapshot.mode === 'demo'}
+            collapsed={isFinal(p.state) && (p.finalAt ?? p.updatedAt) <= newSaleAt && p.saleId !== sale.saleId}
             onReceipt={onReceipt}
+            onNewSale={() => {
+              if (p.saleId === sale.saleId && !locked) setSale(EMPTY_SALE);
+              onNewSale();
+              amountRef.current?.focus();
+            }}
             onRetry={(failed) => {
+              const ofBasket = failed.saleId === sale.saleId;
               void api
                 .dismissPayment({ orderId: failed.orderId })
-                .then(() => charge(failed.lines, failed.terminalId, failed.saleId))
+                .then(() => charge(failed.lines, failed.terminalId, failed.saleId, ofBasket))
                 .catch((e: unknown) => setError(errorText(e)));
             }}
+            onRestore={
+              isUnpaid(p) && p.saleId !== sale.saleId && !basket.length && !locked
+                ? () => setSale({ lines: p.lines, saleId: p.saleId, orderId: p.orderId })
+                : undefined
+            }
           />
         ))}
       </section>
-    </div>
-  );
-}
 
-function CashDialog({
-  api,
-  lines,
-  currency,
-  onClose,
-  onDone,
-}: {
-  api: TillApi;
-  lines: SaleLine[];
-  currency: string;
-  onClose(): void;
-  onDone(): void;
-}) {
-  const { t } = useTranslation();
-  const total = lineTotal(lines);
-  const [given, setGiven] = useState('');
-  const [error, setError] = useState<string>();
-  const [done, setDone] = useState<string>();
-  const givenMinor = parseAmount(given, currency);
-  const change = givenMinor !== null && givenMinor >= total ? givenMinor - total : null;
-  return (
-    <div className="dialog" role="dialog" aria-label={t('cash.title')}>
-      <h2>{t('cash.title')}</h2>
-      <p>
-        {t('sale.total')}: <strong>{money(total, currency)}</strong>
-      </p>
-      {done ? (
-        <>
-          <p role="status">{done}</p>
-          <button className="primary" autoFocus onClick={onClose}>
-            {t('payment.newSale')}
-          </button>
-        </>
-      ) : (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (givenMinor === null || givenMinor < total) return setError(t('cash.tooLittle'));
-            api.payCash({ lines, given: givenMinor }).then(
-              (sale) => {
-                setDone(t('cash.done', { change: money(sale.cash?.change ?? 0, currency) }));
-                onDone();
-              },
-              (err: unknown) => setError(errorText(err)),
-            );
+      {cashOpen && (
+        <CashDialog
+          api={api}
+          lines={basket}
+          currency={currency}
+          onClose={() => setCashOpen(false)}
+          onPaid={() => setSale(EMPTY_SALE)}
+          onReceipt={(record) => {
+            setCashOpen(false);
+            onReceipt(record);
           }}
-        >
-          <label>
-            {t('cash.given')}
-            <input
-              autoFocus
-              type="text"
-              inputMode="decimal"
-              value={given}
-              onChange={(e) => (setGiven(e.target.value), setError(undefined))}
-            />
-          </label>
-          <p>
-            {t('cash.change')}: <strong>{change === null ? '-' : money(change, currency)}</strong>
-          </p>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
-          <button type="submit" className="primary">
-            {t('cash.confirm')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('cash.cancel')}
-          </button>
-        </form>
+        />
+      )}
+      {confirmBig && (
+        <Modal label={t('sale.confirmBigTitle')} onClose={() => setConfirmBig(undefined)} testId="confirm-amount">
+          <p className="big-amount">{t('sale.confirmBig', { amount: moneyCode(confirmBig.minor, currency) })}</p>
+          <div className="row">
+            <button
+              className="primary big"
+              onClick={() => {
+                const then = confirmBig.then;
+                const lines = addLine(basket, { name: t('sale.customLine'), unitPrice: confirmBig.minor, quantity: 1 });
+                setConfirmBig(undefined);
+                addMinor(confirmBig.minor);
+                if (then === 'charge' && canCharge) void charge(lines, terminalId, sale.saleId, true);
+              }}
+            >
+              {t('sale.confirmYes')}
+            </button>
+            <button className="big" onClick={() => setConfirmBig(undefined)}>
+              {t('sale.confirmNo')}
+            </button>
+          </div>
+        </Modal>
       )}
     </div>
   );

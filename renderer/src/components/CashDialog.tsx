@@ -1,0 +1,125 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SaleRecord, TillApi } from '../../../shared/contract';
+import { lineTotal, parseAmount } from '../../../shared/money';
+import type { SaleLine } from '../../../shared/payment';
+import { errorText } from '../errors';
+import { money } from '../format';
+import { nextNotes } from '../sale';
+import { Modal } from './Modal';
+
+interface Props {
+  api: TillApi;
+  lines: SaleLine[];
+  currency: string;
+  onClose(): void;
+  onPaid(sale: SaleRecord): void;
+  onReceipt(sale: SaleRecord): void;
+}
+
+/** Cash tender: exact and next-note buttons take the cash at once; the change due is shown large, then a receipt. */
+export function CashDialog({ api, lines, currency, onClose, onPaid, onReceipt }: Props) {
+  const { t } = useTranslation();
+  const total = lineTotal(lines);
+  const [given, setGiven] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [sale, setSale] = useState<SaleRecord>();
+  const givenMinor = parseAmount(given, currency);
+  const change = givenMinor !== null && givenMinor >= total ? givenMinor - total : null;
+
+  const take = (amount: number | null) => {
+    if (amount === null || amount < total) return setError(t('cash.tooLittle'));
+    setBusy(true);
+    api.payCash({ lines, given: amount }).then(
+      (record) => {
+        setSale(record);
+        onPaid(record);
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(errorText(err));
+      },
+    );
+  };
+
+  if (sale) {
+    const cur = sale.currency;
+    return (
+      <Modal label={t('cash.title')} onClose={onClose} testId="cash-dialog">
+        <h2>{t('receipt.cash')}</h2>
+        <p className="cash-total">
+          {t('sale.total')}: <strong data-testid="cash-sale-total">{money(sale.total, cur)}</strong> · {t('receipt.given')}{' '}
+          {money(sale.cash?.given ?? 0, cur)}
+        </p>
+        <p className="change-due">
+          {t('cash.change')} <strong data-testid="change-due">{money(sale.cash?.change ?? 0, cur)}</strong>
+        </p>
+        <p role="status">{t('cash.done', { change: money(sale.cash?.change ?? 0, cur) })}</p>
+        <div className="row">
+          <button className="primary big" autoFocus onClick={onClose}>
+            {t('payment.newSale')}
+          </button>
+          <button className="big" onClick={() => onReceipt(sale)}>
+            {t('payment.print')}
+          </button>
+        </div>
+      </Modal>
+    );
+  }
+
+  return (
+    <Modal label={t('cash.title')} onClose={onClose} testId="cash-dialog">
+      <h2>{t('cash.title')}</h2>
+      <p className="cash-total">
+        {t('sale.total')}: <strong>{money(total, currency)}</strong>
+      </p>
+      <div className="row cash-quick" role="group" aria-label={t('cash.quick')}>
+        <button type="button" className="big" disabled={busy} onClick={() => take(total)}>
+          {t('cash.exact')}
+        </button>
+        {nextNotes(total, currency).map((n) => (
+          <button key={n} type="button" className="big" disabled={busy} onClick={() => take(n)}>
+            {money(n, currency)}
+          </button>
+        ))}
+      </div>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          take(givenMinor);
+        }}
+      >
+        <label>
+          {t('cash.given')}
+          <input
+            autoFocus
+            type="text"
+            inputMode="decimal"
+            autoComplete="off"
+            value={given}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'cash-error' : undefined}
+            onChange={(e) => (setGiven(e.target.value), setError(undefined))}
+          />
+        </label>
+        <p className="change-due">
+          {t('cash.change')} <strong data-testid="change-due">{change === null ? '-' : money(change, currency)}</strong>
+        </p>
+        {error && (
+          <p className="error" role="alert" id="cash-error">
+            {error}
+          </p>
+        )}
+        <div className="row">
+          <button type="submit" className="primary big" disabled={busy}>
+            {t('cash.confirm')}
+          </button>
+          <button type="button" className="big" onClick={onClose}>
+            {t('cash.cancel')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

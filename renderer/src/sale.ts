@@ -1,0 +1,64 @@
+/** The basket: pure helpers, so the screen only wires them to buttons and keys. */
+import type { Terminal } from '../../shared/contract';
+import { minorDigits } from '../../shared/money';
+import type { SaleLine } from '../../shared/payment';
+
+/** The sale on the counter: its lines, and once charged, the till's sale id and the latest attempt's order id. */
+export interface Sale {
+  lines: SaleLine[];
+  saleId?: string;
+  orderId?: string;
+}
+
+export const EMPTY_SALE: Sale = { lines: [] };
+
+/** Adds one of a line, or one more of an identical line (same name and price). */
+export function addLine(lines: SaleLine[], line: SaleLine): SaleLine[] {
+  const i = lines.findIndex((l) => l.name === line.name && l.unitPrice === line.unitPrice);
+  if (i < 0) return [...lines, line];
+  return lines.map((l, j) => (j === i ? { ...l, quantity: Math.min(999, l.quantity + 1) } : l));
+}
+
+/** Changes a line's quantity by `delta`; a line that reaches zero leaves the basket. */
+export function changeQty(lines: SaleLine[], i: number, delta: number): SaleLine[] {
+  return lines.flatMap((l, j) => (j !== i ? [l] : l.quantity + delta <= 0 ? [] : [{ ...l, quantity: Math.min(999, l.quantity + delta) }]));
+}
+
+/** Cents entry: digits pressed on the keypad fill the amount from the right ("1250" is 12.50 in EUR). */
+export function keypadText(digits: string, currency: string, decimalComma: boolean): string {
+  const d = minorDigits(currency);
+  const clean = digits.replace(/^0+/, '');
+  if (!clean) return '';
+  if (d === 0) return clean;
+  const padded = clean.padStart(d + 1, '0');
+  const text = `${padded.slice(0, -d)}.${padded.slice(-d)}`;
+  return decimalComma ? text.replace('.', ',') : text;
+}
+
+/** Amounts of this size or more are confirmed once before they are added (a slipped "00"). */
+export const bigAmount = (currency: string) => 1000 * 10 ** minorDigits(currency);
+
+const NOTES = [5, 10, 20, 50, 100, 200, 500];
+
+/** What a customer is likely to hand over for `total`: the next multiple of 5, and the next notes up. At most three. */
+export function nextNotes(total: number, currency: string): number[] {
+  const unit = 10 ** minorDigits(currency);
+  const out = new Set<number>();
+  const five = Math.ceil(total / (5 * unit)) * 5 * unit;
+  if (five > total) out.add(five);
+  for (const n of NOTES) {
+    if (n * unit > total) out.add(n * unit);
+    if (out.size >= 3) break;
+  }
+  return [...out].sort((a, b) => a - b).slice(0, 3);
+}
+
+/** "Counter 1 (T1)", or the id alone when the terminal has no name of its own. */
+export function terminalLabel(id: string, terminals: readonly Terminal[]): string {
+  const name = terminals.find((x) => x.id === id)?.name;
+  return name && name !== id ? `${name} (${id})` : id;
+}
+
+/** Names the till gave custom amounts, in any language and version: shown as today's custom-line name. */
+const CUSTOM_NAMES = new Set(['Amount', 'Bedrag', 'Other item', 'Diversen']);
+export const isCustomLine = (name: string) => CUSTOM_NAMES.has(name);
