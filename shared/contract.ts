@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AttemptState, CardDetails, PaymentReason, PaymentView, SaleLine } from './payment';
 import type { MethodName } from './methods';
+import type { VatLine } from './vat';
 
 export { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES, type MethodName } from './methods';
 
@@ -21,14 +22,19 @@ const id = z
   .max(50, 'At most 50 characters')
   .regex(/^[A-Za-z0-9_-]+$/, 'Only letters, digits, - and _');
 const minor = z.number().int('Whole cents only').positive('Must be more than zero').max(9_999_999_99);
+const vatRate = z.number().min(0, 'A VAT rate is 0 or more').max(100).multipleOf(0.01);
 export const SaleLineSchema = z.object({
   name: z.string().trim().min(1).max(80),
   unitPrice: minor,
   quantity: z.number().int().min(1).max(999),
+  vatRate: vatRate.optional(),
 });
 const lines = z.array(SaleLineSchema).min(1, 'The basket is empty').max(200);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'Three capital letters, e.g. EUR');
 const Empty = z.object({}).strict();
+const MAX_FLOAT = 100_000_00;
+const staffId = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'Only letters, digits, - and _');
+const pin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
 /** A folder chosen by the person (the desktop app's folder picker): an absolute path. */
 const folderPath = z
@@ -40,6 +46,8 @@ export const CatalogItemSchema = z.object({
   id: z.string().min(1).max(40),
   name: z.string().trim().min(1, 'Required').max(40),
   price: minor,
+  /** Percent; the product's price includes it. */
+  vatRate: vatRate.optional(),
 });
 export type CatalogItem = z.infer<typeof CatalogItemSchema>;
 
@@ -55,6 +63,10 @@ export const SettingsInputSchema = z
     merchantName: z.string().trim().max(80),
     merchantAddress: z.string().trim().max(200),
     language: z.enum(LANGUAGES),
+    /** The VAT rates offered for products (Netherlands: 21, 9, 0). */
+    vatRates: z.array(vatRate).min(1).max(6),
+    /** The rate of amounts typed on the keypad. */
+    customVatRate: vatRate,
   })
   .partial()
   .strict();
@@ -75,6 +87,9 @@ export interface PublicSettings {
   merchantName: string;
   merchantAddress: string;
   language: Language;
+  /** Always sent by the core. */
+  vatRates?: number[];
+  customVatRate?: number;
   /** Where the API key is kept: the OS keychain, plain-text keychain fallback, a file, or the environment. */
   keyStorage: 'os' | 'basic_text' | 'file' | 'env';
   /** Set by the environment (headless mode); the UI shows it read-only. */
@@ -94,8 +109,33 @@ export interface Notice {
   at: number;
 }
 
+export interface StaffMember {
+  id: string;
+  name: string;
+  role: 'cashier' | 'manager';
+}
+
+/** A day of trading: opened with a float, closed with the cash counted. */
+export interface DayState {
+  day: string;
+  openedAt: number;
+  float: number;
+  currency: string;
+  openedBy?: string;
+  closedAt?: number;
+  counted?: number;
+  expected?: number;
+  closedBy?: string;
+  /** The closed day's report as it was at closing (totals, VAT, cash, reconciliation). */
+  report?: unknown;
+}
+
 export interface Snapshot {
   mode: Mode;
+  /** Who is signed in (once staff are set up), the staff list (no PINs), and today. */
+  user?: StaffMember;
+  staff?: StaffMember[];
+  today?: DayState;
   payments: PaymentView[];
   terminals: Terminal[];
   settings: PublicSettings;
@@ -128,6 +168,9 @@ export interface RefundRecord {
   /** card: back to the card through MultiSafepay; cash: from the drawer. */
   tender: 'card' | 'cash';
   transactionId?: string;
+  /** The refund receipt's number, once done. */
+  receiptNumber?: number;
+  staff?: string;
 }
 
 export type SaleStatus = 'paid' | 'pending' | 'unpaid' | 'refunded' | 'partially_refunded' | 'charged_back';
@@ -140,6 +183,12 @@ export interface SaleRecord {
   currency: string;
   tender: 'card' | 'cash';
   status: SaleStatus;
+  /** VAT per rate of the sale (before refunds). Always sent by the core. */
+  vat?: VatLine[];
+  /** The gap-free receipt number, once the sale is paid. */
+  receiptNumber?: number;
+  /** Who made the sale (staff name), when staff sign in. */
+  staff?: string;
   attempts: AttemptSummary[];
   cash?: { given: number; change: number };
   refunds: RefundRecord[];
@@ -177,6 +226,8 @@ export interface DayTotals {
   refunds: Bucket;
   refundsByTender: Record<'card' | 'cash', Bucket>;
   net: number;
+  /** VAT per rate of what was paid that day, less what refunds that day reversed. Always sent by the core. */
+  vat?: VatLine[];
 }
 
 export interface DayReport {
@@ -235,6 +286,25 @@ export const METHODS = {
   saveCatalog: method<CatalogItem[]>()(z.object({ items: z.array(CatalogItemSchema).max(60) }).strict()),
   simulateTerminal: method<{ ok: true }>()(z.object({ terminalId: id, action: z.enum(TERMINAL_ACTIONS) }).strict()),
   /** A consistent copy of the sales ledger, made while the till keeps selling; into `folder` or the data folder's backups. */
+  /** Opens today with the cash in the drawer. */
+  openDay: method<DayState>()(z.object({ float: z.number().int().min(0).max(MAX_FLOAT) }).strict()),
+  /** Closes today: the cash counted against what is expected; no sale can be added to a closed day. Manager. */
+  closeDay: method<DayState>()(z.object({ counted: z.number().int().min(0).max(MAX_FLOAT * 100) }).strict()),
+  dayState: method<DayState | null>()(z.object({ date: isoDate.optional() }).strict()),
+  signIn: method<StaffMember>()(z.object({ staffId: staffId, pin }).strict()),
+  signOut: method<{ ok: true }>()(Empty),
+  /** Replaces the staff list (a member without `pin` keeps theirs). Manager, once a manager exists. */
+  saveStaff: method<StaffMember[]>()(
+    z
+      .object({
+        staff: z
+          .array(z.object({ id: staffId, name: z.string().trim().min(1).max(40), role: z.enum(['cashier', 'manager']), pin: pin.optional() }).strict())
+          .max(50),
+      })
+      .strict(),
+  ),
+  /** A lost manager PIN: allowed only with the API key typed again (or in demo mode). */
+  resetManagerPin: method<{ ok: true }>()(z.object({ staffId, pin, apiKey: z.string().max(200).optional() }).strict()),
   exportBackup: method<{ path: string }>()(z.object({ folder: folderPath.optional() }).strict()),
   /** Every transaction of [from, to] (local days) as CSV, written a page at a time. */
   exportTransactions: method<{ path: string; rows: number }>()(
@@ -264,6 +334,7 @@ export type TillEvent =
   | { type: 'terminals'; terminals: Terminal[] }
   | { type: 'settings'; settings: PublicSettings; mode: Mode }
   | { type: 'history_changed' }
+  | { type: 'staff'; user: StaffMember | null; staff: StaffMember[] }
   | { type: 'notice'; notice: Notice };
 
 export const isMethodName = (name: unknown): name is MethodName =>

@@ -19,6 +19,13 @@ export const METHOD_NAMES = [
   'simulateTerminal',
   'exportBackup',
   'exportTransactions',
+  'openDay',
+  'closeDay',
+  'dayState',
+  'signIn',
+  'signOut',
+  'saveStaff',
+  'resetManagerPin',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

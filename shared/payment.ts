@@ -25,8 +25,10 @@ export interface CardDetails {
 
 export interface SaleLine {
   name: string;
-  unitPrice: number; // minor units
+  unitPrice: number; // minor units, VAT included
   quantity: number;
+  /** VAT rate in percent (e.g. 21, 9, 0); filled in from Settings when a line comes without one. */
+  vatRate?: number;
 }
 
 /** What the till records of one payment attempt (journal and screen alike). */

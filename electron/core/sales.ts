@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DayReport, SaleRecord } from '../../shared/contract';
+import type { DayReport, DayState, SaleRecord } from '../../shared/contract';
 import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
@@ -66,7 +66,63 @@ export class SalesBook {
     return this.#o.ledger.sale(saleId);
   }
 
-  payCash(lines: SaleLine[], given: number, saleIdPrefix: string): SaleRecord {
+  /** Today's day record, if it was opened. */
+  today(): DayState | undefined {
+    return this.#o.ledger.day(localDate(this.#o.now()));
+  }
+
+  /** No sale can be added to a closed day. */
+  requireOpenDay(): void {
+    const day = this.today();
+    if (day?.closedAt) throw new TillError({ code: 'not_allowed', message: 'Today has been closed - no more sales can be added to it.' });
+  }
+
+  openDay(float: number, staff: string | undefined): DayState {
+    const day = localDate(this.#o.now());
+    const existing = this.#o.ledger.day(day);
+    if (existing)
+      throw new TillError({
+        code: 'not_allowed',
+        message: existing.closedAt ? 'Today has been closed already.' : 'Today is open already.',
+      });
+    storage(() => this.#o.ledger.openDay({ day, at: this.#o.now(), float, currency: this.#o.currency(), ...(staff ? { staff } : {}) }));
+    return this.today()!;
+  }
+
+  /**
+   * Closes today: expected cash is the float plus cash sales less cash refunds; the counted cash and the
+   * difference are recorded with the day's totals, VAT and the check against MultiSafepay. Final: no sale can
+   * be added to the day afterwards.
+   */
+  async closeDay(counted: number, staff: string | undefined): Promise<DayState> {
+    if (this.#o.engine.hasPendingPayments())
+      throw new TillError({ code: 'not_allowed', message: 'Finish the open payments before closing the day.' });
+    const date = localDate(this.#o.now());
+    const opened = this.#o.ledger.day(date);
+    if (opened?.closedAt) throw new TillError({ code: 'not_allowed', message: 'Today has been closed already.' });
+    const currency = opened?.currency ?? this.#o.currency();
+    const float = opened?.float ?? 0;
+    const totals = this.#o.ledger.dayTotals(date);
+    const mine = totals.find((t) => t.currency === currency);
+    const expected = float + (mine?.tenders.cash.amount ?? 0) - (mine?.refundsByTender.cash.amount ?? 0);
+    let reconciliation: DayReport['reconciliation'] | 'unreachable';
+    try {
+      const [from, to] = dayBounds(date);
+      reconciliation = await this.#o.engine.reconcile(from, to);
+    } catch {
+      reconciliation = 'unreachable';
+    }
+    const report = { date, currency, float, expected, counted, difference: counted - expected, totals, reconciliation };
+    const at = this.#o.now();
+    storage(() => {
+      if (!opened) this.#o.ledger.openDay({ day: date, at, float: 0, currency, ...(staff ? { staff } : {}) });
+      if (!this.#o.ledger.closeDay({ day: date, at, counted, expected, ...(staff ? { staff } : {}), report }))
+        throw new TillError({ code: 'not_allowed', message: 'Today has been closed already.' });
+    });
+    return this.today()!;
+  }
+
+  payCash(lines: SaleLine[], given: number, saleIdPrefix: string, staff?: string): SaleRecord {
     const total = lineTotal(lines);
     if (total > MAX_SALE_TOTAL)
       throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
@@ -81,6 +137,7 @@ export class SalesBook {
         currency: this.#o.currency(),
         given,
         change: given - total,
+        ...(staff ? { staff } : {}),
       }),
     );
     return this.sale(saleId)!;
@@ -111,10 +168,10 @@ export class SalesBook {
    * or unknown. Recorded as pending before it is sent; settled from the answer; a lost answer stays pending and
    * is settled by re-reading the order.
    */
-  async refund(orderId: string, requested: number | undefined): Promise<SaleRecord> {
+  async refund(orderId: string, requested: number | undefined, staff?: string): Promise<SaleRecord> {
     const ledger = this.#o.ledger;
     const cashSale = ledger.sale(orderId);
-    if (cashSale?.tender === 'cash') return this.#refundCash(cashSale, requested);
+    if (cashSale?.tender === 'cash') return this.#refundCash(cashSale, requested, staff);
     const sale = ledger.saleOfOrder(orderId);
     const attempt = sale?.attempts.find((a) => a.orderId === orderId);
     if (!sale || attempt?.state !== 'completed')
@@ -135,7 +192,9 @@ export class SalesBook {
     const refundId = `r${randomBytes(6).toString('hex')}`;
     const at = this.#o.now();
     // Recorded before it is sent: if the answer is lost, or the till dies, the refund is known and re-read.
-    storage(() => ledger.beginRefund({ refundId, orderId, saleId: sale.saleId, amount, currency: sale.currency, at }));
+    storage(() =>
+      ledger.beginRefund({ refundId, orderId, saleId: sale.saleId, amount, currency: sale.currency, at, ...(staff ? { staff } : {}) }),
+    );
     this.#refunding.add(orderId);
     try {
       let transactionId: string | undefined;
@@ -147,21 +206,8 @@ export class SalesBook {
           ledger.settleRefund(refundId, 'failed', this.#o.now());
           throw err;
         }
-        this.#scheduleCheck(
-          {
-            refund_id: refundId,
-            order_id: orderId,
-            sale_id: sale.saleId,
-            amount,
-            currency: sale.currency,
-            state: 'pending',
-            at,
-            transaction_id: null,
-            tender: 'card',
-          },
-          1,
-          this.#o.monotonic(),
-        );
+        const pending = ledger.refundsOfOrder(orderId).find((r) => r.refund_id === refundId);
+        if (pending) this.#scheduleCheck(pending, 1, this.#o.monotonic());
         throw new TillError({
           code: 'refund_unknown',
           message: 'The refund may have gone through - the till is checking with MultiSafepay. Do not refund again until it has.',
@@ -183,7 +229,7 @@ export class SalesBook {
   }
 
   /** Cash back from the drawer: recorded at once (nothing to ask MultiSafepay). */
-  #refundCash(sale: SaleRecord, requested: number | undefined): SaleRecord {
+  #refundCash(sale: SaleRecord, requested: number | undefined, staff?: string): SaleRecord {
     const left = sale.total - sale.refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
     const amount = requested ?? left;
     if (amount > left || left <= 0)
@@ -200,6 +246,7 @@ export class SalesBook {
           currency: sale.currency,
           at,
           tender: 'cash',
+          ...(staff ? { staff } : {}),
         });
         this.#o.ledger.settleRefundInTransaction(refundId, 'done', at);
       }),

@@ -4,7 +4,7 @@
  * connection management (connection.ts), and keeps settings, catalog and notices. Transports (IPC, WebSocket)
  * call `dispatch`, which validates every request first.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
@@ -23,6 +23,7 @@ import {
 } from '../../shared/contract';
 import { TillError, type TillErrorShape } from '../../shared/errors';
 import { lineTotal } from '../../shared/money';
+import type { SaleLine } from '../../shared/payment';
 import { type EngineOptions, PaymentEngine } from './engine/engine';
 import type { EngineTiming } from './engine/types';
 import { LedgerLockedError } from './ledger/db';
@@ -36,6 +37,7 @@ import { DEFAULT_SETTINGS, readCatalog, readSettings, type StoredSettings } from
 import type { SimulatorConfig } from './simulator/simulator';
 import { baseUrlProblem, Connection, hostOf, type TillEnv } from './connection';
 import { MAX_SALE_TOTAL, SalesBook, storage } from './sales';
+import { Staff } from './staff';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
 export type { TillEnv };
@@ -79,6 +81,7 @@ export class TillService {
   readonly engine: PaymentEngine;
   readonly ledger: Ledger;
   readonly sales: SalesBook;
+  readonly staff: Staff;
   readonly #env: TillEnv;
   readonly #state: KeyValueStore;
   readonly #settingsStore: KeyValueStore;
@@ -106,7 +109,8 @@ export class TillService {
     const catalog = readCatalog(this.#settingsStore);
     this.#settingsCache = settings.settings;
     this.#catalogCache = catalog.catalog;
-    const problems = [settings.problem, catalog.problem].filter(Boolean);
+    this.staff = new Staff(this.#settingsStore);
+    const problems = [settings.problem, catalog.problem, this.staff.problem].filter(Boolean);
     this.ledger = parts.ledger;
     this.#secrets = this.#env.apiKey ? new EnvSecretStore(this.#env.apiKey) : (opts.secretStore ?? new FileSecretStore(opts.dataDir));
     this.#connection = new Connection({
@@ -247,6 +251,8 @@ export class TillService {
     snapshot: async () => this.#snapshot(),
     charge: async (p) => {
       const settings = this.#settings();
+      this.staff.requireSignedIn();
+      this.sales.requireOpenDay();
       if (!this.#terminals().some((t) => t.id === p.terminalId))
         throw new TillError({
           code: 'bad_request',
@@ -264,11 +270,13 @@ export class TillService {
           throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
         await this.engine.checkEarlierAttempts(p.saleId);
       }
+      const who = this.staff.who();
       return this.engine.charge({
         terminalId: p.terminalId,
-        lines: p.lines,
+        lines: this.#withVat(p.lines),
         currency: p.currency ?? settings.currency,
         ...(p.saleId ? { saleId: p.saleId } : {}),
+        ...(who ? { staff: who } : {}),
       });
     },
     cancelPayment: async (p) => this.engine.cancel(p.orderId),
@@ -276,12 +284,23 @@ export class TillService {
       this.engine.dismiss(p.orderId);
       return { ok: true as const };
     },
-    resolvePayment: async (p) => this.engine.resolve(p.orderId, p.reason),
-    payCash: async (p) => this.sales.payCash(p.lines, p.given, this.engine.installId),
+    resolvePayment: async (p) => {
+      this.staff.requireManager('Releasing a terminal');
+      return this.engine.resolve(p.orderId, p.reason);
+    },
+    payCash: async (p) => {
+      this.staff.requireSignedIn();
+      this.sales.requireOpenDay();
+      return this.sales.payCash(this.#withVat(p.lines), p.given, this.engine.installId, this.staff.who());
+    },
     history: async (p) => this.sales.history(p.query, p.limit, p.before),
-    refund: async (p) => this.sales.refund(p.orderId, p.amount),
+    refund: async (p) => {
+      this.staff.requireManager('A refund');
+      return this.sales.refund(p.orderId, p.amount, this.staff.who());
+    },
     dayReport: async (p) => this.sales.dayReport(p.date, p.reconcile ?? false),
     saveSettings: async (p) => {
+      this.staff.requireManager('Changing settings');
       const cur = this.#settings();
       const next: StoredSettings = { ...cur };
       for (const k of Object.keys(DEFAULT_SETTINGS) as (keyof StoredSettings)[]) {
@@ -337,6 +356,7 @@ export class TillService {
       return this.#terminals();
     },
     saveCatalog: async (p) => {
+      this.staff.requireManager('Changing products and prices');
       const ids = new Set(p.items.map((i) => i.id));
       if (ids.size !== p.items.length)
         throw new TillError({ code: 'bad_request', field: 'items', message: 'Two products have the same id.' });
@@ -344,15 +364,56 @@ export class TillService {
       this.#catalogCache = p.items;
       return p.items;
     },
+    openDay: async (p) => {
+      this.staff.requireSignedIn();
+      const day = this.sales.openDay(p.float, this.staff.who());
+      this.#emit({ type: 'history_changed' });
+      return day;
+    },
+    closeDay: async (p) => {
+      this.staff.requireManager('Closing the day');
+      const day = await this.sales.closeDay(p.counted, this.staff.who());
+      this.#emit({ type: 'history_changed' });
+      return day;
+    },
+    dayState: async (p) => (p.date ? this.ledger.day(p.date) : this.sales.today()) ?? null,
+    signIn: async (p) => {
+      const who = this.staff.signIn(p.staffId, p.pin);
+      this.#emitStaff();
+      return who;
+    },
+    signOut: async () => {
+      this.staff.signOut();
+      this.#emitStaff();
+      return { ok: true as const };
+    },
+    saveStaff: async (p) => {
+      this.staff.requireManager('Changing the staff list');
+      const list = storage(() => this.staff.save(p.staff));
+      this.#emitStaff();
+      return list;
+    },
+    resetManagerPin: async (p) => {
+      // A lost manager PIN: only whoever can type the MultiSafepay API key again (or anyone in demo mode).
+      const key = this.#secrets.get();
+      const proven = this.mode === 'demo' || (key !== undefined && p.apiKey !== undefined && sameSecret(p.apiKey, key));
+      if (!proven)
+        throw new TillError({ code: 'not_allowed', field: 'apiKey', message: 'Type the MultiSafepay API key to reset a manager PIN.' });
+      storage(() => this.staff.resetPin(p.staffId, p.pin));
+      return { ok: true as const };
+    },
     exportBackup: async (p) => {
+      this.staff.requireManager('A backup');
       const dir = exportFolder(p.folder ?? join(this.dataDir, 'backups'));
       const stamp = new Date(this.#now()).toISOString().replace(/[:.]/g, '-');
       const path = join(dir, `ledger-${stamp}.sqlite`);
       await storageAsync(() => this.ledger.backup(path));
       return { path };
     },
-    exportTransactions: async (p) =>
-      storageAsync(() => this.sales.exportCsv(exportFolder(p.folder ?? join(this.dataDir, 'exports')), p.from, p.to)),
+    exportTransactions: async (p) => {
+      this.staff.requireManager('Exporting transactions');
+      return storageAsync(() => this.sales.exportCsv(exportFolder(p.folder ?? join(this.dataDir, 'exports')), p.from, p.to));
+    },
     simulateTerminal: async (p) => {
       const sim = this.#connection.simulator;
       if (!sim) throw new TillError({ code: 'not_allowed', message: 'The virtual terminal exists only in demo mode.' });
@@ -382,8 +443,13 @@ export class TillService {
   }
 
   #snapshot(): Snapshot {
+    const user = this.staff.current;
+    const today = this.sales.today();
     return {
       mode: this.mode,
+      ...(user ? { user } : {}),
+      staff: this.staff.list(),
+      ...(today ? { today } : {}),
       payments: this.engine.payments(),
       terminals: this.#terminals(),
       settings: this.#publicSettings(),
@@ -394,6 +460,16 @@ export class TillService {
 
   #terminals(settings = this.#settings()): Terminal[] {
     return this.#connection.terminals(settings);
+  }
+
+  /** Lines as recorded: each with its VAT rate (a typed amount takes the rate chosen in Settings). */
+  #withVat(lines: SaleLine[]): SaleLine[] {
+    const rate = this.#settings().customVatRate;
+    return lines.map((l) => (l.vatRate === undefined ? { ...l, vatRate: rate } : l));
+  }
+
+  #emitStaff(): void {
+    this.#emit({ type: 'staff', user: this.staff.current ?? null, staff: this.staff.list() });
   }
 
   /** Shows a notice to the cashier (e.g. "update ready"). */
@@ -463,4 +539,10 @@ async function storageAsync<T>(fn: () => Promise<T>): Promise<T> {
       throw err;
     });
   }
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a.trim());
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

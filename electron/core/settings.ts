@@ -2,10 +2,14 @@
 import { z } from 'zod';
 import { type CatalogItem, CatalogItemSchema, LANGUAGES, MODES, type PublicSettings } from '../../shared/contract';
 import { baseUrlProblem } from './connection';
+import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import type { KeyValueStore } from './storage/kv';
 
 /** What is kept on disk: the public settings less what is derived at run time. */
-export type StoredSettings = Omit<PublicSettings, 'apiKeySet' | 'keyStorage' | 'lockedByEnv'>;
+export type StoredSettings = Omit<PublicSettings, 'apiKeySet' | 'keyStorage' | 'lockedByEnv' | 'vatRates' | 'customVatRate'> & {
+  vatRates: number[];
+  customVatRate: number;
+};
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   mode: 'demo',
@@ -16,17 +20,20 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   merchantName: 'Demo Coffee Bar',
   merchantAddress: 'Damrak 1, 1012 LG Amsterdam',
   language: 'en',
+  vatRates: [...DEFAULT_VAT_RATES],
+  customVatRate: 21,
 };
 
+/** Food and non-alcoholic drinks take the reduced rate (9 %) in the Netherlands. */
 export const DEMO_CATALOG: CatalogItem[] = [
-  { id: 'espresso', name: 'Espresso', price: 250 },
-  { id: 'cappuccino', name: 'Cappuccino', price: 350 },
-  { id: 'latte', name: 'Latte', price: 390 },
-  { id: 'tea', name: 'Tea', price: 275 },
-  { id: 'croissant', name: 'Croissant', price: 225 },
-  { id: 'cake', name: 'Apple cake', price: 450 },
-  { id: 'sandwich', name: 'Sandwich', price: 695 },
-  { id: 'juice', name: 'Orange juice', price: 395 },
+  { id: 'espresso', name: 'Espresso', price: 250, vatRate: 9 },
+  { id: 'cappuccino', name: 'Cappuccino', price: 350, vatRate: 9 },
+  { id: 'latte', name: 'Latte', price: 390, vatRate: 9 },
+  { id: 'tea', name: 'Tea', price: 275, vatRate: 9 },
+  { id: 'croissant', name: 'Croissant', price: 225, vatRate: 9 },
+  { id: 'cake', name: 'Apple cake', price: 450, vatRate: 9 },
+  { id: 'sandwich', name: 'Sandwich', price: 695, vatRate: 9 },
+  { id: 'juice', name: 'Orange juice', price: 395, vatRate: 9 },
 ];
 
 const StoredSettingsSchema = z
@@ -39,6 +46,8 @@ const StoredSettingsSchema = z
     merchantName: z.string().max(80),
     merchantAddress: z.string().max(200),
     language: z.enum(LANGUAGES),
+    vatRates: z.array(z.number().min(0).max(100)).min(1).max(6),
+    customVatRate: z.number().min(0).max(100),
   })
   .partial();
 

@@ -76,8 +76,12 @@ describe('history', () => {
     expect(by.a!.attempts.map((x) => x.state)).toEqual(['cancelled', 'completed']);
     expect(by.a!.status).toBe('partially_refunded');
     expect(by.a!.refunds).toEqual([
-      { refundId: 'r1', orderId: 'a-2', amount: 300, at: at(11), state: 'done', tender: 'card', transactionId: '777' },
+      { refundId: 'r1', orderId: 'a-2', amount: 300, at: at(11), state: 'done', tender: 'card', transactionId: '777', receiptNumber: 2 },
     ]);
+    // Gap-free receipt numbers in the order sales were paid and refunds made; none for an unpaid sale.
+    expect([by.a!.receiptNumber, by.d!.receiptNumber, by.e!.receiptNumber, by.f!.receiptNumber]).toEqual([1, 3, 4, 5]);
+    expect(by.b!.receiptNumber).toBeUndefined();
+    expect(by.c!.receiptNumber).toBeUndefined();
     expect(by.b!.status).toBe('unpaid');
     expect(by.c!.status).toBe('pending');
     expect(by.d).toMatchObject({ tender: 'cash', status: 'paid', cash: { given: 1000, change: 500 } });
@@ -131,6 +135,8 @@ describe('day totals', () => {
     expect(eur!.cardTypes).toEqual({ VISA: { count: 1, amount: 1000 } });
     expect(eur!.refunds).toEqual({ count: 1, amount: 300 });
     expect(eur!.net).toBe(1200);
+    // VAT of what was paid (sale a and the cash sale), less what the refund reversed.
+    expect(eur!.vat).toEqual([{ rate: 21, gross: 1200, vat: 209 }]);
     // Never added to euros.
     expect(gbp).toMatchObject({ currency: 'GBP', net: 800, tenders: { card: { count: 1, amount: 800 } } });
     const [from, to] = dayBounds('2026-11-26');

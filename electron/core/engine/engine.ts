@@ -60,6 +60,8 @@ export interface ChargeRequest {
   currency: string;
   /** Retry an unpaid sale: a new attempt of the same sale. */
   saleId?: string;
+  /** Who started it (when staff sign in). */
+  staff?: string;
 }
 
 const NOT_SENT = 'The payment never reached MultiSafepay. Nothing was charged.';
@@ -240,6 +242,7 @@ export class PaymentEngine implements FollowerHost {
       state: 'creating',
       seq,
       description: `Sale ${saleId}`,
+      ...(req.staff ? { staff: req.staff } : {}),
       createdAt: now,
       updatedAt: now,
     };

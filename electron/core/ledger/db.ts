@@ -19,6 +19,8 @@ const MIGRATIONS: string[] = [
     total       INTEGER NOT NULL,
     currency    TEXT NOT NULL,
     lines       TEXT NOT NULL,
+    vat         TEXT NOT NULL DEFAULT '[]',
+    staff       TEXT,
     cash_given  INTEGER,
     cash_change INTEGER
   );
@@ -56,7 +58,9 @@ const MIGRATIONS: string[] = [
     day            TEXT NOT NULL,
     settled_at     INTEGER,
     transaction_id TEXT,
-    tender         TEXT NOT NULL DEFAULT 'card' CHECK (tender IN ('card', 'cash'))
+    tender         TEXT NOT NULL DEFAULT 'card' CHECK (tender IN ('card', 'cash')),
+    vat            TEXT NOT NULL DEFAULT '[]',
+    staff          TEXT
   );
   CREATE INDEX refunds_order ON refunds (order_id);
   CREATE INDEX refunds_sale ON refunds (sale_id);
@@ -74,6 +78,30 @@ const MIGRATIONS: string[] = [
 
   -- Words to find a sale by: products, card brands, last four digits (rowid = the sale's rowid).
   CREATE VIRTUAL TABLE sales_search USING fts5 (words, tokenize = 'unicode61 remove_diacritics 2');
+
+  -- Gap-free receipt numbers: given in the transaction that makes a sale paid or a refund done.
+  CREATE TABLE receipts (
+    number    INTEGER PRIMARY KEY,
+    kind      TEXT NOT NULL CHECK (kind IN ('sale', 'refund')),
+    sale_id   TEXT NOT NULL,
+    refund_id TEXT UNIQUE,
+    at        INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX receipts_sale ON receipts (sale_id) WHERE kind = 'sale';
+
+  -- Opening and closing the day.
+  CREATE TABLE days (
+    day         TEXT PRIMARY KEY,
+    opened_at   INTEGER NOT NULL,
+    float       INTEGER NOT NULL,
+    currency    TEXT NOT NULL,
+    opened_by   TEXT,
+    closed_at   INTEGER,
+    counted     INTEGER,
+    expected    INTEGER,
+    closed_by   TEXT,
+    report      TEXT
+  );
 
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,

@@ -11,6 +11,7 @@ import type { AttemptSummary, Bucket, DayTotals, RefundRecord, SaleRecord, SaleS
 import { parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
 import { afterPayment } from '../engine/transitions';
+import { addVat, vatByRate, vatOfRefund } from '../../../shared/vat';
 import { openDatabase, transaction } from './db';
 
 export interface AttemptSnapshot extends AttemptFields {
@@ -20,9 +21,19 @@ export interface AttemptSnapshot extends AttemptFields {
   seq?: number;
   /** The description sent with the order (checked before an existing order is adopted). */
   description?: string;
+  /** Who started the payment, when staff sign in. */
+  staff?: string;
 }
 
-const SaleLineSchema = z.object({ name: z.string(), unitPrice: z.number().int(), quantity: z.number().int() });
+const SaleLineSchema = z.object({
+  name: z.string(),
+  unitPrice: z.number().int(),
+  quantity: z.number().int(),
+  vatRate: z.number().optional(),
+});
+const VatSchema = z.array(z.object({ rate: z.number(), gross: z.number().int(), vat: z.number().int() }));
+/** The VAT rate of lines recorded before rates were kept (the Dutch general rate). */
+const LEGACY_VAT_RATE = 21;
 const LinesSchema = z.array(SaleLineSchema);
 const CardSchema = z
   .object({
@@ -57,6 +68,7 @@ export const AttemptSnapshotSchema = z
     reason: z.enum(PAYMENT_REASONS).optional(),
     seq: z.number().int().optional(),
     description: z.string().optional(),
+    staff: z.string().optional(),
   })
   .passthrough();
 
@@ -68,6 +80,8 @@ const SaleRowSchema = z.object({
   total: z.number().int(),
   currency: z.string(),
   lines: z.string(),
+  vat: z.string(),
+  staff: z.string().nullable(),
   cash_given: z.number().int().nullable(),
   cash_change: z.number().int().nullable(),
 });
@@ -83,6 +97,8 @@ const RefundRowSchema = z.object({
   at: z.number(),
   transaction_id: z.string().nullable(),
   tender: z.enum(['card', 'cash']),
+  vat: z.string(),
+  staff: z.string().nullable(),
 });
 export type RefundRow = z.infer<typeof RefundRowSchema>;
 
@@ -121,6 +137,7 @@ export interface NewRefund {
   at: number;
   /** card: through MultiSafepay; cash: from the drawer. */
   tender?: 'card' | 'cash';
+  staff?: string;
 }
 
 export interface CashSale {
@@ -131,6 +148,21 @@ export interface CashSale {
   currency: string;
   given: number;
   change: number;
+  staff?: string;
+}
+
+export interface DayRecord {
+  day: string;
+  openedAt: number;
+  float: number;
+  currency: string;
+  openedBy?: string;
+  closedAt?: number;
+  counted?: number;
+  expected?: number;
+  closedBy?: string;
+  /** The closed day's report, as it was when the day was closed. */
+  report?: unknown;
 }
 
 const MAX_IN = 500;
@@ -149,9 +181,29 @@ export class Ledger {
     const p = (sql: string) => this.#db.prepare(sql);
     this.#q = {
       insertSale: p(
-        `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, cash_given, cash_change)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, cash_given, cash_change)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      saleReceipt: p(
+        `INSERT INTO receipts (number, kind, sale_id, at)
+         SELECT coalesce((SELECT max(number) FROM receipts), 0) + 1, 'sale', ?, ?
+         WHERE NOT EXISTS (SELECT 1 FROM receipts WHERE sale_id = ? AND kind = 'sale')`,
+      ),
+      refundReceipt: p(
+        `INSERT INTO receipts (number, kind, sale_id, refund_id, at)
+         SELECT coalesce((SELECT max(number) FROM receipts), 0) + 1, 'refund', sale_id, refund_id, ? FROM refunds WHERE refund_id = ?`,
+      ),
+      saleVat: p('SELECT vat FROM sales WHERE sale_id = ?'),
+      dayPaidVat: p(
+        `SELECT s.currency AS currency, s.vat AS vat FROM sales s WHERE s.day = ?
+           AND (s.tender = 'cash' OR EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = s.sale_id AND a.state = 'completed'))`,
+      ),
+      dayRefundVat: p(`SELECT currency, vat FROM refunds WHERE day = ? AND state = 'done'`),
+      openDay: p('INSERT INTO days (day, opened_at, float, currency, opened_by) VALUES (?, ?, ?, ?, ?)'),
+      closeDay: p(
+        'UPDATE days SET closed_at = ?, counted = ?, expected = ?, closed_by = ?, report = ? WHERE day = ? AND closed_at IS NULL',
+      ),
+      getDay: p('SELECT * FROM days WHERE day = ?'),
       saleRow: p('SELECT rowid, * FROM sales WHERE sale_id = ?'),
       upsertAttempt: p(
         `INSERT INTO attempts (order_id, sale_id, terminal_id, state, seq, created_at, card_type, card_last4, data)
@@ -171,7 +223,8 @@ export class Ledger {
       deleteWords: p('DELETE FROM sales_search WHERE rowid = ?'),
       insertWords: p('INSERT INTO sales_search (rowid, words) VALUES (?, ?)'),
       insertRefund: p(
-        `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+        `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender, vat, staff)
+         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
       ),
       settleRefund: p(`UPDATE refunds SET state = ?, settled_at = ?, transaction_id = ? WHERE refund_id = ? AND state = 'pending'`),
       refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
@@ -232,6 +285,8 @@ export class Ledger {
       a.amount,
       a.currency,
       JSON.stringify(a.lines),
+      JSON.stringify(vatByRate(a.lines, LEGACY_VAT_RATE)),
+      a.staff ?? null,
       null,
       null,
     );
@@ -246,6 +301,8 @@ export class Ledger {
       a.card?.last4 ?? null,
       JSON.stringify(a),
     );
+    // Paid: the sale gets its receipt number in the same transaction (no gap, no duplicate).
+    if (a.state === 'completed') this.#q.saleReceipt!.run(a.saleId, a.finalAt ?? a.updatedAt, a.saleId);
     this.#indexWords(a.saleId);
   }
 
@@ -255,7 +312,20 @@ export class Ledger {
   }
 
   recordCashSaleInTransaction(c: CashSale): void {
-    this.#q.insertSale!.run(c.saleId, c.at, localDate(c.at), 'cash', c.total, c.currency, JSON.stringify(c.lines), c.given, c.change);
+    this.#q.insertSale!.run(
+      c.saleId,
+      c.at,
+      localDate(c.at),
+      'cash',
+      c.total,
+      c.currency,
+      JSON.stringify(c.lines),
+      JSON.stringify(vatByRate(c.lines, LEGACY_VAT_RATE)),
+      c.staff ?? null,
+      c.given,
+      c.change,
+    );
+    this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
     this.#indexWords(c.saleId);
   }
 
@@ -271,7 +341,20 @@ export class Ledger {
   }
 
   beginRefundInTransaction(r: NewRefund): void {
-    this.#q.insertRefund!.run(r.refundId, r.orderId, r.saleId, r.amount, r.currency, r.at, localDate(r.at), r.tender ?? 'card');
+    const saleVat = this.#q.saleVat!.get(r.saleId) as { vat: string } | undefined;
+    const vat = vatOfRefund(saleVat ? check(VatSchema, safeJson(saleVat.vat), 'sale VAT') : [], r.amount);
+    this.#q.insertRefund!.run(
+      r.refundId,
+      r.orderId,
+      r.saleId,
+      r.amount,
+      r.currency,
+      r.at,
+      localDate(r.at),
+      r.tender ?? 'card',
+      JSON.stringify(vat),
+      r.staff ?? null,
+    );
   }
 
   /** Settles a pending refund from MultiSafepay's answer (or a re-read). Returns false if it was not pending. */
@@ -282,25 +365,41 @@ export class Ledger {
   }
 
   settleRefundInTransaction(refundId: string, state: 'done' | 'failed', at: number, transactionId?: string): boolean {
-    return Number(this.#q.settleRefund!.run(state, at, transactionId ?? null, refundId).changes) === 1;
+    const changed = Number(this.#q.settleRefund!.run(state, at, transactionId ?? null, refundId).changes) === 1;
+    if (changed && state === 'done') this.#q.refundReceipt!.run(at, refundId);
+    return changed;
+  }
+
+  // ---- the day ----
+
+  day(date: string): DayRecord | undefined {
+    const r = this.#q.getDay!.get(date) as Record<string, unknown> | undefined;
+    if (!r) return undefined;
+    const rec: DayRecord = { day: String(r.day), openedAt: Number(r.opened_at), float: Number(r.float), currency: String(r.currency) };
+    if (r.opened_by) rec.openedBy = String(r.opened_by);
+    if (r.closed_at !== null) rec.closedAt = Number(r.closed_at);
+    if (r.counted !== null) rec.counted = Number(r.counted);
+    if (r.expected !== null) rec.expected = Number(r.expected);
+    if (r.closed_by) rec.closedBy = String(r.closed_by);
+    if (typeof r.report === 'string') rec.report = safeJson(r.report);
+    return rec;
+  }
+
+  openDay(d: { day: string; at: number; float: number; currency: string; staff?: string }): void {
+    this.atomically(() => this.#q.openDay!.run(d.day, d.at, d.float, d.currency, d.staff ?? null));
+  }
+
+  /** Closes the day once; false if it was closed already. */
+  closeDay(d: { day: string; at: number; counted: number; expected: number; staff?: string; report: unknown }): boolean {
+    const r = this.atomically(() => this.#q.closeDay!.run(d.at, d.counted, d.expected, d.staff ?? null, JSON.stringify(d.report), d.day));
+    return Number(r.changes) === 1;
   }
 
   /** A refund already settled elsewhere (the journal import), inside the caller's transaction; idempotent. */
-  importSettledRefund(r: {
-    refundId: string;
-    orderId: string;
-    saleId: string;
-    amount: number;
-    currency: string;
-    at: number;
-    transactionId?: string;
-  }): void {
-    this.#db
-      .prepare(
-        `INSERT OR IGNORE INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, settled_at, transaction_id, tender)
-         VALUES (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?, ?)`,
-      )
-      .run(r.refundId, r.orderId, r.saleId, r.amount, r.currency, r.at, localDate(r.at), r.at, r.transactionId ?? null, 'card');
+  /** A refund already settled elsewhere (the journal import), inside the caller's transaction. */
+  importSettledRefund(r: NewRefund & { transactionId?: string }): void {
+    this.beginRefundInTransaction(r);
+    this.settleRefundInTransaction(r.refundId, 'done', r.at, r.transactionId);
   }
 
   /** A resolution from the journal import, inside the caller's transaction; idempotent. */
@@ -429,6 +528,7 @@ export class Ledger {
           refunds: bucket(),
           refundsByTender: { card: bucket(), cash: bucket() },
           net: 0,
+          vat: [],
         };
         by.set(currency, t);
       }
@@ -455,6 +555,14 @@ export class Ledger {
       const t = of(r.currency);
       add(t.refunds, r.n, r.amount);
       add(t.refundsByTender[r.tender], r.n, r.amount);
+    }
+    for (const r of this.#q.dayPaidVat!.all(date) as { currency: string; vat: string }[]) {
+      const t = of(r.currency);
+      t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'sale VAT'));
+    }
+    for (const r of this.#q.dayRefundVat!.all(date) as { currency: string; vat: string }[]) {
+      const t = of(r.currency);
+      t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'refund VAT'), -1);
     }
     for (const t of by.values()) t.net = t.tenders.card.amount + t.tenders.cash.amount - t.refunds.amount;
     return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
@@ -525,6 +633,13 @@ export class Ledger {
       const a = this.#attemptOf(r.data);
       (attempts.get(a.saleId) ?? attempts.set(a.saleId, []).get(a.saleId)!).push(a);
     }
+    const receipts = new Map<string, number>();
+    for (const r of this.#db.prepare(`SELECT number, sale_id, refund_id FROM receipts WHERE sale_id IN (${marks})`).all(...ids) as {
+      number: number;
+      sale_id: string;
+      refund_id: string | null;
+    }[])
+      receipts.set(r.refund_id ?? `sale:${r.sale_id}`, r.number);
     const refunds = new Map<string, RefundRecord[]>();
     for (const raw of this.#db.prepare(`SELECT * FROM refunds WHERE sale_id IN (${marks}) ORDER BY at`).all(...ids)) {
       const r = check(RefundRowSchema, raw, 'refund');
@@ -537,6 +652,9 @@ export class Ledger {
         tender: r.tender,
       };
       if (r.transaction_id) rec.transactionId = r.transaction_id;
+      if (r.staff) rec.staff = r.staff;
+      const number = receipts.get(r.refund_id);
+      if (number !== undefined) rec.receiptNumber = number;
       (refunds.get(r.sale_id) ?? refunds.set(r.sale_id, []).get(r.sale_id)!).push(rec);
     }
     return rows.map((row) => {
@@ -549,9 +667,13 @@ export class Ledger {
         currency: row.currency,
         tender: row.tender,
         status: 'unpaid',
+        vat: check(VatSchema, safeJson(row.vat), 'sale VAT'),
         attempts: (attempts.get(row.sale_id) ?? []).map(summary),
         refunds: refunds.get(row.sale_id) ?? [],
       };
+      const number = receipts.get(`sale:${row.sale_id}`);
+      if (number !== undefined) sale.receiptNumber = number;
+      if (row.staff) sale.staff = row.staff;
       if (row.tender === 'cash') sale.cash = { given: row.cash_given ?? row.total, change: row.cash_change ?? 0 };
       sale.status = saleStatus(sale);
       return sale;

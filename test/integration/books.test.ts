@@ -1,0 +1,224 @@
+/**
+ * The till's books against real SQLite files: VAT per rate, gap-free receipt numbers across restarts and kill -9,
+ * opening and closing the day with a cash difference, and staff roles over the WebSocket transport.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Ledger } from '../../electron/core/ledger/ledger';
+import { TillService } from '../../electron/core/service';
+import { startHeadlessServer } from '../../electron/server/server';
+import type { DayState, SaleRecord } from '../../shared/contract';
+import { FAST_TIMING, tempDir } from '../helpers/engine';
+import { startSim, TEST_KEY } from '../helpers/sim';
+import { WsTill } from '../helpers/ws-till';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+type Reply<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string; field?: string } };
+
+async function till(dataDir = tempDir()) {
+  const svc = await TillService.create({ dataDir });
+  cleanups.push(() => svc.close());
+  const call = <T>(m: string, p: unknown = {}) => svc.dispatch(m, p) as Promise<Reply<T>>;
+  return { svc, call, dataDir };
+}
+const ok = <T>(r: Reply<T>): T => {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.result;
+};
+
+describe('VAT', () => {
+  it('each sale stores VAT per rate (products at their rate, a typed amount at the Settings rate); refunds reverse it; the day totals it', async () => {
+    const t = await till();
+    ok(await t.call('saveSettings', { customVatRate: 21 }));
+    const sale = ok(
+      await t.call<SaleRecord>('payCash', {
+        lines: [
+          { name: 'Latte', unitPrice: 390, quantity: 2, vatRate: 9 },
+          { name: 'Amount', unitPrice: 1210, quantity: 1 },
+        ],
+        given: 2000,
+      }),
+    );
+    expect(sale.vat).toEqual([
+      { rate: 21, gross: 1210, vat: 210 },
+      { rate: 9, gross: 780, vat: 64 },
+    ]);
+    const refunded = ok(await t.call<SaleRecord>('refund', { orderId: sale.saleId, amount: 995 }));
+    expect(refunded.status).toBe('partially_refunded');
+    const day = ok(await t.call<{ totals: { vat: unknown }[] }>('dayReport', {}));
+    const vat = day.totals[0]!.vat as { rate: number; gross: number; vat: number }[];
+    expect(vat.reduce((s, v) => s + v.gross, 0)).toBe(1990 - 995);
+    expect(vat).toEqual([
+      { rate: 21, gross: 605, vat: 105 },
+      { rate: 9, gross: 390, vat: 32 },
+    ]);
+  });
+});
+
+describe('receipt numbers', () => {
+  it('are gap-free and never repeat across restarts', async () => {
+    const dir = tempDir();
+    const first = await till(dir);
+    const numbers: number[] = [];
+    for (let i = 0; i < 3; i++)
+      numbers.push(
+        ok(await first.call<SaleRecord>('payCash', { lines: [{ name: 'Tea', unitPrice: 275, quantity: 1 }], given: 275 })).receiptNumber!,
+      );
+    await first.svc.close();
+    cleanups.pop();
+    const second = await till(dir);
+    for (let i = 0; i < 3; i++)
+      numbers.push(
+        ok(await second.call<SaleRecord>('payCash', { lines: [{ name: 'Tea', unitPrice: 275, quantity: 1 }], given: 275 })).receiptNumber!,
+      );
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('survive kill -9 at any moment: after the crash the numbers run 1..n with no gap and no duplicate, one per paid sale', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'ledger.sqlite');
+    // A process that records cash sales as fast as it can, killed without warning mid-stream.
+    const script = `
+      import { Ledger } from ${JSON.stringify(join(__dirname, '../../electron/core/ledger/ledger.ts'))};
+      const l = new Ledger(${JSON.stringify(path)});
+      for (let i = 0; ; i++) {
+        l.recordCashSale({ saleId: 'k' + i, at: Date.now(), lines: [{ name: 'x', unitPrice: 100, quantity: 1, vatRate: 21 }], total: 100, currency: 'EUR', given: 100, change: 0 });
+        if (i % 50 === 0) console.log('written ' + i);
+      }`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    // Killed while it writes, after a few hundred sales: the kill lands in the middle of some transaction.
+    await new Promise<void>((resolve) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/written 300/.test(out)) resolve();
+      });
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const l = new Ledger(path);
+    cleanups.push(() => l.close());
+    const n = l.counts().sales;
+    expect(n).toBeGreaterThan(300);
+    const all = new Set<number>();
+    let before: number | undefined;
+    for (;;) {
+      const page = l.history({ limit: 500, ...(before ? { before } : {}) });
+      if (!page.length) break;
+      for (const s of page) all.add(s.receiptNumber!);
+      before = page.at(-1)!.createdAt;
+      if (page.length < 500) break;
+    }
+    expect(all.size).toBe(n);
+    expect(Math.min(...all)).toBe(1);
+    expect(Math.max(...all)).toBe(n);
+  });
+});
+
+describe('opening and closing the day', () => {
+  it('expected cash is float + cash sales - cash refunds; the counted difference is recorded; no sale after closing', async () => {
+    const t = await till();
+    const opened = ok(await t.call<DayState>('openDay', { float: 10_000 }));
+    expect(opened.float).toBe(10_000);
+    expect(await t.call('openDay', { float: 5 })).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
+    const a = ok(await t.call<SaleRecord>('payCash', { lines: [{ name: 'Cake', unitPrice: 450, quantity: 2 }], given: 1000 }));
+    ok(await t.call<SaleRecord>('payCash', { lines: [{ name: 'Tea', unitPrice: 275, quantity: 1 }], given: 500 }));
+    ok(await t.call('refund', { orderId: a.saleId, amount: 450 }));
+    // float 100.00 + 9.00 + 2.75 - 4.50 = 107.25; the drawer holds 107.00
+    const closed = ok(await t.call<DayState>('closeDay', { counted: 10_700 }));
+    expect(closed).toMatchObject({ expected: 10_725, counted: 10_700 });
+    const report = closed.report as { difference: number; totals: { vat: unknown; refundsByTender: { cash: { amount: number } } }[] };
+    expect(report.difference).toBe(-25);
+    expect(report.totals[0]!.refundsByTender.cash.amount).toBe(450);
+    expect(report.totals[0]!.vat).toBeTruthy();
+    const refused = await t.call('payCash', { lines: [{ name: 'Tea', unitPrice: 275, quantity: 1 }], given: 275 });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_allowed', message: expect.stringMatching(/closed/) } });
+    expect(await t.call('closeDay', { counted: 1 })).toMatchObject({ ok: false });
+    // Stored: the closed day reads back the same after a restart.
+    await t.svc.close();
+    cleanups.pop();
+    const again = await till(t.dataDir);
+    expect(ok(await again.call<DayState>('dayState', {}))).toMatchObject({ expected: 10_725, counted: 10_700 });
+  });
+
+  it('the day cannot be closed while a payment is open', async () => {
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const svc = await TillService.create({
+      dataDir: tempDir(),
+      env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] },
+      timing: FAST_TIMING,
+    });
+    cleanups.push(() => svc.close());
+    await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: [{ name: 'x', unitPrice: 100, quantity: 1 }] });
+    expect(await svc.dispatch('closeDay', { counted: 0 })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/open payments/) },
+    });
+  });
+});
+
+describe('staff roles', () => {
+  it("over the WebSocket: a cashier's refund, price change and day close are refused with no change; a manager's go through; every sale records who", async () => {
+    const t = await till();
+    ok(
+      await t.call('saveStaff', {
+        staff: [
+          { id: 'ann', name: 'Ann', role: 'manager', pin: '4321' },
+          { id: 'bob', name: 'Bob', role: 'cashier', pin: '1234' },
+        ],
+      }),
+    );
+    const server = await startHeadlessServer({ service: t.svc, port: 0, staticDir: tempDir() });
+    cleanups.push(() => server.close());
+    const ws = await WsTill.connect(server.url);
+    cleanups.push(() => ws.close());
+    // Nobody signed in: no sale.
+    expect((await ws.call('payCash', { lines: [{ name: 'Tea', unitPrice: 275, quantity: 1 }], given: 275 })).error?.message).toMatch(
+      /Sign in/,
+    );
+    expect((await ws.call('signIn', { staffId: 'bob', pin: '0000' })).error?.code).toBe('not_allowed');
+    expect((await ws.call('signIn', { staffId: 'bob', pin: '1234' })).ok).toBe(true);
+    const sale = (await ws.call<SaleRecord>('payCash', { lines: [{ name: 'Tea', unitPrice: 275, quantity: 1 }], given: 275 })).result!;
+    expect(sale.staff).toBe('Bob');
+    const before = t.svc.ledger.counts();
+    for (const [method, params] of [
+      ['refund', { orderId: sale.saleId }],
+      ['saveCatalog', { items: [{ id: 'tea', name: 'Tea', price: 1 }] }],
+      ['closeDay', { counted: 0 }],
+      ['saveSettings', { merchantName: 'Mine now' }],
+      ['saveStaff', { staff: [{ id: 'bob', name: 'Bob', role: 'manager' }] }],
+    ] as const) {
+      const r = await ws.call(method, params);
+      expect([method, r.error?.code, r.error?.message]).toEqual([method, 'not_allowed', expect.stringMatching(/needs a manager/)]);
+    }
+    expect(t.svc.sales.sale(sale.saleId)!.refunds).toEqual([]);
+    expect(t.svc.ledger.counts()).toEqual(before);
+    // A manager signs in: the refund goes through and records who.
+    expect((await ws.call('signIn', { staffId: 'ann', pin: '4321' })).ok).toBe(true);
+    const refunded = (await ws.call<SaleRecord>('refund', { orderId: sale.saleId })).result!;
+    expect(refunded.refunds[0]).toMatchObject({ state: 'done', staff: 'Ann' });
+  });
+
+  it('PINs are stored hashed; a lost manager PIN is reset only with the API key (or in demo mode)', async () => {
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const dir = tempDir();
+    const svc = await TillService.create({ dataDir: dir, env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] } });
+    cleanups.push(() => svc.close());
+    await svc.dispatch('saveStaff', { staff: [{ id: 'ann', name: 'Ann', role: 'manager', pin: '4321' }] });
+    const { readFileSync } = await import('node:fs');
+    const file = readFileSync(join(dir, 'settings.json'), 'utf8');
+    expect(file).not.toContain('4321');
+    expect(file).toMatch(/scrypt\$/);
+    expect(await svc.dispatch('resetManagerPin', { staffId: 'ann', pin: '9999', apiKey: 'wrong-key-123' })).toMatchObject({ ok: false });
+    expect(await svc.dispatch('resetManagerPin', { staffId: 'ann', pin: '9999', apiKey: TEST_KEY })).toMatchObject({ ok: true });
+    expect(await svc.dispatch('signIn', { staffId: 'ann', pin: '9999' })).toMatchObject({ ok: true });
+  });
+});
