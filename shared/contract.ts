@@ -67,6 +67,14 @@ export const SettingsInputSchema = z
     vatRates: z.array(vatRate).min(1).max(6),
     /** The rate of amounts typed on the keypad. */
     customVatRate: vatRate,
+    /** A network receipt printer (ESC/POS over TCP); empty: none. */
+    printerHost: z
+      .string()
+      .trim()
+      .max(253)
+      .regex(/^[A-Za-z0-9.-]*$/, 'A host name or IPv4 address, e.g. 192.168.1.50'),
+    printerPort: z.number().int().min(1).max(65535),
+    paper: z.enum(['58mm', '80mm']),
   })
   .partial()
   .strict();
@@ -90,6 +98,9 @@ export interface PublicSettings {
   /** Always sent by the core. */
   vatRates?: number[];
   customVatRate?: number;
+  printerHost?: string;
+  printerPort?: number;
+  paper?: '58mm' | '80mm';
   /** Where the API key is kept: the OS keychain, plain-text keychain fallback, a file, or the environment. */
   keyStorage: 'os' | 'basic_text' | 'file' | 'env';
   /** Set by the environment (headless mode); the UI shows it read-only. */
@@ -305,6 +316,8 @@ export const METHODS = {
   ),
   /** A lost manager PIN: allowed only with the API key typed again (or in demo mode). */
   resetManagerPin: method<{ ok: true }>()(z.object({ staffId, pin, apiKey: z.string().max(200).optional() }).strict()),
+  /** Prints a sale's receipt (or one of its refunds') again on the receipt printer; never opens the drawer. */
+  printReceipt: method<{ printed: boolean }>()(z.object({ saleId: id, refundId: z.string().max(40).optional() }).strict()),
   exportBackup: method<{ path: string }>()(z.object({ folder: folderPath.optional() }).strict()),
   /** Every transaction of [from, to] (local days) as CSV, written a page at a time. */
   exportTransactions: method<{ path: string; rows: number }>()(

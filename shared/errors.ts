@@ -13,6 +13,8 @@ export type TillErrorCode =
   | 'refund_unknown'
   /** Another till process holds this data directory. */
   | 'locked'
+  /** The receipt printer did not print; the sale itself is saved. */
+  | 'printer_error'
   | 'internal';
 
 export interface TillErrorShape {

@@ -26,6 +26,7 @@ export const METHOD_NAMES = [
   'signOut',
   'saveStaff',
   'resetManagerPin',
+  'printReceipt',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -15,7 +15,9 @@ import {
   type Mode,
   type Notice,
   type PublicSettings,
+  type RefundRecord,
   type Result,
+  type SaleRecord,
   type Snapshot,
   type Terminal,
   type TillEvent,
@@ -38,6 +40,7 @@ import type { SimulatorConfig } from './simulator/simulator';
 import { baseUrlProblem, Connection, hostOf, type TillEnv } from './connection';
 import { MAX_SALE_TOTAL, SalesBook, storage } from './sales';
 import { Staff } from './staff';
+import { printOnPrinter, receiptOf } from './printing/receipts';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
 export type { TillEnv };
@@ -82,6 +85,8 @@ export class TillService {
   readonly ledger: Ledger;
   readonly sales: SalesBook;
   readonly staff: Staff;
+  /** Card payments whose receipt was sent to the printer in this run. */
+  readonly #printed = new Set<string>();
   readonly #env: TillEnv;
   readonly #state: KeyValueStore;
   readonly #settingsStore: KeyValueStore;
@@ -133,7 +138,19 @@ export class TillService {
       ...(opts.monotonic ? { monotonic: opts.monotonic } : {}),
       ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
-    this.engine.on((e) => this.#emit(e));
+    this.engine.on((e) => {
+      this.#emit(e);
+      // A card sale's receipt prints once it is paid and MultiSafepay has filled in the card.
+      if (e.type === 'payment' && e.payment.state === 'completed' && e.payment.card && !this.#printed.has(e.payment.orderId)) {
+        this.#printed.add(e.payment.orderId);
+        const saleId = e.payment.saleId;
+        // After this tick: the status is published before it is written, in the same tick.
+        setImmediate(() => {
+          const sale = this.sales.sale(saleId);
+          if (sale) this.#autoPrint(sale);
+        });
+      }
+    });
     this.engine.onStorageError = (err) => this.#notice('error', storageMessage(err));
     this.engine.onAlarm = (level, message) => this.#notice(level, message);
     if (this.engine.guardDamagedCopy)
@@ -291,12 +308,17 @@ export class TillService {
     payCash: async (p) => {
       this.staff.requireSignedIn();
       this.sales.requireOpenDay();
-      return this.sales.payCash(this.#withVat(p.lines), p.given, this.engine.installId, this.staff.who());
+      const sale = this.sales.payCash(this.#withVat(p.lines), p.given, this.engine.installId, this.staff.who());
+      this.#autoPrint(sale);
+      return sale;
     },
     history: async (p) => this.sales.history(p.query, p.limit, p.before),
     refund: async (p) => {
       this.staff.requireManager('A refund');
-      return this.sales.refund(p.orderId, p.amount, this.staff.who());
+      const before = new Set(this.sales.sale(p.orderId)?.refunds.map((r) => r.refundId) ?? this.#refundIdsOfOrder(p.orderId));
+      const sale = await this.sales.refund(p.orderId, p.amount, this.staff.who());
+      for (const r of sale.refunds) if (!before.has(r.refundId) && r.state === 'done') this.#autoPrint(sale, r);
+      return sale;
     },
     dayReport: async (p) => this.sales.dayReport(p.date, p.reconcile ?? false),
     saveSettings: async (p) => {
@@ -402,6 +424,17 @@ export class TillService {
       storage(() => this.staff.resetPin(p.staffId, p.pin));
       return { ok: true as const };
     },
+    printReceipt: async (p) => {
+      const sale = this.sales.sale(p.saleId);
+      const refund = p.refundId ? sale?.refunds.find((r) => r.refundId === p.refundId) : undefined;
+      const receipt = sale && (!p.refundId || refund) ? receiptOf(sale, this.#settings(), refund) : undefined;
+      if (!receipt) throw new TillError({ code: 'not_found', message: 'That sale has no receipt yet.' });
+      try {
+        return { printed: await printOnPrinter(receipt, this.#settings(), false) };
+      } catch (err) {
+        throw new TillError({ code: 'printer_error', message: err instanceof Error ? err.message : 'The receipt printer did not print.' });
+      }
+    },
     exportBackup: async (p) => {
       this.staff.requireManager('A backup');
       const dir = exportFolder(p.folder ?? join(this.dataDir, 'backups'));
@@ -466,6 +499,21 @@ export class TillService {
   #withVat(lines: SaleLine[]): SaleLine[] {
     const rate = this.#settings().customVatRate;
     return lines.map((l) => (l.vatRate === undefined ? { ...l, vatRate: rate } : l));
+  }
+
+  #refundIdsOfOrder(orderId: string): string[] {
+    return this.ledger.saleOfOrder(orderId)?.refunds.map((r) => r.refundId) ?? [];
+  }
+
+  /** Prints a receipt on the receipt printer, if one is set, after the sale or refund is saved; never blocks it. */
+  #autoPrint(sale: SaleRecord, refund?: RefundRecord): void {
+    const settings = this.#settings();
+    if (!settings.printerHost) return;
+    const receipt = receiptOf(sale, settings, refund);
+    if (!receipt) return;
+    printOnPrinter(receipt, settings).catch((err: unknown) =>
+      this.#notice('warning', err instanceof Error ? err.message : 'The receipt printer did not print.'),
+    );
   }
 
   #emitStaff(): void {

@@ -6,9 +6,15 @@ import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import type { KeyValueStore } from './storage/kv';
 
 /** What is kept on disk: the public settings less what is derived at run time. */
-export type StoredSettings = Omit<PublicSettings, 'apiKeySet' | 'keyStorage' | 'lockedByEnv' | 'vatRates' | 'customVatRate'> & {
+export type StoredSettings = Omit<
+  PublicSettings,
+  'apiKeySet' | 'keyStorage' | 'lockedByEnv' | 'vatRates' | 'customVatRate' | 'printerHost' | 'printerPort' | 'paper'
+> & {
   vatRates: number[];
   customVatRate: number;
+  printerHost: string;
+  printerPort: number;
+  paper: '58mm' | '80mm';
 };
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -22,6 +28,9 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   language: 'en',
   vatRates: [...DEFAULT_VAT_RATES],
   customVatRate: 21,
+  printerHost: '',
+  printerPort: 9100,
+  paper: '80mm',
 };
 
 /** Food and non-alcoholic drinks take the reduced rate (9 %) in the Netherlands. */
@@ -48,6 +57,9 @@ const StoredSettingsSchema = z
     language: z.enum(LANGUAGES),
     vatRates: z.array(z.number().min(0).max(100)).min(1).max(6),
     customVatRate: z.number().min(0).max(100),
+    printerHost: z.string().max(253),
+    printerPort: z.number().int().min(1).max(65535),
+    paper: z.enum(['58mm', '80mm']),
   })
   .partial();
 

@@ -222,3 +222,52 @@ describe('staff roles', () => {
     expect(await svc.dispatch('signIn', { staffId: 'ann', pin: '9999' })).toMatchObject({ ok: true });
   });
 });
+
+describe('receipts on the network printer', () => {
+  it('a cash sale prints its numbered receipt and opens the drawer; a card sale prints once paid with its card, without the drawer; Print again never opens it', async () => {
+    const { startFakePrinter, parseEscPos } = await import('../helpers/fake-printer');
+    const printer = await startFakePrinter('print');
+    cleanups.push(() => printer.close());
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const svc = await TillService.create({
+      dataDir: tempDir(),
+      env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] },
+      timing: FAST_TIMING,
+    });
+    cleanups.push(() => svc.close());
+    ok(
+      (await svc.dispatch('saveSettings', {
+        printerHost: printer.host,
+        printerPort: printer.port,
+        paper: '58mm',
+        merchantName: 'Bakkerij Jansen',
+      })) as Reply<unknown>,
+    );
+    const cash = ok(
+      (await svc.dispatch('payCash', {
+        lines: [{ name: 'Brood', unitPrice: 325, quantity: 1, vatRate: 9 }],
+        given: 500,
+      })) as Reply<SaleRecord>,
+    );
+    const first = await printer.nextJob();
+    const text = parseEscPos(first);
+    expect(text.lines.join('\n')).toContain('Bakkerij Jansen');
+    expect(text.lines.join('\n')).toMatch(new RegExp(`\\b${cash.receiptNumber}\\b`));
+    expect(first.includes(Buffer.from([0x1b, 0x70]))).toBe(true); // the drawer pulse
+    // A card sale: printed when paid and the card is known.
+    const charged = ok(
+      (await svc.dispatch('charge', {
+        terminalId: 'DEMO0001',
+        lines: [{ name: 'Taart', unitPrice: 1250, quantity: 1, vatRate: 9 }],
+      })) as Reply<{ orderId: string }>,
+    );
+    s.sim.terminalAction('DEMO0001', 'approve');
+    const second = await printer.nextJob();
+    expect(parseEscPos(second).lines.join('\n')).toMatch(/\*{4} ?\d{4}/);
+    expect(second.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
+    ok((await svc.dispatch('printReceipt', { saleId: cash.saleId })) as Reply<unknown>);
+    const again = await printer.nextJob();
+    expect(again.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
+  });
+});
