@@ -256,7 +256,7 @@ describe('receipts on the network printer', () => {
     expect(text.lines.join('\n')).toMatch(new RegExp(`\\b${cash.receiptNumber}\\b`));
     expect(first.includes(Buffer.from([0x1b, 0x70]))).toBe(true); // the drawer pulse
     // A card sale: printed when paid and the card is known.
-    const charged = ok(
+    ok(
       (await svc.dispatch('charge', {
         terminalId: 'DEMO0001',
         lines: [{ name: 'Taart', unitPrice: 1250, quantity: 1, vatRate: 9 }],
