@@ -59,6 +59,9 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     return { till, page, dataDir };
   }
   async function sell(page: Page, amount: string, terminal: string) {
+    // A sale still paying keeps the basket: the next customer's sale starts beside it.
+    const another = page.getByRole('button', { name: 'Start another sale' });
+    if (await another.isVisible()) await another.click();
     await page.getByRole('textbox', { name: 'Amount' }).fill(amount);
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByRole('combobox', { name: 'Terminal' }).selectOption(terminal);
@@ -75,7 +78,7 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await page.getByRole('button', { name: /Cappuccino/ }).click();
     await page.getByRole('textbox', { name: 'Amount' }).fill('12,34');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
-    await expect.poll(() => page.getByTestId('total').textContent()).toContain('15.84');
+    await expect.poll(() => page.getByTestId('basket-total').textContent()).toContain('15.84');
     await shot(page, 'sale-basket');
     await page.getByRole('combobox', { name: 'Terminal' }).selectOption('E2E-T1');
     await page.getByRole('button', { name: 'Charge' }).click();
@@ -112,7 +115,8 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     const wrap = panelWrap(page, 'E2E-T1');
     await wrap.getByRole('button', { name: 'Cancel payment' }).click();
     await wrap.getByRole('button', { name: 'Yes, cancel it' }).click();
-    await panel(page, 'E2E-T1').and(page.locator('[data-status="cancelled"]')).waitFor();
+    await panel(page, 'E2E-T1').and(page.locator('[data-status="cancelled"][data-reason="cancelled_by_till"]')).waitFor();
+    expect(await panel(page, 'E2E-T1').textContent()).toContain('Cancelled from the till');
     expect(sim.orders.get(orderId)?.status).toBe('cancelled');
   });
 
@@ -139,11 +143,12 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     const a = await sell(page, '3', 'E2E-T1');
     const b = await sell(page, '4', 'E2E-T2');
     expect(a).not.toBe(b);
+    await page.getByRole('button', { name: 'Start another sale' }).click();
     await page.getByRole('textbox', { name: 'Amount' }).fill('1');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByRole('combobox', { name: 'Terminal' }).selectOption('E2E-T1');
     expect(await page.getByRole('button', { name: 'Charge' }).isDisabled()).toBe(true);
-    await page.getByText('Terminal E2E-T1 is busy with another payment.').waitFor();
+    await page.getByText('Terminal Counter 1 (E2E-T1) is busy with another payment.').waitFor();
     await shot(page, 'two-terminals-busy');
     sim.terminalAction('E2E-T2', 'approve');
     sim.terminalAction('E2E-T1', 'cancel');
@@ -244,6 +249,8 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await wrap.getByRole('button', { name: 'Yes, cancel it' }).click();
     await panel(page, 'E2E-T2').and(page.locator('[data-status="cancelled"]')).waitFor();
     sim.orders.get(orderId)!.status = 'completed'; // paid behind the till's back
+    // The unpaid sale kept its basket: this customer pays another one, in cash.
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
     await page.getByRole('button', { name: /Espresso/ }).click();
     await page.getByRole('button', { name: 'Cash' }).click();
     await page.getByRole('textbox', { name: 'Amount given' }).fill('5');
@@ -281,7 +288,7 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await page.getByRole('button', { name: 'Verkoop' }).click();
     await page.getByRole('textbox', { name: 'Bedrag' }).fill('1,25');
     await page.getByRole('button', { name: 'Toevoegen' }).click();
-    await expect.poll(() => page.getByTestId('total').textContent()).toContain('1,25');
+    await expect.poll(() => page.getByTestId('basket-total').textContent()).toContain('1,25');
     await page.getByRole('button', { name: 'Afrekenen' }).waitFor();
     await shot(page, 'sale-nl');
   });
@@ -345,5 +352,116 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
       ws.on('error', () => {});
     });
     expect(status).toBe(403);
+  });
+
+  const amountOf = (page: Page) => page.getByTestId('basket-total').getAttribute('data-amount');
+
+  it('an unpaid card keeps the basket and says why; another terminal is charged for the same sale and it is paid', async () => {
+    const { page } = await open();
+    const first = await sell(page, '12.50', 'E2E-T1');
+    const expiry = sim.config.expiryMs;
+    sim.config.expiryMs = 300; // the terminal gives up soon after the decline
+    try {
+      sim.terminalAction('E2E-T1', 'decline');
+    } finally {
+      sim.config.expiryMs = expiry;
+    }
+    const p1 = panel(page, 'E2E-T1');
+    await p1.and(page.locator('[data-status="cancelled"][data-reason="declined"]')).waitFor();
+    expect(await p1.textContent()).toContain('Card declined - ask for another card');
+    expect(await amountOf(page)).toBe('1250');
+    await page.getByTestId('tender-choice').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toContain('Charge');
+    await page.getByRole('combobox', { name: 'Terminal' }).selectOption('E2E-T2');
+    await page.getByRole('button', { name: 'Charge' }).click();
+    const p2 = panel(page, 'E2E-T2');
+    await p2.and(page.locator('[data-status="initialized"]')).waitFor();
+    const second = (await p2.getAttribute('data-order-id'))!;
+    await until(() => sim.streamConnects.some((c) => c.orderId === second), 'event stream open');
+    sim.terminalAction('E2E-T2', 'approve');
+    await p2.and(page.locator('[data-status="completed"]')).waitFor();
+    await expect.poll(() => amountOf(page)).toBe('0');
+    expect(sim.orders.get(second)?.amount).toBe(1250);
+    await page.getByRole('button', { name: 'History' }).click();
+    await page.getByRole('searchbox').fill(second);
+    await page
+      .locator('[data-testid="history-row"][data-status="paid"]')
+      .getByRole('button', { name: /Details/ })
+      .click();
+    await expect.poll(() => page.getByTestId('attempt').count()).toBe(2);
+    expect(await page.locator(`[data-testid="attempt"][data-order-id="${first}"]`).getAttribute('data-reason')).toBe('declined');
+  });
+
+  it('a cancel on the terminal says so', async () => {
+    const { page } = await open();
+    await sell(page, '3', 'E2E-T1');
+    sim.terminalAction('E2E-T1', 'cancel');
+    await panel(page, 'E2E-T1').and(page.locator('[data-reason="cancelled_on_terminal"]')).waitFor();
+    expect(await panel(page, 'E2E-T1').textContent()).toContain('Cancelled on the terminal');
+  });
+
+  it('the commonest sale - one custom amount, card, paid - takes 6 keys, or 5 taps', async () => {
+    const { page } = await open();
+    const keys = ['1', '2', '.', '5', '0', 'F2'];
+    for (const k of keys) await page.keyboard.press(k);
+    const p = panel(page, 'E2E-T1');
+    await p.and(page.locator('[data-status="initialized"]')).waitFor();
+    const byKeys = (await p.getAttribute('data-order-id'))!;
+    expect(sim.orders.get(byKeys)?.amount).toBe(1250);
+    await until(() => sim.streamConnects.some((c) => c.orderId === byKeys), 'event stream open');
+    sim.terminalAction('E2E-T1', 'approve');
+    await p.and(page.locator('[data-status="completed"]')).waitFor();
+    expect(keys.length).toBeLessThanOrEqual(6);
+
+    const taps = [
+      ...['1', '2', '5', '0'].map((k) => page.getByRole('group', { name: 'Keypad' }).getByRole('button', { name: k, exact: true })),
+      page.getByRole('button', { name: 'Charge' }),
+    ];
+    await page.getByRole('combobox', { name: 'Terminal' }).selectOption('E2E-T2');
+    for (const tap of taps) await tap.click();
+    const q = panel(page, 'E2E-T2');
+    await q.and(page.locator('[data-status="initialized"]')).waitFor();
+    const byTouch = (await q.getAttribute('data-order-id'))!;
+    expect(sim.orders.get(byTouch)?.amount).toBe(1250);
+    await until(() => sim.streamConnects.some((c) => c.orderId === byTouch), 'event stream open');
+    sim.terminalAction('E2E-T2', 'approve');
+    await q.and(page.locator('[data-status="completed"]')).waitFor();
+    expect(taps.length).toBeLessThanOrEqual(6);
+  });
+
+  it('cash: a next-note button takes it at once, shows the change and the real total, offers a receipt; refunded from the drawer', async () => {
+    const { page } = await open();
+    await page.getByRole('button', { name: /Espresso/ }).click();
+    await page.getByRole('button', { name: 'Cash' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cash payment' });
+    await dialog.getByRole('button', { name: '€5.00' }).click();
+    await expect.poll(() => page.getByTestId('change-due').textContent()).toBe('€2.50');
+    expect(await page.getByTestId('cash-sale-total').textContent()).toBe('€2.50');
+    expect(await amountOf(page)).toBe('0');
+    await dialog.getByRole('button', { name: 'Print receipt' }).click();
+    await expect.poll(() => page.getByTestId('receipt').textContent()).toContain('Paid in cash');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'History' }).click();
+    await page
+      .locator('[data-testid="history-row"]')
+      .first()
+      .getByRole('button', { name: /Details/ })
+      .click();
+    await page.getByRole('textbox', { name: 'Refund amount' }).fill('1');
+    await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, refund' }).click();
+    await page.locator('[data-testid="refund"][data-tender="cash"][data-state="done"]').waitFor();
+  });
+
+  it('an outcome that arrives while History is open is a notice that leads to it', async () => {
+    const { page } = await open();
+    const orderId = await sell(page, '4', 'E2E-T1');
+    await page.keyboard.press('F9');
+    await page.getByRole('searchbox').waitFor();
+    sim.terminalAction('E2E-T1', 'approve');
+    const notice = page.locator(`[data-testid="outcome-notice"][data-order-id="${orderId}"]`);
+    await notice.waitFor();
+    await notice.getByRole('button', { name: /Show payment/ }).click();
+    await panel(page, 'E2E-T1').and(page.locator('[data-status="completed"]')).waitFor();
   });
 });
