@@ -244,6 +244,8 @@ async function startPayment(ws: WsTill, page: Page, terminalId: string): Promise
     });
   });
   const simOrigin = new URL(simRoot).origin;
+  // Card fields at once: this measures the core's own cost per payment, not MultiSafepay's card delay.
+  await fetch(`${simOrigin}/_sim/dialect`, { method: 'POST', body: JSON.stringify({ cardDetailsDelayMs: 0 }) });
   const service = await TillService.create({
     dataDir: tempDir('till-bench-core-'),
     env: { baseUrl: simRoot, apiKey: TEST_KEY, terminalIds: ['CORE1'] },
