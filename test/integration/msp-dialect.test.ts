@@ -216,3 +216,21 @@ describe('an answer that cannot be read', () => {
     expect(JSON.stringify(lines)).not.toContain(secretish);
   });
 });
+
+describe('the events stream URL from a create answer', () => {
+  it("is used only on MultiSafepay's hosts over https or on the API root's own host; anything else is dropped (the till polls)", async () => {
+    const { client } = await clientFor(
+      JSON.stringify({ success: true, data: { order_id: 'x', events_token: 'eyJ.t.s', events_stream_url: 'https://evil.example/steal' } }),
+    );
+    expect(client.streamUrlAllowed('https://api.multisafepay.com/events/stream/')).toBe(true);
+    expect(client.streamUrlAllowed('https://events.multisafepay.com/stream')).toBe(true);
+    expect(client.streamUrlAllowed('http://api.multisafepay.com/events/stream/')).toBe(false);
+    expect(client.streamUrlAllowed('https://multisafepay.com.evil.example/stream')).toBe(false);
+    expect(client.streamUrlAllowed('https://evil.example/events/stream/')).toBe(false);
+    expect(client.streamUrlAllowed(`${server!.root.replace('/v1/json', '')}/events/stream/`)).toBe(true); // loopback API root
+    expect(client.streamUrlAllowed('http://127.0.0.1:1/events/stream/')).toBe(false); // another port is another host
+    const created = await client.createOrder({ orderId: 'x', amount: 100, currency: 'EUR', description: 'Sale x', terminalId: 'T1' });
+    expect(created.eventsToken).toBe('eyJ.t.s');
+    expect(created.eventsStreamUrl).toBeUndefined();
+  });
+});

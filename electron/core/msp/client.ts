@@ -81,8 +81,31 @@ export class MspClient {
     const token = data.events_token ?? data.event_token;
     if (token) created.eventsToken = token;
     const streamUrl = data.events_stream_url ?? data.event_stream_url;
-    if (streamUrl) created.eventsStreamUrl = streamUrl;
+    if (streamUrl && this.streamUrlAllowed(streamUrl)) created.eventsStreamUrl = streamUrl;
+    else if (streamUrl) this.#log.warn('events stream URL refused; following by polling', { host: safeHost(streamUrl) });
     return created;
+  }
+
+  /**
+   * Whether an events_stream_url from a create answer may receive the events token: https on MultiSafepay's own
+   * hosts, or the host of the configured API root (http only when that root is on this computer).
+   */
+  streamUrlAllowed(text: string): boolean {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      return false;
+    }
+    if (url.username || url.password) return false;
+    const base = new URL(this.baseUrl);
+    const host = url.hostname.toLowerCase();
+    if (url.protocol === 'https:' && (host === 'multisafepay.com' || host.endsWith('.multisafepay.com'))) return true;
+    if (url.host.toLowerCase() !== base.host.toLowerCase()) return false;
+    return (
+      url.protocol === 'https:' ||
+      (url.protocol === 'http:' && base.protocol === 'http:' && /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i.test(base.hostname))
+    );
   }
 
   getOrder(orderId: string): Promise<MspOrder> {
@@ -267,6 +290,14 @@ export class MspClient {
  */
 export function quoteLongIntegers(text: string): string {
   return text.replace(/("[^"\\]*"\s*:\s*)(-?\d{16,})(?=\s*[,}\]])/g, '$1"$2"');
+}
+
+function safeHost(text: string): string {
+  try {
+    return new URL(text).host;
+  } catch {
+    return 'unreadable';
+  }
 }
 
 function readCode(v: unknown): number | undefined {
