@@ -23,7 +23,8 @@ import {
   type TillEvent,
   isMethodName,
 } from '../../shared/contract';
-import { TillError, type TillErrorShape } from '../../shared/errors';
+import { TillError } from '../../shared/errors';
+import type { Dispatcher, Reply } from '../../shared/wire';
 import { lineTotal } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
 import { type EngineOptions, PaymentEngine } from './engine/engine';
@@ -79,7 +80,7 @@ export function envFromProcess(env: NodeJS.ProcessEnv = process.env): TillEnv {
 
 type Handlers = { [M in MethodName]: (params: z.output<(typeof METHODS)[M]['params']>) => Promise<Result<M>> };
 
-export class TillService {
+export class TillService implements Dispatcher {
   readonly dataDir: string;
   readonly engine: PaymentEngine;
   readonly ledger: Ledger;
@@ -236,7 +237,7 @@ export class TillService {
   }
 
   /** Validates and runs one request. Never throws: errors come back as a typed shape. */
-  async dispatch(method: unknown, params: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: TillErrorShape }> {
+  async dispatch(method: unknown, params: unknown): Promise<Reply> {
     try {
       if (!isMethodName(method)) throw new TillError({ code: 'unknown_method', message: 'Unknown request.' });
       const parsed = METHODS[method].params.safeParse(params ?? {});
