@@ -185,6 +185,31 @@ describe('main process', () => {
     expect(JSON.parse(readFileSync(join(dataDir, 'window.json'), 'utf8')).kiosk).toBe(true);
   });
 
+  it("staff roles over IPC: a cashier's refund and day close are refused with no change; a manager's refund goes through", async () => {
+    const win = await boot();
+    const call = (m: string, p: unknown = {}) =>
+      ipc(win, m, p) as Promise<{ ok: boolean; result?: Record<string, unknown>; error?: { code: string } }>;
+    expect(
+      (
+        await call('saveStaff', {
+          staff: [
+            { id: 'ann', name: 'Ann', role: 'manager', pin: '4321' },
+            { id: 'bob', name: 'Bob', role: 'cashier', pin: '1234' },
+          ],
+        })
+      ).ok,
+    ).toBe(true);
+    expect((await call('signIn', { staffId: 'bob', pin: '1234' })).ok).toBe(true);
+    const sale = await call('payCash', { lines: [{ name: 'Tea', unitPrice: 275, quantity: 1 }], given: 275 });
+    const saleId = sale.result!.saleId as string;
+    expect(await call('refund', { orderId: saleId })).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
+    expect(await call('closeDay', { counted: 0 })).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
+    const history = await call('history', {});
+    expect((history.result as unknown as { refunds: unknown[] }[])[0]!.refunds).toEqual([]);
+    expect((await call('signIn', { staffId: 'ann', pin: '4321' })).ok).toBe(true);
+    expect(await call('refund', { orderId: saleId })).toMatchObject({ ok: true, result: { status: 'refunded' } });
+  });
+
   it('exports diagnostics without the API key', async () => {
     const win = await boot();
     const frame = { sender: win.webContents, senderFrame: { url: win.loadURL.mock.calls[0]![0] } };
