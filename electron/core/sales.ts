@@ -34,6 +34,24 @@ export interface SalesBookOptions {
   notice: (level: 'info' | 'warning' | 'error', message: string) => void;
 }
 
+/** Column headers of the transactions CSV in the cashier's language (the values themselves stay codes). */
+const CSV_HEADERS = {
+  en: ['created', 'sale_id', 'tender', 'status', 'total', 'currency', 'order_id', 'terminal_id', 'card_type', 'card_last4', 'refunded'],
+  nl: [
+    'aangemaakt',
+    'verkoop',
+    'betaalwijze',
+    'status',
+    'totaal',
+    'valuta',
+    'order',
+    'terminal',
+    'kaartsoort',
+    'kaart_laatste4',
+    'terugbetaald',
+  ],
+} as const;
+
 /** The largest total one sale may charge (minor units): a typo must not reach a terminal. */
 export const MAX_SALE_TOTAL = 100_000_00;
 
@@ -305,14 +323,14 @@ export class SalesBook {
   }
 
   /** Every sale of [from, to) as CSV, written a page at a time (the event loop is never held for long). */
-  async exportCsv(dir: string, from: string, to: string): Promise<{ path: string; rows: number }> {
+  async exportCsv(dir: string, from: string, to: string, language: 'en' | 'nl' = 'en'): Promise<{ path: string; rows: number }> {
     const [start] = dayBounds(from);
     const [, end] = dayBounds(to);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, `transactions-${from}-to-${to}.csv`);
     const out = createWriteStream(path, { mode: 0o600 });
     const write = (text: string) => new Promise<void>((resolve, reject) => out.write(text, (e) => (e ? reject(e) : resolve())));
-    await write('created,sale_id,tender,status,total,currency,order_id,terminal_id,card_type,card_last4,refunded\n');
+    await write(`${CSV_HEADERS[language].join(',')}\n`);
     let rows = 0;
     let after: { createdAt: number; saleId: string } | undefined;
     for (;;) {

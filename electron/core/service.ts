@@ -446,7 +446,9 @@ export class TillService implements Dispatcher {
     },
     exportTransactions: async (p) => {
       this.staff.requireManager('Exporting transactions');
-      return storageAsync(() => this.sales.exportCsv(exportFolder(p.folder ?? join(this.dataDir, 'exports')), p.from, p.to));
+      return storageAsync(() =>
+        this.sales.exportCsv(exportFolder(p.folder ?? join(this.dataDir, 'exports')), p.from, p.to, this.#settings().language),
+      );
     },
     simulateTerminal: async (p) => {
       const sim = this.#connection.simulator;

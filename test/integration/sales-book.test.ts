@@ -154,6 +154,13 @@ describe('backup and export', () => {
     expect(csv.some((l) => l.includes(',cash,paid,2.50,EUR,'))).toBe(true);
     expect(csv.some((l) => l.includes(`,card,paid,7.00,EUR,${t.orderId},DEMO0001,`))).toBe(true);
     expect(await t.call('exportTransactions', { from: d, to: '2000-01-01' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    // Headers in the cashier's language.
+    await t.call('saveSettings', { language: 'nl' });
+    const nl = (await t.call<{ path: string; rows: number }>('exportTransactions', { from: d, to: d })) as {
+      ok: true;
+      result: { path: string };
+    };
+    expect(readFileSync(nl.result.path, 'utf8').split('\n')[0]).toMatch(/^aangemaakt,verkoop,betaalwijze,status,totaal/);
   });
 });
 
