@@ -277,7 +277,7 @@ export class Ledger {
 
   /** The same, for callers that batch writes in their own transaction (the journal import). */
   recordAttemptInTransaction(a: AttemptSnapshot): void {
-    this.#q.insertSale!.run(
+    const newSale = this.#q.insertSale!.run(
       a.saleId,
       a.createdAt,
       localDate(a.createdAt),
@@ -303,7 +303,8 @@ export class Ledger {
     );
     // Paid: the sale gets its receipt number in the same transaction (no gap, no duplicate).
     if (a.state === 'completed') this.#q.saleReceipt!.run(a.saleId, a.finalAt ?? a.updatedAt, a.saleId);
-    this.#indexWords(a.saleId);
+    // The words a sale is found by change only with a new attempt (its order id) or a card.
+    if (Number(newSale.changes) === 1 || a.state === 'creating' || a.card) this.#indexWords(a.saleId);
   }
 
   recordCashSale(c: CashSale): void {
