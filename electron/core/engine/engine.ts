@@ -608,6 +608,8 @@ export class PaymentEngine implements FollowerHost {
     const orderId = live.rec.orderId;
     this.#followers.get(orderId)?.stop();
     this.#followers.delete(orderId);
+    this.#sentAt.delete(orderId);
+    this.#notFoundCount.delete(orderId);
     if (live.rec.state === 'completed' && !live.rec.card) this.#watchCard(live.rec, this.#mono(), 0);
   }
 
