@@ -380,3 +380,55 @@ describe('bad input over the WebSocket transport', () => {
     expect(e.message).toBe('The API key was refused - check Settings. (MultiSafepay code 1032)');
   });
 });
+
+describe('importing an old journal survives kill -9', () => {
+  it('a till killed mid-import resumes where it stopped: every sale once, none twice', async () => {
+    const dir = tempDir();
+    const n = 6000;
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++)
+      lines.push(
+        JSON.stringify({
+          k: 'cash',
+          at: 1_700_000_000_000 + i,
+          saleId: `old-${i}`,
+          lines: LINES,
+          total: 700,
+          currency: 'EUR',
+          given: 700,
+          change: 0,
+        }),
+      );
+    writeFileSync(join(dir, 'journal.jsonl'), `${lines.join('\n')}\n`);
+    const { spawn } = await import('node:child_process');
+    const script = `
+      import { Ledger } from ${JSON.stringify(join(__dirname, '../../electron/core/ledger/ledger.ts'))};
+      import { importJournal } from ${JSON.stringify(join(__dirname, '../../electron/core/ledger/import.ts'))};
+      const l = new Ledger(${JSON.stringify(join(dir, 'ledger.sqlite'))});
+      const tick = setInterval(() => { if (l.counts().sales > 1000) console.log('half way'); }, 1);
+      await importJournal(l, ${JSON.stringify(join(dir, 'journal.jsonl'))});
+      clearInterval(tick);
+      console.log('done');`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const said = await new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/half way|done/.test(out)) resolve(out);
+      });
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(said).toMatch(/half way/); // killed part-way through
+    const svc = await TillService.create({ dataDir: dir });
+    cleanups.push(() => svc.close());
+    expect(svc.ledger.counts().sales).toBe(n);
+    expect(existsSync(join(dir, 'journal.jsonl'))).toBe(false);
+    // Receipt numbers of the imported sales run 1..n once each.
+    const numbers = new Set(svc.ledger.history({ limit: 500 }).map((s) => s.receiptNumber));
+    expect(numbers.size).toBe(500);
+    expect(Math.max(...(numbers as Set<number>))).toBe(n);
+  });
+});

@@ -10,6 +10,7 @@ import { TillService } from '../../electron/core/service';
 import type { PaymentView } from '../../shared/payment';
 import { engineWithSim, FAST_TIMING, LINES, makeEngine, tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
+import { skipReason, startTill } from '../e2e/harness';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -241,4 +242,21 @@ describe('guard and ledger agree at every start', () => {
     expect(readdirSync(t.dataDir).some((f) => f.startsWith('till-state.json.damaged-'))).toBe(true);
     expect(again.engine.busyOrderId('DEMO0001')).toBe(p.orderId);
   });
+});
+
+describe('two tills on one data folder, as processes', () => {
+  const why = skipReason()?.includes('dist-electron') ? skipReason() : undefined;
+  if (why) console.warn(`[identity] ${why}`);
+  it.skipIf(Boolean(why))(
+    'a second headless till on the same folder stops with a clear message; after kill -9 of the first, the folder is taken over',
+    async () => {
+      const dir = tempDir();
+      const first = await startTill({ TILL_DATA_DIR: dir });
+      await expect(startTill({ TILL_DATA_DIR: dir })).rejects.toThrow(/Another till is already running on this data folder/);
+      await first.stop('SIGKILL');
+      const again = await startTill({ TILL_DATA_DIR: dir });
+      cleanups.push(async () => void (await again.stop('SIGTERM')));
+      expect(again.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    },
+  );
 });
