@@ -82,7 +82,9 @@ export function HistoryScreen({
               <th>{t('history.tender')}</th>
               <th>{t('history.terminal')}</th>
               <th>{t('history.card')}</th>
-              <th />
+              <th>
+                <span className="sr-only">{t('history.details')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -111,7 +111,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
             <table key={totals.currency} data-currency={totals.currency}>
               <thead>
                 <tr>
-                  <th>{report.totals.length > 1 ? totals.currency : ''}</th>
+                  <th>{report.totals.length > 1 ? totals.currency : <span className="sr-only">{t('report.outcome')}</span>}</th>
                   <th>{t('report.count')}</th>
                   <th>{t('report.amount')}</th>
                 </tr>

@@ -1,0 +1,207 @@
+/**
+ * Every screen, in English and Dutch, at 1024x768 and 1366x768: axe-core finds no violations, nothing scrolls
+ * sideways, a screenshot is written to test-results/screenshots/, and the Dutch till shows no English UI text.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Simulator } from '../../electron/core/simulator/simulator';
+import { en, type Dict } from '../../renderer/src/locales/en';
+import { nl } from '../../renderer/src/locales/nl';
+import { tempDir } from '../helpers/engine';
+import { startSim, TEST_KEY, until } from '../helpers/sim';
+import { launchBrowser, panel, shot, skipReason, startTill, type Till } from './harness';
+
+const reason = skipReason();
+if (reason) console.warn(`[e2e] ${reason}`);
+
+const SIZES = [
+  { width: 1024, height: 768 },
+  { width: 1366, height: 768 },
+];
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Fragments of English UI text that Dutch does not share: none of them may appear on a Dutch screen. */
+function englishOnly(a: Dict, b: Dict | undefined, out: Set<string> = new Set()): Set<string> {
+  for (const [k, v] of Object.entries(a)) {
+    const other = b?.[k];
+    if (typeof v !== 'string') englishOnly(v, typeof other === 'object' ? other : undefined, out);
+    else if (v !== other)
+      for (const part of v.split(/\{\{[^}]+\}\}/)) {
+        const f = part.trim();
+        if (f.length >= 4 && !(typeof other === 'string' && other.includes(f))) out.add(f);
+      }
+  }
+  return out;
+}
+const leaves = (d: Dict): string[] => Object.values(d).flatMap((v) => (typeof v === 'string' ? [v] : leaves(v)));
+const escape = (f: string) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Whole words only: "Count" is English, "Counter 1" is a terminal's name from MultiSafepay. */
+const word = (f: string) => new RegExp(`(^|\\W)${escape(f)}($|\\W)`);
+const DUTCH = leaves(nl).join('\n');
+// A fragment Dutch uses itself ("Back" in "Back-up maken") is not a sign of English.
+const ENGLISH = [...englishOnly(en, nl)].filter((f) => !word(f).test(DUTCH));
+const ENGLISH_WORDS = /\b(the|and|not|with|please|payment|your|cannot|refund|declined)\b/i;
+
+describe.skipIf(Boolean(reason))('every screen, both languages, both sizes', () => {
+  let browser: Browser;
+  let sim: Simulator;
+  let root: string;
+  const tills: Till[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    const s = await startSim({
+      approvalDelayMs: 10,
+      terminals: [
+        { id: 'SCR-T1', name: 'Counter 1' },
+        { id: 'SCR-T2', name: 'Counter 2' },
+      ],
+    });
+    sim = s.sim;
+    root = s.root;
+  });
+  afterAll(async () => {
+    while (tills.length) await tills.pop()!.stop();
+    await browser?.close();
+    await sim?.stop();
+  });
+
+  async function capture(page: Page, lang: 'en' | 'nl', name: string) {
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${lang} ${name} at ${size.width}: scrolls sideways`).toBeLessThanOrEqual(0);
+      const violations = await page.evaluate(async () => {
+        const axe = (
+          window as unknown as { axe: { run(c: Document): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }
+        ).axe;
+        const r = await axe.run(document);
+        return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
+      });
+      expect(violations, `${lang} ${name} at ${size.width}x${size.height}`).toEqual([]);
+      await shot(page, `${lang}-${size.width}x${size.height}-${name}`);
+    }
+    if (lang === 'nl') {
+      const text = await page.evaluate(() => {
+        const attrs = [...document.querySelectorAll('[aria-label], [placeholder], [title]')].flatMap((el) =>
+          ['aria-label', 'placeholder', 'title'].map((a) => el.getAttribute(a) ?? ''),
+        );
+        return [document.body.innerText, ...attrs].join('\n');
+      });
+      const found = ENGLISH.filter((f) => word(f).test(text));
+      expect(found, `English on the Dutch ${name} screen`).toEqual([]);
+      expect(text, `English words on the Dutch ${name} screen`).not.toMatch(ENGLISH_WORDS);
+    }
+  }
+
+  for (const lang of ['en', 'nl'] as const) {
+    it(`walks every screen in ${lang === 'en' ? 'English' : 'Dutch'}`, async () => {
+      const till = await startTill({
+        TILL_DATA_DIR: tempDir('till-screens-'),
+        TILL_MSP_BASE_URL: root,
+        TILL_MSP_API_KEY: TEST_KEY,
+        TILL_TERMINAL_IDS: 'SCR-T1,SCR-T2',
+      });
+      tills.push(till);
+      const context = await browser.newContext({ bypassCSP: true, viewport: SIZES[0] }); // to inject axe-core
+      const page = await context.newPage();
+      page.on('load', () => void page.addScriptTag({ content: AXE }).catch(() => {}));
+      await page.goto(till.url);
+      await page.addScriptTag({ content: AXE });
+      const T = (lang === 'en' ? en : nl) as typeof en;
+      const button = (name: string, exact = true) => page.getByRole('button', { name, exact });
+      if (lang === 'nl') {
+        // The till starts in English: switch it to Dutch in Settings.
+        await button(en.nav.settings).click();
+        await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
+        await button(en.settings.save).click();
+        await button(T.settings.save).waitFor();
+        await button(T.nav.sale).click();
+      }
+      await button(T.sale.charge).waitFor();
+      await capture(page, lang, 'sale-empty');
+
+      // Basket from a quick key and the keypad; the check of a big amount.
+      await page.getByRole('button', { name: /Espresso/ }).click();
+      const pad = page.getByRole('group', { name: T.sale.keypad });
+      for (const k of ['1', '2', '5', '0']) await pad.getByRole('button', { name: k, exact: true }).click();
+      await button(T.sale.add).click();
+      await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('1500');
+      await capture(page, lang, 'sale-basket');
+      await page.getByRole('textbox', { name: T.sale.amount, exact: true }).fill('1500');
+      await button(T.sale.add).click();
+      await page.getByTestId('confirm-amount').waitFor();
+      await capture(page, lang, 'confirm-amount');
+      await button(T.sale.confirmNo).click();
+      await page.getByRole('textbox', { name: T.sale.amount, exact: true }).fill('');
+      await button(T.sale.cash).click();
+      await page.getByTestId('cash-dialog').waitFor();
+      await capture(page, lang, 'cash');
+      await page.keyboard.press('Escape');
+
+      // A card declined, then paid on the other terminal.
+      await page.getByRole('combobox', { name: T.sale.terminal }).selectOption('SCR-T1');
+      await button(T.sale.charge).click();
+      const p1 = panel(page, 'SCR-T1');
+      await p1.and(page.locator('[data-status="initialized"]')).waitFor();
+      const first = (await p1.getAttribute('data-order-id'))!;
+      await until(() => sim.streamConnects.some((c) => c.orderId === first), 'event stream open');
+      await capture(page, lang, 'payment-waiting');
+      const expiry = sim.config.expiryMs;
+      sim.config.expiryMs = 300;
+      try {
+        sim.terminalAction('SCR-T1', 'decline');
+      } finally {
+        sim.config.expiryMs = expiry;
+      }
+      await p1.and(page.locator('[data-reason="declined"]')).waitFor();
+      await capture(page, lang, 'payment-declined');
+      await page.getByRole('combobox', { name: T.sale.terminal }).selectOption('SCR-T2');
+      await button(T.sale.charge).click();
+      const p2 = panel(page, 'SCR-T2');
+      await p2.and(page.locator('[data-status="initialized"]')).waitFor();
+      const second = (await p2.getAttribute('data-order-id'))!;
+      await until(() => sim.streamConnects.some((c) => c.orderId === second), 'event stream open');
+      sim.terminalAction('SCR-T2', 'approve');
+      await p2.and(page.locator('[data-status="completed"]')).waitFor();
+      await capture(page, lang, 'payment-paid');
+      await page.locator('section.payment-wrap').filter({ has: p2 }).getByRole('button', { name: T.payment.print }).click();
+      await page.getByTestId('receipt').waitFor();
+      await capture(page, lang, 'receipt-card');
+      await page.keyboard.press('Escape');
+
+      // Cash, exact.
+      await page.getByRole('button', { name: /Espresso/ }).click();
+      await button(T.sale.cash).click();
+      await button(T.cash.exact).click();
+      await page.locator('[data-testid="cash-sale-total"]').waitFor();
+      await capture(page, lang, 'cash-done');
+      await page.getByTestId('cash-dialog').getByRole('button', { name: T.payment.print }).click();
+      await page.getByTestId('receipt').waitFor();
+      await capture(page, lang, 'receipt-cash');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F8');
+      await capture(page, lang, 'sale-after-new-sale');
+
+      await button(T.nav.history, false).click();
+      await page.locator('[data-testid="history-row"]').first().waitFor();
+      await capture(page, lang, 'history');
+      await page
+        .locator('[data-testid="history-row"]')
+        .first()
+        .getByRole('button', { name: new RegExp(T.history.details) })
+        .click();
+      await page.getByRole('textbox', { name: T.history.refundAmount }).waitFor();
+      await capture(page, lang, 'history-detail-cash');
+      await button(T.nav.report).click();
+      await page.getByTestId('report-net').first().waitFor();
+      await capture(page, lang, 'report');
+      await button(T.nav.settings).click();
+      await button(T.settings.save).waitFor();
+      await capture(page, lang, 'settings');
+      await context.close();
+    });
+  }
+});
