@@ -33,7 +33,12 @@ const lines = z.array(SaleLineSchema).min(1, 'The basket is empty').max(200);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'Three capital letters, e.g. EUR');
 const Empty = z.object({}).strict();
 const MAX_FLOAT = 100_000_00;
-const staffId = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'Only letters, digits, - and _');
+const staffId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9_-]+$/, 'Only letters, digits, - and _');
 const pin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
 /** A folder chosen by the person (the desktop app's folder picker): an absolute path. */
@@ -116,9 +121,17 @@ export interface Terminal {
 export interface Notice {
   id: string;
   level: 'info' | 'warning' | 'error';
+  /** The sentence in English; `key` and `params` let the screen say it in the cashier's language. */
   message: string;
+  key?: NoticeKey;
+  params?: Record<string, string | number>;
+  /** The payment it is about, so the screen can lead to it. */
+  orderId?: string;
   at: number;
 }
+
+export type NoticeKey =
+  'late_paid' | 'late_waiting' | 'order_id_used' | 'refund_went_through' | 'refund_not_made' | 'orphan_payments' | 'printer_failed';
 
 export interface StaffMember {
   id: string;
@@ -266,7 +279,8 @@ export const METHODS = {
   cancelPayment: method<PaymentView>()(z.object({ orderId: id }).strict()),
   dismissPayment: method<{ ok: true }>()(z.object({ orderId: id }).strict()),
   resolvePayment: method<PaymentView>()(z.object({ orderId: id, reason: z.string().trim().min(3, 'Give a reason').max(200) }).strict()),
-  payCash: method<SaleRecord>()(z.object({ lines, given: minor }).strict()),
+  /** A cash sale, or (with `saleId`) cash for a card sale that ended unpaid: the same sale, paid in cash. */
+  payCash: method<SaleRecord>()(z.object({ lines, given: minor, saleId: id.optional() }).strict()),
   /** Newest first, a page at a time: `before` is the createdAt of the last sale of the previous page. */
   history: method<SaleRecord[]>()(
     z
@@ -300,7 +314,17 @@ export const METHODS = {
   /** Opens today with the cash in the drawer. */
   openDay: method<DayState>()(z.object({ float: z.number().int().min(0).max(MAX_FLOAT) }).strict()),
   /** Closes today: the cash counted against what is expected; no sale can be added to a closed day. Manager. */
-  closeDay: method<DayState>()(z.object({ counted: z.number().int().min(0).max(MAX_FLOAT * 100) }).strict()),
+  closeDay: method<DayState>()(
+    z
+      .object({
+        counted: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_FLOAT * 100),
+      })
+      .strict(),
+  ),
   dayState: method<DayState | null>()(z.object({ date: isoDate.optional() }).strict()),
   signIn: method<StaffMember>()(z.object({ staffId: staffId, pin }).strict()),
   signOut: method<{ ok: true }>()(Empty),
@@ -309,7 +333,11 @@ export const METHODS = {
     z
       .object({
         staff: z
-          .array(z.object({ id: staffId, name: z.string().trim().min(1).max(40), role: z.enum(['cashier', 'manager']), pin: pin.optional() }).strict())
+          .array(
+            z
+              .object({ id: staffId, name: z.string().trim().min(1).max(40), role: z.enum(['cashier', 'manager']), pin: pin.optional() })
+              .strict(),
+          )
           .max(50),
       })
       .strict(),

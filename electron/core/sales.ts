@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DayReport, DayState, SaleRecord } from '../../shared/contract';
+import type { DayReport, DayState, Notice, SaleRecord } from '../../shared/contract';
 import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
@@ -31,7 +31,7 @@ export interface SalesBookOptions {
   refundGraceMs?: number;
   /** Longest wait between two re-reads of a pending refund. */
   refundRecheckMaxMs?: number;
-  notice: (level: 'info' | 'warning' | 'error', message: string) => void;
+  notice: (level: 'info' | 'warning' | 'error', message: string, extra?: Pick<Notice, 'key' | 'params' | 'orderId'>) => void;
 }
 
 /** Column headers of the transactions CSV in the cashier's language (the values themselves stay codes). */
@@ -140,6 +140,17 @@ export class SalesBook {
     return this.today()!;
   }
 
+  /** Cash for a card sale that ended unpaid (the caller has re-read its attempts at MultiSafepay). */
+  payUnpaidInCash(sale: SaleRecord, given: number, staff?: string): SaleRecord {
+    if (given < sale.total)
+      throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the total.' });
+    const ok = storage(() =>
+      this.#o.ledger.payInCash({ saleId: sale.saleId, at: this.#o.now(), given, change: given - sale.total, ...(staff ? { staff } : {}) }),
+    );
+    if (!ok) throw new TillError({ code: 'not_allowed', message: 'This sale is already paid.' });
+    return this.sale(sale.saleId)!;
+  }
+
   payCash(lines: SaleLine[], given: number, saleIdPrefix: string, staff?: string): SaleRecord {
     const total = lineTotal(lines);
     if (total > MAX_SALE_TOTAL)
@@ -176,6 +187,7 @@ export class SalesBook {
         this.#o.notice(
           'error',
           `${orphans.length} payment(s) were paid at MultiSafepay but not recorded as paid: ${orphans.map((o) => o.orderId).join(', ')}`,
+          { key: 'orphan_payments', params: { count: orphans.length, orderIds: orphans.map((o) => o.orderId).join(', ') } },
         );
     }
     return report;
@@ -305,7 +317,11 @@ export class SalesBook {
         const known = new Set(ledger.refundsOfOrder(r.order_id).map((x) => x.transaction_id));
         const tx = related.find((t) => t.amount === r.amount && t.transaction_id && !known.has(t.transaction_id))?.transaction_id;
         if (ledger.settleRefund(r.refund_id, 'done', this.#o.now(), tx))
-          this.#o.notice('info', `The refund of ${formatMoney(r.amount, r.currency)} (${r.order_id}) went through at MultiSafepay.`);
+          this.#o.notice('info', `The refund of ${formatMoney(r.amount, r.currency)} (${r.order_id}) went through at MultiSafepay.`, {
+            key: 'refund_went_through',
+            params: { amount: r.amount, currency: r.currency, orderId: r.order_id },
+            orderId: r.order_id,
+          });
         return;
       }
       if (atMsp <= settled && this.#o.monotonic() - since >= (this.#o.refundGraceMs ?? 60_000)) {
@@ -313,6 +329,7 @@ export class SalesBook {
           this.#o.notice(
             'info',
             `The refund of ${formatMoney(r.amount, r.currency)} (${r.order_id}) did not go through - nothing was refunded.`,
+            { key: 'refund_not_made', params: { amount: r.amount, currency: r.currency, orderId: r.order_id }, orderId: r.order_id },
           );
         return;
       }

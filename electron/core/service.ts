@@ -153,7 +153,7 @@ export class TillService implements Dispatcher {
       }
     });
     this.engine.onStorageError = (err) => this.#notice('error', storageMessage(err));
-    this.engine.onAlarm = (level, message) => this.#notice(level, message);
+    this.engine.onAlarm = (level, message, key, params, orderId) => this.#notice(level, message, { key, params, orderId });
     if (this.engine.guardDamagedCopy)
       this.#notice(
         'warning',
@@ -168,7 +168,7 @@ export class TillService implements Dispatcher {
       monotonic: opts.monotonic ?? (() => performance.now()),
       currency: () => this.#settings().currency,
       ...(opts.refundGraceMs !== undefined ? { refundGraceMs: opts.refundGraceMs } : {}),
-      notice: (level, message) => this.#notice(level, message),
+      notice: (level, message, extra) => this.#notice(level, message, extra),
     });
     this.ledger.onChange = (what) => {
       if (what !== 'attempt') this.#emit({ type: 'history_changed' });
@@ -309,7 +309,17 @@ export class TillService implements Dispatcher {
     payCash: async (p) => {
       this.staff.requireSignedIn();
       this.sales.requireOpenDay();
-      const sale = this.sales.payCash(this.#withVat(p.lines), p.given, this.engine.installId, this.staff.who());
+      let sale: SaleRecord;
+      if (p.saleId) {
+        const unpaid = this.sales.sale(p.saleId);
+        if (!unpaid || unpaid.tender !== 'card')
+          throw new TillError({ code: 'not_found', message: `No card sale ${p.saleId} to pay in cash.` });
+        if (unpaid.status !== 'unpaid')
+          throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
+        // The customer may have paid by card after all: ask MultiSafepay before taking cash.
+        await this.engine.checkEarlierAttempts(p.saleId);
+        sale = this.sales.payUnpaidInCash(unpaid, p.given, this.staff.who());
+      } else sale = this.sales.payCash(this.#withVat(p.lines), p.given, this.engine.installId, this.staff.who());
       this.#autoPrint(sale);
       return sale;
     },
@@ -515,7 +525,10 @@ export class TillService implements Dispatcher {
     const receipt = receiptOf(sale, settings, refund);
     if (!receipt) return;
     printOnPrinter(receipt, settings).catch((err: unknown) =>
-      this.#notice('warning', err instanceof Error ? err.message : 'The receipt printer did not print.'),
+      this.#notice('warning', err instanceof Error ? err.message : 'The receipt printer did not print.', {
+        key: 'printer_failed',
+        params: { saleId: sale.saleId },
+      }),
     );
   }
 
@@ -536,8 +549,8 @@ export class TillService implements Dispatcher {
       .map((p) => p.terminalId);
   }
 
-  #notice(level: Notice['level'], message: string): void {
-    const notice: Notice = { id: randomUUID(), level, message, at: this.#now() };
+  #notice(level: Notice['level'], message: string, extra: Pick<Notice, 'key' | 'params' | 'orderId'> = {}): void {
+    const notice: Notice = { id: randomUUID(), level, message, ...extra, at: this.#now() };
     this.#notices.push(notice);
     if (this.#notices.length > 20) this.#notices.shift();
     this.#emit({ type: 'notice', notice });

@@ -19,6 +19,7 @@ export function timingFromEnv(env: NodeJS.ProcessEnv): Partial<EngineTiming> | u
       'cardRetryMaxMs',
       'lateWatchMs',
       'lateWatchPollMs',
+      'terminalIdleMs',
     ] as const;
     for (const k of keys) {
       if (typeof v[k] === 'number' && v[k] > 0) out[k] = v[k];

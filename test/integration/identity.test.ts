@@ -260,3 +260,38 @@ describe('two tills on one data folder, as processes', () => {
     },
   );
 });
+
+describe('cash after a card that did not pay', () => {
+  it('the same sale is paid in cash, after MultiSafepay confirms the card attempt ended unpaid; refused while it is open', async () => {
+    const s = await startSim({ expiryMs: 60_000 });
+    cleanups.push(() => s.sim.stop());
+    const svc = await TillService.create({
+      dataDir: tempDir(),
+      env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] },
+      timing: FAST_TIMING,
+    });
+    cleanups.push(() => svc.close());
+    const charged = (await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES })) as { ok: true; result: PaymentView };
+    await until(() => s.sim.openStreams === 1, 'stream');
+    s.sim.terminalAction('DEMO0001', 'decline');
+    await until(() => svc.engine.payment(charged.result.orderId)?.state === 'soft_declined', 'declined');
+    // Still open at the terminal: no cash yet.
+    expect(await svc.dispatch('payCash', { lines: LINES, given: 1000, saleId: charged.result.saleId })).toMatchObject({ ok: false });
+    s.sim.terminalAction('DEMO0001', 'cancel');
+    await until(() => svc.engine.payment(charged.result.orderId)?.state === 'cancelled', 'ended unpaid');
+    const paid = (await svc.dispatch('payCash', { lines: LINES, given: 1000, saleId: charged.result.saleId })) as {
+      ok: true;
+      result: { saleId: string; status: string; tender: string; cash: { change: number }; attempts: unknown[]; receiptNumber: number };
+    };
+    expect(paid.result).toMatchObject({
+      saleId: charged.result.saleId,
+      status: 'paid',
+      tender: 'cash',
+      cash: { change: 300 },
+      receiptNumber: 1,
+    });
+    expect(paid.result.attempts).toHaveLength(1);
+    expect(svc.ledger.counts().sales).toBe(1);
+    expect(await svc.dispatch('payCash', { lines: LINES, given: 1000, saleId: charged.result.saleId })).toMatchObject({ ok: false });
+  });
+});

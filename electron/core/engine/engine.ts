@@ -13,7 +13,7 @@ import { TillError } from '../../../shared/errors';
 import { formatMoney, lineTotal } from '../../../shared/money';
 import type { AttemptState, CardDetails, ConnectionState, PaymentReason, PaymentView, SaleLine } from '../../../shared/payment';
 import { isFinal } from '../../../shared/payment';
-import type { Mismatch, Reconciliation } from '../../../shared/contract';
+import type { Mismatch, NoticeKey, Reconciliation } from '../../../shared/contract';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import type { MspClient } from '../msp/client';
@@ -98,7 +98,9 @@ export class PaymentEngine implements FollowerHost {
   #extraOpen: AttemptRecord[] = [];
   #stopped = false;
   /** Alarms for the cashier: a payment that went through after all, an order id used by another order. */
-  onAlarm: ((level: 'warning' | 'error', message: string) => void) | undefined;
+  onAlarm:
+    | ((level: 'warning' | 'error', message: string, key: NoticeKey, params: Record<string, string | number>, orderId: string) => void)
+    | undefined;
   /** Set when the guard file held something that is not a guard map: where the copy was kept. */
   readonly guardDamagedCopy: string | undefined;
   readonly #installId: string;
@@ -515,6 +517,9 @@ export class PaymentEngine implements FollowerHost {
     this.#alarm(
       'error',
       `Order ${orderId} already exists at MultiSafepay with a different ${mismatch}: it is not this sale's and was not used. Nothing was charged for this sale. This happens when a data folder was restored from a backup or copied to another till - check the till's data folder.`,
+      'order_id_used',
+      { orderId, field: mismatch },
+      orderId,
     );
     return false;
   }
@@ -561,7 +566,7 @@ export class PaymentEngine implements FollowerHost {
     next.updatedAt = this.#now();
     if (isFinal(state)) {
       next.finalAt = next.updatedAt;
-      const reason = endReason(cur, state, event, next.updatedAt);
+      const reason = endReason(cur, state, event, next.updatedAt, this.timing.terminalIdleMs);
       if (reason) next.reason = reason;
     }
     try {
@@ -666,6 +671,9 @@ export class PaymentEngine implements FollowerHost {
             this.#alarm(
               'warning',
               `MultiSafepay shows payment ${rec.orderId} (${formatMoney(rec.amount, rec.currency)}) waiting on terminal ${rec.terminalId} after all - do not take another payment for that sale until it ends.`,
+              'late_waiting',
+              { orderId: rec.orderId, amount: rec.amount, currency: rec.currency, terminalId: rec.terminalId },
+              rec.orderId,
             );
           this.#watchLate(rec, since, true);
         })
@@ -701,6 +709,9 @@ export class PaymentEngine implements FollowerHost {
     this.#alarm(
       'error',
       `Payment ${rec.orderId} of ${formatMoney(rec.amount, rec.currency)} on terminal ${rec.terminalId} went through after all - the customer has paid for sale ${rec.saleId}. If the sale was paid again another way, refund one of them.`,
+      'late_paid',
+      { orderId: rec.orderId, amount: rec.amount, currency: rec.currency, terminalId: rec.terminalId, saleId: rec.saleId },
+      rec.orderId,
     );
     if (!next.card) this.#watchCard(next, this.#mono(), 0);
   }
@@ -738,9 +749,9 @@ export class PaymentEngine implements FollowerHost {
     }
   }
 
-  #alarm(level: 'warning' | 'error', message: string): void {
-    this.log.warn('alarm', { level });
-    this.onAlarm?.(level, message);
+  #alarm(level: 'warning' | 'error', message: string, key: NoticeKey, params: Record<string, string | number>, orderId: string): void {
+    this.log.warn('alarm', { level, key });
+    this.onAlarm?.(level, message, key, params, orderId);
   }
 
   /** Saves the card of a completed attempt, whether it is still on screen or not. */
@@ -869,11 +880,14 @@ const AttemptRecordSchema = AttemptSnapshotSchema.extend({ eventsToken: z.string
 /** The guard map on disk: terminal id -> its one open attempt. */
 const GuardSchema = z.record(z.string(), AttemptRecordSchema);
 
-/** The terminal cancels a payment nobody touched for 60 s; a cancel this long after the last news is that. */
-const TERMINAL_IDLE_MS = 55_000;
-
 /** Why an attempt ended unpaid, as far as the till can tell (the panel's `data-reason`). */
-export function endReason(cur: AttemptRecord, state: AttemptState, event: AttemptEvent, now: number): PaymentReason | undefined {
+export function endReason(
+  cur: AttemptRecord,
+  state: AttemptState,
+  event: AttemptEvent,
+  now: number,
+  idleMs = DEFAULT_TIMING.terminalIdleMs,
+): PaymentReason | undefined {
   if (state === 'failed') {
     if (event.type === 'not_found') return 'not_sent';
     if (event.type === 'released') return 'cancelled_by_till';
@@ -884,6 +898,7 @@ export function endReason(cur: AttemptRecord, state: AttemptState, event: Attemp
   const status = event.type === 'msp_status' ? normalizeStatus(event.status) : '';
   if (status === 'expired') return 'expired';
   if (cur.state === 'soft_declined' || (cur.mspStatus && normalizeStatus(cur.mspStatus) === 'declined')) return 'declined';
-  if (now - cur.updatedAt >= TERMINAL_IDLE_MS) return 'expired';
+  // The terminal cancels a payment nobody touched for 60 s: a cancel this long after the last news is that.
+  if (now - cur.updatedAt >= idleMs) return 'expired';
   return 'cancelled_on_terminal';
 }

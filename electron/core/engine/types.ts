@@ -31,6 +31,8 @@ export interface EngineTiming {
   /** How long an attempt declared not sent (or released) is still looked up, and how often. */
   lateWatchMs: number;
   lateWatchPollMs: number;
+  /** A cancel this long after the payment's last news is the terminal's own timeout (shown as "Timed out"). */
+  terminalIdleMs: number;
   /** A stream that delivered nothing (no event, no comment) for this long is taken as dropped and reopened. */
   streamSilenceMs: number;
   /** How long a completed payment's card details are asked for, and the longest wait between two asks. */
@@ -48,6 +50,7 @@ export const DEFAULT_TIMING: EngineTiming = {
   notFoundAnswers: 3,
   lateWatchMs: 15 * 60_000,
   lateWatchPollMs: 20_000,
+  terminalIdleMs: 55_000,
   streamSilenceMs: 45_000,
   cardWatchMs: 10 * 60_000,
   cardRetryMaxMs: 30_000,

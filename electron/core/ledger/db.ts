@@ -77,7 +77,7 @@ const MIGRATIONS: string[] = [
   CREATE INDEX resolutions_order ON resolutions (order_id);
 
   -- Words to find a sale by: products, card brands, last four digits (rowid = the sale's rowid).
-  CREATE VIRTUAL TABLE sales_search USING fts5 (words, tokenize = 'unicode61 remove_diacritics 2');
+  CREATE VIRTUAL TABLE sales_search USING fts5 (words, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
 
   -- Gap-free receipt numbers: given in the transaction that makes a sale paid or a refund done.
   CREATE TABLE receipts (
@@ -88,6 +88,7 @@ const MIGRATIONS: string[] = [
     at        INTEGER NOT NULL
   );
   CREATE UNIQUE INDEX receipts_sale ON receipts (sale_id) WHERE kind = 'sale';
+  CREATE INDEX receipts_of_sale ON receipts (sale_id);
 
   -- Opening and closing the day.
   CREATE TABLE days (

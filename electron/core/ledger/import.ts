@@ -39,6 +39,8 @@ export interface ImportReport {
 }
 
 const LINES_PER_CHUNK = 500;
+/** The longest one import transaction may hold the event loop. */
+const SLICE_MS = 8;
 const DONE = 'journal_import_done';
 const OFFSET = 'journal_import_line';
 
@@ -57,18 +59,27 @@ export async function importJournal(ledger: Ledger, journalPath: string, now = D
   let imported = 0;
   let skipped = 0;
   let chunk: { line: number; text: string }[] = [];
+  /**
+   * Writes what was read, a slice at a time: each slice is one transaction (with the import's progress) that
+   * stops after about `SLICE_MS`, and the event loop gets a turn between slices - live payments keep flowing.
+   */
   const flush = async (last: boolean) => {
-    const lines = chunk;
+    let from = 0;
+    while (from < chunk.length || (last && from === chunk.length)) {
+      const started = performance.now();
+      ledger.atomically(() => {
+        while (from < chunk.length && performance.now() - started < SLICE_MS) {
+          if (applyLine(ledger, chunk[from]!.text)) imported++;
+          else skipped++;
+          from++;
+        }
+        ledger.setMeta(OFFSET, String(from > 0 ? chunk[from - 1]!.line : lineNo));
+        if (last && from === chunk.length) ledger.setMeta(DONE, String(now));
+      });
+      await new Promise<void>((r) => setImmediate(r));
+      if (last && from === chunk.length) break;
+    }
     chunk = [];
-    ledger.atomically(() => {
-      for (const { text } of lines) {
-        if (applyLine(ledger, text)) imported++;
-        else skipped++;
-      }
-      ledger.setMeta(OFFSET, String(lines.length ? lines[lines.length - 1]!.line : lineNo));
-      if (last) ledger.setMeta(DONE, String(now));
-    });
-    await new Promise<void>((r) => setImmediate(r));
   };
   const rl = createInterface({ input: createReadStream(journalPath, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const text of rl) {

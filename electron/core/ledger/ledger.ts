@@ -330,6 +330,21 @@ export class Ledger {
     this.#indexWords(c.saleId);
   }
 
+  /** A card sale that ended unpaid is paid in cash after all: the same sale, its receipt number now. */
+  payInCash(c: { saleId: string; at: number; given: number; change: number; staff?: string }): boolean {
+    const changed = this.atomically(() => {
+      const r = this.#db
+        .prepare(
+          `UPDATE sales SET tender = 'cash', cash_given = ?, cash_change = ?, staff = coalesce(?, staff) WHERE sale_id = ? AND tender = 'card'`,
+        )
+        .run(c.given, c.change, c.staff ?? null, c.saleId);
+      if (Number(r.changes) === 1) this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
+      return Number(r.changes) === 1;
+    });
+    if (changed) this.onChange?.('cash');
+    return changed;
+  }
+
   recordResolution(orderId: string, at: number, reason: string, mspStatus: string): void {
     this.atomically(() => this.#q.insertResolution!.run(orderId, at, reason, mspStatus));
     this.onChange?.('resolve');
