@@ -301,7 +301,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
             ))}
           </ul>
         )}
-        <p className="total">
+        <p className="total" data-testid="total">
           {t('sale.total')}:{' '}
           <strong data-testid="basket-total" data-amount={total}>
             {money(total, currency)}
