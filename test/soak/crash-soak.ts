@@ -1,13 +1,13 @@
 /**
  * `npm run test:soak`: hundreds of randomised crash-consistency runs (kill -9 of headless mode at a seeded
  * persistence point, restart, invariant check). Prints the counts; exits non-zero on any violation.
- * SOAK_RUNS (default 300) and SOAK_SEED (default 1) choose the runs.
+ * SOAK_RUNS (default 500) and SOAK_SEED (default 1) choose the runs.
  */
 import { caseFromSeed, runCrashCase } from '../helpers/crash';
 import { skipReason } from '../e2e/harness';
 import { startSim } from '../helpers/sim';
 
-const runs = Number(process.env.SOAK_RUNS ?? 300);
+const runs = Number(process.env.SOAK_RUNS ?? 500);
 const first = Number(process.env.SOAK_SEED ?? 1);
 const why = skipReason();
 if (why?.includes('dist-electron')) {
