@@ -7,7 +7,7 @@
 import { chmodSync } from 'node:fs';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
-import type { AttemptSummary, Bucket, DayTotals, RefundRecord, SaleRecord, SaleStatus } from '../../../shared/contract';
+import type { AttemptSummary, Bucket, DayState, DayTotals, RefundRecord, SaleRecord, SaleStatus } from '../../../shared/contract';
 import { parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
 import { afterPayment } from '../engine/transitions';
@@ -151,19 +151,8 @@ export interface CashSale {
   staff?: string;
 }
 
-export interface DayRecord {
-  day: string;
-  openedAt: number;
-  float: number;
-  currency: string;
-  openedBy?: string;
-  closedAt?: number;
-  counted?: number;
-  expected?: number;
-  closedBy?: string;
-  /** The closed day's report, as it was when the day was closed. */
-  report?: unknown;
-}
+/** A day as the ledger keeps it (the contract's DayState). */
+export type DayRecord = DayState;
 
 const MAX_IN = 500;
 const bucket = (): Bucket => ({ count: 0, amount: 0 });
@@ -277,19 +266,15 @@ export class Ledger {
 
   /** The same, for callers that batch writes in their own transaction (the journal import). */
   recordAttemptInTransaction(a: AttemptSnapshot): void {
-    const newSale = this.#q.insertSale!.run(
-      a.saleId,
-      a.createdAt,
-      localDate(a.createdAt),
-      'card',
-      a.amount,
-      a.currency,
-      JSON.stringify(a.lines),
-      JSON.stringify(vatByRate(a.lines, LEGACY_VAT_RATE)),
-      a.staff ?? null,
-      null,
-      null,
-    );
+    const newSale = this.#insertSale({
+      saleId: a.saleId,
+      at: a.createdAt,
+      tender: 'card',
+      total: a.amount,
+      currency: a.currency,
+      lines: a.lines,
+      staff: a.staff,
+    });
     this.#q.upsertAttempt!.run(
       a.orderId,
       a.saleId,
@@ -304,7 +289,7 @@ export class Ledger {
     // Paid: the sale gets its receipt number in the same transaction (no gap, no duplicate).
     if (a.state === 'completed') this.#q.saleReceipt!.run(a.saleId, a.finalAt ?? a.updatedAt, a.saleId);
     // The words a sale is found by change only with a new attempt (its order id) or a card.
-    if (Number(newSale.changes) === 1 || a.state === 'creating' || a.card) this.#indexWords(a.saleId);
+    if (newSale || a.state === 'creating' || a.card) this.#indexWords(a.saleId);
   }
 
   recordCashSale(c: CashSale): void {
@@ -313,21 +298,37 @@ export class Ledger {
   }
 
   recordCashSaleInTransaction(c: CashSale): void {
-    this.#q.insertSale!.run(
+    this.#insertSale({ ...c, tender: 'cash' });
+    this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
+    this.#indexWords(c.saleId);
+  }
+
+  /** Inserts a sale once (a later attempt of the same sale changes nothing); true when it was new. */
+  #insertSale(c: {
+    saleId: string;
+    at: number;
+    tender: 'card' | 'cash';
+    total: number;
+    currency: string;
+    lines: SaleLine[];
+    staff?: string | undefined;
+    given?: number;
+    change?: number;
+  }): boolean {
+    const r = this.#q.insertSale!.run(
       c.saleId,
       c.at,
       localDate(c.at),
-      'cash',
+      c.tender,
       c.total,
       c.currency,
       JSON.stringify(c.lines),
       JSON.stringify(vatByRate(c.lines, LEGACY_VAT_RATE)),
       c.staff ?? null,
-      c.given,
-      c.change,
+      c.given ?? null,
+      c.change ?? null,
     );
-    this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
-    this.#indexWords(c.saleId);
+    return Number(r.changes) === 1;
   }
 
   /** A card sale that ended unpaid is paid in cash after all: the same sale, its receipt number now. */
