@@ -3,9 +3,13 @@ import { useTranslation } from 'react-i18next';
 import type { SaleRecord, TillApi } from '../../shared/contract';
 import { isFinal, type PaymentView } from '../../shared/payment';
 import { Receipt } from './components/Receipt';
+import { SignIn } from './components/SignIn';
+import { localDay } from './day';
 import i18n from './i18n';
+import { noticeTarget, noticeText } from './notices';
 import { reasonText } from './outcome';
 import { EMPTY_SALE, type Sale, terminalLabel } from './sale';
+import { DayScreen } from './screens/DayScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
 import { ReportScreen } from './screens/ReportScreen';
 import { SaleScreen } from './screens/SaleScreen';
@@ -13,14 +17,16 @@ import { SettingsScreen } from './screens/SettingsScreen';
 import { SHORTCUTS } from './shortcuts';
 import { useTill } from './useTill';
 
-type View = 'sale' | 'history' | 'report' | 'settings';
+type View = 'sale' | 'history' | 'report' | 'day' | 'settings';
 
 export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) {
   const { t } = useTranslation();
-  const { snapshot, historyVersion } = useTill(api, linkUp);
+  const { snapshot, historyVersion, reload } = useTill(api, linkUp);
   const [view, setView] = useState<View>('sale');
   const [sale, setSale] = useState<Sale>(EMPTY_SALE);
-  const [receipt, setReceipt] = useState<SaleRecord>();
+  const [receipt, setReceipt] = useState<{ sale: SaleRecord; refundId?: string | undefined }>();
+  /** History opened from a notice: searched for the payment or sale it is about. */
+  const [historyQuery, setHistoryQuery] = useState<{ query: string; at: number }>();
   const [dismissed, setDismissed] = useState<Set<string>>(new Set());
   const [newSaleAt, setNewSaleAt] = useState(0);
   const [outcomes, setOutcomes] = useState<PaymentView[]>([]);
@@ -81,14 +87,31 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
     if (view === 'sale') setOutcomes([]);
   }, [view]);
 
-  const openReceipt = (of: string | SaleRecord) => {
-    if (typeof of !== 'string') return setReceipt(of);
-    void api.history({ query: of }).then((list) => setReceipt(list.find((s) => s.saleId === of)));
+  const openReceipt = (of: string | SaleRecord, refundId?: string) => {
+    if (typeof of !== 'string') return setReceipt({ sale: of, refundId });
+    void api.history({ query: of }).then((list) => {
+      const found = list.find((s) => s.saleId === of);
+      setReceipt(found && { sale: found, refundId });
+    });
+  };
+  const showPayment = (orderId: string) => {
+    setView('sale');
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-panel-order="${orderId}"]`)?.focus());
+  };
+  /** A notice leads to its payment: its live panel when it is on the sale screen, else the sale in History. */
+  const showTarget = (target: { orderId: string } | { saleId: string }) => {
+    if ('orderId' in target && snapshot?.payments.some((p) => p.orderId === target.orderId)) return showPayment(target.orderId);
+    const query = 'orderId' in target ? target.orderId : target.saleId;
+    setHistoryQuery((q) => ({ query, at: (q?.at ?? 0) + 1 }));
+    setView('history');
   };
 
   if (!snapshot) return <p className="loading">…</p>;
   const notices = snapshot.notices.filter((n) => !dismissed.has(n.id));
-  const nav: View[] = ['sale', 'history', 'report', 'settings'];
+  // Once staff are set up, nobody uses the till without signing in.
+  const mustSignIn = Boolean(snapshot.staff?.length) && !snapshot.user;
+  const dayClosed = Boolean(snapshot.today?.closedAt && snapshot.today.day === localDay());
+  const nav: View[] = ['sale', 'history', 'report', 'day', 'settings'];
   const navKey: Partial<Record<View, string>> = { history: SHORTCUTS.history };
 
   return (
@@ -96,49 +119,63 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
       <header className="no-print">
         <h1>{t('app.title')}</h1>
         <span className={`mode mode-${snapshot.mode}`}>{snapshot.mode === 'demo' ? t('app.demo') : t(`app.${snapshot.mode}`)}</span>
-        <nav aria-label={t('nav.label')}>
-          {nav.map((v) => (
-            <button key={v} aria-current={view === v ? 'page' : undefined} aria-keyshortcuts={navKey[v]} onClick={() => setView(v)}>
-              {t(`nav.${v}`)}
-              {navKey[v] && (
-                <kbd className="shortcut" aria-hidden="true">
-                  {navKey[v]}
-                </kbd>
-              )}
+        {!mustSignIn && (
+          <nav aria-label={t('nav.label')}>
+            {nav.map((v) => (
+              <button key={v} aria-current={view === v ? 'page' : undefined} aria-keyshortcuts={navKey[v]} onClick={() => setView(v)}>
+                {t(`nav.${v}`)}
+                {navKey[v] && (
+                  <kbd className="shortcut" aria-hidden="true">
+                    {navKey[v]}
+                  </kbd>
+                )}
+              </button>
+            ))}
+          </nav>
+        )}
+        {snapshot.user && (
+          <p className="user" data-testid="signed-in" data-role={snapshot.user.role}>
+            <span>{t('app.signedIn', { name: snapshot.user.name, role: t(`app.roles.${snapshot.user.role}`) })}</span>
+            <button className="small" onClick={() => void api.signOut({}).then(() => setView('sale'))}>
+              {t('app.signOut')}
             </button>
-          ))}
-        </nav>
+          </p>
+        )}
       </header>
       {!linkUp && (
         <p className="banner error" role="alert">
           {t('app.linkDown')}
         </p>
       )}
-      {notices.map((n) => (
-        <p key={n.id} className={`banner ${n.level}`} role="alert">
-          {n.message}{' '}
-          <button className="small" onClick={() => setDismissed(new Set([...dismissed, n.id]))}>
-            {t('notices.dismiss')}
-          </button>
-        </p>
-      ))}
+      {notices.map((n) => {
+        const target = noticeTarget(n);
+        return (
+          <p key={n.id} className={`banner ${n.level}`} role="alert" data-testid="notice" data-key={n.key}>
+            {noticeText(n)}{' '}
+            {target && !mustSignIn && (
+              <button className="small" onClick={() => showTarget(target)}>
+                {'orderId' in target ? t('notices.show') : t('notices.showSale')}{' '}
+                <span className="sr-only">{'orderId' in target ? target.orderId : target.saleId}</span>
+              </button>
+            )}{' '}
+            <button className="small" onClick={() => setDismissed(new Set([...dismissed, n.id]))}>
+              {t('notices.dismiss')}
+            </button>
+          </p>
+        );
+      })}
       {view !== 'sale' &&
         outcomes.map((p) => (
           <p key={p.orderId} className={`banner outcome state-${p.state}`} data-testid="outcome-notice" data-order-id={p.orderId}>
             {t('payment.title', { terminal: terminalLabel(p.terminalId, snapshot.terminals) })}: {t(`payment.status.${p.state}`)}{' '}
-            <button
-              className="small"
-              onClick={() => {
-                setView('sale');
-                requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-panel-order="${p.orderId}"]`)?.focus());
-              }}
-            >
+            <button className="small" onClick={() => showPayment(p.orderId)}>
               {t('notices.show')} <span className="sr-only">{p.orderId}</span>
             </button>
           </p>
         ))}
       <main>
-        {view === 'sale' && (
+        {mustSignIn && <SignIn api={api} staff={snapshot.staff ?? []} mode={snapshot.mode} />}
+        {!mustSignIn && view === 'sale' && (
           <SaleScreen
             api={api}
             snapshot={snapshot}
@@ -147,14 +184,31 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
             onReceipt={openReceipt}
             newSaleAt={newSaleAt}
             onNewSale={() => setNewSaleAt(Date.now())}
+            dayClosed={dayClosed}
           />
         )}
-        {view === 'history' && <HistoryScreen api={api} version={historyVersion} terminals={snapshot.terminals} onReceipt={openReceipt} />}
-        {view === 'report' && <ReportScreen api={api} version={historyVersion} />}
-        {view === 'settings' && <SettingsScreen api={api} snapshot={snapshot} />}
+        {!mustSignIn && view === 'history' && (
+          <HistoryScreen
+            key={historyQuery?.at ?? 0}
+            api={api}
+            version={historyVersion}
+            snapshot={snapshot}
+            initialQuery={historyQuery?.query}
+            onReceipt={openReceipt}
+          />
+        )}
+        {!mustSignIn && view === 'report' && <ReportScreen api={api} version={historyVersion} />}
+        {!mustSignIn && view === 'day' && <DayScreen api={api} snapshot={snapshot} version={historyVersion} onChanged={reload} />}
+        {!mustSignIn && view === 'settings' && <SettingsScreen api={api} snapshot={snapshot} />}
       </main>
       {receipt && (
-        <Receipt sale={receipt} settings={snapshot.settings} terminals={snapshot.terminals} onClose={() => setReceipt(undefined)} />
+        <Receipt
+          sale={receipt.sale}
+          refundId={receipt.refundId}
+          settings={snapshot.settings}
+          terminals={snapshot.terminals}
+          onClose={() => setReceipt(undefined)}
+        />
       )}
       <div className="sr-only" aria-live="polite" data-testid="announcer">
         {announcement}

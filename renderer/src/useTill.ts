@@ -38,8 +38,16 @@ export function useTill(api: TillApi, linkUp = true): TillState {
         case 'notice':
           setSnapshot((s) => s && { ...s, notices: [...s.notices, e.notice] });
           break;
+        case 'staff':
+          setSnapshot((s) => s && { ...s, user: e.user ?? undefined, staff: e.staff });
+          break;
         case 'history_changed':
           setHistoryVersion((v) => v + 1);
+          // Opening or closing the day is a history change too: today's state is re-read with it.
+          api.dayState({}).then(
+            (today) => setSnapshot((s) => s && { ...s, today: today ?? undefined }),
+            () => {},
+          );
           break;
       }
     });

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { Params, SaleRecord, Snapshot, TillApi, TillEvent } from '../../shared/contract';
+import type { DayState, Params, SaleRecord, Snapshot, TillApi, TillEvent } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
 
 /** An in-memory till API for component tests: records calls and lets a test push events. */
@@ -48,6 +48,16 @@ export function fakeApi(snapshot: Partial<Snapshot> = {}) {
     refreshTerminals: vi.fn(async () => snap.terminals),
     saveCatalog: vi.fn(),
     simulateTerminal: vi.fn(async () => ({ ok: true })),
+    openDay: vi.fn(),
+    closeDay: vi.fn(),
+    dayState: vi.fn(async (_p?: unknown): Promise<DayState | null> => snap.today ?? null),
+    signIn: vi.fn(),
+    signOut: vi.fn(async () => ({ ok: true })),
+    saveStaff: vi.fn(async (p: Params<'saveStaff'>) => p.staff.map(({ id, name, role }) => ({ id, name, role }))),
+    resetManagerPin: vi.fn(async () => ({ ok: true })),
+    printReceipt: vi.fn(async () => ({ printed: true })),
+    exportBackup: vi.fn(async () => ({ path: '/tmp/backup' })),
+    exportTransactions: vi.fn(async () => ({ path: '/tmp/export.csv', rows: 0 })),
   };
   const push = (e: TillEvent) => listeners.forEach((l) => l(e));
   return { api: api as unknown as TillApi & typeof api, push, snap };

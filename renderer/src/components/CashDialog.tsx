@@ -12,13 +12,15 @@ interface Props {
   api: TillApi;
   lines: SaleLine[];
   currency: string;
+  /** A card sale that ended unpaid with this basket: the cash pays that same sale. */
+  unpaidSaleId?: string | undefined;
   onClose(): void;
   onPaid(sale: SaleRecord): void;
   onReceipt(sale: SaleRecord): void;
 }
 
 /** Cash tender: exact and next-note buttons take the cash at once; the change due is shown large, then a receipt. */
-export function CashDialog({ api, lines, currency, onClose, onPaid, onReceipt }: Props) {
+export function CashDialog({ api, lines, currency, unpaidSaleId, onClose, onPaid, onReceipt }: Props) {
   const { t } = useTranslation();
   const total = lineTotal(lines);
   const [given, setGiven] = useState('');
@@ -31,7 +33,7 @@ export function CashDialog({ api, lines, currency, onClose, onPaid, onReceipt }:
   const take = (amount: number | null) => {
     if (amount === null || amount < total) return setError(t('cash.tooLittle'));
     setBusy(true);
-    api.payCash({ lines, given: amount }).then(
+    api.payCash({ lines, given: amount, ...(unpaidSaleId ? { saleId: unpaidSaleId } : {}) }).then(
       (record) => {
         setSale(record);
         onPaid(record);

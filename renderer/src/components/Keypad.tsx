@@ -3,11 +3,23 @@ import { useTranslation } from 'react-i18next';
 const KEYS = ['7', '8', '9', '4', '5', '6', '1', '2', '3', '00', '0'] as const;
 
 /** Big-target number pad for cents entry: digits fill the amount from the right; ⌫ takes one back, C clears. */
-export function Keypad({ onDigits, onBack, onClear }: { onDigits(d: string): void; onBack(): void; onClear(): void }) {
+export function Keypad({
+  onDigits,
+  onBack,
+  onClear,
+  label,
+  keys = KEYS,
+}: {
+  onDigits(d: string): void;
+  onBack(): void;
+  onClear(): void;
+  label?: string;
+  keys?: readonly string[];
+}) {
   const { t } = useTranslation();
   return (
-    <div className="keypad" role="group" aria-label={t('sale.keypad')}>
-      {KEYS.map((k) => (
+    <div className="keypad" role="group" aria-label={label ?? t('sale.keypad')}>
+      {keys.map((k) => (
         <button key={k} type="button" className="pad" onClick={() => onDigits(k)}>
           {k}
         </button>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import type { PublicSettings, SaleRecord, Terminal } from '../../../shared/contract';
+import type { PublicSettings, RefundRecord, SaleRecord, Terminal } from '../../../shared/contract';
 import type { SaleLine } from '../../../shared/payment';
+import { vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
 import { money, time } from '../format';
 import { isCustomLine, terminalLabel } from '../sale';
 import { Modal } from './Modal';
@@ -14,64 +15,205 @@ export function useLineName() {
   };
 }
 
-/** The printable customer receipt, in a modal dialog. */
+export type Paper = '58mm' | '80mm';
+
+/** VAT per rate of a sale: the core's own figures, or (an older record) worked out the same way from its lines. */
+export const saleVat = (sale: SaleRecord, fallbackRate: number): VatLine[] => sale.vat ?? vatByRate(sale.lines, fallbackRate);
+
+const pct = (rate: number) => `${rate}%`;
+
+function VatTable({ vat, currency, sign = 1 }: { vat: VatLine[]; currency: string; sign?: 1 | -1 }) {
+  const { t } = useTranslation();
+  if (!vat.length) return null;
+  return (
+    <table className="receipt-vat" data-testid="receipt-vat">
+      <thead>
+        <tr>
+          <th scope="col">{t('receipt.vatRate')}</th>
+          <th scope="col" className="num">
+            {t('receipt.vatGross')}
+          </th>
+          <th scope="col" className="num">
+            {t('receipt.vatAmount')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {vat.map((v) => (
+          <tr key={v.rate} data-rate={v.rate} data-vat={sign * v.vat}>
+            <td>{pct(v.rate)}</td>
+            <td className="num">{money(sign * v.gross, currency)}</td>
+            <td className="num">{money(sign * v.vat, currency)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * The customer receipt - a sale's, or (with `refund`) a refund's - laid out for the shop's paper (58 or 80 mm): the
+ * receipt number, the shop, the lines, VAT per rate, the tender with card details and MultiSafepay's transaction id,
+ * and the change for cash. Prices sit in a column of their own that never wraps, so a narrow roll never cuts them.
+ */
+export function ReceiptBody({
+  sale,
+  refund,
+  settings,
+  terminals,
+}: {
+  sale: SaleRecord;
+  refund?: RefundRecord | undefined;
+  settings: PublicSettings;
+  terminals: readonly Terminal[];
+}) {
+  const { t } = useTranslation();
+  const lineName = useLineName();
+  const paper: Paper = settings.paper ?? '80mm';
+  const cur = sale.currency;
+  const paid = sale.attempts.find((a) => a.state === 'completed');
+  const vat = saleVat(sale, settings.customVatRate ?? 21);
+  const number = refund ? refund.receiptNumber : sale.receiptNumber;
+  return (
+    <>
+      <style>{`@media print { @page { size: ${paper === '58mm' ? '58mm' : '80mm'} auto; margin: 3mm 4mm; } }`}</style>
+      <article
+        className={`receipt printable paper-${paper}`}
+        data-testid="receipt"
+        data-paper={paper}
+        data-receipt-number={number}
+        data-kind={refund ? 'refund' : 'sale'}
+      >
+        <header>
+          {settings.merchantName && <h2>{settings.merchantName}</h2>}
+          {settings.merchantAddress && <p className="receipt-address">{settings.merchantAddress}</p>}
+        </header>
+        {number !== undefined && (
+          <p className="receipt-number">{refund ? t('receipt.refundNumber', { n: number }) : t('receipt.number', { n: number })}</p>
+        )}
+        {refund && (
+          <p>
+            {sale.receiptNumber !== undefined
+              ? t('receipt.refundOf', { n: sale.receiptNumber })
+              : t('receipt.refundOfSale', { id: sale.saleId })}
+          </p>
+        )}
+        <p>{time(refund ? refund.at : (paid?.finalAt ?? sale.createdAt))}</p>
+        {(refund ? refund.staff : sale.staff) && <p>{t('receipt.servedBy', { name: refund ? refund.staff : sale.staff })}</p>}
+        {refund ? (
+          <>
+            <table className="receipt-lines">
+              <tbody>
+                <tr className="receipt-total">
+                  <td>{t('receipt.refunded')}</td>
+                  <td className="num" data-testid="receipt-total">
+                    {money(-refund.amount, cur)}
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+            <VatTable vat={vatOfRefund(vat, refund.amount)} currency={cur} sign={-1} />
+            <p>{refund.tender === 'cash' ? t('receipt.refundCash') : t('receipt.refundCard')}</p>
+            {refund.transactionId && (
+              <p>
+                {t('receipt.transaction')}: <span className="receipt-id">{refund.transactionId}</span>
+              </p>
+            )}
+            {refund.tender === 'card' && (
+              <p>
+                {t('receipt.order')}: <span className="receipt-id">{refund.orderId}</span>
+              </p>
+            )}
+          </>
+        ) : (
+          <>
+            <table className="receipt-lines">
+              <tbody>
+                {sale.lines.map((l, i) => (
+                  <tr key={i}>
+                    <td>
+                      {lineName(l)}
+                      {l.quantity > 1 && <span className="receipt-unit"> ({money(l.unitPrice, cur)})</span>}
+                    </td>
+                    <td className="num">{money(l.unitPrice * l.quantity, cur)}</td>
+                  </tr>
+                ))}
+                <tr className="receipt-total">
+                  <td>{t('sale.total')}</td>
+                  <td className="num" data-testid="receipt-total">
+                    {money(sale.total, cur)}
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+            <VatTable vat={vat} currency={cur} />
+            {sale.tender === 'cash' && sale.cash ? (
+              <table className="receipt-lines receipt-cash">
+                <tbody>
+                  <tr>
+                    <td>{t('receipt.cash')}</td>
+                    <td className="num">{money(sale.total, cur)}</td>
+                  </tr>
+                  <tr>
+                    <td>{t('receipt.given')}</td>
+                    <td className="num">{money(sale.cash.given, cur)}</td>
+                  </tr>
+                  <tr>
+                    <td>{t('receipt.change')}</td>
+                    <td className="num" data-testid="receipt-change">
+                      {money(sale.cash.change, cur)}
+                    </td>
+                  </tr>
+                </tbody>
+              </table>
+            ) : (
+              paid && (
+                <div className="receipt-card">
+                  <p>
+                    {t('receipt.paidBy')}: {paid.card?.type} {paid.card?.last4 && `**** ${paid.card.last4}`}
+                  </p>
+                  {paid.card?.authorizationCode && <p>{t('payment.auth', { code: paid.card.authorizationCode })}</p>}
+                  {paid.transactionId && (
+                    <p>
+                      {t('receipt.transaction')}: <span className="receipt-id">{paid.transactionId}</span>
+                    </p>
+                  )}
+                  <p>
+                    {t('receipt.order')}: <span className="receipt-id">{paid.orderId}</span>
+                  </p>
+                  <p>
+                    {t('history.terminal')}: {terminalLabel(paid.terminalId, terminals)}
+                  </p>
+                </div>
+              )
+            )}
+          </>
+        )}
+        <p className="receipt-thanks">{t('receipt.thanks')}</p>
+      </article>
+    </>
+  );
+}
+
+/** The printable customer receipt, in a modal dialog; printed with the browser's (or the desktop window's) print. */
 export function Receipt({
   sale,
+  refundId,
   settings,
   terminals,
   onClose,
 }: {
   sale: SaleRecord;
+  refundId?: string | undefined;
   settings: PublicSettings;
   terminals: readonly Terminal[];
   onClose(): void;
 }) {
   const { t } = useTranslation();
-  const lineName = useLineName();
-  const paid = sale.attempts.find((a) => a.state === 'completed');
+  const refund = refundId ? sale.refunds.find((r) => r.refundId === refundId) : undefined;
   return (
     <Modal label={t('receipt.title')} onClose={onClose} className="receipt-dialog">
-      <article className="receipt printable" data-testid="receipt">
-        <h2>{settings.merchantName}</h2>
-        <p>{settings.merchantAddress}</p>
-        <p>{time(paid?.finalAt ?? sale.createdAt)}</p>
-        <table>
-          <tbody>
-            {sale.lines.map((l, i) => (
-              <tr key={i}>
-                <td>{lineName(l)}</td>
-                <td className="num">{money(l.unitPrice * l.quantity, sale.currency)}</td>
-              </tr>
-            ))}
-            <tr className="receipt-total">
-              <td>{t('sale.total')}</td>
-              <td className="num">{money(sale.total, sale.currency)}</td>
-            </tr>
-          </tbody>
-        </table>
-        {sale.tender === 'cash' && sale.cash ? (
-          <p>
-            {t('receipt.cash')} · {t('receipt.given')} {money(sale.cash.given, sale.currency)} · {t('receipt.change')}{' '}
-            {money(sale.cash.change, sale.currency)}
-          </p>
-        ) : (
-          paid && (
-            <>
-              <p>
-                {t('receipt.paidBy')}: {paid.card?.type} **** {paid.card?.last4}
-              </p>
-              {paid.card?.authorizationCode && <p>{t('payment.auth', { code: paid.card.authorizationCode })}</p>}
-              <p>
-                {t('receipt.order')}: {paid.orderId}
-              </p>
-              <p>
-                {t('history.terminal')}: {terminalLabel(paid.terminalId, terminals)}
-              </p>
-            </>
-          )
-        )}
-        <p>{t('receipt.thanks')}</p>
-      </article>
+      <ReceiptBody sale={sale} refund={refund} settings={settings} terminals={terminals} />
       <div className="no-print row">
         <button className="primary" onClick={() => window.print()}>
           {t('payment.print')}

@@ -1,27 +1,34 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../errors';
-import type { SaleRecord, Terminal, TillApi } from '../../../shared/contract';
+import type { RefundRecord, SaleRecord, Snapshot, Terminal, TillApi } from '../../../shared/contract';
 import { parseAmount } from '../../../shared/money';
 import { useLineName } from '../components/Receipt';
 import { money, time } from '../format';
 import { messageText, reasonText } from '../outcome';
 import { terminalLabel } from '../sale';
+import { isManager } from './DayScreen';
+
+type OnReceipt = (sale: string | SaleRecord, refundId?: string) => void;
 
 /** Sales history with search, a detail view, receipts and refunds. */
 export function HistoryScreen({
   api,
   version,
-  terminals,
+  snapshot,
+  initialQuery,
   onReceipt,
 }: {
   api: TillApi;
   version: number;
-  terminals: readonly Terminal[];
-  onReceipt(sale: string | SaleRecord): void;
+  snapshot: Snapshot;
+  /** Opened from a notice: the payment or sale it is about. */
+  initialQuery?: string | undefined;
+  onReceipt: OnReceipt;
 }) {
   const { t } = useTranslation();
-  const [query, setQuery] = useState('');
+  const terminals = snapshot.terminals;
+  const [query, setQuery] = useState(initialQuery ?? '');
   const [sales, setSales] = useState<SaleRecord[]>([]);
   const [openId, setOpenId] = useState<string>();
   const [error, setError] = useState<string>();
@@ -51,7 +58,18 @@ export function HistoryScreen({
   };
 
   const open = sales.find((s) => s.saleId === openId);
-  if (open) return <SaleDetail api={api} sale={open} terminals={terminals} onBack={() => setOpenId(undefined)} onReceipt={onReceipt} />;
+  if (open)
+    return (
+      <SaleDetail
+        api={api}
+        sale={open}
+        terminals={terminals}
+        printer={Boolean(snapshot.settings.printerHost)}
+        manager={isManager(snapshot)}
+        onBack={() => setOpenId(undefined)}
+        onReceipt={onReceipt}
+      />
+    );
 
   return (
     <section className="history" aria-label={t('history.title')}>
@@ -116,18 +134,51 @@ export function HistoryScreen({
 
 const PAGE = 50;
 
+/** Print again on the shop's receipt printer (never opens the cash drawer). */
+function PrintAgain({ api, saleId, refund }: { api: TillApi; saleId: string; refund?: RefundRecord }) {
+  const { t } = useTranslation();
+  const [msg, setMsg] = useState<{ ok: boolean; text: string }>();
+  return (
+    <>
+      <button
+        onClick={() => {
+          setMsg(undefined);
+          api.printReceipt({ saleId, ...(refund ? { refundId: refund.refundId } : {}) }).then(
+            () => setMsg({ ok: true, text: t('receipt.printed') }),
+            (e: unknown) => setMsg({ ok: false, text: errorText(e) }),
+          );
+        }}
+      >
+        {t('receipt.printAgain')}
+        {refund && <span className="sr-only"> {refund.receiptNumber}</span>}
+      </button>
+      {msg && (
+        <span role={msg.ok ? 'status' : 'alert'} className={msg.ok ? 'ok' : 'error'}>
+          {msg.text}
+        </span>
+      )}
+    </>
+  );
+}
+
 function SaleDetail({
   api,
   sale,
   terminals,
+  printer,
+  manager,
   onBack,
   onReceipt,
 }: {
   api: TillApi;
   sale: SaleRecord;
   terminals: readonly Terminal[];
+  /** A receipt printer is set: receipts can be printed again on it. */
+  printer: boolean;
+  /** This person may refund (a manager, or nobody set up). */
+  manager: boolean;
   onBack(): void;
-  onReceipt(sale: string | SaleRecord): void;
+  onReceipt: OnReceipt;
 }) {
   const { t } = useTranslation();
   const lineName = useLineName();
@@ -149,7 +200,9 @@ function SaleDetail({
         {money(sale.total, sale.currency)} · {t(`history.statuses.${sale.status}`)}
       </h2>
       <p>
+        {sale.receiptNumber !== undefined && `${t('receipt.number', { n: sale.receiptNumber })} · `}
         {sale.saleId} · {time(sale.createdAt)}
+        {sale.staff && ` · ${sale.staff}`}
       </p>
       <ul>
         {sale.lines.map((l, i) => (
@@ -184,16 +237,29 @@ function SaleDetail({
           <h3>{t('history.refunds')}</h3>
           <ul>
             {sale.refunds.map((r, i) => (
-              <li key={i} data-testid="refund" data-state={r.state} data-tender={r.tender}>
+              <li key={i} data-testid="refund" data-state={r.state} data-tender={r.tender} data-receipt-number={r.receiptNumber}>
                 {time(r.at)} · {money(r.amount, sale.currency)} · {t(`history.refundTender.${r.tender}`)} ·{' '}
                 {t(`history.refundState.${r.state}`)}
+                {r.staff && ` · ${r.staff}`}
+                {r.state === 'done' && (
+                  <>
+                    {' '}
+                    <button onClick={() => onReceipt(sale, r.refundId)}>
+                      {t('receipt.show')} <span className="sr-only">{t('receipt.refundNumber', { n: r.receiptNumber ?? '' })}</span>
+                    </button>
+                    {printer && <PrintAgain api={api} saleId={sale.saleId} refund={r} />}
+                  </>
+                )}
               </li>
             ))}
           </ul>
         </>
       )}
-      {(sale.status === 'paid' || sale.status === 'partially_refunded') && (
-        <button onClick={() => onReceipt(sale)}>{t('payment.print')}</button>
+      {sale.status !== 'pending' && sale.status !== 'unpaid' && (
+        <div className="row">
+          <button onClick={() => onReceipt(sale)}>{t('payment.print')}</button>
+          {printer && <PrintAgain api={api} saleId={sale.saleId} />}
+        </div>
       )}
       {refundId && refundable && left > 0 && (
         <form
@@ -216,7 +282,14 @@ function SaleDetail({
               onChange={(e) => setAmount(e.target.value)}
             />
           </label>
-          <button type="submit">{t('history.refund')}</button>
+          <button type="submit" aria-describedby={manager ? undefined : 'refund-needs-manager'}>
+            {t('history.refund')}
+          </button>
+          {!manager && (
+            <p className="needs-manager" id="refund-needs-manager">
+              {t('staff.needsManager')}
+            </p>
+          )}
         </form>
       )}
       {confirm !== undefined && (

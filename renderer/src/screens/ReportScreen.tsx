@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ActionResult } from '../components/ActionResult';
 import { errorText } from '../errors';
 import type { Bucket, DayReport, DayTotals, TillApi } from '../../../shared/contract';
+import { ReconciliationView } from '../components/ReconciliationView';
 import { money } from '../format';
 
 const today = () => {
@@ -94,16 +96,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
           {t('report.backup')}
         </button>
       </div>
-      {saved && (
-        <p role="status" className="ok no-print" data-testid="export-result">
-          {saved}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ActionResult saved={saved} error={error} />
       {report && (
         <>
           {report.totals.length === 0 && <p className="muted">{t('report.empty')}</p>}
@@ -134,28 +127,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
               </tbody>
             </table>
           ))}
-          {report.reconciliation && (
-            <div className="reconciliation">
-              <p>{t('report.checked', { n: report.reconciliation.checked })}</p>
-              {report.reconciliation.mismatches.length === 0 ? (
-                <p className="ok">{t('report.allGood')}</p>
-              ) : (
-                <ul role="alert">
-                  {report.reconciliation.mismatches.map((m) => (
-                    <li
-                      key={m.orderId}
-                      className={m.kind === 'orphan_payment' ? 'orphan' : 'mismatch'}
-                      data-testid="mismatch"
-                      data-kind={m.kind}
-                    >
-                      {m.kind === 'orphan_payment' && <strong>{t('report.orphan')}: </strong>}
-                      {t(`report.mismatch.${m.kind}`)} · {m.orderId} · {m.terminalId} · {money(m.amount, m.currency)}
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </div>
-          )}
+          {report.reconciliation && <ReconciliationView rec={report.reconciliation} />}
         </>
       )}
     </section>

@@ -21,7 +21,13 @@ interface Props {
   /** When the cashier last started a new sale: finished panels from before it are shown collapsed. */
   newSaleAt: number;
   onNewSale(): void;
+  /** Today has been closed: no sale can be added to it. */
+  dayClosed?: boolean;
 }
+
+/** The basket is still exactly what was charged (so cash pays that same sale). */
+const sameLines = (a: readonly SaleLine[], b: readonly SaleLine[]) =>
+  a.length === b.length && a.every((l, i) => l.name === b[i]!.name && l.unitPrice === b[i]!.unitPrice && l.quantity === b[i]!.quantity);
 
 const isUnpaid = (p: PaymentView | undefined) => Boolean(p && isFinal(p.state) && p.state !== 'completed');
 
@@ -29,7 +35,7 @@ const isUnpaid = (p: PaymentView | undefined) => Boolean(p && isFinal(p.state) &
  * The sale flow: quick keys, custom amounts (typed or on the keypad), the basket, terminal choice, Charge or Cash,
  * and live payment panels. The basket stays until its sale is paid: an unpaid payment returns to the tender choice.
  */
-export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt, onNewSale }: Props) {
+export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt, onNewSale, dayClosed = false }: Props) {
   const { t } = useTranslation();
   const { settings, terminals, payments, catalog } = snapshot;
   const currency = settings.currency;
@@ -79,8 +85,15 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     setKeyed(undefined);
     setAmountError(undefined);
   };
+  /** A typed amount takes the rate of typed amounts set in Settings. */
+  const customLine = (minor: number): SaleLine => ({
+    name: t('sale.customLine'),
+    unitPrice: minor,
+    quantity: 1,
+    ...(settings.customVatRate !== undefined ? { vatRate: settings.customVatRate } : {}),
+  });
   const addMinor = (minor: number) => {
-    setLines(addLine(basket, { name: t('sale.customLine'), unitPrice: minor, quantity: 1 }));
+    setLines(addLine(basket, customLine(minor)));
     resetAmount();
   };
   /** Adds what is in the amount field; big amounts are confirmed first. Returns the lines to charge, or null. */
@@ -96,7 +109,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
       return null;
     }
     addMinor(minor);
-    return addLine(basket, { name: t('sale.customLine'), unitPrice: minor, quantity: 1 });
+    return addLine(basket, customLine(minor));
   };
 
   const charge = async (lines: SaleLine[], onTerminal: string, saleId: string | undefined, ofBasket: boolean) => {
@@ -113,7 +126,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     }
   };
   const chargeDisabledReason = !terminalId ? t('sale.noTerminal') : selectedBusy ? t('sale.busy', { id: label(terminalId) }) : undefined;
-  const canCharge = !locked && !chargeDisabledReason && !charging;
+  const canCharge = !locked && !chargeDisabledReason && !charging && !dayClosed;
   /** Charge: what is typed in the amount field is added first (one step for a one-amount sale). */
   const chargeNow = (lines: SaleLine[] = basket) => {
     if (!canCharge) return;
@@ -126,7 +139,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     if (toCharge.length) void charge(toCharge, terminalId, sale.saleId, true);
   };
   const openCash = () => {
-    if (locked || charging) return;
+    if (locked || charging || dayClosed) return;
     if (amountText.trim() && !takeAmount()) return;
     if (basket.length || amountText.trim()) setCashOpen(true);
   };
@@ -200,6 +213,11 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
 
   return (
     <div className="sale">
+      {dayClosed && (
+        <p className="day-closed sale-day-closed" role="status" id="day-closed" data-testid="day-closed-banner">
+          {t('sale.dayClosed')}
+        </p>
+      )}
       <div className="entry">
         {catalog.length > 0 && (
           <section className="quick-keys" aria-label={t('sale.products')}>
@@ -208,7 +226,16 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
                 key={item.id}
                 className="key"
                 disabled={locked}
-                onClick={() => setLines(addLine(basket, { name: item.name, unitPrice: item.price, quantity: 1 }))}
+                onClick={() =>
+                  setLines(
+                    addLine(basket, {
+                      name: item.name,
+                      unitPrice: item.price,
+                      quantity: 1,
+                      ...(item.vatRate !== undefined ? { vatRate: item.vatRate } : {}),
+                    }),
+                  )
+                }
               >
                 <span>{item.name}</span>
                 <small>{money(item.price, currency)}</small>
@@ -343,7 +370,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
             ref={chargeRef}
             className="primary big"
             disabled={!(basket.length || amountText.trim()) || !canCharge}
-            aria-describedby={chargeDisabledReason ? 'charge-why' : undefined}
+            aria-describedby={dayClosed ? 'day-closed' : chargeDisabledReason ? 'charge-why' : undefined}
             aria-keyshortcuts={SHORTCUTS.charge}
             onClick={() => chargeNow()}
           >
@@ -351,7 +378,8 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
           </button>
           <button
             className="big"
-            disabled={!(basket.length || amountText.trim()) || locked || charging}
+            disabled={!(basket.length || amountText.trim()) || locked || charging || dayClosed}
+            aria-describedby={dayClosed ? 'day-closed' : undefined}
             aria-keyshortcuts={SHORTCUTS.cash}
             onClick={openCash}
           >
@@ -411,6 +439,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
           api={api}
           lines={basket}
           currency={currency}
+          unpaidSaleId={unpaid && sameLines(unpaid.lines, basket) ? unpaid.saleId : undefined}
           onClose={() => setCashOpen(false)}
           onPaid={() => setSale(EMPTY_SALE)}
           onReceipt={(record) => {
@@ -427,7 +456,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
               className="primary big"
               onClick={() => {
                 const then = confirmBig.then;
-                const lines = addLine(basket, { name: t('sale.customLine'), unitPrice: confirmBig.minor, quantity: 1 });
+                const lines = addLine(basket, customLine(confirmBig.minor));
                 setConfirmBig(undefined);
                 addMinor(confirmBig.minor);
                 if (then === 'charge' && canCharge) void charge(lines, terminalId, sale.saleId, true);

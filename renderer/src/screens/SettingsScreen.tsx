@@ -13,7 +13,22 @@ import {
 } from '../../../shared/constants';
 import { TillError } from '../../../shared/errors';
 import { parseAmount } from '../../../shared/money';
+import { DEFAULT_VAT_RATES } from '../../../shared/vat';
 import { money } from '../format';
+import { isManager } from './DayScreen';
+import { StaffEditor } from './StaffEditor';
+
+/** "21, 9, 0" (or "21; 9; 0", "5,5" as a Dutch decimal is not offered) as rates; null when one is not a rate. */
+export function parseRates(text: string): number[] | null {
+  const parts = text
+    .split(/[;,\s]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const rates = parts.map(Number);
+  if (!rates.length || rates.length > 6 || rates.some((r) => !Number.isFinite(r) || r < 0 || r > 100 || Math.round(r * 100) !== r * 100))
+    return null;
+  return [...new Set(rates)];
+}
 
 /** Mode and API key (write-only), terminals, currency, merchant details, language and quick keys. */
 export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snapshot }) {
@@ -29,6 +44,12 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
   const [merchantName, setMerchantName] = useState(s.merchantName);
   const [merchantAddress, setMerchantAddress] = useState(s.merchantAddress);
   const [language, setLanguage] = useState<Language>(s.language);
+  const [vatRatesText, setVatRatesText] = useState((s.vatRates ?? DEFAULT_VAT_RATES).join(', '));
+  const [customVatRate, setCustomVatRate] = useState(s.customVatRate ?? DEFAULT_VAT_RATES[0]);
+  const [printerHost, setPrinterHost] = useState(s.printerHost ?? '');
+  const [printerPort, setPrinterPort] = useState(String(s.printerPort ?? 9100));
+  const [paper, setPaper] = useState<'58mm' | '80mm'>(s.paper ?? '80mm');
+  const offered = parseRates(vatRatesText) ?? s.vatRates ?? [...DEFAULT_VAT_RATES];
   const [fieldError, setFieldError] = useState<{ field?: string; message: string }>();
   const [status, setStatus] = useState<string>();
   const [testResult, setTestResult] = useState<{ ok: boolean; message: string }>();
@@ -36,7 +57,15 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
   const save = async (extra: Partial<SettingsInput> = {}) => {
     setFieldError(undefined);
     setStatus(undefined);
+    const vatRates = parseRates(vatRatesText);
+    if (!vatRates) return setFieldError({ field: 'vatRates', message: t('settings.vatRatesBad') });
+    const port = Number(printerPort);
     const input: SettingsInput = {
+      vatRates,
+      customVatRate: vatRates.includes(customVatRate) ? customVatRate : vatRates[0]!,
+      printerHost: printerHost.trim(),
+      ...(Number.isInteger(port) && port > 0 ? { printerPort: port } : {}),
+      paper,
       terminalIds: terminalIds
         .split(',')
         .map((x) => x.trim())
@@ -204,6 +233,64 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
             ))}
           </select>
         </label>
+        <fieldset>
+          <legend>{t('settings.vat')}</legend>
+          <label>
+            {t('settings.vatRates')}
+            <input
+              value={vatRatesText}
+              inputMode="decimal"
+              onChange={(e) => setVatRatesText(e.target.value)}
+              aria-describedby={fieldError?.field === 'vatRates' ? 'vatRates-error' : 'vat-rates-hint'}
+              aria-invalid={fieldError?.field === 'vatRates' ? true : undefined}
+            />
+            <span id="vat-rates-hint" className="hint">
+              {t('settings.vatRatesHint')}
+            </span>
+            {errFor('vatRates')}
+          </label>
+          <label>
+            {t('settings.customVatRate')}
+            <select value={customVatRate} onChange={(e) => setCustomVatRate(Number(e.target.value))} {...invalid('customVatRate')}>
+              {offered.map((r) => (
+                <option key={r} value={r}>
+                  {r}%
+                </option>
+              ))}
+            </select>
+            {errFor('customVatRate')}
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>{t('settings.printer')}</legend>
+          <label>
+            {t('settings.printerHost')}
+            <input
+              value={printerHost}
+              placeholder="192.168.1.50"
+              onChange={(e) => setPrinterHost(e.target.value)}
+              {...invalid('printerHost')}
+            />
+            {errFor('printerHost')}
+          </label>
+          <label>
+            {t('settings.printerPort')}
+            <input value={printerPort} inputMode="numeric" onChange={(e) => setPrinterPort(e.target.value)} {...invalid('printerPort')} />
+            {errFor('printerPort')}
+          </label>
+          <label>
+            {t('settings.paper')}
+            <select value={paper} onChange={(e) => setPaper(e.target.value as '58mm' | '80mm')} {...invalid('paper')}>
+              {(['58mm', '80mm'] as const).map((p) => (
+                <option key={p} value={p}>
+                  {t(`settings.papers.${p}`)}
+                </option>
+              ))}
+            </select>
+            {errFor('paper')}
+          </label>
+        </fieldset>
+        {!isManager(snapshot) && <p className="needs-manager">{t('staff.needsManager')}</p>}
         {fieldError && !fieldError.field && (
           <p className="error" role="alert">
             {fieldError.message}
@@ -214,12 +301,13 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
         </button>
         {status && <p role="status">{t(status)}</p>}
       </form>
-      <CatalogEditor api={api} items={snapshot.catalog} currency={s.currency} />
+      <CatalogEditor api={api} items={snapshot.catalog} currency={s.currency} rates={s.vatRates ?? [...DEFAULT_VAT_RATES]} />
+      <StaffEditor api={api} snapshot={snapshot} />
     </section>
   );
 }
 
-function CatalogEditor({ api, items, currency }: { api: TillApi; items: CatalogItem[]; currency: string }) {
+function CatalogEditor({ api, items, currency, rates }: { api: TillApi; items: CatalogItem[]; currency: string; rates: number[] }) {
   const { t } = useTranslation();
   const [rows, setRows] = useState(items.map((i) => ({ ...i, priceText: (i.price / 100).toFixed(2) })));
   const [msg, setMsg] = useState<{ ok: boolean; text: string }>();
@@ -233,7 +321,7 @@ function CatalogEditor({ api, items, currency }: { api: TillApi; items: CatalogI
         for (const r of rows) {
           const price = parseAmount(r.priceText, currency);
           if (price === null || !r.name.trim()) return setMsg({ ok: false, text: `${r.name || '?'}: ${t('sale.badAmount')}` });
-          out.push({ id: r.id, name: r.name.trim(), price });
+          out.push({ id: r.id, name: r.name.trim(), price, ...(r.vatRate !== undefined ? { vatRate: r.vatRate } : {}) });
         }
         api.saveCatalog({ items: out }).then(
           () => setMsg({ ok: true, text: t('settings.saved') }),
@@ -255,6 +343,20 @@ function CatalogEditor({ api, items, currency }: { api: TillApi; items: CatalogI
             value={r.priceText}
             onChange={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, priceText: e.target.value } : x)))}
           />
+          <select
+            aria-label={`${t('settings.catalogVat')} ${i + 1}`}
+            value={r.vatRate ?? ''}
+            onChange={(e) =>
+              setRows(rows.map((x, j) => (j === i ? { ...x, vatRate: e.target.value === '' ? undefined : Number(e.target.value) } : x)))
+            }
+          >
+            {r.vatRate === undefined && <option value="">-</option>}
+            {[...new Set([...rates, ...(r.vatRate !== undefined ? [r.vatRate] : [])])].map((rate) => (
+              <option key={rate} value={rate}>
+                {rate}%
+              </option>
+            ))}
+          </select>
           <span className="muted">
             {parseAmount(r.priceText, currency) !== null ? money(parseAmount(r.priceText, currency)!, currency) : ''}
           </span>
@@ -267,7 +369,10 @@ function CatalogEditor({ api, items, currency }: { api: TillApi; items: CatalogI
           </button>
         </div>
       ))}
-      <button type="button" onClick={() => setRows([...rows, { id: `p${Date.now().toString(36)}`, name: '', price: 100, priceText: '' }])}>
+      <button
+        type="button"
+        onClick={() => setRows([...rows, { id: `p${Date.now().toString(36)}`, name: '', price: 100, priceText: '', vatRate: rates[0] }])}
+      >
         {t('settings.addItem')}
       </button>
       <button type="submit">{t('settings.saveCatalog')}</button>

@@ -1,0 +1,41 @@
+/** The day's report as the core stores it at closing (`DayState.report`), read defensively: it crosses as unknown. */
+import type { DayState, DayTotals, Reconciliation } from '../../shared/contract';
+
+export interface ClosingReport {
+  date: string;
+  currency: string;
+  float: number;
+  expected: number;
+  counted: number;
+  difference: number;
+  totals: DayTotals[];
+  /** 'unreachable' when MultiSafepay could not be asked at closing. */
+  reconciliation?: Reconciliation | 'unreachable';
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+export function closingReport(day: DayState): ClosingReport | undefined {
+  const r = day.report as Partial<ClosingReport> | null | undefined;
+  if (!r || typeof r !== 'object' || !isNum(r.expected) || !isNum(r.counted) || !Array.isArray(r.totals)) return undefined;
+  return {
+    date: typeof r.date === 'string' ? r.date : day.day,
+    currency: typeof r.currency === 'string' ? r.currency : day.currency,
+    float: isNum(r.float) ? r.float : day.float,
+    expected: r.expected,
+    counted: r.counted,
+    difference: isNum(r.difference) ? r.difference : r.counted - r.expected,
+    totals: r.totals,
+    ...(r.reconciliation ? { reconciliation: r.reconciliation } : {}),
+  };
+}
+
+/** Today's date on this computer (YYYY-MM-DD), the way the core names days. */
+export function localDay(d = new Date()): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Cash expected in the drawer: the float, plus cash taken, less cash paid back. */
+export function expectedCash(float: number, totals: DayTotals | undefined): number {
+  return float + (totals?.tenders.cash.amount ?? 0) - (totals?.refundsByTender.cash.amount ?? 0);
+}

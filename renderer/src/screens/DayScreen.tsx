@@ -1,0 +1,321 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Bucket, DayState, DayTotals, Snapshot, TillApi } from '../../../shared/contract';
+import { AmountField } from '../components/AmountField';
+import { ReconciliationView } from '../components/ReconciliationView';
+import { closingReport, expectedCash, localDay, type ClosingReport } from '../day';
+import { ActionResult } from '../components/ActionResult';
+import { errorText } from '../errors';
+import { money, time } from '../format';
+
+interface Props {
+  api: TillApi;
+  snapshot: Snapshot;
+  /** Bumped when sales change, so the expected cash is re-read. */
+  version: number;
+  /** After the day was opened or closed here. */
+  onChanged(): void;
+}
+
+/** Whether this person may do what only a manager may (everyone may while no manager is set up). */
+export const isManager = (s: Snapshot) => !s.staff?.some((m) => m.role === 'manager') || s.user?.role === 'manager';
+
+/**
+ * Opening the day with the cash float, closing it with the cash counted (expected cash, the difference, totals per
+ * tender and card brand, refunds, VAT per rate and the check against MultiSafepay), and any closed day again, to
+ * print or export.
+ */
+export function DayScreen({ api, snapshot, version, onChanged }: Props) {
+  const { t } = useTranslation();
+  const today = localDay();
+  const currency = snapshot.settings.currency;
+  const [date, setDate] = useState(today);
+  const [state, setState] = useState<DayState | null>();
+  const [totals, setTotals] = useState<DayTotals>();
+  const [float, setFloat] = useState<number | null>(0);
+  const [counted, setCounted] = useState<number | null>(0);
+  const [confirm, setConfirm] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const manager = isManager(snapshot);
+
+  useEffect(() => {
+    setError(undefined);
+    api.dayState(date === today ? {} : { date }).then(setState, (e: unknown) => setError(errorText(e)));
+    api.dayReport({ date }).then(
+      (r) => setTotals(r.totals.find((x) => x.currency === currency)),
+      () => setTotals(undefined),
+    );
+  }, [api, date, today, currency, version]);
+
+  const run = (call: () => Promise<DayState>) => {
+    setBusy(true);
+    setError(undefined);
+    call()
+      .then(
+        (d) => {
+          setState(d);
+          onChanged();
+        },
+        (e: unknown) => setError(errorText(e)),
+      )
+      .finally(() => {
+        setBusy(false);
+        setConfirm(false);
+      });
+  };
+
+  const isToday = date === today;
+  const expected = expectedCash(state?.float ?? 0, totals);
+  const report = state?.closedAt ? closingReport(state) : undefined;
+
+  return (
+    <section className="day" aria-label={t('day.title')}>
+      <h2>{t('day.title')}</h2>
+      <label className="no-print">
+        {t('day.date')} <input type="date" value={date} max={today} onChange={(e) => e.target.value && setDate(e.target.value)} />
+      </label>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {state === null && !isToday && <p className="muted">{t('day.nothing')}</p>}
+      {state === null && isToday && (
+        <form
+          className="day-open"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (float !== null) run(() => api.openDay({ float }));
+          }}
+        >
+          <p>{t('day.notOpen')}</p>
+          <AmountField label={t('day.float')} keypadLabel={t('day.float')} currency={currency} onChange={setFloat} />
+          <button type="submit" className="primary big" disabled={busy || float === null}>
+            {t('day.openDay')}
+          </button>
+        </form>
+      )}
+      {state && !state.closedAt && (
+        <div data-testid="day-open" data-day={state.day}>
+          <p>
+            {t('day.openSince', { time: time(state.openedAt), float: money(state.float, state.currency) })}{' '}
+            {state.openedBy && t('day.by', { name: state.openedBy })}
+          </p>
+          {isToday && (
+            <form
+              className="day-close"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (counted !== null) setConfirm(true);
+              }}
+            >
+              <p>
+                {t('day.expected')}:{' '}
+                <strong data-testid="day-expected-now" data-amount={expected}>
+                  {money(expected, currency)}
+                </strong>
+              </p>
+              <AmountField label={t('day.counted')} keypadLabel={t('day.counted')} currency={currency} onChange={setCounted} />
+              {counted !== null && (
+                <p>
+                  {t('day.difference')}: <Difference amount={counted - expected} currency={currency} />
+                </p>
+              )}
+              {!manager && (
+                <p className="needs-manager" id="close-needs-manager">
+                  {t('staff.needsManager')}
+                </p>
+              )}
+              {confirm ? (
+                <div role="group" className="confirm" aria-label={t('day.confirmClose', { date: state.day })}>
+                  <p>{t('day.confirmClose', { date: state.day })}</p>
+                  <button
+                    type="button"
+                    className="danger"
+                    disabled={busy}
+                    onClick={() => counted !== null && run(() => api.closeDay({ counted }))}
+                  >
+                    {t('day.yesClose')}
+                  </button>
+                  <button type="button" onClick={() => setConfirm(false)}>
+                    {t('cash.cancel')}
+                  </button>
+                </div>
+              ) : (
+                <button
+                  type="submit"
+                  className="primary big"
+                  disabled={busy || counted === null}
+                  aria-describedby={manager ? undefined : 'close-needs-manager'}
+                >
+                  {t('day.closeDay')}
+                </button>
+              )}
+            </form>
+          )}
+        </div>
+      )}
+      {state?.closedAt && <ClosedDay api={api} day={state} report={report} />}
+    </section>
+  );
+}
+
+function Difference({ amount, currency }: { amount: number; currency: string }) {
+  const { t } = useTranslation();
+  const cls = amount < 0 ? 'difference-short' : amount > 0 ? 'difference-over' : 'ok';
+  const text =
+    amount < 0
+      ? t('day.short', { amount: money(-amount, currency) })
+      : amount > 0
+        ? t('day.over', { amount: money(amount, currency) })
+        : t('day.even');
+  return (
+    <strong className={cls} data-testid="day-difference" data-amount={amount}>
+      {text}
+    </strong>
+  );
+}
+
+/** A closed day: the cash, the totals and VAT as they were at closing, the check against MultiSafepay. */
+function ClosedDay({ api, day, report }: { api: TillApi; day: DayState; report: ClosingReport | undefined }) {
+  const { t } = useTranslation();
+  const [saved, setSaved] = useState<string>();
+  const [error, setError] = useState<string>();
+  const cur = report?.currency ?? day.currency;
+  const rec = report?.reconciliation;
+  const cashRows: [string, string, number][] = report
+    ? [
+        ['float', t('day.float'), report.float],
+        ['expected', t('day.expected'), report.expected],
+        ['counted', t('day.counted'), report.counted],
+      ]
+    : [];
+  return (
+    <div className="printable day-closed-report" data-testid="day-closed" data-day={day.day}>
+      <p className="day-closed">{t('day.closed')}</p>
+      <h3>
+        {t('day.report')} {day.day}
+      </h3>
+      <p>
+        {day.closedAt && t('day.closedAt', { time: time(day.closedAt) })} {day.closedBy && t('day.by', { name: day.closedBy })}
+      </p>
+      <div className="no-print row">
+        <button onClick={() => window.print()}>{t('report.print')}</button>
+        <button
+          onClick={() =>
+            api.exportTransactions({ from: day.day, to: day.day }).then(
+              (r) => setSaved(t('report.exported', { rows: r.rows, path: r.path })),
+              (e: unknown) => setError(errorText(e)),
+            )
+          }
+        >
+          {t('report.exportTransactions')}
+        </button>
+      </div>
+      <ActionResult saved={saved} error={error} />
+      {report && (
+        <>
+          <table className="figures">
+            <caption>{t('day.cashTitle')}</caption>
+            <tbody>
+              {cashRows.map(([k, name, amount]) => (
+                <tr key={k} data-testid={`day-${k}`} data-amount={amount}>
+                  <th scope="row">{name}</th>
+                  <td className="num">{money(amount, cur)}</td>
+                </tr>
+              ))}
+              <tr>
+                <th scope="row">{t('day.difference')}</th>
+                <td className="num">
+                  <Difference amount={report.difference} currency={cur} />
+                </td>
+              </tr>
+            </tbody>
+          </table>
+          {report.totals.map((x) => (
+            <Totals key={x.currency} totals={x} />
+          ))}
+          {rec === 'unreachable' ? (
+            <p className="orphan" role="alert">
+              {t('day.unreachable')}
+            </p>
+          ) : (
+            rec && <ReconciliationView rec={rec} />
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function Totals({ totals: x }: { totals: DayTotals }) {
+  const { t } = useTranslation();
+  const rows: [string, string, Bucket][] = [
+    ['tender-card', t('report.card'), x.tenders.card],
+    ['tender-cash', t('report.cash'), x.tenders.cash],
+    ...Object.entries(x.cardTypes).map(([k, b]): [string, string, Bucket] => [`card-${k}`, `· ${k}`, b]),
+    ['refunds-card', `${t('report.refunds')} · ${t('report.card')}`, x.refundsByTender.card],
+    ['refunds-cash', `${t('report.refunds')} · ${t('report.cash')}`, x.refundsByTender.cash],
+  ];
+  return (
+    <>
+      <table className="figures" data-currency={x.currency}>
+        <caption>
+          {t('report.tenders')} ({x.currency})
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">
+              <span className="sr-only">{t('report.outcome')}</span>
+            </th>
+            <th scope="col">{t('report.count')}</th>
+            <th scope="col">{t('report.amount')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([k, name, b]) => (
+            <tr key={k} data-testid={`day-${k}`} data-amount={b.amount}>
+              <th scope="row">{name}</th>
+              <td className="num">{b.count}</td>
+              <td className="num">{money(b.amount, x.currency)}</td>
+            </tr>
+          ))}
+          <tr className="receipt-total">
+            <th scope="row">{t('report.net')}</th>
+            <td />
+            <td className="num" data-testid="day-net" data-amount={x.net}>
+              {money(x.net, x.currency)}
+            </td>
+          </tr>
+        </tbody>
+      </table>
+      {x.vat && x.vat.length > 0 && <VatTotals vat={x.vat} currency={x.currency} />}
+    </>
+  );
+}
+
+export function VatTotals({ vat, currency }: { vat: NonNullable<DayTotals['vat']>; currency: string }) {
+  const { t } = useTranslation();
+  return (
+    <table className="figures" data-testid="vat-totals">
+      <caption>{t('day.vat')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('day.vatRate')}</th>
+          <th scope="col">{t('day.gross')}</th>
+          <th scope="col">{t('day.vatAmount')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {vat.map((v) => (
+          <tr key={v.rate} data-rate={v.rate} data-vat={v.vat}>
+            <td>{v.rate}%</td>
+            <td className="num">{money(v.gross, currency)}</td>
+            <td className="num">{money(v.vat, currency)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
