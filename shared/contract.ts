@@ -171,6 +171,8 @@ export interface AttemptSummary {
   orderId: string;
   terminalId: string;
   state: AttemptState;
+  /** What this attempt charged: the sale's total, or the card part of a split sale. */
+  amount?: number;
   card?: CardDetails;
   transactionId?: string;
   message?: string;
@@ -197,7 +199,7 @@ export interface RefundRecord {
   staff?: string;
 }
 
-export type SaleStatus = 'paid' | 'pending' | 'unpaid' | 'refunded' | 'partially_refunded' | 'charged_back';
+export type SaleStatus = 'paid' | 'partly_paid' | 'pending' | 'unpaid' | 'refunded' | 'partially_refunded' | 'charged_back';
 
 export interface SaleRecord {
   saleId: string;
@@ -214,7 +216,8 @@ export interface SaleRecord {
   /** Who made the sale (staff name), when staff sign in. */
   staff?: string;
   attempts: AttemptSummary[];
-  cash?: { given: number; change: number };
+  /** The cash part: given, change and the amount it paid (the total of a cash sale, the rest of a split one). */
+  cash?: { given: number; change: number; amount?: number };
   refunds: RefundRecord[];
 }
 
@@ -275,7 +278,13 @@ const method =
 
 export const METHODS = {
   snapshot: method<Snapshot>()(Empty),
-  charge: method<PaymentView>()(z.object({ terminalId: id, lines, currency: currency.optional(), saleId: id.optional() }).strict()),
+  /**
+   * A card payment of the basket, or of `amount` of it (split: the rest is paid in cash, or on another card, with
+   * `payCash`/`charge` and the same `saleId`).
+   */
+  charge: method<PaymentView>()(
+    z.object({ terminalId: id, lines, currency: currency.optional(), saleId: id.optional(), amount: minor.optional() }).strict(),
+  ),
   cancelPayment: method<PaymentView>()(z.object({ orderId: id }).strict()),
   dismissPayment: method<{ ok: true }>()(z.object({ orderId: id }).strict()),
   resolvePayment: method<PaymentView>()(z.object({ orderId: id, reason: z.string().trim().min(3, 'Give a reason').max(200) }).strict()),

@@ -34,6 +34,13 @@ export interface SalesBookOptions {
   notice: (level: 'info' | 'warning' | 'error', message: string, extra?: Pick<Notice, 'key' | 'params' | 'orderId'>) => void;
 }
 
+/** What is still to pay on a sale: its total less what cards paid and the cash part. */
+export function amountDue(sale: SaleRecord): number {
+  if (sale.tender === 'cash') return 0;
+  const byCard = sale.attempts.filter((a) => a.state === 'completed').reduce((s, a) => s + (a.amount ?? sale.total), 0);
+  return Math.max(0, sale.total - byCard - (sale.cash?.amount ?? 0));
+}
+
 /** Column headers of the transactions CSV in the cashier's language (the values themselves stay codes). */
 const CSV_HEADERS = {
   en: ['created', 'sale_id', 'tender', 'status', 'total', 'currency', 'order_id', 'terminal_id', 'card_type', 'card_last4', 'refunded'],
@@ -140,12 +147,25 @@ export class SalesBook {
     return this.today()!;
   }
 
-  /** Cash for a card sale that ended unpaid (the caller has re-read its attempts at MultiSafepay). */
-  payUnpaidInCash(sale: SaleRecord, given: number, staff?: string): SaleRecord {
-    if (given < sale.total)
-      throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the total.' });
+  /**
+   * Cash for the rest of a card sale (the caller has re-read its attempts at MultiSafepay): all of it when the
+   * card did not pay, or what is left when a card paid part of it (a split sale, one sale, one receipt).
+   */
+  payRestInCash(sale: SaleRecord, given: number, staff?: string): SaleRecord {
+    const due = amountDue(sale);
+    if (due <= 0) throw new TillError({ code: 'not_allowed', message: 'This sale is already paid.' });
+    if (given < due) throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than what is due.' });
+    const split = due < sale.total;
     const ok = storage(() =>
-      this.#o.ledger.payInCash({ saleId: sale.saleId, at: this.#o.now(), given, change: given - sale.total, ...(staff ? { staff } : {}) }),
+      this.#o.ledger.payInCash({
+        saleId: sale.saleId,
+        at: this.#o.now(),
+        given,
+        change: given - due,
+        amount: due,
+        split,
+        ...(staff ? { staff } : {}),
+      }),
     );
     if (!ok) throw new TillError({ code: 'not_allowed', message: 'This sale is already paid.' });
     return this.sale(sale.saleId)!;
@@ -200,8 +220,9 @@ export class SalesBook {
    */
   async refund(orderId: string, requested: number | undefined, staff?: string): Promise<SaleRecord> {
     const ledger = this.#o.ledger;
+    // A sale id refunds the cash part (all of a cash sale, the cash of a split one) from the drawer.
     const cashSale = ledger.sale(orderId);
-    if (cashSale?.tender === 'cash') return this.#refundCash(cashSale, requested, staff);
+    if (cashSale?.cash) return this.#refundCash(cashSale, requested, staff);
     const sale = ledger.saleOfOrder(orderId);
     const attempt = sale?.attempts.find((a) => a.orderId === orderId);
     if (!sale || attempt?.state !== 'completed')
@@ -215,10 +236,13 @@ export class SalesBook {
         message: 'A refund of this payment may have gone through - the till is checking with MultiSafepay. Try again when it has finished.',
       });
     }
-    const left = sale.total - refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
+    // At most what this card paid (part of a split sale) and what is left of the sale.
+    const leftOfSale = sale.total - sale.refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
+    const leftOfCard = (attempt.amount ?? sale.total) - refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
+    const left = Math.min(leftOfSale, leftOfCard);
     const amount = requested ?? left;
     if (amount > left || left <= 0)
-      throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this sale.' });
+      throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this payment.' });
     const refundId = `r${randomBytes(6).toString('hex')}`;
     const at = this.#o.now();
     // Recorded before it is sent: if the answer is lost, or the till dies, the refund is known and re-read.
@@ -260,7 +284,8 @@ export class SalesBook {
 
   /** Cash back from the drawer: recorded at once (nothing to ask MultiSafepay). */
   #refundCash(sale: SaleRecord, requested: number | undefined, staff?: string): SaleRecord {
-    const left = sale.total - sale.refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
+    const cashPart = sale.cash?.amount ?? sale.total;
+    const left = cashPart - sale.refunds.filter((r) => r.state === 'done' && r.tender === 'cash').reduce((s, r) => s + r.amount, 0);
     const amount = requested ?? left;
     if (amount > left || left <= 0)
       throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this sale.' });

@@ -39,7 +39,7 @@ import { EnvSecretStore, FileSecretStore, type SecretStore } from './secrets';
 import { DEFAULT_SETTINGS, readCatalog, readSettings, type StoredSettings } from './settings';
 import type { SimulatorConfig } from './simulator/simulator';
 import { baseUrlProblem, Connection, hostOf, type TillEnv } from './connection';
-import { MAX_SALE_TOTAL, SalesBook, storage } from './sales';
+import { amountDue, MAX_SALE_TOTAL, SalesBook, storage } from './sales';
 import { Staff } from './staff';
 import { printOnPrinter, receiptOf } from './printing/receipts';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
@@ -281,19 +281,24 @@ export class TillService implements Dispatcher {
         throw new TillError({ code: 'not_allowed', message: 'No API key is set - add it in Settings.' });
       if (lineTotal(p.lines) > MAX_SALE_TOTAL)
         throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
+      let due = lineTotal(p.lines);
       if (p.saleId) {
         const sale = this.sales.sale(p.saleId);
         if (!sale || sale.tender !== 'card') throw new TillError({ code: 'not_found', message: `No card sale ${p.saleId} to try again.` });
-        if (sale.status !== 'unpaid')
+        if (sale.status !== 'unpaid' && sale.status !== 'partly_paid')
           throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
         await this.engine.checkEarlierAttempts(p.saleId);
+        due = amountDue(sale);
       }
+      if (p.amount !== undefined && p.amount > due)
+        throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than is due on this sale.' });
       const who = this.staff.who();
       return this.engine.charge({
         terminalId: p.terminalId,
         lines: this.#withVat(p.lines),
         currency: p.currency ?? settings.currency,
         ...(p.saleId ? { saleId: p.saleId } : {}),
+        ...(p.amount !== undefined || p.saleId ? { amount: p.amount ?? due } : {}),
         ...(who ? { staff: who } : {}),
       });
     },
@@ -314,11 +319,11 @@ export class TillService implements Dispatcher {
         const unpaid = this.sales.sale(p.saleId);
         if (!unpaid || unpaid.tender !== 'card')
           throw new TillError({ code: 'not_found', message: `No card sale ${p.saleId} to pay in cash.` });
-        if (unpaid.status !== 'unpaid')
+        if (unpaid.status !== 'unpaid' && unpaid.status !== 'partly_paid')
           throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
         // The customer may have paid by card after all: ask MultiSafepay before taking cash.
         await this.engine.checkEarlierAttempts(p.saleId);
-        sale = this.sales.payUnpaidInCash(unpaid, p.given, this.staff.who());
+        sale = this.sales.payRestInCash(unpaid, p.given, this.staff.who());
       } else sale = this.sales.payCash(this.#withVat(p.lines), p.given, this.engine.installId, this.staff.who());
       this.#autoPrint(sale);
       return sale;

@@ -295,3 +295,52 @@ describe('cash after a card that did not pay', () => {
     expect(await svc.dispatch('payCash', { lines: LINES, given: 1000, saleId: charged.result.saleId })).toMatchObject({ ok: false });
   });
 });
+
+describe('split tender', () => {
+  it('part by card, the rest in cash: one sale, one receipt, counted per tender; each part refunded within what it paid', async () => {
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const svc = await TillService.create({
+      dataDir: tempDir(),
+      env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] },
+      timing: FAST_TIMING,
+    });
+    cleanups.push(() => svc.close());
+    const lines = [{ name: 'Cake', unitPrice: 700, quantity: 1, vatRate: 9 }];
+    expect(await svc.dispatch('charge', { terminalId: 'DEMO0001', lines, amount: 701 })).toMatchObject({
+      ok: false,
+      error: { field: 'amount' },
+    });
+    const card = (await svc.dispatch('charge', { terminalId: 'DEMO0001', lines, amount: 400 })) as { ok: true; result: PaymentView };
+    expect(card.result.amount).toBe(400);
+    expect(s.sim.orders.get(card.result.orderId)?.amount).toBe(400);
+    await until(() => s.sim.openStreams === 1, 'stream');
+    s.sim.terminalAction('DEMO0001', 'approve');
+    await until(() => svc.engine.payment(card.result.orderId)?.state === 'completed', 'card part paid');
+    expect(svc.sales.sale(card.result.saleId)!.status).toBe('partly_paid');
+    const paid = (await svc.dispatch('payCash', { lines, given: 500, saleId: card.result.saleId })) as {
+      ok: true;
+      result: { status: string; tender: string; total: number; cash: { amount: number; change: number }; receiptNumber: number };
+    };
+    expect(paid.result).toMatchObject({ status: 'paid', tender: 'card', total: 700, cash: { amount: 300, change: 200 }, receiptNumber: 1 });
+    expect(svc.ledger.counts().sales).toBe(1);
+    const day = (await svc.dispatch('dayReport', {})) as {
+      ok: true;
+      result: { totals: { tenders: Record<string, { amount: number }> }[] };
+    };
+    expect(day.result.totals[0]!.tenders.card!.amount).toBe(400);
+    expect(day.result.totals[0]!.tenders.cash!.amount).toBe(300);
+    // The card part is refunded at most 4.00 through MultiSafepay, the cash part at most 3.00 from the drawer.
+    expect(await svc.dispatch('refund', { orderId: card.result.orderId, amount: 500 })).toMatchObject({
+      ok: false,
+      error: { field: 'amount' },
+    });
+    expect(await svc.dispatch('refund', { orderId: card.result.saleId, amount: 301 })).toMatchObject({
+      ok: false,
+      error: { field: 'amount' },
+    });
+    expect(await svc.dispatch('refund', { orderId: card.result.orderId })).toMatchObject({ ok: true });
+    expect(await svc.dispatch('refund', { orderId: card.result.saleId })).toMatchObject({ ok: true, result: { status: 'refunded' } });
+    expect(s.sim.orders.get(card.result.orderId)!.refunds.map((r) => r.amount)).toEqual([400]);
+  });
+});

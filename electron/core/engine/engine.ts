@@ -62,6 +62,8 @@ export interface ChargeRequest {
   saleId?: string;
   /** Who started it (when staff sign in). */
   staff?: string;
+  /** What to charge: the basket's total, or part of it (split with cash or another card). */
+  amount?: number;
 }
 
 const NOT_SENT = 'The payment never reached MultiSafepay. Nothing was charged.';
@@ -238,7 +240,7 @@ export class PaymentEngine implements FollowerHost {
       saleId,
       orderId,
       terminalId: req.terminalId,
-      amount: lineTotal(req.lines),
+      amount: req.amount ?? lineTotal(req.lines),
       currency: req.currency,
       lines: req.lines,
       state: 'creating',
@@ -722,6 +724,8 @@ export class PaymentEngine implements FollowerHost {
    */
   async checkEarlierAttempts(saleId: string): Promise<void> {
     for (const a of this.#ledger.attemptsOfSale(saleId)) {
+      // A part the till already knows as paid (a split sale) is counted, not asked about.
+      if (a.state === 'completed') continue;
       let order: MspOrder;
       try {
         order = await this.client().getOrder(a.orderId);
@@ -735,7 +739,7 @@ export class PaymentEngine implements FollowerHost {
       if (identityMismatch(a, order)) continue;
       const cls = classifyStatus(order.status);
       if (cls === 'paid') {
-        if (a.state !== 'completed') this.#lateOutcome(a, order);
+        this.#lateOutcome(a, order);
         throw new TillError({
           code: 'not_allowed',
           message: `This sale was paid after all (payment ${a.orderId}) - nothing new was started.`,

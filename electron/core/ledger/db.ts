@@ -22,7 +22,9 @@ const MIGRATIONS: string[] = [
     vat         TEXT NOT NULL DEFAULT '[]',
     staff       TEXT,
     cash_given  INTEGER,
-    cash_change INTEGER
+    cash_change INTEGER,
+    -- The part paid in cash: the whole total of a cash sale, the rest of a sale split between card and cash.
+    cash_amount INTEGER
   );
   CREATE INDEX sales_created ON sales (created_at);
   CREATE INDEX sales_day ON sales (day, created_at);

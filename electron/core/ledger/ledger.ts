@@ -8,7 +8,7 @@ import { chmodSync } from 'node:fs';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import type { AttemptSummary, Bucket, DayState, DayTotals, RefundRecord, SaleRecord, SaleStatus } from '../../../shared/contract';
-import { parseAmount } from '../../../shared/money';
+import { lineTotal, parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
 import { afterPayment } from '../engine/transitions';
 import { addVat, vatByRate, vatOfRefund } from '../../../shared/vat';
@@ -83,6 +83,7 @@ const SaleRowSchema = z.object({
   vat: z.string(),
   staff: z.string().nullable(),
   cash_given: z.number().int().nullable(),
+  cash_amount: z.number().int().nullable(),
   cash_change: z.number().int().nullable(),
 });
 type SaleRow = z.infer<typeof SaleRowSchema>;
@@ -170,8 +171,8 @@ export class Ledger {
     const p = (sql: string) => this.#db.prepare(sql);
     this.#q = {
       insertSale: p(
-        `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, cash_given, cash_change)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, cash_given, cash_change, cash_amount)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       saleReceipt: p(
         `INSERT INTO receipts (number, kind, sale_id, at)
@@ -232,7 +233,9 @@ export class Ledger {
         `SELECT s.currency AS currency, coalesce(a.card_type, 'Unknown') AS type, count(*) AS n, sum(json_extract(a.data, '$.amount')) AS amount
          FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE s.day = ? AND a.state = 'completed' GROUP BY s.currency, type`,
       ),
-      dayCash: p(`SELECT currency, count(*) AS n, sum(total) AS amount FROM sales WHERE day = ? AND tender = 'cash' GROUP BY currency`),
+      dayCash: p(
+        `SELECT currency, count(*) AS n, sum(cash_amount) AS amount FROM sales WHERE day = ? AND cash_amount IS NOT NULL GROUP BY currency`,
+      ),
       dayRefunds: p(
         `SELECT currency, tender, count(*) AS n, sum(amount) AS amount FROM refunds WHERE day = ? AND state = 'done' GROUP BY currency, tender`,
       ),
@@ -270,7 +273,8 @@ export class Ledger {
       saleId: a.saleId,
       at: a.createdAt,
       tender: 'card',
-      total: a.amount,
+      // The sale's total is its lines'; an attempt may charge only part of it (the rest in cash).
+      total: lineTotal(a.lines),
       currency: a.currency,
       lines: a.lines,
       staff: a.staff,
@@ -327,18 +331,23 @@ export class Ledger {
       c.staff ?? null,
       c.given ?? null,
       c.change ?? null,
+      c.tender === 'cash' ? c.total : null,
     );
     return Number(r.changes) === 1;
   }
 
-  /** A card sale that ended unpaid is paid in cash after all: the same sale, its receipt number now. */
-  payInCash(c: { saleId: string; at: number; given: number; change: number; staff?: string }): boolean {
+  /**
+   * Cash for a card sale: all of it (the card did not pay - the sale becomes a cash sale) or the rest of a sale
+   * whose card paid part (a split: it stays a card sale with a cash part). Its receipt number comes now at the latest.
+   */
+  payInCash(c: { saleId: string; at: number; given: number; change: number; amount: number; split: boolean; staff?: string }): boolean {
     const changed = this.atomically(() => {
       const r = this.#db
         .prepare(
-          `UPDATE sales SET tender = 'cash', cash_given = ?, cash_change = ?, staff = coalesce(?, staff) WHERE sale_id = ? AND tender = 'card'`,
+          `UPDATE sales SET tender = ?, cash_given = ?, cash_change = ?, cash_amount = ?, staff = coalesce(?, staff)
+           WHERE sale_id = ? AND tender = 'card' AND cash_amount IS NULL`,
         )
-        .run(c.given, c.change, c.staff ?? null, c.saleId);
+        .run(c.split ? 'card' : 'cash', c.given, c.change, c.amount, c.staff ?? null, c.saleId);
       if (Number(r.changes) === 1) this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
       return Number(r.changes) === 1;
     });
@@ -691,7 +700,8 @@ export class Ledger {
       const number = receipts.get(`sale:${row.sale_id}`);
       if (number !== undefined) sale.receiptNumber = number;
       if (row.staff) sale.staff = row.staff;
-      if (row.tender === 'cash') sale.cash = { given: row.cash_given ?? row.total, change: row.cash_change ?? 0 };
+      if (row.cash_amount !== null || row.tender === 'cash')
+        sale.cash = { given: row.cash_given ?? row.total, change: row.cash_change ?? 0, amount: row.cash_amount ?? row.total };
       sale.status = saleStatus(sale);
       return sale;
     });
@@ -699,7 +709,7 @@ export class Ledger {
 }
 
 function summary(a: AttemptSnapshot): AttemptSummary {
-  const s: AttemptSummary = { orderId: a.orderId, terminalId: a.terminalId, state: a.state, createdAt: a.createdAt };
+  const s: AttemptSummary = { orderId: a.orderId, terminalId: a.terminalId, state: a.state, createdAt: a.createdAt, amount: a.amount };
   if (a.card) s.card = a.card;
   if (a.transactionId) s.transactionId = a.transactionId;
   if (a.message) s.message = a.message;
@@ -711,9 +721,16 @@ function summary(a: AttemptSnapshot): AttemptSummary {
 }
 
 /** What a sale is now: paid, refunded (by the till or at MultiSafepay), charged back, pending or unpaid. */
-export function saleStatus(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'refunds' | 'total'>): SaleStatus {
+export function saleStatus(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'refunds' | 'total' | 'cash'>): SaleStatus {
   const paid = sale.tender === 'cash' ? undefined : sale.attempts.find((a) => a.state === 'completed');
-  if (sale.tender === 'card' && !paid) return sale.attempts.some((a) => !isFinal(a.state)) ? 'pending' : 'unpaid';
+  if (sale.tender === 'card') {
+    const byCard = sale.attempts.filter((a) => a.state === 'completed').reduce((s, a) => s + (a.amount ?? sale.total), 0);
+    const inCash = sale.cash?.amount ?? 0;
+    const open = sale.attempts.some((a) => !isFinal(a.state));
+    if (!paid) return open ? 'pending' : 'unpaid';
+    // Part paid by card, the rest still due (in cash or on another card).
+    if (byCard + inCash < sale.total) return open ? 'pending' : 'partly_paid';
+  }
   const after = afterPayment(paid?.mspStatus);
   if (after === 'chargedback') return 'charged_back';
   const refunded = sale.refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
