@@ -43,6 +43,12 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
     if (language) document.documentElement.lang = language;
   }, [language]);
 
+  // Whoever signs in starts at the counter.
+  const userId = snapshot?.user?.id;
+  useEffect(() => {
+    if (userId) setView('sale');
+  }, [userId]);
+
   // The basket's sale is done once paid: the counter is ready for the next customer.
   const paidNow = payments?.find((p) => p.orderId === sale.orderId && p.state === 'completed');
   useEffect(() => {

@@ -5,6 +5,8 @@ import type { Simulator } from '../../electron/core/simulator/simulator';
 import { tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
 import { socketFor } from '../helpers/ws-till';
+import { en } from '../../renderer/src/locales/en';
+import { nl } from '../../renderer/src/locales/nl';
 import { launchBrowser, panel, panelWrap, shot, skipReason, startTill, type Till } from './harness';
 
 const reason = skipReason();
@@ -463,5 +465,146 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await notice.waitFor();
     await notice.getByRole('button', { name: /Show payment/ }).click();
     await panel(page, 'E2E-T1').and(page.locator('[data-status="completed"]')).waitFor();
+  });
+
+  /** Waits until a card sale on `terminal` is paid and its card details are in. */
+  async function paid(page: Page, terminal: string, orderId: string) {
+    sim.terminalAction(terminal, 'approve');
+    await panel(page, terminal).and(page.locator('[data-status="completed"]')).waitFor();
+    await until(() => Boolean(sim.orders.get(orderId)?.status === 'completed'), 'paid at MultiSafepay');
+  }
+
+  it('a VAT receipt in Dutch: its number, BTW per rate (rounded per rate), the card and the MultiSafepay transaction', async () => {
+    const { page } = await open();
+    const T = nl as typeof en;
+    await page.getByRole('button', { name: en.nav.settings }).click();
+    await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
+    await page.getByRole('button', { name: en.settings.save }).click();
+    await page.getByRole('button', { name: T.settings.save }).waitFor();
+    await page.getByRole('button', { name: T.nav.sale, exact: true }).click();
+    // Three espressos (9 %) and a typed amount (21 %, the rate of typed amounts).
+    const products = page.getByRole('region', { name: T.sale.products });
+    for (let i = 0; i < 3; i++) await products.getByRole('button', { name: /Espresso/ }).click();
+    await page.getByRole('textbox', { name: T.sale.amount, exact: true }).fill('12,10');
+    await page.getByRole('button', { name: T.sale.add, exact: true }).click();
+    await page.getByRole('combobox', { name: T.sale.terminal }).selectOption('E2E-T1');
+    await page.getByRole('button', { name: T.sale.charge }).click();
+    const p = panel(page, 'E2E-T1');
+    await p.and(page.locator('[data-status="initialized"]')).waitFor();
+    const orderId = (await p.getAttribute('data-order-id'))!;
+    await until(() => sim.streamConnects.some((c) => c.orderId === orderId), 'event stream open');
+    await paid(page, 'E2E-T1', orderId);
+    await expect.poll(() => p.textContent(), { timeout: 10_000 }).toMatch(/eindigend op \d{4}/);
+    const espresso = sim.orders.get(orderId)!.amount - 1210;
+    await panelWrap(page, 'E2E-T1').getByRole('button', { name: T.payment.print }).click();
+    const receipt = page.getByTestId('receipt');
+    await receipt.waitFor();
+    expect(Number(await receipt.getAttribute('data-receipt-number'))).toBeGreaterThan(0);
+    const text = (await receipt.textContent())!;
+    expect(text).toContain(`Bon ${await receipt.getAttribute('data-receipt-number')}`);
+    expect(text).toContain('3 × Espresso');
+    expect(text).toContain('BTW');
+    expect(text).toContain('Transactie MultiSafepay');
+    expect(text).toMatch(/\*\*\*\* \d{4}/);
+    const vat = receipt.getByTestId('receipt-vat');
+    // Rounded once per rate, on the gross of that rate: 12.10 at 21 % carries 2.10; the espressos' VAT from their gross.
+    expect(await vat.locator('tr[data-rate="21"]').getAttribute('data-vat')).toBe('210');
+    expect(await vat.locator('tr[data-rate="9"]').getAttribute('data-vat')).toBe(String(Math.round((espresso * 9) / 109)));
+    expect(await vat.locator('tr[data-rate="21"]').textContent()).toMatch(/€\s12,10/);
+    await shot(page, 'nl-receipt-vat');
+  });
+
+  it('opens the day with a float, sells in cash and by card, and closes it with a cash difference', async () => {
+    const { page } = await open();
+    await page.getByRole('button', { name: 'Day', exact: true }).click();
+    await page.getByText('The day has not been opened.').waitFor();
+    const pad = page.getByRole('group', { name: 'Cash float' });
+    for (const k of ['1', '0', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
+    await page.getByRole('button', { name: 'Open day' }).click();
+    await page.getByTestId('day-open').waitFor();
+
+    await page.getByRole('button', { name: 'Sale', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Amount' }).fill('12.50');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('button', { name: 'Cash' }).click();
+    await page.getByRole('dialog', { name: 'Cash payment' }).getByRole('button', { name: 'Exact' }).click();
+    await page.getByText('Cash sale recorded.', { exact: false }).waitFor();
+    await page.getByRole('dialog', { name: 'Cash payment' }).getByRole('button', { name: 'New sale' }).click();
+    const orderId = await sell(page, '20', 'E2E-T1');
+    await paid(page, 'E2E-T1', orderId);
+
+    await page.getByRole('button', { name: 'Day', exact: true }).click();
+    // The float and the cash sale: 100.00 + 12.50.
+    await expect.poll(() => page.getByTestId('day-expected-now').getAttribute('data-amount')).toBe('11250');
+    await page.getByRole('textbox', { name: 'Cash counted' }).fill('110');
+    expect(await page.getByTestId('day-difference').textContent()).toBe('€2.50 short');
+    await page.getByRole('button', { name: 'Close day' }).click();
+    await page.getByRole('button', { name: 'Yes, close the day' }).click();
+    const closed = page.getByTestId('day-closed');
+    await closed.waitFor();
+    expect(await closed.getByTestId('day-difference').getAttribute('data-amount')).toBe('-250');
+    expect(await closed.getByTestId('day-counted').getAttribute('data-amount')).toBe('11000');
+    expect(await closed.getByTestId('day-expected').getAttribute('data-amount')).toBe('11250');
+    expect(await closed.getByTestId('day-tender-card').getAttribute('data-amount')).toBe('2000');
+    expect(await closed.getByTestId('day-tender-cash').getAttribute('data-amount')).toBe('1250');
+    await closed.getByTestId('vat-totals').waitFor();
+    await shot(page, 'en-day-closed');
+    await closed.getByRole('button', { name: 'Export transactions (CSV)' }).click();
+    await expect.poll(() => closed.getByTestId('export-result').textContent()).toMatch(/\d+ transaction\(s\) saved/);
+
+    // The sale screen says so, and the core adds nothing to the closed day.
+    await page.getByRole('button', { name: 'Sale', exact: true }).click();
+    await page.getByTestId('day-closed-banner').waitFor();
+    await page.getByRole('textbox', { name: 'Amount' }).fill('5');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    expect(await page.getByRole('button', { name: 'Charge' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Cash' }).isDisabled()).toBe(true);
+  });
+
+  it("a cashier's refund is refused with nothing changed; a manager's goes through", async () => {
+    const { page } = await open();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const staff = page.locator('form.staff');
+    await staff.getByRole('button', { name: 'Add person' }).click();
+    await staff.getByRole('textbox', { name: 'Name 1' }).fill('Anna');
+    await staff.getByLabel('PIN 1').fill('1234');
+    await staff.getByRole('button', { name: 'Add person' }).click();
+    await staff.getByRole('textbox', { name: 'Name 2' }).fill('Bob');
+    await staff.getByRole('combobox', { name: 'Role 2' }).selectOption('cashier');
+    await staff.getByLabel('PIN 2').fill('5678');
+    await staff.getByRole('button', { name: 'Save staff' }).click();
+
+    const signIn = async (name: string, pin: string) => {
+      const region = page.getByRole('region', { name: 'Sign in' });
+      await region.getByRole('button', { name, exact: true }).click();
+      const pad = region.getByRole('group', { name: 'PIN keypad' });
+      for (const d of pin) await pad.getByRole('button', { name: d, exact: true }).click();
+      await region.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByTestId('signed-in').filter({ hasText: name }).waitFor();
+    };
+    await signIn('Bob', '5678');
+    const orderId = await sell(page, '10', 'E2E-T1');
+    await paid(page, 'E2E-T1', orderId);
+
+    const refund = async () => {
+      await page.getByRole('button', { name: 'History' }).click();
+      await page
+        .locator('[data-testid="history-row"]')
+        .first()
+        .getByRole('button', { name: /Details/ })
+        .click();
+      await page.getByRole('button', { name: 'Refund', exact: true }).click();
+      await page.getByRole('button', { name: 'Yes, refund' }).click();
+    };
+    await refund();
+    await expect.poll(() => page.locator('.sale-detail [role="alert"]').textContent()).toContain('needs a manager');
+    expect(await page.locator('.sale-detail .needs-manager').textContent()).toBe('Needs a manager');
+    expect(sim.orders.get(orderId)?.status).toBe('completed');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('Anna', '1234');
+    await refund();
+    await page.getByText('Refunded €10.00.').waitFor();
+    await until(() => sim.orders.get(orderId)?.status === 'refunded', 'refunded at MultiSafepay');
   });
 });
