@@ -201,6 +201,72 @@ describe.skipIf(Boolean(reason))('every screen, both languages, both sizes', () 
       await button(T.nav.settings).click();
       await button(T.settings.save).waitFor();
       await capture(page, lang, 'settings');
+
+      // The receipt on 58 mm and 80 mm paper: every price whole, inside the roll.
+      for (const paper of ['58mm', '80mm'] as const) {
+        await page.getByRole('combobox', { name: T.settings.paper }).selectOption(paper);
+        await button(T.settings.save).click();
+        await button(T.nav.history, false).click();
+        await page
+          .locator('[data-testid="history-row"]')
+          .first()
+          .getByRole('button', { name: new RegExp(T.history.details) })
+          .click();
+        await button(T.payment.print).click();
+        const receipt = page.locator(`[data-testid="receipt"][data-paper="${paper}"]`);
+        await receipt.waitFor();
+        const cut = await receipt.evaluate((r) => {
+          const box = r.getBoundingClientRect();
+          return [...r.querySelectorAll<HTMLElement>('.num')]
+            .filter((n) => {
+              const b = n.getBoundingClientRect();
+              return (
+                n.scrollWidth > n.clientWidth ||
+                b.right > box.right + 0.5 ||
+                b.left < box.left - 0.5 ||
+                b.height > 2 * parseFloat(getComputedStyle(n).lineHeight || '20')
+              );
+            })
+            .map((n) => n.textContent);
+        });
+        expect(cut, `${lang} receipt at ${paper}: prices cut off`).toEqual([]);
+        await capture(page, lang, `receipt-${paper}`);
+        await page.keyboard.press('Escape');
+        await button(T.nav.settings).click();
+      }
+
+      // Opening and closing the day, with a cash difference; the sale screen says the day is closed.
+      await button(T.nav.day).click();
+      await page.getByText(T.day.notOpen).waitFor();
+      await capture(page, lang, 'day-open');
+      await page.getByRole('textbox', { name: T.day.float }).fill('100');
+      await button(T.day.openDay).click();
+      await page.getByTestId('day-open').waitFor();
+      await page.getByRole('textbox', { name: T.day.counted }).fill('97');
+      await capture(page, lang, 'day-close');
+      await button(T.day.closeDay).click();
+      await button(T.day.yesClose).click();
+      await page.getByTestId('day-closed').waitFor();
+      await capture(page, lang, 'day-closed');
+      await button(T.nav.sale).click();
+      await page.getByTestId('day-closed-banner').waitFor();
+      await capture(page, lang, 'sale-day-closed');
+
+      // Staff: the first manager makes everyone sign in.
+      await button(T.nav.settings).click();
+      const staff = page.locator('form.staff');
+      await staff.getByRole('button', { name: T.staff.add }).click();
+      await staff.getByRole('textbox', { name: `${T.staff.name} 1` }).fill('Anna');
+      await staff.getByLabel(`${T.staff.pin} 1`).fill('1234');
+      await staff.getByRole('button', { name: T.staff.save }).click();
+      const signIn = page.getByRole('region', { name: T.staff.signInTitle });
+      await signIn.waitFor();
+      await signIn.getByRole('button', { name: 'Anna', exact: true }).click();
+      await signIn.getByLabel(T.staff.pin, { exact: true }).fill('1234');
+      await capture(page, lang, 'sign-in');
+      await signIn.getByRole('button', { name: T.staff.signIn, exact: true }).click();
+      await page.getByTestId('signed-in').waitFor();
+      await capture(page, lang, 'sale-signed-in');
       await context.close();
     });
   }
