@@ -151,7 +151,22 @@ export interface DayState {
   expected?: number;
   closedBy?: string;
   /** The closed day's report as it was at closing (totals, VAT, cash, reconciliation). */
-  report?: unknown;
+  report?: DayCloseReport;
+}
+
+/** What closing a day records. */
+export interface DayCloseReport {
+  date: string;
+  currency: string;
+  float: number;
+  /** Float + cash sales - cash refunds. */
+  expected: number;
+  counted: number;
+  /** Counted - expected: negative when cash is missing. */
+  difference: number;
+  totals: DayTotals[];
+  /** The check against MultiSafepay, or 'unreachable' when it could not be made at closing. */
+  reconciliation: Reconciliation | 'unreachable';
 }
 
 export interface Snapshot {
@@ -385,6 +400,8 @@ export type TillEvent =
   | { type: 'settings'; settings: PublicSettings; mode: Mode }
   | { type: 'history_changed' }
   | { type: 'staff'; user: StaffMember | null; staff: StaffMember[] }
+  /** Today was opened or closed (in this window or another). */
+  | { type: 'day'; today: DayState | null }
   | { type: 'notice'; notice: Notice };
 
 export const isMethodName = (name: unknown): name is MethodName =>

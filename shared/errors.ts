@@ -24,18 +24,24 @@ export interface TillErrorShape {
   mspCode?: number;
   /** The input field the message is about, for messages shown next to a field. */
   field?: string;
+  /** Names a refusal the screen can say in the cashier's language. */
+  key?: TillErrorKey;
 }
+
+export type TillErrorKey = 'needs_manager' | 'sign_in' | 'day_closed' | 'day_open' | 'payments_open';
 
 export class TillError extends Error implements TillErrorShape {
   readonly code: TillErrorCode;
   readonly mspCode?: number;
   readonly field?: string;
+  readonly key?: TillErrorKey;
   constructor(shape: TillErrorShape) {
     super(shape.message);
     this.name = 'TillError';
     this.code = shape.code;
     if (shape.mspCode !== undefined) this.mspCode = shape.mspCode;
     if (shape.field !== undefined) this.field = shape.field;
+    if (shape.key !== undefined) this.key = shape.key;
   }
   toJSON(): TillErrorShape {
     return {
@@ -43,6 +49,7 @@ export class TillError extends Error implements TillErrorShape {
       message: this.message,
       ...(this.mspCode !== undefined ? { mspCode: this.mspCode } : {}),
       ...(this.field !== undefined ? { field: this.field } : {}),
+      ...(this.key !== undefined ? { key: this.key } : {}),
     };
   }
   static from(shape: unknown): TillError {

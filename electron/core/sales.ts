@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DayReport, DayState, Notice, SaleRecord } from '../../shared/contract';
+import type { DayCloseReport, DayReport, DayState, Notice, SaleRecord } from '../../shared/contract';
 import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
@@ -99,7 +99,8 @@ export class SalesBook {
   /** No sale can be added to a closed day. */
   requireOpenDay(): void {
     const day = this.today();
-    if (day?.closedAt) throw new TillError({ code: 'not_allowed', message: 'Today has been closed - no more sales can be added to it.' });
+    if (day?.closedAt)
+      throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed - no more sales can be added to it.' });
   }
 
   openDay(float: number, staff: string | undefined): DayState {
@@ -108,6 +109,7 @@ export class SalesBook {
     if (existing)
       throw new TillError({
         code: 'not_allowed',
+        key: existing.closedAt ? 'day_closed' : 'day_open',
         message: existing.closedAt ? 'Today has been closed already.' : 'Today is open already.',
       });
     storage(() => this.#o.ledger.openDay({ day, at: this.#o.now(), float, currency: this.#o.currency(), ...(staff ? { staff } : {}) }));
@@ -121,28 +123,28 @@ export class SalesBook {
    */
   async closeDay(counted: number, staff: string | undefined): Promise<DayState> {
     if (this.#o.engine.hasPendingPayments())
-      throw new TillError({ code: 'not_allowed', message: 'Finish the open payments before closing the day.' });
+      throw new TillError({ code: 'not_allowed', key: 'payments_open', message: 'Finish the open payments before closing the day.' });
     const date = localDate(this.#o.now());
     const opened = this.#o.ledger.day(date);
-    if (opened?.closedAt) throw new TillError({ code: 'not_allowed', message: 'Today has been closed already.' });
+    if (opened?.closedAt) throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
     const currency = opened?.currency ?? this.#o.currency();
     const float = opened?.float ?? 0;
     const totals = this.#o.ledger.dayTotals(date);
     const mine = totals.find((t) => t.currency === currency);
     const expected = float + (mine?.tenders.cash.amount ?? 0) - (mine?.refundsByTender.cash.amount ?? 0);
-    let reconciliation: DayReport['reconciliation'] | 'unreachable';
+    let reconciliation: DayCloseReport['reconciliation'];
     try {
       const [from, to] = dayBounds(date);
       reconciliation = await this.#o.engine.reconcile(from, to);
     } catch {
       reconciliation = 'unreachable';
     }
-    const report = { date, currency, float, expected, counted, difference: counted - expected, totals, reconciliation };
+    const report: DayCloseReport = { date, currency, float, expected, counted, difference: counted - expected, totals, reconciliation };
     const at = this.#o.now();
     storage(() => {
       if (!opened) this.#o.ledger.openDay({ day: date, at, float: 0, currency, ...(staff ? { staff } : {}) });
       if (!this.#o.ledger.closeDay({ day: date, at, counted, expected, ...(staff ? { staff } : {}), report }))
-        throw new TillError({ code: 'not_allowed', message: 'Today has been closed already.' });
+        throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
     });
     return this.today()!;
   }

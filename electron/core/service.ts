@@ -321,6 +321,12 @@ export class TillService implements Dispatcher {
           throw new TillError({ code: 'not_found', message: `No card sale ${p.saleId} to pay in cash.` });
         if (unpaid.status !== 'unpaid' && unpaid.status !== 'partly_paid')
           throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
+        if (!sameLines(unpaid.lines, p.lines))
+          throw new TillError({
+            code: 'bad_request',
+            field: 'lines',
+            message: 'The basket changed since the card payment - start a new sale for it.',
+          });
         // The customer may have paid by card after all: ask MultiSafepay before taking cash.
         await this.engine.checkEarlierAttempts(p.saleId);
         sale = this.sales.payRestInCash(unpaid, p.given, this.staff.who());
@@ -405,12 +411,14 @@ export class TillService implements Dispatcher {
     openDay: async (p) => {
       this.staff.requireSignedIn();
       const day = this.sales.openDay(p.float, this.staff.who());
+      this.#emit({ type: 'day', today: day });
       this.#emit({ type: 'history_changed' });
       return day;
     },
     closeDay: async (p) => {
       this.staff.requireManager('Closing the day');
       const day = await this.sales.closeDay(p.counted, this.staff.who());
+      this.#emit({ type: 'day', today: day });
       this.#emit({ type: 'history_changed' });
       return day;
     },
@@ -614,4 +622,20 @@ function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a.trim());
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The same lines (name, price, quantity; a missing VAT rate matches any). */
+function sameLines(a: readonly SaleLine[], b: readonly SaleLine[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((l, i) => {
+      const m = b[i]!;
+      return (
+        l.name === m.name &&
+        l.unitPrice === m.unitPrice &&
+        l.quantity === m.quantity &&
+        (m.vatRate === undefined || l.vatRate === m.vatRate)
+      );
+    })
+  );
 }

@@ -84,13 +84,18 @@ export class Staff {
 
   /** Sales need somebody signed in once staff are set up. */
   requireSignedIn(): void {
-    if (this.enforced && !this.#current) throw new TillError({ code: 'not_allowed', message: 'Sign in with your PIN first.' });
+    if (this.enforced && !this.#current)
+      throw new TillError({ code: 'not_allowed', key: 'sign_in', message: 'Sign in with your PIN first.' });
   }
 
   requireManager(what: string): void {
     if (!this.enforced) return;
     if (this.#current?.role !== 'manager')
-      throw new TillError({ code: 'not_allowed', message: `${what} needs a manager - a manager must sign in first.` });
+      throw new TillError({
+        code: 'not_allowed',
+        key: 'needs_manager',
+        message: `${what} needs a manager - a manager must sign in first.`,
+      });
   }
 
   /**

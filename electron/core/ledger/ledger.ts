@@ -407,7 +407,7 @@ export class Ledger {
     if (r.counted !== null) rec.counted = Number(r.counted);
     if (r.expected !== null) rec.expected = Number(r.expected);
     if (r.closed_by) rec.closedBy = String(r.closed_by);
-    if (typeof r.report === 'string') rec.report = safeJson(r.report);
+    if (typeof r.report === 'string') rec.report = safeJson(r.report) as DayState['report'];
     return rec;
   }
 
@@ -416,7 +416,7 @@ export class Ledger {
   }
 
   /** Closes the day once; false if it was closed already. */
-  closeDay(d: { day: string; at: number; counted: number; expected: number; staff?: string; report: unknown }): boolean {
+  closeDay(d: { day: string; at: number; counted: number; expected: number; staff?: string; report: DayState['report'] }): boolean {
     const r = this.atomically(() => this.#q.closeDay!.run(d.at, d.counted, d.expected, d.staff ?? null, JSON.stringify(d.report), d.day));
     return Number(r.changes) === 1;
   }
