@@ -40,7 +40,7 @@ export interface ImportReport {
 
 const LINES_PER_CHUNK = 500;
 /** The longest one import transaction may hold the event loop. */
-const SLICE_MS = 8;
+const SLICE_MS = 5;
 const DONE = 'journal_import_done';
 const OFFSET = 'journal_import_line';
 
