@@ -1,14 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SaleRecord, TillApi } from '../../shared/contract';
+import { lineTotal } from '../../shared/money';
 import { isFinal, type PaymentView } from '../../shared/payment';
+import { money } from './format';
 import { Receipt } from './components/Receipt';
 import { SignIn } from './components/SignIn';
 import { localDay } from './day';
 import i18n from './i18n';
 import { noticeTarget, noticeText } from './notices';
 import { reasonText } from './outcome';
-import { EMPTY_SALE, type Sale, terminalLabel } from './sale';
+import { EMPTY_SALE, paidByCard, type Sale, terminalLabel } from './sale';
 import { DayScreen } from './screens/DayScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
 import { ReportScreen } from './screens/ReportScreen';
@@ -16,6 +18,14 @@ import { SaleScreen } from './screens/SaleScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SHORTCUTS } from './shortcuts';
 import { useTill } from './useTill';
+
+/** A card part of a split sale, paid: "Paid by card €10.00 - due €5.84" (nothing when it paid the rest). */
+function partText(p: PaymentView, onCounter: Sale): string | undefined {
+  const earlier = onCounter.saleId === p.saleId ? Object.entries(onCounter.paid ?? {}).filter(([id]) => id !== p.orderId) : [];
+  const byCard = earlier.reduce((s, [, a]) => s + a, p.amount);
+  const due = lineTotal(p.lines) - byCard;
+  return due > 0 ? i18n.t('sale.partPaid', { paid: money(byCard, p.currency), due: money(due, p.currency) }) : undefined;
+}
 
 type View = 'sale' | 'history' | 'report' | 'day' | 'settings';
 
@@ -50,9 +60,20 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
   }, [userId]);
 
   // The basket's sale is done once paid: the counter is ready for the next customer.
+  // A card that paid only part of it (split tender) keeps the basket, with that part counted, until the rest is paid.
   const paidNow = payments?.find((p) => p.orderId === sale.orderId && p.state === 'completed');
+  const saleRef = useRef(sale);
+  useEffect(() => {
+    saleRef.current = sale;
+  }, [sale]);
   useEffect(() => {
     if (!paidNow) return;
+    const cur = saleRef.current;
+    const parts = { ...cur.paid, [paidNow.orderId]: paidNow.amount };
+    if (paidByCard({ lines: cur.lines, paid: parts }) < lineTotal(cur.lines)) {
+      if (cur.paid?.[paidNow.orderId] !== paidNow.amount) setSale({ ...cur, paid: parts });
+      return;
+    }
     setSale(EMPTY_SALE);
     const a = document.activeElement;
     if (viewRef.current === 'sale' && (a === document.body || a?.closest('.payments, .basket'))) document.getElementById('amount')?.focus();
@@ -67,7 +88,8 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
       if (seen === p.state) continue;
       last.current.set(p.orderId, p.state);
       const title = t('payment.title', { terminal: terminalLabel(p.terminalId, terminals ?? []) });
-      const why = isFinal(p.state) && p.state !== 'completed' ? reasonText(p) : undefined;
+      const why =
+        isFinal(p.state) && p.state !== 'completed' ? reasonText(p) : p.state === 'completed' ? partText(p, saleRef.current) : undefined;
       setAnnouncement(`${title}: ${t(`payment.status.${p.state}`)}${why ? `. ${why}` : ''}`);
       if (seen !== undefined && isFinal(p.state) && viewRef.current !== 'sale')
         setOutcomes((cur) => [...cur.filter((o) => o.orderId !== p.orderId), p]);

@@ -3,12 +3,22 @@ import type { Terminal } from '../../shared/contract';
 import { minorDigits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
 
-/** The sale on the counter: its lines, and once charged, the till's sale id and the latest attempt's order id. */
+/**
+ * The sale on the counter: its lines, and once charged, the till's sale id and the latest attempt's order id. A split
+ * sale also knows the card parts already paid (order id -> amount), so it stays until the rest is paid.
+ */
 export interface Sale {
   lines: SaleLine[];
   saleId?: string;
   orderId?: string;
+  paid?: Record<string, number>;
 }
+
+/** What cards have paid of the sale on the counter so far (split tender). */
+export const paidByCard = (sale: Sale): number => Object.values(sale.paid ?? {}).reduce((s, a) => s + a, 0);
+
+/** Half of a total, in whole minor units (the split's first suggestion for the card part). */
+export const halfOf = (total: number): number => Math.floor(total / 2);
 
 export const EMPTY_SALE: Sale = { lines: [] };
 

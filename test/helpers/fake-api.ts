@@ -80,3 +80,25 @@ export function payment(over: Partial<PaymentView> = {}): PaymentView {
     ...over,
   };
 }
+
+/**
+ * The till answers a charge with the attempt it made, as the core does: sale `s-1` (or the sale id sent), orders
+ * `s-1-1`, `s-1-2`, ..., charging `amount` when one is sent (part of a split sale), else the basket's total.
+ */
+export function answerCharges(f: ReturnType<typeof fakeApi>, act: (fn: () => void) => void) {
+  let n = 0;
+  f.api.charge.mockImplementation(async (p: Params<'charge'>) => {
+    n += 1;
+    const view = payment({
+      orderId: `s-1-${n}`,
+      attemptId: `s-1-${n}`,
+      saleId: p.saleId ?? 's-1',
+      terminalId: p.terminalId,
+      lines: p.lines,
+      amount: p.amount ?? p.lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0),
+      state: 'creating',
+    });
+    act(() => f.push({ type: 'payment', payment: view }));
+    return view;
+  });
+}

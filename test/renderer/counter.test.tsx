@@ -2,9 +2,9 @@ import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
-import type { Params, SaleRecord } from '../../shared/contract';
+import type { SaleRecord } from '../../shared/contract';
 import { PAYMENT_REASONS, type PaymentView } from '../../shared/payment';
-import { fakeApi, payment } from '../helpers/fake-api';
+import { answerCharges, fakeApi, payment } from '../helpers/fake-api';
 
 async function renderApp(f = fakeApi()) {
   render(<App api={f.api} />);
@@ -13,23 +13,7 @@ async function renderApp(f = fakeApi()) {
 }
 const amount = () => screen.getByRole('textbox', { name: 'Amount' });
 const total = () => Number(screen.getByTestId('basket-total').getAttribute('data-amount'));
-/** The till answers a charge with the attempt it made, as the core does. */
-function charges(f: ReturnType<typeof fakeApi>) {
-  let n = 0;
-  f.api.charge.mockImplementation(async (p: Params<'charge'>) => {
-    n += 1;
-    const view = payment({
-      orderId: `s-1-${n}`,
-      saleId: p.saleId ?? 's-1',
-      terminalId: p.terminalId,
-      lines: p.lines,
-      amount: p.lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0),
-      state: 'creating',
-    });
-    act(() => f.push({ type: 'payment', payment: view }));
-    return view;
-  });
-}
+const charges = (f: ReturnType<typeof fakeApi>) => answerCharges(f, act);
 const cashSale = (over: Partial<SaleRecord> = {}): SaleRecord => ({
   saleId: 'c-7',
   createdAt: Date.now(),

@@ -6,7 +6,7 @@ import type { SaleLine } from '../../../shared/payment';
 import { errorText } from '../errors';
 import { money } from '../format';
 import { nextNotes } from '../sale';
-import { Modal } from './Modal';
+import { DialogActions, Modal } from './Modal';
 
 interface Props {
   api: TillApi;
@@ -14,15 +14,19 @@ interface Props {
   currency: string;
   /** A card sale that ended unpaid with this basket: the cash pays that same sale. */
   unpaidSaleId?: string | undefined;
+  /** Split tender: what is left to pay after the card part (`paidByCard`); the cash pays that, for the same sale. */
+  due?: number;
+  paidByCard?: number;
   onClose(): void;
   onPaid(sale: SaleRecord): void;
   onReceipt(sale: SaleRecord): void;
 }
 
 /** Cash tender: exact and next-note buttons take the cash at once; the change due is shown large, then a receipt. */
-export function CashDialog({ api, lines, currency, unpaidSaleId, onClose, onPaid, onReceipt }: Props) {
+export function CashDialog({ api, lines, currency, unpaidSaleId, due, paidByCard, onClose, onPaid, onReceipt }: Props) {
   const { t } = useTranslation();
-  const total = lineTotal(lines);
+  // What the cash pays: the whole basket, or the rest of a split sale.
+  const total = due ?? lineTotal(lines);
   const [given, setGiven] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -31,7 +35,7 @@ export function CashDialog({ api, lines, currency, unpaidSaleId, onClose, onPaid
   const change = givenMinor !== null && givenMinor >= total ? givenMinor - total : null;
 
   const take = (amount: number | null) => {
-    if (amount === null || amount < total) return setError(t('cash.tooLittle'));
+    if (amount === null || amount < total) return setError(t(due !== undefined ? 'cash.tooLittleDue' : 'cash.tooLittle'));
     setBusy(true);
     api.payCash({ lines, given: amount, ...(unpaidSaleId ? { saleId: unpaidSaleId } : {}) }).then(
       (record) => {
@@ -47,6 +51,8 @@ export function CashDialog({ api, lines, currency, unpaidSaleId, onClose, onPaid
 
   if (sale) {
     const cur = sale.currency;
+    const change = money(sale.cash?.change ?? 0, cur);
+    const split = sale.tender === 'card' && sale.cash;
     return (
       <Modal label={t('cash.title')} onClose={onClose} testId="cash-dialog">
         <h2>{t('receipt.cash')}</h2>
@@ -57,7 +63,13 @@ export function CashDialog({ api, lines, currency, unpaidSaleId, onClose, onPaid
         <p className="change-due">
           {t('cash.change')} <strong data-testid="change-due">{money(sale.cash?.change ?? 0, cur)}</strong>
         </p>
-        <p role="status">{t('cash.done', { change: money(sale.cash?.change ?? 0, cur) })}</p>
+        {split && (
+          <p data-testid="cash-split">
+            {t('receipt.paidBy')} {money(sale.total - (sale.cash?.amount ?? 0), cur)} · {t('receipt.cash')}{' '}
+            {money(sale.cash?.amount ?? 0, cur)}
+          </p>
+        )}
+        <p role="status">{split ? t('cash.doneSplit', { change }) : t('cash.done', { change })}</p>
         <div className="row">
           <button className="primary big" autoFocus onClick={onClose}>
             {t('payment.newSale')}
@@ -73,9 +85,16 @@ export function CashDialog({ api, lines, currency, unpaidSaleId, onClose, onPaid
   return (
     <Modal label={t('cash.title')} onClose={onClose} testId="cash-dialog">
       <h2>{t('cash.title')}</h2>
-      <p className="cash-total">
-        {t('sale.total')}: <strong>{money(total, currency)}</strong>
-      </p>
+      {due !== undefined ? (
+        <p className="cash-total" data-testid="cash-due" data-amount={due}>
+          {t('sale.total')} {money(lineTotal(lines), currency)} · {t('receipt.paidBy')} {money(paidByCard ?? 0, currency)} · {t('cash.due')}
+          : <strong>{money(due, currency)}</strong>
+        </p>
+      ) : (
+        <p className="cash-total">
+          {t('sale.total')}: <strong>{money(total, currency)}</strong>
+        </p>
+      )}
       <div className="row cash-quick" role="group" aria-label={t('cash.quick')}>
         <button type="button" className="big" disabled={busy} onClick={() => take(total)}>
           {t('cash.exact')}
@@ -108,19 +127,7 @@ export function CashDialog({ api, lines, currency, unpaidSaleId, onClose, onPaid
         <p className="change-due">
           {t('cash.change')} <strong data-testid="change-due">{change === null ? '-' : money(change, currency)}</strong>
         </p>
-        {error && (
-          <p className="error" role="alert" id="cash-error">
-            {error}
-          </p>
-        )}
-        <div className="row">
-          <button type="submit" className="primary big" disabled={busy}>
-            {t('cash.confirm')}
-          </button>
-          <button type="button" className="big" onClick={onClose}>
-            {t('cash.cancel')}
-          </button>
-        </div>
+        <DialogActions error={error} errorId="cash-error" submit={t('cash.confirm')} busy={busy} onBack={onClose} />
       </form>
     </Modal>
   );

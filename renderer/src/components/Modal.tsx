@@ -1,5 +1,6 @@
 import { type KeyboardEvent, type ReactNode, useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
+import { useTranslation } from 'react-i18next';
 
 const FOCUSABLE =
   'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
@@ -24,8 +25,10 @@ export function Modal({ label, onClose, children, className = '', testId }: Prop
     close.current = onClose;
   });
 
+  // Where focus was when the dialog opened: read before a field inside it takes focus (autoFocus).
+  const openerRef = useRef(document.activeElement instanceof HTMLElement ? document.activeElement : null);
   useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const opener = openerRef.current;
     const others = [...document.body.children].filter((el) => el !== backdrop.current && !el.hasAttribute('inert'));
     for (const el of others) el.setAttribute('inert', '');
     if (!box.current?.contains(document.activeElement)) (box.current?.querySelector<HTMLElement>(FOCUSABLE) ?? box.current)?.focus();
@@ -73,5 +76,39 @@ export function Modal({ label, onClose, children, className = '', testId }: Prop
       </div>
     </div>,
     document.body,
+  );
+}
+
+/** The end of a dialog's form: its error (announced, and named by the field's `aria-describedby`), then submit and Back. */
+export function DialogActions({
+  error,
+  errorId,
+  submit,
+  busy = false,
+  onBack,
+}: {
+  error?: string | undefined;
+  errorId: string;
+  submit: string;
+  busy?: boolean;
+  onBack(): void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {error && (
+        <p className="error" role="alert" id={errorId}>
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button type="submit" className="primary big" disabled={busy}>
+          {submit}
+        </button>
+        <button type="button" className="big" onClick={onBack}>
+          {t('cash.cancel')}
+        </button>
+      </div>
+    </>
   );
 }

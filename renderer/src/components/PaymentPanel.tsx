@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TillApi } from '../../../shared/contract';
+import { lineTotal } from '../../../shared/money';
 import { isFinal, type PaymentView } from '../../../shared/payment';
 import { errorText } from '../errors';
 import { money } from '../format';
@@ -19,10 +20,23 @@ interface Props {
   onNewSale(): void;
   /** Puts an unpaid sale back in the (empty) basket, for another card or cash. */
   onRestore?: () => void;
+  /** A card part of the sale on the counter, whose rest is still due: the sale is not over, so no New sale here. */
+  partOfOpenSale?: boolean;
 }
 
 /** One terminal's payment: status in words and colour, why it ended unpaid, connection, amount, time and actions. */
-export function PaymentPanel({ api, payment: p, terminalName, demo, collapsed, onReceipt, onRetry, onNewSale, onRestore }: Props) {
+export function PaymentPanel({
+  api,
+  payment: p,
+  terminalName,
+  demo,
+  collapsed,
+  onReceipt,
+  onRetry,
+  onNewSale,
+  onRestore,
+  partOfOpenSale = false,
+}: Props) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   const [resolving, setResolving] = useState(false);
@@ -70,6 +84,11 @@ export function PaymentPanel({ api, payment: p, terminalName, demo, collapsed, o
           <span className={`conn conn-${p.connection}`}>{t(`payment.connection.${p.connection}`)}</span>
         </div>
         <div className="payment-amount">{money(p.amount, p.currency)}</div>
+        {p.amount < lineTotal(p.lines) && (
+          <div className="payment-part" data-testid="payment-part">
+            {t('payment.partOf', { total: money(lineTotal(p.lines), p.currency) })}
+          </div>
+        )}
         <div className="payment-status">
           {p.connection === 'offline' && !final
             ? t('payment.lastKnown', { status: t(`payment.status.${p.state}`) })
@@ -123,10 +142,10 @@ export function PaymentPanel({ api, payment: p, terminalName, demo, collapsed, o
             <button onClick={() => setConfirming(false)}>{t('payment.noKeep')}</button>
           </div>
         )}
-        {p.state === 'completed' && <button onClick={() => onReceipt(p.saleId)}>{t('payment.print')}</button>}
+        {p.state === 'completed' && !partOfOpenSale && <button onClick={() => onReceipt(p.saleId)}>{t('payment.print')}</button>}
         {unpaid && !small && <button onClick={() => onRetry(p)}>{t('payment.retry')}</button>}
         {unpaid && onRestore && <button onClick={onRestore}>{t('payment.restore')}</button>}
-        {final && (
+        {final && !partOfOpenSale && (
           <button
             className="primary"
             onClick={() =>

@@ -72,6 +72,9 @@ export function ReceiptBody({
   const paper: Paper = settings.paper ?? '80mm';
   const cur = sale.currency;
   const paid = sale.attempts.find((a) => a.state === 'completed');
+  // Every tender that paid: the card (or cards) and the cash; a split sale shows what each part paid.
+  const cards = sale.tender === 'cash' ? [] : sale.attempts.filter((a) => a.state === 'completed');
+  const split = cards.length + (sale.cash ? 1 : 0) > 1;
   const vat = saleVat(sale, settings.customVatRate ?? 21);
   const number = refund ? refund.receiptNumber : sale.receiptNumber;
   return (
@@ -147,12 +150,44 @@ export function ReceiptBody({
               </tbody>
             </table>
             <VatTable vat={vat} currency={cur} />
-            {sale.tender === 'cash' && sale.cash ? (
-              <table className="receipt-lines receipt-cash">
+            {cards.map((a) => (
+              <div className="receipt-card" key={a.orderId} data-testid="receipt-card" data-amount={a.amount ?? sale.total}>
+                {split ? (
+                  <table className="receipt-lines">
+                    <tbody>
+                      <tr>
+                        <td>
+                          {t('receipt.paidBy')}: {a.card?.type} {a.card?.last4 && `**** ${a.card.last4}`}
+                        </td>
+                        <td className="num">{money(a.amount ?? sale.total, cur)}</td>
+                      </tr>
+                    </tbody>
+                  </table>
+                ) : (
+                  <p>
+                    {t('receipt.paidBy')}: {a.card?.type} {a.card?.last4 && `**** ${a.card.last4}`}
+                  </p>
+                )}
+                {a.card?.authorizationCode && <p>{t('payment.auth', { code: a.card.authorizationCode })}</p>}
+                {a.transactionId && (
+                  <p>
+                    {t('receipt.transaction')}: <span className="receipt-id">{a.transactionId}</span>
+                  </p>
+                )}
+                <p>
+                  {t('receipt.order')}: <span className="receipt-id">{a.orderId}</span>
+                </p>
+                <p>
+                  {t('history.terminal')}: {terminalLabel(a.terminalId, terminals)}
+                </p>
+              </div>
+            ))}
+            {sale.cash && (
+              <table className="receipt-lines receipt-cash" data-testid="receipt-cash" data-amount={sale.cash.amount ?? sale.total}>
                 <tbody>
                   <tr>
                     <td>{t('receipt.cash')}</td>
-                    <td className="num">{money(sale.total, cur)}</td>
+                    <td className="num">{money(sale.cash.amount ?? sale.total, cur)}</td>
                   </tr>
                   <tr>
                     <td>{t('receipt.given')}</td>
@@ -166,26 +201,6 @@ export function ReceiptBody({
                   </tr>
                 </tbody>
               </table>
-            ) : (
-              paid && (
-                <div className="receipt-card">
-                  <p>
-                    {t('receipt.paidBy')}: {paid.card?.type} {paid.card?.last4 && `**** ${paid.card.last4}`}
-                  </p>
-                  {paid.card?.authorizationCode && <p>{t('payment.auth', { code: paid.card.authorizationCode })}</p>}
-                  {paid.transactionId && (
-                    <p>
-                      {t('receipt.transaction')}: <span className="receipt-id">{paid.transactionId}</span>
-                    </p>
-                  )}
-                  <p>
-                    {t('receipt.order')}: <span className="receipt-id">{paid.orderId}</span>
-                  </p>
-                  <p>
-                    {t('history.terminal')}: {terminalLabel(paid.terminalId, terminals)}
-                  </p>
-                </div>
-              )
             )}
           </>
         )}

@@ -113,7 +113,9 @@ export function HistoryScreen({
                   <td>{time(s.createdAt)}</td>
                   <td className="num">{money(s.total, s.currency)}</td>
                   <td className={`sale-${s.status}`}>{t(`history.statuses.${s.status}`)}</td>
-                  <td>{t(`report.${s.tender}`)}</td>
+                  <td data-tender={isSplit(s) ? 'split' : s.tender}>
+                    {isSplit(s) && s.cash ? `${t('report.card')} + ${t('report.cash').toLowerCase()}` : t(`report.${s.tender}`)}
+                  </td>
                   <td>{last ? terminalLabel(last.terminalId, terminals) : ''}</td>
                   <td>{last?.card ? `${last.card.type ?? ''} ${last.card.last4 ?? ''}` : ''}</td>
                   <td>
@@ -133,6 +135,20 @@ export function HistoryScreen({
 }
 
 const PAGE = 50;
+
+/** The card payments that paid a sale (a split sale may have more than one). */
+const paidCards = (sale: SaleRecord) => (sale.tender === 'cash' ? [] : sale.attempts.filter((a) => a.state === 'completed'));
+/** A sale paid in parts: a card and cash, or two cards. */
+const isSplit = (sale: SaleRecord) => sale.tender === 'card' && (Boolean(sale.cash) || paidCards(sale).length > 1);
+const refundedOf = (refunds: RefundRecord[], ofPart: (r: RefundRecord) => boolean) =>
+  refunds.filter((r) => r.state !== 'failed' && ofPart(r)).reduce((s, r) => s + r.amount, 0);
+
+interface RefundTarget {
+  /** What `refund` is called with: a card payment's order id, or the sale id for the cash. */
+  id: string;
+  tender: 'card' | 'cash';
+  left: number;
+}
 
 /** Print again on the shop's receipt printer (never opens the cash drawer). */
 function PrintAgain({ api, saleId, refund }: { api: TillApi; saleId: string; refund?: RefundRecord }) {
@@ -183,11 +199,44 @@ function SaleDetail({
   const { t } = useTranslation();
   const lineName = useLineName();
   const paid = sale.attempts.find((a) => a.state === 'completed');
-  // A card sale is refunded through its paid order; a cash sale from the drawer, by its sale id.
-  const refundId = sale.tender === 'cash' ? sale.saleId : paid?.orderId;
-  const refundable = sale.status === 'paid' || sale.status === 'partially_refunded';
-  const confirmKey = sale.tender === 'cash' ? 'history.refundConfirmCash' : 'history.refundConfirm';
-  const left = sale.total - sale.refunds.filter((r) => r.state !== 'failed').reduce((s, r) => s + r.amount, 0);
+  const cards = paidCards(sale);
+  const split = isSplit(sale);
+  const leftOfSale = sale.total - refundedOf(sale.refunds, () => true);
+  // A card sale is refunded through its paid order; a cash sale from the drawer, by its sale id. A split sale's
+  // parts are refunded each within what it paid: its cards through MultiSafepay, its cash from the drawer.
+  const targets: RefundTarget[] = split
+    ? [
+        ...cards.map((a) => ({
+          id: a.orderId,
+          tender: 'card' as const,
+          left: Math.min(
+            leftOfSale,
+            (a.amount ?? sale.total) - refundedOf(sale.refunds, (r) => r.tender === 'card' && r.orderId === a.orderId),
+          ),
+        })),
+        ...(sale.cash
+          ? [
+              {
+                id: sale.saleId,
+                tender: 'cash' as const,
+                left: Math.min(leftOfSale, (sale.cash.amount ?? sale.total) - refundedOf(sale.refunds, (r) => r.tender === 'cash')),
+              },
+            ]
+          : []),
+      ]
+    : sale.tender === 'cash'
+      ? [{ id: sale.saleId, tender: 'cash', left: leftOfSale }]
+      : paid
+        ? [{ id: paid.orderId, tender: 'card', left: leftOfSale }]
+        : [];
+  const open = targets.filter((x) => x.left > 0);
+  const [targetId, setTargetId] = useState<string>();
+  const target = open.find((x) => x.id === targetId) ?? open[0];
+  const refundId = target?.id;
+  const left = target?.left ?? 0;
+  const refundable = sale.status === 'paid' || sale.status === 'partially_refunded' || (split && sale.status === 'partly_paid');
+  const confirmKey = target?.tender === 'cash' ? 'history.refundConfirmCash' : 'history.refundConfirm';
+  const due = sale.total - cards.reduce((s, a) => s + (a.amount ?? sale.total), 0) - (sale.cash?.amount ?? 0);
   const [amount, setAmount] = useState('');
   const [confirm, setConfirm] = useState<number>();
   const [msg, setMsg] = useState<string>();
@@ -211,6 +260,36 @@ function SaleDetail({
           </li>
         ))}
       </ul>
+      {(split || sale.status === 'partly_paid') && (
+        <>
+          <h3>{t('history.parts')}</h3>
+          <ul>
+            {cards.map((a) => (
+              <li
+                key={a.orderId}
+                data-testid="tender-part"
+                data-tender="card"
+                data-order-id={a.orderId}
+                data-amount={a.amount ?? sale.total}
+              >
+                {t('report.card')} · {money(a.amount ?? sale.total, sale.currency)}
+                {a.card && ` · ${a.card.type ?? ''} ${a.card.last4 ?? ''}`} · {terminalLabel(a.terminalId, terminals)}
+              </li>
+            ))}
+            {sale.cash && (
+              <li data-testid="tender-part" data-tender="cash" data-amount={sale.cash.amount ?? sale.total}>
+                {t('report.cash')} · {money(sale.cash.amount ?? sale.total, sale.currency)} · {t('receipt.given')}{' '}
+                {money(sale.cash.given, sale.currency)} · {t('receipt.change')} {money(sale.cash.change, sale.currency)}
+              </li>
+            )}
+            {due > 0 && (
+              <li data-testid="tender-due" data-amount={due}>
+                {t('history.due', { amount: money(due, sale.currency) })}
+              </li>
+            )}
+          </ul>
+        </>
+      )}
       {sale.attempts.length > 0 && (
         <>
           <h3>{t('history.attempts')}</h3>
@@ -272,6 +351,18 @@ function SaleDetail({
             setConfirm(minor);
           }}
         >
+          {open.length > 1 && (
+            <label>
+              {t('history.refundFrom')}
+              <select value={target?.id} onChange={(e) => (setTargetId(e.target.value), setAmount(''))}>
+                {open.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.tender === 'cash' ? t('report.cash') : `${t('report.card')} ${x.id}`} · {money(x.left, sale.currency)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <label>
             {t('history.refundAmount')}
             <input

@@ -7,9 +7,10 @@ import { CashDialog } from '../components/CashDialog';
 import { Keypad } from '../components/Keypad';
 import { Modal } from '../components/Modal';
 import { PaymentPanel } from '../components/PaymentPanel';
+import { SplitDialog } from '../components/SplitDialog';
 import { errorText } from '../errors';
 import { decimalComma, money, moneyCode } from '../format';
-import { addLine, bigAmount, changeQty, EMPTY_SALE, keypadText, type Sale, terminalLabel } from '../sale';
+import { addLine, bigAmount, changeQty, EMPTY_SALE, keypadText, paidByCard, type Sale, terminalLabel } from '../sale';
 import { SHORTCUTS } from '../shortcuts';
 
 interface Props {
@@ -45,15 +46,21 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
   const [error, setError] = useState<string>();
   const [terminalId, setTerminalId] = useState(settings.defaultTerminalId || terminals[0]?.id || '');
   const [cashOpen, setCashOpen] = useState(false);
+  const [splitOpen, setSplitOpen] = useState(false);
   const [charging, setCharging] = useState(false);
   const [confirmBig, setConfirmBig] = useState<{ minor: number; then?: 'charge' }>();
   const [undo, setUndo] = useState<Sale>();
   const amountRef = useRef<HTMLInputElement>(null);
   const chargeRef = useRef<HTMLButtonElement>(null);
+  const cashRef = useRef<HTMLButtonElement>(null);
   const undoRef = useRef<HTMLButtonElement>(null);
   const basket = sale.lines;
   const total = lineTotal(basket);
   const label = (id: string) => terminalLabel(id, terminals);
+  // Split tender: a card paid part of this sale; the rest is due, in cash or on another card. Its lines stay as charged.
+  const cardPaid = paidByCard(sale);
+  const due = total - cardPaid;
+  const partPaid = cardPaid > 0 && due > 0;
 
   useEffect(() => {
     if (!terminals.some((x) => x.id === terminalId)) setTerminalId(settings.defaultTerminalId || terminals[0]?.id || '');
@@ -68,6 +75,8 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
   const current = sale.orderId ? payments.find((p) => p.orderId === sale.orderId) : undefined;
   const locked = Boolean(current && !isFinal(current.state));
   const unpaid = isUnpaid(current) ? current : undefined;
+  /** The basket cannot change: it is being paid, or part of it is paid. */
+  const frozen = locked || partPaid;
 
   // After an unpaid end the tender choice is next: focus Charge (another card) with the basket kept.
   const unpaidOrder = unpaid?.orderId;
@@ -75,6 +84,13 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     if (unpaidOrder && (document.activeElement === document.body || document.activeElement?.closest('.payments')))
       chargeRef.current?.focus();
   }, [unpaidOrder]);
+  // After a card part is paid the rest is next: focus Cash (or Charge another card).
+  const partKey = partPaid ? `${sale.saleId}:${cardPaid}` : undefined;
+  useEffect(() => {
+    const a = document.activeElement as HTMLButtonElement | null;
+    // Focus that nobody holds: on the page, on a payment panel, or on a control that is disabled now.
+    if (partKey && (!a || a === document.body || a.disabled || a.closest('.payments'))) cashRef.current?.focus();
+  }, [partKey]);
 
   const setLines = (lines: SaleLine[]) => {
     setUndo(undefined);
@@ -112,12 +128,19 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     return addLine(basket, customLine(minor));
   };
 
-  const charge = async (lines: SaleLine[], onTerminal: string, saleId: string | undefined, ofBasket: boolean) => {
+  /** Charges the basket on a terminal; with `amount`, only that part of it (split tender). */
+  const charge = async (lines: SaleLine[], onTerminal: string, saleId: string | undefined, ofBasket: boolean, amount?: number) => {
     setError(undefined);
     setCharging(true);
+    const parts = sale.saleId === saleId ? sale.paid : undefined;
     try {
-      const p = await api.charge({ terminalId: onTerminal, lines, ...(saleId ? { saleId } : {}) });
-      if (ofBasket && p?.orderId) setSale({ lines, saleId: p.saleId, orderId: p.orderId });
+      const p = await api.charge({
+        terminalId: onTerminal,
+        lines,
+        ...(saleId ? { saleId } : {}),
+        ...(amount !== undefined ? { amount } : {}),
+      });
+      if (ofBasket && p?.orderId) setSale({ lines, saleId: p.saleId, orderId: p.orderId, ...(parts ? { paid: parts } : {}) });
       if (p?.orderId) requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-panel-order="${p.orderId}"]`)?.focus());
     } catch (e) {
       setError(errorText(e));
@@ -130,6 +153,8 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
   /** Charge: what is typed in the amount field is added first (one step for a one-amount sale). */
   const chargeNow = (lines: SaleLine[] = basket) => {
     if (!canCharge) return;
+    // Part paid: another card pays what is due.
+    if (partPaid) return void charge(basket, terminalId, sale.saleId, true, due);
     let toCharge = lines;
     if (amountText.trim()) {
       const added = takeAmount('charge');
@@ -143,6 +168,13 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     if (amountText.trim() && !takeAmount()) return;
     if (basket.length || amountText.trim()) setCashOpen(true);
   };
+  /** Split: part on a card (the amount asked in a dialog), then the rest in cash or on another card. */
+  const canSplit = canCharge && !partPaid;
+  const openSplit = () => {
+    if (!canSplit) return;
+    if (amountText.trim() && !takeAmount()) return;
+    if (basket.length || amountText.trim()) setSplitOpen(true);
+  };
   const clear = () => {
     setUndo(sale);
     setSale(EMPTY_SALE);
@@ -150,7 +182,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     requestAnimationFrame(() => undoRef.current?.focus());
   };
   const newSale = () => {
-    if (locked) return;
+    if (frozen) return;
     if (basket.length) clear();
     const done = payments.filter((p) => isFinal(p.state) && p.saleId === sale.saleId);
     for (const p of done) void api.dismissPayment({ orderId: p.orderId }).catch(() => {});
@@ -225,7 +257,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
               <button
                 key={item.id}
                 className="key"
-                disabled={locked}
+                disabled={frozen}
                 onClick={() =>
                   setLines(
                     addLine(basket, {
@@ -262,7 +294,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
               type="text"
               inputMode="decimal"
               autoComplete="off"
-              disabled={locked}
+              disabled={frozen}
               value={amountText}
               aria-invalid={amountError ? true : undefined}
               aria-describedby={amountError ? 'amount-error' : 'amount-hint'}
@@ -272,7 +304,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
                 setAmountError(undefined);
               }}
             />
-            <button type="submit" disabled={locked}>
+            <button type="submit" disabled={frozen}>
               {t('sale.add')}
             </button>
             {amountError ? (
@@ -285,7 +317,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
               </p>
             )}
           </form>
-          {!locked && <Keypad onDigits={pressKeypad} onBack={backspace} onClear={resetAmount} />}
+          {!frozen && <Keypad onDigits={pressKeypad} onBack={backspace} onClear={resetAmount} />}
         </section>
       </div>
 
@@ -300,7 +332,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
                 <span className="line-name">{l.name}</span>
                 <button
                   className="qty"
-                  disabled={locked}
+                  disabled={frozen}
                   aria-label={t('sale.decrease', { name: lineLabel(l) })}
                   onClick={() => setLines(changeQty(basket, i, -1))}
                 >
@@ -309,7 +341,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
                 <span className="line-qty">{l.quantity}</span>
                 <button
                   className="qty"
-                  disabled={locked}
+                  disabled={frozen}
                   aria-label={t('sale.increase', { name: lineLabel(l) })}
                   onClick={() => setLines(changeQty(basket, i, 1))}
                 >
@@ -318,7 +350,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
                 <span className="line-total">{money(l.unitPrice * l.quantity, currency)}</span>
                 <button
                   className="qty"
-                  disabled={locked}
+                  disabled={frozen}
                   aria-label={t('sale.remove', { name: lineLabel(l) })}
                   onClick={() => setLines(changeQty(basket, i, -l.quantity))}
                 >
@@ -337,6 +369,14 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
         {locked && current && (
           <p className="paying" data-testid="basket-paying">
             {t('sale.paying', { terminal: label(current.terminalId) })}
+          </p>
+        )}
+        {partPaid && (
+          <p className="split-due" id="split-due" data-testid="split-due" data-paid={cardPaid} data-due={due}>
+            <strong data-testid="amount-due" data-amount={due}>
+              {t('sale.partPaid', { paid: money(cardPaid, currency), due: money(due, currency) })}
+            </strong>{' '}
+            {t('sale.partChoice')}
           </p>
         )}
         {unpaid && basket.length > 0 && (
@@ -370,31 +410,42 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
             ref={chargeRef}
             className="primary big"
             disabled={!(basket.length || amountText.trim()) || !canCharge}
-            aria-describedby={dayClosed ? 'day-closed' : chargeDisabledReason ? 'charge-why' : undefined}
+            aria-describedby={dayClosed ? 'day-closed' : chargeDisabledReason ? 'charge-why' : partPaid ? 'split-due' : undefined}
             aria-keyshortcuts={SHORTCUTS.charge}
             onClick={() => chargeNow()}
           >
             {t('sale.charge')} {kbd(SHORTCUTS.charge)}
           </button>
           <button
+            ref={cashRef}
             className="big"
             disabled={!(basket.length || amountText.trim()) || locked || charging || dayClosed}
-            aria-describedby={dayClosed ? 'day-closed' : undefined}
+            aria-describedby={dayClosed ? 'day-closed' : partPaid ? 'split-due' : undefined}
             aria-keyshortcuts={SHORTCUTS.cash}
             onClick={openCash}
           >
             {t('sale.cash')} {kbd(SHORTCUTS.cash)}
           </button>
+          {!partPaid && (
+            <button
+              className="big"
+              disabled={!(basket.length || amountText.trim()) || !canSplit}
+              aria-describedby={dayClosed ? 'day-closed' : chargeDisabledReason ? 'charge-why' : undefined}
+              onClick={openSplit}
+            >
+              {t('sale.split')}
+            </button>
+          )}
           {undo ? (
             <button ref={undoRef} onClick={() => (setSale(undo), setUndo(undefined))}>
               {t('sale.undoClear')}
             </button>
           ) : (
-            <button disabled={!basket.length || locked} onClick={clear}>
+            <button disabled={!basket.length || frozen} onClick={clear}>
               {t('sale.clear')}
             </button>
           )}
-          {locked && <button onClick={() => (setSale(EMPTY_SALE), onNewSale())}>{t('sale.another')}</button>}
+          {frozen && <button onClick={() => (setSale(EMPTY_SALE), onNewSale())}>{t('sale.another')}</button>}
         </div>
         {undo && (
           <p className="muted" role="status">
@@ -413,8 +464,9 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
             demo={snapshot.mode === 'demo'}
             collapsed={isFinal(p.state) && (p.finalAt ?? p.updatedAt) <= newSaleAt && p.saleId !== sale.saleId}
             onReceipt={onReceipt}
+            partOfOpenSale={partPaid && p.saleId === sale.saleId}
             onNewSale={() => {
-              if (p.saleId === sale.saleId && !locked) setSale(EMPTY_SALE);
+              if (p.saleId === sale.saleId && !frozen) setSale(EMPTY_SALE);
               onNewSale();
               amountRef.current?.focus();
             }}
@@ -439,12 +491,25 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
           api={api}
           lines={basket}
           currency={currency}
-          unpaidSaleId={unpaid && sameLines(unpaid.lines, basket) ? unpaid.saleId : undefined}
+          unpaidSaleId={partPaid ? sale.saleId : unpaid && sameLines(unpaid.lines, basket) ? unpaid.saleId : undefined}
+          {...(partPaid ? { due, paidByCard: cardPaid } : {})}
           onClose={() => setCashOpen(false)}
           onPaid={() => setSale(EMPTY_SALE)}
           onReceipt={(record) => {
             setCashOpen(false);
             onReceipt(record);
+          }}
+        />
+      )}
+      {splitOpen && (
+        <SplitDialog
+          total={total}
+          currency={currency}
+          terminal={label(terminalId)}
+          onClose={() => setSplitOpen(false)}
+          onCharge={(part) => {
+            setSplitOpen(false);
+            if (canCharge) void charge(basket, terminalId, sale.saleId, true, part);
           }}
         />
       )}
