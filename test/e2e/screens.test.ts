@@ -172,6 +172,36 @@ describe.skipIf(Boolean(reason))('every screen, both languages, both sizes', () 
       await capture(page, lang, 'receipt-card');
       await page.keyboard.press('Escape');
 
+      // A split: 10.00 on the card, the rest in cash - one sale, both tenders on its receipt.
+      // The declined card's panel is put away first (New sale on it): one panel per terminal on the screen.
+      await page.locator('section.payment-wrap').filter({ has: p1 }).getByRole('button', { name: T.payment.newSale }).click();
+      await p1.waitFor({ state: 'detached' });
+      await page.getByRole('textbox', { name: T.sale.amount, exact: true }).fill('15.84');
+      await button(T.sale.add).click();
+      await page.getByRole('combobox', { name: T.sale.terminal }).selectOption('SCR-T1');
+      await button(T.sale.split).click();
+      await page.getByTestId('split-dialog').waitFor();
+      await capture(page, lang, 'split');
+      await page.getByRole('textbox', { name: T.split.part }).fill('10');
+      await page.getByRole('button', { name: new RegExp(`^${T.split.charge.split('{{')[0]!}`) }).click();
+      const part = panel(page, 'SCR-T1').and(page.locator('[data-status="initialized"]'));
+      await part.waitFor();
+      const partOrder = (await part.getAttribute('data-order-id'))!;
+      await until(() => sim.streamConnects.some((c) => c.orderId === partOrder), 'event stream open');
+      sim.terminalAction('SCR-T1', 'approve');
+      await page.getByTestId('split-due').waitFor();
+      await capture(page, lang, 'split-due');
+      await button(T.sale.cash, false).click();
+      await page.getByTestId('cash-due').waitFor();
+      await capture(page, lang, 'split-cash');
+      await button(T.cash.exact).click();
+      await page.locator('[data-testid="cash-split"]').waitFor();
+      await capture(page, lang, 'split-cash-done');
+      await page.getByTestId('cash-dialog').getByRole('button', { name: T.payment.print }).click();
+      await page.getByTestId('receipt-cash').waitFor();
+      await capture(page, lang, 'receipt-split');
+      await page.keyboard.press('Escape');
+
       // Cash, exact.
       await page.getByRole('button', { name: /Espresso/ }).click();
       await button(T.sale.cash).click();

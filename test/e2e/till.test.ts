@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Simulator } from '../../electron/core/simulator/simulator';
@@ -606,5 +608,67 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await refund();
     await page.getByText('Refunded €10.00.').waitFor();
     await until(() => sim.orders.get(orderId)?.status === 'refunded', 'refunded at MultiSafepay');
+  });
+  it('a split in demo mode: 10.00 on the card (virtual terminal), the rest in cash - one sale, paid, both parts in history', async () => {
+    // Demo mode: the till's own simulator and its virtual terminal on the payment panel.
+    const dataDir = tempDir('till-e2e-split-');
+    const till = await startTill({ TILL_DATA_DIR: dataDir });
+    tills.push(till);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    pages.push(page);
+    await page.goto(till.url);
+    await page.getByRole('textbox', { name: 'Amount' }).fill('15.84');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('button', { name: 'Split' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Split payment' });
+    expect(await dialog.getByRole('textbox', { name: 'Card part' }).inputValue()).toBe('7.92');
+    const pad = dialog.getByRole('group', { name: 'Card part keypad' });
+    for (const k of ['1', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
+    await dialog.getByRole('button', { name: /^Charge card part on / }).click();
+    const card = page.getByTestId('payment');
+    await card.and(page.locator('[data-status="initialized"]')).waitFor();
+    const orderId = (await card.getAttribute('data-order-id'))!;
+    await page.locator(`[data-panel-order="${orderId}"]`).getByRole('button', { name: 'Present card' }).click();
+    await card.and(page.locator('[data-status="completed"]')).waitFor();
+    await expect.poll(() => page.getByTestId('split-due').getAttribute('data-due')).toBe('584');
+    expect(await page.getByTestId('split-due').textContent()).toContain('Paid by card €10.00 - due €5.84');
+    expect(await amountOf(page)).toBe('1584');
+    // The simulator charged the card part only.
+    const simOrder = () => {
+      const file = join(dataDir, 'demo-simulator.json');
+      if (!existsSync(file)) return undefined;
+      return (JSON.parse(readFileSync(file, 'utf8')) as { orders: { order_id: string; amount: number }[] }).orders.find(
+        (o) => o.order_id === orderId,
+      );
+    };
+    await expect.poll(() => simOrder()?.amount).toBe(1000);
+
+    await page.getByRole('button', { name: /^Cash/ }).click();
+    const cash = page.getByRole('dialog', { name: 'Cash payment' });
+    expect(await cash.getByTestId('cash-due').getAttribute('data-amount')).toBe('584');
+    await cash.getByRole('button', { name: 'Exact' }).click();
+    await expect.poll(() => page.getByTestId('change-due').textContent()).toBe('€0.00');
+    await cash.getByRole('button', { name: 'Print receipt' }).click();
+    const receipt = page.getByTestId('receipt');
+    await receipt.waitFor();
+    expect(await page.getByTestId('receipt-card').getAttribute('data-amount')).toBe('1000');
+    expect(await page.getByTestId('receipt-cash').getAttribute('data-amount')).toBe('584');
+    await page.keyboard.press('Escape');
+    expect(await amountOf(page)).toBe('0');
+
+    await page.getByRole('button', { name: 'History' }).click();
+    const rows = page.getByTestId('history-row');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-status')).toBe('paid');
+    await rows
+      .first()
+      .getByRole('button', { name: /Details/ })
+      .click();
+    const parts = page.getByTestId('tender-part');
+    await expect.poll(() => parts.count()).toBe(2);
+    expect(await parts.evaluateAll((els) => els.map((e) => [e.getAttribute('data-tender'), e.getAttribute('data-amount')]))).toEqual([
+      ['card', '1000'],
+      ['cash', '584'],
+    ]);
   });
 });
