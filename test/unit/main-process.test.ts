@@ -298,9 +298,14 @@ describe('packaged means locked', () => {
     expect(snap.mode).toBe('demo');
     expect(snap.settings).toMatchObject({ lockedByEnv: false, apiKeySet: false });
     expect(snap.terminals.map((t) => t.id)).toContain('KIOSK1');
+    // Whatever else the machine's environment holds, these are ignored (and TILL_DATA_DIR, TILL_TERMINAL_IDS are not).
     expect(log.warn).toHaveBeenCalledWith('packaged build: ignoring development switches', {
-      ignored: ['TILL_MSP_API_KEY', 'TILL_MSP_BASE_URL', 'VITE_DEV_SERVER_URL'],
+      ignored: expect.arrayContaining(['TILL_MSP_API_KEY', 'TILL_MSP_BASE_URL', 'VITE_DEV_SERVER_URL']),
     });
+    const calls = vi.mocked(log.warn).mock.calls as unknown[][];
+    const ignored = (calls.find((c) => c[0] === 'packaged build: ignoring development switches')![1] as { ignored: string[] }).ignored;
+    expect(ignored).not.toContain('TILL_DATA_DIR');
+    expect(ignored).not.toContain('TILL_TERMINAL_IDS');
   });
 
   it('unpackaged, the dev server is loaded only from loopback http', async () => {
