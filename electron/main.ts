@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, shell } from 'electron';
+import { systemPrinter } from './print';
 import log from 'electron-log/main';
 import Store from 'electron-store';
 import electronUpdater from 'electron-updater';
@@ -197,6 +198,7 @@ if (!app.requestSingleInstanceLock()) {
           ),
         logger,
         ...(timing ? { timing } : {}),
+        systemPrinter: systemPrinter(BrowserWindow, () => win?.webContents),
       });
     } catch (err) {
       // One till per data folder (another process holds it), or a ledger from a newer till: say so and stop.

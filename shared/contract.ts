@@ -80,6 +80,8 @@ export const SettingsInputSchema = z
       .regex(/^[A-Za-z0-9.-]*$/, 'A host name or IPv4 address, e.g. 192.168.1.50'),
     printerPort: z.number().int().min(1).max(65535),
     paper: z.enum(['58mm', '80mm']),
+    /** A printer of this computer for silent receipt printing (desktop app); empty: none. */
+    systemPrinter: z.string().trim().max(200),
   })
   .partial()
   .strict();
@@ -106,6 +108,7 @@ export interface PublicSettings {
   printerHost?: string;
   printerPort?: number;
   paper?: '58mm' | '80mm';
+  systemPrinter?: string;
   /** Where the API key is kept: the OS keychain, plain-text keychain fallback, a file, or the environment. */
   keyStorage: 'os' | 'basic_text' | 'file' | 'env';
   /** Set by the environment (headless mode); the UI shows it read-only. */
@@ -368,6 +371,8 @@ export const METHODS = {
   ),
   /** A lost manager PIN: allowed only with the API key typed again (or in demo mode). */
   resetManagerPin: method<{ ok: true }>()(z.object({ staffId, pin, apiKey: z.string().max(200).optional() }).strict()),
+  /** The printers of this computer (desktop app; none in headless mode). */
+  printers: method<string[]>()(Empty),
   /** Prints a sale's receipt (or one of its refunds') again on the receipt printer; never opens the drawer. */
   printReceipt: method<{ printed: boolean }>()(z.object({ saleId: id, refundId: z.string().max(40).optional() }).strict()),
   exportBackup: method<{ path: string }>()(z.object({ folder: folderPath.optional() }).strict()),

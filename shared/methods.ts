@@ -27,6 +27,7 @@ export const METHOD_NAMES = [
   'saveStaff',
   'resetManagerPin',
   'printReceipt',
+  'printers',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -41,7 +41,7 @@ import type { SimulatorConfig } from './simulator/simulator';
 import { baseUrlProblem, Connection, hostOf, type TillEnv } from './connection';
 import { amountDue, MAX_SALE_TOTAL, SalesBook, storage } from './sales';
 import { Staff } from './staff';
-import { printOnPrinter, receiptOf } from './printing/receipts';
+import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
 export type { TillEnv };
@@ -62,6 +62,8 @@ export interface TillServiceOptions {
   failpoint?: EngineOptions['failpoint'];
   /** How long a refund whose answer was lost must stay unseen at MultiSafepay before it counts as not made. */
   refundGraceMs?: number;
+  /** Printers of this computer (the desktop app passes Electron's; headless mode has none). */
+  systemPrinter?: SystemPrinter;
 }
 
 export const LEDGER_FILE = 'ledger.sqlite';
@@ -88,6 +90,7 @@ export class TillService implements Dispatcher {
   readonly staff: Staff;
   /** Card payments whose receipt was sent to the printer in this run. */
   readonly #printed = new Set<string>();
+  readonly #systemPrinter: SystemPrinter | undefined;
   readonly #env: TillEnv;
   readonly #state: KeyValueStore;
   readonly #settingsStore: KeyValueStore;
@@ -108,6 +111,7 @@ export class TillService implements Dispatcher {
     this.dataDir = opts.dataDir;
     this.#env = opts.env ?? {};
     this.#log = opts.logger ?? silentLogger;
+    this.#systemPrinter = opts.systemPrinter;
     this.#now = opts.now ?? Date.now;
     this.#state = parts.state.store;
     this.#settingsStore = parts.settings.store;
@@ -448,13 +452,14 @@ export class TillService implements Dispatcher {
       storage(() => this.staff.resetPin(p.staffId, p.pin));
       return { ok: true as const };
     },
+    printers: async () => (this.#systemPrinter ? this.#systemPrinter.list() : []),
     printReceipt: async (p) => {
       const sale = this.sales.sale(p.saleId);
       const refund = p.refundId ? sale?.refunds.find((r) => r.refundId === p.refundId) : undefined;
       const receipt = sale && (!p.refundId || refund) ? receiptOf(sale, this.#settings(), refund) : undefined;
       if (!receipt) throw new TillError({ code: 'not_found', message: 'That sale has no receipt yet.' });
       try {
-        return { printed: await printOnPrinter(receipt, this.#settings(), false) };
+        return { printed: await printOnPrinter(receipt, this.#settings(), this.#systemPrinter, false) };
       } catch (err) {
         throw new TillError({ code: 'printer_error', message: err instanceof Error ? err.message : 'The receipt printer did not print.' });
       }
@@ -534,10 +539,10 @@ export class TillService implements Dispatcher {
   /** Prints a receipt on the receipt printer, if one is set, after the sale or refund is saved; never blocks it. */
   #autoPrint(sale: SaleRecord, refund?: RefundRecord): void {
     const settings = this.#settings();
-    if (!settings.printerHost) return;
+    if (!settings.printerHost && !(settings.systemPrinter && this.#systemPrinter)) return;
     const receipt = receiptOf(sale, settings, refund);
     if (!receipt) return;
-    printOnPrinter(receipt, settings).catch((err: unknown) =>
+    printOnPrinter(receipt, settings, this.#systemPrinter).catch((err: unknown) =>
       this.#notice('warning', err instanceof Error ? err.message : 'The receipt printer did not print.', {
         key: 'printer_failed',
         params: { saleId: sale.saleId },

@@ -8,13 +8,14 @@ import type { KeyValueStore } from './storage/kv';
 /** What is kept on disk: the public settings less what is derived at run time. */
 export type StoredSettings = Omit<
   PublicSettings,
-  'apiKeySet' | 'keyStorage' | 'lockedByEnv' | 'vatRates' | 'customVatRate' | 'printerHost' | 'printerPort' | 'paper'
+  'apiKeySet' | 'keyStorage' | 'lockedByEnv' | 'vatRates' | 'customVatRate' | 'printerHost' | 'printerPort' | 'paper' | 'systemPrinter'
 > & {
   vatRates: number[];
   customVatRate: number;
   printerHost: string;
   printerPort: number;
   paper: '58mm' | '80mm';
+  systemPrinter: string;
 };
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -31,6 +32,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   printerHost: '',
   printerPort: 9100,
   paper: '80mm',
+  systemPrinter: '',
 };
 
 /** Food and non-alcoholic drinks take the reduced rate (9 %) in the Netherlands. */
@@ -60,6 +62,7 @@ const StoredSettingsSchema = z
     printerHost: z.string().max(253),
     printerPort: z.number().int().min(1).max(65535),
     paper: z.enum(['58mm', '80mm']),
+    systemPrinter: z.string().max(200),
   })
   .partial();
 

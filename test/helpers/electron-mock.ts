@@ -79,7 +79,12 @@ export class BrowserWindow extends EventEmitter {
     send: vi.fn(),
     isDestroyed: () => false,
     session: { setPermissionRequestHandler: vi.fn() },
+    /** The printers of this computer, as Electron lists them. */
+    getPrintersAsync: vi.fn(async () => [{ name: 'Receipts-80' }, { name: 'Office laser' }]),
+    /** Prints the loaded page; the callback says whether it printed (a real spooler would take the job). */
+    print: vi.fn((_options: Record<string, unknown>, done: (ok: boolean, why: string) => void) => done(true, '')),
   });
+  destroy = vi.fn();
   loadURL = vi.fn(async (_url: string) => {});
   show = vi.fn();
   isMinimized = vi.fn(() => false);

@@ -56,6 +56,7 @@ export function fakeApi(snapshot: Partial<Snapshot> = {}) {
     saveStaff: vi.fn(async (p: Params<'saveStaff'>) => p.staff.map(({ id, name, role }) => ({ id, name, role }))),
     resetManagerPin: vi.fn(async () => ({ ok: true })),
     printReceipt: vi.fn(async () => ({ printed: true })),
+    printers: vi.fn(async () => [] as string[]),
     exportBackup: vi.fn(async () => ({ path: '/tmp/backup' })),
     exportTransactions: vi.fn(async () => ({ path: '/tmp/export.csv', rows: 0 })),
   };

@@ -435,3 +435,17 @@ describe('cash after an unpaid card, and notices', () => {
     expect(await screen.findByTestId('notice')).toHaveTextContent('Something new happened.');
   });
 });
+
+describe('a printer of this computer', () => {
+  it('the desktop app offers its printers in Settings and saves the chosen one; a browser (no printers) shows no choice', async () => {
+    const f = fakeApi();
+    f.api.printers.mockResolvedValue(['Receipts-80', 'Office laser']);
+    render(<App api={f.api} />);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Settings' }));
+    const select = await screen.findByRole('combobox', { name: /printer of this computer/ });
+    await user.selectOptions(select, 'Receipts-80');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(f.api.saveSettings).toHaveBeenLastCalledWith(expect.objectContaining({ systemPrinter: 'Receipts-80' }));
+  });
+});

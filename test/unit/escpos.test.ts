@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DRAWER_PULSE, receiptBytes } from '../../electron/core/printing/escpos';
+import { receiptHtml } from '../../electron/core/printing/receipts';
 import {
   opensDrawer,
   PAPER_WIDTH,
@@ -290,5 +291,24 @@ describe('ESC/POS bytes', () => {
     expect(bytes.indexOf(Buffer.from([0x1b, 0x70]))).toBe(-1);
     expect(parseEscPos(bytes).commands).toContain('GS V 0');
     expect(Buffer.from(DRAWER_PULSE).equals(Buffer.from([0x1b, 0x70, 0x00, 0x19, 0xfa]))).toBe(true);
+  });
+});
+
+describe('a receipt for a printer of this computer', () => {
+  it('is the same lines as on the receipt printer, in a page with nothing active: markup in a product name stays text', () => {
+    const r = cashSaleReceipt({
+      number: 7,
+      merchantName: 'Bakkerij <b>&</b>',
+      merchantAddress: 'Straat 1',
+      at: new Date(2026, 4, 1, 14, 3).getTime(),
+      lines: [{ name: '<script>alert(1)</script>', quantity: 1, unitPrice: 250, vatRate: 9 }],
+      given: 500,
+    });
+    const html = receiptHtml(r, '58mm');
+    expect(html).not.toMatch(/<script>|<b>/);
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).toContain('width:54mm');
+    for (const line of receiptText(r, '58mm'))
+      expect(html).toContain(line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
   });
 });

@@ -210,6 +210,28 @@ describe('main process', () => {
     expect(await call('refund', { orderId: saleId })).toMatchObject({ ok: true, result: { status: 'refunded' } });
   });
 
+  it('prints a receipt silently on a printer of this computer through a hidden, script-less window', async () => {
+    const win = await boot();
+    const call = (m: string, p: unknown = {}) => ipc(win, m, p) as Promise<{ ok: boolean; result?: unknown }>;
+    expect((await call('printers')).result).toEqual(['Receipts-80', 'Office laser']);
+    expect((await call('saveSettings', { systemPrinter: 'Receipts-80', paper: '58mm', merchantName: 'Bakkerij Jansen' })).ok).toBe(true);
+    const sale = (await call('payCash', { lines: [{ name: 'Brood', unitPrice: 325, quantity: 1, vatRate: 9 }], given: 500 })).result as {
+      receiptNumber: number;
+    };
+    await until(() => BrowserWindow.instances.length > 1 && BrowserWindow.instances[1]!.webContents.print.mock.calls.length, 'printed');
+    const printer = BrowserWindow.instances[1]!;
+    expect(printer.options).toMatchObject({ show: false, webPreferences: { javascript: false, sandbox: true, nodeIntegration: false } });
+    const page = decodeURIComponent(String(printer.loadURL.mock.calls[0]![0]).replace(/^data:text\/html;charset=utf-8,/, ''));
+    expect(page).toContain('Bakkerij Jansen');
+    expect(page).toContain(String(sale.receiptNumber));
+    expect(printer.webContents.print.mock.calls[0]![0]).toMatchObject({
+      silent: true,
+      deviceName: 'Receipts-80',
+      pageSize: { width: 58_000 },
+    });
+    await until(() => printer.destroy.mock.calls.length, 'print window closed');
+  });
+
   it('exports diagnostics without the API key', async () => {
     const win = await boot();
     const frame = { sender: win.webContents, senderFrame: { url: win.loadURL.mock.calls[0]![0] } };

@@ -7,7 +7,22 @@ import type { RefundRecord, SaleRecord } from '../../../shared/contract';
 import { vatByRate, vatOfRefund } from '../../../shared/vat';
 import type { StoredSettings } from '../settings';
 import { printReceipt } from './escpos';
-import { opensDrawer, type ReceiptData } from './receipt';
+import { opensDrawer, type Paper, type ReceiptData, receiptText } from './receipt';
+
+/** A printer of this computer (the desktop app's adapter prints through Electron; headless mode has none). */
+export interface SystemPrinter {
+  list(): Promise<string[]>;
+  print(html: string, deviceName: string, paper: Paper): Promise<void>;
+}
+
+/** The receipt as a self-contained page for a printer of this computer: the same lines as on a receipt printer. */
+export function receiptHtml(receipt: ReceiptData, paper: Paper): string {
+  const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const width = paper === '58mm' ? '54mm' : '76mm';
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(`Receipt ${receipt.number}`)}</title>
+<style>@page{margin:0}body{margin:0 2mm;width:${width}}pre{font:9pt/1.25 monospace;white-space:pre;margin:0}</style></head>
+<body><pre>${receiptText(receipt, paper).map(esc).join('\n')}</pre></body></html>`;
+}
 
 const LEGACY_VAT_RATE = 21;
 
@@ -44,9 +59,23 @@ export function receiptOf(sale: SaleRecord, settings: StoredSettings, refund?: R
   return base;
 }
 
-/** Prints on the configured printer; resolves false when no printer is set. Throws PrinterError on failure. */
-export async function printOnPrinter(receipt: ReceiptData, settings: StoredSettings, openDrawer = opensDrawer(receipt)): Promise<boolean> {
-  if (!settings.printerHost) return false;
-  await printReceipt({ host: settings.printerHost, port: settings.printerPort, paper: settings.paper, receipt, openDrawer });
-  return true;
+/**
+ * Prints on the printer set in Settings: the network receipt printer (ESC/POS, with the drawer), or else a
+ * printer of this computer, silently. Resolves false when none is set; throws on failure.
+ */
+export async function printOnPrinter(
+  receipt: ReceiptData,
+  settings: StoredSettings,
+  system: SystemPrinter | undefined,
+  openDrawer = opensDrawer(receipt),
+): Promise<boolean> {
+  if (settings.printerHost) {
+    await printReceipt({ host: settings.printerHost, port: settings.printerPort, paper: settings.paper, receipt, openDrawer });
+    return true;
+  }
+  if (settings.systemPrinter && system) {
+    await system.print(receiptHtml(receipt, settings.paper), settings.systemPrinter, settings.paper);
+    return true;
+  }
+  return false;
 }

@@ -239,6 +239,8 @@ export const en = {
     printerHost: 'Printer address (empty: no printer)',
     printerPort: 'Printer port',
     paper: 'Paper width',
+    systemPrinter: 'Or a printer of this computer (prints without asking)',
+    noSystemPrinter: 'None',
     papers: { '58mm': '58 mm', '80mm': '80 mm' },
   },
   staff: {

@@ -283,6 +283,8 @@ export const nl: Dict = {
     printerHost: 'Adres van de printer (leeg: geen printer)',
     printerPort: 'Poort van de printer',
     paper: 'Papierbreedte',
+    systemPrinter: 'Of een printer van deze computer (print zonder te vragen)',
+    noSystemPrinter: 'Geen',
     papers: { '58mm': '58 mm', '80mm': '80 mm' },
   },
   staff: {

@@ -49,6 +49,12 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
   const [printerHost, setPrinterHost] = useState(s.printerHost ?? '');
   const [printerPort, setPrinterPort] = useState(String(s.printerPort ?? 9100));
   const [paper, setPaper] = useState<'58mm' | '80mm'>(s.paper ?? '80mm');
+  const [systemPrinter, setSystemPrinter] = useState(s.systemPrinter ?? '');
+  // The printers of this computer (the desktop app lists them; a browser has none).
+  const [printers, setPrinters] = useState<string[]>([]);
+  useEffect(() => {
+    api.printers({}).then(setPrinters, () => setPrinters([]));
+  }, [api]);
   const offered = parseRates(vatRatesText) ?? s.vatRates ?? [...DEFAULT_VAT_RATES];
   const [fieldError, setFieldError] = useState<{ field?: string; message: string }>();
   const [status, setStatus] = useState<string>();
@@ -66,6 +72,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
       printerHost: printerHost.trim(),
       ...(Number.isInteger(port) && port > 0 ? { printerPort: port } : {}),
       paper,
+      ...(printers.length ? { systemPrinter } : {}),
       terminalIds: terminalIds
         .split(',')
         .map((x) => x.trim())
@@ -289,6 +296,20 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
             </select>
             {errFor('paper')}
           </label>
+          {printers.length > 0 && (
+            <label>
+              {t('settings.systemPrinter')}
+              <select value={systemPrinter} onChange={(e) => setSystemPrinter(e.target.value)} {...invalid('systemPrinter')}>
+                <option value="">{t('settings.noSystemPrinter')}</option>
+                {printers.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+              {errFor('systemPrinter')}
+            </label>
+          )}
         </fieldset>
         {!isManager(snapshot) && <p className="needs-manager">{t('staff.needsManager')}</p>}
         {fieldError && !fieldError.field && (
