@@ -1,17 +1,8 @@
 /** The day's report as the core stores it at closing (`DayState.report`), read defensively: it crosses as unknown. */
-import type { DayState, DayTotals, Reconciliation } from '../../shared/contract';
+import type { DayCloseReport, DayState, DayTotals } from '../../shared/contract';
 
-export interface ClosingReport {
-  date: string;
-  currency: string;
-  float: number;
-  expected: number;
-  counted: number;
-  difference: number;
-  totals: DayTotals[];
-  /** 'unreachable' when MultiSafepay could not be asked at closing. */
-  reconciliation?: Reconciliation | 'unreachable';
-}
+/** The report the core stores when a day is closed; `reconciliation` may be missing from an older one. */
+export type ClosingReport = Omit<DayCloseReport, 'reconciliation'> & { reconciliation?: DayCloseReport['reconciliation'] };
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 

@@ -6,7 +6,8 @@ import type { MspClient } from '../../electron/core/msp/client';
 import { Ledger } from '../../electron/core/ledger/ledger';
 import { openConfStore } from '../../electron/core/storage/kv';
 import type { PaymentView } from '../../shared/payment';
-import { startSim, until } from './sim';
+import { startSim, TEST_KEY, until } from './sim';
+import { TillService, type TillServiceOptions } from '../../electron/core/service';
 
 export const FAST_TIMING = {
   backoffBaseMs: 10,
@@ -55,4 +56,25 @@ export async function engineWithSim(cleanups: (() => Promise<void> | void)[], si
   cleanups.push(e.stop);
   e.engine.start();
   return { ...s, ...e };
+}
+
+/**
+ * The till service against a simulator on loopback (terminal DEMO0001 and the account's others), both stopped by
+ * the given cleanup list. `options` are passed to the service as they are.
+ */
+export async function serviceWithSim(
+  cleanups: (() => Promise<void> | void)[],
+  simOpts: Parameters<typeof startSim>[0] = {},
+  options: Partial<TillServiceOptions> = {},
+) {
+  const s = await startSim(simOpts);
+  cleanups.push(() => s.sim.stop());
+  const svc = await TillService.create({
+    dataDir: tempDir(),
+    env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] },
+    timing: FAST_TIMING,
+    ...options,
+  });
+  cleanups.push(() => svc.close());
+  return { s, svc };
 }

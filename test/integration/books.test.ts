@@ -9,7 +9,7 @@ import { Ledger } from '../../electron/core/ledger/ledger';
 import { TillService } from '../../electron/core/service';
 import { startHeadlessServer } from '../../electron/server/server';
 import type { DayState, SaleRecord } from '../../shared/contract';
-import { FAST_TIMING, tempDir } from '../helpers/engine';
+import { serviceWithSim, tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY } from '../helpers/sim';
 import { WsTill } from '../helpers/ws-till';
 
@@ -148,14 +148,7 @@ describe('opening and closing the day', () => {
   });
 
   it('the day cannot be closed while a payment is open', async () => {
-    const s = await startSim();
-    cleanups.push(() => s.sim.stop());
-    const svc = await TillService.create({
-      dataDir: tempDir(),
-      env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] },
-      timing: FAST_TIMING,
-    });
-    cleanups.push(() => svc.close());
+    const { svc } = await serviceWithSim(cleanups);
     await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: [{ name: 'x', unitPrice: 100, quantity: 1 }] });
     expect(await svc.dispatch('closeDay', { counted: 0 })).toMatchObject({
       ok: false,
@@ -228,14 +221,7 @@ describe('receipts on the network printer', () => {
     const { startFakePrinter, parseEscPos } = await import('../helpers/fake-printer');
     const printer = await startFakePrinter('print');
     cleanups.push(() => printer.close());
-    const s = await startSim();
-    cleanups.push(() => s.sim.stop());
-    const svc = await TillService.create({
-      dataDir: tempDir(),
-      env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] },
-      timing: FAST_TIMING,
-    });
-    cleanups.push(() => svc.close());
+    const { s, svc } = await serviceWithSim(cleanups);
     ok(
       (await svc.dispatch('saveSettings', {
         printerHost: printer.host,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TillService } from '../../electron/core/service';
 import type { PaymentView } from '../../shared/payment';
-import { engineWithSim, FAST_TIMING, LINES, makeEngine, tempDir } from '../helpers/engine';
+import { engineWithSim, FAST_TIMING, LINES, makeEngine, tempDir, serviceWithSim } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
 import { skipReason, startTill } from '../e2e/harness';
 
@@ -117,14 +117,7 @@ describe('"nothing was charged" only when certain', () => {
   });
 
   it('a create processed after the till gave up, then paid: recorded as paid after all with an alarm; Try again is refused', async () => {
-    const s = await startSim();
-    cleanups.push(() => s.sim.stop());
-    const svc = await TillService.create({
-      dataDir: tempDir(),
-      env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] },
-      timing,
-    });
-    cleanups.push(() => svc.close());
+    const { s, svc } = await serviceWithSim(cleanups, {}, { timing });
     Object.assign(s.sim.faults, { createProcessLate: 1, createProcessLateMs: 1500 });
     const charged = (await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES })) as { ok: true; result: PaymentView };
     const orderId = charged.result.orderId;
@@ -263,14 +256,7 @@ describe('two tills on one data folder, as processes', () => {
 
 describe('cash after a card that did not pay', () => {
   it('the same sale is paid in cash, after MultiSafepay confirms the card attempt ended unpaid; refused while it is open', async () => {
-    const s = await startSim({ expiryMs: 60_000 });
-    cleanups.push(() => s.sim.stop());
-    const svc = await TillService.create({
-      dataDir: tempDir(),
-      env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] },
-      timing: FAST_TIMING,
-    });
-    cleanups.push(() => svc.close());
+    const { s, svc } = await serviceWithSim(cleanups, { expiryMs: 60_000 });
     const charged = (await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES })) as { ok: true; result: PaymentView };
     await until(() => s.sim.openStreams === 1, 'stream');
     s.sim.terminalAction('DEMO0001', 'decline');
@@ -298,14 +284,7 @@ describe('cash after a card that did not pay', () => {
 
 describe('split tender', () => {
   it('part by card, the rest in cash: one sale, one receipt, counted per tender; each part refunded within what it paid', async () => {
-    const s = await startSim();
-    cleanups.push(() => s.sim.stop());
-    const svc = await TillService.create({
-      dataDir: tempDir(),
-      env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] },
-      timing: FAST_TIMING,
-    });
-    cleanups.push(() => svc.close());
+    const { s, svc } = await serviceWithSim(cleanups);
     const lines = [{ name: 'Cake', unitPrice: 700, quantity: 1, vatRate: 9 }];
     expect(await svc.dispatch('charge', { terminalId: 'DEMO0001', lines, amount: 701 })).toMatchObject({
       ok: false,
