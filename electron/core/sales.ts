@@ -18,6 +18,7 @@ import { dayBounds, type Ledger, localDate, type RefundRow } from './ledger/ledg
 import type { Logger } from './log';
 import type { MspClient } from './msp/client';
 import { MspError } from './msp/errors';
+import { isDiskFull, storage } from './storage/disk';
 
 export interface SalesBookOptions {
   ledger: Ledger;
@@ -275,7 +276,7 @@ export class SalesBook {
         this.#o.logger.error('refund done at MultiSafepay but not recorded', { orderId, code: (err as NodeJS.ErrnoException)?.code });
         throw new TillError({
           code: 'storage_error',
-          message: `MultiSafepay refunded ${formatMoney(amount, sale.currency)}, but the till could not record it (${storageWhy(err)}). It stays marked as checking and is recorded once the disk works again - do not refund again.`,
+          message: `MultiSafepay refunded ${formatMoney(amount, sale.currency)}, but the till could not record it (${isDiskFull(err) ? 'the disk is full' : 'the disk refused the write'}). It stays marked as checking and is recorded once the disk works again - do not refund again.`,
         });
       }
       return this.sale(sale.saleId)!;
@@ -410,24 +411,3 @@ export class SalesBook {
 }
 
 const csv = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
-function storageWhy(err: unknown): string {
-  const code = (err as { code?: string; errcode?: number })?.code;
-  return code === 'ENOSPC' || /full/i.test(String((err as Error)?.message)) ? 'the disk is full' : 'the disk refused the write';
-}
-
-/** Runs a ledger write; a failure becomes a sentence for the cashier and nothing was saved. */
-export function storage<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof TillError) throw err;
-    throw new TillError({
-      code: 'storage_error',
-      message:
-        /full/i.test(String((err as Error)?.message)) || (err as NodeJS.ErrnoException)?.code === 'ENOSPC'
-          ? 'The disk is full - nothing was saved. Free some space and try again.'
-          : 'The till could not save to disk - nothing was saved.',
-    });
-  }
-}

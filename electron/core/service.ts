@@ -39,7 +39,8 @@ import { EnvSecretStore, FileSecretStore, type SecretStore } from './secrets';
 import { DEFAULT_SETTINGS, readCatalog, readSettings, type StoredSettings } from './settings';
 import type { SimulatorConfig } from './simulator/simulator';
 import { baseUrlProblem, Connection, hostOf, type TillEnv } from './connection';
-import { amountDue, MAX_SALE_TOTAL, SalesBook, storage } from './sales';
+import { amountDue, MAX_SALE_TOTAL, SalesBook } from './sales';
+import { storage, storageAsync, storageFailure } from './storage/disk';
 import { Staff } from './staff';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
@@ -156,7 +157,7 @@ export class TillService implements Dispatcher {
         });
       }
     });
-    this.engine.onStorageError = (err) => this.#notice('error', storageMessage(err));
+    this.engine.onStorageError = (err) => this.#notice('error', storageFailure(err).message);
     this.engine.onAlarm = (level, message, key, params, orderId) => this.#notice(level, message, { key, params, orderId });
     if (this.engine.guardDamagedCopy)
       this.#notice(
@@ -386,7 +387,7 @@ export class TillService implements Dispatcher {
       } catch (err) {
         throw new TillError({
           code: 'storage_error',
-          message: err instanceof Error && /environment/.test(err.message) ? err.message : storageMessage(err),
+          message: err instanceof Error && /environment/.test(err.message) ? err.message : storageFailure(err).message,
         });
       }
       if (backendChanged) {
@@ -585,12 +586,6 @@ export class TillService implements Dispatcher {
   }
 }
 
-function storageMessage(err: unknown): string {
-  return (err as NodeJS.ErrnoException)?.code === 'ENOSPC'
-    ? 'The disk is full - nothing was saved. Free some space and try again.'
-    : 'The till could not save to disk - nothing was saved.';
-}
-
 /** Opens the ledger; one that cannot be opened (not a database, damaged) is kept aside and a new one started. */
 function openLedger(path: string, now = Date.now()): { ledger: Ledger; damagedCopy?: string } {
   try {
@@ -610,17 +605,6 @@ function exportFolder(path: string): string {
   mkdirSync(path, { recursive: true, mode: 0o700 });
   if (!statSync(path).isDirectory()) throw new TillError({ code: 'bad_request', field: 'folder', message: 'That is not a folder.' });
   return path;
-}
-
-async function storageAsync<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof TillError) throw err;
-    return storage(() => {
-      throw err;
-    });
-  }
 }
 
 function sameSecret(a: string, b: string): boolean {

@@ -20,6 +20,7 @@ import type { MspClient } from '../msp/client';
 import { MspError } from '../msp/errors';
 import type { StreamAuth } from '../msp/stream';
 import type { MspOrder } from '../msp/types';
+import { storageFailure } from '../storage/disk';
 import { keepCopy, type KeyValueStore } from '../storage/kv';
 import { type AttemptSnapshot, AttemptSnapshotSchema, type Ledger } from '../ledger/ledger';
 import { Follower, type FollowerHost } from './follower';
@@ -254,7 +255,7 @@ export class PaymentEngine implements FollowerHost {
     try {
       this.#store.set({ active, seq });
     } catch (err) {
-      throw storageError(err);
+      throw storageFailure(err, 'the payment was not started');
     }
     this.#failpoint('guard-taken');
     try {
@@ -262,7 +263,7 @@ export class PaymentEngine implements FollowerHost {
       this.#failpoint('attempt-journaled');
     } catch (err) {
       this.#store.set({ active: this.#active, seq: this.#seq }); // put the guard back as it was
-      throw storageError(err);
+      throw storageFailure(err, 'the payment was not started');
     }
     this.#active = active;
     this.#seq = seq;
@@ -856,17 +857,6 @@ function toView(l: LiveAttempt): PaymentView {
   if (r.mspReason) view.mspReason = r.mspReason;
   if (r.reason) view.reason = r.reason;
   return view;
-}
-
-function storageError(err: unknown): TillError {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  return new TillError({
-    code: 'storage_error',
-    message:
-      code === 'ENOSPC'
-        ? 'The disk is full - the payment was not started. Free some space and try again.'
-        : 'The till could not save the payment - it was not started.',
-  });
 }
 
 /** Which of amount, currency, terminal and description of an existing order differ from the attempt's. */
