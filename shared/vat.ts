@@ -17,6 +17,9 @@ export interface VatLine {
 /** Netherlands: the general rate, the reduced rate (food, drinks, books...), and zero. */
 export const DEFAULT_VAT_RATES = [21, 9, 0] as const;
 
+/** The rate of lines recorded before rates were kept (the Dutch general rate). */
+export const LEGACY_VAT_RATE = 21;
+
 export const vatIn = (gross: number, rate: number): number => Math.round((gross * rate) / (100 + rate));
 
 /** VAT per rate of lines whose prices include VAT, highest rate first. */

@@ -171,8 +171,8 @@ export class Connection {
     const mode = this.lockedByEnv ? this.mode : (input.mode ?? this.mode);
     let client: MspClient;
     if (mode === 'demo') {
-      client = this.#simulator ? this.#client : new MspClient({ baseUrl: LIVE_API_ROOT, apiKey: '' });
       if (!this.#simulator) return { ok: true, message: 'Demo mode: save to start the built-in simulator.' };
+      client = this.#client;
     } else {
       const base = this.lockedByEnv ? this.baseFor(this.mode) : this.baseFor(mode, input.baseUrl);
       const problem = baseUrlProblem(base);

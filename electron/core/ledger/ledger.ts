@@ -11,7 +11,7 @@ import type { AttemptSummary, Bucket, DayState, DayTotals, RefundRecord, SaleRec
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
 import { afterPayment } from '../engine/transitions';
-import { addVat, vatByRate, vatOfRefund } from '../../../shared/vat';
+import { addVat, LEGACY_VAT_RATE, vatByRate, vatOfRefund } from '../../../shared/vat';
 import { openDatabase, transaction } from './db';
 
 export interface AttemptSnapshot extends AttemptFields {
@@ -32,8 +32,6 @@ const SaleLineSchema = z.object({
   vatRate: z.number().optional(),
 });
 const VatSchema = z.array(z.object({ rate: z.number(), gross: z.number().int(), vat: z.number().int() }));
-/** The VAT rate of lines recorded before rates were kept (the Dutch general rate). */
-const LEGACY_VAT_RATE = 21;
 const LinesSchema = z.array(SaleLineSchema);
 const CardSchema = z
   .object({

@@ -4,7 +4,7 @@
  * up a sale: it runs after the sale is saved, and a failure becomes a notice.
  */
 import type { RefundRecord, SaleRecord } from '../../../shared/contract';
-import { vatByRate, vatOfRefund } from '../../../shared/vat';
+import { LEGACY_VAT_RATE, vatByRate, vatOfRefund } from '../../../shared/vat';
 import type { StoredSettings } from '../settings';
 import { printReceipt } from './escpos';
 import { opensDrawer, type Paper, type ReceiptData, receiptText } from './receipt';
@@ -24,7 +24,6 @@ export function receiptHtml(receipt: ReceiptData, paper: Paper): string {
 <body><pre>${receiptText(receipt, paper).map(esc).join('\n')}</pre></body></html>`;
 }
 
-const LEGACY_VAT_RATE = 21;
 
 /** The receipt of a paid sale, or of one of its refunds; undefined while it has no receipt number. */
 export function receiptOf(sale: SaleRecord, settings: StoredSettings, refund?: RefundRecord): ReceiptData | undefined {
