@@ -114,6 +114,7 @@ describe('"nothing was charged" only when certain', () => {
     s.sim.terminalAction('DEMO0001', 'approve');
     await e.waitFor(p.orderId, (x) => x.state === 'completed');
     expect(e.events.some((ev) => ev.type === 'payment' && ev.payment.state === 'failed')).toBe(false);
+    expect(s.sim.createRequests.get(p.orderId)).toBe(1); // one request, processed late - never sent again
   });
 
   it('a create processed after the till gave up, then paid: recorded as paid after all with an alarm; Try again is refused', async () => {

@@ -233,11 +233,16 @@ export class Simulator {
       return refuse(fail.code ?? 1000, fail.info ?? 'Injected failure', fail.status);
     }
     if (this.faults.createProcessLate > 0) {
-      // The request is taken, the answer never comes, and the order appears only later.
+      // The request is taken, the answer never comes, and the order appears only later (once: it is one request).
       this.faults.createProcessLate--;
-      setTimeout(() => void this.apiCreateOrder(body), this.faults.createProcessLateMs);
+      this.#later(requestedId, this.faults.createProcessLateMs, () => void this.#processCreate(b));
       return 'drop';
     }
+    return this.#processCreate(b);
+  }
+
+  /** Checks and makes a create request's order, as MultiSafepay does once it processes the request. */
+  #processCreate(b: Record<string, unknown>): SimAnswer {
     const checked = checkCreate(b);
     if ('error' in checked) return refuse(...checked.error);
     const c = checked.order;
