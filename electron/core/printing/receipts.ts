@@ -24,7 +24,6 @@ export function receiptHtml(receipt: ReceiptData, paper: Paper): string {
 <body><pre>${receiptText(receipt, paper).map(esc).join('\n')}</pre></body></html>`;
 }
 
-
 /** The receipt of a paid sale, or of one of its refunds; undefined while it has no receipt number. */
 export function receiptOf(sale: SaleRecord, settings: StoredSettings, refund?: RefundRecord): ReceiptData | undefined {
   const number = refund ? refund.receiptNumber : sale.receiptNumber;
