@@ -110,6 +110,41 @@ describe('history', () => {
     expect(find('nothing-like-this')).toEqual([]);
   });
 
+  it('pages through every match of a search, however many there are', () => {
+    const l = ledger();
+    for (let i = 0; i < 150; i++)
+      l.recordCashSale({
+        saleId: `t${i}`,
+        at: at(8) + i * 1000,
+        lines: [{ name: i % 2 ? 'Tea' : 'Green tea', unitPrice: 275, quantity: 1 }],
+        total: 275,
+        currency: 'EUR',
+        given: 275,
+        change: 0,
+      });
+    l.recordCashSale({
+      saleId: 'x',
+      at: at(8) + 500,
+      lines: [{ name: 'Coffee', unitPrice: 300, quantity: 1 }],
+      total: 300,
+      currency: 'EUR',
+      given: 300,
+      change: 0,
+    });
+    const seen: string[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = l.history({ query: 'tea', limit: 5, ...(before ? { before } : {}) });
+      if (!page.length) break;
+      seen.push(...page.map((s) => s.saleId));
+      before = page.at(-1)!.createdAt;
+    }
+    expect(seen).toHaveLength(150);
+    expect(new Set(seen).size).toBe(150);
+    expect(seen[0]).toBe('t149');
+    expect(seen.at(-1)).toBe('t0');
+  });
+
   it('a card that arrives after completion makes the sale findable by it', () => {
     const l = ledger();
     l.recordAttempt(attempt('g-1', 'g', 'completed', at(9)));

@@ -221,7 +221,8 @@ export class Ledger {
       resolutionsOf: p('SELECT order_id, reason, msp_status, at FROM resolutions WHERE order_id = ? ORDER BY id'),
       latest: p('SELECT rowid, * FROM sales WHERE created_at < ? ORDER BY created_at DESC LIMIT ?'),
       byTotal: p('SELECT rowid, * FROM sales WHERE total = ? AND created_at < ? ORDER BY created_at DESC LIMIT ?'),
-      byWords: p('SELECT rowid FROM sales_search WHERE sales_search MATCH ? ORDER BY rowid DESC LIMIT ?'),
+      byWords: p('SELECT rowid FROM sales_search WHERE sales_search MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT ?'),
+      lastRowBefore: p('SELECT rowid FROM sales WHERE created_at < ? ORDER BY created_at DESC LIMIT 1'),
       byOrderPrefix: p('SELECT DISTINCT sale_id FROM attempts WHERE order_id >= ? AND order_id < ? LIMIT ?'),
       dayOutcomes: p(
         `SELECT s.currency AS currency, a.state AS state, count(*) AS n, sum(json_extract(a.data, '$.amount')) AS amount
@@ -518,9 +519,11 @@ export class Ledger {
       if (amount !== null) for (const r of this.#q.byTotal!.all(amount, before, limit) as unknown[]) add(r);
       const match = ftsQuery(q);
       if (match) {
-        // Matches come newest first (rowids grow with time); a page past `before` needs a wider window.
-        const window = opts.before ? limit * 20 : limit;
-        const ids = (this.#q.byWords!.all(match, window) as { rowid: number }[]).map((r) => r.rowid);
+        // Matches come newest first (rowids grow with time): a page starts at the newest sale before `before`.
+        const bound = opts.before
+          ? ((this.#q.lastRowBefore!.get(opts.before) as { rowid: number } | undefined)?.rowid ?? 0)
+          : Number.MAX_SAFE_INTEGER;
+        const ids = (this.#q.byWords!.all(match, bound, limit) as { rowid: number }[]).map((r) => r.rowid);
         for (let i = 0; i < ids.length; i += MAX_IN) {
           const part = ids.slice(i, i + MAX_IN);
           for (const r of this.#db.prepare(`SELECT rowid, * FROM sales WHERE rowid IN (${part.map(() => '?').join(',')})`).all(...part))
