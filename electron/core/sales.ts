@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DayCloseReport, DayReport, DayState, Notice, SaleRecord } from '../../shared/contract';
+import type { DayCloseReport, DayReport, DayState, Notice, RefundRecord, SaleRecord } from '../../shared/contract';
 import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
@@ -33,6 +33,8 @@ export interface SalesBookOptions {
   /** Longest wait between two re-reads of a pending refund. */
   refundRecheckMaxMs?: number;
   notice: (level: 'info' | 'warning' | 'error', message: string, extra?: Pick<Notice, 'key' | 'params' | 'orderId'>) => void;
+  /** A refund is done (from the answer, a re-read or the drawer): e.g. print its receipt. */
+  onRefundDone?: (sale: SaleRecord, refund: RefundRecord) => void;
 }
 
 /** What is still to pay on a sale: its total less what cards paid and the cash part. */
@@ -279,7 +281,7 @@ export class SalesBook {
           message: `MultiSafepay refunded ${formatMoney(amount, sale.currency)}, but the till could not record it (${isDiskFull(err) ? 'the disk is full' : 'the disk refused the write'}). It stays marked as checking and is recorded once the disk works again - do not refund again.`,
         });
       }
-      return this.sale(sale.saleId)!;
+      return this.#refundDone(sale.saleId, refundId);
     } finally {
       this.#refunding.delete(orderId);
     }
@@ -310,7 +312,15 @@ export class SalesBook {
       }),
     );
     this.#o.ledger.onChange?.('refund');
-    return this.sale(sale.saleId)!;
+    return this.#refundDone(sale.saleId, refundId);
+  }
+
+  /** Tells whoever listens that a refund is done; returns the sale as it is now. */
+  #refundDone(saleId: string, refundId: string): SaleRecord {
+    const sale = this.sale(saleId)!;
+    const refund = sale.refunds.find((r) => r.refundId === refundId);
+    if (refund) this.#o.onRefundDone?.(sale, refund);
+    return sale;
   }
 
   /** Re-reads the order of a pending refund until MultiSafepay's refunded amount tells whether it went through. */
@@ -344,12 +354,14 @@ export class SalesBook {
       if (atMsp >= settled + r.amount) {
         const known = new Set(ledger.refundsOfOrder(r.order_id).map((x) => x.transaction_id));
         const tx = related.find((t) => t.amount === r.amount && t.transaction_id && !known.has(t.transaction_id))?.transaction_id;
-        if (ledger.settleRefund(r.refund_id, 'done', this.#o.now(), tx))
+        if (ledger.settleRefund(r.refund_id, 'done', this.#o.now(), tx)) {
+          this.#refundDone(r.sale_id, r.refund_id);
           this.#o.notice('info', `The refund of ${formatMoney(r.amount, r.currency)} (${r.order_id}) went through at MultiSafepay.`, {
             key: 'refund_went_through',
             params: { amount: r.amount, currency: r.currency, orderId: r.order_id },
             orderId: r.order_id,
           });
+        }
         return;
       }
       if (atMsp <= settled && this.#o.monotonic() - since >= (this.#o.refundGraceMs ?? 60_000)) {

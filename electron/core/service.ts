@@ -174,6 +174,7 @@ export class TillService implements Dispatcher {
       currency: () => this.#settings().currency,
       ...(opts.refundGraceMs !== undefined ? { refundGraceMs: opts.refundGraceMs } : {}),
       notice: (level, message, extra) => this.#notice(level, message, extra),
+      onRefundDone: (sale, refund) => this.#autoPrint(sale, refund),
     });
     this.ledger.onChange = (what) => {
       if (what !== 'attempt') this.#emit({ type: 'history_changed' });
@@ -342,10 +343,7 @@ export class TillService implements Dispatcher {
     history: async (p) => this.sales.history(p.query, p.limit, p.before),
     refund: async (p) => {
       this.staff.requireManager('A refund');
-      const before = new Set(this.sales.sale(p.orderId)?.refunds.map((r) => r.refundId) ?? this.#refundIdsOfOrder(p.orderId));
-      const sale = await this.sales.refund(p.orderId, p.amount, this.staff.who());
-      for (const r of sale.refunds) if (!before.has(r.refundId) && r.state === 'done') this.#autoPrint(sale, r);
-      return sale;
+      return this.sales.refund(p.orderId, p.amount, this.staff.who());
     },
     dayReport: async (p) => this.sales.dayReport(p.date, p.reconcile ?? false),
     saveSettings: async (p) => {
@@ -531,10 +529,6 @@ export class TillService implements Dispatcher {
   #withVat(lines: SaleLine[]): SaleLine[] {
     const rate = this.#settings().customVatRate;
     return lines.map((l) => (l.vatRate === undefined ? { ...l, vatRate: rate } : l));
-  }
-
-  #refundIdsOfOrder(orderId: string): string[] {
-    return this.ledger.saleOfOrder(orderId)?.refunds.map((r) => r.refundId) ?? [];
   }
 
   /** Prints a receipt on the receipt printer, if one is set, after the sale or refund is saved; never blocks it. */

@@ -257,3 +257,42 @@ describe('receipts on the network printer', () => {
     expect(again.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
   });
 });
+
+describe('refund receipts on the network printer', () => {
+  it('a refund prints its own numbered receipt: from the drawer at once (drawer opens), and a card refund settled only by a re-read once it is known', async () => {
+    const { startFakePrinter, parseEscPos } = await import('../helpers/fake-printer');
+    const printer = await startFakePrinter('print');
+    cleanups.push(() => printer.close());
+    const { s, svc } = await serviceWithSim(cleanups, {}, { refundGraceMs: 500 });
+    ok((await svc.dispatch('saveSettings', { printerHost: printer.host, printerPort: printer.port })) as Reply<unknown>);
+    const cash = ok(
+      (await svc.dispatch('payCash', {
+        lines: [{ name: 'Brood', unitPrice: 325, quantity: 1, vatRate: 9 }],
+        given: 325,
+      })) as Reply<SaleRecord>,
+    );
+    await printer.nextJob(); // the sale's receipt
+    const back = ok((await svc.dispatch('refund', { orderId: cash.saleId, amount: 100 })) as Reply<SaleRecord>);
+    const cashRefund = await printer.nextJob();
+    expect(parseEscPos(cashRefund).lines.join('\n')).toMatch(new RegExp(`\\b${back.refunds[0]!.receiptNumber}\\b`));
+    expect(cashRefund.includes(Buffer.from([0x1b, 0x70]))).toBe(true);
+    // A card sale whose refund answer is lost: printed once the re-read shows it went through.
+    const charged = ok(
+      (await svc.dispatch('charge', {
+        terminalId: 'DEMO0001',
+        lines: [{ name: 'Taart', unitPrice: 1250, quantity: 1, vatRate: 9 }],
+      })) as Reply<{ orderId: string; saleId: string }>,
+    );
+    s.sim.terminalAction('DEMO0001', 'approve');
+    await printer.nextJob(); // the card sale's receipt
+    s.sim.faults.refundLoseResponse = 1;
+    expect(await svc.dispatch('refund', { orderId: charged.orderId, amount: 500 })).toMatchObject({
+      ok: false,
+      error: { code: 'refund_unknown' },
+    });
+    const cardRefund = await printer.nextJob();
+    const number = svc.sales.sale(charged.saleId)!.refunds[0]!.receiptNumber!;
+    expect(parseEscPos(cardRefund).lines.join('\n')).toMatch(new RegExp(`\\b${number}\\b`));
+    expect(cardRefund.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
+  });
+});
