@@ -14,7 +14,7 @@ import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
 import type { PaymentEngine } from './engine/engine';
-import { dayBounds, type Ledger, localDate, type RefundRow } from './ledger/ledger';
+import { amountDue, dayBounds, type Ledger, localDate, type RefundRow } from './ledger/ledger';
 import type { Logger } from './log';
 import type { MspClient } from './msp/client';
 import { MspError } from './msp/errors';
@@ -35,13 +35,6 @@ export interface SalesBookOptions {
   notice: (level: 'info' | 'warning' | 'error', message: string, extra?: Pick<Notice, 'key' | 'params' | 'orderId'>) => void;
   /** A refund is done (from the answer, a re-read or the drawer): e.g. print its receipt. */
   onRefundDone?: (sale: SaleRecord, refund: RefundRecord) => void;
-}
-
-/** What is still to pay on a sale: its total less what cards paid and the cash part. */
-export function amountDue(sale: SaleRecord): number {
-  if (sale.tender === 'cash') return 0;
-  const byCard = sale.attempts.filter((a) => a.state === 'completed').reduce((s, a) => s + (a.amount ?? sale.total), 0);
-  return Math.max(0, sale.total - byCard - (sale.cash?.amount ?? 0));
 }
 
 /** Column headers of the transactions CSV in the cashier's language (the values themselves stay codes). */

@@ -722,15 +722,24 @@ function summary(a: AttemptSnapshot): AttemptSummary {
 }
 
 /** What a sale is now: paid, refunded (by the till or at MultiSafepay), charged back, pending or unpaid. */
+/** What cards and cash have paid of a sale so far (a cash sale: all of it). */
+export function paidSoFar(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'total' | 'cash'>): number {
+  if (sale.tender === 'cash') return sale.total;
+  const byCard = sale.attempts.filter((a) => a.state === 'completed').reduce((s, a) => s + (a.amount ?? sale.total), 0);
+  return byCard + (sale.cash?.amount ?? 0);
+}
+
+/** What is still to pay on a sale. */
+export const amountDue = (sale: Pick<SaleRecord, 'tender' | 'attempts' | 'total' | 'cash'>): number =>
+  Math.max(0, sale.total - paidSoFar(sale));
+
 export function saleStatus(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'refunds' | 'total' | 'cash'>): SaleStatus {
   const paid = sale.tender === 'cash' ? undefined : sale.attempts.find((a) => a.state === 'completed');
   if (sale.tender === 'card') {
-    const byCard = sale.attempts.filter((a) => a.state === 'completed').reduce((s, a) => s + (a.amount ?? sale.total), 0);
-    const inCash = sale.cash?.amount ?? 0;
     const open = sale.attempts.some((a) => !isFinal(a.state));
     if (!paid) return open ? 'pending' : 'unpaid';
     // Part paid by card, the rest still due (in cash or on another card).
-    if (byCard + inCash < sale.total) return open ? 'pending' : 'partly_paid';
+    if (amountDue(sale) > 0) return open ? 'pending' : 'partly_paid';
   }
   const after = afterPayment(paid?.mspStatus);
   if (after === 'chargedback') return 'charged_back';
