@@ -2,8 +2,7 @@
  * The fault matrix: what shops live with (flaky networks, MultiSafepay hiccups, junk on the stream, damaged or
  * full disks, bad input), each against the real engine or service and the simulator over loopback.
  */
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { isDiskFull, storageFailure } from '../../electron/core/storage/disk';
 import { startHeadlessServer } from '../../electron/server/server';
 import { engineWithSim, FAST_TIMING, LINES, makeEngine, tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
+import { smallDisk, smallDiskSkipReason } from '../helpers/small-disk';
 import { socketFor, WsTill } from '../helpers/ws-till';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -250,26 +250,14 @@ describe('storage faults', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.damaged-'))).toHaveLength(2);
   });
 
-  const tmpfsReason = (() => {
-    if (process.platform !== 'linux') return 'tmpfs mounts need Linux';
-    const probe = tempDir('till-mnt-');
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
-      execFileSync('umount', [probe], { stdio: 'ignore' });
-      return undefined;
-    } catch {
-      return 'cannot mount a small tmpfs here (needs root) - the disk-full tests are skipped';
-    }
-  })();
+  const tmpfsReason = smallDiskSkipReason();
   if (tmpfsReason) console.warn(`[faults] ${tmpfsReason}`);
 
   it.skipIf(Boolean(tmpfsReason))(
     'disk full: a ledger write fails cleanly, what was committed stays, and writing works again once there is room',
     () => {
-      const mnt = tempDir('till-full-');
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
-      cleanups.push(() => void execFileSync('umount', ['-l', mnt]));
-      const path = join(mnt, 'ledger.sqlite');
+      const disk = smallDisk('1m', cleanups);
+      const path = join(disk.dir, 'ledger.sqlite');
       const ledger = new Ledger(path);
       cleanups.push(() => ledger.close());
       const cash = (n: number, name = 'Coffee') => ({
@@ -283,11 +271,7 @@ describe('storage faults', () => {
       });
       ledger.recordCashSale(cash(1));
       // Fill the disk, leaving less room than the next sale needs.
-      try {
-        for (let i = 0; ; i++) appendFileSync(join(mnt, 'filler'), Buffer.alloc(4096));
-      } catch (e) {
-        expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
-      }
+      expect(disk.fill()).toBe('ENOSPC');
       let full: unknown;
       try {
         ledger.recordCashSale(cash(2, 'x'.repeat(60_000)));
@@ -298,7 +282,7 @@ describe('storage faults', () => {
       expect(isDiskFull(full)).toBe(true);
       expect(storageFailure(full).message).toMatch(/^The disk is full/);
       expect(ledger.counts().sales).toBe(1);
-      rmSync(join(mnt, 'filler'));
+      disk.free();
       ledger.recordCashSale(cash(3));
       ledger.close();
       const again = new Ledger(path);
@@ -310,9 +294,8 @@ describe('storage faults', () => {
   it.skipIf(Boolean(tmpfsReason))('disk full at charge: a clear error, no order sent, the terminal stays free', async () => {
     const s = await startSim();
     cleanups.push(() => s.sim.stop());
-    const mnt = tempDir('till-full-');
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
-    cleanups.push(() => void execFileSync('umount', ['-l', mnt]));
+    const disk = smallDisk('1m', cleanups);
+    const mnt = disk.dir;
     mkdirSync(join(mnt, 'data'));
     const svc = await TillService.create({
       dataDir: join(mnt, 'data'),
@@ -320,16 +303,12 @@ describe('storage faults', () => {
       timing: FAST_TIMING,
     });
     cleanups.push(() => svc.close());
-    try {
-      for (;;) appendFileSync(join(mnt, 'filler'), Buffer.alloc(4096));
-    } catch {
-      // full
-    }
+    disk.fill();
     const r = await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES });
     expect(r).toMatchObject({ ok: false, error: { code: 'storage_error', message: expect.stringMatching(/disk is full/) } });
     expect(s.sim.createRequests.size).toBe(0);
     expect(svc.engine.busyOrderId('DEMO0001')).toBeUndefined();
-    rmSync(join(mnt, 'filler'));
+    disk.free();
     const ok = await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES });
     expect(ok.ok).toBe(true);
     expect(existsSync(join(mnt, 'data', 'till-state.json'))).toBe(true);

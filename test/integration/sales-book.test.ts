@@ -2,8 +2,7 @@
  * The sales book on real SQLite files against the simulator: refunds that are never guessed, backups and CSV
  * exports, and what is read from disk checked before use.
  */
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../electron/core/ledger/ledger';
@@ -11,6 +10,7 @@ import { TillService } from '../../electron/core/service';
 import type { PaymentView } from '../../shared/payment';
 import { FAST_TIMING, LINES, tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
+import { smallDisk, smallDiskSkipReason } from '../helpers/small-disk';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -79,34 +79,21 @@ describe('refunds are never guessed', () => {
     expect(t.svc.sales.sale(t.saleId)!.status).toBe('refunded');
   });
 
-  const tmpfsReason = (() => {
-    const probe = tempDir('till-mnt-');
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
-      execFileSync('umount', [probe], { stdio: 'ignore' });
-      return undefined;
-    } catch {
-      return 'cannot mount a small tmpfs here (needs root) - the disk-full refund test is skipped';
-    }
-  })();
+  const tmpfsReason = smallDiskSkipReason();
   if (tmpfsReason) console.warn(`[sales-book] ${tmpfsReason}`);
 
   it.skipIf(Boolean(tmpfsReason))(
     'the disk fills up after MultiSafepay refunded: the cashier reads exactly that, and the refund is recorded once there is room',
     async () => {
-      const mnt = tempDir('till-full-');
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt]);
-      cleanups.push(() => void execFileSync('umount', ['-l', mnt]));
+      const disk = smallDisk('2m', cleanups);
+      const mnt = disk.dir;
       mkdirSync(join(mnt, 'data'));
       const t = await tillWithPaidSale(join(mnt, 'data'));
       t.sim.faults.refundDelayMs = 300;
       const refund = t.call('refund', { orderId: t.orderId, amount: 400 });
       await until(() => t.svc.ledger.refundsOfOrder(t.orderId).length === 1, 'pending recorded');
-      try {
-        for (;;) appendFileSync(join(mnt, 'filler'), Buffer.alloc(4096));
-      } catch {
-        // the disk is full now, while MultiSafepay is refunding
-      }
+      // the disk is full now, while MultiSafepay is refunding
+      disk.fill();
       const r = await refund;
       expect(r).toMatchObject({
         ok: false,
@@ -114,7 +101,7 @@ describe('refunds are never guessed', () => {
       });
       expect(t.sim.orders.get(t.orderId)!.refunds).toHaveLength(1);
       expect(await t.call('refund', { orderId: t.orderId, amount: 100 })).toMatchObject({ ok: false, error: { code: 'refund_pending' } });
-      rmSync(join(mnt, 'filler'));
+      disk.free();
       await until(() => t.svc.ledger.refundsOfOrder(t.orderId)[0]?.state === 'done', 'recorded once there is room');
     },
   );
