@@ -17,6 +17,7 @@ export const FAST_TIMING = {
   createGraceMs: 300,
   streamSilenceMs: 2_000,
   cardRetryMaxMs: 100,
+  lateWatchPollMs: 50,
 };
 
 export const tempDir = (prefix = 'till-') => mkdtempSync(join(tmpdir(), prefix));

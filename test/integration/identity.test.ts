@@ -159,6 +159,33 @@ describe('"nothing was charged" only when certain', () => {
   });
 });
 
+describe('Try again when MultiSafepay cannot be asked', () => {
+  it('is refused, and nothing new is sent, while an earlier attempt cannot be checked', async () => {
+    const { s, svc } = await serviceWithSim(cleanups);
+    const charged = (await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES })) as { ok: true; result: PaymentView };
+    await until(() => s.sim.openStreams === 1, 'stream');
+    s.sim.terminalAction('DEMO0001', 'cancel');
+    await until(() => svc.engine.payment(charged.result.orderId)?.state === 'cancelled', 'unpaid');
+    s.sim.faults.getFail = 10; // MultiSafepay answers 503 for a while
+    const refused = await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES, saleId: charged.result.saleId });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_allowed', message: expect.stringMatching(/cannot be checked/) } });
+    expect(s.sim.createRequests.size).toBe(1);
+    s.sim.faults.getFail = 0;
+    expect((await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES, saleId: charged.result.saleId })).ok).toBe(true);
+  });
+});
+
+describe('a total too large for one sale', () => {
+  it('is refused before anything is sent, card or cash', async () => {
+    const { s, svc } = await serviceWithSim(cleanups);
+    const huge = [{ name: 'Typo', unitPrice: 60_000_00, quantity: 2 }];
+    expect(await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: huge })).toMatchObject({ ok: false, error: { field: 'lines' } });
+    expect(await svc.dispatch('payCash', { lines: huge, given: 120_000_00 })).toMatchObject({ ok: false, error: { field: 'lines' } });
+    expect(s.sim.createRequests.size).toBe(0);
+    expect(svc.ledger.counts().sales).toBe(0);
+  });
+});
+
 describe('clocks that jump', () => {
   for (const [label, jump] of [
     ['forward by two hours', 2 * 3600_000],

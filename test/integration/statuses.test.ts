@@ -106,6 +106,22 @@ describe('supervisor release', () => {
     expect(t.ledger.attempt(p.orderId)?.resolvedReason).toBe('terminal broken, customer left');
   });
 
+  it('a released payment is still watched: if MultiSafepay then reports it paid, it is recorded paid and the cashier alarmed', async () => {
+    const t = await setup();
+    const alarms: string[] = [];
+    t.engine.onAlarm = (_level, _message, key) => alarms.push(key);
+    const p = await charge(t);
+    await until(() => t.sim.openStreams === 1, 'stream');
+    t.sim.forceStatus(p.orderId, 'uncleared');
+    await t.waitFor(p.orderId, (x) => x.mspStatus === 'uncleared');
+    t.sim.faults.cancelFail = 1;
+    expect((await t.engine.resolve(p.orderId, 'terminal frozen')).state).toBe('failed');
+    t.sim.forceStatus(p.orderId, 'completed'); // the customer paid after all
+    await until(() => t.ledger.attempt(p.orderId)?.state === 'completed', 'recorded paid after all');
+    expect(t.engine.payment(p.orderId)?.messageKey).toBe('late_paid');
+    expect(alarms).toContain('late_paid');
+  });
+
   it('a waiting order is cancelled first, reading the documented cancel answer (no order_id)', async () => {
     const t = await setup();
     const p = await charge(t);
@@ -139,6 +155,21 @@ describe('an honest status line', () => {
     expect(t.engine.payment(p.orderId)?.state).toBe('initialized');
     t.sim.faults.stalled = false;
     await t.waitFor(p.orderId, (x) => x.state === 'completed', 'outcome after the link is back');
+  });
+});
+
+describe('a stream that goes quiet while the link is up', () => {
+  it('MultiSafepay sends no keep-alives: the silent stream is reopened after the silence window, and the order polled meanwhile', async () => {
+    const t = await setup({ keepAliveMs: 0 });
+    const p = await charge(t);
+    await until(() => t.sim.openStreams === 1, 'stream');
+    await t.waitFor(p.orderId, (x) => x.connection === 'live');
+    const connects = t.sim.streamConnects.length;
+    t.sim.faults.silent = true; // open, but nothing more on it
+    await until(() => t.sim.streamConnects.length > connects, 'reopened after the silence window', 10_000);
+    t.sim.faults.silent = false;
+    t.sim.terminalAction('DEMO0001', 'approve');
+    await t.waitFor(p.orderId, (x) => x.state === 'completed');
   });
 });
 
