@@ -43,11 +43,11 @@ export function useTill(api: TillApi, linkUp = true): TillState {
           break;
         case 'history_changed':
           setHistoryVersion((v) => v + 1);
-          // Opening or closing the day is a history change too: today's state is re-read with it.
-          api.dayState({}).then(
-            (today) => setSnapshot((s) => s && { ...s, today: today ?? undefined }),
-            () => {},
-          );
+          break;
+        case 'day':
+          // Today was opened or closed, in this window or another.
+          setSnapshot((s) => s && { ...s, today: e.today ?? undefined });
+          setHistoryVersion((v) => v + 1);
           break;
       }
     });

@@ -449,3 +449,21 @@ describe('a printer of this computer', () => {
     expect(f.api.saveSettings).toHaveBeenLastCalledWith(expect.objectContaining({ systemPrinter: 'Receipts-80' }));
   });
 });
+
+describe('today closed in another window', () => {
+  it('the day event closes the sale screen at once, without re-reading anything', async () => {
+    const f = fakeApi();
+    render(<App api={f.api} />);
+    await screen.findByRole('button', { name: 'Charge' });
+    const calls = f.api.dayState.mock.calls.length;
+    act(() =>
+      f.push({
+        type: 'day',
+        today: { day: localDay(), openedAt: 1, float: 0, currency: 'EUR', closedAt: 2, counted: 0, expected: 0 },
+      }),
+    );
+    expect(await screen.findByTestId('day-closed-banner')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Charge' })).toBeDisabled();
+    expect(f.api.dayState.mock.calls.length).toBe(calls);
+  });
+});
