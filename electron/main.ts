@@ -96,7 +96,11 @@ if (!app.requestSingleInstanceLock()) {
   const createWindow = async () => {
     win = new BrowserWindow(mainWindowOptions(join(here, 'preload.cjs'), uiStore.get('bounds'), uiStore.get('kiosk') ?? false));
     win.webContents.session.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-    win.once('ready-to-show', () => win?.show());
+    win.once('ready-to-show', () => {
+      win?.show();
+      // `npm start` (scripts/start.mjs) reads this line: the desktop app runs, so no headless fallback.
+      console.log('Till window open');
+    });
     win.on('close', (e) => {
       // Closing the only window quits the till: ask first while a payment is open.
       if (!confirmQuit()) return e.preventDefault();
