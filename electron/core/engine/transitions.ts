@@ -1,6 +1,6 @@
 /**
  * The attempt state machine as a pure function: (state, event) -> state. All I/O sits around it.
- * Rules (docs/architecture.md): statuses never move backwards; anything after a final state is ignored;
+ * Rules (ARCHITECTURE.md): statuses never move backwards; anything after a final state is ignored;
  * `declined` is a soft decline (not final on POS); `expired` and `void` end as cancelled; during `cancelling`
  * the outcome is whatever MultiSafepay says next (a customer who already paid wins).
  */
