@@ -134,7 +134,16 @@ export interface Notice {
 }
 
 export type NoticeKey =
-  'late_paid' | 'late_waiting' | 'order_id_used' | 'refund_went_through' | 'refund_not_made' | 'orphan_payments' | 'printer_failed';
+  | 'late_paid'
+  | 'late_waiting'
+  | 'order_id_used'
+  | 'paid_tip'
+  | 'paid_less'
+  | 'refund_went_through'
+  | 'refund_not_made'
+  | 'refund_unknown'
+  | 'orphan_payments'
+  | 'printer_failed';
 
 export interface StaffMember {
   id: string;
@@ -189,8 +198,10 @@ export interface AttemptSummary {
   orderId: string;
   terminalId: string;
   state: AttemptState;
-  /** What this attempt charged: the sale's total, or the card part of a split sale. */
+  /** What this attempt asked for: the sale's total, or the card part of a split sale. */
   amount?: number;
+  /** What MultiSafepay says it charged, once completed (more: a tip; less: the rest is still due). See `chargedOf`. */
+  paidAmount?: number;
   card?: CardDetails;
   transactionId?: string;
   message?: string;
@@ -245,7 +256,7 @@ export interface Bucket {
 }
 
 export type MismatchKind =
-  'orphan_payment' | 'recorded_paid_not_paid' | 'status_differs' | 'refunded_at_msp' | 'charged_back' | 'unreachable';
+  'orphan_payment' | 'recorded_paid_not_paid' | 'status_differs' | 'amount_differs' | 'refunded_at_msp' | 'charged_back' | 'unreachable';
 export interface Mismatch {
   orderId: string;
   saleId: string;
@@ -255,6 +266,8 @@ export interface Mismatch {
   till: AttemptState;
   msp: string;
   kind: MismatchKind;
+  /** amount_differs: what MultiSafepay says it charged (minor units), against `amount` as the till recorded it. */
+  mspAmount?: number;
 }
 export interface Reconciliation {
   at: number;
@@ -270,6 +283,12 @@ export interface DayTotals {
   cardTypes: Record<string, Bucket>;
   refunds: Bucket;
   refundsByTender: Record<'card' | 'cash', Bucket>;
+  /**
+   * Tips customers added on the terminal (included in the card tender; never in sales or VAT), and per staff member
+   * who started the payment. Absent on a day without tips.
+   */
+  tips?: Bucket;
+  tipsByStaff?: Record<string, Bucket>;
   net: number;
   /** VAT per rate of what was paid that day, less what refunds that day reversed. Always sent by the core. */
   vat?: VatLine[];

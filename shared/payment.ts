@@ -37,7 +37,14 @@ export interface AttemptFields {
   saleId: string;
   orderId: string;
   terminalId: string;
+  /** What the till asked the terminal to charge, in minor units. */
   amount: number;
+  /**
+   * What MultiSafepay reports it charged once the payment completed (its order's `amount`), in minor units. More
+   * than `amount` is a tip the customer added on the terminal; less leaves the rest of the sale due. Absent until
+   * MultiSafepay said, and on attempts recorded before the till kept it (read as `amount`).
+   */
+  paidAmount?: number;
   currency: string;
   lines: SaleLine[];
   state: AttemptState;
@@ -56,6 +63,16 @@ export interface AttemptFields {
   updatedAt: number;
   finalAt?: number;
 }
+
+/** The amounts of a card attempt, in minor units; `whole` stands in for an `amount` not recorded (the sale's total). */
+type Charged = { amount?: number | undefined; paidAmount?: number | undefined };
+
+/** What a completed card attempt charged: MultiSafepay's amount once it said, else what the till asked for. */
+export const chargedOf = (a: Charged, whole: number): number => a.paidAmount ?? a.amount ?? whole;
+/** The tip the customer added on the terminal: what was charged above what the till asked for (never negative). */
+export const tipOf = (a: Charged, whole: number): number => Math.max(0, chargedOf(a, whole) - (a.amount ?? whole));
+/** What a completed card attempt paid of its sale: what it charged, less any tip (kept apart from the sale). */
+export const salePartOf = (a: Charged, whole: number): number => Math.min(chargedOf(a, whole), a.amount ?? whole);
 
 /** What the renderer sees of one payment attempt. Never holds tokens or keys. */
 export interface PaymentView extends AttemptFields {

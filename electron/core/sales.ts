@@ -12,12 +12,14 @@ import { join } from 'node:path';
 import type { DayCloseReport, DayReport, DayState, Notice, RefundRecord, SaleRecord } from '../../shared/contract';
 import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
-import type { SaleLine } from '../../shared/payment';
+import { chargedOf, type SaleLine, tipOf } from '../../shared/payment';
 import type { PaymentEngine } from './engine/engine';
-import { amountDue, dayBounds, type Ledger, localDate, type RefundRow } from './ledger/ledger';
+import { z } from 'zod';
+import { amountDue, dayBounds, type Ledger, localDate, type RefundBaseline, type RefundRow } from './ledger/ledger';
 import type { Logger } from './log';
 import type { MspClient } from './msp/client';
 import { MspError } from './msp/errors';
+import type { MspOrder } from './msp/types';
 import { isDiskFull, storage } from './storage/disk';
 
 export interface SalesBookOptions {
@@ -30,6 +32,8 @@ export interface SalesBookOptions {
   currency: () => string;
   /** A refund whose answer was lost is judged "not refunded" only after MultiSafepay showed nothing this long. */
   refundGraceMs?: number;
+  /** After this long unsettled (ms, monotonic), a pending refund is reported as unknown once. Default 10 minutes. */
+  refundUnknownMs?: number;
   /** Longest wait between two re-reads of a pending refund. */
   refundRecheckMaxMs?: number;
   notice: (level: 'info' | 'warning' | 'error', message: string, extra?: Pick<Notice, 'key' | 'params' | 'orderId'>) => void;
@@ -62,6 +66,8 @@ export class SalesBook {
   readonly #o: SalesBookOptions;
   readonly #checks = new Map<string, NodeJS.Timeout>();
   readonly #refunding = new Set<string>();
+  /** Pending refunds the cashier was told the till cannot settle. */
+  readonly #unknown = new Set<string>();
   #stopped = false;
 
   constructor(opts: SalesBookOptions) {
@@ -235,19 +241,46 @@ export class SalesBook {
       });
     }
     // At most what this card paid (part of a split sale) and what is left of the sale.
-    const leftOfSale = sale.total - sale.refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
-    const leftOfCard = (attempt.amount ?? sale.total) - refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
+    // A tip the customer added on the terminal is refundable with the payment it came with.
+    const tips = sale.attempts.filter((a) => a.state === 'completed').reduce((s, a) => s + tipOf(a, sale.total), 0);
+    const leftOfSale = sale.total + tips - sale.refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
+    const leftOfCard = chargedOf(attempt, sale.total) - refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
     const left = Math.min(leftOfSale, leftOfCard);
     const amount = requested ?? left;
     if (amount > left || left <= 0)
       throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this payment.' });
     const refundId = `r${randomBytes(6).toString('hex')}`;
+    // What MultiSafepay knows of this order's refunds now, its dashboard's included: a lost answer is settled against
+    // it. Not readable: nothing is sent (the refund would fail the same way).
+    let before: RefundBaseline;
+    // One refund of a payment at a time, from here on: a second click is refused at once (above).
+    this.#refunding.add(orderId);
+    try {
+      before = baselineOf(refundsAtMsp(await this.#o.client().getOrder(orderId)));
+    } catch (err) {
+      this.#refunding.delete(orderId);
+      this.#o.logger.warn('refund not started: the order cannot be read', {
+        orderId,
+        reason: err instanceof MspError ? err.kind : 'error',
+      });
+      throw new TillError({
+        code: 'msp_error',
+        message: 'MultiSafepay cannot be reached to check this payment - nothing was refunded. Try again in a moment.',
+      });
+    }
     const at = this.#o.now();
     // Recorded before it is sent: if the answer is lost, or the till dies, the refund is known and re-read.
-    storage(() =>
-      ledger.beginRefund({ refundId, orderId, saleId: sale.saleId, amount, currency: sale.currency, at, ...(staff ? { staff } : {}) }),
-    );
-    this.#refunding.add(orderId);
+    try {
+      storage(() =>
+        ledger.beginRefund(
+          { refundId, orderId, saleId: sale.saleId, amount, currency: sale.currency, at, ...(staff ? { staff } : {}) },
+          before,
+        ),
+      );
+    } catch (err) {
+      this.#refunding.delete(orderId);
+      throw err;
+    }
     try {
       let transactionId: string | undefined;
       try {
@@ -334,19 +367,20 @@ export class SalesBook {
   async #check(r: RefundRow, tries: number, since: number): Promise<void> {
     const ledger = this.#o.ledger;
     try {
-      const order = await this.#o.client().getOrder(r.order_id);
-      const settled = ledger
-        .refundsOfOrder(r.order_id)
-        .filter((x) => x.state === 'done' && x.refund_id !== r.refund_id)
-        .reduce((s, x) => s + x.amount, 0);
-      const related = (order.related_transactions ?? []).filter((t) => (t.type ?? 'refund').toLowerCase() === 'refund');
-      const atMsp =
-        order.amount_refunded ??
-        (related.length ? related.reduce((s, t) => s + (t.amount ?? 0), 0) : undefined) ??
-        (/^refunded$/i.test(order.status) ? (order.amount ?? 0) : 0);
-      if (atMsp >= settled + r.amount) {
-        const known = new Set(ledger.refundsOfOrder(r.order_id).map((x) => x.transaction_id));
-        const tx = related.find((t) => t.amount === r.amount && t.transaction_id && !known.has(t.transaction_id))?.transaction_id;
+      const now = refundsAtMsp(await this.#o.client().getOrder(r.order_id));
+      const others = ledger.refundsOfOrder(r.order_id).filter((x) => x.refund_id !== r.refund_id);
+      const known = new Set(others.map((x) => x.transaction_id));
+      const before = baselineOfRow(r);
+      // What MultiSafepay refunded since this refund began, and a refund of exactly this amount it did not know then.
+      // Without a baseline (a refund begun by an older till) the till's own done refunds stand in for it.
+      const base = before?.refunded ?? others.filter((x) => x.state === 'done').reduce((s, x) => s + x.amount, 0);
+      const fresh = now.related.filter(
+        (t) => t.transaction_id && !known.has(t.transaction_id) && !(before?.transactionIds ?? []).includes(t.transaction_id),
+      );
+      const match = fresh.find((t) => t.amount === r.amount);
+      const went = now.related.length || before?.transactionIds.length ? match !== undefined : now.refunded >= base + r.amount;
+      if (went) {
+        const tx = match?.transaction_id;
         if (ledger.settleRefund(r.refund_id, 'done', this.#o.now(), tx)) {
           this.#refundDone(r.sale_id, r.refund_id);
           this.#o.notice('info', `The refund of ${formatMoney(r.amount, r.currency)} (${r.order_id}) went through at MultiSafepay.`, {
@@ -357,7 +391,7 @@ export class SalesBook {
         }
         return;
       }
-      if (atMsp <= settled && this.#o.monotonic() - since >= (this.#o.refundGraceMs ?? 60_000)) {
+      if (now.refunded <= base && this.#o.monotonic() - since >= (this.#o.refundGraceMs ?? 60_000)) {
         if (ledger.settleRefund(r.refund_id, 'failed', this.#o.now()))
           this.#o.notice(
             'info',
@@ -368,6 +402,15 @@ export class SalesBook {
       }
     } catch (err) {
       this.#o.logger.warn('pending refund not checked yet', { orderId: r.order_id, reason: err instanceof MspError ? err.kind : 'error' });
+    }
+    // Still not telling after a long while: say so once (the dashboard can tell), and keep looking.
+    if (this.#o.monotonic() - since >= (this.#o.refundUnknownMs ?? 10 * 60_000) && !this.#unknown.has(r.refund_id)) {
+      this.#unknown.add(r.refund_id);
+      this.#o.notice(
+        'warning',
+        `The till cannot tell whether the refund of ${formatMoney(r.amount, r.currency)} (${r.order_id}) went through - check it in the MultiSafepay dashboard.`,
+        { key: 'refund_unknown', params: { amount: r.amount, currency: r.currency, orderId: r.order_id }, orderId: r.order_id },
+      );
     }
     this.#scheduleCheck(r, tries + 1, since);
   }
@@ -412,6 +455,34 @@ export class SalesBook {
     }
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     return { path, rows };
+  }
+}
+
+type MspRefund = NonNullable<MspOrder['related_transactions']>[number];
+
+/** An order's refunds as MultiSafepay reports them: the amount refunded and each refund transaction. */
+function refundsAtMsp(order: MspOrder): { refunded: number; related: MspRefund[] } {
+  const related = (order.related_transactions ?? []).filter((t) => (t.type ?? 'refund').toLowerCase() === 'refund');
+  const refunded =
+    order.amount_refunded ??
+    (related.length ? related.reduce((s, t) => s + (t.amount ?? 0), 0) : undefined) ??
+    (/^refunded$/i.test(order.status) ? (order.amount ?? 0) : 0);
+  return { refunded, related };
+}
+
+const baselineOf = (at: { refunded: number; related: MspRefund[] }): RefundBaseline => ({
+  refunded: at.refunded,
+  transactionIds: at.related.flatMap((t) => (t.transaction_id ? [t.transaction_id] : [])),
+});
+
+const BaselineSchema = z.object({ refunded: z.number().int(), transactionIds: z.array(z.string()) });
+function baselineOfRow(r: RefundRow): RefundBaseline | undefined {
+  if (!r.msp_before) return undefined;
+  try {
+    const b = BaselineSchema.safeParse(JSON.parse(r.msp_before));
+    return b.success ? b.data : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -6,7 +6,8 @@ import i18n from './i18n';
 export function noticeText(n: Notice): string {
   if (!n.key || !i18n.exists(`notices.${n.key}`)) return n.message;
   const p: Record<string, string | number> = { ...n.params };
-  if (typeof p.amount === 'number' && typeof p.currency === 'string') p.amount = money(p.amount, p.currency);
+  if (typeof p.currency === 'string')
+    for (const k of ['amount', 'paid', 'due', 'tip'] as const) if (typeof p[k] === 'number') p[k] = money(p[k], p.currency);
   return i18n.t(`notices.${n.key}`, { ...p, defaultValue: n.message });
 }
 

@@ -71,7 +71,7 @@ describe('order identity', () => {
     expect(failed.card).toBeUndefined();
     expect(failed.transactionId).toBeUndefined();
     expect(failed.mspStatus).toBeUndefined();
-    expect(alarms.join(' ')).toMatch(/already exists at MultiSafepay with a different amount/);
+    expect(alarms.join(' ')).toMatch(/already exists at MultiSafepay with a different terminal/);
     expect(b.ledger.attempt(p.orderId)).toMatchObject({ state: 'failed', amount: 999 });
     expect(b.ledger.attempt(p.orderId)?.card).toBeUndefined();
     expect(b.engine.busyOrderId('DEMO0002')).toBeUndefined();

@@ -419,8 +419,11 @@ export class PaymentEngine implements FollowerHost {
         till: a.state,
       };
       let status: string;
+      let charged: number | undefined;
       try {
-        status = (await this.client().getOrder(a.orderId)).status;
+        const order = await this.client().getOrder(a.orderId);
+        status = order.status;
+        charged = paidAmountOf(order);
       } catch (err) {
         if (err instanceof MspError && err.isNotFound) status = 'not_found';
         else return void mismatches.push({ ...base, msp: 'unreachable', kind: 'unreachable' });
@@ -431,6 +434,8 @@ export class PaymentEngine implements FollowerHost {
       if (mspPaid && a.state !== 'completed') mismatches.push({ ...base, msp: status, kind: 'orphan_payment' });
       else if (!mspPaid && a.state === 'completed') mismatches.push({ ...base, msp: status, kind: 'recorded_paid_not_paid' });
       else if (after === 'chargedback') mismatches.push({ ...base, msp: status, kind: 'charged_back' });
+      else if (mspPaid && charged !== undefined && charged !== (a.paidAmount ?? a.amount))
+        mismatches.push({ ...base, msp: status, kind: 'amount_differs', mspAmount: charged });
       else if (after && !this.#ledger.refundsOfOrder(a.orderId).some((r) => r.state === 'done'))
         mismatches.push({ ...base, msp: status, kind: 'refunded_at_msp' });
       else if (isFinal(a.state) && (cls === 'waiting' || cls === 'soft_declined'))
@@ -551,8 +556,9 @@ export class PaymentEngine implements FollowerHost {
     if (!live) return;
     const cur = live.rec;
     if (isFinal(cur.state)) {
-      // Card details can still arrive after completion (the stream says completed before GET order does).
-      if (patch.card && !cur.card && cur.state === 'completed') this.#recordCard(orderId, cur, patch.card);
+      // Card details and the amount charged can still arrive after completion (the stream says completed before
+      // GET order does).
+      if (cur.state === 'completed') this.#recordAfterPaid(orderId, cur, patch);
       return;
     }
     const { state } = transition(cur.state, event);
@@ -581,6 +587,7 @@ export class PaymentEngine implements FollowerHost {
       return;
     }
     if (isFinal(state)) this.#finished(live);
+    if (next.paidAmount !== undefined && cur.paidAmount === undefined) this.#chargedOtherAmount(next);
   }
 
   /**
@@ -618,7 +625,7 @@ export class PaymentEngine implements FollowerHost {
     this.#followers.delete(orderId);
     this.#sentAt.delete(orderId);
     this.#notFoundCount.delete(orderId);
-    if (live.rec.state === 'completed' && !live.rec.card) this.#watchCard(live.rec, this.#mono(), 0);
+    if (live.rec.state === 'completed' && needsReading(live.rec)) this.#watchCard(live.rec, this.#mono(), 0);
   }
 
   /**
@@ -635,13 +642,13 @@ export class PaymentEngine implements FollowerHost {
     const timer = setTimeout(() => {
       const p = this.client()
         .getOrder(rec.orderId)
-        .then((order) => cardOf(order))
+        .then((order) => orderPatch(order))
         .catch(() => undefined)
-        .then((card) => {
+        .then((patch) => {
           this.#cardWatch.delete(rec.orderId);
-          const latest = this.#live.get(rec.orderId)?.rec ?? rec;
-          if (card) this.#recordCard(rec.orderId, latest, card);
-          else this.#watchCard(latest, since, tries + 1);
+          const latest = this.#live.get(rec.orderId)?.rec ?? this.#ledger.attempt(rec.orderId) ?? rec;
+          const after = patch ? this.#recordAfterPaid(rec.orderId, latest, patch) : latest;
+          if (needsReading(after)) this.#watchCard(after, since, tries + 1);
         })
         .finally(() => this.#pending.delete(p));
       this.#pending.add(p);
@@ -760,20 +767,63 @@ export class PaymentEngine implements FollowerHost {
   }
 
   /** Saves the card of a completed attempt, whether it is still on screen or not. */
-  #recordCard(orderId: string, rec: AttemptRecord, card: CardDetails): void {
-    if (rec.card) return;
-    const next: AttemptRecord = { ...rec, card, updatedAt: this.#now() };
+  /**
+   * Records what a read after completion adds: the card (once) and the amount MultiSafepay charged (once). Returns
+   * the attempt as it now stands.
+   */
+  #recordAfterPaid(orderId: string, rec: AttemptRecord, patch: Partial<AttemptRecord>): AttemptRecord {
+    const add: Partial<AttemptRecord> = {};
+    if (patch.card && !rec.card) add.card = patch.card;
+    if (patch.paidAmount !== undefined && rec.paidAmount === undefined) add.paidAmount = patch.paidAmount;
+    if (!add.card && add.paidAmount === undefined) return rec;
+    const next: AttemptRecord = { ...rec, ...add, updatedAt: this.#now() };
     try {
       this.#ledger.recordAttempt(snapshot(next));
     } catch (err) {
-      this.log.error('could not save card details', { orderId, code: (err as NodeJS.ErrnoException)?.code });
-      return this.#watchCard(rec, this.#mono(), 1);
+      this.log.error('could not save what MultiSafepay read after the payment', { orderId, code: (err as NodeJS.ErrnoException)?.code });
+      if (!this.#cardWatch.has(orderId)) this.#watchCard(rec, this.#mono(), 1);
+      return rec;
     }
     const live = this.#live.get(orderId);
     if (live) {
       live.rec = next;
       this.#emit(orderId);
     }
+    if (add.paidAmount !== undefined) this.#chargedOtherAmount(next);
+    return next;
+  }
+
+  /**
+   * MultiSafepay charged another amount than the till asked for: more is a tip the customer added on the terminal
+   * (kept apart from the sale and its VAT); less leaves the rest of the sale due. Either way the cashier is told.
+   */
+  #chargedOtherAmount(rec: AttemptRecord): void {
+    const paid = rec.paidAmount;
+    if (paid === undefined || paid === rec.amount) return;
+    const params = {
+      orderId: rec.orderId,
+      amount: rec.amount,
+      paid,
+      currency: rec.currency,
+      saleId: rec.saleId,
+      ...(paid > rec.amount ? { tip: paid - rec.amount } : { due: rec.amount - paid }),
+    };
+    if (paid > rec.amount)
+      this.#alarm(
+        'warning',
+        `Payment ${rec.orderId} charged ${formatMoney(paid, rec.currency)} for ${formatMoney(rec.amount, rec.currency)}: the customer added a tip of ${formatMoney(paid - rec.amount, rec.currency)} on the terminal.`,
+        'paid_tip',
+        params,
+        rec.orderId,
+      );
+    else
+      this.#alarm(
+        'error',
+        `Payment ${rec.orderId} charged only ${formatMoney(paid, rec.currency)} of ${formatMoney(rec.amount, rec.currency)} - ${formatMoney(rec.amount - paid, rec.currency)} of sale ${rec.saleId} is still due.`,
+        'paid_less',
+        params,
+        rec.orderId,
+      );
   }
 
   #setMessage(orderId: string, message: string, messageKey: string): void {
@@ -806,9 +856,19 @@ function orderPatch(order: MspOrder): Partial<AttemptRecord> {
   const patch: Partial<AttemptRecord> = { mspStatus: order.status };
   if (order.reason) patch.mspReason = order.reason;
   if (order.transaction_id !== undefined) patch.transactionId = order.transaction_id;
+  const paid = paidAmountOf(order);
+  if (paid !== undefined) patch.paidAmount = paid;
   const card = cardOf(order);
   if (card) patch.card = card;
   return patch;
+}
+
+/** A completed attempt is read again until MultiSafepay shows its card and the amount it charged. */
+const needsReading = (rec: AttemptRecord): boolean => rec.state === 'completed' && (!rec.card || rec.paidAmount === undefined);
+
+/** What a completed order charged (its `amount`, minor units); undefined while not paid or not said. */
+export function paidAmountOf(order: MspOrder): number | undefined {
+  return classifyStatus(order.status) === 'paid' && typeof order.amount === 'number' && order.amount >= 0 ? order.amount : undefined;
 }
 
 /** The card as MultiSafepay read it; undefined while its fields are still null (the card is not read yet). */
@@ -848,6 +908,7 @@ function toView(l: LiveAttempt): PaymentView {
     updatedAt: r.updatedAt,
     recovered: l.recovered,
   };
+  if (r.paidAmount !== undefined) view.paidAmount = r.paidAmount;
   if (r.message) view.message = r.message;
   if (r.messageKey) view.messageKey = r.messageKey;
   if (r.card) view.card = r.card;
@@ -859,14 +920,17 @@ function toView(l: LiveAttempt): PaymentView {
   return view;
 }
 
-/** Which of amount, currency, terminal and description of an existing order differ from the attempt's. */
-export function identityMismatch(rec: AttemptSnapshot, order: MspOrder): string | undefined {
-  if (order.amount !== rec.amount) return 'amount';
-  if (order.currency?.toUpperCase() !== rec.currency.toUpperCase()) return 'currency';
+/**
+ * Which of currency and terminal of an existing order under this attempt's id differ from the attempt's, if any.
+ * The order id carries 48 random bits and is written before the create, so an order found under it with this
+ * currency and terminal is this attempt's whatever its amount: a customer may add a tip on the terminal, or pay less,
+ * and the amount MultiSafepay charged is recorded as it is (`paidAmount`). A field MultiSafepay left out (null) is
+ * not a difference.
+ */
+export function identityMismatch(rec: AttemptSnapshot, order: MspOrder): 'currency' | 'terminal' | undefined {
+  if (order.currency !== undefined && order.currency.toUpperCase() !== rec.currency.toUpperCase()) return 'currency';
   const terminal = order.payment_details?.terminal_id;
   if (terminal !== undefined && terminal.toUpperCase() !== rec.terminalId.toUpperCase()) return 'terminal';
-  const description = rec.description ?? `Sale ${rec.saleId}`;
-  if (order.description !== undefined && order.description !== description) return 'description';
   return undefined;
 }
 

@@ -108,6 +108,11 @@ const MIGRATIONS: string[] = [
 
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  `
+  -- What MultiSafepay knew of an order's refunds when a card refund began (JSON: amount refunded and refund
+  -- transaction ids, its own dashboard's included), so a refund whose answer was lost is settled against that.
+  ALTER TABLE refunds ADD COLUMN msp_before TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

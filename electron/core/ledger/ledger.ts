@@ -9,7 +9,7 @@ import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'n
 import { z } from 'zod';
 import type { AttemptSummary, Bucket, DayState, DayTotals, RefundRecord, SaleRecord, SaleStatus } from '../../../shared/contract';
 import { lineTotal, parseAmount } from '../../../shared/money';
-import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
+import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine, salePartOf } from '../../../shared/payment';
 import { afterPayment } from '../engine/transitions';
 import { addVat, LEGACY_VAT_RATE, vatByRate, vatOfRefund } from '../../../shared/vat';
 import { openDatabase, transaction } from './db';
@@ -24,6 +24,9 @@ export interface AttemptSnapshot extends AttemptFields {
   /** Who started the payment, when staff sign in. */
   staff?: string;
 }
+
+/** What a card attempt charged, in SQL: MultiSafepay's amount once it said (`paidAmount`), else the amount asked. */
+const CHARGED = `coalesce(json_extract(a.data, '$.paidAmount'), json_extract(a.data, '$.amount'))`;
 
 const SaleLineSchema = z.object({
   name: z.string(),
@@ -50,6 +53,7 @@ export const AttemptSnapshotSchema = z
     orderId: z.string(),
     terminalId: z.string(),
     amount: z.number().int(),
+    paidAmount: z.number().int().optional(),
     currency: z.string(),
     lines: LinesSchema,
     state: z.enum(ATTEMPT_STATES),
@@ -98,8 +102,16 @@ const RefundRowSchema = z.object({
   tender: z.enum(['card', 'cash']),
   vat: z.string(),
   staff: z.string().nullable(),
+  msp_before: z.string().nullable().optional(),
 });
 export type RefundRow = z.infer<typeof RefundRowSchema>;
+
+/** What MultiSafepay knew of an order's refunds when a card refund began: its refunded amount and refund ids. */
+export interface RefundBaseline {
+  /** Minor units. */
+  refunded: number;
+  transactionIds: string[];
+}
 
 /** A row that does not match its schema: the ledger file was changed by something other than the till. */
 export class LedgerRowError extends Error {
@@ -216,6 +228,7 @@ export class Ledger {
       ),
       settleRefund: p(`UPDATE refunds SET state = ?, settled_at = ?, transaction_id = ? WHERE refund_id = ? AND state = 'pending'`),
       refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
+      refundBaseline: p('UPDATE refunds SET msp_before = ? WHERE refund_id = ?'),
       pendingRefunds: p(`SELECT * FROM refunds WHERE state = 'pending'`),
       insertResolution: p('INSERT INTO resolutions (order_id, at, reason, msp_status) VALUES (?, ?, ?, ?)'),
       resolutionsOf: p('SELECT order_id, reason, msp_status, at FROM resolutions WHERE order_id = ? ORDER BY id'),
@@ -225,11 +238,17 @@ export class Ledger {
       lastRowBefore: p('SELECT rowid FROM sales WHERE created_at < ? ORDER BY created_at DESC LIMIT 1'),
       byOrderPrefix: p('SELECT DISTINCT sale_id FROM attempts WHERE order_id >= ? AND order_id < ? LIMIT ?'),
       dayOutcomes: p(
-        `SELECT s.currency AS currency, a.state AS state, count(*) AS n, sum(json_extract(a.data, '$.amount')) AS amount
+        `SELECT s.currency AS currency, a.state AS state, count(*) AS n, sum(${CHARGED}) AS amount
          FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE s.day = ? GROUP BY s.currency, a.state`,
       ),
+      dayTips: p(
+        `SELECT s.currency AS currency, coalesce(json_extract(a.data, '$.staff'), '') AS staff, count(*) AS n,
+                sum(${CHARGED} - json_extract(a.data, '$.amount')) AS amount
+         FROM sales s JOIN attempts a ON a.sale_id = s.sale_id
+         WHERE s.day = ? AND a.state = 'completed' AND ${CHARGED} > json_extract(a.data, '$.amount') GROUP BY s.currency, staff`,
+      ),
       dayCardTypes: p(
-        `SELECT s.currency AS currency, coalesce(a.card_type, 'Unknown') AS type, count(*) AS n, sum(json_extract(a.data, '$.amount')) AS amount
+        `SELECT s.currency AS currency, coalesce(a.card_type, 'Unknown') AS type, count(*) AS n, sum(${CHARGED}) AS amount
          FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE s.day = ? AND a.state = 'completed' GROUP BY s.currency, type`,
       ),
       dayCash: p(
@@ -360,8 +379,12 @@ export class Ledger {
   }
 
   /** A refund about to be sent: recorded as pending first, so an unknown outcome is never forgotten. */
-  beginRefund(r: NewRefund): void {
-    this.atomically(() => this.beginRefundInTransaction(r));
+  /** Records a refund as pending before it is sent, with what MultiSafepay knew of the order's refunds then. */
+  beginRefund(r: NewRefund, mspBefore?: RefundBaseline): void {
+    this.atomically(() => {
+      this.beginRefundInTransaction(r);
+      if (mspBefore) this.#q.refundBaseline!.run(JSON.stringify(mspBefore), r.refundId);
+    });
     this.onChange?.('refund');
   }
 
@@ -571,6 +594,11 @@ export class Ledger {
       add(t.outcomes[outcome], r.n, r.amount);
       if (r.state === 'completed') add(t.tenders.card, r.n, r.amount);
     }
+    for (const r of this.#q.dayTips!.all(date) as { currency: string; staff: string; n: number; amount: number }[]) {
+      const t = of(r.currency);
+      add((t.tips ??= bucket()), r.n, r.amount);
+      if (r.staff) add(((t.tipsByStaff ??= {})[r.staff] ??= bucket()), r.n, r.amount);
+    }
     for (const r of this.#q.dayCardTypes!.all(date) as { currency: string; type: string; n: number; amount: number }[])
       add((of(r.currency).cardTypes[r.type] ??= bucket()), r.n, r.amount);
     for (const r of this.#q.dayCash!.all(date) as { currency: string; n: number; amount: number }[]) {
@@ -711,6 +739,7 @@ export class Ledger {
 
 function summary(a: AttemptSnapshot): AttemptSummary {
   const s: AttemptSummary = { orderId: a.orderId, terminalId: a.terminalId, state: a.state, createdAt: a.createdAt, amount: a.amount };
+  if (a.paidAmount !== undefined) s.paidAmount = a.paidAmount;
   if (a.card) s.card = a.card;
   if (a.transactionId) s.transactionId = a.transactionId;
   if (a.message) s.message = a.message;
@@ -725,7 +754,7 @@ function summary(a: AttemptSnapshot): AttemptSummary {
 /** What cards and cash have paid of a sale so far (a cash sale: all of it). */
 export function paidSoFar(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'total' | 'cash'>): number {
   if (sale.tender === 'cash') return sale.total;
-  const byCard = sale.attempts.filter((a) => a.state === 'completed').reduce((s, a) => s + (a.amount ?? sale.total), 0);
+  const byCard = sale.attempts.filter((a) => a.state === 'completed').reduce((s, a) => s + salePartOf(a, sale.total), 0);
   return byCard + (sale.cash?.amount ?? 0);
 }
 

@@ -72,7 +72,10 @@ export function createSimServer(sim: Simulator, apiKey: string): Server {
     let m: RegExpExecArray | null;
     const json = (status: number, body: unknown) => send(res, { status, body });
     if (method === 'POST' && (m = /^\/_sim\/terminals\/([^/]+)\/(approve|decline|soft_decline|cancel)$/.exec(path))) {
-      const done = sim.terminalAction(decodeURIComponent(m[1]!), m[2] as TerminalActionName);
+      // An approve may carry {"amount": n}: the customer paid another amount (a tip on the terminal, or less).
+      const body = m[2] === 'approve' ? ((await readJson(req)) as { amount?: unknown } | undefined) : undefined;
+      const charged = typeof body?.amount === 'number' && Number.isInteger(body.amount) && body.amount > 0 ? body.amount : undefined;
+      const done = sim.terminalAction(decodeURIComponent(m[1]!), m[2] as TerminalActionName, charged);
       return json(done ? 200 : 409, { ok: done });
     }
     if (method === 'POST' && (m = /^\/_sim\/orders\/([^/]+)\/complete$/.exec(path))) {

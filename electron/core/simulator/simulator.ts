@@ -161,14 +161,17 @@ export class Simulator {
 
   // ---------- the terminal ----------
 
-  /** Acts on the terminal's current payment as a customer or cashier at the terminal would. */
-  terminalAction(terminalId: string, action: TerminalActionName): boolean {
+  /**
+   * Acts on the terminal's current payment as a customer or cashier at the terminal would. `charged` (minor units)
+   * approves another amount than asked: a tip the customer added on the terminal, or less.
+   */
+  terminalAction(terminalId: string, action: TerminalActionName, charged?: number): boolean {
     const term = this.terminals.get(terminalId);
     const order = term?.busyOrderId ? this.orders.get(term.busyOrderId) : undefined;
     if (!order || !isWaiting(order)) return false;
     switch (action) {
       case 'approve':
-        this.#later(order.order_id, this.config.approvalDelayMs, () => this.#complete(order));
+        this.#later(order.order_id, this.config.approvalDelayMs, () => this.#complete(order, charged));
         return true;
       case 'soft_decline':
         // The card needs a PIN: declined, then the terminal asks again (a new transaction).
@@ -193,9 +196,19 @@ export class Simulator {
   }
 
   /** Completes an order directly, as if the customer paid (e.g. while the till was not looking). */
-  completeOrder(orderId: string): void {
+  completeOrder(orderId: string, charged?: number): void {
     const order = this.orders.get(orderId);
-    if (order && isWaiting(order)) this.#complete(order);
+    if (order && isWaiting(order)) this.#complete(order, charged);
+  }
+
+  /** A refund made in MultiSafepay's dashboard, outside the till (minor units). False when it cannot be made. */
+  dashboardRefund(orderId: string, amount: number): boolean {
+    const order = this.orders.get(orderId);
+    if (!order || order.completed === null) return false;
+    const left = order.amount - order.refunds.reduce((s, r) => s + r.amount, 0);
+    if (!Number.isInteger(amount) || amount <= 0 || amount > left) return false;
+    this.#addRefund(order, amount, 'Refund from the dashboard');
+    return true;
   }
 
   /**
@@ -335,18 +348,7 @@ export class Simulator {
       return refuse(1034, 'Invalid refund amount');
     if (b.currency !== order.currency) return refuse(1002, 'Invalid currency');
     if (order.refunds.some((r) => r.amount === amount && Date.now() - r.at < 5 * 60_000)) return refuse(1034, 'Duplicate refund');
-    const refund = {
-      transaction_id: newTransactionId(),
-      amount,
-      currency: order.currency,
-      description: typeof b.description === 'string' ? b.description : '',
-      created: mspTime(),
-      at: Date.now(),
-    };
-    order.refunds.push(refund);
-    order.status = refunded + amount === order.amount ? 'refunded' : 'partial_refunded';
-    order.modified = mspTime();
-    this.#save();
+    const refund = this.#addRefund(order, amount, typeof b.description === 'string' ? b.description : '');
     if (this.faults.refundLoseResponse > 0) {
       this.faults.refundLoseResponse--;
       return 'drop';
@@ -394,8 +396,26 @@ export class Simulator {
 
   // ---------- lifecycle ----------
 
-  #complete(order: SimOrder): void {
+  #addRefund(order: SimOrder, amount: number, description: string): SimOrder['refunds'][number] {
+    const refunded = order.refunds.reduce((s, r) => s + r.amount, 0);
+    const refund = {
+      transaction_id: newTransactionId(),
+      amount,
+      currency: order.currency,
+      description,
+      created: mspTime(),
+      at: Date.now(),
+    };
+    order.refunds.push(refund);
+    order.status = refunded + amount === order.amount ? 'refunded' : 'partial_refunded';
+    order.modified = mspTime();
+    this.#save();
+    return refund;
+  }
+
+  #complete(order: SimOrder, charged?: number): void {
     if (!isWaiting(order)) return;
+    if (charged !== undefined) order.amount = charged;
     order.card = readCard();
     order.cardVisibleAt = Date.now() + this.dialect.cardDetailsDelayMs;
     order.completed = mspTime();

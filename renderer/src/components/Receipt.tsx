@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { PublicSettings, RefundRecord, SaleRecord, Terminal } from '../../../shared/contract';
-import type { SaleLine } from '../../../shared/payment';
+import { chargedOf, type SaleLine, tipOf } from '../../../shared/payment';
 import { vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
 import { money, time } from '../format';
 import { isCustomLine, terminalLabel } from '../sale';
@@ -151,7 +151,7 @@ export function ReceiptBody({
             </table>
             <VatTable vat={vat} currency={cur} />
             {cards.map((a) => (
-              <div className="receipt-card" key={a.orderId} data-testid="receipt-card" data-amount={a.amount ?? sale.total}>
+              <div className="receipt-card" key={a.orderId} data-testid="receipt-card" data-amount={chargedOf(a, sale.total)}>
                 {split ? (
                   <table className="receipt-lines">
                     <tbody>
@@ -159,13 +159,18 @@ export function ReceiptBody({
                         <td>
                           {t('receipt.paidBy')}: {a.card?.type} {a.card?.last4 && `**** ${a.card.last4}`}
                         </td>
-                        <td className="num">{money(a.amount ?? sale.total, cur)}</td>
+                        <td className="num">{money(chargedOf(a, sale.total), cur)}</td>
                       </tr>
                     </tbody>
                   </table>
                 ) : (
                   <p>
                     {t('receipt.paidBy')}: {a.card?.type} {a.card?.last4 && `**** ${a.card.last4}`}
+                  </p>
+                )}
+                {tipOf(a, sale.total) > 0 && (
+                  <p data-testid="receipt-tip" data-amount={tipOf(a, sale.total)}>
+                    {t('receipt.tip')}: {money(tipOf(a, sale.total), cur)} · {t('receipt.charged')}: {money(chargedOf(a, sale.total), cur)}
                   </p>
                 )}
                 {a.card?.authorizationCode && <p>{t('payment.auth', { code: a.card.authorizationCode })}</p>}

@@ -194,6 +194,7 @@ export const en = {
       orphan_payment: 'Paid at MultiSafepay, not recorded as paid',
       recorded_paid_not_paid: 'Recorded as paid, MultiSafepay says not paid',
       status_differs: 'Status differs',
+      amount_differs: 'MultiSafepay charged another amount',
       refunded_at_msp: 'Refunded at MultiSafepay, not by this till',
       charged_back: 'Charged back by the card holder',
       unreachable: 'Could not be checked',
@@ -320,6 +321,8 @@ export const en = {
     given: 'Given',
     change: 'Change',
     thanks: 'Thank you!',
+    tip: 'Tip',
+    charged: 'Charged',
   },
   notices: {
     dismiss: 'Dismiss',
@@ -331,6 +334,10 @@ export const en = {
       'MultiSafepay shows payment {{orderId}} ({{amount}}) waiting on terminal {{terminalId}} after all - do not take another payment for that sale until it ends.',
     order_id_used:
       "Order {{orderId}} already exists at MultiSafepay for something else: it was not used and nothing was charged for this sale. Check the till's data folder (restored from a backup or copied to another till?).",
+    paid_tip: 'Payment {{orderId}} charged {{paid}} for {{amount}}: the customer added a tip of {{tip}} on the terminal.',
+    paid_less: 'Payment {{orderId}} charged only {{paid}} of {{amount}} - {{due}} of sale {{saleId}} is still due.',
+    refund_unknown:
+      'The till cannot tell whether the refund of {{amount}} ({{orderId}}) went through - check it in the MultiSafepay dashboard; a manager can then settle it in History.',
     refund_went_through: 'The refund of {{amount}} ({{orderId}}) went through at MultiSafepay.',
     refund_not_made: 'The refund of {{amount}} ({{orderId}}) did not go through - nothing was refunded.',
     orphan_payments: '{{count}} payment(s) were paid at MultiSafepay but not recorded as paid: {{orderIds}}',

@@ -238,6 +238,7 @@ export const nl: Dict = {
       orphan_payment: 'Betaald bij MultiSafepay, niet als betaald geboekt',
       recorded_paid_not_paid: 'Als betaald geboekt, MultiSafepay zegt niet betaald',
       status_differs: 'Status verschilt',
+      amount_differs: 'MultiSafepay schreef een ander bedrag af',
       refunded_at_msp: 'Terugbetaald bij MultiSafepay, niet via deze kassa',
       charged_back: 'Teruggeboekt door de kaarthouder',
       unreachable: 'Kon niet gecontroleerd worden',
@@ -364,6 +365,8 @@ export const nl: Dict = {
     given: 'Ontvangen',
     change: 'Wisselgeld',
     thanks: 'Bedankt!',
+    tip: 'Fooi',
+    charged: 'Afgeschreven',
   },
   notices: {
     dismiss: 'Sluiten',
@@ -375,6 +378,10 @@ export const nl: Dict = {
       'MultiSafepay toont betaling {{orderId}} ({{amount}}) toch nog als wachtend op terminal {{terminalId}} - neem geen andere betaling voor die verkoop aan tot deze klaar is.',
     order_id_used:
       'Order {{orderId}} bestaat al bij MultiSafepay voor iets anders: hij is niet gebruikt en er is niets afgeschreven voor deze verkoop. Controleer de gegevensmap van de kassa (teruggezet uit een back-up of gekopieerd naar een andere kassa?).',
+    paid_tip: 'Betaling {{orderId}} schreef {{paid}} af voor {{amount}}: de klant gaf {{tip}} fooi op de terminal.',
+    paid_less: 'Betaling {{orderId}} schreef maar {{paid}} van {{amount}} af - er staat nog {{due}} open op verkoop {{saleId}}.',
+    refund_unknown:
+      'De kassa kan niet zien of de terugbetaling van {{amount}} ({{orderId}}) gelukt is - controleer het in het MultiSafepay-dashboard; een manager kan het daarna afhandelen in Geschiedenis.',
     refund_went_through: 'De terugbetaling van {{amount}} ({{orderId}}) is gelukt bij MultiSafepay.',
     refund_not_made: 'De terugbetaling van {{amount}} ({{orderId}}) is niet gelukt - er is niets terugbetaald.',
     orphan_payments: '{{count}} betaling(en) zijn betaald bij MultiSafepay maar niet als betaald geboekt: {{orderIds}}',

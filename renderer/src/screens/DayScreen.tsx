@@ -255,6 +255,9 @@ function Totals({ totals: x }: { totals: DayTotals }) {
     ['tender-card', t('report.card'), x.tenders.card],
     ['tender-cash', t('report.cash'), x.tenders.cash],
     ...Object.entries(x.cardTypes).map(([k, b]): [string, string, Bucket] => [`card-${k}`, `· ${k}`, b]),
+    // Tips customers added on the terminal: part of the card tender, never of sales or VAT.
+    ...(x.tips ? [['tips', `· ${t('receipt.tip')}`, x.tips] as [string, string, Bucket]] : []),
+    ...Object.entries(x.tipsByStaff ?? {}).map(([k, b]): [string, string, Bucket] => [`tips-${k}`, `· ${t('receipt.tip')} · ${k}`, b]),
     ['refunds-card', `${t('report.refunds')} · ${t('report.card')}`, x.refundsByTender.card],
     ['refunds-cash', `${t('report.refunds')} · ${t('report.cash')}`, x.refundsByTender.cash],
   ];

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../errors';
 import type { RefundRecord, SaleRecord, Snapshot, Terminal, TillApi } from '../../../shared/contract';
 import { parseAmount } from '../../../shared/money';
+import { chargedOf, salePartOf, tipOf } from '../../../shared/payment';
 import { useLineName } from '../components/Receipt';
 import { money, time } from '../format';
 import { messageText, reasonText } from '../outcome';
@@ -201,7 +202,9 @@ function SaleDetail({
   const paid = sale.attempts.find((a) => a.state === 'completed');
   const cards = paidCards(sale);
   const split = isSplit(sale);
-  const leftOfSale = sale.total - refundedOf(sale.refunds, () => true);
+  // A tip added on the terminal is refundable with its payment.
+  const tips = cards.reduce((s, a) => s + tipOf(a, sale.total), 0);
+  const leftOfSale = sale.total + tips - refundedOf(sale.refunds, () => true);
   // A card sale is refunded through its paid order; a cash sale from the drawer, by its sale id. A split sale's
   // parts are refunded each within what it paid: its cards through MultiSafepay, its cash from the drawer.
   const targets: RefundTarget[] = split
@@ -211,7 +214,7 @@ function SaleDetail({
           tender: 'card' as const,
           left: Math.min(
             leftOfSale,
-            (a.amount ?? sale.total) - refundedOf(sale.refunds, (r) => r.tender === 'card' && r.orderId === a.orderId),
+            chargedOf(a, sale.total) - refundedOf(sale.refunds, (r) => r.tender === 'card' && r.orderId === a.orderId),
           ),
         })),
         ...(sale.cash
@@ -236,7 +239,7 @@ function SaleDetail({
   const left = target?.left ?? 0;
   const refundable = sale.status === 'paid' || sale.status === 'partially_refunded' || (split && sale.status === 'partly_paid');
   const confirmKey = target?.tender === 'cash' ? 'history.refundConfirmCash' : 'history.refundConfirm';
-  const due = sale.total - cards.reduce((s, a) => s + (a.amount ?? sale.total), 0) - (sale.cash?.amount ?? 0);
+  const due = sale.total - cards.reduce((s, a) => s + salePartOf(a, sale.total), 0) - (sale.cash?.amount ?? 0);
   const [amount, setAmount] = useState('');
   const [confirm, setConfirm] = useState<number>();
   const [msg, setMsg] = useState<string>();
@@ -270,9 +273,10 @@ function SaleDetail({
                 data-testid="tender-part"
                 data-tender="card"
                 data-order-id={a.orderId}
-                data-amount={a.amount ?? sale.total}
+                data-amount={chargedOf(a, sale.total)}
               >
-                {t('report.card')} · {money(a.amount ?? sale.total, sale.currency)}
+                {t('report.card')} · {money(chargedOf(a, sale.total), sale.currency)}
+                {tipOf(a, sale.total) > 0 && ` (${t('receipt.tip')} ${money(tipOf(a, sale.total), sale.currency)})`}
                 {a.card && ` · ${a.card.type ?? ''} ${a.card.last4 ?? ''}`} · {terminalLabel(a.terminalId, terminals)}
               </li>
             ))}
