@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Notice, SaleRecord, TillEvent } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
-import { serviceWithSim } from '../helpers/engine';
+import { engineWithSim, serviceWithSim } from '../helpers/engine';
 import { until } from '../helpers/sim';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -158,5 +158,38 @@ describe('a lost refund answer is settled against every refund MultiSafepay know
     expect(r).toMatchObject({ ok: false, error: { code: 'msp_error', message: expect.stringMatching(/nothing was refunded/) } });
     expect(t.svc.ledger.refundsOfOrder(t.orderId)).toEqual([]);
     expect(t.sim.orders.get(t.orderId)!.refunds).toEqual([]);
+  });
+});
+
+describe('the status can still move after a cancel answer', () => {
+  it('a cancel answered "cancelled" and then completed by MultiSafepay: recorded as paid after all, with an alarm', async () => {
+    const e = await engineWithSim(cleanups);
+    const alarms: string[] = [];
+    e.engine.onAlarm = (_level, _message, key) => alarms.push(key);
+    const p = await e.engine.charge({ terminalId: 'DEMO0001', lines: TEN, currency: 'EUR' });
+    await e.waitFor(p.orderId, (x) => x.state === 'initialized');
+    const cancelled = await e.engine.cancel(p.orderId);
+    expect(cancelled).toMatchObject({ state: 'cancelled', reason: 'cancelled_by_till' });
+    // The terminal was authorising the card as the cancel came: MultiSafepay completes the order after all.
+    e.sim.forceStatus(p.orderId, 'completed');
+    const late = await e.waitFor(p.orderId, (x) => x.state === 'completed');
+    expect(late.messageKey).toBe('late_paid');
+    expect(alarms).toContain('late_paid');
+    expect(e.ledger.sale(p.saleId)?.status).toBe('paid');
+  });
+
+  it('a cancel answered "cancelled" that stays cancelled: nothing changes, no alarm', async () => {
+    const e = await engineWithSim(cleanups);
+    const alarms: string[] = [];
+    e.engine.onAlarm = (_level, _message, key) => alarms.push(key);
+    const p = await e.engine.charge({ terminalId: 'DEMO0001', lines: TEN, currency: 'EUR' });
+    await e.waitFor(p.orderId, (x) => x.state === 'initialized');
+    await e.engine.cancel(p.orderId);
+    // Several reads of the order go by while it stays cancelled.
+    const reads = () => e.sim.requestLog.filter((path) => path.includes(`/orders/${p.orderId}`) && !path.includes('/cancel')).length;
+    const before = reads();
+    await until(() => (reads() >= before + 3 ? true : undefined), 'reads after the cancel');
+    expect(e.engine.payment(p.orderId)?.state).toBe('cancelled');
+    expect(alarms).toEqual([]);
   });
 });

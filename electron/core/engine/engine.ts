@@ -318,6 +318,11 @@ export class PaymentEngine implements FollowerHost {
     try {
       const order = await this.client().cancelOrder(orderId);
       this.#apply(orderId, { type: 'msp_status', status: order.status }, orderPatch(order));
+      // A cancel answer is not the last word: the terminal may have been authorising the card as it came. Keep
+      // reading the order for a while; a later "completed" wins, with an alarm.
+      const after = this.#live.get(orderId)?.rec;
+      if (after && isFinal(after.state) && after.state !== 'completed')
+        this.#watchLate(after, this.#mono(), false, this.timing.cancelWatchMs);
     } catch (err) {
       const why = err instanceof MspError ? err.cashierMessage : 'Unknown error.';
       this.#apply(
@@ -660,9 +665,9 @@ export class PaymentEngine implements FollowerHost {
    * An attempt declared not sent (or released by a supervisor) is still looked up for `lateWatchMs`: if
    * MultiSafepay reports it after all, the ledger records the real outcome and the cashier is alarmed.
    */
-  #watchLate(rec: AttemptRecord, since = this.#mono(), warned = false): void {
+  #watchLate(rec: AttemptRecord, since = this.#mono(), warned = false, afterCancelMs?: number): void {
     if (this.#stopped || this.#lateWatch.has(rec.orderId)) return;
-    if (this.#mono() - since > this.timing.lateWatchMs) return;
+    if (this.#mono() - since > (afterCancelMs ?? this.timing.lateWatchMs)) return;
     const timer = setTimeout(() => {
       const p = this.client()
         .getOrder(rec.orderId)
@@ -672,11 +677,12 @@ export class PaymentEngine implements FollowerHost {
         )
         .then((order) => {
           this.#lateWatch.delete(rec.orderId);
-          if (order === null || order === undefined) return this.#watchLate(rec, since, warned);
+          if (order === null || order === undefined) return this.#watchLate(rec, since, warned, afterCancelMs);
           if (identityMismatch(rec, order)) return; // somebody else's order: nothing of this sale's
           const cls = classifyStatus(order.status);
           if (cls === 'paid') return this.#lateOutcome(rec, order);
-          if (cls === 'not_paid') return;
+          // After a cancel, "cancelled" is what is expected: keep reading until the window ends.
+          if (cls === 'not_paid') return afterCancelMs === undefined ? undefined : this.#watchLate(rec, since, warned, afterCancelMs);
           if (!warned)
             this.#alarm(
               'warning',
@@ -685,7 +691,7 @@ export class PaymentEngine implements FollowerHost {
               { orderId: rec.orderId, amount: rec.amount, currency: rec.currency, terminalId: rec.terminalId },
               rec.orderId,
             );
-          this.#watchLate(rec, since, true);
+          this.#watchLate(rec, since, true, afterCancelMs);
         })
         .finally(() => this.#pending.delete(p));
       this.#pending.add(p);
