@@ -139,6 +139,7 @@ export type NoticeKey =
   | 'order_id_used'
   | 'paid_tip'
   | 'paid_less'
+  | 'reversed'
   | 'refund_went_through'
   | 'refund_not_made'
   | 'refund_unknown'

@@ -18,6 +18,7 @@ export const FAST_TIMING = {
   streamSilenceMs: 2_000,
   cardRetryMaxMs: 100,
   lateWatchPollMs: 50,
+  finalWatchMs: 1_000,
 };
 
 export const tempDir = (prefix = 'till-') => mkdtempSync(join(tmpdir(), prefix));

@@ -93,6 +93,8 @@ export class PaymentEngine implements FollowerHost {
   readonly #pending = new Set<Promise<unknown>>();
   readonly #cardWatch = new Map<string, NodeJS.Timeout>();
   readonly #lateWatch = new Map<string, NodeJS.Timeout>();
+  /** Reads of a paid order after its final answer, in case MultiSafepay reverses it (see #watchAfterFinal). */
+  readonly #finalWatch = new Map<string, NodeJS.Timeout>();
   /** Monotonic time each creating attempt's create was sent (or, after a restart, when it was picked up again). */
   readonly #sentAt = new Map<string, number>();
   /** How many times MultiSafepay said it does not know each creating attempt. */
@@ -189,7 +191,59 @@ export class PaymentEngine implements FollowerHost {
       if (rec.state === 'creating') this.#sentAt.set(rec.orderId, this.#mono());
       this.#emit(rec.orderId);
       this.#follow(rec.orderId);
+      // A cancel the till was sending when it stopped: send it again (a cancel changes nothing of a finished order).
+      if (rec.state === 'cancelling') this.#resendCancel(rec.orderId);
     }
+    this.#resumeWatches();
+  }
+
+  /**
+   * The look-ups that outlive a restart, worked out from the ledger: the late watch of an attempt not sent or
+   * released, the card and charged amount still to come of a paid one, and the reads after any final answer - each
+   * for what is left of its window (counted from the attempt's final time).
+   */
+  #resumeWatches(): void {
+    const t = this.timing;
+    const window = Math.max(t.lateWatchMs, t.cardWatchMs, t.finalWatchMs);
+    const now = this.#now();
+    const mono = this.#mono();
+    // A payment ends within minutes of its start: an hour more covers every attempt that can still be watched.
+    const from = now - window - 60 * 60_000;
+    let after: { createdAt: number; orderId: string } | undefined;
+    for (;;) {
+      const page = this.#ledger.attemptsBetween(from, now + 1, after, 200);
+      if (!page.length) break;
+      const last = page[page.length - 1]!;
+      after = { createdAt: last.createdAt, orderId: last.orderId };
+      for (const a of page) {
+        if (!isFinal(a.state) || a.finalAt === undefined || this.#live.has(a.orderId)) continue;
+        const since = mono - Math.max(0, now - a.finalAt);
+        if (a.state === 'failed' && (a.reason === 'not_sent' || a.resolvedReason)) this.#watchLate(a, since);
+        else if (a.state === 'cancelled' && t.finalWatchMs > 0) this.#watchLate(a, since, false, t.finalWatchMs);
+        else if (a.state === 'completed') {
+          if (needsReading(a)) this.#watchCard(a, since, 0);
+          if (t.finalWatchMs > 0) this.#watchReversal(a, since, 0);
+        }
+      }
+    }
+  }
+
+  #resendCancel(orderId: string): void {
+    const p = this.client()
+      .cancelOrder(orderId)
+      .then(
+        (order) => this.#apply(orderId, { type: 'msp_status', status: order.status }, orderPatch(order)),
+        (err: unknown) => {
+          const why = err instanceof MspError ? err.cashierMessage : 'Unknown error.';
+          this.#apply(
+            orderId,
+            { type: 'cancel_failed', previous: 'initialized' },
+            { message: `The cancel did not go through: ${why}`, messageKey: 'cancel_failed' },
+          );
+        },
+      )
+      .finally(() => this.#pending.delete(p));
+    this.#pending.add(p);
   }
 
   payments(): PaymentView[] {
@@ -206,8 +260,12 @@ export class PaymentEngine implements FollowerHost {
     return this.#active[terminalId]?.orderId;
   }
 
+  /**
+   * A payment is open, or one the till gave up on (not sent, released) is still looked up: an update waits, as the
+   * quit warning does, so that a late outcome is not left to the next start alone.
+   */
   hasPendingPayments(): boolean {
-    return Object.keys(this.#active).length > 0;
+    return Object.keys(this.#active).length > 0 || this.#lateWatch.size > 0;
   }
 
   /** Open streams and timers of all followers: zero when nothing is being followed. */
@@ -318,11 +376,6 @@ export class PaymentEngine implements FollowerHost {
     try {
       const order = await this.client().cancelOrder(orderId);
       this.#apply(orderId, { type: 'msp_status', status: order.status }, orderPatch(order));
-      // A cancel answer is not the last word: the terminal may have been authorising the card as it came. Keep
-      // reading the order for a while; a later "completed" wins, with an alarm.
-      const after = this.#live.get(orderId)?.rec;
-      if (after && isFinal(after.state) && after.state !== 'completed')
-        this.#watchLate(after, this.#mono(), false, this.timing.cancelWatchMs);
     } catch (err) {
       const why = err instanceof MspError ? err.cashierMessage : 'Unknown error.';
       this.#apply(
@@ -475,6 +528,8 @@ export class PaymentEngine implements FollowerHost {
     this.#cardWatch.clear();
     for (const t of this.#lateWatch.values()) clearTimeout(t);
     this.#lateWatch.clear();
+    for (const t of this.#finalWatch.values()) clearTimeout(t);
+    this.#finalWatch.clear();
     await Promise.allSettled([...this.#pending]);
   }
 
@@ -631,6 +686,7 @@ export class PaymentEngine implements FollowerHost {
     this.#sentAt.delete(orderId);
     this.#notFoundCount.delete(orderId);
     if (live.rec.state === 'completed' && needsReading(live.rec)) this.#watchCard(live.rec, this.#mono(), 0);
+    this.#watchAfterFinal(live.rec, this.#mono());
   }
 
   /**
@@ -665,9 +721,10 @@ export class PaymentEngine implements FollowerHost {
    * An attempt declared not sent (or released by a supervisor) is still looked up for `lateWatchMs`: if
    * MultiSafepay reports it after all, the ledger records the real outcome and the cashier is alarmed.
    */
-  #watchLate(rec: AttemptRecord, since = this.#mono(), warned = false, afterCancelMs?: number): void {
-    if (this.#stopped || this.#lateWatch.has(rec.orderId)) return;
-    if (this.#mono() - since > (afterCancelMs ?? this.timing.lateWatchMs)) return;
+  #watchLate(rec: AttemptRecord, since = this.#mono(), warned = false, afterFinalMs?: number): void {
+    const watches = afterFinalMs === undefined ? this.#lateWatch : this.#finalWatch;
+    if (this.#stopped || watches.has(rec.orderId)) return;
+    if (this.#mono() - since > (afterFinalMs ?? this.timing.lateWatchMs)) return;
     const timer = setTimeout(() => {
       const p = this.client()
         .getOrder(rec.orderId)
@@ -676,13 +733,13 @@ export class PaymentEngine implements FollowerHost {
           (err: unknown) => (err instanceof MspError && err.isNotFound ? null : undefined),
         )
         .then((order) => {
-          this.#lateWatch.delete(rec.orderId);
-          if (order === null || order === undefined) return this.#watchLate(rec, since, warned, afterCancelMs);
+          watches.delete(rec.orderId);
+          if (order === null || order === undefined) return this.#watchLate(rec, since, warned, afterFinalMs);
           if (identityMismatch(rec, order)) return; // somebody else's order: nothing of this sale's
           const cls = classifyStatus(order.status);
           if (cls === 'paid') return this.#lateOutcome(rec, order);
           // After a cancel, "cancelled" is what is expected: keep reading until the window ends.
-          if (cls === 'not_paid') return afterCancelMs === undefined ? undefined : this.#watchLate(rec, since, warned, afterCancelMs);
+          if (cls === 'not_paid') return afterFinalMs === undefined ? undefined : this.#watchLate(rec, since, warned, afterFinalMs);
           if (!warned)
             this.#alarm(
               'warning',
@@ -691,37 +748,93 @@ export class PaymentEngine implements FollowerHost {
               { orderId: rec.orderId, amount: rec.amount, currency: rec.currency, terminalId: rec.terminalId },
               rec.orderId,
             );
-          this.#watchLate(rec, since, true, afterCancelMs);
+          this.#watchLate(rec, since, true, afterFinalMs);
         })
         .finally(() => this.#pending.delete(p));
       this.#pending.add(p);
     }, this.timing.lateWatchPollMs);
-    this.#lateWatch.set(rec.orderId, timer);
+    watches.set(rec.orderId, timer);
   }
 
-  /** A payment the till had given up on went through after all: record it as paid, and say so loudly. */
-  #lateOutcome(rec: AttemptRecord, order: MspOrder): void {
-    const now = this.#now();
+  /**
+   * A final answer is not always the last word: a cancel can cross a card being authorised, and an approval can be
+   * reversed (void) when the card declines the last step. For `finalWatchMs` after any final state the order is
+   * read again, less often as time goes by: a later "paid" for an unpaid attempt is recorded as paid after all, a
+   * later "not paid" for a paid one raises the "reversed" alarm. These reads are not counted in `openHandles`.
+   */
+  #watchAfterFinal(rec: AttemptRecord, since: number): void {
+    if (this.timing.finalWatchMs <= 0 || rec.state === 'failed') return; // refused or not sent: see notFound/resolve
+    if (rec.state !== 'completed') return this.#watchLate(rec, since, false, this.timing.finalWatchMs);
+    this.#watchReversal(rec, since, 0);
+  }
+
+  #watchReversal(rec: AttemptRecord, since: number, tries: number): void {
+    if (this.#stopped || this.#finalWatch.has(rec.orderId)) return;
+    const delay = this.timing.lateWatchPollMs * 2 ** tries;
+    if (this.#mono() + delay - since > this.timing.finalWatchMs) return;
+    const timer = setTimeout(() => {
+      const p = this.client()
+        .getOrder(rec.orderId)
+        .then(
+          (order) => order,
+          () => undefined,
+        )
+        .then((order) => {
+          this.#finalWatch.delete(rec.orderId);
+          if (order && classifyStatus(order.status) === 'not_paid' && !identityMismatch(rec, order)) return this.#reversed(rec, order);
+          this.#watchReversal(rec, since, tries + 1);
+        })
+        .finally(() => this.#pending.delete(p));
+      this.#pending.add(p);
+    }, delay);
+    this.#finalWatch.set(rec.orderId, timer);
+  }
+
+  /** MultiSafepay reports a paid payment as not paid after all (void, cancelled, expired): record it, say so loudly. */
+  #reversed(rec: AttemptRecord, order: MspOrder): void {
+    this.#recordLate(rec, 'a reversed payment', {
+      mspStatus: order.status,
+      message: `MultiSafepay reports this payment as "${order.status}" after it was paid - it did not go through.`,
+      messageKey: 'reversed',
+      updatedAt: this.#now(),
+    });
+    this.#alarm(
+      'error',
+      `Payment ${rec.orderId} of ${formatMoney(rec.paidAmount ?? rec.amount, rec.currency)} for sale ${rec.saleId} was reversed by MultiSafepay ("${order.status}") after it was paid - the customer has not paid. Take the payment again.`,
+      'reversed',
+      { orderId: rec.orderId, amount: rec.paidAmount ?? rec.amount, currency: rec.currency, saleId: rec.saleId, status: order.status },
+      rec.orderId,
+    );
+  }
+
+  /** Records what MultiSafepay said after a final answer on the attempt as it stands, and shows it if on screen. */
+  #recordLate(rec: AttemptRecord, what: string, change: Partial<AttemptRecord>): AttemptRecord {
     const base = this.#live.get(rec.orderId)?.rec ?? this.#ledger.attempt(rec.orderId) ?? rec;
-    const next: AttemptRecord = {
-      ...base,
-      ...orderPatch(order),
-      state: 'completed',
-      message: 'This payment went through after all.',
-      messageKey: 'late_paid',
-      updatedAt: now,
-      finalAt: now,
-    };
+    const next: AttemptRecord = { ...base, ...change };
     try {
       this.#ledger.recordAttempt(snapshot(next));
     } catch (err) {
-      this.log.error('could not record a late payment', { orderId: rec.orderId, code: (err as NodeJS.ErrnoException)?.code });
+      this.log.error(`could not record ${what}`, { orderId: rec.orderId, code: (err as NodeJS.ErrnoException)?.code });
     }
     const live = this.#live.get(rec.orderId);
     if (live) {
       live.rec = next;
       this.#emit(rec.orderId);
     }
+    return next;
+  }
+
+  /** A payment the till had given up on went through after all: record it as paid, and say so loudly. */
+  #lateOutcome(rec: AttemptRecord, order: MspOrder): void {
+    const now = this.#now();
+    const next = this.#recordLate(rec, 'a late payment', {
+      ...orderPatch(order),
+      state: 'completed',
+      message: 'This payment went through after all.',
+      messageKey: 'late_paid',
+      updatedAt: now,
+      finalAt: now,
+    });
     this.#alarm(
       'error',
       `Payment ${rec.orderId} of ${formatMoney(rec.amount, rec.currency)} on terminal ${rec.terminalId} went through after all - the customer has paid for sale ${rec.saleId}. If the sale was paid again another way, refund one of them.`,

@@ -31,8 +31,11 @@ export interface EngineTiming {
   /** How long an attempt declared not sent (or released) is still looked up, and how often. */
   lateWatchMs: number;
   lateWatchPollMs: number;
-  /** How long a payment cancelled from the till is still read, in case it went through as the cancel came (ms). */
-  cancelWatchMs: number;
+  /**
+   * How long a payment is still read after its final answer (ms): a cancel may cross a card being authorised, and a
+   * paid order may be reversed. 0: not at all.
+   */
+  finalWatchMs: number;
   /** A cancel this long after the payment's last news is the terminal's own timeout (shown as "Timed out"). */
   terminalIdleMs: number;
   /** A stream that delivered nothing (no event, no comment) for this long is taken as dropped and reopened. */
@@ -51,7 +54,7 @@ export const DEFAULT_TIMING: EngineTiming = {
   createGraceMs: 90_000,
   notFoundAnswers: 3,
   lateWatchMs: 15 * 60_000,
-  cancelWatchMs: 2 * 60_000,
+  finalWatchMs: 2 * 60_000,
   lateWatchPollMs: 20_000,
   terminalIdleMs: 55_000,
   streamSilenceMs: 45_000,

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { AttemptSummary, Bucket, DayState, DayTotals, RefundRecord, SaleRecord, SaleStatus } from '../../../shared/contract';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine, salePartOf } from '../../../shared/payment';
-import { afterPayment } from '../engine/transitions';
+import { afterPayment, classifyStatus } from '../engine/transitions';
 import { addVat, LEGACY_VAT_RATE, vatByRate, vatOfRefund } from '../../../shared/vat';
 import { openDatabase, transaction } from './db';
 
@@ -750,11 +750,18 @@ function summary(a: AttemptSnapshot): AttemptSummary {
   return s;
 }
 
+/**
+ * A card attempt that paid: completed, and not reversed since (MultiSafepay reporting it void, cancelled or expired
+ * after it was paid - see the engine's watch after a final answer).
+ */
+const paidCard = (a: Pick<AttemptSummary, 'state' | 'mspStatus'>): boolean =>
+  a.state === 'completed' && !(a.mspStatus && classifyStatus(a.mspStatus) === 'not_paid');
+
 /** What a sale is now: paid, refunded (by the till or at MultiSafepay), charged back, pending or unpaid. */
 /** What cards and cash have paid of a sale so far (a cash sale: all of it). */
 export function paidSoFar(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'total' | 'cash'>): number {
   if (sale.tender === 'cash') return sale.total;
-  const byCard = sale.attempts.filter((a) => a.state === 'completed').reduce((s, a) => s + salePartOf(a, sale.total), 0);
+  const byCard = sale.attempts.filter(paidCard).reduce((s, a) => s + salePartOf(a, sale.total), 0);
   return byCard + (sale.cash?.amount ?? 0);
 }
 
@@ -763,7 +770,7 @@ export const amountDue = (sale: Pick<SaleRecord, 'tender' | 'attempts' | 'total'
   Math.max(0, sale.total - paidSoFar(sale));
 
 export function saleStatus(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'refunds' | 'total' | 'cash'>): SaleStatus {
-  const paid = sale.tender === 'cash' ? undefined : sale.attempts.find((a) => a.state === 'completed');
+  const paid = sale.tender === 'cash' ? undefined : sale.attempts.find(paidCard);
   if (sale.tender === 'card') {
     const open = sale.attempts.some((a) => !isFinal(a.state));
     if (!paid) return open ? 'pending' : 'unpaid';

@@ -334,6 +334,8 @@ export const en = {
       'MultiSafepay shows payment {{orderId}} ({{amount}}) waiting on terminal {{terminalId}} after all - do not take another payment for that sale until it ends.',
     order_id_used:
       "Order {{orderId}} already exists at MultiSafepay for something else: it was not used and nothing was charged for this sale. Check the till's data folder (restored from a backup or copied to another till?).",
+    reversed:
+      'Payment {{orderId}} of {{amount}} for sale {{saleId}} was reversed by MultiSafepay ("{{status}}") after it was paid - the customer has not paid. Take the payment again.',
     paid_tip: 'Payment {{orderId}} charged {{paid}} for {{amount}}: the customer added a tip of {{tip}} on the terminal.',
     paid_less: 'Payment {{orderId}} charged only {{paid}} of {{amount}} - {{due}} of sale {{saleId}} is still due.',
     refund_unknown:

@@ -135,6 +135,7 @@ export const nl: Dict = {
       released:
         'Vrijgegeven door een supervisor terwijl de status bij MultiSafepay nog niet definitief was. Controleer de betaling in het MultiSafepay-dashboard.',
       late_paid: 'Deze betaling is toch gelukt.',
+      reversed: 'MultiSafepay meldt deze betaling als teruggedraaid nadat hij betaald was - hij is niet gelukt.',
       msp_status: 'MultiSafepay meldt een tussenstatus - wacht op de definitieve status.',
     },
     auth: 'Autorisatiecode {{code}}',
@@ -378,6 +379,8 @@ export const nl: Dict = {
       'MultiSafepay toont betaling {{orderId}} ({{amount}}) toch nog als wachtend op terminal {{terminalId}} - neem geen andere betaling voor die verkoop aan tot deze klaar is.',
     order_id_used:
       'Order {{orderId}} bestaat al bij MultiSafepay voor iets anders: hij is niet gebruikt en er is niets afgeschreven voor deze verkoop. Controleer de gegevensmap van de kassa (teruggezet uit een back-up of gekopieerd naar een andere kassa?).',
+    reversed:
+      'Betaling {{orderId}} van {{amount}} voor verkoop {{saleId}} is door MultiSafepay teruggedraaid ("{{status}}") nadat hij betaald was - de klant heeft niet betaald. Neem de betaling opnieuw af.',
     paid_tip: 'Betaling {{orderId}} schreef {{paid}} af voor {{amount}}: de klant gaf {{tip}} fooi op de terminal.',
     paid_less: 'Betaling {{orderId}} schreef maar {{paid}} van {{amount}} af - er staat nog {{due}} open op verkoop {{saleId}}.',
     refund_unknown:
