@@ -140,6 +140,7 @@ export type NoticeKey =
   | 'paid_tip'
   | 'paid_less'
   | 'reversed'
+  | 'cash_unchecked'
   | 'refund_went_through'
   | 'refund_not_made'
   | 'refund_unknown'

@@ -100,6 +100,15 @@ export class SalesBook {
 
   /** No sale can be added to a closed day. */
   requireOpenDay(): void {
+    // A clock set back (a flat CMOS battery, a wrong time zone) would book sales into a day already past and number
+    // receipts out of time order: refuse until the clock is right.
+    const last = this.#o.ledger.lastReceiptAt();
+    if (last !== undefined && this.#o.now() < last - CLOCK_SLACK_MS)
+      throw new TillError({
+        code: 'not_allowed',
+        key: 'clock_behind',
+        message: "The computer's clock is behind the till's last receipt - correct the date and time before selling.",
+      });
     const day = this.today();
     if (day?.closedAt)
       throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed - no more sales can be added to it.' });
@@ -457,6 +466,9 @@ export class SalesBook {
     return { path, rows };
   }
 }
+
+/** How far the clock may be behind the newest receipt (ms) before sales are refused: clocks are set by hand too. */
+const CLOCK_SLACK_MS = 5 * 60_000;
 
 type MspRefund = NonNullable<MspOrder['related_transactions']>[number];
 

@@ -333,9 +333,16 @@ export class TillService implements Dispatcher {
             field: 'lines',
             message: 'The basket changed since the card payment - start a new sale for it.',
           });
-        // The customer may have paid by card after all: ask MultiSafepay before taking cash.
-        await this.engine.checkEarlierAttempts(p.saleId);
+        // The customer may have paid by card after all: ask MultiSafepay before taking cash. When it cannot be
+        // read, the cash is taken and the card attempt stays watched: a later "paid" raises the alarm.
+        const unchecked = await this.engine.checkEarlierAttempts(p.saleId, { cashIfUnreadable: true });
         sale = this.sales.payRestInCash(unpaid, p.given, this.staff.who());
+        if (unchecked.length)
+          this.#notice(
+            'warning',
+            `MultiSafepay could not be asked whether the card payment of sale ${p.saleId} went through after all - the cash was taken, and the till keeps checking. If the card turns out paid, refund one of them.`,
+            { key: 'cash_unchecked', params: { saleId: p.saleId } },
+          );
       } else sale = this.sales.payCash(this.#withVat(p.lines), p.given, this.engine.installId, this.staff.who());
       this.#autoPrint(sale);
       return sale;

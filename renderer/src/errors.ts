@@ -12,6 +12,7 @@ const SENTENCES: [RegExp, string][] = [
   [/^Today has been closed already/, 'day_closed_already'],
   [/^Today is open already/, 'day_open_already'],
   [/^Finish the open payments before closing the day/, 'open_payments'],
+  [/^The computer's clock is behind/, 'clock_behind'],
 ];
 
 /** Whether the core refused because a manager must do this (the screen then says so plainly). */

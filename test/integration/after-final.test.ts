@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PaymentView } from '../../shared/payment';
 import { skipReason, startTill } from '../e2e/harness';
-import { engineWithSim, FAST_TIMING, LINES, makeEngine, tempDir } from '../helpers/engine';
+import { engineWithSim, FAST_TIMING, LINES, makeEngine, serviceWithSim, tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
 import { WsTill } from '../helpers/ws-till';
 
@@ -120,5 +120,39 @@ describe('a cancel interrupted by kill -9', () => {
     // The terminal is free for the next customer.
     const next = await ws2.call<PaymentView>('charge', { terminalId: 'DEMO0001', lines: LINES });
     expect(next.ok).toBe(true);
+  });
+});
+
+describe('clocks that jump', () => {
+  it('the wall clock set forward an hour while the customer cancels on the terminal: still "cancelled on the terminal", not "timed out"', async () => {
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    let offset = 0;
+    const e = makeEngine(s.client, tempDir(), { now: () => Date.now() + offset });
+    cleanups.push(e.stop);
+    e.engine.start();
+    const p = await e.engine.charge(req);
+    await e.waitFor(p.orderId, (x) => x.state === 'initialized');
+    offset += 60 * 60_000; // the computer's clock is corrected (or jumps) by an hour
+    s.sim.terminalAction('DEMO0001', 'cancel');
+    const end = await e.waitFor(p.orderId, (x) => x.state === 'cancelled');
+    expect(end.reason).toBe('cancelled_on_terminal');
+  });
+
+  it('the clock set back a day: sales are refused with a clear message until it is right, and nothing is recorded', async () => {
+    let offset = 0;
+    const { s, svc } = await serviceWithSim(cleanups, {}, { now: () => Date.now() + offset });
+    const paid = await svc.dispatch('payCash', { lines: LINES, given: 700 });
+    expect(paid.ok).toBe(true);
+    offset = -24 * 60 * 60_000;
+    const before = svc.ledger.counts().sales;
+    const cash = await svc.dispatch('payCash', { lines: LINES, given: 700 });
+    expect(cash).toMatchObject({ ok: false, error: { code: 'not_allowed', message: expect.stringMatching(/clock is behind/) } });
+    const card = await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES });
+    expect(card).toMatchObject({ ok: false, error: { message: expect.stringMatching(/clock is behind/) } });
+    expect(svc.ledger.counts().sales).toBe(before);
+    expect(s.sim.orders.size).toBe(0);
+    offset = 0; // corrected
+    expect((await svc.dispatch('payCash', { lines: LINES, given: 700 })).ok).toBe(true);
   });
 });

@@ -310,6 +310,29 @@ describe('cash after a card that did not pay', () => {
   });
 });
 
+describe('cash while MultiSafepay cannot be read', () => {
+  it('cash for a sale whose card ended unpaid is taken with a warning, and a later "paid" of that card raises the alarm', async () => {
+    const { s, svc } = await serviceWithSim(cleanups);
+    const notices: string[] = [];
+    svc.on((e) => void (e.type === 'notice' && e.notice.key && notices.push(e.notice.key)));
+    const charged = (await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES })) as { ok: true; result: PaymentView };
+    const { orderId, saleId } = charged.result;
+    await until(() => s.sim.openStreams === 1, 'stream');
+    s.sim.faults.cancelFail = 1; // the release's cancel does not reach MultiSafepay: the order stays waiting there
+    await svc.engine.resolve(orderId, 'terminal frozen');
+    expect(svc.engine.payment(orderId)?.state).toBe('failed');
+    s.sim.faults.getFail = 1_000_000; // MultiSafepay cannot be read
+    const cash = await svc.dispatch('payCash', { lines: LINES, given: 1000, saleId });
+    expect(cash).toMatchObject({ ok: true, result: { status: 'paid', tender: 'cash' } });
+    expect(notices).toContain('cash_unchecked');
+    // MultiSafepay comes back, and the card turns out paid on the terminal: the alarm, nothing lost.
+    s.sim.completeOrder(orderId);
+    s.sim.faults.getFail = 0;
+    await until(() => (notices.includes('late_paid') ? true : undefined), 'paid after all');
+    expect(svc.ledger.attempt(orderId)?.state).toBe('completed');
+  });
+});
+
 describe('split tender', () => {
   it('part by card, the rest in cash: one sale, one receipt, counted per tender; each part refunded within what it paid', async () => {
     const { s, svc } = await serviceWithSim(cleanups);

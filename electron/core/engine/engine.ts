@@ -186,7 +186,7 @@ export class PaymentEngine implements FollowerHost {
   start(): void {
     for (const rec of [...Object.values(this.#active), ...this.#extraOpen]) {
       if (this.#live.has(rec.orderId)) continue;
-      this.#live.set(rec.orderId, { rec, connection: 'reconnecting', recovered: true });
+      this.#live.set(rec.orderId, { rec, connection: 'reconnecting', recovered: true, newsAt: this.#mono() });
       // The terminal's payment window is counted again from now: "not found" is trusted only after it.
       if (rec.state === 'creating') this.#sentAt.set(rec.orderId, this.#mono());
       this.#emit(rec.orderId);
@@ -325,7 +325,7 @@ export class PaymentEngine implements FollowerHost {
     }
     this.#active = active;
     this.#seq = seq;
-    this.#live.set(orderId, { rec, connection: 'live', recovered: false });
+    this.#live.set(orderId, { rec, connection: 'live', recovered: false, newsAt: this.#mono() });
     this.#emit(orderId);
 
     this.#sentAt.set(orderId, this.#mono());
@@ -633,13 +633,17 @@ export class PaymentEngine implements FollowerHost {
     }
     if (JSON.stringify(next) === JSON.stringify(cur)) return;
     next.updatedAt = this.#now();
+    const mono = this.#mono();
     if (isFinal(state)) {
       next.finalAt = next.updatedAt;
-      const reason = endReason(cur, state, event, next.updatedAt, this.timing.terminalIdleMs);
+      // How long since the last news is measured on the monotonic clock: a wall clock set forward or back in
+      // between does not turn a cancel on the terminal into a time-out.
+      const reason = endReason(cur, state, event, mono - live.newsAt, this.timing.terminalIdleMs);
       if (reason) next.reason = reason;
     }
     try {
       this.#commit(live, next);
+      live.newsAt = mono;
     } catch (err) {
       // Memory is back to the previous state: the follower's next read applies the same status again.
       this.log.error('could not save a payment status', { orderId, code: (err as NodeJS.ErrnoException)?.code });
@@ -847,9 +851,11 @@ export class PaymentEngine implements FollowerHost {
 
   /**
    * Before a sale is tried again: re-reads every earlier attempt at MultiSafepay. Refuses while one of them is
-   * paid (recorded at once), still open, or cannot be checked.
+   * paid (recorded at once), still open, or cannot be checked - except, with `cashIfUnreadable`, an attempt that
+   * ended unpaid here and cannot be read now: its order id is returned, and it is watched for a late "paid".
    */
-  async checkEarlierAttempts(saleId: string): Promise<void> {
+  async checkEarlierAttempts(saleId: string, opts: { cashIfUnreadable?: boolean } = {}): Promise<string[]> {
+    const unchecked: string[] = [];
     for (const a of this.#ledger.attemptsOfSale(saleId)) {
       // A part the till already knows as paid (a split sale) is counted, not asked about.
       if (a.state === 'completed') continue;
@@ -858,6 +864,13 @@ export class PaymentEngine implements FollowerHost {
         order = await this.client().getOrder(a.orderId);
       } catch (err) {
         if (err instanceof MspError && err.isNotFound) continue;
+        // Cash may be taken while MultiSafepay cannot be read for an attempt that ended unpaid here: the attempt
+        // stays watched, and a later "paid" raises the alarm.
+        if (opts.cashIfUnreadable && isFinal(a.state)) {
+          unchecked.push(a.orderId);
+          this.#watchLate(a);
+          continue;
+        }
         throw new TillError({
           code: 'not_allowed',
           message: 'The earlier attempt of this sale cannot be checked with MultiSafepay right now - try again in a moment, or take cash.',
@@ -878,6 +891,7 @@ export class PaymentEngine implements FollowerHost {
           message: `An earlier payment of this sale (${a.orderId}) is still open at MultiSafepay - let it end on the terminal first.`,
         });
     }
+    return unchecked;
   }
 
   #alarm(level: 'warning' | 'error', message: string, key: NoticeKey, params: Record<string, string | number>, orderId: string): void {
@@ -1062,7 +1076,8 @@ export function endReason(
   cur: AttemptRecord,
   state: AttemptState,
   event: AttemptEvent,
-  now: number,
+  /** Milliseconds since the attempt's last news, on the monotonic clock. */
+  sinceNewsMs: number,
   idleMs = DEFAULT_TIMING.terminalIdleMs,
 ): PaymentReason | undefined {
   if (state === 'failed') {
@@ -1076,6 +1091,6 @@ export function endReason(
   if (status === 'expired') return 'expired';
   if (cur.state === 'soft_declined' || (cur.mspStatus && normalizeStatus(cur.mspStatus) === 'declined')) return 'declined';
   // The terminal cancels a payment nobody touched for 60 s: a cancel this long after the last news is that.
-  if (now - cur.updatedAt >= idleMs) return 'expired';
+  if (sinceNewsMs >= idleMs) return 'expired';
   return 'cancelled_on_terminal';
 }

@@ -11,6 +11,8 @@ export interface LiveAttempt {
   rec: AttemptRecord;
   connection: ConnectionState;
   recovered: boolean;
+  /** When the attempt last had news (its creation, a load at start, a status), on the monotonic clock (ms). */
+  newsAt: number;
 }
 
 export interface EngineTiming {

@@ -229,6 +229,7 @@ export class Ledger {
       settleRefund: p(`UPDATE refunds SET state = ?, settled_at = ?, transaction_id = ? WHERE refund_id = ? AND state = 'pending'`),
       refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
       refundBaseline: p('UPDATE refunds SET msp_before = ? WHERE refund_id = ?'),
+      lastReceipt: p('SELECT at FROM receipts ORDER BY number DESC LIMIT 1'),
       pendingRefunds: p(`SELECT * FROM refunds WHERE state = 'pending'`),
       insertResolution: p('INSERT INTO resolutions (order_id, at, reason, msp_status) VALUES (?, ?, ?, ?)'),
       resolutionsOf: p('SELECT order_id, reason, msp_status, at FROM resolutions WHERE order_id = ? ORDER BY id'),
@@ -506,6 +507,11 @@ export class Ledger {
 
   refundsOfOrder(orderId: string): RefundRow[] {
     return (this.#q.refundsOfOrder!.all(orderId) as unknown[]).map((r) => check(RefundRowSchema, r, 'refund'));
+  }
+
+  /** When the newest receipt was given (wall clock, ms), if any. */
+  lastReceiptAt(): number | undefined {
+    return (this.#q.lastReceipt!.get() as { at: number } | undefined)?.at;
   }
 
   pendingRefunds(): RefundRow[] {

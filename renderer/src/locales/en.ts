@@ -336,6 +336,8 @@ export const en = {
       "Order {{orderId}} already exists at MultiSafepay for something else: it was not used and nothing was charged for this sale. Check the till's data folder (restored from a backup or copied to another till?).",
     reversed:
       'Payment {{orderId}} of {{amount}} for sale {{saleId}} was reversed by MultiSafepay ("{{status}}") after it was paid - the customer has not paid. Take the payment again.',
+    cash_unchecked:
+      'MultiSafepay could not be asked whether the card payment of sale {{saleId}} went through after all - the cash was taken, and the till keeps checking. If the card turns out paid, refund one of them.',
     paid_tip: 'Payment {{orderId}} charged {{paid}} for {{amount}}: the customer added a tip of {{tip}} on the terminal.',
     paid_less: 'Payment {{orderId}} charged only {{paid}} of {{amount}} - {{due}} of sale {{saleId}} is still due.',
     refund_unknown:

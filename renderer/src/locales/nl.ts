@@ -158,6 +158,7 @@ export const nl: Dict = {
     sign_in_first: 'Log eerst in met je pincode.',
     day_closed: 'Vandaag is afgesloten - er kunnen geen verkopen meer bij.',
     day_closed_already: 'Vandaag is al afgesloten.',
+    clock_behind: 'De klok van de computer loopt achter op de laatste bon van de kassa - zet de datum en tijd goed voordat je verkoopt.',
     day_open_already: 'Vandaag is al geopend.',
     open_payments: 'Rond eerst de openstaande betalingen af voordat je de dag afsluit.',
     not_allowed_pin: 'Die pincode klopt niet.',
@@ -381,6 +382,8 @@ export const nl: Dict = {
       'Order {{orderId}} bestaat al bij MultiSafepay voor iets anders: hij is niet gebruikt en er is niets afgeschreven voor deze verkoop. Controleer de gegevensmap van de kassa (teruggezet uit een back-up of gekopieerd naar een andere kassa?).',
     reversed:
       'Betaling {{orderId}} van {{amount}} voor verkoop {{saleId}} is door MultiSafepay teruggedraaid ("{{status}}") nadat hij betaald was - de klant heeft niet betaald. Neem de betaling opnieuw af.',
+    cash_unchecked:
+      'MultiSafepay kon niet bevestigen of de kaartbetaling van verkoop {{saleId}} toch gelukt is - het contante geld is aangenomen en de kassa blijft het controleren. Blijkt de kaart toch betaald, betaal er dan één terug.',
     paid_tip: 'Betaling {{orderId}} schreef {{paid}} af voor {{amount}}: de klant gaf {{tip}} fooi op de terminal.',
     paid_less: 'Betaling {{orderId}} schreef maar {{paid}} van {{amount}} af - er staat nog {{due}} open op verkoop {{saleId}}.',
     refund_unknown:
