@@ -56,10 +56,16 @@ try {
 const server = await startHeadlessServer({ service, port, staticDir, secret });
 console.log(`Till (${service.mode} mode) ready at ${server.url}`);
 
+/** A graceful stop never takes longer than this (ms): everything committed is on disk already. */
+const STOP_DEADLINE_MS = 5_000;
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
+  setTimeout(() => {
+    console.error(`The till did not stop within ${STOP_DEADLINE_MS / 1000} s - stopping now; everything it recorded is kept.`);
+    process.exit(0);
+  }, STOP_DEADLINE_MS).unref();
   await server.close();
   await service.close();
   process.exit(0);

@@ -530,7 +530,14 @@ export class PaymentEngine implements FollowerHost {
     this.#lateWatch.clear();
     for (const t of this.#finalWatch.values()) clearTimeout(t);
     this.#finalWatch.clear();
-    await Promise.allSettled([...this.#pending]);
+    // A look-up still on its way is waited for a moment, never for as long as a stalled link would hold it: what
+    // it would have recorded is read again at the next start.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#pending]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
   }
 
   // ---- FollowerHost ----
@@ -995,6 +1002,9 @@ function orderPatch(order: MspOrder): Partial<AttemptRecord> {
   if (card) patch.card = card;
   return patch;
 }
+
+/** How long `stop()` waits for look-ups already on their way (ms). */
+const STOP_WAIT_MS = 2_000;
 
 /** A completed attempt is read again until MultiSafepay shows its card and the amount it charged. */
 const needsReading = (rec: AttemptRecord): boolean => rec.state === 'completed' && (!rec.card || rec.paidAmount === undefined);
