@@ -28,7 +28,7 @@ export interface TillErrorShape {
   key?: TillErrorKey;
 }
 
-export type TillErrorKey = 'needs_manager' | 'sign_in' | 'day_closed' | 'day_open' | 'payments_open';
+export type TillErrorKey = 'needs_manager' | 'sign_in' | 'day_closed' | 'day_open' | 'payments_open' | 'till_locked' | 'sale_busy';
 
 export class TillError extends Error implements TillErrorShape {
   readonly code: TillErrorCode;

@@ -36,8 +36,19 @@ export interface HeadlessLimits {
   perSecond: number;
   /** Open HTTP connections at once. */
   httpConnections: number;
+  /** After a connection is closed for sending too much, no new connection is taken for this long (ms). */
+  floodPauseMs: number;
+  /** Answers waiting to be sent to a connection that does not read them; past this it is closed (bytes). */
+  maxBufferedBytes: number;
 }
-export const DEFAULT_LIMITS: HeadlessLimits = { connections: 16, burst: 200, perSecond: 100, httpConnections: 64 };
+export const DEFAULT_LIMITS: HeadlessLimits = {
+  connections: 16,
+  burst: 200,
+  perSecond: 100,
+  httpConnections: 64,
+  floodPauseMs: 10_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+};
 
 export interface HeadlessServer {
   /** The URL to open, exactly as printed: it carries this launch's secret. */
@@ -63,6 +74,8 @@ export async function startHeadlessServer(opts: {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const now = opts.now ?? (() => performance.now());
   let port = 0;
+  /** Until when new connections are refused, after one was closed for flooding (monotonic ms). */
+  let floodedUntil = -Infinity;
 
   const plain = (res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...extra }).end(text);
@@ -132,20 +145,30 @@ export async function startHeadlessServer(opts: {
       return refuseUpgrade('403 Forbidden');
     }
     if (wss.clients.size >= limits.connections) return refuseUpgrade('503 Service Unavailable');
+    if (now() < floodedUntil) return refuseUpgrade('429 Too Many Requests');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   wss.on('connection', (ws: WebSocket) => {
     const rate = new RateLimit(limits.burst, limits.perSecond, now);
+    // A client that does not read its answers must not make the till hold them: past the limit it is cut off.
+    const overBuffered = () => {
+      if (ws.bufferedAmount <= limits.maxBufferedBytes) return false;
+      ws.terminate();
+      return true;
+    };
     const send = (frame: unknown) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+      if (ws.readyState === WebSocket.OPEN && !overBuffered()) ws.send(JSON.stringify(frame));
     };
     const off = service.on((event) => send(eventFrame(event)));
     ws.on('close', off);
     ws.on('error', () => ws.terminate());
     ws.on('message', async (data, isBinary) => {
-      if (ws.readyState !== WebSocket.OPEN) return;
-      if (!rate.take()) return ws.close(1008, 'Too many requests');
+      if (ws.readyState !== WebSocket.OPEN || overBuffered()) return;
+      if (!rate.take()) {
+        floodedUntil = now() + limits.floodPauseMs;
+        return ws.close(1008, 'Too many requests');
+      }
       const frame = isBinary ? undefined : parseRequestFrame(String(data));
       if (!frame) return send(responseFrame(null, refuse(UNREADABLE)));
       const reply = await service.dispatch(frame.method, frame.params).catch(() => INTERNAL);

@@ -139,7 +139,7 @@ describe('headless mode: the WebSocket', () => {
     expect((await upgrade(url, { origin })).status).toBe(101);
   });
 
-  it('closes a connection that floods it (1008) without dispatching the flood, and stays up', async () => {
+  it('closes a connection that floods it (1008) without dispatching the flood, refuses to reconnect at once (429), and stays up', async () => {
     let t = 0;
     const { server, service } = await serve({ burst: 5, perSecond: 1 }, () => t);
     const { url, origin } = socketFor(server.url);
@@ -151,7 +151,12 @@ describe('headless mode: the WebSocket', () => {
     expect(await closed).toBe(1008);
     expect(service.dispatch).toHaveBeenCalledTimes(5);
     expect(replies.length).toBeLessThanOrEqual(5);
-    t += 10_000;
+    // The flooder comes straight back: refused until the pause is over, and nothing of it is dispatched.
+    expect((await upgrade(url, { origin })).status).toBe(429);
+    t += 9_999;
+    expect((await upgrade(url, { origin })).status).toBe(429);
+    expect(service.dispatch).toHaveBeenCalledTimes(5);
+    t += 1;
     const again = await WsTill.connect(server.url);
     cleanups.push(() => again.close());
     expect(await again.call('snapshot')).toMatchObject({ ok: true });

@@ -108,6 +108,19 @@ const MIGRATIONS: string[] = [
 
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  `
+  -- Sign-in guard: every wrong PIN, lockout, unlock, PIN reset and sign-in, with its time and the till it was on.
+  -- A member's wrong PINs are those since their last sign-in, unlock or new PIN.
+  CREATE TABLE staff_log (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    till      TEXT NOT NULL,
+    staff_id  TEXT NOT NULL,
+    event     TEXT NOT NULL CHECK (event IN ('pin_failed', 'locked', 'unlocked', 'pin_reset', 'signed_in')),
+    by        TEXT
+  );
+  CREATE INDEX staff_log_member ON staff_log (staff_id, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
