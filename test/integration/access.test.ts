@@ -7,8 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TillService, type TillServiceOptions } from '../../electron/core/service';
 import { PIN_GUARD } from '../../electron/core/staff';
 import type { Snapshot } from '../../shared/contract';
-import { FAST_TIMING, tempDir } from '../helpers/engine';
-import { startSim, TEST_KEY } from '../helpers/sim';
+import type { PaymentView } from '../../shared/payment';
+import { FAST_TIMING, LINES, tempDir } from '../helpers/engine';
+import { startSim, TEST_KEY, until } from '../helpers/sim';
 import { overWebSocket, TRANSPORTS } from '../helpers/transports';
 import { WsTill } from '../helpers/ws-till';
 
@@ -129,4 +130,193 @@ describe('PIN guessing', () => {
     expect(replies.filter((r) => !r.ok).every((r) => /busy checking PINs/.test(r.error!.message))).toBe(true);
     expect(order.indexOf('other window')).toBeLessThan(order.lastIndexOf('signed in'));
   });
+});
+
+/** A stand-in for someone else's server: records every request and the key it carried. */
+async function foreignHost() {
+  const { createServer } = await import('node:http');
+  const seen: { url: string; key: string | undefined }[] = [];
+  const server = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', key: req.headers['api_key'] as string | undefined });
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"success":false,"error_code":1006}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  const { port } = server.address() as { port: number };
+  return { root: `http://127.0.0.1:${port}/v1/json`, seen };
+}
+
+/** A till whose key was typed in Settings for the simulator's address (a custom connection), no staff yet. */
+async function tillWithTypedKey() {
+  const s = await startSim();
+  cleanups.push(() => s.sim.stop());
+  const dataDir = tempDir();
+  const svc = await TillService.create({ dataDir, timing: FAST_TIMING });
+  cleanups.push(() => svc.close());
+  expect(await svc.dispatch('saveSettings', { mode: 'custom', baseUrl: s.root, apiKey: TEST_KEY })).toMatchObject({ ok: true });
+  return { s, svc, dataDir };
+}
+
+describe('the key goes only to the host it was typed for', () => {
+  for (const [name, connect] of TRANSPORTS) {
+    it(`${name}: custom A -> Demo -> custom B, or A -> B, needs the key typed again; B hears nothing`, async () => {
+      const { s, svc } = await tillWithTypedKey();
+      const b = await foreignHost();
+      const t = await connect(svc, cleanups);
+      expect(await t.call('saveSettings', { mode: 'custom', baseUrl: b.root })).toMatchObject({ ok: false, error: { field: 'apiKey' } });
+      expect((await t.call('saveSettings', { mode: 'demo' })).ok).toBe(true);
+      for (const hop of [{ mode: 'custom', baseUrl: b.root }, { mode: 'live' }, { mode: 'custom', baseUrl: s.root }]) {
+        const refused = await t.call('saveSettings', hop);
+        expect(refused).toMatchObject({ ok: false, error: { field: 'apiKey', message: expect.stringMatching(/API key again/) } });
+      }
+      expect((await t.call('testConnection', { mode: 'custom', baseUrl: b.root })).result).toMatchObject({ ok: false });
+      expect(svc.mode).toBe('demo');
+      // Typed for B, the new key goes to B (and only that one).
+      expect((await t.call('saveSettings', { mode: 'custom', baseUrl: b.root, apiKey: 'key_typed_for_b_1234' })).ok).toBe(true);
+      expect(b.seen.length).toBeGreaterThan(0);
+      expect(new Set(b.seen.map((r) => r.key))).toEqual(new Set(['key_typed_for_b_1234']));
+    });
+  }
+
+  it('a key bound to A stays unused after a restart on another address set by hand in the file', async () => {
+    const { s, svc, dataDir } = await tillWithTypedKey();
+    const b = await foreignHost();
+    await svc.dispatch('saveSettings', { mode: 'demo' });
+    await svc.close();
+    cleanups.pop();
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const file = join(dataDir, 'settings.json');
+    const stored = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...stored, settings: { ...stored.settings, mode: 'custom', baseUrl: b.root } }));
+    const again = await TillService.create({ dataDir, timing: FAST_TIMING });
+    cleanups.push(() => again.close());
+    expect(await again.dispatch('refreshTerminals', {})).toMatchObject({ ok: true });
+    expect(await again.dispatch('testConnection', {})).toMatchObject({ ok: true, result: { ok: false } });
+    expect(b.seen.filter((r) => r.key)).toEqual([]);
+    expect(s.sim.openStreams).toBe(0);
+  });
+});
+
+describe('demo mode does not hand out the manager', () => {
+  for (const [name, connect] of TRANSPORTS) {
+    it(`${name}: with a key stored, a demo-mode PIN reset needs the key, and leaving demo asks for it`, async () => {
+      const { s, svc } = await tillWithTypedKey();
+      expect((await svc.dispatch('saveStaff', { staff: STAFF })).ok).toBe(true);
+      expect((await svc.dispatch('signIn', { staffId: 'ann', pin: '4821' })).ok).toBe(true);
+      expect((await svc.dispatch('saveSettings', { mode: 'demo' })).ok).toBe(true);
+      await svc.dispatch('signOut', {});
+      const t = await connect(svc, cleanups);
+      // The cashier tries the demo-mode reset of the manager's PIN.
+      expect((await t.call('signIn', { staffId: 'bob', pin: '1234' })).ok).toBe(true);
+      const refused = await t.call('resetManagerPin', { staffId: 'ann', pin: '1111' });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'not_allowed', field: 'apiKey' } });
+      expect(svc.ledger.staffLog().some((e) => e.event === 'pin_reset' && e.staffId === 'ann' && e.by)).toBe(false);
+      // The manager's PIN is unchanged; even the manager must type the key to leave demo mode.
+      expect((await t.call('signIn', { staffId: 'ann', pin: '4821' })).ok).toBe(true);
+      expect(await t.call('saveSettings', { mode: 'custom', baseUrl: s.root })).toMatchObject({
+        ok: false,
+        error: { field: 'apiKey', message: expect.stringMatching(/leave demo mode/) },
+      });
+      expect(svc.mode).toBe('demo');
+      expect((await t.call('saveSettings', { mode: 'custom', baseUrl: s.root, apiKey: TEST_KEY })).ok).toBe(true);
+      expect(svc.mode).toBe('custom');
+      // With the key typed, the reset goes through.
+      expect((await t.call('resetManagerPin', { staffId: 'ann', pin: '1111', apiKey: TEST_KEY })).ok).toBe(true);
+    });
+  }
+
+  it('a demo till with no key stored has no key to type: its manager PIN reset needs none', async () => {
+    const svc = await TillService.create({ dataDir: tempDir(), timing: FAST_TIMING });
+    cleanups.push(() => svc.close());
+    expect((await svc.dispatch('saveStaff', { staff: STAFF })).ok).toBe(true);
+    await svc.dispatch('signOut', {});
+    expect(await svc.dispatch('resetManagerPin', { staffId: 'ann', pin: '1111' })).toMatchObject({ ok: true });
+    expect(await svc.dispatch('signIn', { staffId: 'ann', pin: '1111' })).toMatchObject({ ok: true });
+  });
+});
+
+/** A till on the simulator with two terminals, and a card sale that ended unpaid (cancelled on the terminal). */
+async function unpaidCardSale() {
+  const s = await startSim();
+  cleanups.push(() => s.sim.stop());
+  const svc = await TillService.create({
+    dataDir: tempDir(),
+    env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001', 'DEMO0002'] },
+    timing: FAST_TIMING,
+  });
+  cleanups.push(() => svc.close());
+  const first = (await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES })) as { ok: true; result: PaymentView };
+  await until(() => s.sim.openStreams === 1, 'stream');
+  s.sim.terminalAction('DEMO0001', 'cancel');
+  await until(() => svc.engine.payment(first.result.orderId)?.state === 'cancelled', 'ended unpaid');
+  return { s, svc, saleId: first.result.saleId };
+}
+
+describe('one sale is paid once at a time', () => {
+  for (const [name, connect] of TRANSPORTS) {
+    it(`${name}: card and cash, or two cards, sent together for one sale: the second is refused and nothing of it is done`, async () => {
+      const { s, svc, saleId } = await unpaidCardSale();
+      const t = await connect(svc, cleanups);
+      const [card, cash] = await Promise.all([
+        t.call<PaymentView>('charge', { terminalId: 'DEMO0002', lines: LINES, saleId }),
+        t.call('payCash', { lines: LINES, given: 700, saleId }),
+      ]);
+      expect(card.ok).toBe(true);
+      expect(cash).toMatchObject({ ok: false, error: { code: 'not_allowed', message: expect.stringMatching(/being paid right now/) } });
+      // Two cards at once: the same.
+      const again = await t.call('charge', { terminalId: 'DEMO0001', lines: LINES, saleId });
+      expect(again).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
+      expect(s.sim.createRequests.size).toBe(2); // the first attempt and the one card accepted
+      await until(() => s.sim.openStreams >= 1, 'stream');
+      s.sim.terminalAction('DEMO0002', 'approve');
+      await until(() => svc.engine.payment(card.result!.orderId)?.state === 'completed', 'paid');
+      const sale = svc.sales.sale(saleId)!;
+      expect(sale).toMatchObject({ status: 'paid', total: 700 });
+      expect(sale.cash).toBeUndefined();
+      expect(sale.attempts.filter((a) => a.state === 'completed')).toHaveLength(1);
+    });
+  }
+
+  it('two cards for one sale sent together: one terminal is asked, the other is refused', async () => {
+    const { s, svc, saleId } = await unpaidCardSale();
+    const replies = await Promise.all([
+      svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES, saleId }),
+      svc.dispatch('charge', { terminalId: 'DEMO0002', lines: LINES, saleId }),
+    ]);
+    expect(replies.map((r) => r.ok)).toEqual([true, false]);
+    expect(s.sim.createRequests.size).toBe(2);
+    expect(svc.engine.busyOrderId('DEMO0002')).toBeUndefined();
+  });
+});
+
+describe('the currency is the sale’s', () => {
+  for (const [name, connect] of TRANSPORTS) {
+    it(`${name}: the rest of a EUR sale cannot be charged in JPY, nor a new sale in another currency; nothing is sent`, async () => {
+      const { s, svc } = await tillWithStaff();
+      const t = await connect(svc, cleanups);
+      expect((await t.call('signIn', { staffId: 'bob', pin: '1234' })).ok).toBe(true);
+      const lines = [{ name: 'Cake', unitPrice: 1000, quantity: 1 }];
+      const part = (await t.call<PaymentView>('charge', { terminalId: 'DEMO0001', lines, amount: 400 })).result!;
+      await until(() => s.sim.openStreams === 1, 'stream');
+      s.sim.terminalAction('DEMO0001', 'approve');
+      await until(() => svc.engine.payment(part.orderId)?.state === 'completed', 'card part paid');
+      const sent = s.sim.createRequests.size;
+      expect(await t.call('charge', { terminalId: 'DEMO0001', lines, saleId: part.saleId, currency: 'JPY' })).toMatchObject({
+        ok: false,
+        error: { code: 'bad_request', field: 'currency', message: expect.stringMatching(/in EUR/) },
+      });
+      expect(await t.call('charge', { terminalId: 'DEMO0001', lines, currency: 'GBP' })).toMatchObject({
+        ok: false,
+        error: { field: 'currency' },
+      });
+      expect(await t.call('charge', { terminalId: 'DEMO0001', lines, currency: 'BHD' })).toMatchObject({ ok: false });
+      expect(s.sim.createRequests.size).toBe(sent);
+      expect(svc.sales.sale(part.saleId)).toMatchObject({ status: 'partly_paid', currency: 'EUR' });
+      // In its own currency the rest is charged.
+      const rest = await t.call<PaymentView>('charge', { terminalId: 'DEMO0001', lines, saleId: part.saleId, currency: 'EUR' });
+      expect(rest.ok).toBe(true);
+      expect(s.sim.orders.get(rest.result!.orderId)).toMatchObject({ amount: 600, currency: 'EUR' });
+    });
+  }
 });
