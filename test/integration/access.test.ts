@@ -320,3 +320,46 @@ describe('the currency is the sale’s', () => {
     });
   }
 });
+
+describe('a damaged settings file does not switch staff roles off', () => {
+  for (const [name, connect] of TRANSPORTS) {
+    it(`${name}: the staff list is unreadable after a restart: the till starts locked until the API key is typed`, async () => {
+      const { svc, dataDir } = await tillWithTypedKey();
+      expect((await svc.dispatch('saveStaff', { staff: STAFF })).ok).toBe(true);
+      await svc.close();
+      cleanups.pop();
+      const { readFileSync, writeFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const file = join(dataDir, 'settings.json');
+      const text = readFileSync(file, 'utf8');
+      writeFileSync(file, text.slice(0, text.length / 2));
+      const b = await foreignHost();
+      const again = await TillService.create({ dataDir, timing: FAST_TIMING });
+      cleanups.push(() => again.close());
+      const t = await connect(again, cleanups);
+      const snap = (await t.call<Snapshot>('snapshot')).result!;
+      expect(snap).toMatchObject({ locked: true, staff: [], payments: [] });
+      const before = again.ledger.counts();
+      for (const [method, params] of [
+        ['saveSettings', { mode: 'custom', baseUrl: b.root }],
+        ['saveStaff', { staff: [{ id: 'eve', name: 'Eve', role: 'manager', pin: '0000' }] }],
+        ['payCash', { lines: LINES, given: 700 }],
+        ['history', {}],
+        ['testConnection', { mode: 'custom', baseUrl: b.root }],
+      ] as const) {
+        const r = await t.call(method, params);
+        expect([method, r.error?.key]).toEqual([method, 'till_locked']);
+      }
+      expect(await t.call('unlockTill', { apiKey: 'not-the-key-at-all' })).toMatchObject({ ok: false, error: { field: 'apiKey' } });
+      expect(await t.call('unlockTill', {})).toMatchObject({ ok: false, error: { field: 'apiKey' } });
+      expect(b.seen).toEqual([]);
+      expect(again.ledger.counts()).toEqual(before);
+      expect(again.staff.list()).toEqual([]);
+      // The key typed: the till opens, and the staff are set up again.
+      expect((await t.call('unlockTill', { apiKey: TEST_KEY })).ok).toBe(true);
+      expect((await t.call<Snapshot>('snapshot')).result!.locked).toBeUndefined();
+      expect((await t.call('saveStaff', { staff: STAFF })).ok).toBe(true);
+      expect(again.ledger.staffLog().some((e) => e.staffId === '*' && e.event === 'unlocked')).toBe(true);
+    });
+  }
+});
