@@ -267,6 +267,10 @@ export class TillService implements Dispatcher {
   async dispatch(method: unknown, params: unknown): Promise<Reply> {
     try {
       if (!isMethodName(method)) throw new TillError({ code: 'unknown_method', message: 'Unknown request.' });
+      // Who may ask comes first: a refused caller learns nothing of what the request should look like.
+      if (this.staff.touch()) this.#emitStaff();
+      const typedKey = (params as { apiKey?: unknown } | null | undefined)?.apiKey;
+      this.#authorize(method, typeof typedKey === 'string' ? typedKey : undefined);
       const parsed = METHODS[method].params.safeParse(params ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
@@ -277,8 +281,6 @@ export class TillService implements Dispatcher {
           ...(field ? { field } : {}),
         });
       }
-      if (this.staff.touch()) this.#emitStaff();
-      this.#authorize(method, parsed.data as { apiKey?: string });
       const handler = this.#handlers[method] as (p: unknown) => Promise<unknown>;
       return { ok: true, result: await handler(parsed.data) };
     } catch (err) {
@@ -295,13 +297,8 @@ export class TillService implements Dispatcher {
   }
 
   /** The policy table's rule for `method` (policy.ts), checked before its handler runs. */
-  #authorize(method: MethodName, params: { apiKey?: string }): void {
-    if (this.staff.tillLocked && !WHILE_LOCKED.includes(method))
-      throw new TillError({
-        code: 'not_allowed',
-        key: 'till_locked',
-        message: 'The till is locked: the staff list set up on it could not be read. Type the MultiSafepay API key to open it.',
-      });
+  #authorize(method: MethodName, apiKey: string | undefined): void {
+    if (this.staff.tillLocked && !WHILE_LOCKED.includes(method)) throw tillLockedError();
     const rule = POLICY[method];
     const what = rule.what ?? 'This';
     switch (rule.access) {
@@ -312,11 +309,11 @@ export class TillService implements Dispatcher {
       case 'manager':
         return this.staff.requireManager(what);
       case 'api_key':
-        if (!this.#keyProven(params.apiKey)) throw keyNeeded(what);
+        if (!this.#keyProven(apiKey)) throw keyNeeded(what);
         return;
       case 'manager_or_api_key':
-        if (params.apiKey !== undefined) {
-          if (!this.#keyProven(params.apiKey)) throw keyNeeded(what);
+        if (apiKey !== undefined) {
+          if (!this.#keyProven(apiKey)) throw keyNeeded(what);
           return;
         }
         return this.staff.requireManager(what);
@@ -666,6 +663,16 @@ export class TillService implements Dispatcher {
     this.#emit({ type: 'staff', user: this.staff.current ?? null, staff: this.staff.list() });
   }
 
+  /**
+   * For the desktop app's own menu (kiosk switch, update channel): throws unless a manager is signed in, once staff
+   * are set up (and never while the till is locked).
+   */
+  requireManager(what: string): void {
+    if (this.staff.expire()) this.#emitStaff();
+    if (this.staff.tillLocked) throw tillLockedError();
+    this.staff.requireManager(what);
+  }
+
   /** Shows a notice to the cashier (e.g. "update ready"). */
   notify(level: Notice['level'], message: string): void {
     this.#notice(level, message);
@@ -718,6 +725,14 @@ function exportFolder(path: string): string {
   mkdirSync(path, { recursive: true, mode: 0o700 });
   if (!statSync(path).isDirectory()) throw new TillError({ code: 'bad_request', field: 'folder', message: 'That is not a folder.' });
   return path;
+}
+
+function tillLockedError(): TillError {
+  return new TillError({
+    code: 'not_allowed',
+    key: 'till_locked',
+    message: 'The till is locked: the staff list set up on it could not be read. Type the MultiSafepay API key to open it.',
+  });
 }
 
 function keyNeeded(what: string): TillError {

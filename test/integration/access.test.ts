@@ -5,8 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { TillService, type TillServiceOptions } from '../../electron/core/service';
+import { POLICY } from '../../electron/core/policy';
 import { PIN_GUARD } from '../../electron/core/staff';
-import type { Snapshot } from '../../shared/contract';
+import { METHOD_NAMES, type Snapshot } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
 import { FAST_TIMING, LINES, tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
@@ -360,6 +361,109 @@ describe('a damaged settings file does not switch staff roles off', () => {
       expect((await t.call<Snapshot>('snapshot')).result!.locked).toBeUndefined();
       expect((await t.call('saveStaff', { staff: STAFF })).ok).toBe(true);
       expect(again.ledger.staffLog().some((e) => e.staffId === '*' && e.event === 'unlocked')).toBe(true);
+    });
+  }
+});
+
+describe('who may do what', () => {
+  it('one rule for every method of the till API', () => {
+    expect(POLICY).toEqual({
+      snapshot: { access: 'anyone' },
+      signIn: { access: 'anyone' },
+      signOut: { access: 'anyone' },
+      resetManagerPin: { access: 'api_key', what: 'Resetting a manager PIN' },
+      unlockTill: { access: 'api_key', what: 'Opening the locked till' },
+      unlockStaff: { access: 'manager_or_api_key', what: 'Unlocking a PIN' },
+      charge: { access: 'signed_in' },
+      cancelPayment: { access: 'signed_in' },
+      dismissPayment: { access: 'signed_in' },
+      payCash: { access: 'signed_in' },
+      history: { access: 'signed_in' },
+      dayReport: { access: 'signed_in' },
+      dayState: { access: 'signed_in' },
+      openDay: { access: 'signed_in' },
+      refreshTerminals: { access: 'signed_in' },
+      simulateTerminal: { access: 'signed_in' },
+      printReceipt: { access: 'signed_in' },
+      printers: { access: 'signed_in' },
+      resolvePayment: { access: 'manager', what: 'Releasing a terminal' },
+      refund: { access: 'manager', what: 'A refund' },
+      closeDay: { access: 'manager', what: 'Closing the day' },
+      saveSettings: { access: 'manager', what: 'Changing settings' },
+      testConnection: { access: 'manager', what: 'Testing the connection' },
+      saveCatalog: { access: 'manager', what: 'Changing products and prices' },
+      saveStaff: { access: 'manager', what: 'Changing the staff list' },
+      exportBackup: { access: 'manager', what: 'A backup' },
+      exportTransactions: { access: 'manager', what: 'Exporting transactions' },
+    });
+    expect(Object.keys(POLICY).sort()).toEqual([...METHOD_NAMES].sort());
+  });
+
+  for (const [name, connect] of TRANSPORTS) {
+    it(`${name}: every method is refused as its rule says, signed out and as a cashier, and nothing changes`, async () => {
+      const { s, svc } = await tillWithStaff();
+      const t = await connect(svc, cleanups);
+      const before = { counts: svc.ledger.counts(), settings: JSON.stringify((await svc.dispatch('snapshot', {})) as object) };
+      const refusal = (access: string, signedIn: boolean) =>
+        ({
+          anyone: undefined,
+          signed_in: signedIn ? undefined : 'sign_in',
+          manager: 'needs_manager',
+          api_key: 'apiKey',
+          manager_or_api_key: 'needs_manager',
+        })[access];
+      for (const signedIn of [false, true]) {
+        if (signedIn) expect((await t.call('signIn', { staffId: 'bob', pin: '1234' })).ok).toBe(true);
+        // Signing out last: the cashier stays signed in for every other method.
+        for (const method of [...METHOD_NAMES].sort((a, b) => Number(a === 'signOut') - Number(b === 'signOut'))) {
+          const r = await t.call(method, {});
+          const got =
+            r.error?.key === 'needs_manager' || r.error?.key === 'sign_in'
+              ? r.error.key
+              : r.error?.field === 'apiKey'
+                ? 'apiKey'
+                : undefined;
+          expect([signedIn, method, got]).toEqual([signedIn, method, refusal(POLICY[method].access, signedIn)]);
+        }
+      }
+      expect(svc.ledger.counts()).toEqual(before.counts);
+      expect(s.sim.createRequests.size).toBe(0);
+      // Nobody signed in: the sign-in screen gets who may sign in, and nothing of the sales.
+      const snap = (await t.call<Snapshot>('snapshot')).result!;
+      expect(snap).toMatchObject({ payments: [], catalog: [], terminals: [], notices: [] });
+      expect(snap.staff?.map((m) => m.id)).toEqual(['ann', 'bob', 'carl']);
+    });
+
+    it(`${name}: a manager demoted or removed loses the role at once; a session ends after the idle time set in Settings`, async () => {
+      const { svc, advance } = await tillWithStaff();
+      const t = await connect(svc, cleanups);
+      expect((await t.call('signIn', { staffId: 'ann', pin: '4821' })).ok).toBe(true);
+      const demoted = STAFF.map(({ id, name, role }) => ({ id, name, role: id === 'ann' ? 'cashier' : role }));
+      expect((await t.call('saveStaff', { staff: demoted })).ok).toBe(true);
+      expect((await t.call('saveSettings', { merchantName: 'Mine now' })).error?.key).toBe('needs_manager');
+      expect((await t.call('saveStaff', { staff: STAFF.map(({ id, name, role }) => ({ id, name, role })) })).error?.key).toBe(
+        'needs_manager',
+      );
+      expect(svc.staff.list().find((m) => m.id === 'ann')?.role).toBe('cashier');
+      expect((await t.call<Snapshot>('snapshot')).result!.user).toMatchObject({ id: 'ann', role: 'cashier' });
+      // Carl removes himself: his session is gone.
+      expect((await t.call('signIn', { staffId: 'carl', pin: '5555' })).ok).toBe(true);
+      expect(
+        (
+          await t.call('saveStaff', {
+            staff: demoted.filter((m) => m.id !== 'carl').map((m) => (m.id === 'ann' ? { ...m, role: 'manager' } : m)),
+          })
+        ).ok,
+      ).toBe(true);
+      expect((await t.call('history', {})).error?.key).toBe('sign_in');
+      // Idle: one minute, set by a manager.
+      expect((await t.call('signIn', { staffId: 'ann', pin: '4821' })).ok).toBe(true);
+      expect((await t.call('saveSettings', { idleMinutes: 1 })).result).toMatchObject({ idleMinutes: 1 });
+      advance(59_000);
+      expect((await t.call('history', {})).ok).toBe(true); // active again: the minute starts anew
+      advance(60_000);
+      expect((await t.call('history', {})).error?.key).toBe('sign_in');
+      expect(svc.staff.current).toBeUndefined();
     });
   }
 });
