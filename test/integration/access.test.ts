@@ -467,3 +467,102 @@ describe('who may do what', () => {
     });
   }
 });
+
+/** Reads CSV as a spreadsheet would (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  const endCell = () => {
+    row.push(cell);
+    cell = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (quoted) cell += c;
+    else if (c === ',') endCell();
+    else if (c === '\n') {
+      endCell();
+      rows.push(row);
+      row = [];
+    } else cell += c;
+  }
+  if (cell || row.length) {
+    endCell();
+    rows.push(row);
+  }
+  return rows;
+}
+
+const today = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
+describe('exports and backups', () => {
+  for (const [name, connect] of TRANSPORTS) {
+    it(`${name}: a link planted at the export's or the backup's name is replaced, never followed; both files are 0600 from their first byte`, async () => {
+      const { readFileSync, symlinkSync, writeFileSync, lstatSync, statSync, watch } = await import('node:fs');
+      const { join } = await import('node:path');
+      const clock = Date.parse('2026-11-30T10:00:00Z');
+      const { svc } = await tillWithStaff({ options: { now: () => clock } });
+      const t = await connect(svc, cleanups);
+      expect((await t.call('signIn', { staffId: 'ann', pin: '4821' })).ok).toBe(true);
+      expect((await t.call('payCash', { lines: LINES, given: 700 })).ok).toBe(true);
+      const folder = tempDir('till-export-');
+      const precious = join(tempDir('till-precious-'), 'precious.txt');
+      writeFileSync(precious, 'precious');
+      const localDay = `${new Date(clock).getFullYear()}-${String(new Date(clock).getMonth() + 1).padStart(2, '0')}-${String(new Date(clock).getDate()).padStart(2, '0')}`;
+      const csvName = join(folder, `transactions-${localDay}-to-${localDay}.csv`);
+      const backupName = join(folder, `ledger-${new Date(clock).toISOString().replace(/[:.]/g, '-')}.sqlite`);
+      symlinkSync(precious, csvName);
+      symlinkSync(precious, backupName);
+      // Every file that appears in the folder is looked at as soon as it is seen.
+      const modes: number[] = [];
+      const watcher = watch(folder, (_event, file) => {
+        try {
+          if (file) modes.push(statSync(join(folder, file)).mode & 0o777);
+        } catch {
+          // already renamed away
+        }
+      });
+      cleanups.push(() => watcher.close());
+      const csv = await t.call<{ path: string; rows: number }>('exportTransactions', { from: localDay, to: localDay, folder });
+      const backup = await t.call<{ path: string }>('exportBackup', { folder });
+      expect([csv.ok, backup.ok]).toEqual([true, true]);
+      expect(readFileSync(precious, 'utf8')).toBe('precious');
+      for (const path of [csv.result!.path, backup.result!.path]) {
+        expect(lstatSync(path).isSymbolicLink()).toBe(false);
+        expect(lstatSync(path).mode & 0o777).toBe(0o600);
+      }
+      expect(modes.filter((m) => m !== 0o600)).toEqual([]);
+    });
+  }
+
+  it('card fields from MultiSafepay can neither become a spreadsheet formula nor forge a row in the CSV', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { s, svc } = await tillWithStaff();
+    expect((await svc.dispatch('signIn', { staffId: 'ann', pin: '4821' })).ok).toBe(true);
+    const paid = (await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES })) as { ok: true; result: PaymentView };
+    await until(() => s.sim.openStreams === 1, 'stream');
+    s.sim.terminalAction('DEMO0001', 'approve');
+    // What a hostile or broken answer could carry in the card fields (set before MultiSafepay shows the card).
+    const card = await until(() => s.sim.orders.get(paid.result.orderId)?.card, 'card read on the terminal');
+    card.type = '=HYPERLINK("http://evil.example","Click")';
+    card.last4 = '1234,=1+2\nforged-sale,card,paid,999.00';
+    await until(() => svc.ledger.attempt(paid.result.orderId)?.card?.last4 === card.last4, 'card recorded');
+    const r = (await svc.dispatch('exportTransactions', { from: today(), to: today() })) as { ok: true; result: { path: string } };
+    const rows = parseCsv(readFileSync(r.result.path, 'utf8'));
+    expect(rows).toHaveLength(2); // the header and the one sale: no forged row
+    const [header, sale] = rows as [string[], string[]];
+    expect(sale).toHaveLength(header.length);
+    expect(sale[header.indexOf('card_type')]).toBe(`'=HYPERLINK("http://evil.example","Click")`);
+    expect(sale[header.indexOf('card_last4')]).toBe('1234,=1+2\nforged-sale,card,paid,999.00');
+    for (const cell of sale) expect(cell).not.toMatch(/^[=+@\t\r]|^-(?!\d)/);
+  });
+});

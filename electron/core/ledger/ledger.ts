@@ -4,7 +4,7 @@
  * history page, a search, a day report, a receipt or a refund costs the same at a thousand and at a million
  * sales. Rows read back are checked with zod before use.
  */
-import { chmodSync } from 'node:fs';
+import { writePrivateFile } from '../storage/private-file';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import type { AttemptSummary, Bucket, DayState, DayTotals, RefundRecord, SaleRecord, SaleStatus } from '../../../shared/contract';
@@ -665,8 +665,10 @@ export class Ledger {
     // A busy moment (a sale being written at the same instant) restarts the copy; a few tries are plenty.
     for (let attempt = 1; ; attempt++) {
       try {
-        await sqliteBackup(this.#db, toPath, { rate: 200 });
-        chmodSync(toPath, 0o600);
+        // Into a new file, 0600 from the start and never through a link, renamed into place once complete.
+        await writePrivateFile(toPath, async (tmp) => {
+          await sqliteBackup(this.#db, tmp, { rate: 200 });
+        });
         return;
       } catch (err) {
         if (attempt >= 5 || !/busy|locked/i.test(String((err as Error)?.message))) throw err;
