@@ -152,6 +152,8 @@ export class Connection {
       apiKey: demoKey as string,
       port: typeof port === 'number' ? port : 0,
       statePath: join(this.#o.dataDir, 'demo-simulator.json'),
+      // The till drives its virtual terminals in-process; no other process or web page may over HTTP.
+      controlToken: randomBytes(32).toString('base64url'),
       ...this.#o.simulator,
     });
     const root = await sim.start();

@@ -57,6 +57,15 @@ export interface HeadlessServer {
   close(): Promise<void>;
 }
 
+/** One cookie's value from a Cookie header. */
+function cookieOf(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}
+
 const INTERNAL: Reply = { ok: false, error: { code: 'internal', message: 'Something went wrong inside the till.' } };
 
 export async function startHeadlessServer(opts: {
@@ -74,6 +83,8 @@ export async function startHeadlessServer(opts: {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const now = opts.now ?? (() => performance.now());
   let port = 0;
+  /** The page's cookie, named for this port (cookies are kept per host, not per port). */
+  let pageCookie = 'till_k';
   /** Until when new connections are refused, after one was closed for flooding (monotonic ms). */
   let floodedUntil = -Infinity;
 
@@ -89,7 +100,8 @@ export async function startHeadlessServer(opts: {
     const url = new URL(raw, `http://127.0.0.1:${port}`);
     const target = resolveStaticPath(staticDir, url.pathname);
     if (!target.ok) return plain(res, target.status, target.status === 400 ? 'Bad request.' : 'Not found.');
-    if (target.isPage && !secretMatches(url.searchParams.get(HEADLESS_KEY_PARAM), secret)) {
+    const keyInUrl = secretMatches(url.searchParams.get(HEADLESS_KEY_PARAM), secret);
+    if (target.isPage && !keyInUrl && !secretMatches(cookieOf(req.headers.cookie, pageCookie), secret)) {
       return plain(res, 403, 'Open the address the till printed when it started: it carries the key to this till.');
     }
     const info = await stat(target.file).catch(() => undefined);
@@ -102,6 +114,8 @@ export async function startHeadlessServer(opts: {
       // The page's address carries the secret: never send it on, never keep the page in a cache.
       'referrer-policy': 'no-referrer',
       'cache-control': target.isPage ? 'no-store' : 'max-age=3600',
+      // The page takes the key out of its address; a reload then proves it with this cookie, which no script can read.
+      ...(target.isPage && keyInUrl ? { 'set-cookie': `${pageCookie}=${secret}; Path=/; HttpOnly; SameSite=Strict` } : {}),
     });
     if (req.method === 'HEAD') return res.end();
     createReadStream(target.file)
@@ -129,6 +143,7 @@ export async function startHeadlessServer(opts: {
     http.listen(opts.port, '127.0.0.1', () => resolve());
   });
   port = (http.address() as AddressInfo).port;
+  pageCookie = `till_k_${port}`;
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());

@@ -345,6 +345,27 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await page.getByText('Open the address the till printed', { exact: false }).waitFor();
   });
 
+  it('the key leaves the address bar once the page has it; a reload and a restart of the till still reconnect', async () => {
+    const secret = 'e2e-pinned-secret-0123456789-abcdefghijklmnopq';
+    const dataDir = tempDir('till-e2e-');
+    const { till, page } = await open(dataDir, undefined, { TILL_HEADLESS_SECRET: secret });
+    await page.waitForFunction(() => !location.href.includes('k='));
+    expect(page.url()).toBe(`http://127.0.0.1:${till.port}/`);
+    await page.reload();
+    await page.getByRole('button', { name: 'Charge' }).waitFor();
+    expect(page.url()).not.toContain(secret);
+    // The till restarts on the same port (a kiosk pins its secret): the page reconnects by itself.
+    await till.stop();
+    tills.splice(tills.indexOf(till), 1);
+    await page.getByText('Lost the link to the till').waitFor();
+    const again = await startTill({ ...envFor(dataDir), TILL_HEADLESS_SECRET: secret }, till.port);
+    tills.push(again);
+    await page.getByText('Lost the link to the till').waitFor({ state: 'detached' });
+    await page.getByRole('textbox', { name: 'Amount' }).fill('1.00');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByTestId('basket-total').and(page.locator('[data-amount="100"]')).waitFor();
+  });
+
   it('the WebSocket refuses other origins', async () => {
     const { till } = await open();
     const { WebSocket } = await import('ws');

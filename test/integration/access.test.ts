@@ -566,3 +566,44 @@ describe('exports and backups', () => {
     for (const cell of sale) expect(cell).not.toMatch(/^[=+@\t\r]|^-(?!\d)/);
   });
 });
+
+/** One HTTP request with the headers given as they are (Host included); resolves with the status. */
+async function rawRequest(port: number, method: string, path: string, headers: Record<string, string>): Promise<number> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the demo simulator obeys only the till', () => {
+  for (const [name, connect] of TRANSPORTS) {
+    it(`${name}: its control API refuses other processes and web pages; the till's own virtual terminal works`, async () => {
+      const { readFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const dataDir = tempDir();
+      const svc = await TillService.create({ dataDir, timing: FAST_TIMING });
+      cleanups.push(() => svc.close());
+      const t = await connect(svc, cleanups);
+      const port = JSON.parse(readFileSync(join(dataDir, 'till-state.json'), 'utf8')).demoPort as number;
+      const sale = (await t.call<PaymentView>('charge', { terminalId: 'DEMO0001', lines: LINES })).result!;
+      const local = `127.0.0.1:${port}`;
+      for (const [method, path, headers] of [
+        ['GET', '/_sim/orders', { host: local }],
+        ['GET', '/_sim/orders', { host: 'evil.example' }],
+        ['POST', '/_sim/terminals/DEMO0001/approve', { host: local }],
+        ['POST', '/_sim/terminals/DEMO0001/approve', { host: local, origin: 'http://evil.example' }],
+        ['POST', `/_sim/orders/${sale.orderId}/complete`, { host: local, 'x-sim-token': 'guessed' }],
+      ] as const)
+        expect([method, path, headers, await rawRequest(port, method, path, headers)]).toEqual([method, path, headers, 403]);
+      expect(svc.engine.payment(sale.orderId)?.state).toBe('initialized');
+      // The till's own virtual terminal (in-process) still works.
+      expect((await t.call('simulateTerminal', { terminalId: 'DEMO0001', action: 'approve' })).ok).toBe(true);
+      await until(() => svc.engine.payment(sale.orderId)?.state === 'completed', 'paid on the virtual terminal');
+    });
+  }
+});
