@@ -522,11 +522,13 @@ export class TillService implements Dispatcher {
     },
     dayState: async (p) => (p.date ? this.ledger.day(p.date) : this.sales.today()) ?? null,
     signIn: async (p) => {
+      const before = this.staff.recorded;
       try {
         return await this.staff.signIn(p.staffId, p.pin);
       } finally {
-        // Signed in, or a wrong PIN that may have locked the member: every screen learns it.
-        this.#emitStaff();
+        // Signed in, or a wrong PIN that may have locked the member: every screen learns it (a refusal before the
+        // PIN was checked changed nothing, and says nothing to the others).
+        if (this.staff.recorded !== before) this.#emitStaff();
       }
     },
     signOut: async () => {

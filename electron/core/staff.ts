@@ -189,7 +189,11 @@ export class Staff {
     });
   }
 
+  /** Counts what was recorded, so callers can tell whether a sign-in attempt changed anything screens show. */
+  recorded = 0;
+
   #log(staffId: string, event: StaffLogEntry['event'], by?: string): void {
+    this.recorded++;
     this.#o.record.recordStaffEvent({ at: this.#o.now(), till: this.#o.till(), staffId, event, ...(by ? { by } : {}) });
   }
 
