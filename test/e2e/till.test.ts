@@ -169,7 +169,8 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await sell(page, '2', 'E2E-T1');
     // The other window charges the same terminal before it heard about the first payment.
     const res = await other.evaluate(async () => {
-      const ws = new WebSocket(`ws://${location.host}/ws${location.search}`); // the page's own key, as the till's page does
+      // The page's own key, as the till's page uses it once it took it out of the address.
+      const ws = new WebSocket(`ws://${location.host}/ws?k=${sessionStorage.getItem('till.k')}`);
       await new Promise((r) => (ws.onopen = r));
       const reply = new Promise<string>((r) => (ws.onmessage = (e) => (JSON.parse(e.data).type === 'response' ? r(e.data) : undefined)));
       ws.send(
