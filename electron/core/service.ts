@@ -548,6 +548,8 @@ export class TillService implements Dispatcher {
       return { ok: true as const };
     },
     unlockStaff: async (p) => {
+      if (p.apiKey === undefined && this.staff.current?.id === p.staffId)
+        throw new TillError({ code: 'not_allowed', message: 'Another manager, or the MultiSafepay API key, must unlock you.' });
       storage(() => this.staff.unlock(p.staffId, p.apiKey !== undefined ? 'api key' : (this.staff.who() ?? 'api key')));
       this.#emitStaff();
       return this.staff.list();

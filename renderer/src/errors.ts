@@ -21,6 +21,8 @@ const SENTENCES: [RegExp, string][] = [
   [/^Type the API key again to leave demo mode/, 'leave_demo'],
   [/^Enter the API key again for the new address/, 'key_again'],
   [/^This sale is in [A-Z]{3}: every part/, 'sale_currency'],
+  [/must unlock you\.$/, 'unlock_self'],
+  [/^That person is not locked/, 'not_locked'],
 ];
 
 /** Whether the core refused because a manager must do this (the screen then says so plainly). */

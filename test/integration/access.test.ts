@@ -86,6 +86,7 @@ describe('PIN guessing', () => {
       expect((await t.call('unlockStaff', { staffId: 'ann', apiKey: 'not-the-key-at-all' })).error?.field).toBe('apiKey');
       expect(svc.ledger.pinFailures('ann').locked).toBe(true);
       expect((await t.call('signIn', { staffId: 'carl', pin: '5555' })).ok).toBe(true);
+      expect((await t.call('unlockStaff', { staffId: 'carl' })).error?.message).toMatch(/Another manager/);
       expect((await t.call('unlockStaff', { staffId: 'ann' })).ok).toBe(true);
       expect(svc.ledger.staffLog()[0]).toMatchObject({ staffId: 'ann', event: 'unlocked', by: 'Carl', till: svc.engine.installId });
       expect((await t.call('signIn', { staffId: 'ann', pin: '4821' })).result).toMatchObject({ id: 'ann', role: 'manager' });

@@ -169,6 +169,8 @@ export const nl: Dict = {
     api_key_needed: 'Dit kan alleen met de MultiSafepay-API-sleutel - typ hem zoals hij in Instellingen is ingevoerd.',
     leave_demo: 'Typ de API-sleutel opnieuw om de demomodus te verlaten.',
     key_again: 'Typ de API-sleutel opnieuw voor het nieuwe adres.',
+    unlock_self: 'Een andere manager, of de MultiSafepay-API-sleutel, moet jouw blokkering opheffen.',
+    not_locked: 'Deze persoon is niet geblokkeerd.',
     sale_currency: 'Deze verkoop is in een andere valuta: elk deel ervan wordt in de valuta van de verkoop betaald.',
     printer_error: 'De bonprinter heeft niet geprint. Staat hij aan en is het adres juist?',
   },
