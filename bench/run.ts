@@ -15,6 +15,7 @@ import { Simulator } from '../electron/core/simulator/simulator';
 import { launchBrowser, ROOT, skipReason, startTill, type Till } from '../test/e2e/harness';
 import { tempDir } from '../test/helpers/engine';
 import { fillLedger } from './fill-ledger';
+import { benchSignIn } from './sign-in';
 import { TEST_KEY, until } from '../test/helpers/sim';
 import { WsTill } from '../test/helpers/ws-till';
 
@@ -446,6 +447,20 @@ const ledgerDirs: Record<number, string> = {};
     `longest block ${longest.toFixed(1)} ms`,
     'block < ~20 ms',
   ]);
+}
+
+// 9. Sign-in: one PIN check, and another window's requests while 200 sign-ins arrive at once.
+{
+  const r = await benchSignIn();
+  results.signIn = r;
+  row('sign-in over the WebSocket (PIN checked with scrypt off the event loop)', r.signInMs, 'ms', '');
+  row("another window's request, no sign-ins", r.otherAloneMs, 'ms', '');
+  row(
+    `another window's request during 200 sign-ins at once (${r.flood.checked} checked, ${r.flood.refusedAtOnce} refused at once)`,
+    r.otherDuringFloodMs,
+    'ms',
+    `max ${r.otherDuringFloodMs.max.toFixed(1)} ms`,
+  );
 }
 
 await browser.close();

@@ -146,7 +146,22 @@ if (!app.requestSingleInstanceLock()) {
     );
   };
 
-  const buildMenu = (updates?: ReturnType<typeof setupUpdates>) =>
+  /**
+   * Runs a menu action only a manager may take once staff are set up (the till's own rule); otherwise says why and
+   * puts the menu back as it was.
+   */
+  const asManager = (what: string, action: () => void, updates?: ReturnType<typeof setupUpdates>) => {
+    try {
+      service?.requireManager(what);
+    } catch (err) {
+      dialog.showMessageBoxSync({ type: 'warning', message: err instanceof Error ? err.message : 'That needs a manager.' });
+      buildMenu(updates);
+      return;
+    }
+    action();
+  };
+
+  const buildMenu = (updates?: ReturnType<typeof setupUpdates>): void =>
     Menu.setApplicationMenu(
       Menu.buildFromTemplate([
         {
@@ -158,10 +173,15 @@ if (!app.requestSingleInstanceLock()) {
               label: 'Full screen (kiosk)',
               type: 'checkbox',
               checked: uiStore.get('kiosk') ?? false,
-              click: (item) => {
-                uiStore.set('kiosk', item.checked);
-                win?.setKiosk(item.checked);
-              },
+              click: (item) =>
+                asManager(
+                  'Switching full screen',
+                  () => {
+                    uiStore.set('kiosk', item.checked);
+                    win?.setKiosk(item.checked);
+                  },
+                  updates,
+                ),
             },
             { label: 'Restart to update', enabled: updates?.policy.canRestartToUpdate() ?? false, click: () => updates?.restartToUpdate() },
             {
@@ -170,10 +190,15 @@ if (!app.requestSingleInstanceLock()) {
                 label: channel === 'latest' ? 'Stable' : 'Beta',
                 type: 'radio' as const,
                 checked: (uiStore.get('channel') ?? 'latest') === channel,
-                click: () => {
-                  uiStore.set('channel', channel);
-                  if (updates) updates.setChannel(channel);
-                },
+                click: () =>
+                  asManager(
+                    'Changing the update channel',
+                    () => {
+                      uiStore.set('channel', channel);
+                      if (updates) updates.setChannel(channel);
+                    },
+                    updates,
+                  ),
               })),
             },
             { type: 'separator' },

@@ -82,6 +82,8 @@ export const SettingsInputSchema = z
     paper: z.enum(['58mm', '80mm']),
     /** A printer of this computer for silent receipt printing (desktop app); empty: none. */
     systemPrinter: z.string().trim().max(200),
+    /** Minutes without a request after which whoever is signed in is signed out (0: never). */
+    idleMinutes: z.number().int().min(0).max(480),
   })
   .partial()
   .strict();
@@ -109,6 +111,8 @@ export interface PublicSettings {
   printerPort?: number;
   paper?: '58mm' | '80mm';
   systemPrinter?: string;
+  /** Minutes without a request after which whoever is signed in is signed out (0: never). */
+  idleMinutes?: number;
   /** Where the API key is kept: the OS keychain, plain-text keychain fallback, a file, or the environment. */
   keyStorage: 'os' | 'basic_text' | 'file' | 'env';
   /** Set by the environment (headless mode); the UI shows it read-only. */
@@ -151,6 +155,8 @@ export interface StaffMember {
   id: string;
   name: string;
   role: 'cashier' | 'manager';
+  /** Locked after too many wrong PINs, until another manager or the API key unlocks them. */
+  locked?: true;
 }
 
 /** A day of trading: opened with a float, closed with the cash counted. */
@@ -185,6 +191,11 @@ export interface DayCloseReport {
 
 export interface Snapshot {
   mode: Mode;
+  /**
+   * The staff list set up on this till could not be read: nothing works until the MultiSafepay API key is typed
+   * (`unlockTill`). Nothing else is sent while locked, or while staff are set up and nobody is signed in.
+   */
+  locked?: true;
   /** Who is signed in (once staff are set up), the staff list (no PINs), and today. */
   user?: StaffMember;
   staff?: StaffMember[];
@@ -390,8 +401,12 @@ export const METHODS = {
       })
       .strict(),
   ),
-  /** A lost manager PIN: allowed only with the API key typed again (or in demo mode). */
+  /** A lost manager PIN: allowed only with the API key typed again (or on a demo till with no key stored). */
   resetManagerPin: method<{ ok: true }>()(z.object({ staffId, pin, apiKey: z.string().max(200).optional() }).strict()),
+  /** Unlocks a member locked by wrong PINs: another manager, or the API key typed again. */
+  unlockStaff: method<StaffMember[]>()(z.object({ staffId, apiKey: z.string().max(200).optional() }).strict()),
+  /** Opens a till locked because the staff list set up on it could not be read: the API key typed again. */
+  unlockTill: method<{ ok: true }>()(z.object({ apiKey: z.string().max(200).optional() }).strict()),
   /** The printers of this computer (desktop app; none in headless mode). */
   printers: method<string[]>()(Empty),
   /** Prints a sale's receipt (or one of its refunds') again on the receipt printer; never opens the drawer. */

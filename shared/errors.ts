@@ -28,7 +28,8 @@ export interface TillErrorShape {
   key?: TillErrorKey;
 }
 
-export type TillErrorKey = 'needs_manager' | 'sign_in' | 'day_closed' | 'day_open' | 'payments_open' | 'clock_behind';
+export type TillErrorKey =
+  'needs_manager' | 'sign_in' | 'day_closed' | 'day_open' | 'payments_open' | 'till_locked' | 'sale_busy' | 'clock_behind';
 
 export class TillError extends Error implements TillErrorShape {
   readonly code: TillErrorCode;

@@ -26,6 +26,8 @@ export const METHOD_NAMES = [
   'signOut',
   'saveStaff',
   'resetManagerPin',
+  'unlockStaff',
+  'unlockTill',
   'printReceipt',
   'printers',
 ] as const;

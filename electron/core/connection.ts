@@ -22,6 +22,9 @@ export interface TillEnv {
   terminalIds?: string[];
 }
 
+/** Where the host the stored key was entered for is kept (the payment state file, not the settings file). */
+const KEY_HOST = 'apiKeyHost';
+
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /**
@@ -72,6 +75,31 @@ export class Connection {
   constructor(opts: ConnectionOptions) {
     this.#o = opts;
     this.#client = new MspClient({ baseUrl: LIVE_API_ROOT, apiKey: '' });
+    // A key stored before keys were bound to their host belongs to the host the till uses now (none in demo mode).
+    if (!opts.env.apiKey && opts.state.get(KEY_HOST) === undefined && opts.secrets.get() && this.mode !== 'demo')
+      this.bindKey(this.baseFor(this.mode));
+  }
+
+  /**
+   * The API key for a request to `base`. A key typed in Settings goes only to the host it was entered for, however
+   * the till got to `base` (through demo mode or not); the environment's key goes to the environment's address.
+   */
+  keyFor(base: string): string | undefined {
+    const key = this.#o.secrets.get();
+    if (!key || this.#o.env.apiKey) return key;
+    const bound = this.#o.state.get(KEY_HOST);
+    return typeof bound === 'string' && bound !== '' && bound === hostOf(base) ? key : undefined;
+  }
+
+  /** The host the stored key was entered for ('' when none). */
+  get keyHost(): string {
+    const bound = this.#o.state.get(KEY_HOST);
+    return typeof bound === 'string' ? bound : '';
+  }
+
+  /** Binds the stored key to the host of `base` (the key was just typed for it). */
+  bindKey(base: string): void {
+    this.#o.state.set({ [KEY_HOST]: hostOf(base) ?? '' });
   }
 
   get lockedByEnv(): boolean {
@@ -111,7 +139,8 @@ export class Connection {
     if (mode !== 'demo') {
       await this.#simulator?.stop();
       this.#simulator = undefined;
-      this.#client = new MspClient({ baseUrl: this.baseFor(mode), apiKey: this.#o.secrets.get() ?? '', logger: this.#o.logger });
+      const base = this.baseFor(mode);
+      this.#client = new MspClient({ baseUrl: base, apiKey: this.keyFor(base) ?? '', logger: this.#o.logger });
       return;
     }
     if (this.#simulator) return;
@@ -123,6 +152,8 @@ export class Connection {
       apiKey: demoKey as string,
       port: typeof port === 'number' ? port : 0,
       statePath: join(this.#o.dataDir, 'demo-simulator.json'),
+      // The till drives its virtual terminals in-process; no other process or web page may over HTTP.
+      controlToken: randomBytes(32).toString('base64url'),
       ...this.#o.simulator,
     });
     const root = await sim.start();
@@ -147,7 +178,7 @@ export class Connection {
   }
 
   async loadApiTerminals(): Promise<void> {
-    if (this.mode === 'demo' || !this.#o.secrets.get()) {
+    if (this.mode === 'demo' || !this.keyFor(this.baseFor(this.mode))) {
       this.#apiTerminals = [];
       return;
     }
@@ -177,10 +208,9 @@ export class Connection {
       const base = this.lockedByEnv ? this.baseFor(this.mode) : this.baseFor(mode, input.baseUrl);
       const problem = baseUrlProblem(base);
       if (problem) return { ok: false, message: problem };
-      const sameHost = hostOf(base) === hostOf(this.mode === 'demo' ? '' : this.baseFor(this.mode));
       // A key is only ever sent to the host it was entered for.
-      const key = this.lockedByEnv ? this.#o.secrets.get() : (input.apiKey ?? (sameHost ? this.#o.secrets.get() : undefined));
-      if (!key) return { ok: false, message: sameHost ? 'No API key is set.' : 'Enter the API key for this address.' };
+      const key = this.lockedByEnv ? this.#o.secrets.get() : (input.apiKey ?? this.keyFor(base));
+      if (!key) return { ok: false, message: this.#o.secrets.get() ? 'Enter the API key for this address.' : 'No API key is set.' };
       client = new MspClient({ baseUrl: base, apiKey: key, logger: this.#o.logger, timeoutMs: 10_000, readRetries: 0 });
     }
     let heard = false;

@@ -7,7 +7,7 @@
  * that order starts.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DayCloseReport, DayReport, DayState, Notice, RefundRecord, SaleRecord } from '../../shared/contract';
 import { TillError } from '../../shared/errors';
@@ -17,6 +17,7 @@ import type { PaymentEngine } from './engine/engine';
 import { z } from 'zod';
 import { amountDue, dayBounds, type Ledger, localDate, type RefundBaseline, type RefundRow } from './ledger/ledger';
 import type { Logger } from './log';
+import { writePrivateFile } from './storage/private-file';
 import type { MspClient } from './msp/client';
 import { MspError } from './msp/errors';
 import type { MspOrder } from './msp/types';
@@ -430,8 +431,13 @@ export class SalesBook {
     const [, end] = dayBounds(to);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, `transactions-${from}-to-${to}.csv`);
-    const out = createWriteStream(path, { mode: 0o600 });
-    const write = (text: string) => new Promise<void>((resolve, reject) => out.write(text, (e) => (e ? reject(e) : resolve())));
+    return writePrivateFile(path, async (_tmp, out) => {
+      const rows = await this.#writeCsv((text) => out.write(text).then(() => undefined), start, end, language);
+      return { path, rows };
+    });
+  }
+
+  async #writeCsv(write: (text: string) => Promise<void>, start: number, end: number, language: 'en' | 'nl'): Promise<number> {
     await write(`${CSV_HEADERS[language].join(',')}\n`);
     let rows = 0;
     let after: { createdAt: number; saleId: string } | undefined;
@@ -451,10 +457,12 @@ export class SalesBook {
           s.currency,
           paid?.orderId ?? '',
           paid?.terminalId ?? '',
-          csv(paid?.card?.type ?? ''),
+          paid?.card?.type ?? '',
           paid?.card?.last4 ?? '',
           toUnits(refunded, s.currency),
-        ].join(',')}\n`;
+        ]
+          .map(csvCell)
+          .join(',')}\n`;
         rows++;
       }
       await write(chunk);
@@ -462,8 +470,7 @@ export class SalesBook {
       after = { createdAt: last.createdAt, saleId: last.saleId };
       await new Promise<void>((r) => setImmediate(r));
     }
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    return { path, rows };
+    return rows;
   }
 }
 
@@ -498,4 +505,12 @@ function baselineOfRow(r: RefundRow): RefundBaseline | undefined {
   }
 }
 
-const csv = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/**
+ * One CSV cell, quoted: text from outside (card fields from MultiSafepay) can neither split the row nor become a
+ * spreadsheet formula - a cell starting with = + - @, a tab or a carriage return gets a leading ' (a plain
+ * number, such as -2.50, is left as it is).
+ */
+export function csvCell(v: string): string {
+  const safe = /^[=+\-@\t\r]/.test(v) && !/^-?\d+(\.\d+)?$/.test(v) ? `'${v}` : v;
+  return `"${safe.replace(/"/g, '""')}"`;
+}

@@ -42,6 +42,7 @@ import { baseUrlProblem, Connection, hostOf, type TillEnv } from './connection';
 import { MAX_SALE_TOTAL, SalesBook } from './sales';
 import { storage, storageAsync, storageFailure } from './storage/disk';
 import { Staff } from './staff';
+import { POLICY, WHILE_LOCKED } from './policy';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
@@ -104,6 +105,9 @@ export class TillService implements Dispatcher {
   readonly #notices: Notice[] = [];
   readonly #now: () => number;
   readonly #connection: Connection;
+  /** Sales being paid right now (a card part or cash): a second payment of the same sale is refused meanwhile. */
+  readonly #settling = new Set<string>();
+  #idleTimer: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
     opts: TillServiceOptions,
@@ -120,9 +124,15 @@ export class TillService implements Dispatcher {
     const catalog = readCatalog(this.#settingsStore);
     this.#settingsCache = settings.settings;
     this.#catalogCache = catalog.catalog;
-    this.staff = new Staff(this.#settingsStore);
-    const problems = [settings.problem, catalog.problem, this.staff.problem].filter(Boolean);
     this.ledger = parts.ledger;
+    this.staff = new Staff({
+      store: this.#settingsStore,
+      record: this.ledger,
+      till: () => this.engine.installId,
+      now: this.#now,
+      idleMs: () => this.#settings().idleMinutes * 60_000,
+    });
+    const problems = [settings.problem, catalog.problem, this.staff.problem].filter(Boolean);
     this.#secrets = this.#env.apiKey ? new EnvSecretStore(this.#env.apiKey) : (opts.secretStore ?? new FileSecretStore(opts.dataDir));
     this.#connection = new Connection({
       dataDir: opts.dataDir,
@@ -189,6 +199,11 @@ export class TillService implements Dispatcher {
       const kept = keepCopy(this.#settingsStore.path, this.#now());
       this.#notice('warning', `${problems.join('. ')}. ${kept ? `The file was kept aside (${kept}); ` : ''}check Settings.`);
     }
+    if (this.staff.tillLocked)
+      this.#notice(
+        'error',
+        'The staff list set up on this till could not be read, so the till is locked. Type the MultiSafepay API key to open it, then set up the staff again.',
+      );
     if (parts.ledgerDamagedCopy)
       this.#notice(
         'error',
@@ -222,6 +237,11 @@ export class TillService implements Dispatcher {
     }
     service.engine.start();
     service.sales.start();
+    // Screens learn that an idle session ended without waiting for their next request.
+    service.#idleTimer = setInterval(() => {
+      if (service.staff.expire()) service.#emitStaff();
+    }, 15_000);
+    service.#idleTimer.unref?.();
     void service.#connection.loadApiTerminals();
     return service;
   }
@@ -236,6 +256,7 @@ export class TillService implements Dispatcher {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#idleTimer);
     this.sales.stop();
     await this.engine.stop();
     await this.#connection.close();
@@ -246,6 +267,10 @@ export class TillService implements Dispatcher {
   async dispatch(method: unknown, params: unknown): Promise<Reply> {
     try {
       if (!isMethodName(method)) throw new TillError({ code: 'unknown_method', message: 'Unknown request.' });
+      // Who may ask comes first: a refused caller learns nothing of what the request should look like.
+      if (this.staff.touch()) this.#emitStaff();
+      const typedKey = (params as { apiKey?: unknown } | null | undefined)?.apiKey;
+      this.#authorize(method, typeof typedKey === 'string' ? typedKey : undefined);
       const parsed = METHODS[method].params.safeParse(params ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
@@ -271,11 +296,61 @@ export class TillService implements Dispatcher {
     }
   }
 
+  /** The policy table's rule for `method` (policy.ts), checked before its handler runs. */
+  #authorize(method: MethodName, apiKey: string | undefined): void {
+    if (this.staff.tillLocked && !WHILE_LOCKED.includes(method)) throw tillLockedError();
+    const rule = POLICY[method];
+    const what = rule.what ?? 'This';
+    switch (rule.access) {
+      case 'anyone':
+        return;
+      case 'signed_in':
+        return this.staff.requireSignedIn();
+      case 'manager':
+        return this.staff.requireManager(what);
+      case 'api_key':
+        if (!this.#keyProven(apiKey)) throw keyNeeded(what);
+        return;
+      case 'manager_or_api_key':
+        if (apiKey !== undefined) {
+          if (!this.#keyProven(apiKey)) throw keyNeeded(what);
+          return;
+        }
+        return this.staff.requireManager(what);
+      default: {
+        const never: never = rule.access;
+        throw new Error(`no rule ${String(never)}`);
+      }
+    }
+  }
+
+  /** Whether the MultiSafepay API key was typed again; a till with no key stored has none to type. */
+  #keyProven(typed: string | undefined): boolean {
+    const key = this.#secrets.get();
+    if (key === undefined) return true;
+    return typed !== undefined && sameSecret(typed, key);
+  }
+
+  /** Runs one payment of an existing sale; a second one for the same sale, at the same time, is refused. */
+  async #payingSale<T>(saleId: string, fn: () => Promise<T>): Promise<T> {
+    if (this.#settling.has(saleId))
+      throw new TillError({
+        code: 'not_allowed',
+        key: 'sale_busy',
+        message: 'This sale is being paid right now - wait until that payment is finished.',
+      });
+    this.#settling.add(saleId);
+    try {
+      return await fn();
+    } finally {
+      this.#settling.delete(saleId);
+    }
+  }
+
   readonly #handlers: Handlers = {
     snapshot: async () => this.#snapshot(),
     charge: async (p) => {
       const settings = this.#settings();
-      this.staff.requireSignedIn();
       this.sales.requireOpenDay();
       if (!this.#terminals().some((t) => t.id === p.terminalId))
         throw new TillError({
@@ -283,29 +358,45 @@ export class TillService implements Dispatcher {
           field: 'terminalId',
           message: `Unknown terminal ${p.terminalId} - add it in Settings.`,
         });
-      if (this.mode !== 'demo' && !this.#secrets.get())
+      if (this.mode !== 'demo' && !this.#connection.keyFor(this.#connection.baseUrl))
         throw new TillError({ code: 'not_allowed', message: 'No API key is set - add it in Settings.' });
       if (lineTotal(p.lines) > MAX_SALE_TOTAL)
         throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
-      let due = lineTotal(p.lines);
-      if (p.saleId) {
-        const sale = this.sales.sale(p.saleId);
-        if (!sale || sale.tender !== 'card') throw new TillError({ code: 'not_found', message: `No card sale ${p.saleId} to try again.` });
-        if (sale.status !== 'unpaid' && sale.status !== 'partly_paid')
-          throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
-        await this.engine.checkEarlierAttempts(p.saleId);
-        due = amountDue(sale);
-      }
-      if (p.amount !== undefined && p.amount > due)
-        throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than is due on this sale.' });
-      const who = this.staff.who();
-      return this.engine.charge({
-        terminalId: p.terminalId,
-        lines: this.#withVat(p.lines),
-        currency: p.currency ?? settings.currency,
-        ...(p.saleId ? { saleId: p.saleId } : {}),
-        ...(p.amount !== undefined || p.saleId ? { amount: p.amount ?? due } : {}),
-        ...(who ? { staff: who } : {}),
+      const start = (currency: string, due: number) => {
+        if (p.currency !== undefined && p.currency !== currency)
+          throw new TillError({
+            code: 'bad_request',
+            field: 'currency',
+            message: `This sale is in ${currency}: every part of it is paid in ${currency}.`,
+          });
+        if (p.amount !== undefined && p.amount > due)
+          throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than is due on this sale.' });
+        const who = this.staff.who();
+        return this.engine.charge({
+          terminalId: p.terminalId,
+          lines: this.#withVat(p.lines),
+          currency,
+          ...(p.saleId ? { saleId: p.saleId } : {}),
+          ...(p.amount !== undefined || p.saleId ? { amount: p.amount ?? due } : {}),
+          ...(who ? { staff: who } : {}),
+        });
+      };
+      const saleId = p.saleId;
+      // A new sale is in the currency set in Settings; the rest of a sale, in the sale's own currency.
+      if (!saleId) return start(settings.currency, lineTotal(p.lines));
+      return this.#payingSale(saleId, async () => {
+        const unpaid = () => {
+          const sale = this.sales.sale(saleId);
+          if (!sale || sale.tender !== 'card') throw new TillError({ code: 'not_found', message: `No card sale ${saleId} to try again.` });
+          if (sale.status !== 'unpaid' && sale.status !== 'partly_paid')
+            throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
+          return sale;
+        };
+        unpaid();
+        await this.engine.checkEarlierAttempts(saleId);
+        // Read again: the earlier attempt may have turned out paid meanwhile.
+        const sale = unpaid();
+        return start(sale.currency, amountDue(sale));
       });
     },
     cancelPayment: async (p) => this.engine.cancel(p.orderId),
@@ -314,47 +405,50 @@ export class TillService implements Dispatcher {
       return { ok: true as const };
     },
     resolvePayment: async (p) => {
-      this.staff.requireManager('Releasing a terminal');
       return this.engine.resolve(p.orderId, p.reason);
     },
     payCash: async (p) => {
-      this.staff.requireSignedIn();
       this.sales.requireOpenDay();
-      let sale: SaleRecord;
-      if (p.saleId) {
-        const unpaid = this.sales.sale(p.saleId);
-        if (!unpaid || unpaid.tender !== 'card')
-          throw new TillError({ code: 'not_found', message: `No card sale ${p.saleId} to pay in cash.` });
-        if (unpaid.status !== 'unpaid' && unpaid.status !== 'partly_paid')
-          throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
-        if (!sameLines(unpaid.lines, p.lines))
-          throw new TillError({
-            code: 'bad_request',
-            field: 'lines',
-            message: 'The basket changed since the card payment - start a new sale for it.',
-          });
-        // The customer may have paid by card after all: ask MultiSafepay before taking cash. When it cannot be
-        // read, the cash is taken and the card attempt stays watched: a later "paid" raises the alarm.
-        const unchecked = await this.engine.checkEarlierAttempts(p.saleId, { cashIfUnreadable: true });
-        sale = this.sales.payRestInCash(unpaid, p.given, this.staff.who());
-        if (unchecked.length)
-          this.#notice(
-            'warning',
-            `MultiSafepay could not be asked whether the card payment of sale ${p.saleId} went through after all - the cash was taken, and the till keeps checking. If the card turns out paid, refund one of them.`,
-            { key: 'cash_unchecked', params: { saleId: p.saleId } },
-          );
-      } else sale = this.sales.payCash(this.#withVat(p.lines), p.given, this.engine.installId, this.staff.who());
+      const saleId = p.saleId;
+      const sale = saleId
+        ? await this.#payingSale(saleId, async () => {
+            const unpaid = () => {
+              const found = this.sales.sale(saleId);
+              if (!found || found.tender !== 'card')
+                throw new TillError({ code: 'not_found', message: `No card sale ${saleId} to pay in cash.` });
+              if (found.status !== 'unpaid' && found.status !== 'partly_paid')
+                throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
+              if (!sameLines(found.lines, p.lines))
+                throw new TillError({
+                  code: 'bad_request',
+                  field: 'lines',
+                  message: 'The basket changed since the card payment - start a new sale for it.',
+                });
+              return found;
+            };
+            unpaid();
+            // The customer may have paid by card after all: ask MultiSafepay before taking cash. When it cannot be
+            // read, the cash is taken and the card attempt stays watched: a later "paid" raises the alarm.
+            const unchecked = await this.engine.checkEarlierAttempts(saleId, { cashIfUnreadable: true });
+            const paid = this.sales.payRestInCash(unpaid(), p.given, this.staff.who());
+            if (unchecked.length)
+              this.#notice(
+                'warning',
+                `MultiSafepay could not be asked whether the card payment of sale ${saleId} went through after all - the cash was taken, and the till keeps checking. If the card turns out paid, refund one of them.`,
+                { key: 'cash_unchecked', params: { saleId } },
+              );
+            return paid;
+          })
+        : this.sales.payCash(this.#withVat(p.lines), p.given, this.engine.installId, this.staff.who());
       this.#autoPrint(sale);
       return sale;
     },
     history: async (p) => this.sales.history(p.query, p.limit, p.before),
     refund: async (p) => {
-      this.staff.requireManager('A refund');
       return this.sales.refund(p.orderId, p.amount, this.staff.who());
     },
     dayReport: async (p) => this.sales.dayReport(p.date, p.reconcile ?? false),
     saveSettings: async (p) => {
-      this.staff.requireManager('Changing settings');
       const cur = this.#settings();
       const next: StoredSettings = { ...cur };
       for (const k of Object.keys(DEFAULT_SETTINGS) as (keyof StoredSettings)[]) {
@@ -375,18 +469,23 @@ export class TillService implements Dispatcher {
         const problem = baseUrlProblem(next.baseUrl);
         if (problem) throw new TillError({ code: 'bad_request', field: 'baseUrl', message: problem });
       }
-      // A key goes only to the host it was entered for: moving to another host needs the key typed again.
-      const hostChanged =
-        cur.mode !== 'demo' &&
-        next.mode !== 'demo' &&
-        hostOf(this.#connection.baseFor(next.mode, next.baseUrl)) !== hostOf(this.#connection.baseFor(cur.mode, cur.baseUrl));
-      if (hostChanged && p.apiKey === undefined && !p.clearApiKey && this.#secrets.get())
-        throw new TillError({ code: 'bad_request', field: 'apiKey', message: 'Enter the API key again for the new address.' });
+      // A key goes only to the host it was entered for, whatever modes the till passed through on the way; and
+      // a till leaving demo mode with a key stored needs the key typed again.
+      const nextBase = this.#connection.baseFor(next.mode, next.baseUrl);
+      if (next.mode !== 'demo' && p.apiKey === undefined && !p.clearApiKey && this.#secrets.get() && !this.#env.apiKey) {
+        if (cur.mode === 'demo')
+          throw new TillError({ code: 'bad_request', field: 'apiKey', message: 'Type the API key again to leave demo mode.' });
+        if (hostOf(nextBase) !== this.#connection.keyHost)
+          throw new TillError({ code: 'bad_request', field: 'apiKey', message: 'Enter the API key again for the new address.' });
+      }
       if (next.defaultTerminalId && !this.#terminals(next).some((t) => t.id === next.defaultTerminalId))
         throw new TillError({ code: 'bad_request', field: 'defaultTerminalId', message: 'The default terminal is not in the list.' });
       try {
         if (p.clearApiKey) this.#secrets.clear();
-        if (p.apiKey !== undefined) this.#secrets.set(p.apiKey);
+        if (p.apiKey !== undefined) {
+          this.#secrets.set(p.apiKey);
+          this.#connection.bindKey(next.mode === 'demo' ? '' : nextBase);
+        }
         this.#settingsStore.set({ settings: next });
         this.#settingsCache = next;
       } catch (err) {
@@ -410,7 +509,6 @@ export class TillService implements Dispatcher {
       return this.#terminals();
     },
     saveCatalog: async (p) => {
-      this.staff.requireManager('Changing products and prices');
       const ids = new Set(p.items.map((i) => i.id));
       if (ids.size !== p.items.length)
         throw new TillError({ code: 'bad_request', field: 'items', message: 'Two products have the same id.' });
@@ -419,14 +517,12 @@ export class TillService implements Dispatcher {
       return p.items;
     },
     openDay: async (p) => {
-      this.staff.requireSignedIn();
       const day = this.sales.openDay(p.float, this.staff.who());
       this.#emit({ type: 'day', today: day });
       this.#emit({ type: 'history_changed' });
       return day;
     },
     closeDay: async (p) => {
-      this.staff.requireManager('Closing the day');
       const day = await this.sales.closeDay(p.counted, this.staff.who());
       this.#emit({ type: 'day', today: day });
       this.#emit({ type: 'history_changed' });
@@ -434,9 +530,14 @@ export class TillService implements Dispatcher {
     },
     dayState: async (p) => (p.date ? this.ledger.day(p.date) : this.sales.today()) ?? null,
     signIn: async (p) => {
-      const who = this.staff.signIn(p.staffId, p.pin);
-      this.#emitStaff();
-      return who;
+      const before = this.staff.recorded;
+      try {
+        return await this.staff.signIn(p.staffId, p.pin);
+      } finally {
+        // Signed in, or a wrong PIN that may have locked the member: every screen learns it (a refusal before the
+        // PIN was checked changed nothing, and says nothing to the others).
+        if (this.staff.recorded !== before) this.#emitStaff();
+      }
     },
     signOut: async () => {
       this.staff.signOut();
@@ -444,18 +545,26 @@ export class TillService implements Dispatcher {
       return { ok: true as const };
     },
     saveStaff: async (p) => {
-      this.staff.requireManager('Changing the staff list');
-      const list = storage(() => this.staff.save(p.staff));
+      const list = await storageAsync(() => this.staff.save(p.staff));
       this.#emitStaff();
       return list;
     },
+    // A lost manager PIN: only whoever can type the MultiSafepay API key again (policy.ts).
     resetManagerPin: async (p) => {
-      // A lost manager PIN: only whoever can type the MultiSafepay API key again (or anyone in demo mode).
-      const key = this.#secrets.get();
-      const proven = this.mode === 'demo' || (key !== undefined && p.apiKey !== undefined && sameSecret(p.apiKey, key));
-      if (!proven)
-        throw new TillError({ code: 'not_allowed', field: 'apiKey', message: 'Type the MultiSafepay API key to reset a manager PIN.' });
-      storage(() => this.staff.resetPin(p.staffId, p.pin));
+      await storageAsync(() => this.staff.resetPin(p.staffId, p.pin));
+      this.#emitStaff();
+      return { ok: true as const };
+    },
+    unlockStaff: async (p) => {
+      if (p.apiKey === undefined && this.staff.current?.id === p.staffId)
+        throw new TillError({ code: 'not_allowed', message: 'Another manager, or the MultiSafepay API key, must unlock you.' });
+      storage(() => this.staff.unlock(p.staffId, p.apiKey !== undefined ? 'api key' : (this.staff.who() ?? 'api key')));
+      this.#emitStaff();
+      return this.staff.list();
+    },
+    unlockTill: async () => {
+      storage(() => this.staff.unlockTill());
+      this.#emitStaff();
       return { ok: true as const };
     },
     printers: async () => (this.#systemPrinter ? this.#systemPrinter.list() : []),
@@ -471,7 +580,6 @@ export class TillService implements Dispatcher {
       }
     },
     exportBackup: async (p) => {
-      this.staff.requireManager('A backup');
       const dir = exportFolder(p.folder ?? join(this.dataDir, 'backups'));
       const stamp = new Date(this.#now()).toISOString().replace(/[:.]/g, '-');
       const path = join(dir, `ledger-${stamp}.sqlite`);
@@ -479,7 +587,6 @@ export class TillService implements Dispatcher {
       return { path };
     },
     exportTransactions: async (p) => {
-      this.staff.requireManager('Exporting transactions');
       return storageAsync(() =>
         this.sales.exportCsv(exportFolder(p.folder ?? join(this.dataDir, 'exports')), p.from, p.to, this.#settings().language),
       );
@@ -514,6 +621,18 @@ export class TillService implements Dispatcher {
 
   #snapshot(): Snapshot {
     const user = this.staff.current;
+    if (this.staff.tillLocked || (this.staff.enforced && !user))
+      // The sign-in and locked screens: who may sign in and the settings they are shown in, nothing of the sales.
+      return {
+        mode: this.mode,
+        ...(this.staff.tillLocked ? { locked: true as const } : {}),
+        staff: this.staff.list(),
+        payments: [],
+        terminals: [],
+        settings: this.#publicSettings(),
+        catalog: [],
+        notices: this.staff.tillLocked ? [...this.#notices] : [],
+      };
     const today = this.sales.today();
     return {
       mode: this.mode,
@@ -556,6 +675,16 @@ export class TillService implements Dispatcher {
     this.#emit({ type: 'staff', user: this.staff.current ?? null, staff: this.staff.list() });
   }
 
+  /**
+   * For the desktop app's own menu (kiosk switch, update channel): throws unless a manager is signed in, once staff
+   * are set up (and never while the till is locked).
+   */
+  requireManager(what: string): void {
+    if (this.staff.expire()) this.#emitStaff();
+    if (this.staff.tillLocked) throw tillLockedError();
+    this.staff.requireManager(what);
+  }
+
   /** Shows a notice to the cashier (e.g. "update ready"). */
   notify(level: Notice['level'], message: string): void {
     this.#notice(level, message);
@@ -577,6 +706,8 @@ export class TillService implements Dispatcher {
   }
 
   #emit(e: TillEvent): void {
+    // Nobody signed in (or the till locked): screens learn only who may sign in and the settings, until someone does.
+    if ((this.staff.tillLocked || (this.staff.enforced && !this.staff.current)) && e.type !== 'staff' && e.type !== 'settings') return;
     for (const l of this.#listeners) {
       try {
         l(e);
@@ -606,6 +737,22 @@ function exportFolder(path: string): string {
   mkdirSync(path, { recursive: true, mode: 0o700 });
   if (!statSync(path).isDirectory()) throw new TillError({ code: 'bad_request', field: 'folder', message: 'That is not a folder.' });
   return path;
+}
+
+function tillLockedError(): TillError {
+  return new TillError({
+    code: 'not_allowed',
+    key: 'till_locked',
+    message: 'The till is locked: the staff list set up on it could not be read. Type the MultiSafepay API key to open it.',
+  });
+}
+
+function keyNeeded(what: string): TillError {
+  return new TillError({
+    code: 'not_allowed',
+    field: 'apiKey',
+    message: `${what} needs the MultiSafepay API key - type it as it was entered in Settings.`,
+  });
 }
 
 function sameSecret(a: string, b: string): boolean {

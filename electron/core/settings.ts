@@ -8,7 +8,16 @@ import type { KeyValueStore } from './storage/kv';
 /** What is kept on disk: the public settings less what is derived at run time. */
 export type StoredSettings = Omit<
   PublicSettings,
-  'apiKeySet' | 'keyStorage' | 'lockedByEnv' | 'vatRates' | 'customVatRate' | 'printerHost' | 'printerPort' | 'paper' | 'systemPrinter'
+  | 'apiKeySet'
+  | 'keyStorage'
+  | 'lockedByEnv'
+  | 'vatRates'
+  | 'customVatRate'
+  | 'printerHost'
+  | 'printerPort'
+  | 'paper'
+  | 'systemPrinter'
+  | 'idleMinutes'
 > & {
   vatRates: number[];
   customVatRate: number;
@@ -16,6 +25,7 @@ export type StoredSettings = Omit<
   printerPort: number;
   paper: '58mm' | '80mm';
   systemPrinter: string;
+  idleMinutes: number;
 };
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -33,6 +43,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   printerPort: 9100,
   paper: '80mm',
   systemPrinter: '',
+  idleMinutes: 15,
 };
 
 /** Food and non-alcoholic drinks take the reduced rate (9 %) in the Netherlands. */
@@ -63,6 +74,7 @@ const StoredSettingsSchema = z
     printerPort: z.number().int().min(1).max(65535),
     paper: z.enum(['58mm', '80mm']),
     systemPrinter: z.string().max(200),
+    idleMinutes: z.number().int().min(0).max(480),
   })
   .partial();
 

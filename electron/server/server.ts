@@ -36,14 +36,34 @@ export interface HeadlessLimits {
   perSecond: number;
   /** Open HTTP connections at once. */
   httpConnections: number;
+  /** After a connection is closed for sending too much, no new connection is taken for this long (ms). */
+  floodPauseMs: number;
+  /** Answers waiting to be sent to a connection that does not read them; past this it is closed (bytes). */
+  maxBufferedBytes: number;
 }
-export const DEFAULT_LIMITS: HeadlessLimits = { connections: 16, burst: 200, perSecond: 100, httpConnections: 64 };
+export const DEFAULT_LIMITS: HeadlessLimits = {
+  connections: 16,
+  burst: 200,
+  perSecond: 100,
+  httpConnections: 64,
+  floodPauseMs: 10_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+};
 
 export interface HeadlessServer {
   /** The URL to open, exactly as printed: it carries this launch's secret. */
   url: string;
   port: number;
   close(): Promise<void>;
+}
+
+/** One cookie's value from a Cookie header. */
+function cookieOf(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
 }
 
 const INTERNAL: Reply = { ok: false, error: { code: 'internal', message: 'Something went wrong inside the till.' } };
@@ -63,6 +83,10 @@ export async function startHeadlessServer(opts: {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const now = opts.now ?? (() => performance.now());
   let port = 0;
+  /** The page's cookie, named for this port (cookies are kept per host, not per port). */
+  let pageCookie = 'till_k';
+  /** Until when new connections are refused, after one was closed for flooding (monotonic ms). */
+  let floodedUntil = -Infinity;
 
   const plain = (res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...extra }).end(text);
@@ -76,7 +100,8 @@ export async function startHeadlessServer(opts: {
     const url = new URL(raw, `http://127.0.0.1:${port}`);
     const target = resolveStaticPath(staticDir, url.pathname);
     if (!target.ok) return plain(res, target.status, target.status === 400 ? 'Bad request.' : 'Not found.');
-    if (target.isPage && !secretMatches(url.searchParams.get(HEADLESS_KEY_PARAM), secret)) {
+    const keyInUrl = secretMatches(url.searchParams.get(HEADLESS_KEY_PARAM), secret);
+    if (target.isPage && !keyInUrl && !secretMatches(cookieOf(req.headers.cookie, pageCookie), secret)) {
       return plain(res, 403, 'Open the address the till printed when it started: it carries the key to this till.');
     }
     const info = await stat(target.file).catch(() => undefined);
@@ -89,6 +114,8 @@ export async function startHeadlessServer(opts: {
       // The page's address carries the secret: never send it on, never keep the page in a cache.
       'referrer-policy': 'no-referrer',
       'cache-control': target.isPage ? 'no-store' : 'max-age=3600',
+      // The page takes the key out of its address; a reload then proves it with this cookie, which no script can read.
+      ...(target.isPage && keyInUrl ? { 'set-cookie': `${pageCookie}=${secret}; Path=/; HttpOnly; SameSite=Strict` } : {}),
     });
     if (req.method === 'HEAD') return res.end();
     createReadStream(target.file)
@@ -116,6 +143,7 @@ export async function startHeadlessServer(opts: {
     http.listen(opts.port, '127.0.0.1', () => resolve());
   });
   port = (http.address() as AddressInfo).port;
+  pageCookie = `till_k_${port}`;
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -132,20 +160,30 @@ export async function startHeadlessServer(opts: {
       return refuseUpgrade('403 Forbidden');
     }
     if (wss.clients.size >= limits.connections) return refuseUpgrade('503 Service Unavailable');
+    if (now() < floodedUntil) return refuseUpgrade('429 Too Many Requests');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   wss.on('connection', (ws: WebSocket) => {
     const rate = new RateLimit(limits.burst, limits.perSecond, now);
+    // A client that does not read its answers must not make the till hold them: past the limit it is cut off.
+    const overBuffered = () => {
+      if (ws.bufferedAmount <= limits.maxBufferedBytes) return false;
+      ws.terminate();
+      return true;
+    };
     const send = (frame: unknown) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+      if (ws.readyState === WebSocket.OPEN && !overBuffered()) ws.send(JSON.stringify(frame));
     };
     const off = service.on((event) => send(eventFrame(event)));
     ws.on('close', off);
     ws.on('error', () => ws.terminate());
     ws.on('message', async (data, isBinary) => {
-      if (ws.readyState !== WebSocket.OPEN) return;
-      if (!rate.take()) return ws.close(1008, 'Too many requests');
+      if (ws.readyState !== WebSocket.OPEN || overBuffered()) return;
+      if (!rate.take()) {
+        floodedUntil = now() + limits.floodPauseMs;
+        return ws.close(1008, 'Too many requests');
+      }
       const frame = isBinary ? undefined : parseRequestFrame(String(data));
       if (!frame) return send(responseFrame(null, refuse(UNREADABLE)));
       const reply = await service.dispatch(frame.method, frame.params).catch(() => INTERNAL);

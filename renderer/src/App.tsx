@@ -5,6 +5,7 @@ import { lineTotal } from '../../shared/money';
 import { isFinal, type PaymentView } from '../../shared/payment';
 import { money } from './format';
 import { Receipt } from './components/Receipt';
+import { LockedTill } from './components/LockedTill';
 import { SignIn } from './components/SignIn';
 import { localDay } from './day';
 import i18n from './i18n';
@@ -137,7 +138,9 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
   if (!snapshot) return <p className="loading">…</p>;
   const notices = snapshot.notices.filter((n) => !dismissed.has(n.id));
   // Once staff are set up, nobody uses the till without signing in.
-  const mustSignIn = Boolean(snapshot.staff?.length) && !snapshot.user;
+  // A till whose staff list was lost opens only with the API key.
+  const locked = Boolean(snapshot.locked);
+  const mustSignIn = locked || (Boolean(snapshot.staff?.length) && !snapshot.user);
   const dayClosed = Boolean(snapshot.today?.closedAt && snapshot.today.day === localDay());
   const nav: View[] = ['sale', 'history', 'report', 'day', 'settings'];
   const navKey: Partial<Record<View, string>> = { history: SHORTCUTS.history };
@@ -202,7 +205,10 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
           </p>
         ))}
       <main>
-        {mustSignIn && <SignIn api={api} staff={snapshot.staff ?? []} mode={snapshot.mode} />}
+        {locked && <LockedTill api={api} onOpened={reload} />}
+        {mustSignIn && !locked && (
+          <SignIn api={api} staff={snapshot.staff ?? []} keyNeeded={snapshot.mode !== 'demo' || snapshot.settings.apiKeySet} />
+        )}
         {!mustSignIn && view === 'sale' && (
           <SaleScreen
             api={api}

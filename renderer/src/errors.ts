@@ -13,6 +13,17 @@ const SENTENCES: [RegExp, string][] = [
   [/^Today is open already/, 'day_open_already'],
   [/^Finish the open payments before closing the day/, 'open_payments'],
   [/^The computer's clock is behind/, 'clock_behind'],
+  [/^Too many wrong PINs: .* is locked/, 'pin_locked'],
+  [/^Too many wrong PINs - wait/, 'pin_wait'],
+  [/^The till is busy checking PINs/, 'pins_busy'],
+  [/^The till is locked/, 'till_locked'],
+  [/^This sale is being paid right now/, 'sale_busy'],
+  [/needs the MultiSafepay API key/, 'api_key_needed'],
+  [/^Type the API key again to leave demo mode/, 'leave_demo'],
+  [/^Enter the API key again for the new address/, 'key_again'],
+  [/^This sale is in [A-Z]{3}: every part/, 'sale_currency'],
+  [/must unlock you\.$/, 'unlock_self'],
+  [/^That person is not locked/, 'not_locked'],
 ];
 
 /** Whether the core refused because a manager must do this (the screen then says so plainly). */

@@ -12,8 +12,15 @@ export interface TillState {
 export function useTill(api: TillApi, linkUp = true): TillState {
   const [snapshot, setSnapshot] = useState<Snapshot>();
   const [historyVersion, setHistoryVersion] = useState(0);
+  const signedIn = useRef<string | undefined>(undefined);
   const reload = useCallback(() => {
-    api.snapshot({}).then(setSnapshot, () => {});
+    api.snapshot({}).then(
+      (s) => {
+        signedIn.current = s.user?.id;
+        setSnapshot(s);
+      },
+      () => {},
+    );
   }, [api]);
 
   useEffect(() => {
@@ -40,6 +47,9 @@ export function useTill(api: TillApi, linkUp = true): TillState {
           break;
         case 'staff':
           setSnapshot((s) => s && { ...s, user: e.user ?? undefined, staff: e.staff });
+          // Someone signed in: the till now sends what it kept from the sign-in screen (sales, payments, notices).
+          if (e.user && e.user.id !== signedIn.current) reload();
+          signedIn.current = e.user?.id;
           break;
         case 'history_changed':
           setHistoryVersion((v) => v + 1);

@@ -169,7 +169,8 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await sell(page, '2', 'E2E-T1');
     // The other window charges the same terminal before it heard about the first payment.
     const res = await other.evaluate(async () => {
-      const ws = new WebSocket(`ws://${location.host}/ws${location.search}`); // the page's own key, as the till's page does
+      // The page's own key, as the till's page uses it once it took it out of the address.
+      const ws = new WebSocket(`ws://${location.host}/ws?k=${sessionStorage.getItem('till.k')}`);
       await new Promise((r) => (ws.onopen = r));
       const reply = new Promise<string>((r) => (ws.onmessage = (e) => (JSON.parse(e.data).type === 'response' ? r(e.data) : undefined)));
       ws.send(
@@ -343,6 +344,27 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     const res = await page.goto(`http://127.0.0.1:${till.port}/`);
     expect(res?.status()).toBe(403);
     await page.getByText('Open the address the till printed', { exact: false }).waitFor();
+  });
+
+  it('the key leaves the address bar once the page has it; a reload and a restart of the till still reconnect', async () => {
+    const secret = 'e2e-pinned-secret-0123456789-abcdefghijklmnopq';
+    const dataDir = tempDir('till-e2e-');
+    const { till, page } = await open(dataDir, undefined, { TILL_HEADLESS_SECRET: secret });
+    await page.waitForFunction(() => !location.href.includes('k='));
+    expect(page.url()).toBe(`http://127.0.0.1:${till.port}/`);
+    await page.reload();
+    await page.getByRole('button', { name: 'Charge' }).waitFor();
+    expect(page.url()).not.toContain(secret);
+    // The till restarts on the same port (a kiosk pins its secret): the page reconnects by itself.
+    await till.stop();
+    tills.splice(tills.indexOf(till), 1);
+    await page.getByText('Lost the link to the till').waitFor();
+    const again = await startTill({ ...envFor(dataDir), TILL_HEADLESS_SECRET: secret }, till.port);
+    tills.push(again);
+    await page.getByText('Lost the link to the till').waitFor({ state: 'detached' });
+    await page.getByRole('textbox', { name: 'Amount' }).fill('1.00');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByTestId('basket-total').and(page.locator('[data-amount="100"]')).waitFor();
   });
 
   it('the WebSocket refuses other origins', async () => {

@@ -34,7 +34,7 @@ export function fakeApi(snapshot: Partial<Snapshot> = {}) {
       listeners.add(l);
       return () => listeners.delete(l);
     },
-    snapshot: vi.fn(async () => snap),
+    snapshot: vi.fn(async () => ({ ...snap })), // a fresh object each time, as over a transport
     charge: vi.fn(async (_p: Params<'charge'>) => ({}) as PaymentView),
     cancelPayment: vi.fn(async () => ({}) as PaymentView),
     dismissPayment: vi.fn(async () => ({ ok: true })),
@@ -55,6 +55,8 @@ export function fakeApi(snapshot: Partial<Snapshot> = {}) {
     signOut: vi.fn(async () => ({ ok: true })),
     saveStaff: vi.fn(async (p: Params<'saveStaff'>) => p.staff.map(({ id, name, role }) => ({ id, name, role }))),
     resetManagerPin: vi.fn(async () => ({ ok: true })),
+    unlockStaff: vi.fn(async () => snap.staff ?? []),
+    unlockTill: vi.fn(async (_p?: unknown) => ({ ok: true as const })),
     printReceipt: vi.fn(async () => ({ printed: true })),
     printers: vi.fn(async () => [] as string[]),
     exportBackup: vi.fn(async () => ({ path: '/tmp/backup' })),

@@ -138,8 +138,8 @@ describe('backup and export', () => {
     expect(r.result.rows).toBe(2);
     const csv = readFileSync(r.result.path, 'utf8').trim().split('\n');
     expect(csv[0]).toMatch(/^created,sale_id,tender,status,total,currency/);
-    expect(csv.some((l) => l.includes(',cash,paid,2.50,EUR,'))).toBe(true);
-    expect(csv.some((l) => l.includes(`,card,paid,7.00,EUR,${t.orderId},DEMO0001,`))).toBe(true);
+    expect(csv.some((l) => l.includes('"cash","paid","2.50","EUR",'))).toBe(true);
+    expect(csv.some((l) => l.includes(`"card","paid","7.00","EUR","${t.orderId}","DEMO0001",`))).toBe(true);
     expect(await t.call('exportTransactions', { from: d, to: '2000-01-01' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     // Headers in the cashier's language.
     await t.call('saveSettings', { language: 'nl' });

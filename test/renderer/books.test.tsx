@@ -293,6 +293,7 @@ describe('staff', () => {
   it('asks who is at the till: a name, a PIN on the keypad; then their name and Sign out in the header', async () => {
     const f = fakeApi({ staff: [ANNA, BOB] });
     f.api.signIn.mockImplementation(async (p: Params<'signIn'>) => {
+      f.snap.user = BOB; // what the core answers once someone is signed in
       act(() => f.push({ type: 'staff', user: BOB, staff: [ANNA, BOB] }));
       return p.staffId === 'bob' ? BOB : ANNA;
     });
@@ -465,5 +466,37 @@ describe('today closed in another window', () => {
     expect(await screen.findByTestId('day-closed-banner')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Charge' })).toBeDisabled();
     expect(f.api.dayState.mock.calls.length).toBe(calls);
+  });
+});
+
+describe('locked and guarded', () => {
+  it('a locked member is marked on the sign-in screen, and the lockout is said in Dutch', async () => {
+    const f = fakeApi({ staff: [{ ...ANNA, locked: true }, BOB] });
+    f.snap.settings = { ...f.snap.settings, language: 'nl' };
+    f.api.signIn.mockRejectedValue({
+      code: 'not_allowed',
+      message: 'Too many wrong PINs: Anna is locked. Another manager, or the MultiSafepay API key, can unlock it.',
+    });
+    const { user } = await renderApp(f);
+    await user.click(await screen.findByRole('button', { name: /geblokkeerd/ }));
+    await user.type(screen.getByLabelText('Pincode'), '9999');
+    await user.click(screen.getByRole('button', { name: 'Inloggen' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/Te veel verkeerde pincodes: deze persoon is geblokkeerd/);
+  });
+
+  it('a till locked for its lost staff list shows only the locked screen, and opens with the API key', async () => {
+    const f = fakeApi({ locked: true, staff: [] });
+    f.api.unlockTill.mockImplementation(async () => {
+      delete f.snap.locked; // what the core answers once the key was typed
+      return { ok: true as const };
+    });
+    const { user } = await renderApp(f);
+    await screen.findByRole('region', { name: 'The till is locked' });
+    expect(screen.queryByRole('navigation')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Charge' })).toBeNull();
+    await user.type(screen.getByLabelText('MultiSafepay API key'), 'the-key-typed-again');
+    await user.click(screen.getByRole('button', { name: 'Open the till' }));
+    expect(f.api.unlockTill).toHaveBeenCalledWith({ apiKey: 'the-key-typed-again' });
+    expect(await screen.findByRole('button', { name: 'Charge' })).toBeInTheDocument();
   });
 });

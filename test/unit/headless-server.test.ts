@@ -139,7 +139,7 @@ describe('headless mode: the WebSocket', () => {
     expect((await upgrade(url, { origin })).status).toBe(101);
   });
 
-  it('closes a connection that floods it (1008) without dispatching the flood, and stays up', async () => {
+  it('closes a connection that floods it (1008) without dispatching the flood, refuses to reconnect at once (429), and stays up', async () => {
     let t = 0;
     const { server, service } = await serve({ burst: 5, perSecond: 1 }, () => t);
     const { url, origin } = socketFor(server.url);
@@ -151,7 +151,12 @@ describe('headless mode: the WebSocket', () => {
     expect(await closed).toBe(1008);
     expect(service.dispatch).toHaveBeenCalledTimes(5);
     expect(replies.length).toBeLessThanOrEqual(5);
-    t += 10_000;
+    // The flooder comes straight back: refused until the pause is over, and nothing of it is dispatched.
+    expect((await upgrade(url, { origin })).status).toBe(429);
+    t += 9_999;
+    expect((await upgrade(url, { origin })).status).toBe(429);
+    expect(service.dispatch).toHaveBeenCalledTimes(5);
+    t += 1;
     const again = await WsTill.connect(server.url);
     cleanups.push(() => again.close());
     expect(await again.call('snapshot')).toMatchObject({ ok: true });
@@ -193,5 +198,50 @@ describe('access rules', () => {
     expect(r.take()).toBe(false);
     t = 1000;
     expect(r.take()).toBe(true);
+  });
+});
+
+describe('headless mode: the key out of the address, and clients that do not read', () => {
+  it('the page loaded with its key sets an HttpOnly, same-site cookie for this port, so a reload without the key in the address works', async () => {
+    const { server, key } = await serve();
+    const res = await fetch(server.url);
+    expect(res.headers.get('set-cookie')).toBe(`till_k_${server.port}=${key}; Path=/; HttpOnly; SameSite=Strict`);
+    const page = (cookie: string) =>
+      rawHttp(server.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`);
+    expect(await page(`other=1; till_k_${server.port}=${key}`)).toBe(200);
+    expect(await page(`till_k_${server.port}=${key.slice(1)}`)).toBe(403);
+    expect(await page(`till_k_1=${key}`)).toBe(403);
+    // The asset needs no key and sets no cookie.
+    expect((await fetch(`http://127.0.0.1:${server.port}/assets/app.js`)).headers.get('set-cookie')).toBeNull();
+  });
+
+  it('a connection that never reads its answers is cut off once they pile up, freeing its place', async () => {
+    const staticDir = tempDir('till-static-');
+    const big = 'x'.repeat(256 * 1024);
+    const service = { dispatch: vi.fn(async () => ({ ok: true as const, result: big })), on: () => () => {} };
+    // One connection at a time: the place frees up only once the reader-less one is cut off.
+    const server = await startHeadlessServer({ service, port: 0, staticDir, limits: { maxBufferedBytes: 1024 * 1024, connections: 1 } });
+    cleanups.push(() => server.close());
+    const { url, origin } = socketFor(server.url);
+    const path = new URL(url).pathname + new URL(url).search;
+    const sock = connect(server.port, '127.0.0.1');
+    cleanups.push(() => sock.destroy());
+    sock.write(
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    await new Promise<void>((resolve) => sock.once('data', (d) => (String(d).startsWith('HTTP/1.1 101') ? resolve() : undefined)));
+    sock.pause(); // from now on nothing is read
+    const frame = (text: string) => {
+      const payload = Buffer.from(text);
+      const mask = Buffer.from([1, 2, 3, 4]);
+      return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload.map((b, i) => b ^ mask[i % 4]!)]);
+    };
+    expect((await upgrade(url, { origin })).status).toBe(503); // its place is taken
+    for (let i = 1; i <= 190; i++) sock.write(frame(JSON.stringify({ id: i, method: 'history', params: {} })));
+    // Cut off: its place is free again, long before all 190 answers (47 MB) were held for it.
+    let status = 0;
+    while (status !== 101) status = (await upgrade(url, { origin })).status;
+    expect(status).toBe(101);
   });
 });

@@ -349,6 +349,42 @@ describe('packaged means locked', () => {
     expect(await ipc(again, 'testConnection')).toMatchObject({ ok: true, result: { ok: false } });
   });
 
+  it('with staff set up, the kiosk switch and the update channel need a manager signed in; refused, nothing changes', async () => {
+    app.isPackaged = true;
+    const win = await boot();
+    expect(
+      (
+        await ipc(win, 'saveStaff', {
+          staff: [
+            { id: 'ann', name: 'Ann', role: 'manager', pin: '4821' },
+            { id: 'bob', name: 'Bob', role: 'cashier', pin: '1234' },
+          ],
+        })
+      ).ok,
+    ).toBe(true);
+    expect((await ipc(win, 'signIn', { staffId: 'bob', pin: '1234' })).ok).toBe(true);
+    const updater = electronUpdater.autoUpdater as unknown as { channel: string };
+    menuItem('Full screen (kiosk)').click({ checked: true });
+    menuItem('Update channel')
+      .submenu!.find((i) => i.label === 'Beta')!
+      .click({ checked: true });
+    expect(win.setKiosk).not.toHaveBeenCalled();
+    expect(updater.channel).toBe('latest');
+    expect(
+      existsSync(join(dataDir, 'window.json')) ? JSON.parse(readFileSync(join(dataDir, 'window.json'), 'utf8')) : {},
+    ).not.toMatchObject({ kiosk: true });
+    expect(dialog.showMessageBoxSync).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringMatching(/needs a manager/) }));
+    expect(menuItem('Full screen (kiosk)')).toMatchObject({ checked: false });
+    // A manager may.
+    expect((await ipc(win, 'signIn', { staffId: 'ann', pin: '4821' })).ok).toBe(true);
+    menuItem('Full screen (kiosk)').click({ checked: true });
+    menuItem('Update channel')
+      .submenu!.find((i) => i.label === 'Beta')!
+      .click({ checked: true });
+    expect(win.setKiosk).toHaveBeenCalledWith(true);
+    expect(updater.channel).toBe('beta');
+  });
+
   it('updates never go backwards, whichever channel is chosen', async () => {
     app.isPackaged = true;
     await boot();

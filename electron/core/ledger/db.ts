@@ -113,6 +113,19 @@ const MIGRATIONS: string[] = [
   -- transaction ids, its own dashboard's included), so a refund whose answer was lost is settled against that.
   ALTER TABLE refunds ADD COLUMN msp_before TEXT;
   `,
+  `
+  -- Sign-in guard: every wrong PIN, lockout, unlock, PIN reset and sign-in, with its time and the till it was on.
+  -- A member's wrong PINs are those since their last sign-in, unlock or new PIN.
+  CREATE TABLE staff_log (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    till      TEXT NOT NULL,
+    staff_id  TEXT NOT NULL,
+    event     TEXT NOT NULL CHECK (event IN ('pin_failed', 'locked', 'unlocked', 'pin_reset', 'signed_in')),
+    by        TEXT
+  );
+  CREATE INDEX staff_log_member ON staff_log (staff_id, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

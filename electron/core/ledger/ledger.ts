@@ -4,7 +4,7 @@
  * history page, a search, a day report, a receipt or a refund costs the same at a thousand and at a million
  * sales. Rows read back are checked with zod before use.
  */
-import { chmodSync } from 'node:fs';
+import { writePrivateFile } from '../storage/private-file';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import type { AttemptSummary, Bucket, DayState, DayTotals, RefundRecord, SaleRecord, SaleStatus } from '../../../shared/contract';
@@ -162,6 +162,15 @@ export interface CashSale {
   staff?: string;
 }
 
+/** One line of the sign-in record: what happened to whose PIN, when, on which till, and who did it. */
+export interface StaffLogEntry {
+  at: number;
+  till: string;
+  staffId: string;
+  event: 'pin_failed' | 'locked' | 'unlocked' | 'pin_reset' | 'signed_in';
+  by?: string;
+}
+
 /** A day as the ledger keeps it (the contract's DayState). */
 export type DayRecord = DayState;
 
@@ -262,6 +271,12 @@ export class Ledger {
         `SELECT rowid, * FROM sales WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND sale_id > ?))
          ORDER BY created_at, sale_id LIMIT ?`,
       ),
+      staffEvent: p('INSERT INTO staff_log (at, till, staff_id, event, by) VALUES (?, ?, ?, ?, ?)'),
+      staffSince: p(
+        `SELECT event, at FROM staff_log WHERE staff_id = ? AND id > coalesce(
+           (SELECT max(id) FROM staff_log WHERE staff_id = ? AND event IN ('signed_in', 'unlocked', 'pin_reset')), 0) ORDER BY id`,
+      ),
+      staffLog: p('SELECT at, till, staff_id, event, by FROM staff_log ORDER BY id DESC LIMIT ?'),
       getMeta: p('SELECT value FROM meta WHERE key = ?'),
       setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       counts: p('SELECT (SELECT count(*) FROM sales) AS sales, (SELECT count(*) FROM attempts) AS attempts'),
@@ -648,6 +663,29 @@ export class Ledger {
     return { sales: Number(r.sales), attempts: Number(r.attempts) };
   }
 
+  /** Records a sign-in event (a wrong PIN, a lockout, an unlock, a new PIN, a sign-in). */
+  recordStaffEvent(e: StaffLogEntry): void {
+    this.#q.staffEvent!.run(e.at, e.till, e.staffId, e.event, e.by ?? null);
+  }
+
+  /** A member's wrong PINs since their last sign-in, unlock or new PIN, the last one's time, and whether that locked them. */
+  pinFailures(staffId: string): { failures: number; lastAt?: number; locked: boolean } {
+    const rows = this.#q.staffSince!.all(staffId, staffId) as { event: StaffLogEntry['event']; at: number }[];
+    const failed = rows.filter((r) => r.event === 'pin_failed');
+    return {
+      failures: failed.length,
+      ...(failed.length ? { lastAt: failed[failed.length - 1]!.at } : {}),
+      locked: rows.some((r) => r.event === 'locked'),
+    };
+  }
+
+  /** The newest sign-in events, newest first. */
+  staffLog(limit = 100): StaffLogEntry[] {
+    return (
+      this.#q.staffLog!.all(limit) as { at: number; till: string; staff_id: string; event: StaffLogEntry['event']; by: string | null }[]
+    ).map((r) => ({ at: r.at, till: r.till, staffId: r.staff_id, event: r.event, ...(r.by !== null ? { by: r.by } : {}) }));
+  }
+
   meta(key: string): string | undefined {
     return (this.#q.getMeta!.get(key) as { value: string } | undefined)?.value;
   }
@@ -661,8 +699,10 @@ export class Ledger {
     // A busy moment (a sale being written at the same instant) restarts the copy; a few tries are plenty.
     for (let attempt = 1; ; attempt++) {
       try {
-        await sqliteBackup(this.#db, toPath, { rate: 200 });
-        chmodSync(toPath, 0o600);
+        // Into a new file, 0600 from the start and never through a link, renamed into place once complete.
+        await writePrivateFile(toPath, async (tmp) => {
+          await sqliteBackup(this.#db, tmp, { rate: 200 });
+        });
         return;
       } catch (err) {
         if (attempt >= 5 || !/busy|locked/i.test(String((err as Error)?.message))) throw err;

@@ -2,6 +2,7 @@
  * The simulator's HTTP face: MultiSafepay's JSON API under /v1/json, the event stream, and the control API under
  * /_sim/ (terminal actions, faults, dialect, inspection) that demo mode and tests use.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Dialect, Faults } from './faults';
 import { NO_FAULTS } from './faults';
@@ -20,6 +21,25 @@ export const refuse = (code: number, info: string, status = 200): SimAnswer => (
   body: { success: false, data: {}, error_code: code, error_info: info },
 });
 
+/**
+ * Whether a request may use the control API: always for a standalone simulator; for the till's embedded one only
+ * with its token, for its own loopback Host, and from no web page (a browser sends an Origin).
+ */
+function controlAllowed(sim: Simulator, req: IncomingMessage): boolean {
+  const token = sim.controlToken;
+  if (token === undefined) return true;
+  const given = req.headers['x-sim-token'];
+  const port = (req.socket.localPort ?? 0).toString();
+  const host = req.headers.host?.toLowerCase();
+  return (
+    typeof given === 'string' &&
+    given.length === token.length &&
+    timingSafeEqual(Buffer.from(given), Buffer.from(token)) &&
+    (host === `127.0.0.1:${port}` || host === `localhost:${port}`) &&
+    req.headers.origin === undefined
+  );
+}
+
 export function createSimServer(sim: Simulator, apiKey: string): Server {
   const stalled = new Set<ServerResponse>();
   const server = createServer((req, res) => {
@@ -34,11 +54,15 @@ export function createSimServer(sim: Simulator, apiKey: string): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sim');
+    if (sim.requestLog.length >= 10_000) sim.requestLog.splice(0, 1_000); // a log for tests, not a growing store
     sim.requestLog.push(req.url ?? '');
     const path = url.pathname;
     const method = req.method ?? 'GET';
 
-    if (path.startsWith('/_sim/')) return control(method, path, req, res);
+    if (path.startsWith('/_sim/')) {
+      if (!controlAllowed(sim, req)) return send(res, refuse(1000, 'Not allowed', 403));
+      return control(method, path, req, res);
+    }
     if (sim.faults.stalled) {
       // A stalled link: the request is taken and never answered.
       stalled.add(res);

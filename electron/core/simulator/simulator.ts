@@ -58,6 +58,11 @@ export interface SimulatorOptions extends Partial<SimulatorConfig> {
   dialect?: Partial<Dialect>;
   /** Demo mode: keep orders in this file so a payment survives a restart of the till, as it would at MultiSafepay. */
   statePath?: string;
+  /**
+   * When set (the till's embedded demo simulator), the control API under /_sim/ answers only requests that carry
+   * it (header `x-sim-token`), name this simulator's loopback address as their Host and come from no web page.
+   */
+  controlToken?: string;
 }
 
 export class Simulator {
@@ -74,6 +79,7 @@ export class Simulator {
 
   #secret = randomBytes(32).toString('hex');
   readonly #statePath: string | undefined;
+  readonly controlToken: string | undefined;
   readonly #server: Server;
   readonly #timers = new Map<string, Set<NodeJS.Timeout>>();
   #port: number;
@@ -92,6 +98,7 @@ export class Simulator {
     this.dialect = { ...DOCUMENTED_DIALECT, ...opts.dialect };
     for (const t of opts.terminals ?? DEMO_TERMINALS) this.terminals.set(t.id, { ...t, busyOrderId: null });
     this.#statePath = opts.statePath;
+    this.controlToken = opts.controlToken;
     this.#load();
     this.streams = new StreamHub({
       faults: () => this.faults,
@@ -482,7 +489,7 @@ export class Simulator {
   #save(): void {
     if (!this.#statePath) return;
     const tmp = `${this.#statePath}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ secret: this.#secret, orders: [...this.orders.values()].slice(-500) }));
+    writeFileSync(tmp, JSON.stringify({ secret: this.#secret, orders: [...this.orders.values()].slice(-500) }), { mode: 0o600 });
     renameSync(tmp, this.#statePath);
   }
 }

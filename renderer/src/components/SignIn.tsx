@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Mode, StaffMember, TillApi } from '../../../shared/contract';
+import type { StaffMember, TillApi } from '../../../shared/contract';
 import { errorText } from '../errors';
 import { Keypad } from './Keypad';
 
@@ -8,9 +8,10 @@ const PIN_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'] as const;
 
 /**
  * Who is at the till: choose your name, type your PIN (keyboard or the PIN keypad). A manager who lost their PIN
- * sets a new one with the MultiSafepay API key (not needed in demo mode).
+ * sets a new one with the MultiSafepay API key (a till with no key stored has none to type). After too many wrong
+ * PINs a member is locked until another manager or the API key unlocks them.
  */
-export function SignIn({ api, staff, mode }: { api: TillApi; staff: readonly StaffMember[]; mode: Mode }) {
+export function SignIn({ api, staff, keyNeeded }: { api: TillApi; staff: readonly StaffMember[]; keyNeeded: boolean }) {
   const { t } = useTranslation();
   const [who, setWho] = useState(staff.length === 1 ? staff[0]!.id : '');
   const [pin, setPin] = useState('');
@@ -38,7 +39,7 @@ export function SignIn({ api, staff, mode }: { api: TillApi; staff: readonly Sta
       <ResetPin
         api={api}
         managers={staff.filter((s) => s.role === 'manager')}
-        demo={mode === 'demo'}
+        keyNeeded={keyNeeded}
         onDone={(ok) => {
           setResetting(false);
           setDone(ok);
@@ -71,6 +72,7 @@ export function SignIn({ api, staff, mode }: { api: TillApi; staff: readonly Sta
                 }}
               >
                 {s.name}
+                {s.locked && <span className="muted"> ({t('staff.locked')})</span>}
               </button>
             ))}
           </div>
@@ -116,12 +118,12 @@ export function SignIn({ api, staff, mode }: { api: TillApi; staff: readonly Sta
 function ResetPin({
   api,
   managers,
-  demo,
+  keyNeeded,
   onDone,
 }: {
   api: TillApi;
   managers: readonly StaffMember[];
-  demo: boolean;
+  keyNeeded: boolean;
   onDone(ok: boolean): void;
 }) {
   const { t } = useTranslation();
@@ -163,7 +165,7 @@ function ResetPin({
             onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
           />
         </label>
-        {!demo && (
+        {keyNeeded && (
           <label>
             {t('staff.apiKey')}
             <input

@@ -206,6 +206,8 @@ export const en = {
     modes: { demo: 'Demo (built-in simulator)', live: 'Live', test: 'Test', custom: 'Custom API URL' },
     baseUrl: 'API URL',
     apiKey: 'API key',
+    idleMinutes: 'Sign out after this many minutes without use',
+    idleHint: 'Whoever is signed in is signed out after this many minutes without using the till (0: never).',
     apiKeySet: 'An API key is saved (hidden).',
     apiKeyNone: 'No API key saved.',
     apiKeyPlaceholder: 'Paste a new API key to replace it',
@@ -269,6 +271,14 @@ export const en = {
     apiKeyHint: "Type the terminal group's API key again: only the owner of the till has it.",
     reset: 'Set the new PIN',
     resetDone: 'The PIN was changed - sign in with it.',
+    locked: 'locked',
+    unlock: 'Unlock {{name}}',
+    unlocked: '{{name}} is unlocked.',
+  },
+  locked: {
+    title: 'The till is locked',
+    why: 'The staff list set up on this till could not be read. Type the MultiSafepay API key to open the till, then set up the staff again in Settings.',
+    open: 'Open the till',
   },
   day: {
     title: 'Opening and closing the day',

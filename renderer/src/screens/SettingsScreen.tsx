@@ -50,6 +50,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
   const [printerPort, setPrinterPort] = useState(String(s.printerPort ?? 9100));
   const [paper, setPaper] = useState<'58mm' | '80mm'>(s.paper ?? '80mm');
   const [systemPrinter, setSystemPrinter] = useState(s.systemPrinter ?? '');
+  const [idleMinutes, setIdleMinutes] = useState(String(s.idleMinutes ?? 15));
   // The printers of this computer (the desktop app lists them; a browser has none).
   const [printers, setPrinters] = useState<string[]>([]);
   useEffect(() => {
@@ -66,7 +67,9 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
     const vatRates = parseRates(vatRatesText);
     if (!vatRates) return setFieldError({ field: 'vatRates', message: t('settings.vatRatesBad') });
     const port = Number(printerPort);
+    const idle = Number(idleMinutes);
     const input: SettingsInput = {
+      ...(idleMinutes.trim() !== '' && Number.isInteger(idle) ? { idleMinutes: idle } : {}),
       vatRates,
       customVatRate: vatRates.includes(customVatRate) ? customVatRate : vatRates[0]!,
       printerHost: printerHost.trim(),
@@ -311,6 +314,20 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
             </label>
           )}
         </fieldset>
+        <label>
+          {t('settings.idleMinutes')}
+          <input
+            value={idleMinutes}
+            inputMode="numeric"
+            aria-describedby="idle-hint"
+            onChange={(e) => setIdleMinutes(e.target.value.replace(/\D/g, ''))}
+            {...invalid('idleMinutes')}
+          />
+          <span id="idle-hint" className="hint">
+            {t('settings.idleHint')}
+          </span>
+          {errFor('idleMinutes')}
+        </label>
         {!isManager(snapshot) && <p className="needs-manager">{t('staff.needsManager')}</p>}
         {fieldError && !fieldError.field && (
           <p className="error" role="alert">

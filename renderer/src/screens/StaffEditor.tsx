@@ -88,6 +88,20 @@ export function StaffEditor({ api, snapshot }: { api: TillApi; snapshot: Snapsho
             value={r.pin}
             onChange={(e) => change(i, { pin: e.target.value.replace(/\D/g, '') })}
           />
+          {r.locked && (
+            <button
+              type="button"
+              data-testid="staff-unlock"
+              onClick={() =>
+                api.unlockStaff({ staffId: r.id }).then(
+                  () => setMsg({ ok: true, text: t('staff.unlocked', { name: r.name }) }),
+                  (e: unknown) => setMsg({ ok: false, text: errorText(e) }),
+                )
+              }
+            >
+              {t('staff.unlock', { name: r.name })}
+            </button>
+          )}
           <button
             type="button"
             aria-label={t('staff.remove', { name: r.name || i + 1 })}
