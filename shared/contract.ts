@@ -239,6 +239,8 @@ export interface RefundRecord {
   /** The refund receipt's number, once done. */
   receiptNumber?: number;
   staff?: string;
+  /** The VAT per rate this refund reversed, as recorded (minor units). */
+  vat?: VatLine[];
 }
 
 export type SaleStatus = 'paid' | 'partly_paid' | 'pending' | 'unpaid' | 'refunded' | 'partially_refunded' | 'charged_back';
@@ -253,8 +255,9 @@ export interface SaleRecord {
   status: SaleStatus;
   /** VAT per rate of the sale (before refunds). Always sent by the core. */
   vat?: VatLine[];
-  /** The gap-free receipt number, once the sale is paid. */
+  /** The gap-free receipt number, once the sale is paid in full, and when it was given (epoch ms). */
   receiptNumber?: number;
+  receiptAt?: number;
   /** Who made the sale (staff name), when staff sign in. */
   staff?: string;
   attempts: AttemptSummary[];

@@ -13,6 +13,7 @@ import type { DayCloseReport, DayReport, DayState, Notice, RefundRecord, SaleRec
 import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import { chargedOf, type SaleLine, tipOf } from '../../shared/payment';
+import { receiptContent, type ReceiptTender, tenderKinds } from '../../shared/receipt';
 import type { PaymentEngine } from './engine/engine';
 import { z } from 'zod';
 import { amountDue, dayBounds, type Ledger, localDate, type RefundBaseline, type RefundRow } from './ledger/ledger';
@@ -44,7 +45,23 @@ export interface SalesBookOptions {
 
 /** Column headers of the transactions CSV in the cashier's language (the values themselves stay codes). */
 const CSV_HEADERS = {
-  en: ['created', 'sale_id', 'tender', 'status', 'total', 'currency', 'order_id', 'terminal_id', 'card_type', 'card_last4', 'refunded'],
+  en: [
+    'created',
+    'sale_id',
+    'tender',
+    'status',
+    'total',
+    'currency',
+    'order_id',
+    'terminal_id',
+    'card_type',
+    'card_last4',
+    'refunded',
+    'receipt_no',
+    'card_amount',
+    'cash_amount',
+    'tip',
+  ],
   nl: [
     'aangemaakt',
     'verkoop',
@@ -57,6 +74,10 @@ const CSV_HEADERS = {
     'kaartsoort',
     'kaart_laatste4',
     'terugbetaald',
+    'bonnummer',
+    'kaart_bedrag',
+    'contant_bedrag',
+    'fooi',
   ],
 } as const;
 
@@ -448,10 +469,14 @@ export class SalesBook {
       for (const s of page) {
         const paid = s.attempts.find((a) => a.state === 'completed') ?? s.attempts[s.attempts.length - 1];
         const refunded = s.refunds.filter((r) => r.state === 'done').reduce((n, r) => n + r.amount, 0);
+        // The tenders as the receipt lists them (shared/receipt.ts): "card+cash" for a split sale.
+        const receipt = receiptContent(s);
+        const sum = (kind: 'card' | 'cash', of: (t: ReceiptTender) => number) =>
+          (receipt?.tenders ?? []).filter((t) => t.kind === kind).reduce((n, t) => n + of(t), 0);
         chunk += `${[
           new Date(s.createdAt).toISOString(),
           s.saleId,
-          s.tender,
+          receipt ? tenderKinds(receipt) : s.tender,
           s.status,
           toUnits(s.total, s.currency),
           s.currency,
@@ -460,6 +485,25 @@ export class SalesBook {
           paid?.card?.type ?? '',
           paid?.card?.last4 ?? '',
           toUnits(refunded, s.currency),
+          receipt ? String(receipt.number) : '',
+          receipt
+            ? toUnits(
+                sum('card', (t) => t.amount),
+                s.currency,
+              )
+            : '',
+          receipt
+            ? toUnits(
+                sum('cash', (t) => t.amount),
+                s.currency,
+              )
+            : '',
+          receipt
+            ? toUnits(
+                sum('card', (t) => (t.kind === 'card' ? t.tip : 0)),
+                s.currency,
+              )
+            : '',
         ]
           .map(csvCell)
           .join(',')}\n`;

@@ -69,6 +69,8 @@ export interface TillServiceOptions {
 }
 
 export const LEDGER_FILE = 'ledger.sqlite';
+/** A receipt that never printed is printed at the next start when it is at most this old (ms). */
+const RECEIPT_RESUME_MS = 15 * 60_000;
 
 /** Reads TILL_* variables (headless mode and the desktop app). */
 export function envFromProcess(env: NodeJS.ProcessEnv = process.env): TillEnv {
@@ -91,7 +93,8 @@ export class TillService implements Dispatcher {
   readonly sales: SalesBook;
   readonly staff: Staff;
   /** Card payments whose receipt was sent to the printer in this run. */
-  readonly #printed = new Set<string>();
+  /** Receipt numbers sent to the printer by this run (each prints once). */
+  readonly #printed = new Set<number>();
   readonly #systemPrinter: SystemPrinter | undefined;
   readonly #env: TillEnv;
   readonly #state: KeyValueStore;
@@ -156,9 +159,9 @@ export class TillService implements Dispatcher {
     });
     this.engine.on((e) => {
       this.#emit(e);
-      // A card sale's receipt prints once it is paid and MultiSafepay has filled in the card.
-      if (e.type === 'payment' && e.payment.state === 'completed' && e.payment.card && !this.#printed.has(e.payment.orderId)) {
-        this.#printed.add(e.payment.orderId);
+      // A card sale's receipt prints once the sale is paid in full and MultiSafepay has filled in the card; a card
+      // that paid only part of it leaves the receipt to the tender that pays the rest.
+      if (e.type === 'payment' && e.payment.state === 'completed' && e.payment.card) {
         const saleId = e.payment.saleId;
         // After this tick: the status is published before it is written, in the same tick.
         setImmediate(() => {
@@ -237,6 +240,7 @@ export class TillService implements Dispatcher {
     }
     service.engine.start();
     service.sales.start();
+    service.#printLeftOver();
     // Screens learn that an idle session ended without waiting for their next request.
     service.#idleTimer = setInterval(() => {
       if (service.staff.expire()) service.#emitStaff();
@@ -571,7 +575,8 @@ export class TillService implements Dispatcher {
     printReceipt: async (p) => {
       const sale = this.sales.sale(p.saleId);
       const refund = p.refundId ? sale?.refunds.find((r) => r.refundId === p.refundId) : undefined;
-      const receipt = sale && (!p.refundId || refund) ? receiptOf(sale, this.#settings(), refund) : undefined;
+      // A reprint says COPY, and never opens the drawer.
+      const receipt = sale && (!p.refundId || refund) ? receiptOf(sale, this.#settings(), refund, true) : undefined;
       if (!receipt) throw new TillError({ code: 'not_found', message: 'That sale has no receipt yet.' });
       try {
         return { printed: await printOnPrinter(receipt, this.#settings(), this.#systemPrinter, false) };
@@ -657,18 +662,36 @@ export class TillService implements Dispatcher {
     return lines.map((l) => (l.vatRate === undefined ? { ...l, vatRate: rate } : l));
   }
 
-  /** Prints a receipt on the receipt printer, if one is set, after the sale or refund is saved; never blocks it. */
+  /**
+   * Prints a receipt on the receipt printer, if one is set, after the sale (paid in full) or refund is saved; never
+   * blocks it. Each receipt prints once: the ledger records it printed, and one not printed yet when the till stopped
+   * is printed at the next start. The drawer opens whenever cash moved.
+   */
   #autoPrint(sale: SaleRecord, refund?: RefundRecord): void {
     const settings = this.#settings();
     if (!settings.printerHost && !(settings.systemPrinter && this.#systemPrinter)) return;
     const receipt = receiptOf(sale, settings, refund);
-    if (!receipt) return;
-    printOnPrinter(receipt, settings, this.#systemPrinter).catch((err: unknown) =>
-      this.#notice('warning', err instanceof Error ? err.message : 'The receipt printer did not print.', {
-        key: 'printer_failed',
-        params: { saleId: sale.saleId },
-      }),
+    if (!receipt || this.#printed.has(receipt.number)) return;
+    this.#printed.add(receipt.number);
+    printOnPrinter(receipt, settings, this.#systemPrinter).then(
+      (printed) => {
+        if (printed) storage(() => this.ledger.markReceiptPrinted(receipt.number, this.#now()));
+      },
+      (err: unknown) =>
+        this.#notice('warning', err instanceof Error ? err.message : 'The receipt printer did not print.', {
+          key: 'printer_failed',
+          params: { saleId: sale.saleId },
+        }),
     );
+  }
+
+  /** Receipts given in the last minutes that never printed (the till stopped first): printed now. */
+  #printLeftOver(): void {
+    for (const r of this.ledger.unprintedReceipts(this.#now() - RECEIPT_RESUME_MS)) {
+      const sale = this.sales.sale(r.saleId);
+      const refund = r.refundId ? sale?.refunds.find((x) => x.refundId === r.refundId) : undefined;
+      if (sale && (!r.refundId || refund)) this.#autoPrint(sale, refund);
+    }
   }
 
   #emitStaff(): void {

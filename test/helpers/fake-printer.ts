@@ -33,15 +33,16 @@ export interface FakePrinter {
   close(): Promise<void>;
 }
 
-export async function startFakePrinter(mode: FakePrinterMode = 'print'): Promise<FakePrinter> {
-  if (mode === 'print') return recordingPrinter();
+/** A fake printer; `port` (mode 'print') listens on that port, e.g. one a refusing printer had (the printer is back). */
+export async function startFakePrinter(mode: FakePrinterMode = 'print', port = 0): Promise<FakePrinter> {
+  if (mode === 'print') return recordingPrinter(port);
   if (mode === 'refuse') return refusingPrinter();
   return silentPrinter();
 }
 
 const HOST = '127.0.0.1';
 
-async function recordingPrinter(): Promise<FakePrinter> {
+async function recordingPrinter(listenPort: number): Promise<FakePrinter> {
   const jobs: Buffer[] = [];
   const waiting: ((job: Buffer) => void)[] = [];
   let taken = 0;
@@ -66,7 +67,7 @@ async function recordingPrinter(): Promise<FakePrinter> {
       }
     });
   });
-  server.listen({ port: 0, host: HOST });
+  server.listen({ port: listenPort, host: HOST });
   await once(server, 'listening');
   const port = (server.address() as net.AddressInfo).port;
   return {
@@ -200,10 +201,19 @@ export function parseEscPos(bytes: Buffer): EscPosJob {
 
 /** A Dutch cash sale in euros to print: its total, VAT per rate and change worked out from the lines and the cash given. */
 export function cashSaleReceipt(
-  fields: Omit<ReceiptData, 'kind' | 'total' | 'currency' | 'vat' | 'tender' | 'cash' | 'language'> & { given: number },
+  fields: Omit<ReceiptData, 'kind' | 'saleId' | 'total' | 'currency' | 'vat' | 'tenders' | 'language'> & { given: number },
 ): ReceiptData {
   const { given, ...rest } = fields;
   const total = rest.lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0);
   const vat = vatByRate(rest.lines, 21);
-  return { ...rest, kind: 'sale', total, currency: 'EUR', vat, tender: 'cash', cash: { given, change: given - total }, language: 'nl' };
+  return {
+    ...rest,
+    kind: 'sale',
+    saleId: `sale-${rest.number}`,
+    total,
+    currency: 'EUR',
+    vat,
+    tenders: [{ kind: 'cash', amount: total, given, change: given - total }],
+    language: 'nl',
+  };
 }

@@ -9,8 +9,10 @@ import { Ledger } from '../../electron/core/ledger/ledger';
 import { TillService } from '../../electron/core/service';
 import { startHeadlessServer } from '../../electron/server/server';
 import type { DayState, SaleRecord } from '../../shared/contract';
+import { readFileSync } from 'node:fs';
+import type { PaymentView } from '../../shared/payment';
 import { serviceWithSim, tempDir } from '../helpers/engine';
-import { startSim, TEST_KEY } from '../helpers/sim';
+import { startSim, TEST_KEY, until } from '../helpers/sim';
 import { WsTill } from '../helpers/ws-till';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -294,5 +296,82 @@ describe('refund receipts on the network printer', () => {
     const number = svc.sales.sale(charged.saleId)!.refunds[0]!.receiptNumber!;
     expect(parseEscPos(cardRefund).lines.join('\n')).toMatch(new RegExp(`\\b${number}\\b`));
     expect(cardRefund.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
+  });
+});
+
+describe('one receipt for a split sale', () => {
+  it('4.00 by card and 3.00 in cash: one receipt, numbered when the sale is paid, listing both tenders and the change, opening the drawer; a reprint says COPY; found by its number; the export says card+cash', async () => {
+    const { startFakePrinter, parseEscPos } = await import('../helpers/fake-printer');
+    const printer = await startFakePrinter('print');
+    cleanups.push(() => printer.close());
+    const { s, svc } = await serviceWithSim(cleanups);
+    ok((await svc.dispatch('saveSettings', { printerHost: printer.host, printerPort: printer.port, paper: '80mm' })) as Reply<unknown>);
+    const lines = [{ name: 'Cake', unitPrice: 700, quantity: 1, vatRate: 9 }];
+    const card = ok((await svc.dispatch('charge', { terminalId: 'DEMO0001', lines, amount: 400 })) as Reply<PaymentView>);
+    s.sim.terminalAction('DEMO0001', 'approve');
+    await until(() => svc.engine.payment(card.orderId)?.card, 'card part paid, card known');
+    // 3.00 is still due: no receipt number, nothing printed.
+    const part = svc.sales.sale(card.saleId)!;
+    expect(part.status).toBe('partly_paid');
+    expect(part.receiptNumber).toBeUndefined();
+    const paid = ok((await svc.dispatch('payCash', { lines, given: 500, saleId: card.saleId })) as Reply<SaleRecord>);
+    expect(paid.receiptNumber).toBe(1);
+    const job = await printer.nextJob();
+    const text = parseEscPos(job).lines.join('\n');
+    expect(text).toMatch(/^Receipt no\. +1$/m);
+    expect(text).toMatch(/^Card +4\.00$/m);
+    expect(text).toMatch(/^Cash +5\.00$/m);
+    expect(text).toMatch(/^Change +2\.00$/m);
+    expect(text).toMatch(/^TOTAL EUR +7\.00$/m);
+    expect(job.includes(Buffer.from([0x1b, 0x70]))).toBe(true); // cash moved: the drawer opens
+    expect(printer.jobs).toHaveLength(1);
+    // Print again: a copy, marked so, without the drawer.
+    ok((await svc.dispatch('printReceipt', { saleId: card.saleId })) as Reply<unknown>);
+    const copy = await printer.nextJob();
+    expect(parseEscPos(copy).lines.map((l) => l.trim())).toContain('*** COPY ***');
+    expect(copy.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
+    // The receipt number finds the sale in History.
+    for (const query of ['#1', 'bon 1', 'receipt 1'])
+      expect(ok((await svc.dispatch('history', { query })) as Reply<SaleRecord[]>).map((x) => x.saleId)).toContain(card.saleId);
+    // The export lists both tenders.
+    const local = (d = new Date()) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const exported = ok((await svc.dispatch('exportTransactions', { from: local(), to: local() })) as Reply<{ path: string }>);
+    const [head, row] = readFileSync(exported.path, 'utf8').trim().split('\n') as [string, string];
+    const cells = (l: string) => l.split(',').map((c) => c.replace(/^"|"$/g, ''));
+    const at = (name: string) => cells(row)[cells(head).indexOf(name)];
+    expect(at('tender')).toBe('card+cash');
+    expect(at('receipt_no')).toBe('1');
+    expect(at('card_amount')).toBe('4.00');
+    expect(at('cash_amount')).toBe('3.00');
+  });
+
+  it('a receipt that could not print (the printer was off) is printed at the next start, once', async () => {
+    const { startFakePrinter, parseEscPos } = await import('../helpers/fake-printer');
+    const off = await startFakePrinter('refuse');
+    const dataDir = tempDir();
+    const first = await TillService.create({ dataDir });
+    const notices: string[] = [];
+    first.on((e) => void (e.type === 'notice' && e.notice.key && notices.push(e.notice.key)));
+    ok((await first.dispatch('saveSettings', { printerHost: off.host, printerPort: off.port })) as Reply<unknown>);
+    const sale = ok(
+      (await first.dispatch('payCash', { lines: [{ name: 'Brood', unitPrice: 325, quantity: 1 }], given: 500 })) as Reply<SaleRecord>,
+    );
+    await until(() => (notices.includes('printer_failed') ? true : undefined), 'the printer did not print');
+    expect(first.ledger.unprintedReceipts(0).map((r) => r.number)).toEqual([sale.receiptNumber]);
+    await first.close();
+    // The printer is switched on, and the till started again.
+    const on = await startFakePrinter('print', off.port);
+    cleanups.push(() => on.close());
+    const second = await TillService.create({ dataDir });
+    const job = await on.nextJob();
+    expect(parseEscPos(job).lines.join('\n')).toMatch(new RegExp(`^Receipt no\\. +${sale.receiptNumber}$`, 'm'));
+    await until(() => (second.ledger.unprintedReceipts(0).length === 0 ? true : undefined), 'recorded as printed');
+    await second.close();
+    // Printed once: the next start has nothing left to print.
+    const third = await TillService.create({ dataDir });
+    cleanups.push(() => third.close());
+    expect(third.ledger.unprintedReceipts(0)).toEqual([]);
+    expect(on.jobs).toHaveLength(1);
   });
 });

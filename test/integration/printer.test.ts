@@ -3,7 +3,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PrinterError, printReceipt } from '../../electron/core/printing/escpos';
-import { type ReceiptData, receiptText } from '../../electron/core/printing/receipt';
+import { type ReceiptData, type ReceiptTender, receiptText } from '../../electron/core/printing/receipt';
 import { cashSaleReceipt, type FakePrinter, type FakePrinterMode, parseEscPos, startFakePrinter } from '../helpers/fake-printer';
 
 const ESC_INIT = Buffer.from([0x1b, 0x40]);
@@ -26,18 +26,22 @@ function receipt(over: Partial<ReceiptData> = {}): ReceiptData {
     lines: items,
     given: 5000,
   });
-  return { ...sale, orderId: 'ord-2718', ...over };
+  return { ...sale, ...over };
 }
 
-const cardReceipt = (over: Partial<ReceiptData> = {}): ReceiptData =>
-  receipt({
-    tender: 'card',
-    cash: undefined,
+const cardReceipt = (over: Partial<ReceiptData> = {}): ReceiptData => {
+  const r = receipt(over);
+  const card: ReceiptTender = {
+    kind: 'card',
+    amount: r.total,
+    tip: 0,
     card: { type: 'Maestro', last4: '6789', authorizationCode: '55AB12' },
     transactionId: '8123456',
+    orderId: 'ord-2718',
     terminalId: 'T-7',
-    ...over,
-  });
+  };
+  return { ...r, tenders: [card] };
+};
 
 let printers: FakePrinter[] = [];
 async function fake(mode: FakePrinterMode = 'print'): Promise<FakePrinter> {
@@ -120,7 +124,8 @@ describe('printing to a network receipt printer', () => {
 
   it('prints a refund receipt with its header, and opens the drawer for a cash refund', async () => {
     const printer = await fake();
-    const r = receipt({ kind: 'refund', number: 2719, refundOf: 2718, cash: undefined });
+    const sale = receipt({ kind: 'refund', number: 2719, refundOf: 2718 });
+    const r: ReceiptData = { ...sale, tenders: [{ kind: 'cash', amount: sale.total }] };
     await printReceipt({ host: printer.host, port: printer.port, paper: '58mm', receipt: r, openDrawer: true });
     const job = parseEscPos(await printer.nextJob());
     expect(job.lines.map((l) => l.trim())).toContain('*** TERUGBETALING ***');

@@ -10,6 +10,7 @@ import {
   receiptText,
   width,
 } from '../../electron/core/printing/receipt';
+import type { ReceiptCardTender } from '../../shared/receipt';
 import { vatByRate } from '../../shared/vat';
 import { cashSaleReceipt, parseEscPos } from '../helpers/fake-printer';
 
@@ -30,22 +31,36 @@ function sale(over: Partial<ReceiptData> = {}): ReceiptData {
       at: new Date(2026, 4, 1, 14, 3).getTime(),
       lines,
       given: 2000,
-      transactionId: 'TX-77001',
-      orderId: 'ord-2026-0501-0007',
-      terminalId: 'T1',
       staff: 'Anna',
     }),
     ...over,
   };
 }
 
-const cardSale = (over: Partial<ReceiptData> = {}): ReceiptData =>
-  sale({
-    tender: 'card',
-    cash: undefined,
-    card: { type: 'Visa', last4: '4242', authorizationCode: 'A1B2C3', entryMode: 'contactless' },
-    ...over,
-  });
+/** A card tender of `amount` (minor units) with MultiSafepay's ids. */
+const card = (amount: number, over: Partial<ReceiptCardTender> = {}): ReceiptCardTender => ({
+  kind: 'card',
+  amount,
+  tip: 0,
+  card: { type: 'Visa', last4: '4242', authorizationCode: 'A1B2C3', entryMode: 'contactless' },
+  transactionId: 'TX-77001',
+  orderId: 'ord-2026-0501-0007',
+  terminalId: 'T1',
+  ...over,
+});
+
+/** The same sale paid by card (its total, or the total given in `over`). */
+const cardSale = (over: Partial<ReceiptData> & { cardOver?: Partial<ReceiptCardTender> } = {}): ReceiptData => {
+  const { cardOver, ...rest } = over;
+  const r = sale(rest);
+  return { ...r, tenders: [card(r.total, cardOver)] };
+};
+
+/** A refund of the sale's total from the drawer. */
+const cashRefund = (over: Partial<ReceiptData> = {}): ReceiptData => {
+  const r = sale({ kind: 'refund', ...over });
+  return { ...r, tenders: [{ kind: 'cash', amount: r.total }] };
+};
 
 /** The line that starts with `label` (after trimming), for reading a value off a receipt. */
 function lineWith(lines: string[], label: string): string {
@@ -65,7 +80,7 @@ function amountAtEnd(line: string, language: ReceiptData['language']): number {
 describe('receipt layout', () => {
   it.each(PAPERS.flatMap((p) => LANGUAGES.map((l) => [p, l] as const)))('fits %s paper in %s, with every part on it', (paper, language) => {
     const w = PAPER_WIDTH[paper];
-    for (const r of [sale({ language }), cardSale({ language }), sale({ language, kind: 'refund', refundOf: 1001, cash: undefined })]) {
+    for (const r of [sale({ language }), cardSale({ language }), cashRefund({ language, refundOf: 1001 })]) {
       const lines = receiptText(r, paper);
       for (const line of lines) expect(width(line), `"${line}"`).toBeLessThanOrEqual(w);
       expect(lines).toContain('-'.repeat(w));
@@ -73,7 +88,8 @@ describe('receipt layout', () => {
       expect(lineWith(lines, language === 'nl' ? 'Datum' : 'Date')).toMatch(language === 'nl' ? /01-05-2026 14:03$/ : /2026-05-01 14:03$/);
       expect(lines.some((l) => l.includes('Bakkerij De Korenaar'))).toBe(true);
       expect(lines.some((l) => l.includes('3512 PH Utrecht'))).toBe(true);
-      expect(lineWith(lines, language === 'nl' ? 'Transactie' : 'Transaction')).toMatch(/TX-77001$/);
+      if (r.tenders.some((t) => t.kind === 'card'))
+        expect(lineWith(lines, language === 'nl' ? 'Transactie' : 'Transaction')).toMatch(/TX-77001$/);
     }
   });
 
@@ -88,15 +104,16 @@ describe('receipt layout', () => {
 
   it('speaks Dutch and English', () => {
     const nl = receiptText(sale(), '80mm').join('\n');
-    for (const word of ['Bonnummer', 'TOTAAL EUR', 'BTW%', 'Totaal BTW', 'Contant', 'Wisselgeld', 'Transactie', 'Geholpen door']) {
+    for (const word of ['Bonnummer', 'TOTAAL EUR', 'BTW%', 'Totaal BTW', 'Contant', 'Wisselgeld', 'Geholpen door']) {
       expect(nl).toContain(word);
     }
+    expect(receiptText(cardSale(), '80mm').join('\n')).toContain('Transactie');
     expect(receiptText(cardSale(), '80mm').join('\n')).toContain('Kaart');
     expect(receiptText(sale({ kind: 'refund', refundOf: 7 }), '80mm').join('\n')).toContain('TERUGBETALING');
 
     const en = receiptText(sale({ language: 'en' }), '80mm').join('\n');
-    for (const word of ['Receipt no.', 'TOTAL EUR', 'VAT%', 'Total VAT', 'Cash', 'Change', 'Transaction', 'Served by'])
-      expect(en).toContain(word);
+    for (const word of ['Receipt no.', 'TOTAL EUR', 'VAT%', 'Total VAT', 'Cash', 'Change', 'Served by']) expect(en).toContain(word);
+    expect(receiptText(cardSale({ language: 'en' }), '80mm').join('\n')).toContain('Transaction');
     expect(en).not.toMatch(/BTW|Totaal|Contant|Wisselgeld/);
     expect(nl).not.toMatch(/VAT|Total |Change/);
   });
@@ -146,7 +163,7 @@ describe('receipt layout', () => {
     // The till's largest amount, 99 times, and the VAT of it.
     const lines99 = [{ name: 'Gouden taart met een heel lange naam', quantity: 99, unitPrice: 9_999_999_99, vatRate: 21 }];
     for (const language of LANGUAGES) {
-      const r = sale({ language, lines: lines99, tender: 'card', cash: undefined, vat: vatByRate(lines99, 21), total: 99 * 9_999_999_99 });
+      const r = cardSale({ language, lines: lines99, vat: vatByRate(lines99, 21), total: 99 * 9_999_999_99 });
       const lines = receiptText(r, paper);
       const big = plainAmount(99 * 9_999_999_99, 'EUR', language);
       expect(big).toBe(language === 'nl' ? '989.999.999,01' : '989,999,999.01');
@@ -213,7 +230,7 @@ describe('receipt layout', () => {
 
   it('a refund receipt says so, names the sale it refunds, and gives no change', () => {
     for (const language of LANGUAGES) {
-      const r = sale({ language, kind: 'refund', number: 1043, refundOf: 1042, cash: undefined });
+      const r = cashRefund({ language, number: 1043, refundOf: 1042 });
       const lines = receiptText(r, '58mm');
       const words =
         language === 'nl'
@@ -237,7 +254,10 @@ describe('receipt layout', () => {
   });
 
   it('shows at most the last four digits of a card', () => {
-    const lines = receiptText(cardSale({ card: { type: 'Mastercard', last4: '5555 4444 3333 1111', authorizationCode: '0H7K2' } }), '58mm');
+    const lines = receiptText(
+      cardSale({ cardOver: { card: { type: 'Mastercard', last4: '5555 4444 3333 1111', authorizationCode: '0H7K2' } } }),
+      '58mm',
+    );
     const text = lines.join('\n');
     expect(lineWith(lines, 'Mastercard')).toMatch(/\*\*\*\* 1111$/);
     expect(text).not.toMatch(/5555|4444|3333/);
@@ -248,11 +268,11 @@ describe('receipt layout', () => {
 
   it('a long id moves under its label instead of being cut', () => {
     const orderId = 'b3f1c2d4-1111-2222-3333-444455556666';
-    const lines = receiptText(sale({ orderId }), '58mm');
+    const lines = receiptText(cardSale({ cardOver: { orderId } }), '58mm');
     const at = lines.findIndex((l) => l === 'Bestelling');
     expect(at).toBeGreaterThan(0);
     expect(lines.slice(at + 1, at + 3).join('')).toBe(orderId);
-    expect(receiptText(sale({ orderId }), '80mm')).toContain('Bestelling' + ' '.repeat(48 - 10 - 36) + orderId);
+    expect(receiptText(cardSale({ cardOver: { orderId } }), '80mm')).toContain('Bestelling' + ' '.repeat(48 - 10 - 36) + orderId);
   });
 
   it('prints no control characters a product name may carry (ESC/POS would obey them)', () => {
@@ -268,6 +288,9 @@ describe('receipt layout', () => {
     expect(opensDrawer(sale())).toBe(true);
     expect(opensDrawer(sale({ kind: 'refund' }))).toBe(true);
     expect(opensDrawer(cardSale())).toBe(false);
+    // A split: part by card, the rest in cash - cash moved, so the drawer opens.
+    const split = cardSale();
+    expect(opensDrawer({ ...split, tenders: [card(500), { kind: 'cash', amount: 596, given: 1000, change: 404 }] })).toBe(true);
   });
 });
 

@@ -126,6 +126,13 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX staff_log_member ON staff_log (staff_id, id);
   `,
+  `
+  -- When each receipt was printed: a receipt not printed yet (the till stopped, the printer was off) is printed at
+  -- the next start. Receipts from before this was kept count as printed.
+  ALTER TABLE receipts ADD COLUMN printed_at INTEGER;
+  UPDATE receipts SET printed_at = at;
+  CREATE INDEX receipts_unprinted ON receipts (at) WHERE printed_at IS NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -239,6 +239,9 @@ export class Ledger {
       refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
       refundBaseline: p('UPDATE refunds SET msp_before = ? WHERE refund_id = ?'),
       lastReceipt: p('SELECT at FROM receipts ORDER BY number DESC LIMIT 1'),
+      receiptSale: p('SELECT sale_id FROM receipts WHERE number = ?'),
+      receiptPrinted: p('UPDATE receipts SET printed_at = ? WHERE number = ? AND printed_at IS NULL'),
+      unprinted: p('SELECT number, sale_id, refund_id FROM receipts WHERE printed_at IS NULL AND at >= ? ORDER BY number LIMIT 100'),
       pendingRefunds: p(`SELECT * FROM refunds WHERE state = 'pending'`),
       insertResolution: p('INSERT INTO resolutions (order_id, at, reason, msp_status) VALUES (?, ?, ?, ?)'),
       resolutionsOf: p('SELECT order_id, reason, msp_status, at FROM resolutions WHERE order_id = ? ORDER BY id'),
@@ -324,8 +327,12 @@ export class Ledger {
       a.card?.last4 ?? null,
       JSON.stringify(a),
     );
-    // Paid: the sale gets its receipt number in the same transaction (no gap, no duplicate).
-    if (a.state === 'completed') this.#q.saleReceipt!.run(a.saleId, a.finalAt ?? a.updatedAt, a.saleId);
+    // Paid in full: the sale gets its receipt number in the same transaction (no gap, no duplicate). A card that
+    // paid part of it (a split, or less than asked) leaves the number to the tender that pays the rest.
+    if (a.state === 'completed') {
+      const sale = this.sale(a.saleId);
+      if (sale && amountDue(sale) === 0) this.#q.saleReceipt!.run(a.saleId, a.finalAt ?? a.updatedAt, a.saleId);
+    }
     // The words a sale is found by change only with a new attempt (its order id) or a card.
     if (newSale || a.state === 'creating' || a.card) this.#indexWords(a.saleId);
   }
@@ -524,6 +531,20 @@ export class Ledger {
     return (this.#q.refundsOfOrder!.all(orderId) as unknown[]).map((r) => check(RefundRowSchema, r, 'refund'));
   }
 
+  /** Records that receipt `number` was printed (once). */
+  markReceiptPrinted(number: number, at: number): void {
+    this.#q.receiptPrinted!.run(at, number);
+  }
+
+  /** Receipts given since `since` (epoch ms) that were never printed, oldest first (at most 100). */
+  unprintedReceipts(since: number): { number: number; saleId: string; refundId?: string }[] {
+    return (this.#q.unprinted!.all(since) as { number: number; sale_id: string; refund_id: string | null }[]).map((r) => ({
+      number: r.number,
+      saleId: r.sale_id,
+      ...(r.refund_id ? { refundId: r.refund_id } : {}),
+    }));
+  }
+
   /** When the newest receipt was given (wall clock, ms), if any. */
   lastReceiptAt(): number | undefined {
     return (this.#q.lastReceipt!.get() as { at: number } | undefined)?.at;
@@ -573,6 +594,13 @@ export class Ledger {
           for (const r of this.#db.prepare(`SELECT rowid, * FROM sales WHERE rowid IN (${part.map(() => '?').join(',')})`).all(...part))
             add(r);
         }
+      }
+      // A receipt number: "12", "#12", "no. 12", "nr 12", "bon 12", "receipt 12".
+      const receipt = /^(?:#|no\.?|nr\.?|bon|receipt)?\s*(\d{1,12})$/i.exec(q);
+      if (receipt) {
+        const r = this.#q.receiptSale!.get(Number(receipt[1])) as { sale_id: string } | undefined;
+        const row = r && this.#q.saleRow!.get(r.sale_id);
+        if (row) add(row);
       }
       if (/^[A-Za-z0-9_-]{3,50}$/.test(q)) {
         for (const { sale_id } of this.#q.byOrderPrefix!.all(q, `${q}\uffff`, limit) as { sale_id: string }[]) {
@@ -734,13 +762,14 @@ export class Ledger {
       const a = this.#attemptOf(r.data);
       (attempts.get(a.saleId) ?? attempts.set(a.saleId, []).get(a.saleId)!).push(a);
     }
-    const receipts = new Map<string, number>();
-    for (const r of this.#db.prepare(`SELECT number, sale_id, refund_id FROM receipts WHERE sale_id IN (${marks})`).all(...ids) as {
+    const receipts = new Map<string, { number: number; at: number }>();
+    for (const r of this.#db.prepare(`SELECT number, sale_id, refund_id, at FROM receipts WHERE sale_id IN (${marks})`).all(...ids) as {
       number: number;
       sale_id: string;
       refund_id: string | null;
+      at: number;
     }[])
-      receipts.set(r.refund_id ?? `sale:${r.sale_id}`, r.number);
+      receipts.set(r.refund_id ?? `sale:${r.sale_id}`, { number: r.number, at: r.at });
     const refunds = new Map<string, RefundRecord[]>();
     for (const raw of this.#db.prepare(`SELECT * FROM refunds WHERE sale_id IN (${marks}) ORDER BY at`).all(...ids)) {
       const r = check(RefundRowSchema, raw, 'refund');
@@ -754,8 +783,10 @@ export class Ledger {
       };
       if (r.transaction_id) rec.transactionId = r.transaction_id;
       if (r.staff) rec.staff = r.staff;
-      const number = receipts.get(r.refund_id);
-      if (number !== undefined) rec.receiptNumber = number;
+      const vat = VatSchema.safeParse(safeJson(r.vat));
+      if (vat.success && vat.data.length) rec.vat = vat.data;
+      const receipt = receipts.get(r.refund_id);
+      if (receipt !== undefined) rec.receiptNumber = receipt.number;
       (refunds.get(r.sale_id) ?? refunds.set(r.sale_id, []).get(r.sale_id)!).push(rec);
     }
     return rows.map((row) => {
@@ -772,8 +803,11 @@ export class Ledger {
         attempts: (attempts.get(row.sale_id) ?? []).map(summary),
         refunds: refunds.get(row.sale_id) ?? [],
       };
-      const number = receipts.get(`sale:${row.sale_id}`);
-      if (number !== undefined) sale.receiptNumber = number;
+      const receipt = receipts.get(`sale:${row.sale_id}`);
+      if (receipt !== undefined) {
+        sale.receiptNumber = receipt.number;
+        sale.receiptAt = receipt.at;
+      }
       if (row.staff) sale.staff = row.staff;
       if (row.cash_amount !== null || row.tender === 'cash')
         sale.cash = { given: row.cash_given ?? row.total, change: row.cash_change ?? 0, amount: row.cash_amount ?? row.total };

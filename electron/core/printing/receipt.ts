@@ -10,50 +10,24 @@
  */
 
 import { minorDigits } from '../../../shared/money';
+import type { ReceiptContent, ReceiptLine } from '../../../shared/receipt';
 
-export interface ReceiptLine {
-  name: string;
-  quantity: number;
-  /** Minor units, VAT included. */
-  unitPrice: number;
-  /** Percent, e.g. 21. */
-  vatRate: number;
-}
+export type { ReceiptLine, ReceiptTender } from '../../../shared/receipt';
+export { opensDrawer } from '../../../shared/receipt';
 
-export interface ReceiptData {
-  kind: 'sale' | 'refund';
-  /** The gap-free receipt number. */
-  number: number;
+/** The receipt's content (shared/receipt.ts) with what only paper needs: the shop, the language, and COPY. */
+export interface ReceiptData extends ReceiptContent {
   merchantName: string;
   merchantAddress: string;
-  /** Epoch ms; printed in the till's local time. */
-  at: number;
-  lines: ReceiptLine[];
-  total: number;
-  currency: string;
-  /** Per rate, minor units. */
-  vat: { rate: number; gross: number; vat: number }[];
-  tender: 'card' | 'cash';
-  cash?: { given: number; change: number };
-  card?: { type?: string; last4?: string; authorizationCode?: string; entryMode?: string };
-  transactionId?: string;
-  orderId?: string;
-  terminalId?: string;
-  /** For refund receipts: the sale's receipt number. */
-  refundOf?: number;
-  staff?: string;
   language: 'en' | 'nl';
+  /** A reprint: marked COPY, so it is never taken for a second sale. */
+  copy?: boolean;
 }
 
 export type Paper = '58mm' | '80mm';
 
 /** Characters per line in Font A. */
 export const PAPER_WIDTH: Readonly<Record<Paper, number>> = { '58mm': 32, '80mm': 48 };
-
-/** Whether printing this receipt opens the cash drawer: money goes into it (cash sale) or out of it (cash refund). */
-export function opensDrawer(r: Pick<ReceiptData, 'tender'>): boolean {
-  return r.tender === 'cash';
-}
 
 interface Words {
   receiptNo: string;
@@ -77,6 +51,8 @@ interface Words {
   order: string;
   staff: string;
   thanks: string;
+  copy: string;
+  tip: string;
 }
 
 const WORDS: Readonly<Record<ReceiptData['language'], Words>> = {
@@ -102,6 +78,8 @@ const WORDS: Readonly<Record<ReceiptData['language'], Words>> = {
     order: 'Order',
     staff: 'Served by',
     thanks: 'Thank you!',
+    copy: '*** COPY ***',
+    tip: 'Tip',
   },
   nl: {
     receiptNo: 'Bonnummer',
@@ -125,6 +103,8 @@ const WORDS: Readonly<Record<ReceiptData['language'], Words>> = {
     order: 'Bestelling',
     staff: 'Geholpen door',
     thanks: 'Dank u wel!',
+    copy: '*** KOPIE ***',
+    tip: 'Fooi',
   },
 };
 
@@ -275,6 +255,7 @@ export function receiptText(r: ReceiptData, paper: Paper): string[] {
     if (clean(part) !== '') out.push(...wrap(part, w).map((l) => center(l, w)));
   }
   out.push('');
+  if (r.copy) out.push(center(words.copy, w), '');
   if (r.kind === 'refund') out.push(center(words.refund, w), '');
   out.push(...labelValue(words.receiptNo, String(r.number), w));
   out.push(...labelValue(words.date, dateText(r.at, r.language), w));
@@ -291,23 +272,24 @@ export function receiptText(r: ReceiptData, paper: Paper): string[] {
     out.push(rule);
   }
 
-  if (r.tender === 'cash') {
-    if (r.kind === 'sale' && r.cash) {
-      out.push(...labelValue(words.cash, money(r.cash.given), w), ...labelValue(words.change, money(r.cash.change), w));
-    } else {
-      out.push(...labelValue(words.cash, money(r.total), w));
+  for (const t of r.tenders) {
+    if (t.kind === 'cash') {
+      // What the customer handed over, then the change (given - change is what the cash paid).
+      out.push(...labelValue(words.cash, money(t.given ?? t.amount), w));
+      if (t.given !== undefined) out.push(...labelValue(words.change, money(t.change ?? 0), w));
+      continue;
     }
-  } else {
-    out.push(...labelValue(words.card, money(r.total), w));
-    const masked = maskedCard(r.card?.last4);
-    const type = clean(r.card?.type ?? '');
+    out.push(...labelValue(words.card, money(t.amount), w));
+    if (t.tip > 0) out.push(...labelValue(words.tip, money(t.tip), w));
+    const masked = maskedCard(t.card?.last4);
+    const type = clean(t.card?.type ?? '');
     if (masked !== undefined || type !== '') out.push(...labelValue(type === '' ? words.card : type, masked ?? '', w));
-    if (r.card?.authorizationCode) out.push(...labelValue(words.auth, r.card.authorizationCode, w));
-    if (r.card?.entryMode) out.push(...labelValue(words.entry, r.card.entryMode, w));
+    if (t.card?.authorizationCode) out.push(...labelValue(words.auth, t.card.authorizationCode, w));
+    if (t.card?.entryMode) out.push(...labelValue(words.entry, t.card.entryMode, w));
+    if (t.terminalId) out.push(...labelValue(words.terminal, t.terminalId, w));
+    if (t.transactionId) out.push(...labelValue(words.transaction, t.transactionId, w));
+    if (t.orderId) out.push(...labelValue(words.order, t.orderId, w));
   }
-  if (r.terminalId) out.push(...labelValue(words.terminal, r.terminalId, w));
-  if (r.transactionId) out.push(...labelValue(words.transaction, r.transactionId, w));
-  if (r.orderId) out.push(...labelValue(words.order, r.orderId, w));
   if (r.staff && clean(r.staff) !== '') out.push(...labelValue(words.staff, r.staff, w));
 
   out.push('', center(words.thanks, w));

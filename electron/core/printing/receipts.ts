@@ -1,10 +1,11 @@
 /**
  * Receipts from the ledger's records: builds the printable receipt of a sale or a refund and prints it on the
- * network receipt printer set in Settings (ESC/POS over TCP); a cash sale opens the drawer. Printing never holds
+ * network receipt printer set in Settings (ESC/POS over TCP); the drawer opens whenever cash moved. Printing never holds
  * up a sale: it runs after the sale is saved, and a failure becomes a notice.
  */
 import type { RefundRecord, SaleRecord } from '../../../shared/contract';
-import { LEGACY_VAT_RATE, vatByRate, vatOfRefund } from '../../../shared/vat';
+import { receiptContent } from '../../../shared/receipt';
+import { LEGACY_VAT_RATE } from '../../../shared/vat';
 import type { StoredSettings } from '../settings';
 import { printReceipt } from './escpos';
 import { opensDrawer, type Paper, type ReceiptData, receiptText } from './receipt';
@@ -24,37 +25,20 @@ export function receiptHtml(receipt: ReceiptData, paper: Paper): string {
 <body><pre>${receiptText(receipt, paper).map(esc).join('\n')}</pre></body></html>`;
 }
 
-/** The receipt of a paid sale, or of one of its refunds; undefined while it has no receipt number. */
-export function receiptOf(sale: SaleRecord, settings: StoredSettings, refund?: RefundRecord): ReceiptData | undefined {
-  const number = refund ? refund.receiptNumber : sale.receiptNumber;
-  if (number === undefined) return undefined;
-  const paid = sale.attempts.find((a) => a.state === 'completed');
-  const saleVat = sale.vat ?? vatByRate(sale.lines, LEGACY_VAT_RATE);
-  const base: ReceiptData = {
-    kind: refund ? 'refund' : 'sale',
-    number,
+/**
+ * The printable receipt of a sale paid in full, or of one of its refunds (shared/receipt.ts: the same content the
+ * screen and the export show); undefined while it has no receipt number. `copy` marks a reprint.
+ */
+export function receiptOf(sale: SaleRecord, settings: StoredSettings, refund?: RefundRecord, copy = false): ReceiptData | undefined {
+  const content = receiptContent(sale, refund, LEGACY_VAT_RATE);
+  if (!content) return undefined;
+  return {
+    ...content,
     merchantName: settings.merchantName,
     merchantAddress: settings.merchantAddress,
-    at: refund ? refund.at : (paid?.finalAt ?? sale.createdAt),
-    lines: refund ? [] : sale.lines.map((l) => ({ ...l, vatRate: l.vatRate ?? LEGACY_VAT_RATE })),
-    total: refund ? refund.amount : sale.total,
-    currency: sale.currency,
-    vat: refund ? vatOfRefund(saleVat, refund.amount) : saleVat,
-    tender: refund ? refund.tender : sale.tender,
     language: settings.language,
+    ...(copy ? { copy: true } : {}),
   };
-  if (!refund && sale.cash) base.cash = sale.cash;
-  if (paid?.card && (!refund || refund.tender === 'card')) base.card = paid.card;
-  const tx = refund ? refund.transactionId : paid?.transactionId;
-  if (tx) base.transactionId = tx;
-  if (paid) {
-    base.orderId = paid.orderId;
-    base.terminalId = paid.terminalId;
-  }
-  if (refund && sale.receiptNumber !== undefined) base.refundOf = sale.receiptNumber;
-  const staff = refund ? refund.staff : sale.staff;
-  if (staff) base.staff = staff;
-  return base;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { PublicSettings, RefundRecord, SaleRecord, Terminal } from '../../../shared/contract';
-import { chargedOf, type SaleLine, tipOf } from '../../../shared/payment';
+import type { SaleLine } from '../../../shared/payment';
+import { receiptContent } from '../../../shared/receipt';
 import { vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
 import { money, time } from '../format';
 import { isCustomLine, terminalLabel } from '../sale';
@@ -73,8 +74,11 @@ export function ReceiptBody({
   const cur = sale.currency;
   const paid = sale.attempts.find((a) => a.state === 'completed');
   // Every tender that paid: the card (or cards) and the cash; a split sale shows what each part paid.
-  const cards = sale.tender === 'cash' ? [] : sale.attempts.filter((a) => a.state === 'completed');
-  const split = cards.length + (sale.cash ? 1 : 0) > 1;
+  // Every tender that paid, as the printed receipt lists them (one builder: shared/receipt.ts). A sale shown before it
+  // has its number (a part still due) lists its tenders the same way.
+  const content = receiptContent({ ...sale, receiptNumber: sale.receiptNumber ?? 0 }, undefined, settings.customVatRate ?? 21);
+  const tenders = content?.tenders ?? [];
+  const split = tenders.length > 1;
   const vat = saleVat(sale, settings.customVatRate ?? 21);
   const number = refund ? refund.receiptNumber : sale.receiptNumber;
   return (
@@ -150,62 +154,71 @@ export function ReceiptBody({
               </tbody>
             </table>
             <VatTable vat={vat} currency={cur} />
-            {cards.map((a) => (
-              <div className="receipt-card" key={a.orderId} data-testid="receipt-card" data-amount={chargedOf(a, sale.total)}>
-                {split ? (
-                  <table className="receipt-lines">
-                    <tbody>
-                      <tr>
-                        <td>
-                          {t('receipt.paidBy')}: {a.card?.type} {a.card?.last4 && `**** ${a.card.last4}`}
-                        </td>
-                        <td className="num">{money(chargedOf(a, sale.total), cur)}</td>
-                      </tr>
-                    </tbody>
-                  </table>
-                ) : (
-                  <p>
-                    {t('receipt.paidBy')}: {a.card?.type} {a.card?.last4 && `**** ${a.card.last4}`}
-                  </p>
-                )}
-                {tipOf(a, sale.total) > 0 && (
-                  <p data-testid="receipt-tip" data-amount={tipOf(a, sale.total)}>
-                    {t('receipt.tip')}: {money(tipOf(a, sale.total), cur)} · {t('receipt.charged')}: {money(chargedOf(a, sale.total), cur)}
-                  </p>
-                )}
-                {a.card?.authorizationCode && <p>{t('payment.auth', { code: a.card.authorizationCode })}</p>}
-                {a.transactionId && (
-                  <p>
-                    {t('receipt.transaction')}: <span className="receipt-id">{a.transactionId}</span>
-                  </p>
-                )}
-                <p>
-                  {t('receipt.order')}: <span className="receipt-id">{a.orderId}</span>
-                </p>
-                <p>
-                  {t('history.terminal')}: {terminalLabel(a.terminalId, terminals)}
-                </p>
-              </div>
-            ))}
-            {sale.cash && (
-              <table className="receipt-lines receipt-cash" data-testid="receipt-cash" data-amount={sale.cash.amount ?? sale.total}>
-                <tbody>
-                  <tr>
-                    <td>{t('receipt.cash')}</td>
-                    <td className="num">{money(sale.cash.amount ?? sale.total, cur)}</td>
-                  </tr>
-                  <tr>
-                    <td>{t('receipt.given')}</td>
-                    <td className="num">{money(sale.cash.given, cur)}</td>
-                  </tr>
-                  <tr>
-                    <td>{t('receipt.change')}</td>
-                    <td className="num" data-testid="receipt-change">
-                      {money(sale.cash.change, cur)}
-                    </td>
-                  </tr>
-                </tbody>
-              </table>
+            {tenders.map((tender, i) =>
+              tender.kind === 'card' ? (
+                <div className="receipt-card" key={tender.orderId ?? i} data-testid="receipt-card" data-amount={tender.amount}>
+                  {split ? (
+                    <table className="receipt-lines">
+                      <tbody>
+                        <tr>
+                          <td>
+                            {t('receipt.paidBy')}: {tender.card?.type} {tender.card?.last4 && `**** ${tender.card.last4}`}
+                          </td>
+                          <td className="num">{money(tender.amount, cur)}</td>
+                        </tr>
+                      </tbody>
+                    </table>
+                  ) : (
+                    <p>
+                      {t('receipt.paidBy')}: {tender.card?.type} {tender.card?.last4 && `**** ${tender.card.last4}`}
+                    </p>
+                  )}
+                  {tender.tip > 0 && (
+                    <p data-testid="receipt-tip" data-amount={tender.tip}>
+                      {t('receipt.tip')}: {money(tender.tip, cur)} · {t('receipt.charged')}: {money(tender.amount, cur)}
+                    </p>
+                  )}
+                  {tender.card?.authorizationCode && <p>{t('payment.auth', { code: tender.card.authorizationCode })}</p>}
+                  {tender.transactionId && (
+                    <p>
+                      {t('receipt.transaction')}: <span className="receipt-id">{tender.transactionId}</span>
+                    </p>
+                  )}
+                  {tender.orderId && (
+                    <p>
+                      {t('receipt.order')}: <span className="receipt-id">{tender.orderId}</span>
+                    </p>
+                  )}
+                  {tender.terminalId && (
+                    <p>
+                      {t('history.terminal')}: {terminalLabel(tender.terminalId, terminals)}
+                    </p>
+                  )}
+                </div>
+              ) : (
+                <table className="receipt-lines receipt-cash" data-testid="receipt-cash" data-amount={tender.amount} key={`cash-${i}`}>
+                  <tbody>
+                    <tr>
+                      <td>{t('receipt.cash')}</td>
+                      <td className="num">{money(tender.amount, cur)}</td>
+                    </tr>
+                    {tender.given !== undefined && (
+                      <>
+                        <tr>
+                          <td>{t('receipt.given')}</td>
+                          <td className="num">{money(tender.given, cur)}</td>
+                        </tr>
+                        <tr>
+                          <td>{t('receipt.change')}</td>
+                          <td className="num" data-testid="receipt-change">
+                            {money(tender.change ?? 0, cur)}
+                          </td>
+                        </tr>
+                      </>
+                    )}
+                  </tbody>
+                </table>
+              ),
             )}
           </>
         )}
