@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { MspError } from './errors';
+import { parseMspJson } from './json';
 import {
   type CreateOrderRequest,
   type CreatedOrder,
@@ -217,7 +218,7 @@ export class MspClient {
 
     let json: unknown;
     try {
-      json = text ? JSON.parse(quoteLongIntegers(text)) : undefined;
+      json = text ? parseMspJson(text) : undefined;
     } catch {
       json = undefined;
     }
@@ -281,15 +282,6 @@ export class MspClient {
       shape: JSON.stringify(describeShape(data)),
     });
   }
-}
-
-/**
- * MultiSafepay's ids can be integers beyond what a JavaScript number holds exactly (a documented transaction_id
- * is 17472052901237122). Integers of 16 or more digits are read as strings so no id is silently changed. A
- * match inside a JSON string is impossible: there the quotes around a key are escaped.
- */
-export function quoteLongIntegers(text: string): string {
-  return text.replace(/("[^"\\]*"\s*:\s*)(-?\d{16,})(?=\s*[,}\]])/g, '$1"$2"');
 }
 
 function safeHost(text: string): string {

@@ -7,6 +7,7 @@
 import { EventSource } from 'eventsource';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
+import { parseMspJson } from './json';
 import { type OrderEvent, OrderEventSchema } from './types';
 
 export type StreamAuth = 'raw' | 'bearer';
@@ -68,7 +69,7 @@ export class OrderStream {
       if (this.#state === 'closed') return;
       let data: unknown;
       try {
-        data = JSON.parse(ev.data);
+        data = parseMspJson(ev.data);
       } catch {
         this.#log.warn('stream: ignored malformed event data');
         return;

@@ -84,6 +84,8 @@ export interface Dialect {
   terminalPageSize: number;
   /** Ids as numbers (as in recorded answers and the message-bus types) or as strings (as in the stream docs). */
   numericIds: boolean;
+  /** Transaction ids of seventeen odd digits, beyond 2^53 (the documented example id has seventeen). */
+  longIds: boolean;
   /**
    * How long after completion GET order still shows the card fields as null (the stream says completed first).
    * Undocumented; 0 means at once.
@@ -98,6 +100,7 @@ export const DOCUMENTED_DIALECT: Dialect = {
   terminalListKey: 'group',
   terminalPageSize: 50,
   numericIds: true,
+  longIds: false,
   cardDetailsDelayMs: 800,
   refundAnswer: 'example',
 };

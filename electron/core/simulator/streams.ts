@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dialect, Faults } from './faults';
 import { verifyJwt } from './jwt';
-import type { SimOrder } from './orders';
+import { rawNumber, type SimOrder } from './orders';
 
 interface StreamClient {
   res: ServerResponse;
@@ -117,7 +117,7 @@ export class StreamHub {
       order_id: order.order_id,
       session_id: order.session_id,
       status,
-      transaction_id: numeric ? Number(order.transaction_id) : order.transaction_id,
+      transaction_id: numeric ? rawNumber(order.transaction_id) : order.transaction_id,
     };
     return `event: session.order\ndata: ${JSON.stringify(data)}\n\n`;
   }
