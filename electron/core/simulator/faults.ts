@@ -30,6 +30,8 @@ export interface Faults {
   refuseStreams: number;
   /** The stream endpoint is down (503) - a network problem, not a refusal. */
   streamsDown: boolean;
+  /** Streams answer 200 and end the body at once, every time (a proxy or a load balancer in the way). */
+  streamsEndAtOnce: boolean;
   /** Which Authorization readings the stream accepts. */
   streamAuth: 'both' | 'raw' | 'bearer';
   duplicateEvents: boolean;
@@ -59,6 +61,7 @@ export const NO_FAULTS: Faults = {
   refundDropRequest: 0,
   refuseStreams: 0,
   streamsDown: false,
+  streamsEndAtOnce: false,
   streamAuth: 'both',
   duplicateEvents: false,
   reorderEvents: false,

@@ -55,6 +55,11 @@ export class StreamHub {
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    if (faults.streamsEndAtOnce) {
+      this.connects.push({ orderId: claims.oid, auth: bearer ? 'bearer' : 'raw' });
+      res.end();
+      return;
+    }
     const quiet = () => this.env.faults().silent || this.env.faults().stalled;
     if (!quiet()) res.write(': connected\n\n');
     else if (!this.env.faults().stalled) res.flushHeaders(); // open, then silent
