@@ -215,6 +215,8 @@ export interface RefundRecord {
   /** The refund receipt's number, once done. */
   receiptNumber?: number;
   staff?: string;
+  /** The VAT this refund reverses, per rate (the last refund of a sale takes exactly what is left). */
+  vat?: VatLine[];
 }
 
 export type SaleStatus = 'paid' | 'partly_paid' | 'pending' | 'unpaid' | 'refunded' | 'partially_refunded' | 'charged_back';

@@ -31,6 +31,36 @@ const ok = <T>(r: Reply<T>): T => {
 };
 
 describe('VAT', () => {
+  it('refunds of a sale add up to its VAT to the cent: a 3.00 cash sale (1.00 at 21 %, 2.00 at 9 %) refunded as three refunds of 1.00 leaves nothing in the day', async () => {
+    const t = await till();
+    const sale = ok(
+      await t.call<SaleRecord>('payCash', {
+        lines: [
+          { name: 'Krant', unitPrice: 100, quantity: 1, vatRate: 21 },
+          { name: 'Brood', unitPrice: 200, quantity: 1, vatRate: 9 },
+        ],
+        given: 300,
+      }),
+    );
+    expect(sale.vat).toEqual([
+      { rate: 21, gross: 100, vat: 17 },
+      { rate: 9, gross: 200, vat: 17 },
+    ]);
+    for (let i = 0; i < 3; i++) ok(await t.call<SaleRecord>('refund', { orderId: sale.saleId, amount: 100 }));
+    const refunds = t.svc.sales.sale(sale.saleId)!.refunds;
+    expect(refunds.map((r) => r.state)).toEqual(['done', 'done', 'done']);
+    // Each refund's VAT per rate, and all three together: exactly the sale's.
+    const sum = (rate: number, k: 'gross' | 'vat') =>
+      refunds.reduce((s, r) => s + (r.vat ?? []).filter((v) => v.rate === rate).reduce((a, v) => a + v[k], 0), 0);
+    expect([sum(21, 'gross'), sum(21, 'vat'), sum(9, 'gross'), sum(9, 'vat')]).toEqual([100, 17, 200, 17]);
+    const day = ok(await t.call<{ totals: { net: number; vat: { rate: number; gross: number; vat: number }[] }[] }>('dayReport', {}));
+    expect(day.totals[0]!.net).toBe(0);
+    expect(day.totals[0]!.vat).toEqual([
+      { rate: 21, gross: 0, vat: 0 },
+      { rate: 9, gross: 0, vat: 0 },
+    ]);
+  });
+
   it('each sale stores VAT per rate (products at their rate, a typed amount at the Settings rate); refunds reverse it; the day totals it', async () => {
     const t = await till();
     ok(await t.call('saveSettings', { customVatRate: 21 }));

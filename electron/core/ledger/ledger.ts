@@ -182,6 +182,7 @@ export class Ledger {
          SELECT coalesce((SELECT max(number) FROM receipts), 0) + 1, 'refund', sale_id, refund_id, ? FROM refunds WHERE refund_id = ?`,
       ),
       saleVat: p('SELECT vat FROM sales WHERE sale_id = ?'),
+      refundVatOfSale: p(`SELECT vat FROM refunds WHERE sale_id = ? AND state != 'failed'`),
       dayPaidVat: p(
         `SELECT s.currency AS currency, s.vat AS vat FROM sales s WHERE s.day = ?
            AND (s.tender = 'cash' OR EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = s.sale_id AND a.state = 'completed'))`,
@@ -367,7 +368,11 @@ export class Ledger {
 
   beginRefundInTransaction(r: NewRefund): void {
     const saleVat = this.#q.saleVat!.get(r.saleId) as { vat: string } | undefined;
-    const vat = vatOfRefund(saleVat ? check(VatSchema, safeJson(saleVat.vat), 'sale VAT') : [], r.amount);
+    // What is left of the sale's VAT: its VAT less that of its refunds made or still pending.
+    let left = saleVat ? check(VatSchema, safeJson(saleVat.vat), 'sale VAT') : [];
+    for (const e of this.#q.refundVatOfSale!.all(r.saleId) as { vat: string }[])
+      left = addVat(left, check(VatSchema, safeJson(e.vat), 'refund VAT'), -1);
+    const vat = vatOfRefund(left, r.amount);
     this.#q.insertRefund!.run(
       r.refundId,
       r.orderId,
@@ -677,6 +682,7 @@ export class Ledger {
         at: r.at,
         state: r.state,
         tender: r.tender,
+        vat: check(VatSchema, safeJson(r.vat), 'refund VAT'),
       };
       if (r.transaction_id) rec.transactionId = r.transaction_id;
       if (r.staff) rec.staff = r.staff;

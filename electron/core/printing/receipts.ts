@@ -39,7 +39,7 @@ export function receiptOf(sale: SaleRecord, settings: StoredSettings, refund?: R
     lines: refund ? [] : sale.lines.map((l) => ({ ...l, vatRate: l.vatRate ?? LEGACY_VAT_RATE })),
     total: refund ? refund.amount : sale.total,
     currency: sale.currency,
-    vat: refund ? vatOfRefund(saleVat, refund.amount) : saleVat,
+    vat: refund ? (refund.vat ?? vatOfRefund(saleVat, refund.amount)) : saleVat,
     tender: refund ? refund.tender : sale.tender,
     language: settings.language,
   };
