@@ -132,7 +132,7 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     try {
       sim.terminalAction('E2E-T2', 'soft_decline');
       await panel(page, 'E2E-T2').and(page.locator('[data-status="soft_declined"]')).waitFor();
-      await expect.poll(() => panelWrap(page, 'E2E-T2').textContent()).toContain('needs a PIN');
+      await expect.poll(() => panelWrap(page, 'E2E-T2').textContent()).toContain('Declined at the terminal');
       await shot(page, 'soft-decline');
       sim.terminalAction('E2E-T2', 'approve'); // PIN entered, paid
       await panel(page, 'E2E-T2').and(page.locator('[data-status="completed"]')).waitFor();

@@ -59,6 +59,7 @@ export const AttemptSnapshotSchema = z
     transactionId: z.string().optional(),
     mspStatus: z.string().optional(),
     mspReason: z.string().optional(),
+    mspReasonCode: z.string().optional(),
     createdAt: z.number(),
     updatedAt: z.number(),
     finalAt: z.number().optional(),

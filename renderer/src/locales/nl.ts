@@ -91,7 +91,7 @@ export const nl: Dict = {
     status: {
       creating: 'Naar de terminal sturen...',
       initialized: 'Wacht op de kaart op de terminal',
-      soft_declined: 'De kaart vraagt om een pincode - klant, volg de terminal',
+      soft_declined: 'Geweigerd op de terminal - de klant kan het opnieuw proberen, of annuleer en reken contant af',
       cancelling: 'Annuleren...',
       completed: 'Betaald',
       cancelled: 'Geannuleerd - niet betaald',
@@ -106,6 +106,8 @@ export const nl: Dict = {
     recovered: 'Heropend na een herstart',
     lastKnown: 'Laatst bekend: {{status}}',
     cancel: 'Betaling annuleren',
+    takeCash: 'Annuleren en contant afrekenen',
+    mspReason: 'MultiSafepay: {{reason}}',
     confirmCancel: 'Deze betaling van {{amount}} annuleren?',
     yesCancel: 'Ja, annuleren',
     noKeep: 'Nee, blijven wachten',

@@ -84,6 +84,13 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     if (unpaidOrder && (document.activeElement === document.body || document.activeElement?.closest('.payments')))
       chargeRef.current?.focus();
   }, [unpaidOrder]);
+  // Cancel and take cash: once the declined payment is cancelled (not paid after all), the cash dialog opens.
+  const [cashAfter, setCashAfter] = useState<string>();
+  useEffect(() => {
+    if (!cashAfter || !current || current.orderId !== cashAfter || !isFinal(current.state)) return;
+    setCashAfter(undefined);
+    if (isUnpaid(current) && basket.length) setCashOpen(true);
+  }, [cashAfter, current, basket.length]);
   // After a card part is paid the rest is next: focus Cash (or Charge another card).
   const partKey = partPaid ? `${sale.saleId}:${cardPaid}` : undefined;
   useEffect(() => {
@@ -465,6 +472,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
             collapsed={isFinal(p.state) && (p.finalAt ?? p.updatedAt) <= newSaleAt && p.saleId !== sale.saleId}
             onReceipt={onReceipt}
             partOfOpenSale={partPaid && p.saleId === sale.saleId}
+            {...(p.orderId === sale.orderId && !dayClosed ? { onTakeCash: () => setCashAfter(p.orderId) } : {})}
             onNewSale={() => {
               if (p.saleId === sale.saleId && !frozen) setSale(EMPTY_SALE);
               onNewSale();
