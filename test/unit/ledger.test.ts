@@ -76,8 +76,19 @@ describe('history', () => {
     expect(by.a!.attempts.map((x) => x.state)).toEqual(['cancelled', 'completed']);
     expect(by.a!.status).toBe('partially_refunded');
     expect(by.a!.refunds).toEqual([
-      { refundId: 'r1', orderId: 'a-2', amount: 300, at: at(11), state: 'done', tender: 'card', transactionId: '777', receiptNumber: 2 },
+      {
+        refundId: 'r1',
+        orderId: 'a-2',
+        amount: 300,
+        at: at(11),
+        state: 'done',
+        tender: 'card',
+        transactionId: '777',
+        receiptNumber: 2,
+        vat: by.a!.refunds[0]!.vat,
+      },
     ]);
+    expect(by.a!.refunds[0]!.vat!.reduce((sum, v) => sum + v.gross, 0)).toBe(300);
     // Gap-free receipt numbers in the order sales were paid and refunds made; none for an unpaid sale.
     expect([by.a!.receiptNumber, by.d!.receiptNumber, by.e!.receiptNumber, by.f!.receiptNumber]).toEqual([1, 3, 4, 5]);
     expect(by.b!.receiptNumber).toBeUndefined();

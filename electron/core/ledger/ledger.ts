@@ -12,7 +12,7 @@ import { lineTotal, parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
 import { afterPayment } from '../engine/transitions';
 import { addVat, LEGACY_VAT_RATE, vatByRate, vatOfRefund } from '../../../shared/vat';
-import { openDatabase, transaction } from './db';
+import { openDatabase, releaseHolder, transaction } from './db';
 
 export interface AttemptSnapshot extends AttemptFields {
   /** Set when a supervisor resolved the attempt. */
@@ -164,9 +164,10 @@ export class Ledger {
   /** Called after each committed change (history screens refresh). */
   onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve') => void) | undefined;
 
-  constructor(path: string) {
+  /** `busyWaitMs`: how long to wait for a lock another program holds for a moment (not a till). */
+  constructor(path: string, opts: { busyWaitMs?: number } = {}) {
     this.path = path;
-    this.#db = openDatabase(path);
+    this.#db = openDatabase(path, opts.busyWaitMs);
     const p = (sql: string) => this.#db.prepare(sql);
     this.#q = {
       insertSale: p(
@@ -252,7 +253,10 @@ export class Ledger {
   }
 
   close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    if (this.#db.isOpen) {
+      this.#db.close();
+      releaseHolder(this.path);
+    }
   }
 
   /** Runs several writes as one durable step. */
