@@ -103,6 +103,7 @@ export class Staff {
    * be a manager once any staff exist.
    */
   save(list: { id: string; name: string; role: Role; pin?: string | undefined }[]): StaffMember[] {
+    const wasEnforced = this.enforced;
     const next: StoredStaff[] = list.map((m) => {
       const old = this.#members.find((x) => x.id === m.id);
       if (!m.pin && !old) throw new TillError({ code: 'bad_request', field: 'pin', message: `${m.name} needs a PIN.` });
@@ -115,6 +116,12 @@ export class Staff {
     this.#store.set({ staff: next });
     this.#members = next;
     if (this.#current && !next.some((m) => m.id === this.#current!.id)) this.#current = undefined;
+    // Whoever sets up the first manager has just typed that manager's PIN: they stay at work as that manager,
+    // not signed out with their unsaved settings on the screen.
+    if (!wasEnforced && !this.#current && this.enforced) {
+      const first = list.find((m) => m.role === 'manager' && m.pin);
+      if (first) this.#current = { id: first.id, name: first.name, role: first.role };
+    }
     return this.list();
   }
 

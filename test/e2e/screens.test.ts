@@ -282,13 +282,20 @@ describe.skipIf(Boolean(reason))('every screen, both languages, both sizes', () 
       await page.getByTestId('day-closed-banner').waitFor();
       await capture(page, lang, 'sale-day-closed');
 
-      // Staff: the first manager makes everyone sign in.
+      // Staff: the first manager makes everyone sign in; whoever set it up stays signed in as that manager, on
+      // Settings, with what they typed there and did not save yet.
       await button(T.nav.settings).click();
+      const shop = page.getByRole('textbox', { name: T.settings.merchantName });
+      await shop.fill('Bakkerij Jansen');
       const staff = page.locator('form.staff');
       await staff.getByRole('button', { name: T.staff.add }).click();
       await staff.getByRole('textbox', { name: `${T.staff.name} 1` }).fill('Anna');
       await staff.getByLabel(`${T.staff.pin} 1`).fill('1234');
+      await capture(page, lang, 'staff-labels');
       await staff.getByRole('button', { name: T.staff.save }).click();
+      await page.getByTestId('signed-in').filter({ hasText: 'Anna' }).waitFor();
+      expect(await shop.inputValue()).toBe('Bakkerij Jansen');
+      await page.getByTestId('signed-in').getByRole('button', { name: T.app.signOut }).click();
       const signIn = page.getByRole('region', { name: T.staff.signInTitle });
       await signIn.waitFor();
       await signIn.getByRole('button', { name: 'Anna', exact: true }).click();

@@ -188,6 +188,37 @@ describe('opening and closing the day', () => {
 });
 
 describe('staff roles', () => {
+  it('whoever sets up the first manager stays at work as that manager, not signed out; later saves keep whoever is signed in', async () => {
+    const t = await till();
+    ok(await t.call('saveSettings', { merchantName: 'Bakkerij Jansen' }));
+    const staff = ok(
+      await t.call<{ id: string }[]>('saveStaff', {
+        staff: [
+          { id: 'anna', name: 'Anna', role: 'manager', pin: '1234' },
+          { id: 'bram', name: 'Bram', role: 'cashier', pin: '5678' },
+        ],
+      }),
+    );
+    expect(staff.map((m) => m.id)).toEqual(['anna', 'bram']);
+    const snap = ok(await t.call<{ user: unknown; settings: { merchantName: string } }>('snapshot'));
+    expect(snap.user).toEqual({ id: 'anna', name: 'Anna', role: 'manager' });
+    // Still a manager at work: settings can be saved without signing in again.
+    ok(await t.call('saveSettings', { merchantAddress: 'Dorpsstraat 1' }));
+    // A later save by that manager keeps them signed in; a cashier's own save is refused.
+    ok(
+      await t.call('saveStaff', {
+        staff: [
+          { id: 'anna', name: 'Anna', role: 'manager' },
+          { id: 'bram', name: 'Bram', role: 'cashier' },
+        ],
+      }),
+    );
+    expect(ok(await t.call<{ user: unknown }>('snapshot')).user).toMatchObject({ id: 'anna' });
+    ok(await t.call('signOut'));
+    ok(await t.call('signIn', { staffId: 'bram', pin: '5678' }));
+    expect(await t.call('saveStaff', { staff: [{ id: 'anna', name: 'Anna', role: 'manager' }] })).toMatchObject({ ok: false });
+  });
+
   it("over the WebSocket: a cashier's refund, price change and day close are refused with no change; a manager's go through; every sale records who", async () => {
     const t = await till();
     ok(

@@ -120,6 +120,12 @@ export const en = {
     elapsed: '{{s}} s',
     partOf: 'Part of {{total}}',
   },
+  date: {
+    bad: 'Type a date like {{example}}.',
+    previous: 'Previous day',
+    next: 'Next day',
+    placeholder: 'dd/mm/yyyy',
+  },
   vt: {
     title: 'Virtual terminal {{id}}',
     approve: 'Present card',

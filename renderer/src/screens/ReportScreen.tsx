@@ -1,3 +1,4 @@
+import { DateField } from '../components/DateField';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ActionResult } from '../components/ActionResult';
@@ -67,9 +68,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
         {t('report.title')} {report?.date}
       </h2>
       <div className="no-print row">
-        <label>
-          {t('report.date')} <input type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
-        </label>
+        <DateField label={t('report.date')} value={date} onChange={setDate} />
         <button onClick={reconcile} disabled={checking}>
           {t('report.reconcile')}
         </button>

@@ -203,10 +203,11 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     const onKey = (e: KeyboardEvent) => {
       if (document.querySelector('[aria-modal="true"]')) return;
       const fkey = Object.entries(SHORTCUTS).find(([, k]) => k === e.key)?.[0];
-      if (fkey === 'charge' || fkey === 'cash' || fkey === 'newSale') {
+      if (fkey === 'charge' || fkey === 'cash' || fkey === 'split' || fkey === 'newSale') {
         e.preventDefault();
         if (fkey === 'charge') chargeNow();
         else if (fkey === 'cash') openCash();
+        else if (fkey === 'split') openSplit();
         else newSale();
         return;
       }
@@ -438,9 +439,10 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
               className="big"
               disabled={!(basket.length || amountText.trim()) || !canSplit}
               aria-describedby={dayClosed ? 'day-closed' : chargeDisabledReason ? 'charge-why' : undefined}
+              aria-keyshortcuts={SHORTCUTS.split}
               onClick={openSplit}
             >
-              {t('sale.split')}
+              {t('sale.split')} {kbd(SHORTCUTS.split)}
             </button>
           )}
           {undo ? (
