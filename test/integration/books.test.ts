@@ -229,6 +229,7 @@ describe('staff roles', () => {
         ],
       }),
     );
+    ok(await t.call('signOut')); // whoever set up the staff leaves the till
     const server = await startHeadlessServer({ service: t.svc, port: 0, staticDir: tempDir() });
     cleanups.push(() => server.close());
     const ws = await WsTill.connect(server.url);
