@@ -103,7 +103,7 @@ export const DOCUMENTED_DIALECT: Dialect = {
   terminalListKey: 'group',
   terminalPageSize: 50,
   numericIds: true,
-  longIds: false,
+  longIds: true,
   cardDetailsDelayMs: 800,
   refundAnswer: 'example',
 };
