@@ -1,4 +1,4 @@
-import { DateField } from '../components/DateField';
+import { DateField, dateText } from '../components/DateField';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Bucket, DayState, DayTotals, Snapshot, TillApi } from '../../../shared/contract';
@@ -129,8 +129,8 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
                 </p>
               )}
               {confirm ? (
-                <div role="group" className="confirm" aria-label={t('day.confirmClose', { date: state.day })}>
-                  <p>{t('day.confirmClose', { date: state.day })}</p>
+                <div role="group" className="confirm" aria-label={t('day.confirmClose', { date: dateText(state.day) })}>
+                  <p>{t('day.confirmClose', { date: dateText(state.day) })}</p>
                   <button
                     type="button"
                     className="danger"

@@ -1,4 +1,4 @@
-import { DateField } from '../components/DateField';
+import { DateField, dateText } from '../components/DateField';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ActionResult } from '../components/ActionResult';
@@ -65,7 +65,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
   return (
     <section className="report printable" aria-label={t('report.title')}>
       <h2>
-        {t('report.title')} {report?.date}
+        {t('report.title')} {report?.date && dateText(report.date)}
       </h2>
       <div className="no-print row">
         <DateField label={t('report.date')} value={date} onChange={setDate} />
