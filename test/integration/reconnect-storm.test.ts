@@ -44,6 +44,20 @@ describe('a stream that ends at once, every time', () => {
     await e.waitFor(p.orderId, (x) => x.state === 'completed', 'paid');
   });
 
+  it("the server's retry: is the least the till waits before it reconnects", async () => {
+    const e = await engineWithSim(cleanups);
+    const { engine, sim } = e;
+    Object.assign(engine.timing, { backoffBaseMs: 10, backoffMaxMs: 5_000, readGapMs: 10 });
+    sim.faults.streamRetryMs = 600;
+    sim.faults.streamsEndAtOnce = true;
+    await engine.charge({ terminalId: 'DEMO0001', lines: LINES, currency: 'EUR' });
+    await until(() => sim.streamConnects.length >= 1, 'first stream');
+    const first = performance.now();
+    await until(() => sim.streamConnects.length >= 3, 'two reconnects', 10_000);
+    // Two reconnects at 600 ms at least each; on the backoff alone they would come after some 15 and 30 ms.
+    expect(performance.now() - first).toBeGreaterThanOrEqual(1_150);
+  });
+
   it('a stream that brings news starts the backoff again', async () => {
     const e = await engineWithSim(cleanups);
     const { engine, sim } = e;

@@ -62,6 +62,8 @@ afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
+const retries: number[] = [];
+
 async function readSplitAt(k: number): Promise<OrderEvent[]> {
   const got: OrderEvent[] = [];
   const response = new Promise<ServerResponse>((r) => pending.push(r));
@@ -69,6 +71,7 @@ async function readSplitAt(k: number): Promise<OrderEvent[]> {
     { url, token: 't', auth: 'raw' },
     {
       onOpen: () => {},
+      onRetry: (ms) => retries.push(ms),
       onOrderEvent: (e) => got.push(e),
       onError: (e) => got.push({ order_id: 'ERROR', status: e.message } as OrderEvent),
     },
@@ -90,9 +93,12 @@ async function readSplitAt(k: number): Promise<OrderEvent[]> {
 
 describe('Server-Sent Events framing', () => {
   it('the whole stream in one chunk: three order events, exactly', async () => {
+    retries.length = 0;
     const got = await readSplitAt(BYTES.length);
     expect(got).toHaveLength(3);
     got.forEach((e, i) => expect(e).toMatchObject(EXPECTED[i]!));
+    // The server's reconnection time (a line ended by a lone CR) reaches the till.
+    expect(retries).toEqual([1000]);
   });
 
   it(`cut into two chunks at every one of its ${BYTES.length} bytes: the same three events, each as soon as its blank line is in`, async () => {

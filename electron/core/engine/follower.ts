@@ -73,6 +73,8 @@ export class Follower {
   #lastReadAt = -Infinity;
   #readTimer: NodeJS.Timeout | undefined;
   #endGap: (() => void) | undefined;
+  /** The stream's `retry:`: the least time before a reconnect. */
+  #serverRetryMs = 0;
   /** Reads of the order made while following (for the operator's log and tests). */
   reads = 0;
 
@@ -195,6 +197,10 @@ export class Follower {
           this.#schedulePoll(this.#host.timing.livePollMs);
         },
         onActivity: () => this.#heard(),
+        onRetry: (ms) => {
+          // The server's own reconnection time is the least the till waits (within the backoff's ceiling).
+          this.#serverRetryMs = Math.min(ms, this.#host.timing.backoffMaxMs);
+        },
         onOrderEvent: (e) => {
           if (this.#stopped || e.order_id !== this.orderId) return;
           this.#events++;
@@ -252,10 +258,13 @@ export class Follower {
     void this.refresh();
     this.#schedulePoll(this.#host.timing.downPollMs);
     clearTimeout(this.#reconnectTimer);
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined;
-      this.#connect();
-    }, this.#nextBackoff());
+    this.#reconnectTimer = setTimeout(
+      () => {
+        this.#reconnectTimer = undefined;
+        this.#connect();
+      },
+      Math.max(this.#serverRetryMs, this.#nextBackoff()),
+    );
   }
 
   #nextBackoff(): number {

@@ -11,6 +11,7 @@
  * event whose blank line ends in a CR is delivered at once, not when the next keep-alive comes.
  */
 import { EventSource } from 'eventsource';
+import { createParser } from 'eventsource-parser';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { parseMspJson } from './json';
@@ -24,6 +25,8 @@ export interface StreamCallbacks {
   /** Anything arrived on the stream (an event, a comment, a keep-alive): MultiSafepay is being heard now. */
   onActivity?(): void;
   onOrderEvent(event: OrderEvent): void;
+  /** The server's `retry:` - how long it asks a client to wait before it reconnects, in ms. */
+  onRetry?(ms: number): void;
   /** The stream ended or could not open. `status` is the HTTP status when the server answered with one. */
   onError(error: { status?: number; message: string }): void;
 }
@@ -62,7 +65,9 @@ export class OrderStream {
             ctl.enqueue(chunk);
           },
         });
-        return new Response(res.body.pipeThrough(tap).pipeThrough(lineEndsToLf()), {
+        let body = res.body.pipeThrough(tap).pipeThrough(lineEndsToLf());
+        if (cb.onRetry) body = body.pipeThrough(retryWatch((ms) => this.#state !== 'closed' && cb.onRetry!(ms)));
+        return new Response(body, {
           status: res.status,
           statusText: res.statusText,
           headers: res.headers,
@@ -133,6 +138,21 @@ export function lineEndsToLf(): TransformStream<Uint8Array, Uint8Array> {
         out[n++] = afterCr ? LF : b;
       }
       if (n > 0) ctl.enqueue(out.subarray(0, n));
+    },
+  });
+}
+
+/**
+ * Passes the bytes on unchanged and tells each `retry:` the server sends (the eventsource package keeps it to
+ * itself, and the till reconnects on its own): read by the same parser, `eventsource-parser`.
+ */
+function retryWatch(onRetry: (ms: number) => void): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  const parser = createParser({ onRetry });
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, ctl) {
+      parser.feed(decoder.decode(chunk, { stream: true }));
+      ctl.enqueue(chunk);
     },
   });
 }

@@ -32,6 +32,8 @@ export interface Faults {
   streamsDown: boolean;
   /** Streams answer 200 and end the body at once, every time (a proxy or a load balancer in the way). */
   streamsEndAtOnce: boolean;
+  /** Each stream starts with `retry: <ms>` (the server's reconnection time); null: no retry field. */
+  streamRetryMs: number | null;
   /** Which Authorization readings the stream accepts. */
   streamAuth: 'both' | 'raw' | 'bearer';
   duplicateEvents: boolean;
@@ -62,6 +64,7 @@ export const NO_FAULTS: Faults = {
   refuseStreams: 0,
   streamsDown: false,
   streamsEndAtOnce: false,
+  streamRetryMs: null,
   streamAuth: 'both',
   duplicateEvents: false,
   reorderEvents: false,

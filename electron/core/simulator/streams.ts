@@ -55,6 +55,7 @@ export class StreamHub {
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    if (faults.streamRetryMs !== null) res.write(`retry: ${faults.streamRetryMs}\n\n`);
     if (faults.streamsEndAtOnce) {
       this.connects.push({ orderId: claims.oid, auth: bearer ? 'bearer' : 'raw' });
       res.end();
