@@ -75,8 +75,6 @@ export class Follower {
   #endGap: (() => void) | undefined;
   /** The stream's `retry:`: the least time before a reconnect. */
   #serverRetryMs = 0;
-  /** Reads of the order made while following (for the operator's log and tests). */
-  reads = 0;
 
   constructor(orderId: string, host: FollowerHost) {
     this.orderId = orderId;
@@ -289,7 +287,6 @@ export class Follower {
     try {
       const eventsBefore = this.#events;
       this.#lastReadAt = performance.now();
-      this.reads++;
       const order = await this.#host.client().getOrder(this.orderId);
       if (this.#stopped) return;
       this.#readFailed = false;
