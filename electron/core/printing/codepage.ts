@@ -121,7 +121,7 @@ function foldGrapheme(g: string): string {
   const nfc = g.normalize('NFC');
   if ([...nfc].every(printable)) return nfc;
   // Decomposed (compatibility forms too: "ﬁ" -> "fi", a full-width "Ａ" -> "A"), without its marks.
-  const bare = nfc.normalize('NFKD').replace(/\p{M}/gu, '');
+  const bare = nfc.normalize('NFKD').replace(/\p{M}|\p{Cf}/gu, '');
   let out = '';
   for (const ch of bare) {
     const composed = ch.normalize('NFC');
