@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../helpers/seeded';
 import { codePageBytes, toCodePage } from '../../electron/core/printing/codepage';
 
 describe('the receipt printer code page (PC858)', () => {
@@ -13,11 +14,7 @@ describe('the receipt printer code page (PC858)', () => {
   });
 
   it('any text at all gives printable bytes only: no control byte, no DEL, never a code page switch', () => {
-    let seed = 11;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const rnd = seeded(11);
     for (let round = 0; round < 300; round++) {
       const points = Array.from({ length: 40 }, () => {
         const cp = [rnd(0x80), rnd(0x800), rnd(0x10000), 0x1f300 + rnd(0x700), rnd(0x110000)][rnd(5)]!;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../helpers/seeded';
 import { addVat, type VatLine, vatByRate, vatIn, vatOfRefund } from '../../shared/vat';
 
 describe('VAT on prices that include it', () => {
@@ -58,11 +59,7 @@ describe('VAT on prices that include it', () => {
 
 describe('refunds out of what is left', () => {
   it('any sale refunded in any number of parts: each part within what is left, all parts together exactly the sale VAT', () => {
-    let seed = 7;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const rnd = seeded(7);
     for (let round = 0; round < 500; round++) {
       const lines = Array.from({ length: 1 + rnd(4) }, () => ({
         unitPrice: 1 + rnd(2000),
