@@ -88,7 +88,10 @@ describe.skipIf(Boolean(reason))('every screen, both languages, both sizes', () 
         const attrs = [...document.querySelectorAll('[aria-label], [placeholder], [title]')].flatMap((el) =>
           ['aria-label', 'placeholder', 'title'].map((a) => el.getAttribute(a) ?? ''),
         );
-        return [document.body.innerText, ...attrs].join('\n');
+        // Words deliberately in another language (MultiSafepay's own, marked lang="en") are not the till's.
+        let body = document.body.innerText;
+        for (const el of document.querySelectorAll<HTMLElement>('body [lang]:not([lang="nl"])')) body = body.replace(el.innerText, '');
+        return [body, ...attrs].join('\n');
       });
       const found = ENGLISH.filter((f) => word(f).test(text));
       expect(found, `English on the Dutch ${name} screen`).toEqual([]);
@@ -149,6 +152,13 @@ describe.skipIf(Boolean(reason))('every screen, both languages, both sizes', () 
       const first = (await p1.getAttribute('data-order-id'))!;
       await until(() => sim.streamConnects.some((c) => c.orderId === first), 'event stream open');
       await capture(page, lang, 'payment-waiting');
+      // Declined at the terminal: neutral words, MultiSafepay's reason, and Cancel and take cash.
+      sim.terminalAction('SCR-T1', 'decline');
+      await p1.and(page.locator('[data-status="soft_declined"]')).waitFor();
+      await page.locator(`[data-panel-order="${first}"]`).getByTestId('msp-reason').waitFor();
+      await page.locator(`[data-panel-order="${first}"]`).getByRole('button', { name: T.payment.takeCash }).waitFor();
+      expect(await p1.textContent()).toContain(T.payment.status.soft_declined);
+      await capture(page, lang, 'payment-declined-at-terminal');
       const expiry = sim.config.expiryMs;
       sim.config.expiryMs = 300;
       try {

@@ -628,7 +628,7 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     expect(await card.textContent()).toContain('Declined at the terminal - the customer may try again, or cancel and take cash');
     expect(await card.textContent()).not.toContain('PIN');
     // MultiSafepay's own words, once its answer with them has been read.
-    await expect.poll(() => panel.getByTestId('msp-reason').textContent(), { timeout: 10_000 }).toBe('MultiSafepay: Declined (1001)');
+    await expect.poll(() => panel.getByTestId('msp-reason').textContent(), { timeout: 10_000 }).toBe('MultiSafepay says: Declined (1001)');
     await panel.getByRole('button', { name: 'Cancel and take cash' }).click();
     const cash = page.getByRole('dialog', { name: 'Cash payment' });
     await cash.waitFor();

@@ -166,7 +166,7 @@ describe('payment panel', () => {
     act(() =>
       f.push({ type: 'payment', payment: { ...view, state: 'soft_declined', mspReason: 'Insufficient funds', mspReasonCode: '51' } }),
     );
-    expect(screen.getByTestId('msp-reason')).toHaveTextContent('MultiSafepay: Insufficient funds (51)');
+    expect(screen.getByTestId('msp-reason')).toHaveTextContent('MultiSafepay says: Insufficient funds (51)');
     expect(screen.getByTestId('payment')).not.toHaveTextContent(/PIN/);
     await user.click(screen.getByRole('button', { name: 'Cancel and take cash' }));
     expect(f.api.cancelPayment).toHaveBeenCalledWith({ orderId: view.orderId });

@@ -103,7 +103,8 @@ export function PaymentPanel({
         {why && <p className="payment-reason">{why}</p>}
         {mspWords && (
           <p className="payment-reason" data-testid="msp-reason">
-            {t('payment.mspReason', { reason: mspWords })}
+            {/* MultiSafepay's own words, as it sent them (in English). */}
+            {t('payment.mspSays')} <span lang="en">{mspWords}</span>
           </p>
         )}
         {!small && (

@@ -105,7 +105,7 @@ export const en = {
     lastKnown: 'Last known: {{status}}',
     cancel: 'Cancel payment',
     takeCash: 'Cancel and take cash',
-    mspReason: 'MultiSafepay: {{reason}}',
+    mspSays: 'MultiSafepay says:',
     confirmCancel: 'Cancel this payment of {{amount}}?',
     yesCancel: 'Yes, cancel it',
     noKeep: 'No, keep waiting',

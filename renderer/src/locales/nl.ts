@@ -107,7 +107,7 @@ export const nl: Dict = {
     lastKnown: 'Laatst bekend: {{status}}',
     cancel: 'Betaling annuleren',
     takeCash: 'Annuleren en contant afrekenen',
-    mspReason: 'MultiSafepay: {{reason}}',
+    mspSays: 'MultiSafepay meldt:',
     confirmCancel: 'Deze betaling van {{amount}} annuleren?',
     yesCancel: 'Ja, annuleren',
     noKeep: 'Nee, blijven wachten',
