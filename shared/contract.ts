@@ -239,7 +239,7 @@ export interface RefundRecord {
   /** The refund receipt's number, once done. */
   receiptNumber?: number;
   staff?: string;
-  /** The VAT per rate this refund reversed, as recorded (minor units). */
+  /** The VAT this refund reverses, per rate (the last refund of a sale takes exactly what is left). */
   vat?: VatLine[];
 }
 

@@ -57,6 +57,8 @@ export interface AttemptFields {
   /** The order status exactly as MultiSafepay last reported it (e.g. `chargedback`), and its reason. */
   mspStatus?: string;
   mspReason?: string;
+  /** MultiSafepay's reason code with its reason (e.g. for a decline), as it sent it. */
+  mspReasonCode?: string;
   /** Why it ended unpaid, once final and unpaid. */
   reason?: PaymentReason;
   createdAt: number;

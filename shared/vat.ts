@@ -36,22 +36,30 @@ export function vatByRate(
 }
 
 /**
- * The VAT a refund of `amount` out of a sale reverses: the amount is split over the sale's rates in proportion to
- * their gross (largest remainder, so the parts add up to the amount exactly), then VAT per part.
+ * The VAT a refund of `amount` reverses, out of what is left of a sale's VAT per rate (the sale's VAT less that of
+ * its earlier refunds). The amount is split over the rates in proportion to the gross left (largest remainder, so
+ * the parts add up to the amount exactly), then VAT per part, never more than is left at that rate. A refund of
+ * all that is left takes exactly what is left at each rate: all refunds of a sale add up to its VAT to the cent.
  */
-export function vatOfRefund(sale: readonly VatLine[], amount: number): VatLine[] {
-  const total = sale.reduce((s, v) => s + v.gross, 0);
+export function vatOfRefund(left: readonly VatLine[], amount: number): VatLine[] {
+  const open = left.filter((v) => v.gross > 0);
+  const total = open.reduce((s, v) => s + v.gross, 0);
   if (total <= 0 || amount <= 0) return [];
-  if (amount >= total) return sale.map((v) => ({ ...v }));
-  const exact = sale.map((v) => (v.gross * amount) / total);
+  if (amount >= total) return open.map((v) => ({ ...v }));
+  const exact = open.map((v) => (v.gross * amount) / total);
   const parts = exact.map(Math.floor);
-  let left = amount - parts.reduce((s, p) => s + p, 0);
+  let rest = amount - parts.reduce((s, p) => s + p, 0);
   const order = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0]);
   for (const [, i] of order) {
-    if (left-- <= 0) break;
+    if (rest-- <= 0) break;
     parts[i]!++;
   }
-  return sale.map((v, i) => ({ rate: v.rate, gross: parts[i]!, vat: vatIn(parts[i]!, v.rate) })).filter((v) => v.gross > 0);
+  return open
+    .map((v, i) => {
+      const gross = parts[i]!;
+      return { rate: v.rate, gross, vat: gross >= v.gross ? v.vat : Math.max(0, Math.min(v.vat, vatIn(gross, v.rate))) };
+    })
+    .filter((v) => v.gross > 0);
 }
 
 /** Adds VAT lines up per rate (`sign` -1 takes them off), highest rate first. */

@@ -253,6 +253,7 @@ export class Staff {
    * be a manager once any staff exist. A new PIN for a member is recorded (and unlocks them).
    */
   async save(list: { id: string; name: string; role: Role; pin?: string | undefined }[]): Promise<StaffMember[]> {
+    const wasEnforced = this.enforced;
     for (const m of list)
       if (!m.pin && !this.#members.some((x) => x.id === m.id))
         throw new TillError({ code: 'bad_request', field: 'pin', message: `${m.name} needs a PIN.` });
@@ -273,6 +274,15 @@ export class Staff {
     this.#members = next;
     this.#o.record.setMeta(STAFF_SET_UP, next.length ? '1' : '0');
     for (const m of list) if (m.pin) this.#log(m.id, 'pin_reset', by);
+    // Whoever sets up the first manager has just typed that manager's PIN: they stay at work as that manager,
+    // not signed out with their unsaved settings on the screen.
+    if (!wasEnforced && !this.current && this.enforced) {
+      const first = list.find((m) => m.role === 'manager' && m.pin);
+      if (first) {
+        this.#log(first.id, 'signed_in', by);
+        this.#session = { id: first.id, lastActive: this.#o.now() };
+      }
+    }
     return this.list();
   }
 

@@ -15,6 +15,8 @@ export function timingFromEnv(env: NodeJS.ProcessEnv): Partial<EngineTiming> | u
       'createGraceMs',
       'notFoundAnswers',
       'streamSilenceMs',
+      'streamStableMs',
+      'readGapMs',
       'cardWatchMs',
       'cardRetryMaxMs',
       'lateWatchMs',

@@ -38,6 +38,8 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
   const [receipt, setReceipt] = useState<{ sale: SaleRecord; refundId?: string | undefined }>();
   /** History opened from a notice: searched for the payment or sale it is about. */
   const [historyQuery, setHistoryQuery] = useState<{ query: string; at: number }>();
+  /** Counts F9 presses: each one puts the cursor in History's search box. */
+  const [historyKey, setHistoryKey] = useState(0);
   const [dismissed, setDismissed] = useState<Set<string>>(new Set());
   const [newSaleAt, setNewSaleAt] = useState(0);
   const [outcomes, setOutcomes] = useState<PaymentView[]>([]);
@@ -54,11 +56,15 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
     if (language) document.documentElement.lang = language;
   }, [language]);
 
-  // Whoever signs in starts at the counter.
+  // Whoever signs in on the sign-in screen starts at the counter. Setting up the first manager in Settings keeps
+  // that person where they are, with whatever they have not saved yet.
   const userId = snapshot?.user?.id;
+  const signingIn = Boolean(snapshot?.staff?.length) && !snapshot?.user;
+  const wasSigningIn = useRef(signingIn);
   useEffect(() => {
-    if (userId) setView('sale');
-  }, [userId]);
+    if (userId && wasSigningIn.current) setView('sale');
+    wasSigningIn.current = signingIn;
+  }, [userId, signingIn]);
 
   // The basket's sale is done once paid: the counter is ready for the next customer.
   // A card that paid only part of it (split tender) keeps the basket, with that part counted, until the rest is paid.
@@ -104,7 +110,11 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
       if (e.key === SHORTCUTS.history) {
         e.preventDefault();
         setView('history');
-      } else if (viewRef.current !== 'sale' && (e.key === SHORTCUTS.newSale || e.key === SHORTCUTS.charge || e.key === SHORTCUTS.cash)) {
+        setHistoryKey((n) => n + 1);
+      } else if (
+        viewRef.current !== 'sale' &&
+        (e.key === SHORTCUTS.newSale || e.key === SHORTCUTS.charge || e.key === SHORTCUTS.cash || e.key === SHORTCUTS.split)
+      ) {
         e.preventDefault();
         setView('sale');
       }
@@ -228,6 +238,7 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
             version={historyVersion}
             snapshot={snapshot}
             initialQuery={historyQuery?.query}
+            focusSearch={historyKey}
             onReceipt={openReceipt}
           />
         )}

@@ -2,10 +2,10 @@ import { TillError } from '../../shared/errors';
 import i18n from './i18n';
 
 /**
- * Refusals the core words in English without a code of their own (all `not_allowed`): matched by their sentence so
- * a Dutch cashier reads them in Dutch. English keeps the core's own sentence, which names the action refused.
+ * Refusals the core words in English without a code of their own: matched by their sentence so a Dutch cashier
+ * reads them in Dutch. English keeps the core's own sentence, which names the action (and the sale) refused.
  */
-const SENTENCES: [RegExp, string][] = [
+export const SENTENCES: [RegExp, string][] = [
   [/needs a manager/, 'needs_manager'],
   [/^Sign in with your PIN first/, 'sign_in_first'],
   [/^Today has been closed -/, 'day_closed'],
@@ -24,6 +24,27 @@ const SENTENCES: [RegExp, string][] = [
   [/^This sale is in [A-Z]{3}: every part/, 'sale_currency'],
   [/must unlock you\.$/, 'unlock_self'],
   [/^That person is not locked/, 'not_locked'],
+  [/^No card sale .* to try again/, 'no_sale_to_retry'],
+  [/^No card sale .* to pay in cash/, 'no_sale_for_cash'],
+  [/^This sale is already paid or still in progress/, 'paid_or_in_progress'],
+  [/^This sale is already paid\.$/, 'already_paid'],
+  [/^This payment is still in progress/, 'payment_in_progress'],
+  [/^The basket changed since the card payment/, 'basket_changed'],
+  [/^That is more than is due on this sale/, 'more_than_due'],
+  [/^That is more than what is left to refund/, 'more_than_left'],
+  [/^That total is too large for one sale/, 'total_too_large'],
+  [/^The amount given is less than/, 'given_too_little'],
+  [/^Unknown terminal .* - add it in Settings/, 'unknown_terminal'],
+  [/^No API key is set/, 'no_api_key'],
+  [/^That sale has no receipt yet/, 'no_receipt'],
+  [/^Only a completed card payment can be refunded/, 'refund_not_paid'],
+  [/^The earlier attempt of this sale cannot be checked/, 'earlier_unchecked'],
+  [/^This sale was paid after all/, 'paid_after_all'],
+  [/^An earlier payment of this sale .* is still open/, 'earlier_open'],
+  [/^Keep at least one manager/, 'keep_manager'],
+  [/^.+ needs a PIN\.$/, 'staff_needs_pin'],
+  [/^The default terminal is not in the list/, 'default_terminal'],
+  [/^Finish the open payments before changing the connection/, 'open_payments_connection'],
 ];
 
 /** Whether the core refused because a manager must do this (the screen then says so plainly). */
@@ -37,10 +58,11 @@ export const needsManager = (e: unknown): boolean => /needs a manager/.test(Till
 export function errorText(e: unknown): string {
   const err = TillError.from(e);
   const known = SENTENCES.find(([re]) => re.test(err.message))?.[1];
+  // A known sentence first: it says more than a field's or a code's general one.
   const keys = [
+    ...(known ? [`errors.${known}`] : []),
     ...(err.mspCode !== undefined ? [`errors.${err.code}_${err.mspCode}`] : []),
     ...(err.field ? [`errors.${err.code}_${err.field}`] : []),
-    ...(known ? [`errors.${known}`] : []),
     `errors.${err.code}`,
   ];
   // A known refusal without a sentence in this language (English) keeps the core's sentence, not a generic one.

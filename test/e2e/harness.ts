@@ -54,7 +54,14 @@ export async function startTill(env: Record<string, string>, port?: number): Pro
     env: {
       PATH: process.env.PATH ?? '',
       TILL_PORT: String(p),
-      TILL_TIMING: JSON.stringify({ backoffBaseMs: 50, backoffMaxMs: 400, downPollMs: 150, livePollMs: 2000, createGraceMs: 500 }),
+      TILL_TIMING: JSON.stringify({
+        backoffBaseMs: 50,
+        backoffMaxMs: 400,
+        downPollMs: 150,
+        livePollMs: 2000,
+        createGraceMs: 500,
+        readGapMs: 100,
+      }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

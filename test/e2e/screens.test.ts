@@ -88,7 +88,10 @@ describe.skipIf(Boolean(reason))('every screen, both languages, both sizes', () 
         const attrs = [...document.querySelectorAll('[aria-label], [placeholder], [title]')].flatMap((el) =>
           ['aria-label', 'placeholder', 'title'].map((a) => el.getAttribute(a) ?? ''),
         );
-        return [document.body.innerText, ...attrs].join('\n');
+        // Words deliberately in another language (MultiSafepay's own, marked lang="en") are not the till's.
+        let body = document.body.innerText;
+        for (const el of document.querySelectorAll<HTMLElement>('body [lang]:not([lang="nl"])')) body = body.replace(el.innerText, '');
+        return [body, ...attrs].join('\n');
       });
       const found = ENGLISH.filter((f) => word(f).test(text));
       expect(found, `English on the Dutch ${name} screen`).toEqual([]);
@@ -149,6 +152,13 @@ describe.skipIf(Boolean(reason))('every screen, both languages, both sizes', () 
       const first = (await p1.getAttribute('data-order-id'))!;
       await until(() => sim.streamConnects.some((c) => c.orderId === first), 'event stream open');
       await capture(page, lang, 'payment-waiting');
+      // Declined at the terminal: neutral words, MultiSafepay's reason, and Cancel and take cash.
+      sim.terminalAction('SCR-T1', 'decline');
+      await p1.and(page.locator('[data-status="soft_declined"]')).waitFor();
+      await page.locator(`[data-panel-order="${first}"]`).getByTestId('msp-reason').waitFor();
+      await page.locator(`[data-panel-order="${first}"]`).getByRole('button', { name: T.payment.takeCash }).waitFor();
+      expect(await p1.textContent()).toContain(T.payment.status.soft_declined);
+      await capture(page, lang, 'payment-declined-at-terminal');
       const expiry = sim.config.expiryMs;
       sim.config.expiryMs = 300;
       try {
@@ -282,13 +292,20 @@ describe.skipIf(Boolean(reason))('every screen, both languages, both sizes', () 
       await page.getByTestId('day-closed-banner').waitFor();
       await capture(page, lang, 'sale-day-closed');
 
-      // Staff: the first manager makes everyone sign in.
+      // Staff: the first manager makes everyone sign in; whoever set it up stays signed in as that manager, on
+      // Settings, with what they typed there and did not save yet.
       await button(T.nav.settings).click();
+      const shop = page.getByRole('textbox', { name: T.settings.merchantName });
+      await shop.fill('Bakkerij Jansen');
       const staff = page.locator('form.staff');
       await staff.getByRole('button', { name: T.staff.add }).click();
       await staff.getByRole('textbox', { name: `${T.staff.name} 1` }).fill('Anna');
       await staff.getByLabel(`${T.staff.pin} 1`).fill('1234');
+      await capture(page, lang, 'staff-labels');
       await staff.getByRole('button', { name: T.staff.save }).click();
+      await page.getByTestId('signed-in').filter({ hasText: 'Anna' }).waitFor();
+      expect(await shop.inputValue()).toBe('Bakkerij Jansen');
+      await page.getByTestId('signed-in').getByRole('button', { name: T.app.signOut }).click();
       const signIn = page.getByRole('region', { name: T.staff.signInTitle });
       await signIn.waitFor();
       await signIn.getByRole('button', { name: 'Anna', exact: true }).click();

@@ -132,7 +132,7 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     try {
       sim.terminalAction('E2E-T2', 'soft_decline');
       await panel(page, 'E2E-T2').and(page.locator('[data-status="soft_declined"]')).waitFor();
-      await expect.poll(() => panelWrap(page, 'E2E-T2').textContent()).toContain('needs a PIN');
+      await expect.poll(() => panelWrap(page, 'E2E-T2').textContent()).toContain('Declined at the terminal');
       await shot(page, 'soft-decline');
       sim.terminalAction('E2E-T2', 'approve'); // PIN entered, paid
       await panel(page, 'E2E-T2').and(page.locator('[data-status="completed"]')).waitFor();
@@ -597,6 +597,8 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await staff.getByRole('combobox', { name: 'Role 2' }).selectOption('cashier');
     await staff.getByLabel('PIN 2').fill('5678');
     await staff.getByRole('button', { name: 'Save staff' }).click();
+    // Whoever set up the first manager stays signed in as Anna: sign out for the cashier.
+    await page.getByTestId('signed-in').filter({ hasText: 'Anna' }).getByRole('button', { name: 'Sign out' }).click();
 
     const signIn = async (name: string, pin: string) => {
       const region = page.getByRole('region', { name: 'Sign in' });
@@ -631,6 +633,37 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await page.getByText('Refunded €10.00.').waitFor();
     await until(() => sim.orders.get(orderId)?.status === 'refunded', 'refunded at MultiSafepay');
   });
+  it("a hard decline in demo mode reads as a decline with MultiSafepay's reason, never as a PIN request; Cancel and take cash ends it and takes the cash", async () => {
+    const till = await startTill({ TILL_DATA_DIR: tempDir('till-e2e-decline-') });
+    tills.push(till);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    pages.push(page);
+    await page.goto(till.url);
+    await page.getByRole('textbox', { name: 'Amount' }).fill('8.40');
+    await page.getByRole('button', { name: 'Charge' }).click();
+    const card = page.getByTestId('payment');
+    await card.and(page.locator('[data-status="initialized"]')).waitFor();
+    const orderId = (await card.getAttribute('data-order-id'))!;
+    const panel = page.locator(`[data-panel-order="${orderId}"]`);
+    await panel.getByRole('button', { name: 'Decline', exact: true }).click();
+    await card.and(page.locator('[data-status="soft_declined"]')).waitFor();
+    expect(await card.textContent()).toContain('Declined at the terminal - the customer may try again, or cancel and take cash');
+    expect(await card.textContent()).not.toContain('PIN');
+    // MultiSafepay's own words, once its answer with them has been read.
+    await expect.poll(() => panel.getByTestId('msp-reason').textContent(), { timeout: 10_000 }).toBe('MultiSafepay says: Declined (1001)');
+    await panel.getByRole('button', { name: 'Cancel and take cash' }).click();
+    const cash = page.getByRole('dialog', { name: 'Cash payment' });
+    await cash.waitFor();
+    expect(await card.getAttribute('data-status')).toBe('cancelled');
+    await cash.getByRole('button', { name: 'Exact' }).click();
+    await expect.poll(() => page.getByTestId('change-due').textContent()).toBe('€0.00');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'History' }).click();
+    const rows = page.getByTestId('history-row');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-status')).toBe('paid');
+  });
+
   it('a split in demo mode: 10.00 on the card (virtual terminal), the rest in cash - one sale, paid, both parts in history', async () => {
     // Demo mode: the till's own simulator and its virtual terminal on the payment panel.
     const dataDir = tempDir('till-e2e-split-');

@@ -16,6 +16,7 @@ export const FAST_TIMING = {
   livePollMs: 200,
   createGraceMs: 300,
   streamSilenceMs: 2_000,
+  readGapMs: 20,
   cardRetryMaxMs: 100,
   lateWatchPollMs: 50,
   finalWatchMs: 1_000,

@@ -33,6 +33,36 @@ const ok = <T>(r: Reply<T>): T => {
 };
 
 describe('VAT', () => {
+  it('refunds of a sale add up to its VAT to the cent: a 3.00 cash sale (1.00 at 21 %, 2.00 at 9 %) refunded as three refunds of 1.00 leaves nothing in the day', async () => {
+    const t = await till();
+    const sale = ok(
+      await t.call<SaleRecord>('payCash', {
+        lines: [
+          { name: 'Krant', unitPrice: 100, quantity: 1, vatRate: 21 },
+          { name: 'Brood', unitPrice: 200, quantity: 1, vatRate: 9 },
+        ],
+        given: 300,
+      }),
+    );
+    expect(sale.vat).toEqual([
+      { rate: 21, gross: 100, vat: 17 },
+      { rate: 9, gross: 200, vat: 17 },
+    ]);
+    for (let i = 0; i < 3; i++) ok(await t.call<SaleRecord>('refund', { orderId: sale.saleId, amount: 100 }));
+    const refunds = t.svc.sales.sale(sale.saleId)!.refunds;
+    expect(refunds.map((r) => r.state)).toEqual(['done', 'done', 'done']);
+    // Each refund's VAT per rate, and all three together: exactly the sale's.
+    const sum = (rate: number, k: 'gross' | 'vat') =>
+      refunds.reduce((s, r) => s + (r.vat ?? []).filter((v) => v.rate === rate).reduce((a, v) => a + v[k], 0), 0);
+    expect([sum(21, 'gross'), sum(21, 'vat'), sum(9, 'gross'), sum(9, 'vat')]).toEqual([100, 17, 200, 17]);
+    const day = ok(await t.call<{ totals: { net: number; vat: { rate: number; gross: number; vat: number }[] }[] }>('dayReport', {}));
+    expect(day.totals[0]!.net).toBe(0);
+    expect(day.totals[0]!.vat).toEqual([
+      { rate: 21, gross: 0, vat: 0 },
+      { rate: 9, gross: 0, vat: 0 },
+    ]);
+  });
+
   it('each sale stores VAT per rate (products at their rate, a typed amount at the Settings rate); refunds reverse it; the day totals it', async () => {
     const t = await till();
     ok(await t.call('saveSettings', { customVatRate: 21 }));
@@ -160,6 +190,37 @@ describe('opening and closing the day', () => {
 });
 
 describe('staff roles', () => {
+  it('whoever sets up the first manager stays at work as that manager, not signed out; later saves keep whoever is signed in', async () => {
+    const t = await till();
+    ok(await t.call('saveSettings', { merchantName: 'Bakkerij Jansen' }));
+    const staff = ok(
+      await t.call<{ id: string }[]>('saveStaff', {
+        staff: [
+          { id: 'anna', name: 'Anna', role: 'manager', pin: '1234' },
+          { id: 'bram', name: 'Bram', role: 'cashier', pin: '5678' },
+        ],
+      }),
+    );
+    expect(staff.map((m) => m.id)).toEqual(['anna', 'bram']);
+    const snap = ok(await t.call<{ user: unknown; settings: { merchantName: string } }>('snapshot'));
+    expect(snap.user).toEqual({ id: 'anna', name: 'Anna', role: 'manager' });
+    // Still a manager at work: settings can be saved without signing in again.
+    ok(await t.call('saveSettings', { merchantAddress: 'Dorpsstraat 1' }));
+    // A later save by that manager keeps them signed in; a cashier's own save is refused.
+    ok(
+      await t.call('saveStaff', {
+        staff: [
+          { id: 'anna', name: 'Anna', role: 'manager' },
+          { id: 'bram', name: 'Bram', role: 'cashier' },
+        ],
+      }),
+    );
+    expect(ok(await t.call<{ user: unknown }>('snapshot')).user).toMatchObject({ id: 'anna' });
+    ok(await t.call('signOut'));
+    ok(await t.call('signIn', { staffId: 'bram', pin: '5678' }));
+    expect(await t.call('saveStaff', { staff: [{ id: 'anna', name: 'Anna', role: 'manager' }] })).toMatchObject({ ok: false });
+  });
+
   it("over the WebSocket: a cashier's refund, price change and day close are refused with no change; a manager's go through; every sale records who", async () => {
     const t = await till();
     ok(
@@ -170,6 +231,7 @@ describe('staff roles', () => {
         ],
       }),
     );
+    ok(await t.call('signOut')); // whoever set up the staff leaves the till
     const server = await startHeadlessServer({ service: t.svc, port: 0, staticDir: tempDir() });
     cleanups.push(() => server.close());
     const ws = await WsTill.connect(server.url);

@@ -190,3 +190,18 @@ describe('card details', () => {
     await until(() => t.engine.openHandles === 0, 'watch ended');
   });
 });
+
+describe('a decline', () => {
+  it("keeps MultiSafepay's own reason and code for the panel, and drops them once the order no longer carries them", async () => {
+    const t = await setup();
+    const p = await charge(t);
+    await until(() => t.sim.openStreams === 1, 'stream');
+    t.sim.terminalAction('DEMO0001', 'decline');
+    const declined = await t.waitFor(p.orderId, (x) => x.state === 'soft_declined' && x.mspReasonCode !== undefined, 'reason read');
+    expect(declined).toMatchObject({ mspReason: 'Declined', mspReasonCode: '1001' });
+    // The customer tries again: the order waits for the card, with no reason any more.
+    t.sim.forceStatus(p.orderId, 'initialized');
+    // The safety poll reads the order again: the old reason goes.
+    await t.waitFor(p.orderId, (x) => x.state === 'initialized' && x.mspReason === undefined && x.mspReasonCode === undefined, 'no reason');
+  });
+});

@@ -267,6 +267,9 @@ describe('opening and closing the day', () => {
     expect(screen.getByTestId('day-difference')).toHaveTextContent('€2.50 short');
     await user.click(screen.getByRole('button', { name: 'Close day' }));
     expect(f.api.closeDay).not.toHaveBeenCalled();
+    // The day in the confirmation as the till's language writes it (day first), not as an ISO date.
+    const [y, m, d] = localDay().split('-');
+    expect(screen.getByRole('group', { name: `Close ${d}/${m}/${y}? No sale can be added to it afterwards.` })).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Yes, close the day' }));
     expect(f.api.closeDay).toHaveBeenCalledWith({ counted: 10290 });
     const report = await screen.findByTestId('day-closed');

@@ -2,12 +2,25 @@ import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
-import { fakeApi, payment } from '../helpers/fake-api';
+import type { PaymentView } from '../../shared/payment';
+import { answerCharges, fakeApi, payment } from '../helpers/fake-api';
 
 async function renderApp(f = fakeApi()) {
   render(<App api={f.api} />);
   await screen.findByRole('button', { name: 'Charge' });
   return f;
+}
+
+/** An apple charged on T1: the till's answer to the charge. */
+async function chargedApple() {
+  const f = fakeApi();
+  answerCharges(f, act);
+  await renderApp(f);
+  const user = userEvent.setup();
+  await user.click(screen.getByRole('button', { name: /Apple/ }));
+  await user.click(screen.getByRole('button', { name: 'Charge' }));
+  const view = await (f.api.charge.mock.results[0]!.value as Promise<PaymentView>);
+  return { f, user, view };
 }
 
 describe('sale screen', () => {
@@ -129,11 +142,15 @@ describe('payment panel', () => {
     expect(screen.getByTestId('payment')).toHaveTextContent('Reconnecting');
   });
 
-  it('soft decline: tells the customer to follow the terminal; cancel asks to confirm first', async () => {
+  it('a decline reads as a decline, never as a PIN request; cancel asks to confirm first', async () => {
     const f = fakeApi({ payments: [payment({ state: 'soft_declined' })] });
     await renderApp(f);
     const user = userEvent.setup();
-    expect(screen.getByTestId('payment')).toHaveTextContent('needs a PIN');
+    expect(screen.getByTestId('payment')).toHaveTextContent(
+      'Declined at the terminal - the customer may try again, or cancel and take cash',
+    );
+    expect(screen.getByTestId('payment')).not.toHaveTextContent(/PIN/);
+    expect(screen.queryByTestId('msp-reason')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Cancel payment' }));
     expect(f.api.cancelPayment).not.toHaveBeenCalled();
     const confirm = screen.getByRole('group', { name: /Cancel this payment of €12.34/ });
@@ -142,6 +159,30 @@ describe('payment panel', () => {
     await user.click(screen.getByRole('button', { name: 'Cancel payment' }));
     await user.click(screen.getByRole('button', { name: 'Yes, cancel it' }));
     expect(f.api.cancelPayment).toHaveBeenCalledWith({ orderId: 'x-1-1' });
+  });
+
+  it("a decline in MultiSafepay's own words when its answer has them; Cancel and take cash cancels, then opens the cash dialog for the sale", async () => {
+    const { f, user, view } = await chargedApple();
+    act(() =>
+      f.push({ type: 'payment', payment: { ...view, state: 'soft_declined', mspReason: 'Insufficient funds', mspReasonCode: '51' } }),
+    );
+    expect(screen.getByTestId('msp-reason')).toHaveTextContent('MultiSafepay says: Insufficient funds (51)');
+    expect(screen.getByTestId('payment')).not.toHaveTextContent(/PIN/);
+    await user.click(screen.getByRole('button', { name: 'Cancel and take cash' }));
+    expect(f.api.cancelPayment).toHaveBeenCalledWith({ orderId: view.orderId });
+    expect(screen.queryByRole('dialog', { name: 'Cash payment' })).toBeNull();
+    act(() => f.push({ type: 'payment', payment: { ...view, state: 'cancelled', reason: 'cancelled_by_till', finalAt: Date.now() } }));
+    const cash = await screen.findByRole('dialog', { name: 'Cash payment' });
+    expect(within(cash).getByText('€1.50', { exact: false })).toBeInTheDocument();
+  });
+
+  it('Cancel and take cash that loses the race (the customer paid): no cash dialog', async () => {
+    const { f, user, view } = await chargedApple();
+    act(() => f.push({ type: 'payment', payment: { ...view, state: 'soft_declined' } }));
+    await user.click(screen.getByRole('button', { name: 'Cancel and take cash' }));
+    act(() => f.push({ type: 'payment', payment: { ...view, state: 'completed', finalAt: Date.now() } }));
+    expect(screen.getByTestId('payment')).toHaveTextContent('Paid');
+    expect(screen.queryByRole('dialog', { name: 'Cash payment' })).toBeNull();
   });
 
   it('final payments offer New sale; failed ones offer Try again', async () => {

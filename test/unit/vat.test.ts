@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addVat, vatByRate, vatIn, vatOfRefund } from '../../shared/vat';
+import { seeded } from '../helpers/seeded';
+import { addVat, type VatLine, vatByRate, vatIn, vatOfRefund } from '../../shared/vat';
 
 describe('VAT on prices that include it', () => {
   it('takes the VAT out of a gross amount, to the nearest cent', () => {
@@ -53,5 +54,33 @@ describe('VAT on prices that include it', () => {
       { rate: 21, gross: 625, vat: 109 },
       { rate: 9, gross: 208, vat: 17 },
     ]);
+  });
+});
+
+describe('refunds out of what is left', () => {
+  it('any sale refunded in any number of parts: each part within what is left, all parts together exactly the sale VAT', () => {
+    const rnd = seeded(7);
+    for (let round = 0; round < 500; round++) {
+      const lines = Array.from({ length: 1 + rnd(4) }, () => ({
+        unitPrice: 1 + rnd(2000),
+        quantity: 1 + rnd(3),
+        vatRate: [21, 9, 0][rnd(3)]!,
+      }));
+      const sale = vatByRate(lines, 21);
+      const total = sale.reduce((s, v) => s + v.gross, 0);
+      let left = sale;
+      let paid = 0;
+      let refunded: VatLine[] = [];
+      while (paid < total) {
+        const amount = Math.min(total - paid, 1 + rnd(Math.max(1, Math.floor(total / 2))));
+        const part = vatOfRefund(left, amount);
+        expect(part.reduce((s, v) => s + v.gross, 0)).toBe(amount);
+        for (const v of part) expect(v.vat).toBeLessThanOrEqual(left.find((l) => l.rate === v.rate)!.vat);
+        left = addVat(left, part, -1);
+        refunded = addVat(refunded, part);
+        paid += amount;
+      }
+      expect(refunded).toEqual(sale);
+    }
   });
 });

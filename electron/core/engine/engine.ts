@@ -994,7 +994,9 @@ function snapshot(rec: AttemptRecord): AttemptSnapshot {
 
 function orderPatch(order: MspOrder): Partial<AttemptRecord> {
   const patch: Partial<AttemptRecord> = { mspStatus: order.status };
-  if (order.reason) patch.mspReason = order.reason;
+  // The reason of this answer only: a reason of an earlier decline must not be shown for a later one.
+  patch.mspReason = order.reason;
+  patch.mspReasonCode = order.reason_code;
   if (order.transaction_id !== undefined) patch.transactionId = order.transaction_id;
   const paid = paidAmountOf(order);
   if (paid !== undefined) patch.paidAmount = paid;
@@ -1059,6 +1061,7 @@ function toView(l: LiveAttempt): PaymentView {
   if (r.finalAt) view.finalAt = r.finalAt;
   if (r.mspStatus) view.mspStatus = r.mspStatus;
   if (r.mspReason) view.mspReason = r.mspReason;
+  if (r.mspReasonCode) view.mspReasonCode = r.mspReasonCode;
   if (r.reason) view.reason = r.reason;
   return view;
 }

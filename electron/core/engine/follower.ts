@@ -3,6 +3,10 @@
  * the SSE stream with the events token, a GET order on every (re)connect, capped exponential backoff with
  * jitter for reconnects, and GET order polling while the stream is down or refused (401: token expired).
  * A slow safety poll also runs while the stream is open, so a stream that goes silent cannot hide an outcome.
+ *
+ * A stream that opens and ends at once, again and again, must not become a storm: the backoff starts again only
+ * after a stream brought news (a status the till did not have) or stayed open for `streamStableMs`, and reads of
+ * the order are at least `readGapMs` apart - asks in between (open, close, poll, cashier) share one read.
  */
 import type { ConnectionState } from '../../../shared/payment';
 import type { Logger } from '../log';
@@ -60,6 +64,17 @@ export class Follower {
   #events = 0;
   /** The last GET order failed: MultiSafepay cannot be read right now. */
   #readFailed = false;
+  /** The last status the till heard for this order (from the stream or a read). */
+  #lastStatus: string | undefined;
+  /** When the current stream opened, and whether it brought news since. */
+  #openedAt = 0;
+  #news = false;
+  /** When the last read of the order started, and the timer of a read put off to keep reads apart. */
+  #lastReadAt = -Infinity;
+  #readTimer: NodeJS.Timeout | undefined;
+  #endGap: (() => void) | undefined;
+  /** The stream's `retry:`: the least time before a reconnect. */
+  #serverRetryMs = 0;
 
   constructor(orderId: string, host: FollowerHost) {
     this.orderId = orderId;
@@ -74,12 +89,30 @@ export class Follower {
     else this.#connect();
   }
 
-  /** Re-reads the order now (e.g. the cashier or a reconnect asks). */
+  /**
+   * Re-reads the order (e.g. the cashier or a reconnect asks): now, or - when the last read was less than
+   * `readGapMs` ago - once that gap has passed; every ask until then is answered by that one read.
+   */
   refresh(): Promise<void> {
     if (!this.#refreshing) {
-      this.#refreshing = this.#read().finally(() => {
-        this.#refreshing = undefined;
-      });
+      const wait = this.#lastReadAt + this.#host.timing.readGapMs - performance.now();
+      const gap =
+        wait > 0 && !this.#stopped
+          ? new Promise<void>((resolve) => {
+              this.#endGap = () => {
+                clearTimeout(this.#readTimer);
+                this.#readTimer = undefined;
+                this.#endGap = undefined;
+                resolve();
+              };
+              this.#readTimer = setTimeout(this.#endGap, wait);
+            })
+          : Promise.resolve();
+      this.#refreshing = gap
+        .then(() => this.#read())
+        .finally(() => {
+          this.#refreshing = undefined;
+        });
     }
     return this.#refreshing;
   }
@@ -92,6 +125,7 @@ export class Follower {
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#pollTimer);
     clearTimeout(this.#silenceTimer);
+    this.#endGap?.(); // a read put off is not made; whoever waits for it is answered
     this.#reconnectTimer = undefined;
     this.#pollTimer = undefined;
     this.#silenceTimer = undefined;
@@ -99,7 +133,13 @@ export class Follower {
 
   /** Open streams and pending timers: zero once stopped. */
   get openHandles(): number {
-    return (this.#stream ? 1 : 0) + (this.#reconnectTimer ? 1 : 0) + (this.#pollTimer ? 1 : 0) + (this.#silenceTimer ? 1 : 0);
+    return (
+      (this.#stream ? 1 : 0) +
+      (this.#reconnectTimer ? 1 : 0) +
+      (this.#pollTimer ? 1 : 0) +
+      (this.#silenceTimer ? 1 : 0) +
+      (this.#readTimer ? 1 : 0)
+    );
   }
 
   /** A `creating` attempt whose create answer never arrived: did MultiSafepay get it? */
@@ -146,7 +186,8 @@ export class Follower {
         onOpen: () => {
           if (this.#stopped) return;
           this.#streamOpen = true;
-          this.#failures = 0;
+          this.#openedAt = performance.now();
+          this.#news = false;
           this.#heard();
           this.#host.onConnection(this.orderId, 'live');
           // Catch up on whatever happened while we were not listening.
@@ -154,9 +195,15 @@ export class Follower {
           this.#schedulePoll(this.#host.timing.livePollMs);
         },
         onActivity: () => this.#heard(),
+        onRetry: (ms) => {
+          // The server's own reconnection time is the least the till waits (within the backoff's ceiling).
+          this.#serverRetryMs = Math.min(ms, this.#host.timing.backoffMaxMs);
+        },
         onOrderEvent: (e) => {
           if (this.#stopped || e.order_id !== this.orderId) return;
           this.#events++;
+          if (e.status.toLowerCase() !== this.#lastStatus) this.#news = true;
+          this.#lastStatus = e.status.toLowerCase();
           this.#host.onStatus(this.orderId, e.status, undefined, e.transaction_id === undefined ? undefined : String(e.transaction_id));
         },
         onError: (e) => this.#streamFailed(e.status),
@@ -184,6 +231,8 @@ export class Follower {
   }
 
   #streamFailed(status: number | undefined): void {
+    // A stream that brought news or lasted was working: the next reconnect starts from the first step again.
+    if (this.#streamOpen && (this.#news || performance.now() - this.#openedAt >= this.#host.timing.streamStableMs)) this.#failures = 0;
     this.#stream = undefined;
     this.#streamOpen = false;
     clearTimeout(this.#silenceTimer);
@@ -207,10 +256,13 @@ export class Follower {
     void this.refresh();
     this.#schedulePoll(this.#host.timing.downPollMs);
     clearTimeout(this.#reconnectTimer);
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined;
-      this.#connect();
-    }, this.#nextBackoff());
+    this.#reconnectTimer = setTimeout(
+      () => {
+        this.#reconnectTimer = undefined;
+        this.#connect();
+      },
+      Math.max(this.#serverRetryMs, this.#nextBackoff()),
+    );
   }
 
   #nextBackoff(): number {
@@ -234,13 +286,17 @@ export class Follower {
     if (this.#stopped) return;
     try {
       const eventsBefore = this.#events;
+      this.#lastReadAt = performance.now();
       const order = await this.#host.client().getOrder(this.orderId);
       if (this.#stopped) return;
       this.#readFailed = false;
       // A read that started before the stream's latest event may be older than it: a final status always
       // counts, a waiting one from such a read would move the panel back (e.g. PIN asked again) and is dropped.
       const stale = this.#events !== eventsBefore && !isFinalStatus(order.status);
-      if (!stale) this.#host.onStatus(this.orderId, order.status, order);
+      if (!stale) {
+        this.#lastStatus = order.status.toLowerCase();
+        this.#host.onStatus(this.orderId, order.status, order);
+      }
       if (this.#stopped) return;
       if (this.#streamOpen || this.#refused) this.#host.onConnection(this.orderId, 'live');
       else this.#host.onConnection(this.orderId, 'reconnecting');

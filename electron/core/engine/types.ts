@@ -42,6 +42,13 @@ export interface EngineTiming {
   terminalIdleMs: number;
   /** A stream that delivered nothing (no event, no comment) for this long is taken as dropped and reopened. */
   streamSilenceMs: number;
+  /**
+   * A stream that stayed open this long before it ended was a working stream: the reconnect backoff starts again
+   * from its first step. A stream that ends sooner without news keeps the backoff growing.
+   */
+  streamStableMs: number;
+  /** The least time between two reads of one payment's order: asks in between are answered by one read. */
+  readGapMs: number;
   /** How long a completed payment's card details are asked for, and the longest wait between two asks. */
   cardWatchMs: number;
   cardRetryMaxMs: number;
@@ -60,6 +67,8 @@ export const DEFAULT_TIMING: EngineTiming = {
   lateWatchPollMs: 20_000,
   terminalIdleMs: 55_000,
   streamSilenceMs: 45_000,
+  streamStableMs: 30_000,
+  readGapMs: 2_000,
   cardWatchMs: 10 * 60_000,
   cardRetryMaxMs: 30_000,
 };

@@ -12,7 +12,7 @@ import { lineTotal, parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine, salePartOf } from '../../../shared/payment';
 import { afterPayment, classifyStatus } from '../engine/transitions';
 import { addVat, LEGACY_VAT_RATE, vatByRate, vatOfRefund } from '../../../shared/vat';
-import { openDatabase, transaction } from './db';
+import { openDatabase, releaseHolder, transaction } from './db';
 
 export interface AttemptSnapshot extends AttemptFields {
   /** Set when a supervisor resolved the attempt. */
@@ -63,6 +63,7 @@ export const AttemptSnapshotSchema = z
     transactionId: z.string().optional(),
     mspStatus: z.string().optional(),
     mspReason: z.string().optional(),
+    mspReasonCode: z.string().optional(),
     createdAt: z.number(),
     updatedAt: z.number(),
     finalAt: z.number().optional(),
@@ -184,9 +185,10 @@ export class Ledger {
   /** Called after each committed change (history screens refresh). */
   onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve') => void) | undefined;
 
-  constructor(path: string) {
+  /** `busyWaitMs`: how long to wait for a lock another program holds for a moment (not a till). */
+  constructor(path: string, opts: { busyWaitMs?: number } = {}) {
     this.path = path;
-    this.#db = openDatabase(path);
+    this.#db = openDatabase(path, opts.busyWaitMs);
     const p = (sql: string) => this.#db.prepare(sql);
     this.#q = {
       insertSale: p(
@@ -203,6 +205,7 @@ export class Ledger {
          SELECT coalesce((SELECT max(number) FROM receipts), 0) + 1, 'refund', sale_id, refund_id, ? FROM refunds WHERE refund_id = ?`,
       ),
       saleVat: p('SELECT vat FROM sales WHERE sale_id = ?'),
+      refundVatOfSale: p(`SELECT vat FROM refunds WHERE sale_id = ? AND state != 'failed'`),
       dayPaidVat: p(
         `SELECT s.currency AS currency, s.vat AS vat FROM sales s WHERE s.day = ?
            AND (s.tender = 'cash' OR EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = s.sale_id AND a.state = 'completed'))`,
@@ -288,7 +291,10 @@ export class Ledger {
   }
 
   close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    if (this.#db.isOpen) {
+      this.#db.close();
+      releaseHolder(this.path);
+    }
   }
 
   /** Runs several writes as one durable step. */
@@ -413,7 +419,11 @@ export class Ledger {
 
   beginRefundInTransaction(r: NewRefund): void {
     const saleVat = this.#q.saleVat!.get(r.saleId) as { vat: string } | undefined;
-    const vat = vatOfRefund(saleVat ? check(VatSchema, safeJson(saleVat.vat), 'sale VAT') : [], r.amount);
+    // What is left of the sale's VAT: its VAT less that of its refunds made or still pending.
+    let left = saleVat ? check(VatSchema, safeJson(saleVat.vat), 'sale VAT') : [];
+    for (const e of this.#q.refundVatOfSale!.all(r.saleId) as { vat: string }[])
+      left = addVat(left, check(VatSchema, safeJson(e.vat), 'refund VAT'), -1);
+    const vat = vatOfRefund(left, r.amount);
     this.#q.insertRefund!.run(
       r.refundId,
       r.orderId,
@@ -780,6 +790,7 @@ export class Ledger {
         at: r.at,
         state: r.state,
         tender: r.tender,
+        vat: check(VatSchema, safeJson(r.vat), 'refund VAT'),
       };
       if (r.transaction_id) rec.transactionId = r.transaction_id;
       if (r.staff) rec.staff = r.staff;

@@ -3,11 +3,14 @@
  * - The API key goes in the `api_key` header only: never in a URL, a log line or an error message.
  * - Every call has a timeout; only reads are retried (a retried create could charge twice).
  * - Responses are validated; refusals become {@link MspError}s that keep MultiSafepay's error_code.
+ * - MultiSafepay publishes no rate limits: reads of all payments together are kept to `readsPerSecond` (a small
+ *   burst allowed), and a 429 answer pauses every call until its Retry-After has passed.
  */
 import type { z } from 'zod';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { MspError } from './errors';
+import { parseMspJson } from './json';
 import {
   type CreateOrderRequest,
   type CreatedOrder,
@@ -37,8 +40,14 @@ export interface MspClientOptions {
   /** Extra attempts for reads after a failure with unknown outcome. */
   readRetries?: number;
   retryDelayMs?: number;
+  /** Reads (GET) of all payments together, per second on average; a burst of as many is allowed. */
+  readsPerSecond?: number;
   logger?: Logger;
 }
+
+/** How long a 429 without a usable Retry-After pauses the calls, and the longest pause a Retry-After may ask. */
+const DEFAULT_PAUSE_MS = 2_000;
+const MAX_PAUSE_MS = 60_000;
 
 type Method = 'GET' | 'POST';
 
@@ -50,6 +59,11 @@ export class MspClient {
   readonly #readRetries: number;
   readonly #retryDelayMs: number;
   readonly #log: Logger;
+  readonly #readsPerSecond: number;
+  #tokens: number;
+  #refilledAt = performance.now();
+  /** Until when MultiSafepay asked the till to wait (a 429). */
+  #pausedUntil = 0;
 
   constructor(opts: MspClientOptions) {
     const url = new URL(opts.baseUrl); // throws on a bad URL
@@ -61,6 +75,8 @@ export class MspClient {
     this.#readRetries = opts.readRetries ?? 2;
     this.#retryDelayMs = opts.retryDelayMs ?? 300;
     this.#log = opts.logger ?? silentLogger;
+    this.#readsPerSecond = opts.readsPerSecond ?? 5;
+    this.#tokens = this.#readsPerSecond;
   }
 
   /** Starts a cloud POS payment on a terminal. Never retried. */
@@ -185,6 +201,7 @@ export class MspClient {
   ): Promise<{ data: z.infer<S>; pager: z.infer<typeof PagerSchema> }> {
     const url = this.baseUrl + path;
     const logPath = path.split('?')[0];
+    await this.#pace(method === 'GET');
     const started = performance.now();
     const headers: Record<string, string> = { api_key: this.#apiKey, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -214,10 +231,21 @@ export class MspClient {
       clearTimeout(timer);
     }
     this.#log.info('msp request', { method, path: logPath, status: res.status, ms: elapsed(started) });
+    if (res.status === 429) {
+      const pause = retryAfterMs(res.headers.get('retry-after'));
+      this.#pausedUntil = Math.max(this.#pausedUntil, performance.now() + pause);
+      this.#log.warn('msp asks the till to slow down', { method, path: logPath, pauseMs: pause });
+      // Nothing was done: a read is tried again after the pause, anything else is refused as it stands.
+      throw new MspError({
+        kind: method === 'GET' ? 'unknown_outcome' : 'refused',
+        httpStatus: 429,
+        cashierMessage: 'MultiSafepay asks the till to slow down - try again in a moment.',
+      });
+    }
 
     let json: unknown;
     try {
-      json = text ? JSON.parse(quoteLongIntegers(text)) : undefined;
+      json = text ? parseMspJson(text) : undefined;
     } catch {
       json = undefined;
     }
@@ -271,6 +299,21 @@ export class MspClient {
     return { data: parsed.data, pager: pager.success ? pager.data : undefined };
   }
 
+  /** Waits while MultiSafepay asked for a pause, and (reads) until the shared read allowance has room. */
+  async #pace(read: boolean): Promise<void> {
+    for (;;) {
+      const now = performance.now();
+      this.#tokens = Math.min(this.#readsPerSecond, this.#tokens + ((now - this.#refilledAt) * this.#readsPerSecond) / 1000);
+      this.#refilledAt = now;
+      const wait = Math.max(this.#pausedUntil - now, read && this.#tokens < 1 ? ((1 - this.#tokens) * 1000) / this.#readsPerSecond : 0);
+      if (wait <= 0) {
+        if (read) this.#tokens -= 1;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, Math.ceil(wait)));
+    }
+  }
+
   /** Logs the shape of an answer that could not be read: field names and types, never values. */
   #unreadable(method: Method, path: string | undefined, status: number, data: unknown, field?: string): void {
     this.#log.warn('msp answer unreadable', {
@@ -283,13 +326,11 @@ export class MspClient {
   }
 }
 
-/**
- * MultiSafepay's ids can be integers beyond what a JavaScript number holds exactly (a documented transaction_id
- * is 17472052901237122). Integers of 16 or more digits are read as strings so no id is silently changed. A
- * match inside a JSON string is impossible: there the quotes around a key are escaped.
- */
-export function quoteLongIntegers(text: string): string {
-  return text.replace(/("[^"\\]*"\s*:\s*)(-?\d{16,})(?=\s*[,}\]])/g, '$1"$2"');
+/** A Retry-After header (seconds or an HTTP date) as milliseconds, within sane bounds. */
+function retryAfterMs(header: string | null): number {
+  if (!header) return DEFAULT_PAUSE_MS;
+  const seconds = /^\s*\d+\s*$/.test(header) ? Number(header) * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(seconds) ? Math.min(MAX_PAUSE_MS, Math.max(0, seconds)) : DEFAULT_PAUSE_MS;
 }
 
 function safeHost(text: string): string {

@@ -3,7 +3,8 @@
  * node-thermal-printer, and for a cash receipt pulses the cash drawer wired to the printer.
  *
  * What goes over the wire: ESC @ (initialise), ESC t 19 (code page PC858, Latin-1 with the euro sign),
- * Font A, left aligned, the lines of receiptText(), four line feeds twice, GS V 0 (full cut), ESC @, and when
+ * Font A, left aligned, the lines of receiptText() in PC858 bytes (codepage.ts: the receipt's one code page, which
+ * no product name can switch, and never a control byte), four line feeds twice, GS V 0 (full cut), ESC @, and when
  * asked ESC p 0 25 250: a 50 ms pulse on drawer pin 2, then 500 ms off. The drawer pulse is written in full
  * here: node-thermal-printer's openCashDrawer() sends "ESC p m" without the two timing bytes, so a printer
  * takes the next bytes as them, and some drawers only open on every second receipt.
@@ -14,6 +15,7 @@
  */
 
 import { CharacterSet, PrinterTypes, ThermalPrinter, BreakLine } from 'node-thermal-printer';
+import { codePageBytes } from './codepage';
 import { type Paper, PAPER_WIDTH, type ReceiptData, receiptText } from './receipt';
 
 export const DEFAULT_PRINTER_PORT = 9100;
@@ -25,8 +27,7 @@ const INIT = [0x1b, 0x40];
 /** ESC p m t1 t2: pulse drawer pin 2 (m = 0) for 25 x 2 ms, then wait 250 x 2 ms. */
 export const DRAWER_PULSE: Readonly<Buffer> = Buffer.from([0x1b, 0x70, 0x00, 0x19, 0xfa]);
 
-/** The code page the receipt is printed in (ESC t 19), by its name in iconv-lite, for reading bytes back. */
-export const RECEIPT_ENCODING = 'cp858';
+export { RECEIPT_ENCODING } from './codepage';
 
 export interface PrintReceiptOptions {
   host: string;
@@ -110,7 +111,9 @@ function compose(printer: ThermalPrinter, receipt: ReceiptData, paper: Paper, op
   printer.setTypeFontA();
   printer.setTextNormal();
   printer.alignLeft();
-  for (const line of receiptText(receipt, paper)) printer.println(line);
+  // The bytes of each line are made here: given text, node-thermal-printer would switch to any code page that
+  // has a character (a Japanese one for "点心") and stay there for the rest of the receipt.
+  for (const line of receiptText(receipt, paper, true)) printer.add(Buffer.concat([codePageBytes(line), Buffer.from([0x0a])]));
   printer.cut();
   if (openDrawer) printer.add(Buffer.from(DRAWER_PULSE));
   return printer.getBuffer();

@@ -5,12 +5,16 @@
  * Amounts are integer minor units and are never negative here: a refund receipt prints the amount given back
  * under a REFUND header. They are printed plainly ("12.50" in English, "12,50" in Dutch) with the currency code
  * on the total line, so that a long amount still fits narrow paper. Every line is at most the paper's width,
- * counted in characters (code points after NFC); a line never ends in a cut-off amount: product names wrap,
- * and an amount too long for its row moves to a row of its own.
+ * counted in display columns (a wide character - Chinese, Japanese, Korean, most emoji - takes two, a combining
+ * accent none: the `string-width` package); a line never ends in a cut-off amount: product names wrap, never
+ * inside a character, and an amount too long for its row moves to a row of its own. For a receipt printer the
+ * text is first made printable in its one code page (codepage.ts), so every column there is one character.
  */
 
+import stringWidth from 'string-width';
 import { minorDigits } from '../../../shared/money';
-import type { ReceiptContent, ReceiptLine } from '../../../shared/receipt';
+import type { ReceiptCardTender, ReceiptContent, ReceiptLine } from '../../../shared/receipt';
+import { toCodePage } from './codepage';
 
 export type { ReceiptLine, ReceiptTender } from '../../../shared/receipt';
 export { opensDrawer } from '../../../shared/receipt';
@@ -113,23 +117,27 @@ const SEPARATORS: Readonly<Record<ReceiptData['language'], { decimal: string; gr
   nl: { decimal: ',', group: '.' },
 };
 
-/** Text as printable characters: NFC, control characters (which ESC/POS would take as commands) become spaces. */
+/**
+ * Text as printable characters: NFC; control characters (which ESC/POS would take as commands) and format
+ * characters (bidi overrides that would reorder a line) become spaces - but the joiners inside an emoji or a
+ * word stay.
+ */
 export function clean(text: string): string {
   return text
     .normalize('NFC')
-    .replace(/\p{Cc}|\p{Cf}/gu, ' ')
+    .replace(/\p{Cc}|(?![\u200C\u200D])\p{Cf}/gu, ' ')
     .replace(/[ \t]+/g, ' ')
     .trim();
 }
 
-/** Printed width of a line: one column per code point. */
+/** Printed width of a line in columns: wide characters take two, combining marks none. */
 export function width(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
+  return stringWidth(text);
 }
 
-const chars = (text: string): string[] => Array.from(text);
+const graphemeSegmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** The characters as the eye sees them (a letter with its accents, a whole emoji sequence): never split. */
+const chars = (text: string): string[] => Array.from(graphemeSegmenter.segment(text), (s) => s.segment);
 
 /** An amount in minor units as plain text, exact for every safe integer: "1,234.50" (en), "1.234,50" (nl). */
 export function plainAmount(minor: number, currency: string, language: ReceiptData['language']): string {
@@ -156,12 +164,19 @@ function dateText(at: number, language: ReceiptData['language']): string {
     : `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${time}`;
 }
 
-/** Splits text into pieces of at most `w` characters. */
+/** Splits text into pieces of at most `w` columns, between characters. */
 function chunk(text: string, w: number): string[] {
-  const c = chars(text);
   const out: string[] = [];
-  for (let i = 0; i < c.length; i += w) out.push(c.slice(i, i + w).join(''));
-  return out.length > 0 ? out : [''];
+  let piece = '';
+  for (const c of chars(text)) {
+    if (piece !== '' && width(piece + c) > w) {
+      out.push(piece);
+      piece = '';
+    }
+    piece += c;
+  }
+  if (piece !== '' || out.length === 0) out.push(piece);
+  return out;
 }
 
 /** Word-wraps text to lines of at most `w` characters; a word longer than a line is split. */
@@ -243,8 +258,38 @@ export function maskedCard(last4: string | undefined): string | undefined {
   return digits === '' ? undefined : `**** ${digits}`;
 }
 
-/** The lines to print, each at most the paper's width. */
-export function receiptText(r: ReceiptData, paper: Paper): string[] {
+/** What the receipt says, in characters the receipt printer's code page has (see codepage.ts). */
+export function inCodePage(r: ReceiptData): ReceiptData {
+  const t = (s: string): string => toCodePage(clean(s));
+  const out: ReceiptData = {
+    ...r,
+    merchantName: t(r.merchantName),
+    merchantAddress: r.merchantAddress.split(/\r?\n/).map(t).join('\n'),
+    lines: r.lines.map((l) => ({ ...l, name: t(l.name) })),
+    currency: t(r.currency),
+  };
+  out.tenders = r.tenders.map((tender) => {
+    if (tender.kind === 'cash') return tender;
+    const next: ReceiptCardTender = { ...tender };
+    if (tender.card) {
+      const card: NonNullable<typeof tender.card> = {};
+      for (const k of ['type', 'last4', 'authorizationCode', 'entryMode'] as const)
+        if (tender.card[k] !== undefined) card[k] = t(tender.card[k]);
+      next.card = card;
+    }
+    for (const k of ['transactionId', 'orderId', 'terminalId'] as const) if (tender[k] !== undefined) next[k] = t(tender[k]);
+    return next;
+  });
+  if (r.staff !== undefined) out.staff = t(r.staff);
+  return out;
+}
+
+/**
+ * The lines to print, each at most the paper's width in columns. `codePage`: for a receipt printer - the text in
+ * the characters of its one code page (a wide character is then a '?', one column).
+ */
+export function receiptText(data: ReceiptData, paper: Paper, codePage = false): string[] {
+  const r = codePage ? inCodePage(data) : data;
   const w = PAPER_WIDTH[paper];
   const words = WORDS[r.language];
   const money = (minor: number): string => plainAmount(minor, r.currency, r.language);

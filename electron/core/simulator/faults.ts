@@ -30,6 +30,10 @@ export interface Faults {
   refuseStreams: number;
   /** The stream endpoint is down (503) - a network problem, not a refusal. */
   streamsDown: boolean;
+  /** Streams answer 200 and end the body at once, every time (a proxy or a load balancer in the way). */
+  streamsEndAtOnce: boolean;
+  /** Each stream starts with `retry: <ms>` (the server's reconnection time); null: no retry field. */
+  streamRetryMs: number | null;
   /** Which Authorization readings the stream accepts. */
   streamAuth: 'both' | 'raw' | 'bearer';
   duplicateEvents: boolean;
@@ -59,6 +63,8 @@ export const NO_FAULTS: Faults = {
   refundDropRequest: 0,
   refuseStreams: 0,
   streamsDown: false,
+  streamsEndAtOnce: false,
+  streamRetryMs: null,
   streamAuth: 'both',
   duplicateEvents: false,
   reorderEvents: false,
@@ -84,6 +90,8 @@ export interface Dialect {
   terminalPageSize: number;
   /** Ids as numbers (as in recorded answers and the message-bus types) or as strings (as in the stream docs). */
   numericIds: boolean;
+  /** Transaction ids of seventeen odd digits, beyond 2^53 (the documented example id has seventeen). */
+  longIds: boolean;
   /**
    * How long after completion GET order still shows the card fields as null (the stream says completed first).
    * Undocumented; 0 means at once.
@@ -98,6 +106,7 @@ export const DOCUMENTED_DIALECT: Dialect = {
   terminalListKey: 'group',
   terminalPageSize: 50,
   numericIds: true,
+  longIds: true,
   cardDetailsDelayMs: 800,
   refundAnswer: 'example',
 };

@@ -71,13 +71,21 @@ export const ORDER_ID_RE = /^[A-Za-z0-9/_-]{1,50}$/;
 
 /** MultiSafepay's timestamps: local ISO without a zone, seconds precision. */
 export const mspTime = (ms = Date.now()) => new Date(ms).toISOString().slice(0, 19);
-export const newTransactionId = () => String(randomInt(100_000_000, 999_999_999));
+/**
+ * A new transaction id: nine digits, or (`long`) seventeen odd digits beyond 2^53 like the documented
+ * 17472052901237122 - an id a JavaScript number cannot hold, so only a reader that keeps the digits reads it right.
+ */
+export const newTransactionId = (long = false) =>
+  long ? `1747205290${randomInt(100_000, 999_999)}${2 * randomInt(0, 5) + 1}` : String(randomInt(100_000_000, 999_999_999));
+
+/** A JSON number written with exactly these digits, however long (JSON.stringify of a Number would round it). */
+export const rawNumber = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);
 
 export const isWaiting = (o: SimOrder) => o.status === 'initialized' || o.status === 'declined';
 
 /** A value as the dialect sends ids: a number where it reads as one, else the string. */
-function id(v: string, dialect: Dialect): string | number {
-  return dialect.numericIds && /^[1-9]\d{0,14}$/.test(v) ? Number(v) : v;
+function id(v: string, dialect: Dialect): unknown {
+  return dialect.numericIds && /^[1-9]\d{0,29}$/.test(v) ? rawNumber(v) : v;
 }
 
 /** GET /orders/{id}: the documented order object, nulls and all. */
@@ -199,6 +207,7 @@ export function newOrder(b: {
   description: string;
   terminalId: string;
   locale: string | null;
+  longIds?: boolean;
 }): SimOrder {
   const now = mspTime();
   return {
@@ -206,7 +215,7 @@ export function newOrder(b: {
     session_id: randomBytes(12).toString('base64url'),
     status: 'initialized',
     financial_status: 'initialized',
-    transaction_id: newTransactionId(),
+    transaction_id: newTransactionId(b.longIds),
     amount: b.amount,
     currency: b.currency,
     description: b.description,

@@ -23,6 +23,7 @@ import {
   mspTime,
   newOrder,
   newTransactionId,
+  rawNumber,
   orderJson,
   readCard,
   type SimOrder,
@@ -186,7 +187,7 @@ export class Simulator {
         this.#armExpiry(order);
         this.#later(order.order_id, this.config.softDeclineRetryMs, () => {
           if (order.status !== 'declined') return;
-          order.transaction_id = newTransactionId();
+          order.transaction_id = newTransactionId(this.dialect.longIds);
           this.#setStatus(order, 'initialized');
         });
         return true;
@@ -275,7 +276,7 @@ export class Simulator {
         ? refuse(1000, 'Terminal is busy with another payment', 409)
         : refuse(1000, 'Unknown error');
 
-    const order = newOrder(c);
+    const order = newOrder({ ...c, longIds: this.dialect.longIds });
     this.orders.set(c.orderId, order);
     term.busyOrderId = c.orderId;
     this.#save();
@@ -360,11 +361,11 @@ export class Simulator {
       this.faults.refundLoseResponse--;
       return 'drop';
     }
-    const num = (v: string) => (this.dialect.numericIds ? Number(v) : v);
+    const num = (v: string) => (this.dialect.numericIds ? rawNumber(v) : v);
     return ok(
       this.dialect.refundAnswer === 'example'
         ? { order_id: orderId, transaction_id: num(refund.transaction_id) }
-        : { transaction_id: num(refund.transaction_id), refund_id: num(newTransactionId()) },
+        : { transaction_id: num(refund.transaction_id), refund_id: num(newTransactionId(this.dialect.longIds)) },
     );
   }
 
@@ -382,7 +383,7 @@ export class Simulator {
         currency: order.currency,
         items: null,
         tip: null,
-        transaction_id: order.transaction_id,
+        transaction_id: this.dialect.numericIds ? rawNumber(order.transaction_id) : order.transaction_id,
       },
       payment: {
         application_id: card.application_id,
@@ -406,7 +407,7 @@ export class Simulator {
   #addRefund(order: SimOrder, amount: number, description: string): SimOrder['refunds'][number] {
     const refunded = order.refunds.reduce((s, r) => s + r.amount, 0);
     const refund = {
-      transaction_id: newTransactionId(),
+      transaction_id: newTransactionId(this.dialect.longIds),
       amount,
       currency: order.currency,
       description,

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dialect, Faults } from './faults';
 import { verifyJwt } from './jwt';
-import type { SimOrder } from './orders';
+import { rawNumber, type SimOrder } from './orders';
 
 interface StreamClient {
   res: ServerResponse;
@@ -55,6 +55,12 @@ export class StreamHub {
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    if (faults.streamRetryMs !== null) res.write(`retry: ${faults.streamRetryMs}\n\n`);
+    if (faults.streamsEndAtOnce) {
+      this.connects.push({ orderId: claims.oid, auth: bearer ? 'bearer' : 'raw' });
+      res.end();
+      return;
+    }
     const quiet = () => this.env.faults().silent || this.env.faults().stalled;
     if (!quiet()) res.write(': connected\n\n');
     else if (!this.env.faults().stalled) res.flushHeaders(); // open, then silent
@@ -117,7 +123,7 @@ export class StreamHub {
       order_id: order.order_id,
       session_id: order.session_id,
       status,
-      transaction_id: numeric ? Number(order.transaction_id) : order.transaction_id,
+      transaction_id: numeric ? rawNumber(order.transaction_id) : order.transaction_id,
     };
     return `event: session.order\ndata: ${JSON.stringify(data)}\n\n`;
   }

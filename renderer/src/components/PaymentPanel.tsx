@@ -22,6 +22,8 @@ interface Props {
   onRestore?: () => void;
   /** A card part of the sale on the counter, whose rest is still due: the sale is not over, so no New sale here. */
   partOfOpenSale?: boolean;
+  /** After a decline: cancel the payment and take the sale in cash (called once the cancel is asked). */
+  onTakeCash?: () => void;
 }
 
 /** One terminal's payment: status in words and colour, why it ended unpaid, connection, amount, time and actions. */
@@ -36,6 +38,7 @@ export function PaymentPanel({
   onNewSale,
   onRestore,
   partOfOpenSale = false,
+  onTakeCash,
 }: Props) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
@@ -64,6 +67,9 @@ export function PaymentPanel({
   const why = unpaid ? reasonText(p) : undefined;
   const message = messageText(p);
   const title = t('payment.title', { terminal: terminalName });
+  // A decline in MultiSafepay's own words, when its answer carries them (a soft and a hard decline look alike).
+  const declined = p.state === 'soft_declined';
+  const mspWords = declined ? [p.mspReason, p.mspReasonCode && `(${p.mspReasonCode})`].filter(Boolean).join(' ') : '';
 
   return (
     <section className={`payment-wrap${small ? ' collapsed' : ''}`} aria-label={title} tabIndex={-1} data-panel-order={p.orderId}>
@@ -95,6 +101,12 @@ export function PaymentPanel({
             : t(`payment.status.${p.state}`)}
         </div>
         {why && <p className="payment-reason">{why}</p>}
+        {mspWords && (
+          <p className="payment-reason" data-testid="msp-reason">
+            {/* MultiSafepay's own words, as it sent them (in English). */}
+            {t('payment.mspSays')} <span lang="en">{mspWords}</span>
+          </p>
+        )}
         {!small && (
           <>
             {unsure && p.connection === 'offline' && <p className="warn">{t('payment.unknownWhileOffline')}</p>}
@@ -124,6 +136,18 @@ export function PaymentPanel({
         {canCancel && !confirming && (
           <button className="danger" onClick={() => setConfirming(true)}>
             {t('payment.cancel')}
+          </button>
+        )}
+        {declined && onTakeCash && !confirming && (
+          <button
+            onClick={() =>
+              run(async () => {
+                await api.cancelPayment({ orderId: p.orderId });
+                onTakeCash();
+              })
+            }
+          >
+            {t('payment.takeCash')}
           </button>
         )}
         {confirming && canCancel && (

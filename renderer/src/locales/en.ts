@@ -89,7 +89,7 @@ export const en = {
     status: {
       creating: 'Sending to the terminal...',
       initialized: 'Waiting for the card on the terminal',
-      soft_declined: 'The card needs a PIN - customer, follow the terminal',
+      soft_declined: 'Declined at the terminal - the customer may try again, or cancel and take cash',
       cancelling: 'Cancelling...',
       completed: 'Paid',
       cancelled: 'Cancelled - not paid',
@@ -104,6 +104,8 @@ export const en = {
     recovered: 'Reopened after a restart',
     lastKnown: 'Last known: {{status}}',
     cancel: 'Cancel payment',
+    takeCash: 'Cancel and take cash',
+    mspSays: 'MultiSafepay says:',
     confirmCancel: 'Cancel this payment of {{amount}}?',
     yesCancel: 'Yes, cancel it',
     noKeep: 'No, keep waiting',
@@ -117,6 +119,12 @@ export const en = {
     auth: 'Auth code {{code}}',
     elapsed: '{{s}} s',
     partOf: 'Part of {{total}}',
+  },
+  date: {
+    bad: 'Type a date like {{example}}.',
+    previous: 'Previous day',
+    next: 'Next day',
+    placeholder: 'dd/mm/yyyy',
   },
   vt: {
     title: 'Virtual terminal {{id}}',

@@ -1,3 +1,4 @@
+import { DateField, dateText } from '../components/DateField';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Bucket, DayState, DayTotals, Snapshot, TillApi } from '../../../shared/contract';
@@ -72,9 +73,9 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
   return (
     <section className="day" aria-label={t('day.title')}>
       <h2>{t('day.title')}</h2>
-      <label className="no-print">
-        {t('day.date')} <input type="date" value={date} max={today} onChange={(e) => e.target.value && setDate(e.target.value)} />
-      </label>
+      <div className="no-print">
+        <DateField label={t('day.date')} value={date} max={today} onChange={setDate} />
+      </div>
       {error && (
         <p className="error" role="alert">
           {error}
@@ -128,8 +129,8 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
                 </p>
               )}
               {confirm ? (
-                <div role="group" className="confirm" aria-label={t('day.confirmClose', { date: state.day })}>
-                  <p>{t('day.confirmClose', { date: state.day })}</p>
+                <div role="group" className="confirm" aria-label={t('day.confirmClose', { date: dateText(state.day) })}>
+                  <p>{t('day.confirmClose', { date: dateText(state.day) })}</p>
                   <button
                     type="button"
                     className="danger"

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../errors';
 import type { RefundRecord, SaleRecord, Snapshot, Terminal, TillApi } from '../../../shared/contract';
@@ -18,6 +18,7 @@ export function HistoryScreen({
   version,
   snapshot,
   initialQuery,
+  focusSearch = 0,
   onReceipt,
 }: {
   api: TillApi;
@@ -25,6 +26,8 @@ export function HistoryScreen({
   snapshot: Snapshot;
   /** Opened from a notice: the payment or sale it is about. */
   initialQuery?: string | undefined;
+  /** Changes each time F9 is pressed: the search box gets the cursor (from a sale's details too). */
+  focusSearch?: number;
   onReceipt: OnReceipt;
 }) {
   const { t } = useTranslation();
@@ -35,6 +38,12 @@ export function HistoryScreen({
   const [error, setError] = useState<string>();
 
   const [more, setMore] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (focusSearch === 0) return;
+    setOpenId(undefined);
+    requestAnimationFrame(() => searchRef.current?.focus());
+  }, [focusSearch]);
 
   useEffect(() => {
     api.history({ query, limit: PAGE }).then(
@@ -78,6 +87,7 @@ export function HistoryScreen({
       <label className="search">
         {t('history.search')}
         <input
+          ref={searchRef}
           type="search"
           value={query}
           placeholder={t('history.searchPlaceholder')}

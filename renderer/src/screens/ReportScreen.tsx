@@ -1,3 +1,4 @@
+import { DateField, dateText } from '../components/DateField';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ActionResult } from '../components/ActionResult';
@@ -64,12 +65,10 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
   return (
     <section className="report printable" aria-label={t('report.title')}>
       <h2>
-        {t('report.title')} {report?.date}
+        {t('report.title')} {report?.date && dateText(report.date)}
       </h2>
       <div className="no-print row">
-        <label>
-          {t('report.date')} <input type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
-        </label>
+        <DateField label={t('report.date')} value={date} onChange={setDate} />
         <button onClick={reconcile} disabled={checking}>
           {t('report.reconcile')}
         </button>

@@ -84,6 +84,13 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     if (unpaidOrder && (document.activeElement === document.body || document.activeElement?.closest('.payments')))
       chargeRef.current?.focus();
   }, [unpaidOrder]);
+  // Cancel and take cash: once the declined payment is cancelled (not paid after all), the cash dialog opens.
+  const [cashAfter, setCashAfter] = useState<string>();
+  useEffect(() => {
+    if (!cashAfter || !current || current.orderId !== cashAfter || !isFinal(current.state)) return;
+    setCashAfter(undefined);
+    if (isUnpaid(current) && basket.length) setCashOpen(true);
+  }, [cashAfter, current, basket.length]);
   // After a card part is paid the rest is next: focus Cash (or Charge another card).
   const partKey = partPaid ? `${sale.saleId}:${cardPaid}` : undefined;
   useEffect(() => {
@@ -196,10 +203,11 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     const onKey = (e: KeyboardEvent) => {
       if (document.querySelector('[aria-modal="true"]')) return;
       const fkey = Object.entries(SHORTCUTS).find(([, k]) => k === e.key)?.[0];
-      if (fkey === 'charge' || fkey === 'cash' || fkey === 'newSale') {
+      if (fkey === 'charge' || fkey === 'cash' || fkey === 'split' || fkey === 'newSale') {
         e.preventDefault();
         if (fkey === 'charge') chargeNow();
         else if (fkey === 'cash') openCash();
+        else if (fkey === 'split') openSplit();
         else newSale();
         return;
       }
@@ -431,9 +439,10 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
               className="big"
               disabled={!(basket.length || amountText.trim()) || !canSplit}
               aria-describedby={dayClosed ? 'day-closed' : chargeDisabledReason ? 'charge-why' : undefined}
+              aria-keyshortcuts={SHORTCUTS.split}
               onClick={openSplit}
             >
-              {t('sale.split')}
+              {t('sale.split')} {kbd(SHORTCUTS.split)}
             </button>
           )}
           {undo ? (
@@ -465,6 +474,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
             collapsed={isFinal(p.state) && (p.finalAt ?? p.updatedAt) <= newSaleAt && p.saleId !== sale.saleId}
             onReceipt={onReceipt}
             partOfOpenSale={partPaid && p.saleId === sale.saleId}
+            {...(p.orderId === sale.orderId && !dayClosed ? { onTakeCash: () => setCashAfter(p.orderId) } : {})}
             onNewSale={() => {
               if (p.saleId === sale.saleId && !frozen) setSale(EMPTY_SALE);
               onNewSale();

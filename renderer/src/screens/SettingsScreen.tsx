@@ -18,9 +18,13 @@ import { money } from '../format';
 import { isManager } from './DayScreen';
 import { StaffEditor } from './StaffEditor';
 
-/** "21, 9, 0" (or "21; 9; 0", "5,5" as a Dutch decimal is not offered) as rates; null when one is not a rate. */
+/**
+ * "21, 9, 0" (or "21%, 9%, 0%", "21 %; 9 %; 0 %"; "5,5" as a Dutch decimal is not offered) as rates; null when
+ * one is not a rate.
+ */
 export function parseRates(text: string): number[] | null {
   const parts = text
+    .replace(/%/g, ' ')
     .split(/[;,\s]+/)
     .map((x) => x.trim())
     .filter(Boolean);

@@ -64,30 +64,40 @@ export function StaffEditor({ api, snapshot }: { api: TillApi; snapshot: Snapsho
       {rows.length === 0 && <p className="muted">{t('staff.none')}</p>}
       {rows.map((r, i) => (
         <div className="row staff-row" key={r.isNew ? `new-${i}` : r.id} data-testid="staff-row">
-          <input
-            aria-label={`${t('staff.name')} ${i + 1}`}
-            value={r.name}
-            maxLength={40}
-            onChange={(e) => change(i, { name: e.target.value })}
-          />
-          <select
-            aria-label={`${t('staff.role')} ${i + 1}`}
-            value={r.role}
-            onChange={(e) => change(i, { role: e.target.value as StaffMember['role'] })}
-          >
-            <option value="cashier">{t('app.roles.cashier')}</option>
-            <option value="manager">{t('app.roles.manager')}</option>
-          </select>
-          <input
-            aria-label={`${r.isNew ? t('staff.pin') : t('staff.newPin')} ${i + 1}`}
-            type="password"
-            inputMode="numeric"
-            autoComplete="new-password"
-            maxLength={8}
-            placeholder={r.isNew ? '' : t('staff.keepPin')}
-            value={r.pin}
-            onChange={(e) => change(i, { pin: e.target.value.replace(/\D/g, '') })}
-          />
+          {/* Visible labels over each box; the accessible names keep the row's number. */}
+          <label className="staff-field">
+            <span>{t('staff.name')}</span>
+            <input
+              aria-label={`${t('staff.name')} ${i + 1}`}
+              value={r.name}
+              maxLength={40}
+              onChange={(e) => change(i, { name: e.target.value })}
+            />
+          </label>
+          <label className="staff-field">
+            <span>{t('staff.role')}</span>
+            <select
+              aria-label={`${t('staff.role')} ${i + 1}`}
+              value={r.role}
+              onChange={(e) => change(i, { role: e.target.value as StaffMember['role'] })}
+            >
+              <option value="cashier">{t('app.roles.cashier')}</option>
+              <option value="manager">{t('app.roles.manager')}</option>
+            </select>
+          </label>
+          <label className="staff-field">
+            <span>{r.isNew ? t('staff.pin') : t('staff.newPin')}</span>
+            <input
+              aria-label={`${r.isNew ? t('staff.pin') : t('staff.newPin')} ${i + 1}`}
+              type="password"
+              inputMode="numeric"
+              autoComplete="new-password"
+              maxLength={8}
+              placeholder={r.isNew ? '' : t('staff.keepPin')}
+              value={r.pin}
+              onChange={(e) => change(i, { pin: e.target.value.replace(/\D/g, '') })}
+            />
+          </label>
           {r.locked && (
             <button
               type="button"
