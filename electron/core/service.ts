@@ -93,6 +93,8 @@ export class TillService implements Dispatcher {
   readonly sales: SalesBook;
   readonly staff: Staff;
   /** Card payments whose receipt was sent to the printer in this run. */
+  /** Set once close() began: work scheduled before it finds the ledger closed and stops. */
+  #closed = false;
   /** Receipt numbers sent to the printer by this run (each prints once). */
   readonly #printed = new Set<number>();
   readonly #systemPrinter: SystemPrinter | undefined;
@@ -165,12 +167,20 @@ export class TillService implements Dispatcher {
         const saleId = e.payment.saleId;
         // After this tick: the status is published before it is written, in the same tick.
         setImmediate(() => {
+          if (this.#closed) return;
           const sale = this.sales.sale(saleId);
           if (sale) this.#autoPrint(sale);
         });
       }
     });
-    this.engine.onStorageError = (err) => this.#notice('error', storageFailure(err).message);
+    // One notice for a disk that stays full, not one per write the engine tries.
+    let lastStorageNotice = -Infinity;
+    this.engine.onStorageError = (err) => {
+      const now = performance.now();
+      if (now - lastStorageNotice < 60_000) return;
+      lastStorageNotice = now;
+      this.#notice('error', storageFailure(err).message);
+    };
     this.engine.onAlarm = (level, message, key, params, orderId) => this.#notice(level, message, { key, params, orderId });
     if (this.engine.guardDamagedCopy)
       this.#notice(
@@ -260,6 +270,7 @@ export class TillService implements Dispatcher {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     clearInterval(this.#idleTimer);
     this.sales.stop();
     await this.engine.stop();
@@ -675,7 +686,13 @@ export class TillService implements Dispatcher {
     this.#printed.add(receipt.number);
     printOnPrinter(receipt, settings, this.#systemPrinter).then(
       (printed) => {
-        if (printed) storage(() => this.ledger.markReceiptPrinted(receipt.number, this.#now()));
+        if (!printed || this.#closed) return;
+        try {
+          this.ledger.markReceiptPrinted(receipt.number, this.#now());
+        } catch (err) {
+          // Not recorded as printed (a full disk): at worst it prints once more at the next start.
+          this.#log.warn('could not record a receipt as printed', { code: (err as NodeJS.ErrnoException)?.code });
+        }
       },
       (err: unknown) =>
         this.#notice('warning', err instanceof Error ? err.message : 'The receipt printer did not print.', {

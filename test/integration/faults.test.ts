@@ -11,6 +11,7 @@ import { TillService } from '../../electron/core/service';
 import { Ledger } from '../../electron/core/ledger/ledger';
 import { isDiskFull, storageFailure } from '../../electron/core/storage/disk';
 import { startHeadlessServer } from '../../electron/server/server';
+import type { PaymentView } from '../../shared/payment';
 import { engineWithSim, FAST_TIMING, LINES, makeEngine, tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
 import { smallDisk, smallDiskSkipReason } from '../helpers/small-disk';
@@ -314,6 +315,48 @@ describe('storage faults', () => {
     expect(existsSync(join(mnt, 'data', 'till-state.json'))).toBe(true);
     expect(svc.ledger.attempt((ok as { ok: true; result: { orderId: string } }).result.orderId)?.state).toBe('initialized');
   });
+});
+
+describe('disk full as the customer pays', () => {
+  const why = smallDiskSkipReason();
+  it.skipIf(Boolean(why))(
+    'the panel shows paid, "not saved yet", New sale goes ahead, one notice; the sale is recorded once there is room',
+    async () => {
+      const s = await startSim();
+      cleanups.push(() => s.sim.stop());
+      const disk = smallDisk('1m', cleanups);
+      mkdirSync(join(disk.dir, 'data'));
+      const svc = await TillService.create({
+        dataDir: join(disk.dir, 'data'),
+        env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'] },
+        timing: FAST_TIMING,
+      });
+      cleanups.push(() => svc.close());
+      const notices: string[] = [];
+      svc.on((e) => void (e.type === 'notice' && notices.push(e.notice.message)));
+      const charged = (await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: LINES })) as { ok: true; result: PaymentView };
+      const { orderId, saleId } = charged.result;
+      await until(() => s.sim.openStreams === 1, 'stream');
+      expect(disk.fill()).toBe('ENOSPC');
+      s.sim.terminalAction('DEMO0001', 'approve');
+      const shown = await until(() => {
+        const p = svc.engine.payment(orderId);
+        return p?.state === 'completed' ? p : undefined;
+      }, 'paid on the panel');
+      expect(shown.messageKey).toBe('not_saved');
+      expect(svc.ledger.attempt(orderId)?.state).toBe('initialized'); // not on disk yet
+      // New sale is not refused on a paid panel.
+      expect(await svc.dispatch('dismissPayment', { orderId })).toMatchObject({ ok: true });
+      disk.free();
+      await until(() => (svc.ledger.attempt(orderId)?.state === 'completed' ? true : undefined), 'recorded once there is room');
+      expect(svc.sales.sale(saleId)?.status).toBe('paid');
+      expect(svc.engine.busyOrderId('DEMO0001')).toBeUndefined();
+      expect(
+        notices.filter((m) => /disk is full/.test(m)),
+        notices.join(' / '),
+      ).toHaveLength(1);
+    },
+  );
 });
 
 describe('bad input over the WebSocket transport', () => {

@@ -93,6 +93,8 @@ export class PaymentEngine implements FollowerHost {
   readonly #pending = new Set<Promise<unknown>>();
   readonly #cardWatch = new Map<string, NodeJS.Timeout>();
   readonly #lateWatch = new Map<string, NodeJS.Timeout>();
+  /** Final outcomes waiting for room on the disk (see #unsaved). */
+  readonly #unsavedRetry = new Map<string, NodeJS.Timeout>();
   /** Reads of a paid order after its final answer, in case MultiSafepay reverses it (see #watchAfterFinal). */
   readonly #finalWatch = new Map<string, NodeJS.Timeout>();
   /** Monotonic time each creating attempt's create was sent (or, after a restart, when it was picked up again). */
@@ -530,6 +532,8 @@ export class PaymentEngine implements FollowerHost {
     this.#lateWatch.clear();
     for (const t of this.#finalWatch.values()) clearTimeout(t);
     this.#finalWatch.clear();
+    for (const t of this.#unsavedRetry.values()) clearTimeout(t);
+    this.#unsavedRetry.clear();
     // A look-up still on its way is waited for a moment, never for as long as a stalled link would hold it: what
     // it would have recorded is read again at the next start.
     let timer: NodeJS.Timeout | undefined;
@@ -655,10 +659,48 @@ export class PaymentEngine implements FollowerHost {
       // Memory is back to the previous state: the follower's next read applies the same status again.
       this.log.error('could not save a payment status', { orderId, code: (err as NodeJS.ErrnoException)?.code });
       this.onStorageError?.(err);
+      // An outcome is never lost or hidden for want of disk space: shown as it is, and written once there is room.
+      if (isFinal(state)) this.#unsaved(live, next, 0);
       return;
     }
     if (isFinal(state)) this.#finished(live);
     if (next.paidAmount !== undefined && cur.paidAmount === undefined) this.#chargedOtherAmount(next);
+  }
+
+  /**
+   * A final outcome that could not be written (the disk is full): the panel shows it at once, saying it is not saved
+   * yet, and New sale may go ahead; the follower stops (the outcome is known) and the write is tried again, more
+   * slowly each time, until it lands. The terminal stays held until then (the guard is written with the outcome).
+   */
+  #unsaved(live: LiveAttempt, next: AttemptRecord, tries: number): void {
+    if (tries === 0) {
+      live.rec = {
+        ...next,
+        message: 'Not saved yet: the disk is full. Keep the till on - it is saved as soon as there is room.',
+        messageKey: 'not_saved',
+      };
+      this.#emit(next.orderId);
+      this.#followers.get(next.orderId)?.stop();
+      this.#followers.delete(next.orderId);
+    }
+    if (this.#stopped) return;
+    const timer = setTimeout(
+      () => {
+        this.#unsavedRetry.delete(next.orderId);
+        const shown = live.rec;
+        try {
+          this.#commit(live, next);
+        } catch {
+          live.rec = shown;
+          return this.#unsaved(live, next, tries + 1);
+        }
+        this.log.warn('a payment outcome was saved once there was room', { orderId: next.orderId });
+        this.#finished(live);
+        if (next.paidAmount !== undefined) this.#chargedOtherAmount(next);
+      },
+      Math.min(5_000, this.timing.backoffBaseMs * 2 ** tries),
+    );
+    this.#unsavedRetry.set(next.orderId, timer);
   }
 
   /**

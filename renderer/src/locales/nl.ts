@@ -137,6 +137,7 @@ export const nl: Dict = {
       released:
         'Vrijgegeven door een supervisor terwijl de status bij MultiSafepay nog niet definitief was. Controleer de betaling in het MultiSafepay-dashboard.',
       late_paid: 'Deze betaling is toch gelukt.',
+      not_saved: 'Nog niet bewaard: de schijf is vol. Laat de kassa aan - hij wordt bewaard zodra er ruimte is.',
       reversed: 'MultiSafepay meldt deze betaling als teruggedraaid nadat hij betaald was - hij is niet gelukt.',
       msp_status: 'MultiSafepay meldt een tussenstatus - wacht op de definitieve status.',
     },
