@@ -122,4 +122,14 @@ describe('reads of all payments together', () => {
     expect(err).toMatchObject({ kind: 'refused', httpStatus: 429 });
     expect(s2.at).toHaveLength(1);
   });
+
+  it('a 503 with Retry-After (an outage) pauses every call until then, not a request a moment', async () => {
+    const s = await server((n) => (n === 1 ? { status: 503, headers: { 'retry-after': '1' } } : { status: 200 }));
+    const client = new MspClient({ baseUrl: s.root, apiKey: 'k', retryDelayMs: 10 });
+    await expect(client.getOrder('o-1')).resolves.toMatchObject({ status: 'initialized' });
+    // The read's own retry, and another payment's read meanwhile, both wait for the Retry-After.
+    await client.getOrder('o-2');
+    expect(s.at).toHaveLength(3);
+    expect(s.at[1]! - s.at[0]!).toBeGreaterThanOrEqual(990);
+  });
 });

@@ -4,7 +4,7 @@
  * - Every call has a timeout; only reads are retried (a retried create could charge twice).
  * - Responses are validated; refusals become {@link MspError}s that keep MultiSafepay's error_code.
  * - MultiSafepay publishes no rate limits: reads of all payments together are kept to `readsPerSecond` (a small
- *   burst allowed), and a 429 answer pauses every call until its Retry-After has passed.
+ *   burst allowed), and a 429 answer (or a 503 with Retry-After) pauses every call until its Retry-After has passed.
  */
 import type { z } from 'zod';
 import type { Logger } from '../log';
@@ -261,6 +261,13 @@ export class MspClient {
     const fromMsp = isObject && ('success' in obj || code !== undefined);
 
     if (res.status >= 500) {
+      // A 503 that says when to come back (an outage, maintenance): every call waits until then.
+      const retryAfter = res.headers.get('retry-after');
+      if (res.status === 503 && retryAfter) {
+        const pause = retryAfterMs(retryAfter);
+        this.#pausedUntil = Math.max(this.#pausedUntil, performance.now() + pause);
+        this.#log.warn('msp is unavailable for a while', { method, path: logPath, pauseMs: pause });
+      }
       throw new MspError({
         kind: 'unknown_outcome',
         httpStatus: res.status,
