@@ -3,6 +3,8 @@ import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
+const NO_ELECTRON = { name: 'electron', message: 'Only the thin adapters in electron/*.ts may import electron.' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-electron/**', 'release/**', 'node_modules/**', 'test-results/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -17,9 +19,65 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
       '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': ['error', { paths: [NO_ELECTRON] }],
+    },
+  },
+  // What may import what (ARCHITECTURE.md): the screen and the shared contract never reach into the main process,
+  // and the core never into the screen.
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only the thin adapters in electron/*.ts may import electron.' }] },
+        {
+          paths: [NO_ELECTRON],
+          patterns: [
+            { group: ['**/electron/**'], message: 'The renderer imports only shared/ (the typed contract), never the main process.' },
+            { group: ['node:*'], message: 'The renderer runs in a browser: no Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [NO_ELECTRON],
+          patterns: [
+            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ is the contract both sides import; it imports neither.' },
+            { group: ['node:*'], message: 'shared/ also runs in the browser: no Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/core/**/*.ts', 'electron/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [NO_ELECTRON], patterns: [{ group: ['**/renderer/**'], message: 'The core never imports the screen.' }] },
+      ],
+    },
+  },
+  {
+    files: ['electron/core/ledger/**/*.ts', 'electron/core/printing/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [NO_ELECTRON],
+          patterns: [
+            { group: ['**/renderer/**'], message: 'The core never imports the screen.' },
+            {
+              group: ['**/engine/engine', '**/engine/follower', '**/msp/client', '**/msp/stream', '**/service'],
+              message: 'The ledger and printing are below the engine and the MultiSafepay client: they may not call them.',
+            },
+          ],
+        },
       ],
     },
   },
