@@ -223,6 +223,8 @@ export interface AttemptSummary {
   resolvedReason?: string;
   /** MultiSafepay's own status, e.g. `chargedback` or `refunded` after the sale was paid. */
   mspStatus?: string;
+  /** What became of a paid attempt at the provider since: reversed (void after paid), refunded, charged back. */
+  after?: 'reversed' | 'refunded' | 'partial_refunded' | 'chargedback';
   reason?: PaymentReason;
 }
 

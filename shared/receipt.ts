@@ -6,6 +6,7 @@
  */
 import type { RefundRecord, SaleRecord } from './contract';
 import { type CardDetails, chargedOf, tipOf } from './payment';
+import { paidCards } from './sale';
 import { LEGACY_VAT_RATE, vatByRate, type VatLine, vatOfRefund } from './vat';
 
 export interface ReceiptLine {
@@ -76,7 +77,7 @@ export function receiptContent(sale: SaleRecord, refund?: RefundRecord, fallback
   const number = refund ? refund.receiptNumber : sale.receiptNumber;
   if (number === undefined) return undefined;
   const saleVat = sale.vat ?? vatByRate(sale.lines, fallbackVatRate);
-  const cards = sale.tender === 'cash' ? [] : sale.attempts.filter((a) => a.state === 'completed');
+  const cards = paidCards(sale);
   const common = { saleId: sale.saleId, number, currency: sale.currency };
   if (refund) {
     const paidBy = cards.find((a) => a.orderId === refund.orderId);

@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import type { DayCloseReport, DayReport, DayState, Notice, RefundRecord, SaleRecord } from '../../shared/contract';
 import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
-import { chargedOf, type SaleLine, tipOf } from '../../shared/payment';
+import type { SaleLine } from '../../shared/payment';
 import { receiptContent, type ReceiptTender, tenderKinds } from '../../shared/receipt';
 import type { PaymentEngine } from './engine/engine';
 import { z } from 'zod';
-import { amountDue, dayBounds, type Ledger, localDate, type RefundBaseline, type RefundRow } from './ledger/ledger';
+import { dayBounds, type Ledger, localDate, type RefundBaseline, type RefundRow } from './ledger/ledger';
+import { amountDue, isPaidCard, refundTargets } from '../../shared/sale';
 import type { Logger } from './log';
 import { writePrivateFile } from './storage/private-file';
 import type { MspClient } from './msp/client';
@@ -260,7 +261,7 @@ export class SalesBook {
     if (cashSale?.cash) return this.#refundCash(cashSale, requested, staff);
     const sale = ledger.saleOfOrder(orderId);
     const attempt = sale?.attempts.find((a) => a.orderId === orderId);
-    if (!sale || attempt?.state !== 'completed')
+    if (!sale || !attempt || !isPaidCard(attempt))
       throw new TillError({ code: 'not_allowed', message: 'Only a completed card payment can be refunded.' });
     const refunds = ledger.refundsOfOrder(orderId);
     if (this.#refunding.has(orderId) || refunds.some((r) => r.state === 'pending')) {
@@ -271,12 +272,8 @@ export class SalesBook {
         message: 'A refund of this payment may have gone through - the till is checking with MultiSafepay. Try again when it has finished.',
       });
     }
-    // At most what this card paid (part of a split sale) and what is left of the sale.
-    // A tip the customer added on the terminal is refundable with the payment it came with.
-    const tips = sale.attempts.filter((a) => a.state === 'completed').reduce((s, a) => s + tipOf(a, sale.total), 0);
-    const leftOfSale = sale.total + tips - sale.refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
-    const leftOfCard = chargedOf(attempt, sale.total) - refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
-    const left = Math.min(leftOfSale, leftOfCard);
+    // At most what this card charged (its tip included; part of a split sale) and what is left of the sale.
+    const left = refundTargets(sale, false).find((x) => x.id === orderId)?.left ?? 0;
     const amount = requested ?? left;
     if (amount > left || left <= 0)
       throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this payment.' });

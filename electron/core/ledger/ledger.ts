@@ -7,10 +7,11 @@
 import { writePrivateFile } from '../storage/private-file';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
-import type { AttemptSummary, Bucket, DayState, DayTotals, RefundRecord, SaleRecord, SaleStatus } from '../../../shared/contract';
+import type { AttemptSummary, Bucket, DayState, DayTotals, RefundRecord, SaleRecord } from '../../../shared/contract';
 import { lineTotal, parseAmount } from '../../../shared/money';
-import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine, salePartOf } from '../../../shared/payment';
+import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
 import { afterPayment, classifyStatus } from '../engine/transitions';
+import { amountDue, saleStatus } from '../../../shared/sale';
 import { addVat, LEGACY_VAT_RATE, vatByRate, vatOfRefund } from '../../../shared/vat';
 import { openDatabase, releaseHolder, transaction } from './db';
 
@@ -838,42 +839,16 @@ function summary(a: AttemptSnapshot): AttemptSummary {
   if (a.resolvedReason) s.resolvedReason = a.resolvedReason;
   if (a.mspStatus) s.mspStatus = a.mspStatus;
   if (a.reason) s.reason = a.reason;
+  const after = afterOf(a);
+  if (after) s.after = after;
   return s;
 }
 
-/**
- * A card attempt that paid: completed, and not reversed since (MultiSafepay reporting it void, cancelled or expired
- * after it was paid - see the engine's watch after a final answer).
- */
-const paidCard = (a: Pick<AttemptSummary, 'state' | 'mspStatus'>): boolean =>
-  a.state === 'completed' && !(a.mspStatus && classifyStatus(a.mspStatus) === 'not_paid');
-
-/** What a sale is now: paid, refunded (by the till or at MultiSafepay), charged back, pending or unpaid. */
-/** What cards and cash have paid of a sale so far (a cash sale: all of it). */
-export function paidSoFar(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'total' | 'cash'>): number {
-  if (sale.tender === 'cash') return sale.total;
-  const byCard = sale.attempts.filter(paidCard).reduce((s, a) => s + salePartOf(a, sale.total), 0);
-  return byCard + (sale.cash?.amount ?? 0);
-}
-
-/** What is still to pay on a sale. */
-export const amountDue = (sale: Pick<SaleRecord, 'tender' | 'attempts' | 'total' | 'cash'>): number =>
-  Math.max(0, sale.total - paidSoFar(sale));
-
-export function saleStatus(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'refunds' | 'total' | 'cash'>): SaleStatus {
-  const paid = sale.tender === 'cash' ? undefined : sale.attempts.find(paidCard);
-  if (sale.tender === 'card') {
-    const open = sale.attempts.some((a) => !isFinal(a.state));
-    if (!paid) return open ? 'pending' : 'unpaid';
-    // Part paid by card, the rest still due (in cash or on another card).
-    if (amountDue(sale) > 0) return open ? 'pending' : 'partly_paid';
-  }
-  const after = afterPayment(paid?.mspStatus);
-  if (after === 'chargedback') return 'charged_back';
-  const refunded = sale.refunds.filter((r) => r.state === 'done').reduce((s, r) => s + r.amount, 0);
-  if (refunded >= sale.total || after === 'refunded') return 'refunded';
-  if (refunded > 0 || after === 'partial_refunded') return 'partially_refunded';
-  return 'paid';
+/** What became of a paid card attempt at the provider since, in provider-neutral words (see shared/sale.ts). */
+function afterOf(a: AttemptSnapshot): AttemptSummary['after'] {
+  if (a.state !== 'completed' || !a.mspStatus) return undefined;
+  if (classifyStatus(a.mspStatus) === 'not_paid') return 'reversed';
+  return afterPayment(a.mspStatus);
 }
 
 function safeJson(text: string): unknown {

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../errors';
 import type { RefundRecord, SaleRecord, Snapshot, Terminal, TillApi } from '../../../shared/contract';
 import { parseAmount } from '../../../shared/money';
-import { chargedOf, salePartOf, tipOf } from '../../../shared/payment';
+import { chargedOf, tipOf } from '../../../shared/payment';
+import { amountDue, isSplit, paidCards, refundTargets } from '../../../shared/sale';
 import { useLineName } from '../components/Receipt';
 import { money, time } from '../format';
 import { messageText, reasonText } from '../outcome';
@@ -147,20 +148,6 @@ export function HistoryScreen({
 
 const PAGE = 50;
 
-/** The card payments that paid a sale (a split sale may have more than one). */
-const paidCards = (sale: SaleRecord) => (sale.tender === 'cash' ? [] : sale.attempts.filter((a) => a.state === 'completed'));
-/** A sale paid in parts: a card and cash, or two cards. */
-const isSplit = (sale: SaleRecord) => sale.tender === 'card' && (Boolean(sale.cash) || paidCards(sale).length > 1);
-const refundedOf = (refunds: RefundRecord[], ofPart: (r: RefundRecord) => boolean) =>
-  refunds.filter((r) => r.state !== 'failed' && ofPart(r)).reduce((s, r) => s + r.amount, 0);
-
-interface RefundTarget {
-  /** What `refund` is called with: a card payment's order id, or the sale id for the cash. */
-  id: string;
-  tender: 'card' | 'cash';
-  left: number;
-}
-
 /** Print again on the shop's receipt printer (never opens the cash drawer). */
 function PrintAgain({ api, saleId, refund }: { api: TillApi; saleId: string; refund?: RefundRecord }) {
   const { t } = useTranslation();
@@ -209,39 +196,12 @@ function SaleDetail({
 }) {
   const { t } = useTranslation();
   const lineName = useLineName();
-  const paid = sale.attempts.find((a) => a.state === 'completed');
   const cards = paidCards(sale);
   const split = isSplit(sale);
-  // A tip added on the terminal is refundable with its payment.
-  const tips = cards.reduce((s, a) => s + tipOf(a, sale.total), 0);
-  const leftOfSale = sale.total + tips - refundedOf(sale.refunds, () => true);
-  // A card sale is refunded through its paid order; a cash sale from the drawer, by its sale id. A split sale's
-  // parts are refunded each within what it paid: its cards through MultiSafepay, its cash from the drawer.
-  const targets: RefundTarget[] = split
-    ? [
-        ...cards.map((a) => ({
-          id: a.orderId,
-          tender: 'card' as const,
-          left: Math.min(
-            leftOfSale,
-            chargedOf(a, sale.total) - refundedOf(sale.refunds, (r) => r.tender === 'card' && r.orderId === a.orderId),
-          ),
-        })),
-        ...(sale.cash
-          ? [
-              {
-                id: sale.saleId,
-                tender: 'cash' as const,
-                left: Math.min(leftOfSale, (sale.cash.amount ?? sale.total) - refundedOf(sale.refunds, (r) => r.tender === 'cash')),
-              },
-            ]
-          : []),
-      ]
-    : sale.tender === 'cash'
-      ? [{ id: sale.saleId, tender: 'cash', left: leftOfSale }]
-      : paid
-        ? [{ id: paid.orderId, tender: 'card', left: leftOfSale }]
-        : [];
+  // Where a refund can go and how much each tender may still take: the sale's rules (shared/sale.ts), as the core
+  // applies them - a card sale through its paid order, a cash sale from the drawer, a split sale's parts each within
+  // what it paid.
+  const targets = refundTargets(sale);
   const open = targets.filter((x) => x.left > 0);
   const [targetId, setTargetId] = useState<string>();
   const target = open.find((x) => x.id === targetId) ?? open[0];
@@ -249,7 +209,7 @@ function SaleDetail({
   const left = target?.left ?? 0;
   const refundable = sale.status === 'paid' || sale.status === 'partially_refunded' || (split && sale.status === 'partly_paid');
   const confirmKey = target?.tender === 'cash' ? 'history.refundConfirmCash' : 'history.refundConfirm';
-  const due = sale.total - cards.reduce((s, a) => s + salePartOf(a, sale.total), 0) - (sale.cash?.amount ?? 0);
+  const due = amountDue(sale);
   const [amount, setAmount] = useState('');
   const [confirm, setConfirm] = useState<number>();
   const [msg, setMsg] = useState<string>();
