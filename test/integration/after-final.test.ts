@@ -156,3 +156,20 @@ describe('clocks that jump', () => {
     expect((await svc.dispatch('payCash', { lines: LINES, given: 700 })).ok).toBe(true);
   });
 });
+
+describe('an order adopted after a lost create answer', () => {
+  it('is followed by reads alone (it has no events token) and the panel says live, not reconnecting for good', async () => {
+    const e = await engineWithSim(cleanups);
+    e.sim.faults.createLoseResponse = 1;
+    const p = await e.engine.charge(req);
+    expect(p.state).toBe('creating');
+    await e.waitFor(p.orderId, (x) => x.state === 'initialized', 'adopted');
+    // Several reads later (the polling that follows it), the panel says live.
+    const reads = () => e.sim.requestLog.filter((path) => path.endsWith(`/orders/${p.orderId}`)).length;
+    const after = reads();
+    await until(() => (reads() >= after + 3 ? true : undefined), 'reads while following');
+    expect(e.engine.payment(p.orderId)?.connection).toBe('live');
+    e.sim.terminalAction('DEMO0001', 'approve');
+    await e.waitFor(p.orderId, (x) => x.state === 'completed', 'paid, learnt from a read');
+  });
+});

@@ -51,6 +51,8 @@ export class Follower {
   readonly #host: FollowerHost;
   #stream: OrderStream | undefined;
   #streamOpen = false;
+  /** No stream can be had for this payment (no events token, or refused): reads alone follow it. */
+  #pollingOnly = false;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
   #silenceTimer: NodeJS.Timeout | undefined;
@@ -169,7 +171,9 @@ export class Follower {
     if (this.#stopped) return;
     const rec = this.#host.record(this.orderId);
     if (!rec?.eventsToken || !rec.eventsStreamUrl || this.#refused) {
-      // No usable stream (recovered without a token, or refused): follow by polling.
+      // No usable stream (an order adopted after a lost create answer has no events token; or the stream was
+      // refused): follow by polling - the panel is live while the reads succeed.
+      this.#pollingOnly = true;
       void this.refresh();
       this.#schedulePoll(this.#host.timing.downPollMs);
       return;
@@ -298,7 +302,7 @@ export class Follower {
         this.#host.onStatus(this.orderId, order.status, order);
       }
       if (this.#stopped) return;
-      if (this.#streamOpen || this.#refused) this.#host.onConnection(this.orderId, 'live');
+      if (this.#streamOpen || this.#refused || this.#pollingOnly) this.#host.onConnection(this.orderId, 'live');
       else this.#host.onConnection(this.orderId, 'reconnecting');
     } catch (err) {
       if (this.#stopped) return;
