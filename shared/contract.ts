@@ -345,6 +345,11 @@ export const METHODS = {
   resolvePayment: method<PaymentView>()(z.object({ orderId: id, reason: z.string().trim().min(3, 'Give a reason').max(200) }).strict()),
   /** A cash sale, or (with `saleId`) cash for a card sale that ended unpaid: the same sale, paid in cash. */
   payCash: method<SaleRecord>()(z.object({ lines, given: minor, saleId: id.optional() }).strict()),
+  /**
+   * The sales of the last days not yet paid in full, newest first: partly paid (a card paid part, the rest is due)
+   * or still paying on a terminal - each can be resumed at the counter.
+   */
+  openSales: method<SaleRecord[]>()(z.object({}).strict()),
   /** Newest first, a page at a time: `before` is the createdAt of the last sale of the previous page. */
   history: method<SaleRecord[]>()(
     z

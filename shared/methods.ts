@@ -10,6 +10,7 @@ export const METHOD_NAMES = [
   'resolvePayment',
   'payCash',
   'history',
+  'openSales',
   'refund',
   'dayReport',
   'saveSettings',

@@ -36,6 +36,7 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   dismissPayment: signedIn,
   payCash: signedIn,
   history: signedIn,
+  openSales: signedIn,
   dayReport: signedIn,
   dayState: signedIn,
   openDay: signedIn,

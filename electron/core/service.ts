@@ -70,6 +70,8 @@ export interface TillServiceOptions {
 }
 
 export const LEDGER_FILE = 'ledger.sqlite';
+/** How far back Open sales looks for sales not yet paid in full (days). */
+const OPEN_SALES_DAYS = 7;
 /** A receipt that never printed is printed at the next start when it is at most this old (ms). */
 const RECEIPT_RESUME_MS = 15 * 60_000;
 
@@ -460,6 +462,7 @@ export class TillService implements Dispatcher {
       return sale;
     },
     history: async (p) => this.sales.history(p.query, p.limit, p.before),
+    openSales: async () => this.ledger.openSales(this.#now() - OPEN_SALES_DAYS * 24 * 3600_000),
     refund: async (p) => {
       return this.sales.refund(p.orderId, p.amount, this.staff.who());
     },

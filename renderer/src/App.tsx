@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SaleRecord, TillApi } from '../../shared/contract';
 import { lineTotal } from '../../shared/money';
-import { isFinal, type PaymentView } from '../../shared/payment';
+import { isFinal, type PaymentView, salePartOf } from '../../shared/payment';
+import { OpenSales } from './components/OpenSales';
 import { money } from './format';
 import { Receipt } from './components/Receipt';
 import { LockedTill } from './components/LockedTill';
@@ -43,6 +44,7 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
   const [dismissed, setDismissed] = useState<Set<string>>(new Set());
   const [newSaleAt, setNewSaleAt] = useState(0);
   const [outcomes, setOutcomes] = useState<PaymentView[]>([]);
+  const [openSalesShown, setOpenSalesShown] = useState(false);
   const payments = snapshot?.payments;
   const terminals = snapshot?.terminals;
   const viewRef = useRef(view);
@@ -76,9 +78,11 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
   useEffect(() => {
     if (!paidNow) return;
     const cur = saleRef.current;
-    const parts = { ...cur.paid, [paidNow.orderId]: paidNow.amount };
+    // What the card paid of the sale: what MultiSafepay charged (a tip apart), once it said; else what was asked.
+    const part = salePartOf(paidNow, lineTotal(cur.lines));
+    const parts = { ...cur.paid, [paidNow.orderId]: part };
     if (paidByCard({ lines: cur.lines, paid: parts }) < lineTotal(cur.lines)) {
-      if (cur.paid?.[paidNow.orderId] !== paidNow.amount) setSale({ ...cur, paid: parts });
+      if (cur.paid?.[paidNow.orderId] !== part) setSale({ ...cur, paid: parts });
       return;
     }
     setSale(EMPTY_SALE);
@@ -174,6 +178,11 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
             ))}
           </nav>
         )}
+        {!mustSignIn && (
+          <button className="small" data-testid="open-sales-button" onClick={() => setOpenSalesShown(true)}>
+            {t('openSales.open')}
+          </button>
+        )}
         {snapshot.user && (
           <p className="user" data-testid="signed-in" data-role={snapshot.user.role}>
             <span>{t('app.signedIn', { name: snapshot.user.name, role: t(`app.roles.${snapshot.user.role}`) })}</span>
@@ -246,6 +255,16 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
         {!mustSignIn && view === 'day' && <DayScreen api={api} snapshot={snapshot} version={historyVersion} onChanged={reload} />}
         {!mustSignIn && view === 'settings' && <SettingsScreen api={api} snapshot={snapshot} />}
       </main>
+      {openSalesShown && (
+        <OpenSales
+          api={api}
+          onResume={(resumed) => {
+            setSale(resumed);
+            setView('sale');
+          }}
+          onClose={() => setOpenSalesShown(false)}
+        />
+      )}
       {receipt && (
         <Receipt
           sale={receipt.sale}

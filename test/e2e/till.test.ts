@@ -726,4 +726,46 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
       ['cash', '584'],
     ]);
   });
+
+  it('a sale left partly paid by Start another sale is found in Open sales; Resume puts it back and cash takes the rest', async () => {
+    const till = await startTill({ TILL_DATA_DIR: tempDir('till-e2e-open-') });
+    tills.push(till);
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    pages.push(page);
+    await page.goto(till.url);
+    await page.getByRole('textbox', { name: 'Amount' }).fill('15.84');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('button', { name: 'Split' }).click();
+    await page
+      .getByRole('dialog', { name: 'Split payment' })
+      .getByRole('button', { name: /^Charge card part on / })
+      .click();
+    const card = page.getByTestId('payment');
+    await card.and(page.locator('[data-status="initialized"]')).waitFor();
+    const orderId = (await card.getAttribute('data-order-id'))!;
+    await page.locator(`[data-panel-order="${orderId}"]`).getByRole('button', { name: 'Present card' }).click();
+    await card.and(page.locator('[data-status="completed"]')).waitFor();
+    await expect.poll(() => page.getByTestId('split-due').getAttribute('data-due')).toBe('792');
+    // The next customer: the basket is cleared with 7.92 still due on that sale.
+    await page.getByRole('button', { name: 'Start another sale' }).click();
+    await expect.poll(() => amountOf(page)).toBe('0');
+
+    await page.getByRole('button', { name: 'Open sales' }).click();
+    const list = page.getByRole('dialog', { name: 'Open sales' });
+    const row = list.getByTestId('open-sale');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getAttribute('data-due')).toBe('792');
+    await row.getByRole('button', { name: /^Resume/ }).click();
+    await expect.poll(() => page.getByTestId('split-due').getAttribute('data-due')).toBe('792');
+    expect(await amountOf(page)).toBe('1584');
+    await page.getByRole('button', { name: /^Cash/ }).click();
+    const cash = page.getByRole('dialog', { name: 'Cash payment' });
+    expect(await cash.getByTestId('cash-due').getAttribute('data-amount')).toBe('792');
+    await cash.getByRole('button', { name: 'Exact' }).click();
+    await expect.poll(() => page.getByTestId('change-due').textContent()).toBe('€0.00');
+    await page.keyboard.press('Escape');
+    // Paid in full: nothing is open any more.
+    await page.getByRole('button', { name: 'Open sales' }).click();
+    await page.getByRole('dialog', { name: 'Open sales' }).getByText('Every sale of the last days is paid in full.').waitFor();
+  });
 });

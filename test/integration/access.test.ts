@@ -381,6 +381,7 @@ describe('who may do what', () => {
       dismissPayment: { access: 'signed_in' },
       payCash: { access: 'signed_in' },
       history: { access: 'signed_in' },
+      openSales: { access: 'signed_in' },
       dayReport: { access: 'signed_in' },
       dayState: { access: 'signed_in' },
       openDay: { access: 'signed_in' },

@@ -437,3 +437,26 @@ describe('one receipt for a split sale', () => {
     expect(on.jobs).toHaveLength(1);
   });
 });
+
+describe('open sales', () => {
+  it('lists a sale not yet paid in full (partly paid, or still paying), never a paid or an unpaid one', async () => {
+    const { s, svc } = await serviceWithSim(cleanups);
+    const lines = [{ name: 'Cake', unitPrice: 700, quantity: 1, vatRate: 9 }];
+    const part = ok((await svc.dispatch('charge', { terminalId: 'DEMO0001', lines, amount: 400 })) as Reply<PaymentView>);
+    s.sim.terminalAction('DEMO0001', 'approve');
+    await until(() => (svc.sales.sale(part.saleId)?.status === 'partly_paid' ? true : undefined), 'card part paid');
+    ok((await svc.dispatch('payCash', { lines, given: 700 })) as Reply<SaleRecord>); // another sale, paid
+    const declined = ok((await svc.dispatch('charge', { terminalId: 'DEMO0002', lines })) as Reply<PaymentView>);
+    s.sim.terminalAction('DEMO0002', 'cancel');
+    await until(() => (svc.sales.sale(declined.saleId)?.status === 'unpaid' ? true : undefined), 'ended unpaid');
+    const paying = ok((await svc.dispatch('charge', { terminalId: 'DEMO0001', lines })) as Reply<PaymentView>);
+    const open = ok((await svc.dispatch('openSales', {})) as Reply<SaleRecord[]>);
+    expect(open.map((x) => [x.saleId, x.status])).toEqual([
+      [paying.saleId, 'pending'],
+      [part.saleId, 'partly_paid'],
+    ]);
+    // The rest paid: no longer open.
+    ok((await svc.dispatch('payCash', { lines, given: 300, saleId: part.saleId })) as Reply<SaleRecord>);
+    expect(ok((await svc.dispatch('openSales', {})) as Reply<SaleRecord[]>).map((x) => x.saleId)).toEqual([paying.saleId]);
+  });
+});

@@ -243,6 +243,11 @@ export class Ledger {
       refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
       refundBaseline: p('UPDATE refunds SET msp_before = ? WHERE refund_id = ?'),
       lastReceipt: p('SELECT at FROM receipts ORDER BY number DESC LIMIT 1'),
+      unpaidCardSales: p(
+        `SELECT rowid, * FROM sales WHERE created_at >= ? AND tender = 'card' AND cash_amount IS NULL
+         AND sale_id NOT IN (SELECT sale_id FROM receipts WHERE kind = 'sale' AND sale_id = sales.sale_id)
+         ORDER BY created_at DESC LIMIT ?`,
+      ),
       receiptSale: p('SELECT sale_id FROM receipts WHERE number = ?'),
       receiptPrinted: p('UPDATE receipts SET printed_at = ? WHERE number = ? AND printed_at IS NULL'),
       unprinted: p('SELECT number, sale_id, refund_id FROM receipts WHERE printed_at IS NULL AND at >= ? ORDER BY number LIMIT 100'),
@@ -554,6 +559,15 @@ export class Ledger {
       saleId: r.sale_id,
       ...(r.refund_id ? { refundId: r.refund_id } : {}),
     }));
+  }
+
+  /**
+   * Card sales made since `since` (epoch ms) that are not paid in full: partly paid, or still paying on a terminal
+   * (a sale left on a terminal by Start another sale), newest first. Sales that ended unpaid are not listed.
+   */
+  openSales(since: number): SaleRecord[] {
+    const rows = (this.#q.unpaidCardSales!.all(since, MAX_IN) as unknown[]).map((r) => check(SaleRowSchema, r, 'sale'));
+    return this.#records(rows).filter((s) => s.status === 'partly_paid' || s.status === 'pending');
   }
 
   /** When the newest receipt was given (wall clock, ms), if any. */

@@ -12,6 +12,14 @@ export const en = {
     roles: { cashier: 'cashier', manager: 'manager' },
   },
   nav: { label: 'Screens', sale: 'Sale', history: 'History', report: 'Day report', day: 'Day', settings: 'Settings' },
+  openSales: {
+    open: 'Open sales',
+    title: 'Open sales',
+    none: 'Every sale of the last days is paid in full.',
+    due: '{{due}} still due',
+    paying: 'paying on a terminal',
+    resume: 'Resume',
+  },
   sale: {
     amount: 'Amount',
     add: 'Add',

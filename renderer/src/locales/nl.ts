@@ -14,6 +14,14 @@ export const nl: Dict = {
     roles: { cashier: 'kassamedewerker', manager: 'manager' },
   },
   nav: { label: 'Schermen', sale: 'Verkoop', history: 'Geschiedenis', report: 'Dagrapport', day: 'Dag', settings: 'Instellingen' },
+  openSales: {
+    open: 'Open verkopen',
+    title: 'Open verkopen',
+    none: 'Elke verkoop van de laatste dagen is helemaal betaald.',
+    due: 'nog {{due}} te betalen',
+    paying: 'wordt betaald op een terminal',
+    resume: 'Hervatten',
+  },
   sale: {
     amount: 'Bedrag',
     add: 'Toevoegen',
