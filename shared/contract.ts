@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { AttemptState, CardDetails, PaymentReason, PaymentView, SaleLine } from './payment';
 import type { MethodName } from './methods';
 import type { VatLine } from './vat';
+import type { CashRoundingStep } from './cash';
 
 export { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES, type MethodName } from './methods';
 
@@ -84,6 +85,8 @@ export const SettingsInputSchema = z
     systemPrinter: z.string().trim().max(200),
     /** Minutes without a request after which whoever is signed in is signed out (0: never). */
     idleMinutes: z.number().int().min(0).max(480),
+    /** What the cash part of a sale is rounded to, in minor units: 0 (off), 5 (0.05) or 10 (0.10). */
+    cashRounding: z.union([z.literal(0), z.literal(5), z.literal(10)], 'Cash rounding is off, 0.05 or 0.10'),
   })
   .partial()
   .strict();
@@ -113,6 +116,8 @@ export interface PublicSettings {
   systemPrinter?: string;
   /** Minutes without a request after which whoever is signed in is signed out (0: never). */
   idleMinutes?: number;
+  /** What the cash part of a sale is rounded to, in minor units (0: off). Always sent by the core. */
+  cashRounding?: CashRoundingStep;
   /** Where the API key is kept: the OS keychain, plain-text keychain fallback, a file, or the environment. */
   keyStorage: 'os' | 'basic_text' | 'file' | 'env';
   /** Set by the environment (headless mode); the UI shows it read-only. */
@@ -179,7 +184,7 @@ export interface DayCloseReport {
   date: string;
   currency: string;
   float: number;
-  /** Float + cash sales - cash refunds. */
+  /** Float + cash sales + cash rounding - cash refunds. */
   expected: number;
   counted: number;
   /** Counted - expected: negative when cash is missing. */
@@ -238,6 +243,8 @@ export interface RefundRecord {
   transactionId?: string;
   /** The refund receipt's number, once done. */
   receiptNumber?: number;
+  /** Cash back from the drawer of a rounded sale: what the drawer gave back less `amount` (absent: 0). */
+  rounding?: number;
   staff?: string;
   /** The VAT this refund reverses, per rate (the last refund of a sale takes exactly what is left). */
   vat?: VatLine[];
@@ -261,8 +268,12 @@ export interface SaleRecord {
   /** Who made the sale (staff name), when staff sign in. */
   staff?: string;
   attempts: AttemptSummary[];
-  /** The cash part: given, change and the amount it paid (the total of a cash sale, the rest of a split one). */
-  cash?: { given: number; change: number; amount?: number };
+  /**
+   * The cash part: given, change and the amount it paid (the total of a cash sale, the rest of a split one). With cash
+   * rounding, `step` is what it was rounded to and `rounding` what the drawer took less `amount` (16.57 taken as
+   * 16.55: -2); the change is worked out from the rounded amount. Absent: 0.
+   */
+  cash?: { given: number; change: number; amount?: number; step?: number; rounding?: number };
   refunds: RefundRecord[];
 }
 
@@ -305,6 +316,13 @@ export interface DayTotals {
    */
   tips?: Bucket;
   tipsByStaff?: Record<string, Bucket>;
+  /**
+   * Cash rounding of the day: how many cash payments and refunds were rounded and the sum of the differences (what
+   * the drawer took or kept more, negative when less). Counted in `net` and the expected cash, never in VAT or the
+   * tenders. Absent on a day without rounding.
+   */
+  cashRounding?: Bucket;
+  /** Card + cash + cash rounding - refunds: the money taken that day. */
   net: number;
   /** VAT per rate of what was paid that day, less what refunds that day reversed. Always sent by the core. */
   vat?: VatLine[];

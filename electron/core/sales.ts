@@ -14,6 +14,7 @@ import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import { chargedOf, type SaleLine, tipOf } from '../../shared/payment';
 import { receiptContent, type ReceiptTender, tenderKinds } from '../../shared/receipt';
+import { cashTaken, expectedCash, roundCash } from '../../shared/cash';
 import type { PaymentEngine } from './engine/engine';
 import { z } from 'zod';
 import { amountDue, dayBounds, type Ledger, localDate, type RefundBaseline, type RefundRow } from './ledger/ledger';
@@ -32,6 +33,8 @@ export interface SalesBookOptions {
   now: () => number;
   monotonic: () => number;
   currency: () => string;
+  /** The step cash is rounded to (minor units, 0: not rounded): the till's setting. */
+  cashRounding: () => number;
   /** A refund whose answer was lost is judged "not refunded" only after MultiSafepay showed nothing this long. */
   refundGraceMs?: number;
   /** After this long unsettled (ms, monotonic), a pending refund is reported as unknown once. Default 10 minutes. */
@@ -61,6 +64,7 @@ const CSV_HEADERS = {
     'card_amount',
     'cash_amount',
     'tip',
+    'cash_rounding',
   ],
   nl: [
     'aangemaakt',
@@ -78,6 +82,7 @@ const CSV_HEADERS = {
     'kaart_bedrag',
     'contant_bedrag',
     'fooi',
+    'afronding_contant',
   ],
 } as const;
 
@@ -164,7 +169,7 @@ export class SalesBook {
     const float = opened?.float ?? 0;
     const totals = this.#o.ledger.dayTotals(date);
     const mine = totals.find((t) => t.currency === currency);
-    const expected = float + (mine?.tenders.cash.amount ?? 0) - (mine?.refundsByTender.cash.amount ?? 0);
+    const expected = expectedCash(float, mine);
     let reconciliation: DayCloseReport['reconciliation'];
     try {
       const [from, to] = dayBounds(date);
@@ -189,16 +194,20 @@ export class SalesBook {
   payRestInCash(sale: SaleRecord, given: number, staff?: string): SaleRecord {
     const due = amountDue(sale);
     if (due <= 0) throw new TillError({ code: 'not_allowed', message: 'This sale is already paid.' });
-    if (given < due) throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than what is due.' });
+    const step = this.#o.cashRounding();
+    const { taken, rounding } = cashTaken(due, step);
+    if (given < taken) throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than what is due.' });
     const split = due < sale.total;
     const ok = storage(() =>
       this.#o.ledger.payInCash({
         saleId: sale.saleId,
         at: this.#o.now(),
         given,
-        change: given - due,
+        change: given - taken,
         amount: due,
         split,
+        step,
+        rounding,
         ...(staff ? { staff } : {}),
       }),
     );
@@ -210,7 +219,9 @@ export class SalesBook {
     const total = lineTotal(lines);
     if (total > MAX_SALE_TOTAL)
       throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
-    if (given < total) throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the total.' });
+    const step = this.#o.cashRounding();
+    const { taken, rounding } = cashTaken(total, step);
+    if (given < taken) throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the total.' });
     const saleId = `${saleIdPrefix}-c${randomBytes(4).toString('hex')}`;
     storage(() =>
       this.#o.ledger.recordCashSale({
@@ -220,7 +231,9 @@ export class SalesBook {
         total,
         currency: this.#o.currency(),
         given,
-        change: given - total,
+        change: given - taken,
+        step,
+        rounding,
         ...(staff ? { staff } : {}),
       }),
     );
@@ -347,10 +360,17 @@ export class SalesBook {
   /** Cash back from the drawer: recorded at once (nothing to ask MultiSafepay). */
   #refundCash(sale: SaleRecord, requested: number | undefined, staff?: string): SaleRecord {
     const cashPart = sale.cash?.amount ?? sale.total;
-    const left = cashPart - sale.refunds.filter((r) => r.state === 'done' && r.tender === 'cash').reduce((s, r) => s + r.amount, 0);
+    const done = sale.refunds.filter((r) => r.state === 'done' && r.tender === 'cash');
+    const left = cashPart - done.reduce((s, r) => s + r.amount, 0);
     const amount = requested ?? left;
     if (amount > left || left <= 0)
       throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this sale.' });
+    // A rounded sale gives cash back rounded the same way; the last refund gives back exactly what the drawer still
+    // holds of the sale, so refunds never give back more than was taken.
+    const step = sale.cash?.step ?? 0;
+    const takenLeft = cashPart + (sale.cash?.rounding ?? 0) - done.reduce((s, r) => s + r.amount + (r.rounding ?? 0), 0);
+    const back = step ? (amount === left ? takenLeft : Math.min(roundCash(amount, step), takenLeft)) : amount;
+    const rounding = back - amount;
     const refundId = `r${randomBytes(6).toString('hex')}`;
     const at = this.#o.now();
     storage(() =>
@@ -363,6 +383,7 @@ export class SalesBook {
           currency: sale.currency,
           at,
           tender: 'cash',
+          ...(rounding ? { rounding } : {}),
           ...(staff ? { staff } : {}),
         });
         this.#o.ledger.settleRefundInTransaction(refundId, 'done', at);
@@ -501,6 +522,12 @@ export class SalesBook {
           receipt
             ? toUnits(
                 sum('card', (t) => (t.kind === 'card' ? t.tip : 0)),
+                s.currency,
+              )
+            : '',
+          receipt
+            ? toUnits(
+                sum('cash', (t) => (t.kind === 'cash' ? (t.rounding ?? 0) : 0)),
                 s.currency,
               )
             : '',

@@ -185,6 +185,7 @@ export class TillService implements Dispatcher {
       now: this.#now,
       monotonic: opts.monotonic ?? (() => performance.now()),
       currency: () => this.#settings().currency,
+      cashRounding: () => this.#settings().cashRounding,
       ...(opts.refundGraceMs !== undefined ? { refundGraceMs: opts.refundGraceMs } : {}),
       notice: (level, message, extra) => this.#notice(level, message, extra),
       onRefundDone: (sale, refund) => this.#autoPrint(sale, refund),

@@ -134,6 +134,14 @@ const MIGRATIONS: string[] = [
   UPDATE receipts SET printed_at = at;
   CREATE INDEX receipts_unprinted ON receipts (at) WHERE printed_at IS NULL;
   `,
+  `
+  -- Cash rounding: the step the cash part of a sale was rounded to (minor units, 0: not rounded) and the difference
+  -- the drawer took (rounded - due, e.g. -2 for 16.57 taken as 16.55); the same difference for a refund from the
+  -- drawer. VAT is never changed by it.
+  ALTER TABLE sales ADD COLUMN cash_step INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sales ADD COLUMN cash_rounding INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE refunds ADD COLUMN cash_rounding INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -88,6 +88,8 @@ const SaleRowSchema = z.object({
   cash_given: z.number().int().nullable(),
   cash_amount: z.number().int().nullable(),
   cash_change: z.number().int().nullable(),
+  cash_step: z.number().int().min(0),
+  cash_rounding: z.number().int(),
 });
 type SaleRow = z.infer<typeof SaleRowSchema>;
 
@@ -104,6 +106,7 @@ const RefundRowSchema = z.object({
   vat: z.string(),
   staff: z.string().nullable(),
   msp_before: z.string().nullable().optional(),
+  cash_rounding: z.number().int(),
 });
 export type RefundRow = z.infer<typeof RefundRowSchema>;
 
@@ -149,6 +152,8 @@ export interface NewRefund {
   at: number;
   /** card: through MultiSafepay; cash: from the drawer. */
   tender?: 'card' | 'cash';
+  /** A refund from the drawer of a rounded sale: what the drawer gave back less the amount (see shared/rounding.ts). */
+  rounding?: number;
   staff?: string;
 }
 
@@ -160,6 +165,9 @@ export interface CashSale {
   currency: string;
   given: number;
   change: number;
+  /** The cash rounding step (minor units; absent or 0: none) and the difference the drawer took (rounded - total). */
+  step?: number;
+  rounding?: number;
   staff?: string;
 }
 
@@ -192,8 +200,9 @@ export class Ledger {
     const p = (sql: string) => this.#db.prepare(sql);
     this.#q = {
       insertSale: p(
-        `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, cash_given, cash_change, cash_amount)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, cash_given, cash_change, cash_amount,
+                                     cash_step, cash_rounding)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       saleReceipt: p(
         `INSERT INTO receipts (number, kind, sale_id, at)
@@ -235,8 +244,8 @@ export class Ledger {
       deleteWords: p('DELETE FROM sales_search WHERE rowid = ?'),
       insertWords: p('INSERT INTO sales_search (rowid, words) VALUES (?, ?)'),
       insertRefund: p(
-        `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender, vat, staff)
-         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+        `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender, vat, staff, cash_rounding)
+         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
       ),
       settleRefund: p(`UPDATE refunds SET state = ?, settled_at = ?, transaction_id = ? WHERE refund_id = ? AND state = 'pending'`),
       refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
@@ -268,10 +277,12 @@ export class Ledger {
          FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE s.day = ? AND a.state = 'completed' GROUP BY s.currency, type`,
       ),
       dayCash: p(
-        `SELECT currency, count(*) AS n, sum(cash_amount) AS amount FROM sales WHERE day = ? AND cash_amount IS NOT NULL GROUP BY currency`,
+        `SELECT currency, count(*) AS n, sum(cash_amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
+         FROM sales WHERE day = ? AND cash_amount IS NOT NULL GROUP BY currency`,
       ),
       dayRefunds: p(
-        `SELECT currency, tender, count(*) AS n, sum(amount) AS amount FROM refunds WHERE day = ? AND state = 'done' GROUP BY currency, tender`,
+        `SELECT currency, tender, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
+         FROM refunds WHERE day = ? AND state = 'done' GROUP BY currency, tender`,
       ),
       exportPage: p(
         `SELECT rowid, * FROM sales WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND sale_id > ?))
@@ -365,6 +376,8 @@ export class Ledger {
     staff?: string | undefined;
     given?: number;
     change?: number;
+    step?: number;
+    rounding?: number;
   }): boolean {
     const r = this.#q.insertSale!.run(
       c.saleId,
@@ -379,6 +392,8 @@ export class Ledger {
       c.given ?? null,
       c.change ?? null,
       c.tender === 'cash' ? c.total : null,
+      c.step ?? 0,
+      c.rounding ?? 0,
     );
     return Number(r.changes) === 1;
   }
@@ -387,14 +402,25 @@ export class Ledger {
    * Cash for a card sale: all of it (the card did not pay - the sale becomes a cash sale) or the rest of a sale
    * whose card paid part (a split: it stays a card sale with a cash part). Its receipt number comes now at the latest.
    */
-  payInCash(c: { saleId: string; at: number; given: number; change: number; amount: number; split: boolean; staff?: string }): boolean {
+  payInCash(c: {
+    saleId: string;
+    at: number;
+    given: number;
+    change: number;
+    amount: number;
+    split: boolean;
+    step: number;
+    rounding: number;
+    staff?: string;
+  }): boolean {
     const changed = this.atomically(() => {
       const r = this.#db
         .prepare(
-          `UPDATE sales SET tender = ?, cash_given = ?, cash_change = ?, cash_amount = ?, staff = coalesce(?, staff)
+          `UPDATE sales SET tender = ?, cash_given = ?, cash_change = ?, cash_amount = ?, cash_step = ?, cash_rounding = ?,
+             staff = coalesce(?, staff)
            WHERE sale_id = ? AND tender = 'card' AND cash_amount IS NULL`,
         )
-        .run(c.split ? 'card' : 'cash', c.given, c.change, c.amount, c.staff ?? null, c.saleId);
+        .run(c.split ? 'card' : 'cash', c.given, c.change, c.amount, c.step, c.rounding, c.staff ?? null, c.saleId);
       if (Number(r.changes) === 1) this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
       return Number(r.changes) === 1;
     });
@@ -435,6 +461,7 @@ export class Ledger {
       r.tender ?? 'card',
       JSON.stringify(vat),
       r.staff ?? null,
+      r.rounding ?? 0,
     );
   }
 
@@ -660,15 +687,24 @@ export class Ledger {
     }
     for (const r of this.#q.dayCardTypes!.all(date) as { currency: string; type: string; n: number; amount: number }[])
       add((of(r.currency).cardTypes[r.type] ??= bucket()), r.n, r.amount);
-    for (const r of this.#q.dayCash!.all(date) as { currency: string; n: number; amount: number }[]) {
+    type Rounded = { rounded: number; rounding: number };
+    for (const r of this.#q.dayCash!.all(date) as ({ currency: string; n: number; amount: number } & Rounded)[]) {
       const t = of(r.currency);
       add(t.tenders.cash, r.n, r.amount);
       add(t.outcomes.completed, r.n, r.amount);
+      if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, r.rounding);
     }
-    for (const r of this.#q.dayRefunds!.all(date) as { currency: string; tender: 'card' | 'cash'; n: number; amount: number }[]) {
+    for (const r of this.#q.dayRefunds!.all(date) as ({
+      currency: string;
+      tender: 'card' | 'cash';
+      n: number;
+      amount: number;
+    } & Rounded)[]) {
       const t = of(r.currency);
       add(t.refunds, r.n, r.amount);
       add(t.refundsByTender[r.tender], r.n, r.amount);
+      // Money back from the drawer rounded down is money kept: the day's rounding moves the other way.
+      if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
     }
     for (const r of this.#q.dayPaidVat!.all(date) as { currency: string; vat: string }[]) {
       const t = of(r.currency);
@@ -678,7 +714,7 @@ export class Ledger {
       const t = of(r.currency);
       t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'refund VAT'), -1);
     }
-    for (const t of by.values()) t.net = t.tenders.card.amount + t.tenders.cash.amount - t.refunds.amount;
+    for (const t of by.values()) t.net = t.tenders.card.amount + t.tenders.cash.amount + (t.cashRounding?.amount ?? 0) - t.refunds.amount;
     return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
   }
 
@@ -794,6 +830,7 @@ export class Ledger {
       };
       if (r.transaction_id) rec.transactionId = r.transaction_id;
       if (r.staff) rec.staff = r.staff;
+      if (r.cash_rounding) rec.rounding = r.cash_rounding;
       const vat = VatSchema.safeParse(safeJson(r.vat));
       if (vat.success && vat.data.length) rec.vat = vat.data;
       const receipt = receipts.get(r.refund_id);
@@ -821,7 +858,13 @@ export class Ledger {
       }
       if (row.staff) sale.staff = row.staff;
       if (row.cash_amount !== null || row.tender === 'cash')
-        sale.cash = { given: row.cash_given ?? row.total, change: row.cash_change ?? 0, amount: row.cash_amount ?? row.total };
+        sale.cash = {
+          given: row.cash_given ?? row.total,
+          change: row.cash_change ?? 0,
+          amount: row.cash_amount ?? row.total,
+          ...(row.cash_step ? { step: row.cash_step } : {}),
+          ...(row.cash_rounding ? { rounding: row.cash_rounding } : {}),
+        };
       sale.status = saleStatus(sale);
       return sale;
     });

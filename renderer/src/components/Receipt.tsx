@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { PublicSettings, RefundRecord, SaleRecord, Terminal } from '../../../shared/contract';
 import type { SaleLine } from '../../../shared/payment';
-import { receiptContent } from '../../../shared/receipt';
+import { cashHanded, receiptContent } from '../../../shared/receipt';
 import { vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
 import { money, time } from '../format';
 import { isCustomLine, terminalLabel } from '../sale';
@@ -198,9 +198,19 @@ export function ReceiptBody({
               ) : (
                 <table className="receipt-lines receipt-cash" data-testid="receipt-cash" data-amount={tender.amount} key={`cash-${i}`}>
                   <tbody>
+                    {tender.rounding ? (
+                      <tr>
+                        <td>{t('receipt.rounding')}</td>
+                        <td className="num" data-testid="receipt-rounding" data-amount={tender.rounding}>
+                          {money(tender.rounding, cur)}
+                        </td>
+                      </tr>
+                    ) : null}
                     <tr>
                       <td>{t('receipt.cash')}</td>
-                      <td className="num">{money(tender.amount, cur)}</td>
+                      <td className="num" data-testid="receipt-cash-taken" data-amount={cashHanded(tender)}>
+                        {money(cashHanded(tender), cur)}
+                      </td>
                     </tr>
                     {tender.given !== undefined && (
                       <>

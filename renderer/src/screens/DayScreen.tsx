@@ -261,6 +261,8 @@ function Totals({ totals: x }: { totals: DayTotals }) {
     ...Object.entries(x.tipsByStaff ?? {}).map(([k, b]): [string, string, Bucket] => [`tips-${k}`, `· ${t('receipt.tip')} · ${k}`, b]),
     ['refunds-card', `${t('report.refunds')} · ${t('report.card')}`, x.refundsByTender.card],
     ['refunds-cash', `${t('report.refunds')} · ${t('report.cash')}`, x.refundsByTender.cash],
+    // Cash rounding: what the drawer took more (or less) than the sales; never in VAT.
+    ...(x.cashRounding ? [['cash-rounding', t('report.cashRounding'), x.cashRounding] as [string, string, Bucket]] : []),
   ];
   return (
     <>

@@ -43,6 +43,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
     ['tender', t('report.cash'), r.tenders.cash],
     ...Object.entries(r.cardTypes).map(([k, b]): [string, string, Bucket] => ['card_type', k, b]),
     ['refunds', t('report.refunds'), r.refunds],
+    ...(r.cashRounding ? [['cash_rounding', t('report.cashRounding'), r.cashRounding] as [string, string, Bucket]] : []),
   ];
 
   const exportCsv = (r: DayReport) => {

@@ -503,6 +503,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
           currency={currency}
           unpaidSaleId={partPaid ? sale.saleId : unpaid && sameLines(unpaid.lines, basket) ? unpaid.saleId : undefined}
           {...(partPaid ? { due, paidByCard: cardPaid } : {})}
+          rounding={settings.cashRounding ?? 0}
           onClose={() => setCashOpen(false)}
           onPaid={() => setSale(EMPTY_SALE)}
           onReceipt={(record) => {
