@@ -31,7 +31,17 @@ export function cashTaken(due: number, step: number): { taken: number; rounding:
   return { taken, rounding: taken - due };
 }
 
-/** The cash the drawer should hold: the float, cash sales and the cash rounding, less cash refunds. */
-export function expectedCash(float: number, totals: Pick<DayTotals, 'tenders' | 'refundsByTender' | 'cashRounding'> | undefined): number {
-  return float + (totals?.tenders.cash.amount ?? 0) + (totals?.cashRounding?.amount ?? 0) - (totals?.refundsByTender.cash.amount ?? 0);
+/** The cash the drawer should hold: the float, cash sales, the cash rounding and cash paid in, less cash refunds and paid out. */
+export function expectedCash(
+  float: number,
+  totals: Pick<DayTotals, 'tenders' | 'refundsByTender' | 'cashRounding' | 'paidIn' | 'paidOut'> | undefined,
+): number {
+  return (
+    float +
+    (totals?.tenders.cash.amount ?? 0) +
+    (totals?.cashRounding?.amount ?? 0) +
+    (totals?.paidIn?.amount ?? 0) -
+    (totals?.paidOut?.amount ?? 0) -
+    (totals?.refundsByTender.cash.amount ?? 0)
+  );
 }

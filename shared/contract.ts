@@ -41,6 +41,7 @@ const staffId = z
   .max(40)
   .regex(/^[A-Za-z0-9_-]+$/, 'Only letters, digits, - and _');
 const pin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
+const reason = z.string().trim().min(3, 'Give a reason').max(200, 'At most 200 characters');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
 /** A folder chosen by the person (the desktop app's folder picker): an absolute path. */
 const folderPath = z
@@ -184,7 +185,7 @@ export interface DayCloseReport {
   date: string;
   currency: string;
   float: number;
-  /** Float + cash sales + cash rounding - cash refunds. */
+  /** Float + cash sales + cash rounding + paid in - paid out - cash refunds. */
   expected: number;
   counted: number;
   /** Counted - expected: negative when cash is missing. */
@@ -192,6 +193,8 @@ export interface DayCloseReport {
   totals: DayTotals[];
   /** The check against MultiSafepay, or 'unreachable' when it could not be made at closing. */
   reconciliation: Reconciliation | 'unreachable';
+  /** Paid in, paid out and drawer opens without a sale that day. */
+  cashMoves?: CashMove[];
 }
 
 export interface Snapshot {
@@ -248,6 +251,23 @@ export interface RefundRecord {
   staff?: string;
   /** The VAT this refund reverses, per rate (the last refund of a sale takes exactly what is left). */
   vat?: VatLine[];
+}
+
+/** Cash moved without a sale: paid in, paid out, or the drawer opened without a sale (no sale). */
+export const CASH_MOVE_KINDS = ['paid_in', 'paid_out', 'no_sale'] as const;
+export type CashMoveKind = (typeof CASH_MOVE_KINDS)[number];
+export interface CashMove {
+  id: number;
+  /** Epoch ms. */
+  at: number;
+  kind: CashMoveKind;
+  /** Minor units; 0 for a no sale. */
+  amount: number;
+  currency: string;
+  /** Why (paid in and paid out). */
+  reason?: string;
+  /** Who did it, when staff sign in. */
+  staff?: string;
 }
 
 export type SaleStatus = 'paid' | 'partly_paid' | 'pending' | 'unpaid' | 'refunded' | 'partially_refunded' | 'charged_back';
@@ -322,6 +342,10 @@ export interface DayTotals {
    * tenders. Absent on a day without rounding.
    */
   cashRounding?: Bucket;
+  /** Cash paid in and paid out without a sale (in the expected cash, never in takings or VAT), and drawer opens without a sale. */
+  paidIn?: Bucket;
+  paidOut?: Bucket;
+  noSale?: Bucket;
   /** Card + cash + cash rounding - refunds: the money taken that day. */
   net: number;
   /** VAT per rate of what was paid that day, less what refunds that day reversed. Always sent by the core. */
@@ -333,6 +357,8 @@ export interface DayReport {
   /** One block per currency sold in that day (amounts of different currencies are never added up). */
   totals: DayTotals[];
   reconciliation?: Reconciliation;
+  /** Paid in, paid out and drawer opens without a sale that day, oldest first. */
+  cashMoves?: CashMove[];
 }
 
 export interface ConnectionTest {
@@ -391,6 +417,16 @@ export const METHODS = {
   saveCatalog: method<CatalogItem[]>()(z.object({ items: z.array(CatalogItemSchema).max(60) }).strict()),
   simulateTerminal: method<{ ok: true }>()(z.object({ terminalId: id, action: z.enum(TERMINAL_ACTIONS) }).strict()),
   /** A consistent copy of the sales ledger, made while the till keeps selling; into `folder` or the data folder's backups. */
+  /** Cash put into the drawer without a sale (change from the bank, a float top-up), with the reason. */
+  paidIn: method<CashMove>()(
+    z.object({ amount: z.number().int('Whole cents only').positive('Must be more than zero').max(MAX_FLOAT), reason }).strict(),
+  ),
+  /** Cash taken from the drawer without a sale (a window cleaner, a delivery), with the reason. Manager. */
+  paidOut: method<CashMove>()(
+    z.object({ amount: z.number().int('Whole cents only').positive('Must be more than zero').max(MAX_FLOAT), reason }).strict(),
+  ),
+  /** Opens the cash drawer on the receipt printer without a sale (no sale); recorded with who and when. */
+  openDrawer: method<CashMove>()(Empty),
   /** Opens today with the cash in the drawer. */
   openDay: method<DayState>()(z.object({ float: z.number().int().min(0).max(MAX_FLOAT) }).strict()),
   /** Closes today: the cash counted against what is expected; no sale can be added to a closed day. Manager. */

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DayCloseReport, DayReport, DayState, Notice, RefundRecord, SaleRecord } from '../../shared/contract';
+import type { CashMove, DayCloseReport, DayReport, DayState, Notice, RefundRecord, SaleRecord } from '../../shared/contract';
 import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import { chargedOf, type SaleLine, tipOf } from '../../shared/payment';
@@ -177,7 +177,18 @@ export class SalesBook {
     } catch {
       reconciliation = 'unreachable';
     }
-    const report: DayCloseReport = { date, currency, float, expected, counted, difference: counted - expected, totals, reconciliation };
+    const moves = this.#o.ledger.cashMoves(date);
+    const report: DayCloseReport = {
+      date,
+      currency,
+      float,
+      expected,
+      counted,
+      difference: counted - expected,
+      totals,
+      reconciliation,
+      ...(moves.length ? { cashMoves: moves } : {}),
+    };
     const at = this.#o.now();
     storage(() => {
       if (!opened) this.#o.ledger.openDay({ day: date, at, float: 0, currency, ...(staff ? { staff } : {}) });
@@ -244,9 +255,53 @@ export class SalesBook {
     return this.#o.ledger.history({ query, limit, before });
   }
 
+  /**
+   * Cash paid in or out of the drawer without a sale, with the reason: changes the cash expected at closing. Refused
+   * on a closed day, and a paid out of more than the drawer should hold.
+   */
+  cashMove(kind: 'paid_in' | 'paid_out', amount: number, reason: string, staff: string | undefined): CashMove {
+    const date = localDate(this.#o.now());
+    const day = this.#o.ledger.day(date);
+    if (day?.closedAt)
+      throw new TillError({
+        code: 'not_allowed',
+        key: 'day_closed',
+        message: 'Today has been closed - no cash can be paid in or out any more.',
+      });
+    const currency = day?.currency ?? this.#o.currency();
+    if (kind === 'paid_out') {
+      const held = expectedCash(
+        day?.float ?? 0,
+        this.#o.ledger.dayTotals(date).find((t) => t.currency === currency),
+      );
+      if (amount > held)
+        throw new TillError({
+          code: 'bad_request',
+          field: 'amount',
+          message: `That is more than the drawer should hold (${formatMoney(Math.max(0, held), currency)}).`,
+        });
+    }
+    return storage(() => this.#o.ledger.recordCashMove({ at: this.#o.now(), kind, amount, currency, reason, ...(staff ? { staff } : {}) }));
+  }
+
+  /** Records that the drawer was opened without a sale (no sale), with who and when. */
+  noSale(staff: string | undefined): CashMove {
+    const day = this.today();
+    return storage(() =>
+      this.#o.ledger.recordCashMove({
+        at: this.#o.now(),
+        kind: 'no_sale',
+        amount: 0,
+        currency: day?.currency ?? this.#o.currency(),
+        ...(staff ? { staff } : {}),
+      }),
+    );
+  }
+
   async dayReport(date: string | undefined, reconcile: boolean): Promise<DayReport> {
     const day = date ?? localDate(this.#o.now());
-    const report: DayReport = { date: day, totals: this.#o.ledger.dayTotals(day) };
+    const moves = this.#o.ledger.cashMoves(day);
+    const report: DayReport = { date: day, totals: this.#o.ledger.dayTotals(day), ...(moves.length ? { cashMoves: moves } : {}) };
     if (reconcile) {
       const [from, to] = dayBounds(day);
       report.reconciliation = await this.#o.engine.reconcile(from, to);

@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
+  type CashMove,
   type CatalogItem,
   METHODS,
   type MethodName,
@@ -43,6 +44,7 @@ import { MAX_SALE_TOTAL, SalesBook } from './sales';
 import { storage, storageAsync, storageFailure } from './storage/disk';
 import { Staff } from './staff';
 import { POLICY, WHILE_LOCKED } from './policy';
+import { kickDrawer } from './printing/escpos';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
@@ -448,6 +450,22 @@ export class TillService implements Dispatcher {
       this.#autoPrint(sale);
       return sale;
     },
+    paidIn: async (p) => this.#withDrawer(this.sales.cashMove('paid_in', p.amount, p.reason, this.staff.who())),
+    paidOut: async (p) => this.#withDrawer(this.sales.cashMove('paid_out', p.amount, p.reason, this.staff.who())),
+    openDrawer: async () => {
+      const settings = this.#settings();
+      if (!settings.printerHost)
+        throw new TillError({
+          code: 'not_allowed',
+          message: 'Open drawer needs a receipt printer with a cash drawer - set its address in Settings.',
+        });
+      try {
+        await kickDrawer({ host: settings.printerHost, port: settings.printerPort, paper: settings.paper });
+      } catch (err) {
+        throw new TillError({ code: 'printer_error', message: err instanceof Error ? err.message : 'The cash drawer did not open.' });
+      }
+      return this.sales.noSale(this.staff.who());
+    },
     history: async (p) => this.sales.history(p.query, p.limit, p.before),
     refund: async (p) => {
       return this.sales.refund(p.orderId, p.amount, this.staff.who());
@@ -684,6 +702,19 @@ export class TillService implements Dispatcher {
           params: { saleId: sale.saleId },
         }),
     );
+  }
+
+  /**
+   * Cash paid in or out is recorded first; then the drawer on the receipt printer opens for it, if one is set (a
+   * drawer that did not open is a notice, never a lost record).
+   */
+  #withDrawer(move: CashMove): CashMove {
+    const settings = this.#settings();
+    if (settings.printerHost)
+      kickDrawer({ host: settings.printerHost, port: settings.printerPort, paper: settings.paper }).catch((err: unknown) =>
+        this.#notice('warning', err instanceof Error ? err.message : 'The cash drawer did not open.'),
+      );
+    return move;
   }
 
   /** Receipts given in the last minutes that never printed (the till stopped first): printed now. */

@@ -18,6 +18,7 @@ export function closingReport(day: DayState): ClosingReport | undefined {
     difference: isNum(r.difference) ? r.difference : r.counted - r.expected,
     totals: r.totals,
     ...(r.reconciliation ? { reconciliation: r.reconciliation } : {}),
+    ...(Array.isArray(r.cashMoves) ? { cashMoves: r.cashMoves } : {}),
   };
 }
 

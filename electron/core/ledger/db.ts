@@ -142,6 +142,21 @@ const MIGRATIONS: string[] = [
   ALTER TABLE sales ADD COLUMN cash_rounding INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE refunds ADD COLUMN cash_rounding INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- Cash moved without a sale: paid in and paid out (with the reason) and the drawer opened without a sale (no sale),
+  -- with who and when. Paid in and out change the cash expected in the drawer.
+  CREATE TABLE cash_moves (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    day       TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('paid_in', 'paid_out', 'no_sale')),
+    amount    INTEGER NOT NULL CHECK (amount >= 0),
+    currency  TEXT NOT NULL,
+    reason    TEXT NOT NULL DEFAULT '',
+    staff     TEXT
+  );
+  CREATE INDEX cash_moves_day ON cash_moves (day, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

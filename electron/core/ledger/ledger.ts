@@ -7,7 +7,18 @@
 import { writePrivateFile } from '../storage/private-file';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
-import type { AttemptSummary, Bucket, DayState, DayTotals, RefundRecord, SaleRecord, SaleStatus } from '../../../shared/contract';
+import {
+  type AttemptSummary,
+  type Bucket,
+  CASH_MOVE_KINDS,
+  type CashMove,
+  type CashMoveKind,
+  type DayState,
+  type DayTotals,
+  type RefundRecord,
+  type SaleRecord,
+  type SaleStatus,
+} from '../../../shared/contract';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine, salePartOf } from '../../../shared/payment';
 import { afterPayment, classifyStatus } from '../engine/transitions';
@@ -110,6 +121,16 @@ const RefundRowSchema = z.object({
 });
 export type RefundRow = z.infer<typeof RefundRowSchema>;
 
+const CashMoveRowSchema = z.object({
+  id: z.number().int(),
+  at: z.number(),
+  kind: z.enum(CASH_MOVE_KINDS),
+  amount: z.number().int().min(0),
+  currency: z.string(),
+  reason: z.string(),
+  staff: z.string().nullable(),
+});
+
 /** What MultiSafepay knew of an order's refunds when a card refund began: its refunded amount and refund ids. */
 export interface RefundBaseline {
   /** Minor units. */
@@ -191,7 +212,7 @@ export class Ledger {
   readonly #db: DatabaseSync;
   readonly #q: Record<string, StatementSync>;
   /** Called after each committed change (history screens refresh). */
-  onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve') => void) | undefined;
+  onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve' | 'cash_move') => void) | undefined;
 
   /** `busyWaitMs`: how long to wait for a lock another program holds for a moment (not a till). */
   constructor(path: string, opts: { busyWaitMs?: number } = {}) {
@@ -288,6 +309,9 @@ export class Ledger {
         `SELECT rowid, * FROM sales WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND sale_id > ?))
          ORDER BY created_at, sale_id LIMIT ?`,
       ),
+      insertCashMove: p('INSERT INTO cash_moves (at, day, kind, amount, currency, reason, staff) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      cashMovesOfDay: p('SELECT * FROM cash_moves WHERE day = ? ORDER BY id LIMIT ?'),
+      dayCashMoves: p('SELECT currency, kind, count(*) AS n, sum(amount) AS amount FROM cash_moves WHERE day = ? GROUP BY currency, kind'),
       staffEvent: p('INSERT INTO staff_log (at, till, staff_id, event, by) VALUES (?, ?, ?, ?, ?)'),
       staffSince: p(
         `SELECT event, at FROM staff_log WHERE staff_id = ? AND id > coalesce(
@@ -503,6 +527,31 @@ export class Ledger {
     return Number(r.changes) === 1;
   }
 
+  /** Records cash moved without a sale (paid in, paid out, no sale): one transaction. */
+  recordCashMove(m: Omit<CashMove, 'id'>): CashMove {
+    const r = this.atomically(() =>
+      this.#q.insertCashMove!.run(m.at, localDate(m.at), m.kind, m.amount, m.currency, m.reason ?? '', m.staff ?? null),
+    );
+    this.onChange?.('cash_move');
+    return { ...m, id: Number(r.lastInsertRowid) };
+  }
+
+  /** A day's cash moves without a sale, oldest first (at most `limit`). */
+  cashMoves(date: string, limit = 500): CashMove[] {
+    return (this.#q.cashMovesOfDay!.all(date, limit) as unknown[]).map((raw) => {
+      const r = check(CashMoveRowSchema, raw, 'cash move');
+      return {
+        id: r.id,
+        at: r.at,
+        kind: r.kind,
+        amount: r.amount,
+        currency: r.currency,
+        ...(r.reason ? { reason: r.reason } : {}),
+        ...(r.staff ? { staff: r.staff } : {}),
+      };
+    });
+  }
+
   /** A refund already settled elsewhere (the journal import), inside the caller's transaction; idempotent. */
   /** A refund already settled elsewhere (the journal import), inside the caller's transaction. */
   importSettledRefund(r: NewRefund & { transactionId?: string }): void {
@@ -714,6 +763,9 @@ export class Ledger {
       const t = of(r.currency);
       t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'refund VAT'), -1);
     }
+    const moveBucket = { paid_in: 'paidIn', paid_out: 'paidOut', no_sale: 'noSale' } as const;
+    for (const r of this.#q.dayCashMoves!.all(date) as { currency: string; kind: CashMoveKind; n: number; amount: number }[])
+      add((of(r.currency)[moveBucket[r.kind]] ??= bucket()), r.n, r.amount);
     for (const t of by.values()) t.net = t.tenders.card.amount + t.tenders.cash.amount + (t.cashRounding?.amount ?? 0) - t.refunds.amount;
     return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
   }

@@ -1,3 +1,4 @@
+import { CashMovesTable } from '../components/CashMoveDialog';
 import { DateField, dateText } from '../components/DateField';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -44,6 +45,9 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
     ...Object.entries(r.cardTypes).map(([k, b]): [string, string, Bucket] => ['card_type', k, b]),
     ['refunds', t('report.refunds'), r.refunds],
     ...(r.cashRounding ? [['cash_rounding', t('report.cashRounding'), r.cashRounding] as [string, string, Bucket]] : []),
+    ...(r.paidIn ? [['paid_in', t('report.paidIn'), r.paidIn] as [string, string, Bucket]] : []),
+    ...(r.paidOut ? [['paid_out', t('report.paidOut'), r.paidOut] as [string, string, Bucket]] : []),
+    ...(r.noSale ? [['no_sale', t('report.noSale'), r.noSale] as [string, string, Bucket]] : []),
   ];
 
   const exportCsv = (r: DayReport) => {
@@ -127,6 +131,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
               </tbody>
             </table>
           ))}
+          <CashMovesTable moves={report.cashMoves ?? []} />
           {report.reconciliation && <ReconciliationView rec={report.reconciliation} />}
         </>
       )}
