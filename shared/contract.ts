@@ -11,8 +11,18 @@ import type { CashRoundingStep } from './cash';
 
 export { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES, type MethodName } from './methods';
 
-import { type Language, LANGUAGES, type Mode, POS_CURRENCIES, SELECTABLE_MODES } from './constants';
+import {
+  AUDIT_EVENTS,
+  type AuditEvent,
+  type CashMoveKind,
+  type Language,
+  LANGUAGES,
+  type Mode,
+  POS_CURRENCIES,
+  SELECTABLE_MODES,
+} from './constants';
 
+export { AUDIT_EVENTS, CASH_MOVE_KINDS, type AuditEvent, type CashMoveKind } from './constants';
 export { LANGUAGES, MODES, POS_CURRENCIES, SELECTABLE_MODES, isPosCurrency, type Language, type Mode, type PosCurrency } from './constants';
 
 // ---- schemas (inputs) ----
@@ -254,8 +264,6 @@ export interface RefundRecord {
 }
 
 /** Cash moved without a sale: paid in, paid out, or the drawer opened without a sale (no sale). */
-export const CASH_MOVE_KINDS = ['paid_in', 'paid_out', 'no_sale'] as const;
-export type CashMoveKind = (typeof CASH_MOVE_KINDS)[number];
 export interface CashMove {
   id: number;
   /** Epoch ms. */
@@ -346,6 +354,8 @@ export interface DayTotals {
   paidIn?: Bucket;
   paidOut?: Bucket;
   noSale?: Bucket;
+  /** The audit trail's count of the day: baskets cleared, clears undone and lines removed, with their amounts. */
+  audit?: Partial<Record<AuditEvent, Bucket>>;
   /** Card + cash + cash rounding - refunds: the money taken that day. */
   net: number;
   /** VAT per rate of what was paid that day, less what refunds that day reversed. Always sent by the core. */
@@ -427,6 +437,20 @@ export const METHODS = {
   ),
   /** Opens the cash drawer on the receipt printer without a sale (no sale); recorded with who and when. */
   openDrawer: method<CashMove>()(Empty),
+  /**
+   * Records in the audit trail what happened to a basket before payment: cleared (its total and number of lines), a
+   * clear undone, or a line removed (its amount and name). Who and when are the core's.
+   */
+  recordAudit: method<{ ok: true }>()(
+    z
+      .object({
+        event: z.enum(AUDIT_EVENTS),
+        amount: z.number().int().min(0).max(9_999_999_99),
+        lines: z.number().int().min(0).max(200).optional(),
+        name: z.string().trim().max(80).optional(),
+      })
+      .strict(),
+  ),
   /** Opens today with the cash in the drawer. */
   openDay: method<DayState>()(z.object({ float: z.number().int().min(0).max(MAX_FLOAT) }).strict()),
   /** Closes today: the cash counted against what is expected; no sale can be added to a closed day. Manager. */

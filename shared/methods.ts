@@ -24,6 +24,7 @@ export const METHOD_NAMES = [
   'paidIn',
   'paidOut',
   'openDrawer',
+  'recordAudit',
   'dayState',
   'signIn',
   'signOut',

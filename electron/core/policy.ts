@@ -41,6 +41,7 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   openDay: signedIn,
   paidIn: signedIn,
   openDrawer: signedIn,
+  recordAudit: signedIn,
   refreshTerminals: signedIn,
   simulateTerminal: signedIn,
   printReceipt: signedIn,

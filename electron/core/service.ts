@@ -466,6 +466,21 @@ export class TillService implements Dispatcher {
       }
       return this.sales.noSale(this.staff.who());
     },
+    recordAudit: async (p) => {
+      const who = this.staff.who();
+      storage(() =>
+        this.ledger.recordAudit({
+          at: this.#now(),
+          event: p.event,
+          amount: p.amount,
+          currency: this.#settings().currency,
+          ...(p.lines !== undefined ? { lines: p.lines } : {}),
+          ...(p.name ? { detail: p.name } : {}),
+          ...(who ? { staff: who } : {}),
+        }),
+      );
+      return { ok: true as const };
+    },
     history: async (p) => this.sales.history(p.query, p.limit, p.before),
     refund: async (p) => {
       return this.sales.refund(p.orderId, p.amount, this.staff.who());

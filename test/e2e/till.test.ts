@@ -479,6 +479,37 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await page.locator('[data-testid="refund"][data-tender="cash"][data-state="done"]').waitFor();
   });
 
+  it('cash rounding and the audit trail: 16.57 in cash takes 16.55 with 3.45 change; cleared baskets and removed lines count in the day report', async () => {
+    const { page } = await open();
+    await page.getByRole('button', { name: /Espresso/ }).click();
+    await page.getByRole('button', { name: /Cappuccino/ }).click();
+    await page.getByRole('button', { name: /^Remove Espresso/ }).click();
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await page.getByRole('button', { name: 'Undo clear' }).click();
+    await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('350');
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Amount' }).fill('16.57');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('button', { name: 'Cash' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cash payment' });
+    expect(await dialog.getByTestId('cash-to-pay').getAttribute('data-amount')).toBe('1655');
+    await dialog.getByRole('textbox', { name: 'Amount given' }).fill('20');
+    await dialog.getByRole('button', { name: 'Take cash' }).click();
+    await expect.poll(() => page.getByTestId('change-due').textContent()).toBe('€3.45');
+    expect(await page.getByTestId('cash-sale-total').textContent()).toBe('€16.57');
+    await dialog.getByRole('button', { name: 'Print receipt' }).click();
+    const receipt = page.getByTestId('receipt');
+    expect(await receipt.getByTestId('receipt-rounding').getAttribute('data-amount')).toBe('-2');
+    expect(await receipt.getByTestId('receipt-cash-taken').getAttribute('data-amount')).toBe('1655');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Day report' }).click();
+    const row = (section: string) => page.getByTestId(`report-${section}`).textContent();
+    await expect.poll(() => row('basket_cleared')).toBe('Baskets cleared2€7.00');
+    expect(await row('clear_undone')).toBe('Clears undone1€3.50');
+    expect(await row('line_removed')).toBe('Lines removed1€2.50');
+    expect(await row('cash_rounding')).toBe('Cash rounding1-€0.02');
+  });
+
   it('an outcome that arrives while History is open is a notice that leads to it', async () => {
     const { page } = await open();
     const orderId = await sell(page, '4', 'E2E-T1');

@@ -386,6 +386,7 @@ describe('who may do what', () => {
       openDay: { access: 'signed_in' },
       paidIn: { access: 'signed_in' },
       openDrawer: { access: 'signed_in' },
+      recordAudit: { access: 'signed_in' },
       refreshTerminals: { access: 'signed_in' },
       simulateTerminal: { access: 'signed_in' },
       printReceipt: { access: 'signed_in' },

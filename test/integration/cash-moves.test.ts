@@ -8,6 +8,7 @@ import { TillService } from '../../electron/core/service';
 import { DRAWER_PULSE } from '../../electron/core/printing/escpos';
 import type { CashMove, DayReport, DayState, SaleRecord } from '../../shared/contract';
 import { tempDir } from '../helpers/engine';
+import { ok, type Reply } from '../helpers/reply';
 import { startFakePrinter } from '../helpers/fake-printer';
 import { until } from '../helpers/sim';
 
@@ -15,12 +16,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-type Reply<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string; field?: string; key?: string } };
-const ok = <T>(r: unknown): T => {
-  const reply = r as Reply<T>;
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-  return reply.result;
-};
 
 async function till(dataDir = tempDir(), now?: () => number) {
   const svc = await TillService.create({ dataDir, ...(now ? { now } : {}) });

@@ -11,6 +11,7 @@ import { localDate } from '../../electron/core/ledger/ledger';
 import type { PaymentView } from '../../shared/payment';
 import { receiptContent } from '../../shared/receipt';
 import { serviceWithSim, tempDir } from '../helpers/engine';
+import { ok, type Reply } from '../helpers/reply';
 import { parseEscPos, startFakePrinter } from '../helpers/fake-printer';
 import { until } from '../helpers/sim';
 
@@ -18,12 +19,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-type Reply<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string; field?: string } };
-const ok = <T>(r: unknown): T => {
-  const reply = r as Reply<T>;
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
-  return reply.result;
-};
 
 async function till(dataDir = tempDir()) {
   const svc = await TillService.create({ dataDir });

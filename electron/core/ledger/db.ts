@@ -157,6 +157,26 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX cash_moves_day ON cash_moves (day, id);
   `,
+  `
+  -- The audit trail of the counter: baskets cleared (and clears undone) and lines removed before payment, with who,
+  -- when and how much. Drawer opens without a sale are the no sales of cash_moves. Neither can be changed or deleted.
+  CREATE TABLE audit_log (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    day       TEXT NOT NULL,
+    event     TEXT NOT NULL CHECK (event IN ('basket_cleared', 'clear_undone', 'line_removed')),
+    amount    INTEGER NOT NULL CHECK (amount >= 0),
+    currency  TEXT NOT NULL,
+    lines     INTEGER NOT NULL DEFAULT 0,
+    detail    TEXT NOT NULL DEFAULT '',
+    staff     TEXT
+  );
+  CREATE INDEX audit_log_day ON audit_log (day, id);
+  CREATE TRIGGER audit_log_kept_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER audit_log_kept_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER cash_moves_kept_update BEFORE UPDATE ON cash_moves BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER cash_moves_kept_delete BEFORE DELETE ON cash_moves BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

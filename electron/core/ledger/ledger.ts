@@ -9,6 +9,7 @@ import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'n
 import { z } from 'zod';
 import {
   type AttemptSummary,
+  type AuditEvent,
   type Bucket,
   CASH_MOVE_KINDS,
   type CashMove,
@@ -311,6 +312,8 @@ export class Ledger {
       ),
       insertCashMove: p('INSERT INTO cash_moves (at, day, kind, amount, currency, reason, staff) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       cashMovesOfDay: p('SELECT * FROM cash_moves WHERE day = ? ORDER BY id LIMIT ?'),
+      insertAudit: p('INSERT INTO audit_log (at, day, event, amount, currency, lines, detail, staff) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      dayAudit: p('SELECT currency, event, count(*) AS n, sum(amount) AS amount FROM audit_log WHERE day = ? GROUP BY currency, event'),
       dayCashMoves: p('SELECT currency, kind, count(*) AS n, sum(amount) AS amount FROM cash_moves WHERE day = ? GROUP BY currency, kind'),
       staffEvent: p('INSERT INTO staff_log (at, till, staff_id, event, by) VALUES (?, ?, ?, ?, ?)'),
       staffSince: p(
@@ -534,6 +537,21 @@ export class Ledger {
     );
     this.onChange?.('cash_move');
     return { ...m, id: Number(r.lastInsertRowid) };
+  }
+
+  /** Records an event of the audit trail (a basket cleared, a clear undone, a line removed). */
+  recordAudit(e: {
+    at: number;
+    event: AuditEvent;
+    amount: number;
+    currency: string;
+    lines?: number;
+    detail?: string;
+    staff?: string;
+  }): void {
+    this.atomically(() =>
+      this.#q.insertAudit!.run(e.at, localDate(e.at), e.event, e.amount, e.currency, e.lines ?? 0, e.detail ?? '', e.staff ?? null),
+    );
   }
 
   /** A day's cash moves without a sale, oldest first (at most `limit`). */
@@ -766,6 +784,10 @@ export class Ledger {
     const moveBucket = { paid_in: 'paidIn', paid_out: 'paidOut', no_sale: 'noSale' } as const;
     for (const r of this.#q.dayCashMoves!.all(date) as { currency: string; kind: CashMoveKind; n: number; amount: number }[])
       add((of(r.currency)[moveBucket[r.kind]] ??= bucket()), r.n, r.amount);
+    for (const r of this.#q.dayAudit!.all(date) as { currency: string; event: AuditEvent; n: number; amount: number }[]) {
+      const t = of(r.currency);
+      add(((t.audit ??= {})[r.event] ??= bucket()), r.n, r.amount);
+    }
     for (const t of by.values()) t.net = t.tenders.card.amount + t.tenders.cash.amount + (t.cashRounding?.amount ?? 0) - t.refunds.amount;
     return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
   }

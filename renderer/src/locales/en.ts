@@ -195,6 +195,7 @@ export const en = {
     paidIn: 'Paid in',
     paidOut: 'Paid out',
     noSale: 'Drawer opened, no sale',
+    audit: { basket_cleared: 'Baskets cleared', clear_undone: 'Clears undone', line_removed: 'Lines removed' },
     cardTypes: 'Card types',
     refunds: 'Refunds',
     net: 'Net takings',

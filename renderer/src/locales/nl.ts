@@ -280,6 +280,7 @@ export const nl: Dict = {
     paidIn: 'Inbetalingen',
     paidOut: 'Uitbetalingen',
     noSale: 'Lade geopend, geen verkoop',
+    audit: { basket_cleared: 'Gewiste mandjes', clear_undone: 'Wissen ongedaan gemaakt', line_removed: 'Verwijderde regels' },
     cardTypes: 'Kaartsoorten',
     refunds: 'Terugbetalingen',
     net: 'Netto-omzet',

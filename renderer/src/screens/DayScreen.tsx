@@ -2,6 +2,7 @@ import { DateField, dateText } from '../components/DateField';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Bucket, CashMove, DayState, DayTotals, Snapshot, TillApi } from '../../../shared/contract';
+import { AUDIT_EVENTS } from '../../../shared/constants';
 import { CashMoveDialog, CashMovesTable } from '../components/CashMoveDialog';
 import { AmountField } from '../components/AmountField';
 import { ReconciliationView } from '../components/ReconciliationView';
@@ -324,6 +325,11 @@ function Totals({ totals: x }: { totals: DayTotals }) {
     ...(x.paidIn ? [['paid-in', t('report.paidIn'), x.paidIn] as [string, string, Bucket]] : []),
     ...(x.paidOut ? [['paid-out', t('report.paidOut'), x.paidOut] as [string, string, Bucket]] : []),
     ...(x.noSale ? [['no-sale', t('report.noSale'), x.noSale] as [string, string, Bucket]] : []),
+    // The audit trail: baskets cleared, clears undone and lines removed before payment.
+    ...AUDIT_EVENTS.flatMap((e): [string, string, Bucket][] => {
+      const b = x.audit?.[e];
+      return b ? [[`audit-${e}`, t(`report.audit.${e}`), b]] : [];
+    }),
     // Cash rounding: what the drawer took more (or less) than the sales; never in VAT.
     ...(x.cashRounding ? [['cash-rounding', t('report.cashRounding'), x.cashRounding] as [string, string, Bucket]] : []),
   ];

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ActionResult } from '../components/ActionResult';
 import { errorText } from '../errors';
 import type { Bucket, DayReport, DayTotals, TillApi } from '../../../shared/contract';
+import { AUDIT_EVENTS } from '../../../shared/constants';
 import { ReconciliationView } from '../components/ReconciliationView';
 import { money } from '../format';
 
@@ -48,6 +49,10 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
     ...(r.paidIn ? [['paid_in', t('report.paidIn'), r.paidIn] as [string, string, Bucket]] : []),
     ...(r.paidOut ? [['paid_out', t('report.paidOut'), r.paidOut] as [string, string, Bucket]] : []),
     ...(r.noSale ? [['no_sale', t('report.noSale'), r.noSale] as [string, string, Bucket]] : []),
+    ...AUDIT_EVENTS.flatMap((e): [string, string, Bucket][] => {
+      const b = r.audit?.[e];
+      return b ? [[e, t(`report.audit.${e}`), b]] : [];
+    }),
   ];
 
   const exportCsv = (r: DayReport) => {
