@@ -70,9 +70,17 @@ describe('cash rounding', () => {
   });
 
   it('a cash refund of a rounded sale is rounded the same way, and never gives back more than the drawer took', async () => {
+    const printer = await startFakePrinter('print');
+    cleanups.push(() => printer.close());
     const t = await till();
+    ok(await t.call('saveSettings', { printerHost: printer.host, printerPort: printer.port, paper: '80mm', language: 'nl' }));
     ok<DayState>(await t.call('openDay', { float: 5000 }));
     const sale = ok<SaleRecord>(await t.call('payCash', { lines: SOAP, given: 2000 }));
+    const printed = parseEscPos(await printer.nextJob()).lines.join('\n');
+    expect(printed).toMatch(/^TOTAAL EUR +16,57$/m);
+    expect(printed).toMatch(/^Afronding contant +-0,02$/m);
+    expect(printed).toMatch(/^Contant te betalen +16,55$/m);
+    expect(printed).toMatch(/^Wisselgeld +3,45$/m);
     // 10.03 back: 10.05 from the drawer; the rest (6.54) gives back exactly what is left of the 16.55 taken: 6.50.
     const first = ok<SaleRecord>(await t.call('refund', { orderId: sale.saleId, amount: 1003 }));
     expect(first.refunds.map((r) => [r.amount, r.rounding ?? 0])).toEqual([[1003, 2]]);
@@ -84,6 +92,12 @@ describe('cash rounding', () => {
     expect(second.status).toBe('refunded');
     const refundReceipt = receiptContent(second, second.refunds[1])!;
     expect(refundReceipt.tenders).toEqual([{ kind: 'cash', amount: 654, rounding: -4 }]);
+    await printer.nextJob();
+    const refundPrinted = parseEscPos(await printer.nextJob()).lines.join('\n');
+    expect(refundPrinted).toMatch(/^TERUGBETAALD EUR +6,54$/m);
+    expect(refundPrinted).toMatch(/^Afronding contant +-0,04$/m);
+    expect(refundPrinted).toMatch(/^Contant +6,50$/m);
+    expect(refundPrinted).not.toMatch(/te betalen/);
     const day = ok<DayReport>(await t.call('dayReport', {})).totals[0]!;
     // The drawer took 16.55 and gave back 10.05 + 6.50: nothing of the sale is left in it.
     expect(day.cashRounding!.amount).toBe(-2 - 2 + 4);

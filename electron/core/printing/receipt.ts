@@ -328,7 +328,7 @@ export function receiptText(data: ReceiptData, paper: Paper, codePage = false): 
       // Rounded cash: the difference, then the rounded amount; then what the customer handed over and the change.
       if (t.rounding) {
         out.push(...labelValue(words.rounding, money(t.rounding), w));
-        out.push(...labelValue(words.cashRounded, money(t.amount + t.rounding), w));
+        if (r.kind === 'sale') out.push(...labelValue(words.cashRounded, money(t.amount + t.rounding), w));
       }
       out.push(...labelValue(words.cash, money(t.given ?? t.amount + (t.rounding ?? 0)), w));
       if (t.given !== undefined) out.push(...labelValue(words.change, money(t.change ?? 0), w));

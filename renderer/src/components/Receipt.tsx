@@ -120,7 +120,18 @@ export function ReceiptBody({
               </tbody>
             </table>
             <VatTable vat={vatOfRefund(vat, refund.amount)} currency={cur} sign={-1} />
-            <p>{refund.tender === 'cash' ? t('receipt.refundCash') : t('receipt.refundCard')}</p>
+            <p>
+              {refund.tender === 'cash' ? t('receipt.refundCash') : t('receipt.refundCard')}
+              {refund.rounding ? (
+                <>
+                  {' '}
+                  <span data-testid="receipt-cash-taken" data-amount={refund.amount + refund.rounding}>
+                    {money(refund.amount + refund.rounding, cur)}
+                  </span>{' '}
+                  ({t('receipt.rounding')} <span data-testid="receipt-rounding">{money(refund.rounding, cur)}</span>)
+                </>
+              ) : null}
+            </p>
             {refund.transactionId && (
               <p>
                 {t('receipt.transaction')}: <span className="receipt-id">{refund.transactionId}</span>
