@@ -7,6 +7,8 @@ import type { Simulator } from '../../electron/core/simulator/simulator';
 import { tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
 import { socketFor } from '../helpers/ws-till';
+import { startFakePrinter } from '../helpers/fake-printer';
+import { DRAWER_PULSE } from '../../electron/core/printing/escpos';
 import { en } from '../../renderer/src/locales/en';
 import { nl } from '../../renderer/src/locales/nl';
 import { launchBrowser, panel, panelWrap, shot, skipReason, startTill, type Till } from './harness';
@@ -508,6 +510,47 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     expect(await row('clear_undone')).toBe('Clears undone1€3.50');
     expect(await row('line_removed')).toBe('Lines removed1€2.50');
     expect(await row('cash_rounding')).toBe('Cash rounding1-€0.02');
+  });
+
+  it('paid in, paid out and Open drawer on the Day screen: the drawer on the receipt printer opens, the expected cash follows, each is listed', async () => {
+    const printer = await startFakePrinter('print');
+    try {
+      const { page } = await open();
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('textbox', { name: /Printer address/ }).fill(printer.host);
+      await page.getByRole('textbox', { name: 'Printer port' }).fill(String(printer.port));
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByRole('status').filter({ hasText: /saved/i }).first().waitFor();
+      await page.getByRole('button', { name: 'Day', exact: true }).click();
+      await page.getByRole('textbox', { name: 'Cash float' }).fill('100');
+      await page.getByRole('button', { name: 'Open day' }).click();
+      await page.getByTestId('day-open').waitFor();
+      await page.getByRole('button', { name: 'Open drawer' }).click();
+      await page.getByRole('status').filter({ hasText: 'The drawer was opened (no sale).' }).waitFor();
+      expect([...(await printer.nextJob())]).toEqual([0x1b, 0x40, ...DRAWER_PULSE]);
+      for (const [name, amount, why] of [
+        ['Paid in', '20', 'Change from the bank'],
+        ['Paid out', '5', 'Window cleaner'],
+      ] as const) {
+        await page.getByRole('button', { name, exact: true }).click();
+        const dialog = page.getByRole('dialog', { name });
+        await dialog.getByRole('textbox', { name: 'Amount', exact: true }).fill(amount);
+        await dialog.getByRole('textbox', { name: 'Reason' }).fill(why);
+        await dialog.getByRole('button', { name: 'Record' }).click();
+        await dialog.waitFor({ state: 'detached' });
+        expect((await printer.nextJob()).includes(Buffer.from(DRAWER_PULSE))).toBe(true);
+      }
+      await expect.poll(() => page.getByTestId('day-expected-now').getAttribute('data-amount')).toBe(String(10_000 + 2000 - 500));
+      const rows = page.locator('[data-testid="cash-moves"] tbody tr');
+      expect(await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-kind'), e.getAttribute('data-amount')]))).toEqual([
+        ['no_sale', '0'],
+        ['paid_in', '2000'],
+        ['paid_out', '500'],
+      ]);
+      expect(await rows.nth(2).textContent()).toContain('Window cleaner');
+    } finally {
+      await printer.close();
+    }
   });
 
   it('an outcome that arrives while History is open is a notice that leads to it', async () => {
