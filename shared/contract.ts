@@ -396,7 +396,10 @@ export const METHODS = {
   dismissPayment: method<{ ok: true }>()(z.object({ orderId: id }).strict()),
   resolvePayment: method<PaymentView>()(z.object({ orderId: id, reason: z.string().trim().min(3, 'Give a reason').max(200) }).strict()),
   /** A cash sale, or (with `saleId`) cash for a card sale that ended unpaid: the same sale, paid in cash. */
-  payCash: method<SaleRecord>()(z.object({ lines, given: minor, saleId: id.optional() }).strict()),
+  /** `given` may be 0 only when cash rounding takes nothing (0.02 rounded to 0.00); less than due is refused. */
+  payCash: method<SaleRecord>()(
+    z.object({ lines, given: z.number().int('Whole cents only').min(0).max(9_999_999_99), saleId: id.optional() }).strict(),
+  ),
   /** Newest first, a page at a time: `before` is the createdAt of the last sale of the previous page. */
   history: method<SaleRecord[]>()(
     z

@@ -49,6 +49,13 @@ describe('cash rounding', () => {
       error: { code: 'bad_request', field: 'given', message: 'The amount given is less than the total.' },
     });
     expect(ok<SaleRecord[]>(await t.call('history', {}))).toHaveLength(2);
+    // 0.02 in cash takes nothing: nothing given is enough; 0.03 takes 0.05, and nothing given is refused.
+    const tiny = ok<SaleRecord>(await t.call('payCash', { lines: [{ name: 'Snoep', unitPrice: 2, quantity: 1 }], given: 0 }));
+    expect(tiny.cash).toMatchObject({ given: 0, change: 0, amount: 2, rounding: -2 });
+    expect(await t.call('payCash', { lines: [{ name: 'Snoep', unitPrice: 3, quantity: 1 }], given: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', field: 'given' },
+    });
   });
 
   it("the day's totals show the rounding on a line of its own, outside VAT; closing expects the rounded cash", async () => {
