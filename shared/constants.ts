@@ -13,3 +13,11 @@ export type Language = (typeof LANGUAGES)[number];
 
 export type PosCurrency = (typeof POS_CURRENCIES)[number];
 export const isPosCurrency = (c: string): c is PosCurrency => (POS_CURRENCIES as readonly string[]).includes(c);
+
+/** Cash moved without a sale: paid in, paid out, or the drawer opened without a sale (no sale). */
+export const CASH_MOVE_KINDS = ['paid_in', 'paid_out', 'no_sale'] as const;
+export type CashMoveKind = (typeof CASH_MOVE_KINDS)[number];
+
+/** What the audit trail records at the counter (drawer opens without a sale are cash moves: `no_sale`). */
+export const AUDIT_EVENTS = ['basket_cleared', 'clear_undone', 'line_removed'] as const;
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];

@@ -7,11 +7,22 @@ import { z } from 'zod';
 import type { AttemptState, CardDetails, PaymentReason, PaymentView, SaleLine } from './payment';
 import type { MethodName } from './methods';
 import type { VatLine } from './vat';
+import type { CashRoundingStep } from './cash';
 
 export { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES, type MethodName } from './methods';
 
-import { type Language, LANGUAGES, type Mode, POS_CURRENCIES, SELECTABLE_MODES } from './constants';
+import {
+  AUDIT_EVENTS,
+  type AuditEvent,
+  type CashMoveKind,
+  type Language,
+  LANGUAGES,
+  type Mode,
+  POS_CURRENCIES,
+  SELECTABLE_MODES,
+} from './constants';
 
+export { AUDIT_EVENTS, CASH_MOVE_KINDS, type AuditEvent, type CashMoveKind } from './constants';
 export { LANGUAGES, MODES, POS_CURRENCIES, SELECTABLE_MODES, isPosCurrency, type Language, type Mode, type PosCurrency } from './constants';
 
 // ---- schemas (inputs) ----
@@ -40,6 +51,7 @@ const staffId = z
   .max(40)
   .regex(/^[A-Za-z0-9_-]+$/, 'Only letters, digits, - and _');
 const pin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
+const reason = z.string().trim().min(3, 'Give a reason').max(200, 'At most 200 characters');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
 /** A folder chosen by the person (the desktop app's folder picker): an absolute path. */
 const folderPath = z
@@ -84,6 +96,8 @@ export const SettingsInputSchema = z
     systemPrinter: z.string().trim().max(200),
     /** Minutes without a request after which whoever is signed in is signed out (0: never). */
     idleMinutes: z.number().int().min(0).max(480),
+    /** What the cash part of a sale is rounded to, in minor units: 0 (off), 5 (0.05) or 10 (0.10). */
+    cashRounding: z.union([z.literal(0), z.literal(5), z.literal(10)], 'Cash rounding is off, 0.05 or 0.10'),
   })
   .partial()
   .strict();
@@ -113,6 +127,8 @@ export interface PublicSettings {
   systemPrinter?: string;
   /** Minutes without a request after which whoever is signed in is signed out (0: never). */
   idleMinutes?: number;
+  /** What the cash part of a sale is rounded to, in minor units (0: off). Always sent by the core. */
+  cashRounding?: CashRoundingStep;
   /** Where the API key is kept: the OS keychain, plain-text keychain fallback, a file, or the environment. */
   keyStorage: 'os' | 'basic_text' | 'file' | 'env';
   /** Set by the environment (headless mode); the UI shows it read-only. */
@@ -179,7 +195,7 @@ export interface DayCloseReport {
   date: string;
   currency: string;
   float: number;
-  /** Float + cash sales - cash refunds. */
+  /** Float + cash sales + cash rounding + paid in - paid out - cash refunds. */
   expected: number;
   counted: number;
   /** Counted - expected: negative when cash is missing. */
@@ -187,6 +203,8 @@ export interface DayCloseReport {
   totals: DayTotals[];
   /** The check against MultiSafepay, or 'unreachable' when it could not be made at closing. */
   reconciliation: Reconciliation | 'unreachable';
+  /** Paid in, paid out and drawer opens without a sale that day. */
+  cashMoves?: CashMove[];
 }
 
 export interface Snapshot {
@@ -240,9 +258,26 @@ export interface RefundRecord {
   transactionId?: string;
   /** The refund receipt's number, once done. */
   receiptNumber?: number;
+  /** Cash back from the drawer of a rounded sale: what the drawer gave back less `amount` (absent: 0). */
+  rounding?: number;
   staff?: string;
   /** The VAT this refund reverses, per rate (the last refund of a sale takes exactly what is left). */
   vat?: VatLine[];
+}
+
+/** Cash moved without a sale: paid in, paid out, or the drawer opened without a sale (no sale). */
+export interface CashMove {
+  id: number;
+  /** Epoch ms. */
+  at: number;
+  kind: CashMoveKind;
+  /** Minor units; 0 for a no sale. */
+  amount: number;
+  currency: string;
+  /** Why (paid in and paid out). */
+  reason?: string;
+  /** Who did it, when staff sign in. */
+  staff?: string;
 }
 
 export type SaleStatus = 'paid' | 'partly_paid' | 'pending' | 'unpaid' | 'refunded' | 'partially_refunded' | 'charged_back';
@@ -263,8 +298,12 @@ export interface SaleRecord {
   /** Who made the sale (staff name), when staff sign in. */
   staff?: string;
   attempts: AttemptSummary[];
-  /** The cash part: given, change and the amount it paid (the total of a cash sale, the rest of a split one). */
-  cash?: { given: number; change: number; amount?: number };
+  /**
+   * The cash part: given, change and the amount it paid (the total of a cash sale, the rest of a split one). With cash
+   * rounding, `step` is what it was rounded to and `rounding` what the drawer took less `amount` (16.57 taken as
+   * 16.55: -2); the change is worked out from the rounded amount. Absent: 0.
+   */
+  cash?: { given: number; change: number; amount?: number; step?: number; rounding?: number };
   refunds: RefundRecord[];
 }
 
@@ -307,6 +346,19 @@ export interface DayTotals {
    */
   tips?: Bucket;
   tipsByStaff?: Record<string, Bucket>;
+  /**
+   * Cash rounding of the day: how many cash payments and refunds were rounded and the sum of the differences (what
+   * the drawer took or kept more, negative when less). Counted in `net` and the expected cash, never in VAT or the
+   * tenders. Absent on a day without rounding.
+   */
+  cashRounding?: Bucket;
+  /** Cash paid in and paid out without a sale (in the expected cash, never in takings or VAT), and drawer opens without a sale. */
+  paidIn?: Bucket;
+  paidOut?: Bucket;
+  noSale?: Bucket;
+  /** The audit trail's count of the day: baskets cleared, clears undone and lines removed, with their amounts. */
+  audit?: Partial<Record<AuditEvent, Bucket>>;
+  /** Card + cash + cash rounding - refunds: the money taken that day. */
   net: number;
   /** VAT per rate of what was paid that day, less what refunds that day reversed. Always sent by the core. */
   vat?: VatLine[];
@@ -317,6 +369,8 @@ export interface DayReport {
   /** One block per currency sold in that day (amounts of different currencies are never added up). */
   totals: DayTotals[];
   reconciliation?: Reconciliation;
+  /** Paid in, paid out and drawer opens without a sale that day, oldest first. */
+  cashMoves?: CashMove[];
 }
 
 export interface ConnectionTest {
@@ -344,7 +398,10 @@ export const METHODS = {
   dismissPayment: method<{ ok: true }>()(z.object({ orderId: id }).strict()),
   resolvePayment: method<PaymentView>()(z.object({ orderId: id, reason: z.string().trim().min(3, 'Give a reason').max(200) }).strict()),
   /** A cash sale, or (with `saleId`) cash for a card sale that ended unpaid: the same sale, paid in cash. */
-  payCash: method<SaleRecord>()(z.object({ lines, given: minor, saleId: id.optional() }).strict()),
+  /** `given` may be 0 only when cash rounding takes nothing (0.02 rounded to 0.00); less than due is refused. */
+  payCash: method<SaleRecord>()(
+    z.object({ lines, given: z.number().int('Whole cents only').min(0).max(9_999_999_99), saleId: id.optional() }).strict(),
+  ),
   /**
    * The sales of the last days not yet paid in full, newest first: partly paid (a card paid part, the rest is due)
    * or still paying on a terminal - each can be resumed at the counter.
@@ -380,6 +437,30 @@ export const METHODS = {
   saveCatalog: method<CatalogItem[]>()(z.object({ items: z.array(CatalogItemSchema).max(60) }).strict()),
   simulateTerminal: method<{ ok: true }>()(z.object({ terminalId: id, action: z.enum(TERMINAL_ACTIONS) }).strict()),
   /** A consistent copy of the sales ledger, made while the till keeps selling; into `folder` or the data folder's backups. */
+  /** Cash put into the drawer without a sale (change from the bank, a float top-up), with the reason. */
+  paidIn: method<CashMove>()(
+    z.object({ amount: z.number().int('Whole cents only').positive('Must be more than zero').max(MAX_FLOAT), reason }).strict(),
+  ),
+  /** Cash taken from the drawer without a sale (a window cleaner, a delivery), with the reason. Manager. */
+  paidOut: method<CashMove>()(
+    z.object({ amount: z.number().int('Whole cents only').positive('Must be more than zero').max(MAX_FLOAT), reason }).strict(),
+  ),
+  /** Opens the cash drawer on the receipt printer without a sale (no sale); recorded with who and when. */
+  openDrawer: method<CashMove>()(Empty),
+  /**
+   * Records in the audit trail what happened to a basket before payment: cleared (its total and number of lines), a
+   * clear undone, or a line removed (its amount and name). Who and when are the core's.
+   */
+  recordAudit: method<{ ok: true }>()(
+    z
+      .object({
+        event: z.enum(AUDIT_EVENTS),
+        amount: z.number().int().min(0).max(9_999_999_99),
+        lines: z.number().int().min(0).max(200).optional(),
+        name: z.string().trim().max(80).optional(),
+      })
+      .strict(),
+  ),
   /** Opens today with the cash in the drawer. */
   openDay: method<DayState>()(z.object({ float: z.number().int().min(0).max(MAX_FLOAT) }).strict()),
   /** Closes today: the cash counted against what is expected; no sale can be added to a closed day. Manager. */

@@ -34,8 +34,13 @@ export interface ReceiptCardTender {
 /** Cash that paid part or all of the sale (or was given back from the drawer). */
 export interface ReceiptCashTender {
   kind: 'cash';
-  /** What the cash paid of the sale (or was refunded). */
+  /** What the cash paid of the sale (or was refunded), before cash rounding. */
   amount: number;
+  /**
+   * Cash rounding: what the drawer took (or gave back) less `amount`, e.g. -2 when 16.57 was paid with 16.55. The
+   * cash that changed hands is `amount + rounding`. Absent: not rounded.
+   */
+  rounding?: number;
   /** What the customer handed over, and the change given back (a sale only). */
   given?: number;
   change?: number;
@@ -66,6 +71,9 @@ export interface ReceiptContent {
 /** Printing this receipt opens the cash drawer: cash moved (any cash tender of a sale, a refund from the drawer). */
 export const opensDrawer = (r: Pick<ReceiptContent, 'tenders'>): boolean => r.tenders.some((t) => t.kind === 'cash');
 
+/** The cash that changed hands for a cash tender: its amount after cash rounding. */
+export const cashHanded = (t: Pick<ReceiptCashTender, 'amount' | 'rounding'>): number => t.amount + (t.rounding ?? 0);
+
 /** The tender kinds of a receipt, e.g. "card+cash" (exports). */
 export const tenderKinds = (r: Pick<ReceiptContent, 'tenders'>): string => [...new Set(r.tenders.map((t) => t.kind))].join('+');
 
@@ -83,7 +91,7 @@ export function receiptContent(sale: SaleRecord, refund?: RefundRecord, fallback
     const paidBy = cards.find((a) => a.orderId === refund.orderId);
     const tender: ReceiptTender =
       refund.tender === 'cash'
-        ? { kind: 'cash', amount: refund.amount }
+        ? { kind: 'cash', amount: refund.amount, ...(refund.rounding ? { rounding: refund.rounding } : {}) }
         : {
             kind: 'card',
             amount: refund.amount,
@@ -114,7 +122,14 @@ export function receiptContent(sale: SaleRecord, refund?: RefundRecord, fallback
     ...(a.card ? { card: a.card } : {}),
     ...(a.transactionId ? { transactionId: a.transactionId } : {}),
   }));
-  if (sale.cash) tenders.push({ kind: 'cash', amount: sale.cash.amount ?? sale.total, given: sale.cash.given, change: sale.cash.change });
+  if (sale.cash)
+    tenders.push({
+      kind: 'cash',
+      amount: sale.cash.amount ?? sale.total,
+      ...(sale.cash.rounding ? { rounding: sale.cash.rounding } : {}),
+      given: sale.cash.given,
+      change: sale.cash.change,
+    });
   const paidAt = Math.max(sale.createdAt, ...cards.map((a) => a.finalAt ?? 0));
   return {
     kind: 'sale',

@@ -9,11 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DayCloseReport, DayReport, DayState, Notice, RefundRecord, SaleRecord } from '../../shared/contract';
+import type { CashMove, DayCloseReport, DayReport, DayState, Notice, RefundRecord, SaleRecord } from '../../shared/contract';
 import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
 import { receiptContent, type ReceiptTender, tenderKinds } from '../../shared/receipt';
+import { cashTaken, expectedCash, roundCash } from '../../shared/cash';
 import type { PaymentEngine } from './engine/engine';
 import { z } from 'zod';
 import { dayBounds, type Ledger, localDate, type RefundBaseline, type RefundRow } from './ledger/ledger';
@@ -33,6 +34,8 @@ export interface SalesBookOptions {
   now: () => number;
   monotonic: () => number;
   currency: () => string;
+  /** The step cash is rounded to (minor units, 0: not rounded): the till's setting. */
+  cashRounding: () => number;
   /** A refund whose answer was lost is judged "not refunded" only after MultiSafepay showed nothing this long. */
   refundGraceMs?: number;
   /** After this long unsettled (ms, monotonic), a pending refund is reported as unknown once. Default 10 minutes. */
@@ -62,6 +65,7 @@ const CSV_HEADERS = {
     'card_amount',
     'cash_amount',
     'tip',
+    'cash_rounding',
   ],
   nl: [
     'aangemaakt',
@@ -79,6 +83,7 @@ const CSV_HEADERS = {
     'kaart_bedrag',
     'contant_bedrag',
     'fooi',
+    'afronding_contant',
   ],
 } as const;
 
@@ -165,7 +170,7 @@ export class SalesBook {
     const float = opened?.float ?? 0;
     const totals = this.#o.ledger.dayTotals(date);
     const mine = totals.find((t) => t.currency === currency);
-    const expected = float + (mine?.tenders.cash.amount ?? 0) - (mine?.refundsByTender.cash.amount ?? 0);
+    const expected = expectedCash(float, mine);
     let reconciliation: DayCloseReport['reconciliation'];
     try {
       const [from, to] = dayBounds(date);
@@ -173,7 +178,18 @@ export class SalesBook {
     } catch {
       reconciliation = 'unreachable';
     }
-    const report: DayCloseReport = { date, currency, float, expected, counted, difference: counted - expected, totals, reconciliation };
+    const moves = this.#o.ledger.cashMoves(date);
+    const report: DayCloseReport = {
+      date,
+      currency,
+      float,
+      expected,
+      counted,
+      difference: counted - expected,
+      totals,
+      reconciliation,
+      ...(moves.length ? { cashMoves: moves } : {}),
+    };
     const at = this.#o.now();
     storage(() => {
       if (!opened) this.#o.ledger.openDay({ day: date, at, float: 0, currency, ...(staff ? { staff } : {}) });
@@ -190,16 +206,20 @@ export class SalesBook {
   payRestInCash(sale: SaleRecord, given: number, staff?: string): SaleRecord {
     const due = amountDue(sale);
     if (due <= 0) throw new TillError({ code: 'not_allowed', message: 'This sale is already paid.' });
-    if (given < due) throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than what is due.' });
+    const step = this.#o.cashRounding();
+    const { taken, rounding } = cashTaken(due, step);
+    if (given < taken) throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than what is due.' });
     const split = due < sale.total;
     const ok = storage(() =>
       this.#o.ledger.payInCash({
         saleId: sale.saleId,
         at: this.#o.now(),
         given,
-        change: given - due,
+        change: given - taken,
         amount: due,
         split,
+        step,
+        rounding,
         ...(staff ? { staff } : {}),
       }),
     );
@@ -211,7 +231,9 @@ export class SalesBook {
     const total = lineTotal(lines);
     if (total > MAX_SALE_TOTAL)
       throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
-    if (given < total) throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the total.' });
+    const step = this.#o.cashRounding();
+    const { taken, rounding } = cashTaken(total, step);
+    if (given < taken) throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the total.' });
     const saleId = `${saleIdPrefix}-c${randomBytes(4).toString('hex')}`;
     storage(() =>
       this.#o.ledger.recordCashSale({
@@ -221,7 +243,9 @@ export class SalesBook {
         total,
         currency: this.#o.currency(),
         given,
-        change: given - total,
+        change: given - taken,
+        step,
+        rounding,
         ...(staff ? { staff } : {}),
       }),
     );
@@ -232,9 +256,53 @@ export class SalesBook {
     return this.#o.ledger.history({ query, limit, before });
   }
 
+  /**
+   * Cash paid in or out of the drawer without a sale, with the reason: changes the cash expected at closing. Refused
+   * on a closed day, and a paid out of more than the drawer should hold.
+   */
+  cashMove(kind: 'paid_in' | 'paid_out', amount: number, reason: string, staff: string | undefined): CashMove {
+    const date = localDate(this.#o.now());
+    const day = this.#o.ledger.day(date);
+    if (day?.closedAt)
+      throw new TillError({
+        code: 'not_allowed',
+        key: 'day_closed',
+        message: 'Today has been closed - no cash can be paid in or out any more.',
+      });
+    const currency = day?.currency ?? this.#o.currency();
+    if (kind === 'paid_out') {
+      const held = expectedCash(
+        day?.float ?? 0,
+        this.#o.ledger.dayTotals(date).find((t) => t.currency === currency),
+      );
+      if (amount > held)
+        throw new TillError({
+          code: 'bad_request',
+          field: 'amount',
+          message: `That is more than the drawer should hold (${formatMoney(Math.max(0, held), currency)}).`,
+        });
+    }
+    return storage(() => this.#o.ledger.recordCashMove({ at: this.#o.now(), kind, amount, currency, reason, ...(staff ? { staff } : {}) }));
+  }
+
+  /** Records that the drawer was opened without a sale (no sale), with who and when. */
+  noSale(staff: string | undefined): CashMove {
+    const day = this.today();
+    return storage(() =>
+      this.#o.ledger.recordCashMove({
+        at: this.#o.now(),
+        kind: 'no_sale',
+        amount: 0,
+        currency: day?.currency ?? this.#o.currency(),
+        ...(staff ? { staff } : {}),
+      }),
+    );
+  }
+
   async dayReport(date: string | undefined, reconcile: boolean): Promise<DayReport> {
     const day = date ?? localDate(this.#o.now());
-    const report: DayReport = { date: day, totals: this.#o.ledger.dayTotals(day) };
+    const moves = this.#o.ledger.cashMoves(day);
+    const report: DayReport = { date: day, totals: this.#o.ledger.dayTotals(day), ...(moves.length ? { cashMoves: moves } : {}) };
     if (reconcile) {
       const [from, to] = dayBounds(day);
       report.reconciliation = await this.#o.engine.reconcile(from, to);
@@ -344,10 +412,17 @@ export class SalesBook {
   /** Cash back from the drawer: recorded at once (nothing to ask MultiSafepay). */
   #refundCash(sale: SaleRecord, requested: number | undefined, staff?: string): SaleRecord {
     const cashPart = sale.cash?.amount ?? sale.total;
-    const left = cashPart - sale.refunds.filter((r) => r.state === 'done' && r.tender === 'cash').reduce((s, r) => s + r.amount, 0);
+    const done = sale.refunds.filter((r) => r.state === 'done' && r.tender === 'cash');
+    const left = cashPart - done.reduce((s, r) => s + r.amount, 0);
     const amount = requested ?? left;
     if (amount > left || left <= 0)
       throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this sale.' });
+    // A rounded sale gives cash back rounded the same way; the last refund gives back exactly what the drawer still
+    // holds of the sale, so refunds never give back more than was taken.
+    const step = sale.cash?.step ?? 0;
+    const takenLeft = cashPart + (sale.cash?.rounding ?? 0) - done.reduce((s, r) => s + r.amount + (r.rounding ?? 0), 0);
+    const back = step ? (amount === left ? takenLeft : Math.min(roundCash(amount, step), takenLeft)) : amount;
+    const rounding = back - amount;
     const refundId = `r${randomBytes(6).toString('hex')}`;
     const at = this.#o.now();
     storage(() =>
@@ -360,6 +435,7 @@ export class SalesBook {
           currency: sale.currency,
           at,
           tender: 'cash',
+          ...(rounding ? { rounding } : {}),
           ...(staff ? { staff } : {}),
         });
         this.#o.ledger.settleRefundInTransaction(refundId, 'done', at);
@@ -498,6 +574,12 @@ export class SalesBook {
           receipt
             ? toUnits(
                 sum('card', (t) => (t.kind === 'card' ? t.tip : 0)),
+                s.currency,
+              )
+            : '',
+          receipt
+            ? toUnits(
+                sum('cash', (t) => (t.kind === 'cash' ? (t.rounding ?? 0) : 0)),
                 s.currency,
               )
             : '',

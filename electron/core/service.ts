@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
+  type CashMove,
   type CatalogItem,
   METHODS,
   type MethodName,
@@ -44,6 +45,7 @@ import { MAX_SALE_TOTAL, SalesBook } from './sales';
 import { storage, storageAsync, storageFailure } from './storage/disk';
 import { Staff } from './staff';
 import { POLICY, WHILE_LOCKED } from './policy';
+import { kickDrawer } from './printing/escpos';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
@@ -198,6 +200,7 @@ export class TillService implements Dispatcher {
       now: this.#now,
       monotonic: opts.monotonic ?? (() => performance.now()),
       currency: () => this.#settings().currency,
+      cashRounding: () => this.#settings().cashRounding,
       ...(opts.refundGraceMs !== undefined ? { refundGraceMs: opts.refundGraceMs } : {}),
       notice: (level, message, extra) => this.#notice(level, message, extra),
       onRefundDone: (sale, refund) => this.#autoPrint(sale, refund),
@@ -461,6 +464,37 @@ export class TillService implements Dispatcher {
       this.#autoPrint(sale);
       return sale;
     },
+    paidIn: async (p) => this.#withDrawer(this.sales.cashMove('paid_in', p.amount, p.reason, this.staff.who())),
+    paidOut: async (p) => this.#withDrawer(this.sales.cashMove('paid_out', p.amount, p.reason, this.staff.who())),
+    openDrawer: async () => {
+      const settings = this.#settings();
+      if (!settings.printerHost)
+        throw new TillError({
+          code: 'not_allowed',
+          message: 'Open drawer needs a receipt printer with a cash drawer - set its address in Settings.',
+        });
+      try {
+        await kickDrawer({ host: settings.printerHost, port: settings.printerPort, paper: settings.paper });
+      } catch (err) {
+        throw new TillError({ code: 'printer_error', message: err instanceof Error ? err.message : 'The cash drawer did not open.' });
+      }
+      return this.sales.noSale(this.staff.who());
+    },
+    recordAudit: async (p) => {
+      const who = this.staff.who();
+      storage(() =>
+        this.ledger.recordAudit({
+          at: this.#now(),
+          event: p.event,
+          amount: p.amount,
+          currency: this.#settings().currency,
+          ...(p.lines !== undefined ? { lines: p.lines } : {}),
+          ...(p.name ? { detail: p.name } : {}),
+          ...(who ? { staff: who } : {}),
+        }),
+      );
+      return { ok: true as const };
+    },
     history: async (p) => this.sales.history(p.query, p.limit, p.before),
     openSales: async () => this.ledger.openSales(this.#now() - OPEN_SALES_DAYS * 24 * 3600_000),
     refund: async (p) => {
@@ -704,6 +738,19 @@ export class TillService implements Dispatcher {
           params: { saleId: sale.saleId },
         }),
     );
+  }
+
+  /**
+   * Cash paid in or out is recorded first; then the drawer on the receipt printer opens for it, if one is set (a
+   * drawer that did not open is a notice, never a lost record).
+   */
+  #withDrawer(move: CashMove): CashMove {
+    const settings = this.#settings();
+    if (settings.printerHost)
+      kickDrawer({ host: settings.printerHost, port: settings.printerPort, paper: settings.paper }).catch((err: unknown) =>
+        this.#notice('warning', err instanceof Error ? err.message : 'The cash drawer did not open.'),
+      );
+    return move;
   }
 
   /** Receipts given in the last minutes that never printed (the till stopped first): printed now. */

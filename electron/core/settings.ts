@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type CatalogItem, CatalogItemSchema, LANGUAGES, MODES, type PublicSettings } from '../../shared/contract';
 import { baseUrlProblem } from './connection';
 import { DEFAULT_VAT_RATES } from '../../shared/vat';
+import { type CashRoundingStep, DEFAULT_CASH_ROUNDING } from '../../shared/cash';
 import type { KeyValueStore } from './storage/kv';
 
 /** What is kept on disk: the public settings less what is derived at run time. */
@@ -18,6 +19,7 @@ export type StoredSettings = Omit<
   | 'paper'
   | 'systemPrinter'
   | 'idleMinutes'
+  | 'cashRounding'
 > & {
   vatRates: number[];
   customVatRate: number;
@@ -26,6 +28,7 @@ export type StoredSettings = Omit<
   paper: '58mm' | '80mm';
   systemPrinter: string;
   idleMinutes: number;
+  cashRounding: CashRoundingStep;
 };
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -44,6 +47,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   paper: '80mm',
   systemPrinter: '',
   idleMinutes: 15,
+  cashRounding: DEFAULT_CASH_ROUNDING,
 };
 
 /** Food and non-alcoholic drinks take the reduced rate (9 %) in the Netherlands. */
@@ -75,6 +79,7 @@ const StoredSettingsSchema = z
     paper: z.enum(['58mm', '80mm']),
     systemPrinter: z.string().max(200),
     idleMinutes: z.number().int().min(0).max(480),
+    cashRounding: z.union([z.literal(0), z.literal(5), z.literal(10)]),
   })
   .partial();
 

@@ -1,5 +1,5 @@
 /** The day's report as the core stores it at closing (`DayState.report`), read defensively: it crosses as unknown. */
-import type { DayCloseReport, DayState, DayTotals } from '../../shared/contract';
+import type { DayCloseReport, DayState } from '../../shared/contract';
 
 /** The report the core stores when a day is closed; `reconciliation` may be missing from an older one. */
 export type ClosingReport = Omit<DayCloseReport, 'reconciliation'> & { reconciliation?: DayCloseReport['reconciliation'] };
@@ -18,6 +18,7 @@ export function closingReport(day: DayState): ClosingReport | undefined {
     difference: isNum(r.difference) ? r.difference : r.counted - r.expected,
     totals: r.totals,
     ...(r.reconciliation ? { reconciliation: r.reconciliation } : {}),
+    ...(Array.isArray(r.cashMoves) ? { cashMoves: r.cashMoves } : {}),
   };
 }
 
@@ -26,7 +27,5 @@ export function localDay(d = new Date()): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-/** Cash expected in the drawer: the float, plus cash taken, less cash paid back. */
-export function expectedCash(float: number, totals: DayTotals | undefined): number {
-  return float + (totals?.tenders.cash.amount ?? 0) - (totals?.refundsByTender.cash.amount ?? 0);
-}
+/** Cash expected in the drawer (shared with the core). */
+export { expectedCash } from '../../shared/cash';

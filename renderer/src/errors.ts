@@ -8,7 +8,11 @@ import i18n from './i18n';
 export const SENTENCES: [RegExp, string][] = [
   [/needs a manager/, 'needs_manager'],
   [/^Sign in with your PIN first/, 'sign_in_first'],
+  [/^Today has been closed - no cash/, 'day_closed_cash'],
   [/^Today has been closed -/, 'day_closed'],
+  [/^That is more than the drawer should hold/, 'more_than_drawer'],
+  [/^Open drawer needs a receipt printer/, 'no_drawer'],
+  [/^The receipt printer.*[-?] [Tt]he cash drawer did not open\.$/, 'drawer_failed'],
   [/^Today has been closed already/, 'day_closed_already'],
   [/^Today is open already/, 'day_open_already'],
   [/^Finish the open payments before closing the day/, 'open_payments'],

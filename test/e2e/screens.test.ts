@@ -282,6 +282,26 @@ describe.skipIf(Boolean(reason))('every screen, both languages, both sizes', () 
       await page.getByRole('textbox', { name: T.day.float }).fill('100');
       await button(T.day.openDay).click();
       await page.getByTestId('day-open').waitFor();
+      // Cash management: paid in and paid out with an amount and a reason, listed on the Day screen.
+      await button(T.cashMove.paidIn).click();
+      const move = page.getByTestId('cash-move-dialog');
+      await move.getByRole('textbox', { name: T.cashMove.amount, exact: true }).fill('20');
+      await move.getByRole('textbox', { name: T.cashMove.reason }).fill(lang === 'en' ? 'Change from the bank' : 'Wisselgeld van de bank');
+      await capture(page, lang, 'paid-in');
+      await move.getByRole('button', { name: T.cashMove.save }).click();
+      await page.locator('[data-testid="cash-moves"] tr[data-kind="paid_in"]').waitFor();
+      await button(T.cashMove.paidOut).click();
+      await move.getByRole('textbox', { name: T.cashMove.amount, exact: true }).fill('12,50');
+      await move.getByRole('textbox', { name: T.cashMove.reason }).fill(lang === 'en' ? 'Window cleaner' : 'Glazenwasser');
+      await move.getByRole('button', { name: T.cashMove.save }).click();
+      await page.locator('[data-testid="cash-moves"] tr[data-kind="paid_out"]').waitFor();
+      // No receipt printer is set: Open drawer says so.
+      await button(T.cashMove.openDrawer).click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: lang === 'en' ? /^Open drawer needs a receipt printer/ : /^Lade openen kan alleen/ })
+        .waitFor();
+      await capture(page, lang, 'day-cash-moves');
       await page.getByRole('textbox', { name: T.day.counted }).fill('97');
       await capture(page, lang, 'day-close');
       await button(T.day.closeDay).click();

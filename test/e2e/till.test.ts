@@ -7,6 +7,8 @@ import type { Simulator } from '../../electron/core/simulator/simulator';
 import { tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
 import { socketFor } from '../helpers/ws-till';
+import { startFakePrinter } from '../helpers/fake-printer';
+import { DRAWER_PULSE } from '../../electron/core/printing/escpos';
 import { en } from '../../renderer/src/locales/en';
 import { nl } from '../../renderer/src/locales/nl';
 import { launchBrowser, panel, panelWrap, shot, skipReason, startTill, type Till } from './harness';
@@ -477,6 +479,78 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await page.getByRole('button', { name: 'Refund', exact: true }).click();
     await page.getByRole('button', { name: 'Yes, refund' }).click();
     await page.locator('[data-testid="refund"][data-tender="cash"][data-state="done"]').waitFor();
+  });
+
+  it('cash rounding and the audit trail: 16.57 in cash takes 16.55 with 3.45 change; cleared baskets and removed lines count in the day report', async () => {
+    const { page } = await open();
+    await page.getByRole('button', { name: /Espresso/ }).click();
+    await page.getByRole('button', { name: /Cappuccino/ }).click();
+    await page.getByRole('button', { name: /^Remove Espresso/ }).click();
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await page.getByRole('button', { name: 'Undo clear' }).click();
+    await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('350');
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Amount' }).fill('16.57');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('button', { name: 'Cash' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cash payment' });
+    expect(await dialog.getByTestId('cash-to-pay').getAttribute('data-amount')).toBe('1655');
+    await dialog.getByRole('textbox', { name: 'Amount given' }).fill('20');
+    await dialog.getByRole('button', { name: 'Take cash' }).click();
+    await expect.poll(() => page.getByTestId('change-due').textContent()).toBe('€3.45');
+    expect(await page.getByTestId('cash-sale-total').textContent()).toBe('€16.57');
+    await dialog.getByRole('button', { name: 'Print receipt' }).click();
+    const receipt = page.getByTestId('receipt');
+    expect(await receipt.getByTestId('receipt-rounding').getAttribute('data-amount')).toBe('-2');
+    expect(await receipt.getByTestId('receipt-cash-taken').getAttribute('data-amount')).toBe('1655');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Day report' }).click();
+    const row = (section: string) => page.getByTestId(`report-${section}`).textContent();
+    await expect.poll(() => row('basket_cleared')).toBe('Baskets cleared2€7.00');
+    expect(await row('clear_undone')).toBe('Clears undone1€3.50');
+    expect(await row('line_removed')).toBe('Lines removed1€2.50');
+    expect(await row('cash_rounding')).toBe('Cash rounding1-€0.02');
+  });
+
+  it('paid in, paid out and Open drawer on the Day screen: the drawer on the receipt printer opens, the expected cash follows, each is listed', async () => {
+    const printer = await startFakePrinter('print');
+    try {
+      const { page } = await open();
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('textbox', { name: /Printer address/ }).fill(printer.host);
+      await page.getByRole('textbox', { name: 'Printer port' }).fill(String(printer.port));
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByRole('status').filter({ hasText: /saved/i }).first().waitFor();
+      await page.getByRole('button', { name: 'Day', exact: true }).click();
+      await page.getByRole('textbox', { name: 'Cash float' }).fill('100');
+      await page.getByRole('button', { name: 'Open day' }).click();
+      await page.getByTestId('day-open').waitFor();
+      await page.getByRole('button', { name: 'Open drawer' }).click();
+      await page.getByRole('status').filter({ hasText: 'The drawer was opened (no sale).' }).waitFor();
+      expect([...(await printer.nextJob())]).toEqual([0x1b, 0x40, ...DRAWER_PULSE]);
+      for (const [name, amount, why] of [
+        ['Paid in', '20', 'Change from the bank'],
+        ['Paid out', '5', 'Window cleaner'],
+      ] as const) {
+        await page.getByRole('button', { name, exact: true }).click();
+        const dialog = page.getByRole('dialog', { name });
+        await dialog.getByRole('textbox', { name: 'Amount', exact: true }).fill(amount);
+        await dialog.getByRole('textbox', { name: 'Reason' }).fill(why);
+        await dialog.getByRole('button', { name: 'Record' }).click();
+        await dialog.waitFor({ state: 'detached' });
+        expect((await printer.nextJob()).includes(Buffer.from(DRAWER_PULSE))).toBe(true);
+      }
+      await expect.poll(() => page.getByTestId('day-expected-now').getAttribute('data-amount')).toBe(String(10_000 + 2000 - 500));
+      const rows = page.locator('[data-testid="cash-moves"] tbody tr');
+      expect(await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-kind'), e.getAttribute('data-amount')]))).toEqual([
+        ['no_sale', '0'],
+        ['paid_in', '2000'],
+        ['paid_out', '500'],
+      ]);
+      expect(await rows.nth(2).textContent()).toContain('Window cleaner');
+    } finally {
+      await printer.close();
+    }
   });
 
   it('an outcome that arrives while History is open is a notice that leads to it', async () => {

@@ -61,6 +61,10 @@ export function fakeApi(snapshot: Partial<Snapshot> = {}) {
     printers: vi.fn(async () => [] as string[]),
     exportBackup: vi.fn(async () => ({ path: '/tmp/backup' })),
     exportTransactions: vi.fn(async () => ({ path: '/tmp/export.csv', rows: 0 })),
+    paidIn: vi.fn(),
+    paidOut: vi.fn(),
+    openDrawer: vi.fn(),
+    recordAudit: vi.fn(async (_p: Params<'recordAudit'>) => ({ ok: true as const })),
   };
   const push = (e: TillEvent) => listeners.forEach((l) => l(e));
   return { api: api as unknown as TillApi & typeof api, push, snap };

@@ -93,6 +93,20 @@ describe('settings: VAT, quick keys and the receipt printer', () => {
     expect(f.api.saveCatalog).toHaveBeenCalledWith({ items: [{ id: 'a', name: 'Apple', price: 150, vatRate: 21 }] });
   });
 
+  it('cash rounding is chosen per till: 0.05 to start, then 0.10 or off', async () => {
+    const { f, user } = await renderApp();
+    await user.click(await screen.findByRole('button', { name: 'Settings' }));
+    const rounding = screen.getByRole('combobox', { name: 'Cash rounding' });
+    expect(rounding).toHaveValue('5');
+    expect([...(rounding as HTMLSelectElement).options].map((o) => o.text)).toEqual(['Off', '€0.05', '€0.10']);
+    await user.selectOptions(rounding, '€0.10');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(f.api.saveSettings).toHaveBeenLastCalledWith(expect.objectContaining({ cashRounding: 10 }));
+    await user.selectOptions(rounding, 'Off');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(f.api.saveSettings).toHaveBeenLastCalledWith(expect.objectContaining({ cashRounding: 0 }));
+  });
+
   it('refuses VAT rates that are not rates, next to the field, and saves nothing', async () => {
     const { f, user } = await renderApp();
     await user.click(await screen.findByRole('button', { name: 'Settings' }));

@@ -134,6 +134,49 @@ const MIGRATIONS: string[] = [
   UPDATE receipts SET printed_at = at;
   CREATE INDEX receipts_unprinted ON receipts (at) WHERE printed_at IS NULL;
   `,
+  `
+  -- Cash rounding: the step the cash part of a sale was rounded to (minor units, 0: not rounded) and the difference
+  -- the drawer took (rounded - due, e.g. -2 for 16.57 taken as 16.55); the same difference for a refund from the
+  -- drawer. VAT is never changed by it.
+  ALTER TABLE sales ADD COLUMN cash_step INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sales ADD COLUMN cash_rounding INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE refunds ADD COLUMN cash_rounding INTEGER NOT NULL DEFAULT 0;
+  `,
+  `
+  -- Cash moved without a sale: paid in and paid out (with the reason) and the drawer opened without a sale (no sale),
+  -- with who and when. Paid in and out change the cash expected in the drawer.
+  CREATE TABLE cash_moves (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    day       TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('paid_in', 'paid_out', 'no_sale')),
+    amount    INTEGER NOT NULL CHECK (amount >= 0),
+    currency  TEXT NOT NULL,
+    reason    TEXT NOT NULL DEFAULT '',
+    staff     TEXT
+  );
+  CREATE INDEX cash_moves_day ON cash_moves (day, id);
+  `,
+  `
+  -- The audit trail of the counter: baskets cleared (and clears undone) and lines removed before payment, with who,
+  -- when and how much. Drawer opens without a sale are the no sales of cash_moves. Neither can be changed or deleted.
+  CREATE TABLE audit_log (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    day       TEXT NOT NULL,
+    event     TEXT NOT NULL CHECK (event IN ('basket_cleared', 'clear_undone', 'line_removed')),
+    amount    INTEGER NOT NULL CHECK (amount >= 0),
+    currency  TEXT NOT NULL,
+    lines     INTEGER NOT NULL DEFAULT 0,
+    detail    TEXT NOT NULL DEFAULT '',
+    staff     TEXT
+  );
+  CREATE INDEX audit_log_day ON audit_log (day, id);
+  CREATE TRIGGER audit_log_kept_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER audit_log_kept_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER cash_moves_kept_update BEFORE UPDATE ON cash_moves BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER cash_moves_kept_delete BEFORE DELETE ON cash_moves BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

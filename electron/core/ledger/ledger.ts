@@ -7,7 +7,18 @@
 import { writePrivateFile } from '../storage/private-file';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
-import type { AttemptSummary, Bucket, DayState, DayTotals, RefundRecord, SaleRecord } from '../../../shared/contract';
+import {
+  type AttemptSummary,
+  type AuditEvent,
+  type Bucket,
+  CASH_MOVE_KINDS,
+  type CashMove,
+  type CashMoveKind,
+  type DayState,
+  type DayTotals,
+  type RefundRecord,
+  type SaleRecord,
+} from '../../../shared/contract';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
 import { afterPayment, classifyStatus } from '../engine/transitions';
@@ -89,6 +100,8 @@ const SaleRowSchema = z.object({
   cash_given: z.number().int().nullable(),
   cash_amount: z.number().int().nullable(),
   cash_change: z.number().int().nullable(),
+  cash_step: z.number().int().min(0),
+  cash_rounding: z.number().int(),
 });
 type SaleRow = z.infer<typeof SaleRowSchema>;
 
@@ -105,8 +118,19 @@ const RefundRowSchema = z.object({
   vat: z.string(),
   staff: z.string().nullable(),
   msp_before: z.string().nullable().optional(),
+  cash_rounding: z.number().int(),
 });
 export type RefundRow = z.infer<typeof RefundRowSchema>;
+
+const CashMoveRowSchema = z.object({
+  id: z.number().int(),
+  at: z.number(),
+  kind: z.enum(CASH_MOVE_KINDS),
+  amount: z.number().int().min(0),
+  currency: z.string(),
+  reason: z.string(),
+  staff: z.string().nullable(),
+});
 
 /** What MultiSafepay knew of an order's refunds when a card refund began: its refunded amount and refund ids. */
 export interface RefundBaseline {
@@ -150,6 +174,8 @@ export interface NewRefund {
   at: number;
   /** card: through MultiSafepay; cash: from the drawer. */
   tender?: 'card' | 'cash';
+  /** A refund from the drawer of a rounded sale: what the drawer gave back less the amount (see shared/rounding.ts). */
+  rounding?: number;
   staff?: string;
 }
 
@@ -161,6 +187,9 @@ export interface CashSale {
   currency: string;
   given: number;
   change: number;
+  /** The cash rounding step (minor units; absent or 0: none) and the difference the drawer took (rounded - total). */
+  step?: number;
+  rounding?: number;
   staff?: string;
 }
 
@@ -184,7 +213,7 @@ export class Ledger {
   readonly #db: DatabaseSync;
   readonly #q: Record<string, StatementSync>;
   /** Called after each committed change (history screens refresh). */
-  onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve') => void) | undefined;
+  onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve' | 'cash_move') => void) | undefined;
 
   /** `busyWaitMs`: how long to wait for a lock another program holds for a moment (not a till). */
   constructor(path: string, opts: { busyWaitMs?: number } = {}) {
@@ -193,8 +222,9 @@ export class Ledger {
     const p = (sql: string) => this.#db.prepare(sql);
     this.#q = {
       insertSale: p(
-        `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, cash_given, cash_change, cash_amount)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, cash_given, cash_change, cash_amount,
+                                     cash_step, cash_rounding)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       saleReceipt: p(
         `INSERT INTO receipts (number, kind, sale_id, at)
@@ -236,8 +266,8 @@ export class Ledger {
       deleteWords: p('DELETE FROM sales_search WHERE rowid = ?'),
       insertWords: p('INSERT INTO sales_search (rowid, words) VALUES (?, ?)'),
       insertRefund: p(
-        `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender, vat, staff)
-         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+        `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender, vat, staff, cash_rounding)
+         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
       ),
       settleRefund: p(`UPDATE refunds SET state = ?, settled_at = ?, transaction_id = ? WHERE refund_id = ? AND state = 'pending'`),
       refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
@@ -274,15 +304,22 @@ export class Ledger {
          FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE s.day = ? AND a.state = 'completed' GROUP BY s.currency, type`,
       ),
       dayCash: p(
-        `SELECT currency, count(*) AS n, sum(cash_amount) AS amount FROM sales WHERE day = ? AND cash_amount IS NOT NULL GROUP BY currency`,
+        `SELECT currency, count(*) AS n, sum(cash_amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
+         FROM sales WHERE day = ? AND cash_amount IS NOT NULL GROUP BY currency`,
       ),
       dayRefunds: p(
-        `SELECT currency, tender, count(*) AS n, sum(amount) AS amount FROM refunds WHERE day = ? AND state = 'done' GROUP BY currency, tender`,
+        `SELECT currency, tender, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
+         FROM refunds WHERE day = ? AND state = 'done' GROUP BY currency, tender`,
       ),
       exportPage: p(
         `SELECT rowid, * FROM sales WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND sale_id > ?))
          ORDER BY created_at, sale_id LIMIT ?`,
       ),
+      insertCashMove: p('INSERT INTO cash_moves (at, day, kind, amount, currency, reason, staff) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      cashMovesOfDay: p('SELECT * FROM cash_moves WHERE day = ? ORDER BY id LIMIT ?'),
+      insertAudit: p('INSERT INTO audit_log (at, day, event, amount, currency, lines, detail, staff) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      dayAudit: p('SELECT currency, event, count(*) AS n, sum(amount) AS amount FROM audit_log WHERE day = ? GROUP BY currency, event'),
+      dayCashMoves: p('SELECT currency, kind, count(*) AS n, sum(amount) AS amount FROM cash_moves WHERE day = ? GROUP BY currency, kind'),
       staffEvent: p('INSERT INTO staff_log (at, till, staff_id, event, by) VALUES (?, ?, ?, ?, ?)'),
       staffSince: p(
         `SELECT event, at FROM staff_log WHERE staff_id = ? AND id > coalesce(
@@ -371,6 +408,8 @@ export class Ledger {
     staff?: string | undefined;
     given?: number;
     change?: number;
+    step?: number;
+    rounding?: number;
   }): boolean {
     const r = this.#q.insertSale!.run(
       c.saleId,
@@ -385,6 +424,8 @@ export class Ledger {
       c.given ?? null,
       c.change ?? null,
       c.tender === 'cash' ? c.total : null,
+      c.step ?? 0,
+      c.rounding ?? 0,
     );
     return Number(r.changes) === 1;
   }
@@ -393,14 +434,25 @@ export class Ledger {
    * Cash for a card sale: all of it (the card did not pay - the sale becomes a cash sale) or the rest of a sale
    * whose card paid part (a split: it stays a card sale with a cash part). Its receipt number comes now at the latest.
    */
-  payInCash(c: { saleId: string; at: number; given: number; change: number; amount: number; split: boolean; staff?: string }): boolean {
+  payInCash(c: {
+    saleId: string;
+    at: number;
+    given: number;
+    change: number;
+    amount: number;
+    split: boolean;
+    step: number;
+    rounding: number;
+    staff?: string;
+  }): boolean {
     const changed = this.atomically(() => {
       const r = this.#db
         .prepare(
-          `UPDATE sales SET tender = ?, cash_given = ?, cash_change = ?, cash_amount = ?, staff = coalesce(?, staff)
+          `UPDATE sales SET tender = ?, cash_given = ?, cash_change = ?, cash_amount = ?, cash_step = ?, cash_rounding = ?,
+             staff = coalesce(?, staff)
            WHERE sale_id = ? AND tender = 'card' AND cash_amount IS NULL`,
         )
-        .run(c.split ? 'card' : 'cash', c.given, c.change, c.amount, c.staff ?? null, c.saleId);
+        .run(c.split ? 'card' : 'cash', c.given, c.change, c.amount, c.step, c.rounding, c.staff ?? null, c.saleId);
       if (Number(r.changes) === 1) this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
       return Number(r.changes) === 1;
     });
@@ -441,6 +493,7 @@ export class Ledger {
       r.tender ?? 'card',
       JSON.stringify(vat),
       r.staff ?? null,
+      r.rounding ?? 0,
     );
   }
 
@@ -480,6 +533,46 @@ export class Ledger {
   closeDay(d: { day: string; at: number; counted: number; expected: number; staff?: string; report: DayState['report'] }): boolean {
     const r = this.atomically(() => this.#q.closeDay!.run(d.at, d.counted, d.expected, d.staff ?? null, JSON.stringify(d.report), d.day));
     return Number(r.changes) === 1;
+  }
+
+  /** Records cash moved without a sale (paid in, paid out, no sale): one transaction. */
+  recordCashMove(m: Omit<CashMove, 'id'>): CashMove {
+    const r = this.atomically(() =>
+      this.#q.insertCashMove!.run(m.at, localDate(m.at), m.kind, m.amount, m.currency, m.reason ?? '', m.staff ?? null),
+    );
+    this.onChange?.('cash_move');
+    return { ...m, id: Number(r.lastInsertRowid) };
+  }
+
+  /** Records an event of the audit trail (a basket cleared, a clear undone, a line removed). */
+  recordAudit(e: {
+    at: number;
+    event: AuditEvent;
+    amount: number;
+    currency: string;
+    lines?: number;
+    detail?: string;
+    staff?: string;
+  }): void {
+    this.atomically(() =>
+      this.#q.insertAudit!.run(e.at, localDate(e.at), e.event, e.amount, e.currency, e.lines ?? 0, e.detail ?? '', e.staff ?? null),
+    );
+  }
+
+  /** A day's cash moves without a sale, oldest first (at most `limit`). */
+  cashMoves(date: string, limit = 500): CashMove[] {
+    return (this.#q.cashMovesOfDay!.all(date, limit) as unknown[]).map((raw) => {
+      const r = check(CashMoveRowSchema, raw, 'cash move');
+      return {
+        id: r.id,
+        at: r.at,
+        kind: r.kind,
+        amount: r.amount,
+        currency: r.currency,
+        ...(r.reason ? { reason: r.reason } : {}),
+        ...(r.staff ? { staff: r.staff } : {}),
+      };
+    });
   }
 
   /** A refund already settled elsewhere (the journal import), inside the caller's transaction; idempotent. */
@@ -675,15 +768,24 @@ export class Ledger {
     }
     for (const r of this.#q.dayCardTypes!.all(date) as { currency: string; type: string; n: number; amount: number }[])
       add((of(r.currency).cardTypes[r.type] ??= bucket()), r.n, r.amount);
-    for (const r of this.#q.dayCash!.all(date) as { currency: string; n: number; amount: number }[]) {
+    type Rounded = { rounded: number; rounding: number };
+    for (const r of this.#q.dayCash!.all(date) as ({ currency: string; n: number; amount: number } & Rounded)[]) {
       const t = of(r.currency);
       add(t.tenders.cash, r.n, r.amount);
       add(t.outcomes.completed, r.n, r.amount);
+      if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, r.rounding);
     }
-    for (const r of this.#q.dayRefunds!.all(date) as { currency: string; tender: 'card' | 'cash'; n: number; amount: number }[]) {
+    for (const r of this.#q.dayRefunds!.all(date) as ({
+      currency: string;
+      tender: 'card' | 'cash';
+      n: number;
+      amount: number;
+    } & Rounded)[]) {
       const t = of(r.currency);
       add(t.refunds, r.n, r.amount);
       add(t.refundsByTender[r.tender], r.n, r.amount);
+      // Money back from the drawer rounded down is money kept: the day's rounding moves the other way.
+      if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
     }
     for (const r of this.#q.dayPaidVat!.all(date) as { currency: string; vat: string }[]) {
       const t = of(r.currency);
@@ -693,7 +795,14 @@ export class Ledger {
       const t = of(r.currency);
       t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'refund VAT'), -1);
     }
-    for (const t of by.values()) t.net = t.tenders.card.amount + t.tenders.cash.amount - t.refunds.amount;
+    const moveBucket = { paid_in: 'paidIn', paid_out: 'paidOut', no_sale: 'noSale' } as const;
+    for (const r of this.#q.dayCashMoves!.all(date) as { currency: string; kind: CashMoveKind; n: number; amount: number }[])
+      add((of(r.currency)[moveBucket[r.kind]] ??= bucket()), r.n, r.amount);
+    for (const r of this.#q.dayAudit!.all(date) as { currency: string; event: AuditEvent; n: number; amount: number }[]) {
+      const t = of(r.currency);
+      add(((t.audit ??= {})[r.event] ??= bucket()), r.n, r.amount);
+    }
+    for (const t of by.values()) t.net = t.tenders.card.amount + t.tenders.cash.amount + (t.cashRounding?.amount ?? 0) - t.refunds.amount;
     return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
   }
 
@@ -809,6 +918,7 @@ export class Ledger {
       };
       if (r.transaction_id) rec.transactionId = r.transaction_id;
       if (r.staff) rec.staff = r.staff;
+      if (r.cash_rounding) rec.rounding = r.cash_rounding;
       const vat = VatSchema.safeParse(safeJson(r.vat));
       if (vat.success && vat.data.length) rec.vat = vat.data;
       const receipt = receipts.get(r.refund_id);
@@ -836,7 +946,13 @@ export class Ledger {
       }
       if (row.staff) sale.staff = row.staff;
       if (row.cash_amount !== null || row.tender === 'cash')
-        sale.cash = { given: row.cash_given ?? row.total, change: row.cash_change ?? 0, amount: row.cash_amount ?? row.total };
+        sale.cash = {
+          given: row.cash_given ?? row.total,
+          change: row.cash_change ?? 0,
+          amount: row.cash_amount ?? row.total,
+          ...(row.cash_step ? { step: row.cash_step } : {}),
+          ...(row.cash_rounding ? { rounding: row.cash_rounding } : {}),
+        };
       sale.status = saleStatus(sale);
       return sale;
     });

@@ -59,13 +59,32 @@ export function receiptBytes(receipt: ReceiptData, paper: Paper, openDrawer: boo
 }
 
 export async function printReceipt(opts: PrintReceiptOptions): Promise<void> {
+  const saved = opts.receipt.kind === 'refund' ? 'the refund is saved' : 'the sale is saved';
+  const drawer = opts.openDrawer ? ' The cash drawer did not open.' : '';
+  await send(opts, `${saved}; print the receipt again from History.${drawer}`, (printer) =>
+    compose(printer, opts.receipt, opts.paper, opts.openDrawer),
+  );
+}
+
+/**
+ * Opens the cash drawer wired to the receipt printer without printing anything: ESC @ then the drawer pulse. Throws a
+ * PrinterError (a sentence for the cashier) when the printer cannot be reached within the timeout.
+ */
+export async function kickDrawer(opts: { host: string; port?: number; timeoutMs?: number; paper?: Paper }): Promise<void> {
+  await send({ ...opts, paper: opts.paper ?? '80mm' }, 'the cash drawer did not open.', (printer) =>
+    printer.setBuffer(Buffer.concat([Buffer.from(INIT), DRAWER_PULSE])),
+  );
+}
+
+/** Sends what `fill` puts in the printer's buffer, within the timeout; `again` ends the cashier's sentence on failure. */
+async function send(
+  opts: { host: string; port?: number | undefined; timeoutMs?: number | undefined; paper: Paper },
+  again: string,
+  fill: (printer: ThermalPrinter) => void,
+): Promise<void> {
   const host = opts.host.trim();
   const port = opts.port ?? DEFAULT_PRINTER_PORT;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_PRINTER_TIMEOUT_MS;
-  const saved = opts.receipt.kind === 'refund' ? 'the refund is saved' : 'the sale is saved';
-  const drawer = opts.openDrawer ? ' The cash drawer did not open.' : '';
-  const again = `${saved}; print the receipt again from History.${drawer}`;
-
   // node-thermal-printer reads "tcp://host:port" with a host of neither ':' nor '/' (so no IPv6 literal);
   // anything else it would take for a file name.
   if (host === '' || /[\s/:]/.test(host)) {
@@ -80,7 +99,7 @@ export async function printReceipt(opts: PrintReceiptOptions): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const printer = new ThermalPrinter(printerConfig(`tcp://${where}`, opts.paper, timeoutMs));
-    compose(printer, opts.receipt, opts.paper, opts.openDrawer);
+    fill(printer);
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('Socket timeout')), timeoutMs);
     });

@@ -2,8 +2,8 @@
  * A receipt as plain data, and its text layout for thermal paper: 58 mm paper holds 32 characters a line and
  * 80 mm paper 48 (Font A). Pure: no I/O, no clock, no settings; escpos.ts sends the lines to a printer.
  *
- * Amounts are integer minor units and are never negative here: a refund receipt prints the amount given back
- * under a REFUND header. They are printed plainly ("12.50" in English, "12,50" in Dutch) with the currency code
+ * Amounts are integer minor units and are never negative here, but for the cash rounding line (-0.02): a refund
+ * receipt prints the amount given back under a REFUND header. They are printed plainly ("12.50" in English, "12,50" in Dutch) with the currency code
  * on the total line, so that a long amount still fits narrow paper. Every line is at most the paper's width,
  * counted in display columns (a wide character - Chinese, Japanese, Korean, most emoji - takes two, a combining
  * accent none: the `string-width` package); a line never ends in a cut-off amount: product names wrap, never
@@ -47,6 +47,8 @@ interface Words {
   totalVat: string;
   cash: string;
   change: string;
+  rounding: string;
+  cashRounded: string;
   card: string;
   auth: string;
   entry: string;
@@ -74,6 +76,8 @@ const WORDS: Readonly<Record<ReceiptData['language'], Words>> = {
     totalVat: 'Total VAT',
     cash: 'Cash',
     change: 'Change',
+    rounding: 'Cash rounding',
+    cashRounded: 'To pay in cash',
     card: 'Card',
     auth: 'Auth. code',
     entry: 'Entry',
@@ -99,6 +103,8 @@ const WORDS: Readonly<Record<ReceiptData['language'], Words>> = {
     totalVat: 'Totaal BTW',
     cash: 'Contant',
     change: 'Wisselgeld',
+    rounding: 'Afronding contant',
+    cashRounded: 'Contant te betalen',
     card: 'Kaart',
     auth: 'Autorisatiecode',
     entry: 'Invoer',
@@ -319,8 +325,12 @@ export function receiptText(data: ReceiptData, paper: Paper, codePage = false): 
 
   for (const t of r.tenders) {
     if (t.kind === 'cash') {
-      // What the customer handed over, then the change (given - change is what the cash paid).
-      out.push(...labelValue(words.cash, money(t.given ?? t.amount), w));
+      // Rounded cash: the difference, then the rounded amount; then what the customer handed over and the change.
+      if (t.rounding) {
+        out.push(...labelValue(words.rounding, money(t.rounding), w));
+        if (r.kind === 'sale') out.push(...labelValue(words.cashRounded, money(t.amount + t.rounding), w));
+      }
+      out.push(...labelValue(words.cash, money(t.given ?? t.amount + (t.rounding ?? 0)), w));
       if (t.given !== undefined) out.push(...labelValue(words.change, money(t.change ?? 0), w));
       continue;
     }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SaleRecord, TillApi } from '../../../shared/contract';
+import { cashTaken } from '../../../shared/cash';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import type { SaleLine } from '../../../shared/payment';
 import { errorText } from '../errors';
@@ -17,16 +18,19 @@ interface Props {
   /** Split tender: what is left to pay after the card part (`paidByCard`); the cash pays that, for the same sale. */
   due?: number;
   paidByCard?: number;
+  /** The till's cash rounding step (minor units, 0: off): what the cash takes is rounded, the card part never. */
+  rounding?: number;
   onClose(): void;
   onPaid(sale: SaleRecord): void;
   onReceipt(sale: SaleRecord): void;
 }
 
 /** Cash tender: exact and next-note buttons take the cash at once; the change due is shown large, then a receipt. */
-export function CashDialog({ api, lines, currency, unpaidSaleId, due, paidByCard, onClose, onPaid, onReceipt }: Props) {
+export function CashDialog({ api, lines, currency, unpaidSaleId, due, paidByCard, rounding = 0, onClose, onPaid, onReceipt }: Props) {
   const { t } = useTranslation();
-  // What the cash pays: the whole basket, or the rest of a split sale.
-  const total = due ?? lineTotal(lines);
+  // What the cash pays: the whole basket, or the rest of a split sale, rounded to the till's cash rounding.
+  const value = due ?? lineTotal(lines);
+  const { taken: total, rounding: difference } = cashTaken(value, rounding);
   const [given, setGiven] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -60,6 +64,12 @@ export function CashDialog({ api, lines, currency, unpaidSaleId, due, paidByCard
           {t('sale.total')}: <strong data-testid="cash-sale-total">{money(sale.total, cur)}</strong> · {t('receipt.given')}{' '}
           {money(sale.cash?.given ?? 0, cur)}
         </p>
+        {sale.cash?.rounding ? (
+          <p data-testid="cash-rounded">
+            {t('receipt.rounding')} {money(sale.cash.rounding, cur)} · {t('cash.toPay')}{' '}
+            {money((sale.cash.amount ?? sale.total) + sale.cash.rounding, cur)}
+          </p>
+        ) : null}
         <p className="change-due">
           {t('cash.change')} <strong data-testid="change-due">{money(sale.cash?.change ?? 0, cur)}</strong>
         </p>
@@ -92,7 +102,12 @@ export function CashDialog({ api, lines, currency, unpaidSaleId, due, paidByCard
         </p>
       ) : (
         <p className="cash-total">
-          {t('sale.total')}: <strong>{money(total, currency)}</strong>
+          {t('sale.total')}: <strong>{money(value, currency)}</strong>
+        </p>
+      )}
+      {difference !== 0 && (
+        <p className="cash-total" data-testid="cash-to-pay" data-amount={total}>
+          {t('receipt.rounding')} {money(difference, currency)} · {t('cash.toPay')}: <strong>{money(total, currency)}</strong>
         </p>
       )}
       <div className="row cash-quick" role="group" aria-label={t('cash.quick')}>

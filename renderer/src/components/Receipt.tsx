@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { PublicSettings, RefundRecord, SaleRecord, Terminal } from '../../../shared/contract';
 import type { SaleLine } from '../../../shared/payment';
-import { receiptContent } from '../../../shared/receipt';
+import { cashHanded, receiptContent } from '../../../shared/receipt';
 import { vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
 import { money, time } from '../format';
 import { isCustomLine, terminalLabel } from '../sale';
@@ -120,7 +120,18 @@ export function ReceiptBody({
               </tbody>
             </table>
             <VatTable vat={vatOfRefund(vat, refund.amount)} currency={cur} sign={-1} />
-            <p>{refund.tender === 'cash' ? t('receipt.refundCash') : t('receipt.refundCard')}</p>
+            <p>
+              {refund.tender === 'cash' ? t('receipt.refundCash') : t('receipt.refundCard')}
+              {refund.rounding ? (
+                <>
+                  {' '}
+                  <span data-testid="receipt-cash-taken" data-amount={refund.amount + refund.rounding}>
+                    {money(refund.amount + refund.rounding, cur)}
+                  </span>{' '}
+                  ({t('receipt.rounding')} <span data-testid="receipt-rounding">{money(refund.rounding, cur)}</span>)
+                </>
+              ) : null}
+            </p>
             {refund.transactionId && (
               <p>
                 {t('receipt.transaction')}: <span className="receipt-id">{refund.transactionId}</span>
@@ -198,9 +209,19 @@ export function ReceiptBody({
               ) : (
                 <table className="receipt-lines receipt-cash" data-testid="receipt-cash" data-amount={tender.amount} key={`cash-${i}`}>
                   <tbody>
+                    {tender.rounding ? (
+                      <tr>
+                        <td>{t('receipt.rounding')}</td>
+                        <td className="num" data-testid="receipt-rounding" data-amount={tender.rounding}>
+                          {money(tender.rounding, cur)}
+                        </td>
+                      </tr>
+                    ) : null}
                     <tr>
                       <td>{t('receipt.cash')}</td>
-                      <td className="num">{money(tender.amount, cur)}</td>
+                      <td className="num" data-testid="receipt-cash-taken" data-amount={cashHanded(tender)}>
+                        {money(cashHanded(tender), cur)}
+                      </td>
                     </tr>
                     {tender.given !== undefined && (
                       <>

@@ -1,7 +1,9 @@
 import { DateField, dateText } from '../components/DateField';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Bucket, DayState, DayTotals, Snapshot, TillApi } from '../../../shared/contract';
+import type { Bucket, CashMove, DayState, DayTotals, Snapshot, TillApi } from '../../../shared/contract';
+import { AUDIT_EVENTS } from '../../../shared/constants';
+import { CashMoveDialog, CashMovesTable } from '../components/CashMoveDialog';
 import { AmountField } from '../components/AmountField';
 import { ReconciliationView } from '../components/ReconciliationView';
 import { closingReport, expectedCash, localDay, type ClosingReport } from '../day';
@@ -38,16 +40,30 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
   const [confirm, setConfirm] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [moves, setMoves] = useState<CashMove[]>([]);
+  const [moveDialog, setMoveDialog] = useState<'paid_in' | 'paid_out'>();
+  const [drawerResult, setDrawerResult] = useState<{ saved?: string; error?: string }>({});
   const manager = isManager(snapshot);
 
   useEffect(() => {
     setError(undefined);
     api.dayState(date === today ? {} : { date }).then(setState, (e: unknown) => setError(errorText(e)));
     api.dayReport({ date }).then(
-      (r) => setTotals(r.totals.find((x) => x.currency === currency)),
+      (r) => {
+        setTotals(r.totals.find((x) => x.currency === currency));
+        setMoves(r.cashMoves ?? []);
+      },
       () => setTotals(undefined),
     );
   }, [api, date, today, currency, version]);
+
+  const openDrawer = () => {
+    setDrawerResult({});
+    api.openDrawer({}).then(
+      () => setDrawerResult({ saved: t('cashMove.opened') }),
+      (e: unknown) => setDrawerResult({ error: errorText(e) }),
+    );
+  };
 
   const run = (call: () => Promise<DayState>) => {
     setBusy(true);
@@ -96,6 +112,50 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
             {t('day.openDay')}
           </button>
         </form>
+      )}
+      {isToday && !state?.closedAt && state !== undefined && (
+        <div className="cash-drawer no-print" role="group" aria-label={t('cashMove.drawer')}>
+          <div className="row">
+            <button type="button" onClick={() => (setDrawerResult({}), setMoveDialog('paid_in'))}>
+              {t('cashMove.paidIn')}
+            </button>
+            <button
+              type="button"
+              onClick={() => (setDrawerResult({}), setMoveDialog('paid_out'))}
+              aria-describedby={manager ? undefined : 'paid-out-needs-manager'}
+            >
+              {t('cashMove.paidOut')}
+            </button>
+            <button type="button" onClick={openDrawer}>
+              {t('cashMove.openDrawer')}
+            </button>
+          </div>
+          {!manager && (
+            <p className="needs-manager" id="paid-out-needs-manager">
+              {t('cashMove.paidOut')}: {t('staff.needsManager')}
+            </p>
+          )}
+          <ActionResult saved={drawerResult.saved} error={drawerResult.error} />
+          <CashMovesTable moves={moves} />
+        </div>
+      )}
+      {moveDialog && (
+        <CashMoveDialog
+          api={api}
+          kind={moveDialog}
+          currency={currency}
+          onClose={() => setMoveDialog(undefined)}
+          onDone={(m) => {
+            setMoveDialog(undefined);
+            setDrawerResult({
+              saved: t('cashMove.recorded', {
+                what: t(m.kind === 'paid_in' ? 'cashMove.paidIn' : 'cashMove.paidOut'),
+                amount: money(m.amount, m.currency),
+              }),
+            });
+            onChanged();
+          }}
+        />
       )}
       {state && !state.closedAt && (
         <div data-testid="day-open" data-day={state.day}>
@@ -237,6 +297,7 @@ function ClosedDay({ api, day, report }: { api: TillApi; day: DayState; report: 
           {report.totals.map((x) => (
             <Totals key={x.currency} totals={x} />
           ))}
+          <CashMovesTable moves={report.cashMoves ?? []} />
           {rec === 'unreachable' ? (
             <p className="orphan" role="alert">
               {t('day.unreachable')}
@@ -261,6 +322,16 @@ function Totals({ totals: x }: { totals: DayTotals }) {
     ...Object.entries(x.tipsByStaff ?? {}).map(([k, b]): [string, string, Bucket] => [`tips-${k}`, `· ${t('receipt.tip')} · ${k}`, b]),
     ['refunds-card', `${t('report.refunds')} · ${t('report.card')}`, x.refundsByTender.card],
     ['refunds-cash', `${t('report.refunds')} · ${t('report.cash')}`, x.refundsByTender.cash],
+    ...(x.paidIn ? [['paid-in', t('report.paidIn'), x.paidIn] as [string, string, Bucket]] : []),
+    ...(x.paidOut ? [['paid-out', t('report.paidOut'), x.paidOut] as [string, string, Bucket]] : []),
+    ...(x.noSale ? [['no-sale', t('report.noSale'), x.noSale] as [string, string, Bucket]] : []),
+    // The audit trail: baskets cleared, clears undone and lines removed before payment.
+    ...AUDIT_EVENTS.flatMap((e): [string, string, Bucket][] => {
+      const b = x.audit?.[e];
+      return b ? [[`audit-${e}`, t(`report.audit.${e}`), b]] : [];
+    }),
+    // Cash rounding: what the drawer took more (or less) than the sales; never in VAT.
+    ...(x.cashRounding ? [['cash-rounding', t('report.cashRounding'), x.cashRounding] as [string, string, Bucket]] : []),
   ];
   return (
     <>

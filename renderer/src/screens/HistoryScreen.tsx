@@ -252,7 +252,8 @@ function SaleDetail({
             ))}
             {sale.cash && (
               <li data-testid="tender-part" data-tender="cash" data-amount={sale.cash.amount ?? sale.total}>
-                {t('report.cash')} · {money(sale.cash.amount ?? sale.total, sale.currency)} · {t('receipt.given')}{' '}
+                {t('report.cash')} · {money(sale.cash.amount ?? sale.total, sale.currency)}
+                {sale.cash.rounding ? ` · ${t('receipt.rounding')} ${money(sale.cash.rounding, sale.currency)}` : ''} · {t('receipt.given')}{' '}
                 {money(sale.cash.given, sale.currency)} · {t('receipt.change')} {money(sale.cash.change, sale.currency)}
               </li>
             )}

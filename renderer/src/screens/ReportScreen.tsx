@@ -1,9 +1,11 @@
+import { CashMovesTable } from '../components/CashMoveDialog';
 import { DateField, dateText } from '../components/DateField';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ActionResult } from '../components/ActionResult';
 import { errorText } from '../errors';
 import type { Bucket, DayReport, DayTotals, TillApi } from '../../../shared/contract';
+import { AUDIT_EVENTS } from '../../../shared/constants';
 import { ReconciliationView } from '../components/ReconciliationView';
 import { money } from '../format';
 
@@ -43,6 +45,14 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
     ['tender', t('report.cash'), r.tenders.cash],
     ...Object.entries(r.cardTypes).map(([k, b]): [string, string, Bucket] => ['card_type', k, b]),
     ['refunds', t('report.refunds'), r.refunds],
+    ...(r.cashRounding ? [['cash_rounding', t('report.cashRounding'), r.cashRounding] as [string, string, Bucket]] : []),
+    ...(r.paidIn ? [['paid_in', t('report.paidIn'), r.paidIn] as [string, string, Bucket]] : []),
+    ...(r.paidOut ? [['paid_out', t('report.paidOut'), r.paidOut] as [string, string, Bucket]] : []),
+    ...(r.noSale ? [['no_sale', t('report.noSale'), r.noSale] as [string, string, Bucket]] : []),
+    ...AUDIT_EVENTS.flatMap((e): [string, string, Bucket][] => {
+      const b = r.audit?.[e];
+      return b ? [[e, t(`report.audit.${e}`), b]] : [];
+    }),
   ];
 
   const exportCsv = (r: DayReport) => {
@@ -126,6 +136,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
               </tbody>
             </table>
           ))}
+          <CashMovesTable moves={report.cashMoves ?? []} />
           {report.reconciliation && <ReconciliationView rec={report.reconciliation} />}
         </>
       )}

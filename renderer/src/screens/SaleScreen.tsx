@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SaleRecord, Snapshot, TillApi } from '../../../shared/contract';
+import type { Params, SaleRecord, Snapshot, TillApi } from '../../../shared/contract';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { isFinal, type PaymentView, type SaleLine } from '../../../shared/payment';
 import { CashDialog } from '../components/CashDialog';
@@ -182,7 +182,14 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     if (amountText.trim() && !takeAmount()) return;
     if (basket.length || amountText.trim()) setSplitOpen(true);
   };
+  // The audit trail: a basket cleared, a clear undone, a line removed (never holds up the counter).
+  const audit = (p: Params<'recordAudit'>) => void api.recordAudit(p).catch(() => {});
+  const removeLine = (i: number, l: SaleLine) => {
+    audit({ event: 'line_removed', amount: l.unitPrice * l.quantity, name: l.name });
+    setLines(changeQty(basket, i, -l.quantity));
+  };
   const clear = () => {
+    if (basket.length) audit({ event: 'basket_cleared', amount: total, lines: basket.length });
     setUndo(sale);
     setSale(EMPTY_SALE);
     resetAmount();
@@ -342,7 +349,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
                   className="qty"
                   disabled={frozen}
                   aria-label={t('sale.decrease', { name: lineLabel(l) })}
-                  onClick={() => setLines(changeQty(basket, i, -1))}
+                  onClick={() => (l.quantity === 1 ? removeLine(i, l) : setLines(changeQty(basket, i, -1)))}
                 >
                   −
                 </button>
@@ -360,7 +367,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
                   className="qty"
                   disabled={frozen}
                   aria-label={t('sale.remove', { name: lineLabel(l) })}
-                  onClick={() => setLines(changeQty(basket, i, -l.quantity))}
+                  onClick={() => removeLine(i, l)}
                 >
                   ×
                 </button>
@@ -446,7 +453,14 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
             </button>
           )}
           {undo ? (
-            <button ref={undoRef} onClick={() => (setSale(undo), setUndo(undefined))}>
+            <button
+              ref={undoRef}
+              onClick={() => {
+                audit({ event: 'clear_undone', amount: lineTotal(undo.lines), lines: undo.lines.length });
+                setSale(undo);
+                setUndo(undefined);
+              }}
+            >
               {t('sale.undoClear')}
             </button>
           ) : (
@@ -503,6 +517,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
           currency={currency}
           unpaidSaleId={partPaid ? sale.saleId : unpaid && sameLines(unpaid.lines, basket) ? unpaid.saleId : undefined}
           {...(partPaid ? { due, paidByCard: cardPaid } : {})}
+          rounding={settings.cashRounding ?? 0}
           onClose={() => setCashOpen(false)}
           onPaid={() => setSale(EMPTY_SALE)}
           onReceipt={(record) => {

@@ -14,6 +14,7 @@ import {
 import { TillError } from '../../../shared/errors';
 import { parseAmount } from '../../../shared/money';
 import { DEFAULT_VAT_RATES } from '../../../shared/vat';
+import { CASH_ROUNDING_STEPS, type CashRoundingStep, DEFAULT_CASH_ROUNDING } from '../../../shared/cash';
 import { money } from '../format';
 import { isManager } from './DayScreen';
 import { StaffEditor } from './StaffEditor';
@@ -55,6 +56,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
   const [paper, setPaper] = useState<'58mm' | '80mm'>(s.paper ?? '80mm');
   const [systemPrinter, setSystemPrinter] = useState(s.systemPrinter ?? '');
   const [idleMinutes, setIdleMinutes] = useState(String(s.idleMinutes ?? 15));
+  const [cashRounding, setCashRounding] = useState<CashRoundingStep>(s.cashRounding ?? DEFAULT_CASH_ROUNDING);
   // The printers of this computer (the desktop app lists them; a browser has none).
   const [printers, setPrinters] = useState<string[]>([]);
   useEffect(() => {
@@ -79,6 +81,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
       printerHost: printerHost.trim(),
       ...(Number.isInteger(port) && port > 0 ? { printerPort: port } : {}),
       paper,
+      cashRounding,
       ...(printers.length ? { systemPrinter } : {}),
       terminalIds: terminalIds
         .split(',')
@@ -226,6 +229,21 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
             ))}
           </select>
           {errFor('currency')}
+        </label>
+        <label>
+          {t('settings.cashRounding')}
+          <select
+            value={cashRounding}
+            onChange={(e) => setCashRounding(Number(e.target.value) as CashRoundingStep)}
+            {...invalid('cashRounding')}
+          >
+            {CASH_ROUNDING_STEPS.map((step) => (
+              <option key={step} value={step}>
+                {step === 0 ? t('settings.cashRoundingOff') : money(step, currency)}
+              </option>
+            ))}
+          </select>
+          {errFor('cashRounding')}
         </label>
         <label>
           {t('settings.merchantName')}

@@ -1,0 +1,80 @@
+/**
+ * The audit trail through the real service and a real SQLite ledger: baskets cleared, clears undone and lines
+ * removed are recorded with who, when and how much, counted in the day report with the drawer opens without a
+ * sale, and nothing in the trail can be changed or deleted.
+ */
+import { DatabaseSync } from 'node:sqlite';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TillService } from '../../electron/core/service';
+import type { DayReport } from '../../shared/contract';
+import { tempDir } from '../helpers/engine';
+import { ok, type Reply } from '../helpers/reply';
+import { startFakePrinter } from '../helpers/fake-printer';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+describe('audit trail', () => {
+  it('counts baskets cleared, clears undone, lines removed and drawer opens without a sale in the day report, with who and when; it cannot be edited', async () => {
+    const printer = await startFakePrinter('print');
+    cleanups.push(() => printer.close());
+    const dataDir = tempDir();
+    const clock = Date.parse('2026-11-30T15:00:00');
+    const svc = await TillService.create({ dataDir, now: () => clock });
+    cleanups.push(() => svc.close());
+    const call = <T>(m: string, p: unknown = {}) => svc.dispatch(m, p) as Promise<Reply<T>>;
+    ok(await call('saveSettings', { printerHost: printer.host, printerPort: printer.port }));
+    ok(
+      await call('saveStaff', {
+        staff: [
+          { id: 'ann', name: 'Ann', role: 'manager', pin: '4821' },
+          { id: 'bob', name: 'Bob', role: 'cashier', pin: '1234' },
+        ],
+      }),
+    );
+    await call('signOut');
+    // Nobody signed in: nothing is recorded.
+    expect(await call('recordAudit', { event: 'basket_cleared', amount: 500, lines: 1 })).toMatchObject({
+      ok: false,
+      error: { key: 'sign_in' },
+    });
+    ok(await call('signIn', { staffId: 'bob', pin: '1234' }));
+    ok(await call('recordAudit', { event: 'basket_cleared', amount: 1250, lines: 3 }));
+    ok(await call('recordAudit', { event: 'clear_undone', amount: 1250, lines: 3 }));
+    ok(await call('recordAudit', { event: 'basket_cleared', amount: 700, lines: 2 }));
+    ok(await call('recordAudit', { event: 'line_removed', amount: 350, name: 'Cappuccino' }));
+    ok(await call('openDrawer'));
+    await printer.nextJob();
+    // Bad input changes nothing.
+    expect(await call('recordAudit', { event: 'price_changed', amount: 1 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await call('recordAudit', { event: 'line_removed', amount: -5 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const day = ok<DayReport>(await call('dayReport', {})).totals[0]!;
+    expect(day.audit).toEqual({
+      basket_cleared: { count: 2, amount: 1950 },
+      clear_undone: { count: 1, amount: 1250 },
+      line_removed: { count: 1, amount: 350 },
+    });
+    expect(day.noSale).toEqual({ count: 1, amount: 0 });
+    // Nothing was sold: the takings are untouched.
+    expect(day.net).toBe(0);
+    await svc.close();
+    cleanups.pop();
+    // Straight into the file: every row carries who and when, and no row can be changed or deleted.
+    const db = new DatabaseSync(join(dataDir, 'ledger.sqlite'));
+    cleanups.push(() => db.close());
+    const rows = db.prepare('SELECT event, amount, lines, detail, staff, at, day FROM audit_log ORDER BY id').all();
+    expect(rows.map((r) => [r.event, r.amount, r.lines, r.detail, r.staff, r.at, r.day])).toEqual([
+      ['basket_cleared', 1250, 3, '', 'Bob', clock, '2026-11-30'],
+      ['clear_undone', 1250, 3, '', 'Bob', clock, '2026-11-30'],
+      ['basket_cleared', 700, 2, '', 'Bob', clock, '2026-11-30'],
+      ['line_removed', 350, 0, 'Cappuccino', 'Bob', clock, '2026-11-30'],
+    ]);
+    expect(() => db.exec('UPDATE audit_log SET amount = 0')).toThrow(/audit trail cannot be changed/);
+    expect(() => db.exec('DELETE FROM audit_log')).toThrow(/audit trail cannot be changed/);
+    expect(() => db.exec(`DELETE FROM cash_moves WHERE kind = 'no_sale'`)).toThrow(/audit trail cannot be changed/);
+    expect(db.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 4 });
+  });
+});
