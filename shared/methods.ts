@@ -30,6 +30,10 @@ export const METHOD_NAMES = [
   'unlockTill',
   'printReceipt',
   'printers',
+  'importProducts',
+  'exportProducts',
+  'findBarcode',
+  'searchProducts',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -44,6 +44,11 @@ import { storage, storageAsync, storageFailure } from './storage/disk';
 import { Staff } from './staff';
 import { POLICY, WHILE_LOCKED } from './policy';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
+import { exportProducts } from './catalog/export';
+import { importProducts, mergeImport } from './catalog/import';
+import { checkBarcode } from '../../shared/barcode';
+import { minorDigits } from '../../shared/money';
+import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
 export type { TillEnv };
@@ -69,6 +74,8 @@ export interface TillServiceOptions {
 }
 
 export const LEDGER_FILE = 'ledger.sqlite';
+/** The most text a product list may have (about 200,000 products). */
+const MAX_IMPORT_CHARS = 64_000_000;
 /** A receipt that never printed is printed at the next start when it is at most this old (ms). */
 const RECEIPT_RESUME_MS = 15 * 60_000;
 
@@ -111,6 +118,10 @@ export class TillService implements Dispatcher {
   /** Sales being paid right now (a card part or cash): a second payment of the same sale is refused meanwhile. */
   readonly #settling = new Set<string>();
   #idleTimer: ReturnType<typeof setInterval> | undefined;
+  /** The product list being sent in parts, until its last part. */
+  #upload: { importId: string; parts: string[]; chars: number } | undefined;
+  /** A product import (or the end of one cut off by a restart) is being written. */
+  #importing: Promise<unknown> | undefined;
 
   private constructor(
     opts: TillServiceOptions,
@@ -240,6 +251,7 @@ export class TillService implements Dispatcher {
     }
     service.engine.start();
     service.sales.start();
+    service.#resumeImport();
     service.#printLeftOver();
     // Screens learn that an idle session ended without waiting for their next request.
     service.#idleTimer = setInterval(() => {
@@ -584,6 +596,65 @@ export class TillService implements Dispatcher {
         throw new TillError({ code: 'printer_error', message: err instanceof Error ? err.message : 'The receipt printer did not print.' });
       }
     },
+    importProducts: async (p) => {
+      if (this.#importing)
+        throw new TillError({ code: 'not_allowed', message: 'A product import is already running - wait until it is done.' });
+      const up = p.index === 0 ? { importId: p.importId, parts: [], chars: 0 } : this.#upload;
+      if (!up || up.importId !== p.importId || up.parts.length !== p.index) {
+        this.#upload = undefined;
+        throw new TillError({ code: 'bad_request', message: 'A part of the file went missing on the way - import it again.' });
+      }
+      up.parts.push(p.text);
+      up.chars += p.text.length;
+      if (up.chars > MAX_IMPORT_CHARS) {
+        this.#upload = undefined;
+        throw new TillError({ code: 'bad_request', message: 'That file is too large: import at most 200,000 products at a time.' });
+      }
+      this.#upload = up;
+      if (!p.last) return { state: 'received' as const };
+      this.#upload = undefined;
+      const settings = this.#settings();
+      let shown = 0;
+      const run = importProducts(p.importId, up.parts.join(''), {
+        products: this.ledger.products,
+        rates: settings.vatRates ?? DEFAULT_VAT_RATES,
+        digits: minorDigits(settings.currency),
+        now: this.#now,
+        onProgress: (phase, fraction) => {
+          // A few updates a second are plenty for a progress bar.
+          const at = performance.now();
+          if (at - shown < 100) return;
+          shown = at;
+          this.#emit({ type: 'import_progress', importId: p.importId, phase, fraction: Math.min(1, fraction) });
+        },
+      });
+      this.#importing = run;
+      try {
+        const out = await storageAsync(() => run);
+        if (!out.ok) return { state: 'refused' as const, problems: out.problems, badRows: out.badRows };
+        return { state: 'imported' as const, products: out.products, added: out.added, updated: out.updated };
+      } finally {
+        this.#importing = undefined;
+      }
+    },
+    exportProducts: async (p) => {
+      const stamp = new Date(this.#now()).toISOString().replace(/[:.]/g, '-');
+      return storageAsync(() =>
+        exportProducts(this.ledger.products, exportFolder(p.folder ?? join(this.dataDir, 'exports')), this.#settings().currency, stamp),
+      );
+    },
+    findBarcode: async (p) => {
+      const check = checkBarcode(p.code);
+      const product = check.ok ? this.ledger.products.byBarcode(check.code) : undefined;
+      if (!product?.active)
+        throw new TillError({
+          code: 'not_found',
+          field: 'code',
+          message: `Unknown barcode ${p.code}${check.ok ? '' : ` (${check.problem})`}. Nothing was added.`,
+        });
+      return product;
+    },
+    searchProducts: async (p) => this.ledger.products.search(p.query, p.limit),
     exportBackup: async (p) => {
       const dir = exportFolder(p.folder ?? join(this.dataDir, 'backups'));
       const stamp = new Date(this.#now()).toISOString().replace(/[:.]/g, '-');
@@ -606,6 +677,18 @@ export class TillService implements Dispatcher {
   };
 
   // ---- internals ----
+
+  /** At start: an import cut off after its rows were checked and saved is merged to the end; any other is dropped. */
+  #resumeImport(): void {
+    const products = this.ledger.products;
+    const pending = storage(() => products.pendingImport());
+    if (!pending) return storage(() => products.dropStaged());
+    const run = mergeImport(pending, { products, now: this.#now }).then(
+      () => this.#notice('info', `The product import that was cut off is finished: ${products.count()} products.`),
+      (err: unknown) => this.#notice('error', storageFailure(err).message),
+    );
+    this.#importing = run.finally(() => (this.#importing = undefined));
+  }
 
   #settings(): StoredSettings {
     return this.#settingsCache;
