@@ -8,7 +8,13 @@ export type BarcodeKind = 'EAN-13' | 'EAN-8' | 'UPC-A' | 'own';
 
 export type BarcodeCheck =
   | { ok: true; kind: BarcodeKind; /** The form the catalog keeps: a UPC-A as its EAN-13. */ code: string }
-  | { ok: false; /** English sentence part, e.g. "the EAN-13 check digit is wrong". */ problem: string };
+  | {
+      ok: false;
+      /** English sentence part, e.g. "the EAN-13 check digit is wrong". */
+      problem: string;
+      /** Set when the code has a GTIN's length and its check digit is wrong (a misread). */
+      misread?: BarcodeKind;
+    };
 
 /** GS1 check digit of the digits before it: weights 3 and 1 from the right. */
 export function gs1CheckDigit(body: string): number {
@@ -33,7 +39,7 @@ export function checkBarcode(raw: string): BarcodeCheck {
     const kind = GTIN_KINDS[code.length];
     if (kind) {
       const want = gs1CheckDigit(code.slice(0, -1));
-      if (code.charCodeAt(code.length - 1) - 48 !== want) return { ok: false, problem: `the ${kind} check digit is wrong` };
+      if (code.charCodeAt(code.length - 1) - 48 !== want) return { ok: false, problem: `the ${kind} check digit is wrong`, misread: kind };
       return { ok: true, kind, code: kind === 'UPC-A' ? `0${code}` : code };
     }
   }

@@ -72,11 +72,38 @@ export interface Product {
   active: boolean;
 }
 
+/** Names what is wrong with a row of a product list, so the screen can say it in the cashier's language. */
+export type ProductProblemKey =
+  | 'empty_file'
+  | 'header'
+  | 'no_products'
+  | 'too_many'
+  | 'barcode_empty'
+  | 'check_digit'
+  | 'barcode_format'
+  | 'too_many_barcodes'
+  | 'name_empty'
+  | 'name_long'
+  | 'price'
+  | 'rate'
+  | 'rate_unknown'
+  | 'category_long'
+  | 'barcode_twice'
+  | 'two_products';
+
+/** One bad row of a product list: its line, the sentence in English, and its key and values. */
+export interface ProductProblem {
+  line: number;
+  message: string;
+  key: ProductProblemKey;
+  params?: Record<string, string | number>;
+}
+
 /** What importing a product list did: all of it, or (any bad row) nothing, with the bad rows by line. */
 export type ProductImportResult =
   | { state: 'received' }
   | { state: 'imported'; /** Products in the catalog now. */ products: number; added: number; updated: number }
-  | { state: 'refused'; problems: { line: number; message: string }[]; badRows: number };
+  | { state: 'refused'; problems: ProductProblem[]; badRows: number };
 
 /** The most text one part of an imported file may carry (a file is sent in parts). */
 export const IMPORT_PART_CHARS = 40_000;

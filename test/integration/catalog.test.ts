@@ -76,12 +76,12 @@ describe('importing a product list', () => {
       `${ean(4)},Rate,1.00,6,`,
     ].join('\n');
     const out = ok(await importText(call, text));
-    expect(out).toEqual({
+    expect(out).toMatchObject({
       state: 'refused',
       badRows: 3,
       problems: [
         { line: 3, message: `barcode ${ean(1).slice(0, 12)}0: the EAN-13 check digit is wrong` },
-        { line: 5, message: `barcode ${ean(3)} is also on line 4` },
+        { line: 5, message: `barcode ${ean(3)} is also on line 4`, key: 'barcode_twice', params: { code: ean(3), other: 4 } },
         { line: 6, message: "vat_rate 6 is not one of the till's VAT rates (21, 9, 0)" },
       ],
     });

@@ -19,15 +19,15 @@ describe('GS1 check digits', () => {
       expect(checkBarcode(code)).toEqual({ ok: true, kind, code: kept });
     });
 
-  const misread: [string, string][] = [
-    ['4006381333932', 'the EAN-13 check digit is wrong'],
-    ['4006381333913', 'the EAN-13 check digit is wrong'], // two digits swapped
-    ['96385075', 'the EAN-8 check digit is wrong'],
-    ['036000291453', 'the UPC-A check digit is wrong'],
+  const misread: [string, 'EAN-13' | 'EAN-8' | 'UPC-A'][] = [
+    ['4006381333932', 'EAN-13'],
+    ['4006381333913', 'EAN-13'], // two digits swapped
+    ['96385075', 'EAN-8'],
+    ['036000291453', 'UPC-A'],
   ];
-  for (const [code, problem] of misread)
-    it(`${code}: ${problem}`, () => {
-      expect(checkBarcode(code)).toEqual({ ok: false, problem });
+  for (const [code, kind] of misread)
+    it(`${code}: the ${kind} check digit is wrong`, () => {
+      expect(checkBarcode(code)).toEqual({ ok: false, problem: `the ${kind} check digit is wrong`, misread: kind });
     });
 
   it('every single-digit misread of an EAN-13 is caught', () => {

@@ -5,6 +5,7 @@
  * slices between which the till keeps answering. Pure: no files, no database.
  */
 import { checkBarcode } from '../../../shared/barcode';
+import type { ProductProblem, ProductProblemKey } from '../../../shared/contract';
 import { MAX_AMOUNT } from '../../../shared/money';
 import type { ProductInput } from '../ledger/products';
 
@@ -15,10 +16,20 @@ const REQUIRED: readonly ProductColumn[] = ['barcode', 'name', 'price', 'vat_rat
 /** One product as a row of the file gives it (barcodes as the catalog keeps them: a UPC-A as its EAN-13). */
 export type ProductRow = ProductInput;
 
-export interface RowProblem {
-  line: number;
-  message: string;
-}
+export type RowProblem = ProductProblem;
+
+/** A bad row: its line, what is wrong in English, and the key and values the screen says it with. */
+export const rowProblem = (
+  line: number,
+  key: ProductProblemKey,
+  message: string,
+  params?: Record<string, string | number>,
+): RowProblem => ({
+  line,
+  key,
+  message,
+  ...(params ? { params } : {}),
+});
 
 /** Reads CSV records one at a time, with the line each starts on (RFC 4180 quoting: "a ""b""", line breaks inside). */
 export class CsvReader {
@@ -109,7 +120,7 @@ function sniffSeparator(header: string): ',' | ';' {
 }
 
 /** Where each column is, from the header; or why the header cannot be used. */
-export function readHeader(cells: string[]): { columns: Partial<Record<ProductColumn, number>> } | { problem: string } {
+export function readHeader(cells: string[]): { columns: Partial<Record<ProductColumn, number>> } | { problem: string; missing: string } {
   const columns: Partial<Record<ProductColumn, number>> = {};
   cells.forEach((c, i) => {
     const name = c
@@ -121,7 +132,10 @@ export function readHeader(cells: string[]): { columns: Partial<Record<ProductCo
   });
   const missing = REQUIRED.filter((c) => columns[c] === undefined);
   if (missing.length)
-    return { problem: `The first line must name the columns ${PRODUCT_COLUMNS.join(',')}; ${missing.join(', ')} is missing.` };
+    return {
+      problem: `The first line must name the columns ${PRODUCT_COLUMNS.join(',')}; ${missing.join(', ')} is missing.`,
+      missing: missing.join(', '),
+    };
   return { columns };
 }
 
@@ -155,27 +169,36 @@ export function readRow(
   const codes = cell('barcode')
     .split(/[|\s]+/)
     .filter(Boolean);
-  if (!codes.length) return { line, message: 'barcode is empty' };
+  if (!codes.length) return rowProblem(line, 'barcode_empty', 'barcode is empty');
   const barcodes: string[] = [];
   for (const code of codes) {
     const c = checkBarcode(code);
-    if (!c.ok) return { line, message: `barcode ${code}: ${c.problem}` };
+    if (!c.ok)
+      return c.misread
+        ? rowProblem(line, 'check_digit', `barcode ${code}: ${c.problem}`, { code, kind: c.misread })
+        : rowProblem(line, 'barcode_format', `barcode ${code}: ${c.problem}`, { code });
     if (!barcodes.includes(c.code)) barcodes.push(c.code);
   }
-  if (barcodes.length > 10) return { line, message: 'at most 10 barcodes per product' };
+  if (barcodes.length > 10) return rowProblem(line, 'too_many_barcodes', 'at most 10 barcodes per product');
   // An exported name that began like a formula carries a quote before it (csvCell): read back without it.
   const name = cell('name')
     .replace(/\s+/g, ' ')
     .replace(/^'(?=[=+\-@])/, '');
-  if (!name) return { line, message: 'name is empty' };
-  if (name.length > 80) return { line, message: 'name is longer than 80 characters' };
+  if (!name) return rowProblem(line, 'name_empty', 'name is empty');
+  if (name.length > 80) return rowProblem(line, 'name_long', 'name is longer than 80 characters');
   const price = parsePrice(cell('price'), digits);
-  if (price === null) return { line, message: `price "${cell('price')}" is not an amount (e.g. 2.50 or 2,50)` };
+  if (price === null)
+    return rowProblem(line, 'price', `price "${cell('price')}" is not an amount (e.g. 2.50 or 2,50)`, { value: cell('price') });
   const vatRate = parseRate(cell('vat_rate'));
-  if (vatRate === null) return { line, message: `vat_rate "${cell('vat_rate')}" is not a VAT rate (e.g. 21)` };
-  if (!rates.includes(vatRate)) return { line, message: `vat_rate ${vatRate} is not one of the till's VAT rates (${rates.join(', ')})` };
+  if (vatRate === null)
+    return rowProblem(line, 'rate', `vat_rate "${cell('vat_rate')}" is not a VAT rate (e.g. 21)`, { value: cell('vat_rate') });
+  if (!rates.includes(vatRate))
+    return rowProblem(line, 'rate_unknown', `vat_rate ${vatRate} is not one of the till's VAT rates (${rates.join(', ')})`, {
+      value: vatRate,
+      rates: rates.join(', '),
+    });
   const category = cell('category').replace(/\s+/g, ' ');
-  if (category.length > 40) return { line, message: 'category is longer than 40 characters' };
+  if (category.length > 40) return rowProblem(line, 'category_long', 'category is longer than 40 characters');
   return { line, barcodes, name, price, vatRate, category };
 }
 

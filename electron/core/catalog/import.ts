@@ -6,7 +6,7 @@
  */
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import type { Products } from '../ledger/products';
-import { CsvReader, type ProductRow, readHeader, readRow, type RowProblem } from './csv';
+import { CsvReader, type ProductRow, readHeader, readRow, type RowProblem, rowProblem } from './csv';
 
 export type ImportPhase = 'checking' | 'saving';
 
@@ -41,9 +41,10 @@ export async function importProducts(importId: string, text: string, o: ImportOp
     if (problems.length < MAX_PROBLEMS) problems.push(p);
   };
   const header = reader.next();
-  if (!header) return { ok: false, problems: [{ line: 1, message: 'The file is empty.' }], badRows: 1 };
+  if (!header) return { ok: false, problems: [rowProblem(1, 'empty_file', 'The file is empty.')], badRows: 1 };
   const head = readHeader(header.cells);
-  if ('problem' in head) return { ok: false, problems: [{ line: header.line, message: head.problem }], badRows: 1 };
+  if ('problem' in head)
+    return { ok: false, problems: [rowProblem(header.line, 'header', head.problem, { missing: head.missing })], badRows: 1 };
 
   // 1. Check every row: the cells, a barcode on two rows, a row whose barcodes are on two different products.
   const rows: ProductRow[] = [];
@@ -55,15 +56,22 @@ export async function importProducts(importId: string, text: string, o: ImportOp
     else {
       const twice = row.barcodes.find((c) => lineOf.has(c));
       const owners = new Set(row.barcodes.map((c) => o.products.ownerOf(c)).filter((x) => x !== undefined));
-      if (twice) bad({ line: row.line, message: `barcode ${twice} is also on line ${lineOf.get(twice)}` });
-      else if (owners.size > 1) bad({ line: row.line, message: `its barcodes belong to ${owners.size} different products` });
+      if (twice)
+        bad(
+          rowProblem(row.line, 'barcode_twice', `barcode ${twice} is also on line ${lineOf.get(twice)}`, {
+            code: twice,
+            other: lineOf.get(twice)!,
+          }),
+        );
+      else if (owners.size > 1)
+        bad(rowProblem(row.line, 'two_products', `its barcodes belong to ${owners.size} different products`, { count: owners.size }));
       else {
         for (const c of row.barcodes) lineOf.set(c, row.line);
         rows.push(row);
       }
     }
     if (rows.length + badRows > MAX_ROWS) {
-      bad({ line: rec.line, message: `a file holds at most ${MAX_ROWS} products` });
+      bad(rowProblem(rec.line, 'too_many', `a file holds at most ${MAX_ROWS} products`, { max: MAX_ROWS }));
       break;
     }
     if (performance.now() - tick > sliceMs) {
@@ -73,7 +81,7 @@ export async function importProducts(importId: string, text: string, o: ImportOp
     }
   }
   if (badRows) return { ok: false, problems, badRows };
-  if (!rows.length) return { ok: false, problems: [{ line: header.line + 1, message: 'The file has no products.' }], badRows: 1 };
+  if (!rows.length) return { ok: false, problems: [rowProblem(header.line + 1, 'no_products', 'The file has no products.')], badRows: 1 };
 
   // 2. Stage them, a slice at a time; then name the import (from here it is finished even after a restart).
   o.products.dropStaged();

@@ -17,6 +17,7 @@ import { DEFAULT_VAT_RATES } from '../../../shared/vat';
 import { money } from '../format';
 import { isManager } from './DayScreen';
 import { StaffEditor } from './StaffEditor';
+import { ProductImport } from '../components/ProductImport';
 
 /**
  * "21, 9, 0" (or "21%, 9%, 0%", "21 %; 9 %; 0 %"; "5,5" as a Dutch decimal is not offered) as rates; null when
@@ -344,6 +345,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
         {status && <p role="status">{t(status)}</p>}
       </form>
       <CatalogEditor api={api} items={snapshot.catalog} currency={s.currency} rates={s.vatRates ?? [...DEFAULT_VAT_RATES]} />
+      <ProductImport api={api} />
       <StaffEditor api={api} snapshot={snapshot} />
     </section>
   );
