@@ -139,6 +139,26 @@ describe('scanning', () => {
   });
 });
 
+describe('sale lines', () => {
+  it("a line made from a product keeps the product's id in the ledger; a typed amount has none", async () => {
+    const { call } = await till();
+    ok(await importText(call, `barcode,name,price,vat_rate\n${ean(1)},Tea,1.50,9\n`));
+    const tea = ok(await call<Product>('findBarcode', { code: ean(1) }));
+    ok(await call('openDay', { float: 0 }));
+    const lines = [
+      { name: tea.name, unitPrice: tea.price, quantity: 2, vatRate: tea.vatRate, productId: tea.id },
+      { name: 'Other item', unitPrice: 300, quantity: 1 },
+    ];
+    const sale = ok(await call<{ saleId: string }>('payCash', { lines, given: 1000 }));
+    const [found] = ok(await call<{ saleId: string; lines: unknown[] }[]>('history', {}));
+    expect(found!.saleId).toBe(sale.saleId);
+    expect(found!.lines).toEqual([
+      { name: 'Tea', unitPrice: 150, quantity: 2, vatRate: 9, productId: tea.id },
+      { name: 'Other item', unitPrice: 300, quantity: 1, vatRate: 21 },
+    ]);
+  });
+});
+
 describe('exporting the catalog', () => {
   it('writes the import format into a new 0600 file that imports back to the same catalog', async () => {
     const { call } = await till();
