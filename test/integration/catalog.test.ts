@@ -9,6 +9,7 @@ import { TillService } from '../../electron/core/service';
 import { IMPORT_PART_CHARS, type Product, type ProductImportResult, type TillEvent } from '../../shared/contract';
 import { gs1CheckDigit } from '../../shared/barcode';
 import { tempDir } from '../helpers/engine';
+import { watchLoop } from '../helpers/loop-probe';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -248,27 +249,12 @@ describe('a large list', () => {
     svc.on((e) => {
       if (e.type === 'import_progress') progress.push(e.fraction);
     });
-    // How long the event loop goes without a turn while the import runs: on the wall clock (which includes time
-    // the machine gave to other programs), and in this thread's own CPU time (what the till itself held).
-    const gaps: number[] = [];
-    const held: number[] = [];
-    let running = true;
-    let lastTurn = performance.now();
-    let lastCpu = process.threadCpuUsage();
-    const probe = () => {
-      const now = performance.now();
-      const cpu = process.threadCpuUsage();
-      gaps.push(now - lastTurn);
-      held.push((cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000);
-      lastTurn = now;
-      lastCpu = cpu;
-      if (running) setImmediate(probe);
-    };
-    setImmediate(probe);
+    // How long the event loop goes without a turn while the import runs (wall clock, and the till's own CPU).
+    const loop = watchLoop();
     const started = performance.now();
     const out = await importText(call, text);
     const took = performance.now() - started;
-    running = false;
+    const { gaps, held } = loop.stop();
     expect(ok(out)).toEqual({ state: 'imported', products: 100_000, added: 100_000, updated: 0 });
     expect(took).toBeLessThan(30_000);
     const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.99)]!;
