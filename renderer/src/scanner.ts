@@ -39,7 +39,7 @@ export class ScanDetector {
       const code = this.#chars;
       this.#chars = '';
       this.#last = Number.NEGATIVE_INFINITY;
-      return gap <= this.#timing.maxGapMs && code.length >= this.#timing.minLength ? { kind: 'scan', code } : undefined;
+      return gap >= 0 && gap <= this.#timing.maxGapMs && code.length >= this.#timing.minLength ? { kind: 'scan', code } : undefined;
     }
     // Shift comes with a scanned capital letter; it neither continues nor ends a burst.
     if (key === 'Shift') return undefined;
@@ -49,7 +49,8 @@ export class ScanDetector {
       return undefined;
     }
     this.#last = at;
-    if (gap <= this.#timing.maxGapMs && this.#chars && this.#chars.length < this.#timing.maxLength) {
+    // A key stamped before the last one (keys from two sources) never continues a burst.
+    if (gap >= 0 && gap <= this.#timing.maxGapMs && this.#chars && this.#chars.length < this.#timing.maxLength) {
       this.#chars += key;
       return undefined;
     }

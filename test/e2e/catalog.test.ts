@@ -8,6 +8,8 @@ import type { Simulator } from '../../electron/core/simulator/simulator';
 import { gs1CheckDigit } from '../../shared/barcode';
 import { tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY } from '../helpers/sim';
+import { en } from '../../renderer/src/locales/en';
+import { nl } from '../../renderer/src/locales/nl';
 import { launchBrowser, shot, skipReason, startTill, type Till } from './harness';
 
 const reason = skipReason();
@@ -17,6 +19,31 @@ const ean = (n: number) => {
   const body = `871${String(n).padStart(9, '0')}`;
   return body + gs1CheckDigit(body);
 };
+
+/**
+ * A scanner's burst: each key of `code`, then Enter, sent to Chromium with the times a scanner gives them (4 ms
+ * apart), so the machine's load cannot stretch the burst into typing.
+ */
+async function scanner(page: Page, code: string) {
+  const cdp = await page.context().newCDPSession(page);
+  // It begins a moment after any key typed by hand (a scanner is picked up and aimed first).
+  const start = Date.now() / 1000 + 0.05;
+  const keys = [...code].map((k) => ({ key: k, text: k, code: /\d/.test(k) ? `Digit${k}` : `Key${k.toUpperCase()}` }));
+  keys.push({ key: 'Enter', text: '\r', code: 'Enter' });
+  for (const [i, k] of keys.entries()) {
+    const timestamp = start + i * 0.004;
+    const vk = k.key === 'Enter' ? 13 : k.key.toUpperCase().charCodeAt(0);
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...k, windowsVirtualKeyCode: vk, timestamp });
+    await cdp.send('Input.dispatchKeyEvent', {
+      type: 'keyUp',
+      key: k.key,
+      code: k.code,
+      windowsVirtualKeyCode: vk,
+      timestamp: timestamp + 0.001,
+    });
+  }
+  await cdp.detach();
+}
 
 describe.skipIf(Boolean(reason))('the product catalog in Chromium', () => {
   let browser: Browser;
@@ -55,10 +82,10 @@ describe.skipIf(Boolean(reason))('the product catalog in Chromium', () => {
     return page;
   }
 
-  async function importFile(page: Page, text: string) {
-    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  async function importFile(page: Page, text: string, T: typeof en = en) {
+    await page.getByRole('button', { name: T.nav.settings, exact: true }).click();
     const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Import products' }).click();
+    await page.getByRole('button', { name: T.settings.importProducts }).click();
     await (await chooser).setFiles({ name: 'products.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
   }
 
@@ -85,16 +112,14 @@ describe.skipIf(Boolean(reason))('the product catalog in Chromium', () => {
     await amount.click();
     await amount.pressSequentially('5');
     // The scanner: thirteen digits a few milliseconds apart, then Enter, with the cursor in Amount.
-    await page.keyboard.type(ean(1));
-    await page.keyboard.press('Enter');
+    await scanner(page, ean(1));
     await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('249');
     expect(await page.getByRole('region', { name: 'Basket' }).textContent()).toContain('Appelsap');
     // What was typed in Amount before the scan is still there; the scan's digits are not.
     expect(await amount.inputValue()).toBe('5');
 
     // An unknown barcode says so and changes nothing.
-    await page.keyboard.type(ean(7));
-    await page.keyboard.press('Enter');
+    await scanner(page, ean(7));
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain(`Unknown barcode ${ean(7)} - nothing was added.`);
     expect(await page.getByTestId('basket-total').getAttribute('data-amount')).toBe('249');
     expect(await amount.inputValue()).toBe('5');
@@ -104,5 +129,33 @@ describe.skipIf(Boolean(reason))('the product catalog in Chromium', () => {
     await page.getByRole('button', { name: /Kauwgom/ }).click();
     await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('348');
     await shot(page, 'catalog-sale');
+  }, 60_000);
+
+  it('in Dutch: the bad rows of a file and an unknown or misread barcode are told in Dutch', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: en.nav.settings, exact: true }).click();
+    await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
+    await page.getByRole('button', { name: en.settings.save, exact: true }).click();
+    const NL = nl as typeof en;
+    await page.getByRole('button', { name: NL.settings.save, exact: true }).waitFor();
+    await importFile(page, `barcode;name;price;vat_rate\n${ean(1)};Appelsap;2,49;7\n${ean(2).slice(0, 12)}0;Kauwgom;abc;21\n`, NL);
+    const refused = page.getByTestId('import-result');
+    await expect.poll(() => refused.textContent()).toContain('Er is niets geïmporteerd: eerst moeten 2 regels worden verbeterd.');
+    const text = (await refused.textContent())!;
+    expect(text).toContain('Regel 2: btw-tarief 7 is geen van de btw-tarieven van de kassa (21, 9, 0)');
+    expect(text).toContain(`Regel 3: streepjescode ${ean(2).slice(0, 12)}0: het controlecijfer van de EAN-13 klopt niet`);
+    await importFile(page, `barcode;name;price;vat_rate\n${ean(1)};Appelsap;2,49;9\n`, NL);
+    await expect.poll(() => page.getByTestId('import-result').textContent()).toContain('Klaar: 1 producten in de catalogus');
+
+    await page.getByRole('button', { name: NL.nav.sale, exact: true }).click();
+    await page.getByRole('textbox', { name: NL.sale.amount }).click();
+    await scanner(page, `${ean(1).slice(0, 12)}0`);
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toContain(`Onbekende streepjescode ${ean(1).slice(0, 12)}0: het controlecijfer van de EAN-13 klopt niet`);
+    expect(await page.getByTestId('basket-total').getAttribute('data-amount')).toBe('0');
+    await scanner(page, ean(1));
+    await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('249');
+    await shot(page, 'catalog-sale-nl');
   }, 60_000);
 });

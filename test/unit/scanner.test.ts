@@ -57,4 +57,12 @@ describe('scanner bursts', () => {
     for (const k of ['P', 'L', 'U', '-', 'Shift', 'A', '7', '7', '1']) d.feed(k, (at += 3));
     expect(d.feed('Enter', at + 3)).toEqual({ kind: 'scan', code: 'PLU-A771' });
   });
+  it('a key stamped before the one before it (two keyboards at once) does not continue a burst', () => {
+    const d = new ScanDetector();
+    d.feed('5', 100);
+    let at = 90;
+    expect(d.feed('8', at)).toEqual({ kind: 'start' });
+    for (const k of '712345678906') d.feed(k, (at += 4));
+    expect(d.feed('Enter', at + 4)).toEqual({ kind: 'scan', code: '8712345678906' });
+  });
 });
