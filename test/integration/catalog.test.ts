@@ -238,6 +238,34 @@ describe('an import cut off by a restart', () => {
   });
 });
 
+describe('selling while an import runs', () => {
+  it('cash sales made during an import are recorded at once and kept; the import still goes in whole', async () => {
+    const { svc, call } = await till();
+    ok(await call('openDay', { float: 0 }));
+    const lines = ['barcode,name,price,vat_rate'];
+    for (let i = 0; i < 20_000; i++) lines.push(`${ean(i)},Item ${i},1.00,21`);
+    let saving = 0;
+    svc.on((e) => {
+      if (e.type === 'import_progress' && e.phase === 'saving') saving++;
+    });
+    const running = importText(call, `${lines.join('\n')}\n`);
+    const sold: string[] = [];
+    // Sales while it checks and while it saves.
+    let whileSaving = 0;
+    while ((sold.length < 20 || whileSaving < 10) && sold.length < 3000) {
+      if (saving > 0) whileSaving++;
+      const sale = ok(await call<{ saleId: string }>('payCash', { lines: [{ name: 'Bread', unitPrice: 250, quantity: 1 }], given: 500 }));
+      sold.push(sale.saleId);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(whileSaving).toBe(10);
+    expect(ok(await running)).toMatchObject({ state: 'imported', products: 20_000 });
+    const history = ok(await call<{ saleId: string }[]>('history', { limit: 500 }));
+    expect(history.map((h) => h.saleId).sort()).toEqual(expect.arrayContaining(sold.sort()));
+    expect(svc.ledger.counts().sales).toBe(sold.length);
+  }, 60_000);
+});
+
 describe('a large list', () => {
   it('100,000 products import in under 30 s in slices: the event loop is never held long, and progress is reported', async () => {
     const { svc, call } = await till();
