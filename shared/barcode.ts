@@ -52,3 +52,28 @@ export function barcodeKey(raw: string): string {
   const c = checkBarcode(raw);
   return c.ok ? c.code : raw.trim();
 }
+
+/**
+ * GS1 variable-measure codes (restricted circulation, EAN-13 starting with 2): the layout most shop scales print,
+ * `2P IIIII VVVVV C` - a prefix digit P, five digits of the item, five of the value, the check digit. With P in
+ * `price` the value is the price in minor units; in `weight`, the weight in grams. The item is found in the catalog
+ * by its own code `2PIIIII` (seven digits), whose price is per kilogram for weighed items.
+ */
+export const VARIABLE_MEASURE = { price: ['0', '1', '2', '3', '4'], weight: ['5', '6', '7', '8', '9'] } as const;
+
+export interface VariableMeasure {
+  /** The catalog code of the item: the first seven digits. */
+  item: string;
+  kind: 'price' | 'weight';
+  /** Minor units (price) or grams (weight). */
+  value: number;
+}
+
+/** The item and price or weight a variable-measure EAN-13 carries; undefined for any other code. */
+export function variableMeasure(raw: string): VariableMeasure | undefined {
+  const c = checkBarcode(raw);
+  if (!c.ok || c.kind !== 'EAN-13' || c.code[0] !== '2') return undefined;
+  const p = c.code[1]!;
+  const kind = (VARIABLE_MEASURE.price as readonly string[]).includes(p) ? 'price' : 'weight';
+  return { item: c.code.slice(0, 7), kind, value: Number(c.code.slice(7, 12)) };
+}

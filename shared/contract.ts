@@ -482,8 +482,11 @@ export const METHODS = {
   ),
   /** The catalog as CSV (the import's format), into `folder` or the data folder's exports. Manager. */
   exportProducts: method<{ path: string; rows: number }>()(z.object({ folder: folderPath.optional() }).strict()),
-  /** The product of a scanned barcode; an unknown or misread one is refused as "Unknown barcode ...". */
-  findBarcode: method<Product>()(z.object({ code: z.string().trim().min(1).max(40) }).strict()),
+  /**
+   * The product of a scanned barcode; an unknown or misread one is refused as "Unknown barcode ...". A GS1
+   * variable-measure code (EAN-13 starting with 2) also answers the basket line it makes (its price or weight).
+   */
+  findBarcode: method<Product & { line?: SaleLine }>()(z.object({ code: z.string().trim().min(1).max(40) }).strict()),
   /** Products by name, category or barcode, as the cashier types. */
   searchProducts: method<Product[]>()(z.object({ query: z.string().max(60), limit: z.number().int().min(1).max(50).optional() }).strict()),
   exportBackup: method<{ path: string }>()(z.object({ folder: folderPath.optional() }).strict()),

@@ -14,6 +14,7 @@ import {
   type MethodName,
   type Mode,
   type Notice,
+  type Product,
   type PublicSettings,
   type RefundRecord,
   type Result,
@@ -46,7 +47,7 @@ import { POLICY, WHILE_LOCKED } from './policy';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
 import { exportProducts } from './catalog/export';
 import { importProducts, mergeImport } from './catalog/import';
-import { checkBarcode } from '../../shared/barcode';
+import { checkBarcode, type VariableMeasure, variableMeasure } from '../../shared/barcode';
 import { minorDigits } from '../../shared/money';
 import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
@@ -645,7 +646,15 @@ export class TillService implements Dispatcher {
     },
     findBarcode: async (p) => {
       const check = checkBarcode(p.code);
-      const product = check.ok ? this.ledger.products.byBarcode(check.code) : undefined;
+      const products = this.ledger.products;
+      const product = check.ok ? products.byBarcode(check.code) : undefined;
+      // A variable-measure code not in the catalog as it is: its item, with the price or weight it carries.
+      const measure = !product && check.ok ? variableMeasure(check.code) : undefined;
+      const item = measure ? products.byBarcode(measure.item) : undefined;
+      if (measure && item?.active) {
+        const line = measuredLine(item, measure);
+        if (line) return { ...item, line };
+      }
       if (!product?.active)
         throw new TillError({
           code: 'not_found',
@@ -843,6 +852,18 @@ function exportFolder(path: string): string {
   mkdirSync(path, { recursive: true, mode: 0o700 });
   if (!statSync(path).isDirectory()) throw new TillError({ code: 'bad_request', field: 'folder', message: 'That is not a folder.' });
   return path;
+}
+
+/**
+ * The basket line of a variable-measure scan: the price it carries, or its weight at the item's price per kilogram
+ * (rounded to the minor unit), the weight in the line's name. None for a zero price or weight.
+ */
+function measuredLine(item: Product, m: VariableMeasure): SaleLine | undefined {
+  const unitPrice = m.kind === 'price' ? m.value : Math.round((item.price * m.value) / 1000);
+  if (unitPrice <= 0) return undefined;
+  const kg = (m.value / 1000).toFixed(3);
+  const name = m.kind === 'price' ? item.name : `${item.name.slice(0, 80 - kg.length - 4)} ${kg} kg`;
+  return { name, unitPrice, quantity: 1, vatRate: item.vatRate, productId: item.id };
 }
 
 function tillLockedError(): TillError {

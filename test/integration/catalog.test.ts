@@ -140,6 +140,23 @@ describe('scanning', () => {
   });
 });
 
+describe('weighed and priced items (GS1 variable-measure codes)', () => {
+  const code = (body12: string) => body12 + gs1CheckDigit(body12);
+  it("a scale's label adds the item with the weight or price its barcode carries", async () => {
+    const { call } = await till();
+    // The items are in the catalog by their own seven-digit code; a weighed item's price is per kilogram.
+    ok(await importText(call, 'barcode,name,price,vat_rate,category\n2800456,Gouda,12.90,9,Cheese\n2100123,Cake,1.00,9,Bakery\n'));
+    const gouda = ok(await call<Product & { line?: unknown }>('findBarcode', { code: code('280045600512') }));
+    // 0.512 kg at 12.90 a kilogram: 6.6048, so 6.60.
+    expect(gouda.line).toEqual({ name: 'Gouda 0.512 kg', unitPrice: 660, quantity: 1, vatRate: 9, productId: gouda.id });
+    const cake = ok(await call<Product & { line?: unknown }>('findBarcode', { code: code('210012300349') }));
+    expect(cake.line).toEqual({ name: 'Cake', unitPrice: 349, quantity: 1, vatRate: 9, productId: cake.id });
+    // An item not in the catalog, and a weight of nothing, are unknown barcodes.
+    expect(await call('findBarcode', { code: code('280099900512') })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await call('findBarcode', { code: code('280045600000') })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});
+
 describe('sale lines', () => {
   it("a line made from a product keeps the product's id in the ledger; a typed amount has none", async () => {
     const { call } = await till();

@@ -1,6 +1,6 @@
 /** Barcodes as scanned: GS1 check digits of EAN-13, EAN-8 and UPC-A, and the shop's own codes. */
 import { describe, expect, it } from 'vitest';
-import { barcodeKey, checkBarcode, gs1CheckDigit } from '../../shared/barcode';
+import { barcodeKey, checkBarcode, gs1CheckDigit, variableMeasure } from '../../shared/barcode';
 
 describe('GS1 check digits', () => {
   // Published examples: GS1's EAN-13 and EAN-8 examples, a UPC-A from a real pack, and edge cases of the sum.
@@ -60,5 +60,21 @@ describe("the shop's own codes", () => {
   });
   it('a UPC-A and its EAN-13 spelling look up the same product', () => {
     expect(barcodeKey('036000291452')).toBe(barcodeKey('0036000291452'));
+  });
+});
+
+describe('GS1 variable-measure codes (prefix 2)', () => {
+  const code = (body12: string) => body12 + gs1CheckDigit(body12);
+  it('a price: 2, a price digit, five of the item, five of the price in cents', () => {
+    expect(variableMeasure(code('210012301234'))).toEqual({ item: '2100123', kind: 'price', value: 1234 });
+  });
+  it('a weight: 2, a weight digit, five of the item, five of the grams', () => {
+    expect(variableMeasure(code('280045600512'))).toEqual({ item: '2800456', kind: 'weight', value: 512 });
+  });
+  it('not for other codes, nor for a misread one', () => {
+    expect(variableMeasure('8712345678906')).toBeUndefined();
+    expect(variableMeasure('96385074')).toBeUndefined();
+    const good = code('280045600512');
+    expect(variableMeasure(good.slice(0, 12) + ((Number(good[12]) + 1) % 10))).toBeUndefined();
   });
 });

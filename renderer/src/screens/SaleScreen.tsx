@@ -202,8 +202,10 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
   };
 
   /** A catalog product as a basket line: its price and VAT as they are now, and its id. */
-  const addProduct = (p: Product) => {
-    const next = addLine(saleRef.current.lines, { name: p.name, unitPrice: p.price, quantity: 1, vatRate: p.vatRate, productId: p.id });
+  const addProduct = (p: Product & { line?: SaleLine }) => {
+    // A weighed or priced item's scan brings its own line (the weight or price its barcode carries).
+    const line = p.line ?? { name: p.name, unitPrice: p.price, quantity: 1, vatRate: p.vatRate, productId: p.id };
+    const next = addLine(saleRef.current.lines, line);
     saleRef.current = { ...saleRef.current, lines: next };
     setUndo(undefined);
     setSale(saleRef.current);
