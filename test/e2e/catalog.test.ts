@@ -128,6 +128,12 @@ describe.skipIf(Boolean(reason))('the product catalog in Chromium', () => {
     await page.getByRole('searchbox', { name: 'Search products' }).pressSequentially('kauw');
     await page.getByRole('button', { name: /Kauwgom/ }).click();
     await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('348');
+    // A scan with the cursor in Search products adds its product there too and leaves what was typed.
+    const search = page.getByRole('searchbox', { name: 'Search products' });
+    await search.pressSequentially('app');
+    await scanner(page, ean(2));
+    await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('447');
+    expect(await search.inputValue()).toBe('app');
     await shot(page, 'catalog-sale');
   }, 60_000);
 
