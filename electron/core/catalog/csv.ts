@@ -31,6 +31,10 @@ export const rowProblem = (
   ...(params ? { params } : {}),
 });
 
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
 /** Reads CSV records one at a time, with the line each starts on (RFC 4180 quoting: "a ""b""", line breaks inside). */
 export class CsvReader {
   readonly #text: string;
@@ -54,6 +58,7 @@ export class CsvReader {
   /** The next record and the line it starts on; undefined at the end. Blank lines are skipped. */
   next(): { line: number; cells: string[] } | undefined {
     const t = this.#text;
+    const sep = this.separator.charCodeAt(0);
     for (;;) {
       if (this.#pos >= t.length) return undefined;
       const line = this.#line;
@@ -76,10 +81,16 @@ export class CsvReader {
               quoted = false;
               i++;
             }
-          } else {
-            if (c === '\n') this.#line++;
+          } else if (c === '\n') {
+            this.#line++;
             cell += c;
             i++;
+          } else {
+            // A run of plain characters at once: up to the next quote or line break.
+            let j = i + 1;
+            while (j < t.length && t.charCodeAt(j) !== QUOTE && t.charCodeAt(j) !== LF) j++;
+            cell += t.slice(i, j);
+            i = j;
           }
         } else if (c === '"' && cell.trim() === '') {
           quoted = true;
@@ -95,8 +106,15 @@ export class CsvReader {
           this.#line++;
           break;
         } else {
-          cell += c;
-          i++;
+          // A run of plain characters at once: up to the next separator, quote or line break.
+          let j = i + 1;
+          while (j < t.length) {
+            const ch = t.charCodeAt(j);
+            if (ch === sep || ch === QUOTE || ch === LF || ch === CR) break;
+            j++;
+          }
+          cell += t.slice(i, j);
+          i = j;
         }
       }
       this.#pos = i;

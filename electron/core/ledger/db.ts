@@ -153,6 +153,8 @@ const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX barcodes_product ON barcodes (product_id);
   CREATE VIRTUAL TABLE products_search USING fts5 (words, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
+  -- Its index segments are merged a little at a time by whoever writes (Products.mergeSlice), never in one go.
+  INSERT INTO products_search (products_search, rank) VALUES ('automerge', 0);
 
   -- A product list being imported: every row checked, then kept here until it is merged into the catalog. Once
   -- meta 'product_import' names an import, it is merged to the end, also after a restart; rows of any other

@@ -36,6 +36,8 @@ const ProductRowSchema = z.object({
 
 const IMPORT_KEY = 'product_import';
 const MAX_RESULTS = 50;
+/** Pages of the word index merged after each slice of an import. */
+const MERGE_PAGES = 64;
 
 export class Products {
   readonly #db: DatabaseSync;
@@ -58,6 +60,8 @@ export class Products {
       setCode: p('INSERT INTO barcodes (code, product_id) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET product_id = excluded.product_id'),
       deleteWords: p('DELETE FROM products_search WHERE rowid = ?'),
       insertWords: p('INSERT INTO products_search (rowid, words) VALUES (?, ?)'),
+      // Merges a bounded amount of the word index's segments (automerge is off: it could take tens of ms at once).
+      tidyWords: p(`INSERT INTO products_search (products_search, rank) VALUES ('merge', ?)`),
       stage: p(
         'INSERT OR REPLACE INTO product_import (import_id, line, barcodes, name, price, vat_rate, category) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -179,6 +183,7 @@ export class Products {
         }
         this.#q.unstage!.run(importId, r.line);
       }
+      this.#q.tidyWords!.run(MERGE_PAGES);
     });
     return { added, updated, left: true };
   }
