@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Product, SaleRecord, Snapshot, TillApi } from '../../../shared/contract';
 import { checkBarcode } from '../../../shared/barcode';
+import { TillError } from '../../../shared/errors';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { isFinal, type PaymentView, type SaleLine } from '../../../shared/payment';
 import { CashDialog } from '../components/CashDialog';
@@ -227,7 +228,9 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
       try {
         addProduct(await api.findBarcode({ code }));
         setError(undefined);
-      } catch {
+      } catch (e) {
+        // Not found: unknown or misread, said in the till's language. Anything else (signed out, the link down) as itself.
+        if (TillError.from(e).code !== 'not_found') return setError(errorText(e));
         const check = checkBarcode(code);
         setError(!check.ok && check.misread ? t('sale.misread', { code, kind: check.misread }) : t('sale.unknownBarcode', { code }));
       }
