@@ -77,6 +77,8 @@ export interface TillServiceOptions {
 export const LEDGER_FILE = 'ledger.sqlite';
 /** The most text a product list may have (about 200,000 products). */
 const MAX_IMPORT_CHARS = 64_000_000;
+/** A product list whose next part does not come within this long is dropped (ms). */
+const UPLOAD_IDLE_MS = 120_000;
 /** A receipt that never printed is printed at the next start when it is at most this old (ms). */
 const RECEIPT_RESUME_MS = 15 * 60_000;
 
@@ -121,6 +123,7 @@ export class TillService implements Dispatcher {
   #idleTimer: ReturnType<typeof setInterval> | undefined;
   /** The product list being sent in parts, until its last part. */
   #upload: { importId: string; parts: string[]; chars: number } | undefined;
+  #uploadTimer: ReturnType<typeof setTimeout> | undefined;
   /** A product import (or the end of one cut off by a restart) is being written. */
   #importing: Promise<unknown> | undefined;
 
@@ -274,6 +277,7 @@ export class TillService implements Dispatcher {
 
   async close(): Promise<void> {
     clearInterval(this.#idleTimer);
+    clearTimeout(this.#uploadTimer);
     this.sales.stop();
     await this.engine.stop();
     await this.#connection.close();
@@ -612,7 +616,13 @@ export class TillService implements Dispatcher {
         throw new TillError({ code: 'bad_request', message: 'That file is too large: import at most 200,000 products at a time.' });
       }
       this.#upload = up;
-      if (!p.last) return { state: 'received' as const };
+      // A file whose sending stopped half-way (the window closed) is let go after a while.
+      clearTimeout(this.#uploadTimer);
+      if (!p.last) {
+        this.#uploadTimer = setTimeout(() => (this.#upload = undefined), UPLOAD_IDLE_MS);
+        this.#uploadTimer.unref?.();
+        return { state: 'received' as const };
+      }
       this.#upload = undefined;
       const settings = this.#settings();
       let shown = 0;
