@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY } from '../helpers/sim';
 import { en } from '../../renderer/src/locales/en';
 import { nl } from '../../renderer/src/locales/nl';
-import { launchBrowser, shot, skipReason, startTill, type Till } from './harness';
+import { launchBrowser, scanBarcode, shot, skipReason, startTill, type Till } from './harness';
 
 const reason = skipReason();
 if (reason) console.warn(`[e2e] ${reason}`);
@@ -19,31 +19,6 @@ const ean = (n: number) => {
   const body = `871${String(n).padStart(9, '0')}`;
   return body + gs1CheckDigit(body);
 };
-
-/**
- * A scanner's burst: each key of `code`, then Enter, sent to Chromium with the times a scanner gives them (4 ms
- * apart), so the machine's load cannot stretch the burst into typing.
- */
-async function scanner(page: Page, code: string) {
-  const cdp = await page.context().newCDPSession(page);
-  // It begins a moment after any key typed by hand (a scanner is picked up and aimed first).
-  const start = Date.now() / 1000 + 0.05;
-  const keys = [...code].map((k) => ({ key: k, text: k, code: /\d/.test(k) ? `Digit${k}` : `Key${k.toUpperCase()}` }));
-  keys.push({ key: 'Enter', text: '\r', code: 'Enter' });
-  for (const [i, k] of keys.entries()) {
-    const timestamp = start + i * 0.004;
-    const vk = k.key === 'Enter' ? 13 : k.key.toUpperCase().charCodeAt(0);
-    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...k, windowsVirtualKeyCode: vk, timestamp });
-    await cdp.send('Input.dispatchKeyEvent', {
-      type: 'keyUp',
-      key: k.key,
-      code: k.code,
-      windowsVirtualKeyCode: vk,
-      timestamp: timestamp + 0.001,
-    });
-  }
-  await cdp.detach();
-}
 
 describe.skipIf(Boolean(reason))('the product catalog in Chromium', () => {
   let browser: Browser;
@@ -112,14 +87,14 @@ describe.skipIf(Boolean(reason))('the product catalog in Chromium', () => {
     await amount.click();
     await amount.pressSequentially('5');
     // The scanner: thirteen digits a few milliseconds apart, then Enter, with the cursor in Amount.
-    await scanner(page, ean(1));
+    await scanBarcode(page, ean(1));
     await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('249');
     expect(await page.getByRole('region', { name: 'Basket' }).textContent()).toContain('Appelsap');
     // What was typed in Amount before the scan is still there; the scan's digits are not.
     expect(await amount.inputValue()).toBe('5');
 
     // An unknown barcode says so and changes nothing.
-    await scanner(page, ean(7));
+    await scanBarcode(page, ean(7));
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain(`Unknown barcode ${ean(7)} - nothing was added.`);
     expect(await page.getByTestId('basket-total').getAttribute('data-amount')).toBe('249');
     expect(await amount.inputValue()).toBe('5');
@@ -131,7 +106,7 @@ describe.skipIf(Boolean(reason))('the product catalog in Chromium', () => {
     // A scan with the cursor in Search products adds its product there too and leaves what was typed.
     const search = page.getByRole('searchbox', { name: 'Search products' });
     await search.pressSequentially('app');
-    await scanner(page, ean(2));
+    await scanBarcode(page, ean(2));
     await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('447');
     expect(await search.inputValue()).toBe('app');
     await shot(page, 'catalog-sale');
@@ -155,12 +130,12 @@ describe.skipIf(Boolean(reason))('the product catalog in Chromium', () => {
 
     await page.getByRole('button', { name: NL.nav.sale, exact: true }).click();
     await page.getByRole('textbox', { name: NL.sale.amount }).click();
-    await scanner(page, `${ean(1).slice(0, 12)}0`);
+    await scanBarcode(page, `${ean(1).slice(0, 12)}0`);
     await expect
       .poll(() => page.getByRole('alert').first().textContent())
       .toContain(`Onbekende streepjescode ${ean(1).slice(0, 12)}0: het controlecijfer van de EAN-13 klopt niet`);
     expect(await page.getByTestId('basket-total').getAttribute('data-amount')).toBe('0');
-    await scanner(page, ean(1));
+    await scanBarcode(page, ean(1));
     await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('249');
     await shot(page, 'catalog-sale-nl');
   }, 60_000);
