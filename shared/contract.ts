@@ -39,6 +39,8 @@ export const SaleLineSchema = z.object({
   unitPrice: minor,
   quantity: z.number().int().min(1).max(999),
   vatRate: vatRate.optional(),
+  /** The catalog product the line was made from (lines typed as an amount, and older lines, have none). */
+  productId: z.number().int().positive().optional(),
 });
 const lines = z.array(SaleLineSchema).min(1, 'The basket is empty').max(200);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'Three capital letters, e.g. EUR');
@@ -67,6 +69,56 @@ export const CatalogItemSchema = z.object({
   vatRate: vatRate.optional(),
 });
 export type CatalogItem = z.infer<typeof CatalogItemSchema>;
+
+/** A product of the catalog (kept in the ledger's database; never sent whole in the snapshot). */
+export interface Product {
+  id: number;
+  /** EAN-13, EAN-8 (a UPC-A kept as its EAN-13) or the shop's own codes; each on one product only. */
+  barcodes: string[];
+  name: string;
+  /** Minor units, VAT included. */
+  price: number;
+  /** Percent. */
+  vatRate: number;
+  category: string;
+  active: boolean;
+}
+
+/** Names what is wrong with a row of a product list, so the screen can say it in the cashier's language. */
+export type ProductProblemKey =
+  | 'empty_file'
+  | 'header'
+  | 'no_products'
+  | 'too_many'
+  | 'barcode_empty'
+  | 'check_digit'
+  | 'barcode_format'
+  | 'too_many_barcodes'
+  | 'name_empty'
+  | 'name_long'
+  | 'price'
+  | 'rate'
+  | 'rate_unknown'
+  | 'category_long'
+  | 'barcode_twice'
+  | 'two_products';
+
+/** One bad row of a product list: its line, the sentence in English, and its key and values. */
+export interface ProductProblem {
+  line: number;
+  message: string;
+  key: ProductProblemKey;
+  params?: Record<string, string | number>;
+}
+
+/** What importing a product list did: all of it, or (any bad row) nothing, with the bad rows by line. */
+export type ProductImportResult =
+  | { state: 'received' }
+  | { state: 'imported'; /** Products in the catalog now. */ products: number; added: number; updated: number }
+  | { state: 'refused'; problems: ProductProblem[]; badRows: number };
+
+/** The most text one part of an imported file may carry (a file is sent in parts). */
+export const IMPORT_PART_CHARS = 40_000;
 
 export const SettingsInputSchema = z
   .object({
@@ -502,6 +554,29 @@ export const METHODS = {
   printers: method<string[]>()(Empty),
   /** Prints a sale's receipt (or one of its refunds') again on the receipt printer; never opens the drawer. */
   printReceipt: method<{ printed: boolean }>()(z.object({ saleId: id, refundId: z.string().max(40).optional() }).strict()),
+  /**
+   * Imports a product list (CSV): the file's text in parts of at most IMPORT_PART_CHARS, numbered from 0 under one
+   * `importId`; the part with `last` runs the import and answers what it did. Manager.
+   */
+  importProducts: method<ProductImportResult>()(
+    z
+      .object({
+        importId: id,
+        index: z.number().int().min(0).max(10_000),
+        text: z.string().max(IMPORT_PART_CHARS),
+        last: z.boolean(),
+      })
+      .strict(),
+  ),
+  /** The catalog as CSV (the import's format), into `folder` or the data folder's exports. Manager. */
+  exportProducts: method<{ path: string; rows: number }>()(z.object({ folder: folderPath.optional() }).strict()),
+  /**
+   * The product of a scanned barcode; an unknown or misread one is refused as "Unknown barcode ...". A GS1
+   * variable-measure code (EAN-13 starting with 2) also answers the basket line it makes (its price or weight).
+   */
+  findBarcode: method<Product & { line?: SaleLine }>()(z.object({ code: z.string().trim().min(1).max(40) }).strict()),
+  /** Products by name, category or barcode, as the cashier types. */
+  searchProducts: method<Product[]>()(z.object({ query: z.string().max(60), limit: z.number().int().min(1).max(50).optional() }).strict()),
   exportBackup: method<{ path: string }>()(z.object({ folder: folderPath.optional() }).strict()),
   /** Every transaction of [from, to] (local days) as CSV, written a page at a time. */
   exportTransactions: method<{ path: string; rows: number }>()(
@@ -534,7 +609,9 @@ export type TillEvent =
   | { type: 'staff'; user: StaffMember | null; staff: StaffMember[] }
   /** Today was opened or closed (in this window or another). */
   | { type: 'day'; today: DayState | null }
-  | { type: 'notice'; notice: Notice };
+  | { type: 'notice'; notice: Notice }
+  /** How far a product import got (0 to 1): checking the rows, then saving them. */
+  | { type: 'import_progress'; importId: string; phase: 'checking' | 'saving'; fraction: number };
 
 export const isMethodName = (name: unknown): name is MethodName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(METHODS, name);

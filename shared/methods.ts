@@ -35,6 +35,10 @@ export const METHOD_NAMES = [
   'unlockTill',
   'printReceipt',
   'printers',
+  'importProducts',
+  'exportProducts',
+  'findBarcode',
+  'searchProducts',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -29,6 +29,8 @@ export interface SaleLine {
   quantity: number;
   /** VAT rate in percent (e.g. 21, 9, 0); filled in from Settings when a line comes without one. */
   vatRate?: number;
+  /** The catalog product it was made from; absent on typed amounts and on lines recorded before the catalog. */
+  productId?: number;
 }
 
 /** What the till records of one payment attempt (journal and screen alike). */

@@ -47,6 +47,8 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   simulateTerminal: signedIn,
   printReceipt: signedIn,
   printers: signedIn,
+  findBarcode: signedIn,
+  searchProducts: signedIn,
   resolvePayment: manager('Releasing a terminal'),
   refund: manager('A refund'),
   closeDay: manager('Closing the day'),
@@ -57,6 +59,8 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   saveStaff: manager('Changing the staff list'),
   exportBackup: manager('A backup'),
   exportTransactions: manager('Exporting transactions'),
+  importProducts: manager('Importing products'),
+  exportProducts: manager('Exporting products'),
 };
 
 /** The methods a till locked for its lost staff list still answers. */

@@ -15,6 +15,7 @@ import {
   type MethodName,
   type Mode,
   type Notice,
+  type Product,
   type PublicSettings,
   type RefundRecord,
   type Result,
@@ -47,6 +48,11 @@ import { Staff } from './staff';
 import { POLICY, WHILE_LOCKED } from './policy';
 import { kickDrawer } from './printing/escpos';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
+import { exportProducts } from './catalog/export';
+import { importProducts, mergeImport } from './catalog/import';
+import { checkBarcode, type VariableMeasure, variableMeasure } from '../../shared/barcode';
+import { minorDigits } from '../../shared/money';
+import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
 export type { TillEnv };
@@ -74,6 +80,10 @@ export interface TillServiceOptions {
 export const LEDGER_FILE = 'ledger.sqlite';
 /** How far back Open sales looks for sales not yet paid in full (days). */
 const OPEN_SALES_DAYS = 7;
+/** The most text a product list may have (about 200,000 products). */
+const MAX_IMPORT_CHARS = 64_000_000;
+/** A product list whose next part does not come within this long is dropped (ms). */
+const UPLOAD_IDLE_MS = 120_000;
 /** A receipt that never printed is printed at the next start when it is at most this old (ms). */
 const RECEIPT_RESUME_MS = 15 * 60_000;
 
@@ -118,6 +128,11 @@ export class TillService implements Dispatcher {
   /** Sales being paid right now (a card part or cash): a second payment of the same sale is refused meanwhile. */
   readonly #settling = new Set<string>();
   #idleTimer: ReturnType<typeof setInterval> | undefined;
+  /** The product list being sent in parts, until its last part. */
+  #upload: { importId: string; parts: string[]; chars: number } | undefined;
+  #uploadTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A product import (or the end of one cut off by a restart) is being written. */
+  #importing: Promise<unknown> | undefined;
 
   private constructor(
     opts: TillServiceOptions,
@@ -256,6 +271,7 @@ export class TillService implements Dispatcher {
     }
     service.engine.start();
     service.sales.start();
+    service.#resumeImport();
     service.#printLeftOver();
     // Screens learn that an idle session ended without waiting for their next request.
     service.#idleTimer = setInterval(() => {
@@ -278,6 +294,7 @@ export class TillService implements Dispatcher {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#idleTimer);
+    clearTimeout(this.#uploadTimer);
     this.sales.stop();
     await this.engine.stop();
     await this.#connection.close();
@@ -633,6 +650,79 @@ export class TillService implements Dispatcher {
         throw new TillError({ code: 'printer_error', message: err instanceof Error ? err.message : 'The receipt printer did not print.' });
       }
     },
+    importProducts: async (p) => {
+      if (this.#importing)
+        throw new TillError({ code: 'not_allowed', message: 'A product import is already running - wait until it is done.' });
+      const up = p.index === 0 ? { importId: p.importId, parts: [], chars: 0 } : this.#upload;
+      if (!up || up.importId !== p.importId || up.parts.length !== p.index) {
+        this.#upload = undefined;
+        throw new TillError({ code: 'bad_request', message: 'A part of the file went missing on the way - import it again.' });
+      }
+      up.parts.push(p.text);
+      up.chars += p.text.length;
+      if (up.chars > MAX_IMPORT_CHARS) {
+        this.#upload = undefined;
+        throw new TillError({ code: 'bad_request', message: 'That file is too large: import at most 200,000 products at a time.' });
+      }
+      this.#upload = up;
+      // A file whose sending stopped half-way (the window closed) is let go after a while.
+      clearTimeout(this.#uploadTimer);
+      if (!p.last) {
+        this.#uploadTimer = setTimeout(() => (this.#upload = undefined), UPLOAD_IDLE_MS);
+        this.#uploadTimer.unref?.();
+        return { state: 'received' as const };
+      }
+      this.#upload = undefined;
+      const settings = this.#settings();
+      let shown = 0;
+      const run = importProducts(p.importId, up.parts.join(''), {
+        products: this.ledger.products,
+        rates: settings.vatRates ?? DEFAULT_VAT_RATES,
+        digits: minorDigits(settings.currency),
+        now: this.#now,
+        onProgress: (phase, fraction) => {
+          // A few updates a second are plenty for a progress bar.
+          const at = performance.now();
+          if (at - shown < 100) return;
+          shown = at;
+          this.#emit({ type: 'import_progress', importId: p.importId, phase, fraction: Math.min(1, fraction) });
+        },
+      });
+      this.#importing = run;
+      try {
+        const out = await storageAsync(() => run);
+        if (!out.ok) return { state: 'refused' as const, problems: out.problems, badRows: out.badRows };
+        return { state: 'imported' as const, products: out.products, added: out.added, updated: out.updated };
+      } finally {
+        this.#importing = undefined;
+      }
+    },
+    exportProducts: async (p) => {
+      const stamp = new Date(this.#now()).toISOString().replace(/[:.]/g, '-');
+      return storageAsync(() =>
+        exportProducts(this.ledger.products, exportFolder(p.folder ?? join(this.dataDir, 'exports')), this.#settings().currency, stamp),
+      );
+    },
+    findBarcode: async (p) => {
+      const check = checkBarcode(p.code);
+      const products = this.ledger.products;
+      const product = check.ok ? products.byBarcode(check.code) : undefined;
+      // A variable-measure code not in the catalog as it is: its item, with the price or weight it carries.
+      const measure = !product && check.ok ? variableMeasure(check.code) : undefined;
+      const item = measure ? products.byBarcode(measure.item) : undefined;
+      if (measure && item?.active) {
+        const line = measuredLine(item, measure);
+        if (line) return { ...item, line };
+      }
+      if (!product?.active)
+        throw new TillError({
+          code: 'not_found',
+          field: 'code',
+          message: `Unknown barcode ${p.code}${check.ok ? '' : ` (${check.problem})`}. Nothing was added.`,
+        });
+      return product;
+    },
+    searchProducts: async (p) => this.ledger.products.search(p.query, p.limit),
     exportBackup: async (p) => {
       const dir = exportFolder(p.folder ?? join(this.dataDir, 'backups'));
       const stamp = new Date(this.#now()).toISOString().replace(/[:.]/g, '-');
@@ -655,6 +745,18 @@ export class TillService implements Dispatcher {
   };
 
   // ---- internals ----
+
+  /** At start: an import cut off after its rows were checked and saved is merged to the end; any other is dropped. */
+  #resumeImport(): void {
+    const products = this.ledger.products;
+    const pending = storage(() => products.pendingImport());
+    if (!pending) return storage(() => products.dropStaged());
+    const run = mergeImport(pending, { products, now: this.#now }).then(
+      () => this.#notice('info', `The product import that was cut off is finished: ${products.count()} products.`),
+      (err: unknown) => this.#notice('error', storageFailure(err).message),
+    );
+    this.#importing = run.finally(() => (this.#importing = undefined));
+  }
 
   #settings(): StoredSettings {
     return this.#settingsCache;
@@ -828,6 +930,18 @@ function exportFolder(path: string): string {
   mkdirSync(path, { recursive: true, mode: 0o700 });
   if (!statSync(path).isDirectory()) throw new TillError({ code: 'bad_request', field: 'folder', message: 'That is not a folder.' });
   return path;
+}
+
+/**
+ * The basket line of a variable-measure scan: the price it carries, or its weight at the item's price per kilogram
+ * (rounded to the minor unit), the weight in the line's name. None for a zero price or weight.
+ */
+function measuredLine(item: Product, m: VariableMeasure): SaleLine | undefined {
+  const unitPrice = m.kind === 'price' ? m.value : Math.round((item.price * m.value) / 1000);
+  if (unitPrice <= 0) return undefined;
+  const kg = (m.value / 1000).toFixed(3);
+  const name = m.kind === 'price' ? item.name : `${item.name.slice(0, 80 - kg.length - 4)} ${kg} kg`;
+  return { name, unitPrice, quantity: 1, vatRate: item.vatRate, productId: item.id };
 }
 
 function tillLockedError(): TillError {

@@ -102,6 +102,30 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+/**
+ * A barcode scanner's burst: each key of `code`, then Enter, sent to Chromium with the times a scanner gives them
+ * (4 ms apart, a moment after any key typed by hand), so the machine's load cannot stretch the burst into typing.
+ */
+export async function scanBarcode(page: Page, code: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const start = Date.now() / 1000 + 0.05;
+  const keys = [...code].map((k) => ({ key: k, text: k, code: /\d/.test(k) ? `Digit${k}` : `Key${k.toUpperCase()}` }));
+  keys.push({ key: 'Enter', text: '\r', code: 'Enter' });
+  for (const [i, k] of keys.entries()) {
+    const timestamp = start + i * 0.004;
+    const windowsVirtualKeyCode = k.key === 'Enter' ? 13 : k.key.toUpperCase().charCodeAt(0);
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...k, windowsVirtualKeyCode, timestamp });
+    await cdp.send('Input.dispatchKeyEvent', {
+      type: 'keyUp',
+      key: k.key,
+      code: k.code,
+      windowsVirtualKeyCode,
+      timestamp: timestamp + 0.001,
+    });
+  }
+  await cdp.detach();
+}
+
 export const panel = (page: Page, terminalId: string) => page.locator(`[data-testid="payment"][data-terminal-id="${terminalId}"]`);
 export const panelWrap = (page: Page, terminalId: string) =>
   page.locator('section.payment-wrap').filter({ has: page.locator(`[data-terminal-id="${terminalId}"]`) });

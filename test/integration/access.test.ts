@@ -392,6 +392,8 @@ describe('who may do what', () => {
       simulateTerminal: { access: 'signed_in' },
       printReceipt: { access: 'signed_in' },
       printers: { access: 'signed_in' },
+      findBarcode: { access: 'signed_in' },
+      searchProducts: { access: 'signed_in' },
       resolvePayment: { access: 'manager', what: 'Releasing a terminal' },
       refund: { access: 'manager', what: 'A refund' },
       closeDay: { access: 'manager', what: 'Closing the day' },
@@ -402,6 +404,8 @@ describe('who may do what', () => {
       saveStaff: { access: 'manager', what: 'Changing the staff list' },
       exportBackup: { access: 'manager', what: 'A backup' },
       exportTransactions: { access: 'manager', what: 'Exporting transactions' },
+      importProducts: { access: 'manager', what: 'Importing products' },
+      exportProducts: { access: 'manager', what: 'Exporting products' },
     });
     expect(Object.keys(POLICY).sort()).toEqual([...METHOD_NAMES].sort());
   });

@@ -177,6 +177,42 @@ const MIGRATIONS: string[] = [
   CREATE TRIGGER cash_moves_kept_update BEFORE UPDATE ON cash_moves BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
   CREATE TRIGGER cash_moves_kept_delete BEFORE DELETE ON cash_moves BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
   `,
+  `
+  -- The product catalog: each product with one or more barcodes (each on one product only), found by barcode
+  -- through the barcodes table and by name, category or barcode through products_search (rowid = the product's id).
+  CREATE TABLE products (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    price       INTEGER NOT NULL CHECK (price > 0),
+    vat_rate    REAL NOT NULL,
+    category    TEXT NOT NULL DEFAULT '',
+    active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    updated_at  INTEGER NOT NULL
+  );
+  CREATE INDEX products_name ON products (name);
+  CREATE TABLE barcodes (
+    code        TEXT PRIMARY KEY,
+    product_id  INTEGER NOT NULL REFERENCES products (id)
+  ) WITHOUT ROWID;
+  CREATE INDEX barcodes_product ON barcodes (product_id);
+  CREATE VIRTUAL TABLE products_search USING fts5 (words, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
+  -- Its index segments are merged a little at a time by whoever writes (Products.mergeSlice), never in one go.
+  INSERT INTO products_search (products_search, rank) VALUES ('automerge', 0);
+
+  -- A product list being imported: every row checked, then kept here until it is merged into the catalog. Once
+  -- meta 'product_import' names an import, it is merged to the end, also after a restart; rows of any other
+  -- import were left by one that never got that far and are dropped.
+  CREATE TABLE product_import (
+    import_id   TEXT NOT NULL,
+    line        INTEGER NOT NULL,
+    barcodes    TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    price       INTEGER NOT NULL,
+    vat_rate    REAL NOT NULL,
+    category    TEXT NOT NULL,
+    PRIMARY KEY (import_id, line)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

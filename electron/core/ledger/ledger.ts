@@ -25,6 +25,7 @@ import { afterPayment, classifyStatus } from '../engine/transitions';
 import { amountDue, saleStatus } from '../../../shared/sale';
 import { addVat, LEGACY_VAT_RATE, vatByRate, vatOfRefund } from '../../../shared/vat';
 import { openDatabase, releaseHolder, transaction } from './db';
+import { Products } from './products';
 
 export interface AttemptSnapshot extends AttemptFields {
   /** Set when a supervisor resolved the attempt. */
@@ -45,6 +46,7 @@ const SaleLineSchema = z.object({
   unitPrice: z.number().int(),
   quantity: z.number().int(),
   vatRate: z.number().optional(),
+  productId: z.number().int().optional(),
 });
 const VatSchema = z.array(z.object({ rate: z.number(), gross: z.number().int(), vat: z.number().int() }));
 const LinesSchema = z.array(SaleLineSchema);
@@ -212,6 +214,8 @@ export class Ledger {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #q: Record<string, StatementSync>;
+  /** The product catalog, in the same database. */
+  readonly products: Products;
   /** Called after each committed change (history screens refresh). */
   onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve' | 'cash_move') => void) | undefined;
 
@@ -219,6 +223,7 @@ export class Ledger {
   constructor(path: string, opts: { busyWaitMs?: number } = {}) {
     this.path = path;
     this.#db = openDatabase(path, opts.busyWaitMs);
+    this.products = new Products(this.#db);
     const p = (sql: string) => this.#db.prepare(sql);
     this.#q = {
       insertSale: p(

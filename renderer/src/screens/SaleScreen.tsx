@@ -1,16 +1,20 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Params, SaleRecord, Snapshot, TillApi } from '../../../shared/contract';
+import type { Params, Product, SaleRecord, Snapshot, TillApi } from '../../../shared/contract';
+import { checkBarcode } from '../../../shared/barcode';
+import { TillError } from '../../../shared/errors';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { isFinal, type PaymentView, type SaleLine } from '../../../shared/payment';
 import { CashDialog } from '../components/CashDialog';
 import { Keypad } from '../components/Keypad';
 import { Modal } from '../components/Modal';
 import { PaymentPanel } from '../components/PaymentPanel';
+import { ProductSearch } from '../components/ProductSearch';
 import { SplitDialog } from '../components/SplitDialog';
 import { errorText } from '../errors';
 import { decimalComma, money, moneyCode } from '../format';
 import { addLine, bigAmount, changeQty, EMPTY_SALE, keypadText, paidByCard, type Sale, terminalLabel } from '../sale';
+import { ScanDetector } from '../scanner';
 import { SHORTCUTS } from '../shortcuts';
 
 interface Props {
@@ -188,21 +192,81 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
     audit({ event: 'line_removed', amount: l.unitPrice * l.quantity, name: l.name });
     setLines(changeQty(basket, i, -l.quantity));
   };
-  const clear = () => {
+  /** Empties the basket (Undo clear brings it back); focus goes to Undo clear unless the caller moves it on. */
+  const clear = (focusUndo = true) => {
     if (basket.length) audit({ event: 'basket_cleared', amount: total, lines: basket.length });
     setUndo(sale);
     setSale(EMPTY_SALE);
     resetAmount();
-    requestAnimationFrame(() => undoRef.current?.focus());
+    if (focusUndo) requestAnimationFrame(() => undoRef.current?.focus());
   };
   const newSale = () => {
     if (frozen) return;
-    if (basket.length) clear();
+    if (basket.length) clear(false);
     const done = payments.filter((p) => isFinal(p.state) && p.saleId === sale.saleId);
     for (const p of done) void api.dismissPayment({ orderId: p.orderId }).catch(() => {});
     onNewSale();
     amountRef.current?.focus();
   };
+
+  /** A catalog product as a basket line: its price and VAT as they are now, and its id. */
+  const addProduct = (p: Product & { line?: SaleLine }) => {
+    // A weighed or priced item's scan brings its own line (the weight or price its barcode carries).
+    const line = p.line ?? { name: p.name, unitPrice: p.price, quantity: 1, vatRate: p.vatRate, productId: p.id };
+    const next = addLine(saleRef.current.lines, line);
+    saleRef.current = { ...saleRef.current, lines: next };
+    setUndo(undefined);
+    setSale(saleRef.current);
+  };
+
+  // Scanning: a scanner's burst (keys a few ms apart, then Enter) is caught before any field sees its Enter, the
+  // digits it typed into whatever had focus are taken back out, and the product is added; an unknown or misread
+  // code only says so. Scans are looked up one after another, so none is lost when they come quickly.
+  const saleRef = useRef(sale);
+  saleRef.current = sale;
+  const amountNow = useRef(amountText);
+  amountNow.current = amountText;
+  const detector = useRef(new ScanDetector());
+  const beforeScan = useRef<{ field: HTMLInputElement | null; value: string; amount: string }>(undefined);
+  const scans = useRef<Promise<void>>(Promise.resolve());
+  const scan = (code: string) => {
+    scans.current = scans.current.then(async () => {
+      if (frozen) return;
+      try {
+        addProduct(await api.findBarcode({ code }));
+        setError(undefined);
+      } catch (e) {
+        // Not found: unknown or misread, said in the till's language. Anything else (signed out, the link down) as itself.
+        if (TillError.from(e).code !== 'not_found') return setError(errorText(e));
+        const check = checkBarcode(code);
+        setError(!check.ok && check.misread ? t('sale.misread', { code, kind: check.misread }) : t('sale.unknownBarcode', { code }));
+      }
+    });
+  };
+  useEffect(() => {
+    const onScanKey = (e: KeyboardEvent) => {
+      if (document.querySelector('[aria-modal="true"]')) return;
+      const seen = detector.current.feed(e.key, e.timeStamp);
+      if (seen?.kind === 'start') {
+        const a = document.activeElement;
+        const field = a instanceof HTMLInputElement && a !== amountRef.current ? a : null;
+        beforeScan.current = { field, value: field?.value ?? '', amount: amountNow.current };
+      } else if (seen?.kind === 'scan') {
+        e.preventDefault();
+        e.stopPropagation();
+        const before = beforeScan.current;
+        if (before) {
+          setAmountText(before.amount);
+          setKeyed(undefined);
+          setAmountError(undefined);
+          if (before.field && before.field.value !== before.value) setFieldValue(before.field, before.value);
+        }
+        scan(seen.code);
+      }
+    };
+    window.addEventListener('keydown', onScanKey, true);
+    return () => window.removeEventListener('keydown', onScanKey, true);
+  });
 
   // Keyboard: digits go to the amount field, Enter adds (or charges when nothing is typed), Escape clears the
   // amount, F-keys as in SHORTCUTS. Dialogs take their own keys.
@@ -266,6 +330,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
         </p>
       )}
       <div className="entry">
+        <ProductSearch api={api} currency={currency} disabled={frozen} onPick={addProduct} />
         {catalog.length > 0 && (
           <section className="quick-keys" aria-label={t('sale.products')}>
             {catalog.map((item) => (
@@ -464,7 +529,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
               {t('sale.undoClear')}
             </button>
           ) : (
-            <button disabled={!basket.length || frozen} onClick={clear}>
+            <button disabled={!basket.length || frozen} onClick={() => clear()}>
               {t('sale.clear')}
             </button>
           )}
@@ -562,4 +627,10 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
       )}
     </div>
   );
+}
+
+/** Sets an input's value as typing would, so the field's own state follows (React listens for 'input'). */
+function setFieldValue(field: HTMLInputElement, value: string): void {
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(field, value);
+  field.dispatchEvent(new Event('input', { bubbles: true }));
 }

@@ -18,6 +18,7 @@ import { CASH_ROUNDING_STEPS, type CashRoundingStep, DEFAULT_CASH_ROUNDING } fro
 import { money } from '../format';
 import { isManager } from './DayScreen';
 import { StaffEditor } from './StaffEditor';
+import { ProductImport } from '../components/ProductImport';
 
 /**
  * "21, 9, 0" (or "21%, 9%, 0%", "21 %; 9 %; 0 %"; "5,5" as a Dutch decimal is not offered) as rates; null when
@@ -362,6 +363,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
         {status && <p role="status">{t(status)}</p>}
       </form>
       <CatalogEditor api={api} items={snapshot.catalog} currency={s.currency} rates={s.vatRates ?? [...DEFAULT_VAT_RATES]} />
+      <ProductImport api={api} />
       <StaffEditor api={api} snapshot={snapshot} />
     </section>
   );
