@@ -21,3 +21,6 @@ export type CashMoveKind = (typeof CASH_MOVE_KINDS)[number];
 /** What the audit trail records at the counter (drawer opens without a sale are cash moves: `no_sale`). */
 export const AUDIT_EVENTS = ['basket_cleared', 'clear_undone', 'line_removed'] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
+/** The most text one part of an imported file may carry (a file is sent in parts). */
+export const IMPORT_PART_CHARS = 40_000;

@@ -15,6 +15,7 @@ import {
   AUDIT_EVENTS,
   type AuditEvent,
   type CashMoveKind,
+  IMPORT_PART_CHARS,
   type Language,
   LANGUAGES,
   type Mode,
@@ -22,7 +23,7 @@ import {
   SELECTABLE_MODES,
 } from './constants';
 
-export { AUDIT_EVENTS, CASH_MOVE_KINDS, type AuditEvent, type CashMoveKind } from './constants';
+export { AUDIT_EVENTS, CASH_MOVE_KINDS, IMPORT_PART_CHARS, type AuditEvent, type CashMoveKind } from './constants';
 export { LANGUAGES, MODES, POS_CURRENCIES, SELECTABLE_MODES, isPosCurrency, type Language, type Mode, type PosCurrency } from './constants';
 
 // ---- schemas (inputs) ----
@@ -116,9 +117,6 @@ export type ProductImportResult =
   | { state: 'received' }
   | { state: 'imported'; /** Products in the catalog now. */ products: number; added: number; updated: number }
   | { state: 'refused'; problems: ProductProblem[]; badRows: number };
-
-/** The most text one part of an imported file may carry (a file is sent in parts). */
-export const IMPORT_PART_CHARS = 40_000;
 
 export const SettingsInputSchema = z
   .object({

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { IMPORT_PART_CHARS, type ProductImportResult, type TillApi } from '../../../shared/contract';
+import { IMPORT_PART_CHARS } from '../../../shared/constants';
+import type { ProductImportResult, TillApi } from '../../../shared/contract';
 import { errorText } from '../errors';
 
 type Progress = { phase: 'sending' | 'checking' | 'saving'; fraction: number };
