@@ -357,6 +357,24 @@ export interface SaleRecord {
   refunds: RefundRecord[];
 }
 
+/** A basket put aside at the counter (Park sale), until it is resumed. */
+export interface ParkedSale {
+  parkId: string;
+  /** When it was parked (epoch ms). */
+  at: number;
+  lines: SaleLine[];
+  currency: string;
+  /** The cashier's note, e.g. "red coat, back in 10 min" (may be empty). */
+  note: string;
+  staff?: string;
+}
+
+/** What Open sales lists: sales not yet paid in full, and parked baskets, each newest first. */
+export interface OpenSales {
+  sales: SaleRecord[];
+  parked: ParkedSale[];
+}
+
 export interface Bucket {
   count: number;
   amount: number;
@@ -456,7 +474,13 @@ export const METHODS = {
    * The sales of the last days not yet paid in full, newest first: partly paid (a card paid part, the rest is due)
    * or still paying on a terminal - each can be resumed at the counter.
    */
-  openSales: method<SaleRecord[]>()(z.object({}).strict()),
+  openSales: method<OpenSales>()(z.object({}).strict()),
+  /** Puts the basket aside with an optional note (Park sale); it is kept, also across restarts, until resumed. */
+  parkSale: method<ParkedSale>()(
+    z.object({ lines: lines.min(1, 'The basket is empty'), note: z.string().trim().max(80).optional() }).strict(),
+  ),
+  /** Takes a parked basket back (Resume): it leaves the parked ones and its lines return to the counter. */
+  resumeParked: method<ParkedSale>()(z.object({ parkId: id }).strict()),
   /** Newest first, a page at a time: `before` is the createdAt of the last sale of the previous page. */
   history: method<SaleRecord[]>()(
     z

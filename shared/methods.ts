@@ -11,6 +11,8 @@ export const METHOD_NAMES = [
   'payCash',
   'history',
   'openSales',
+  'parkSale',
+  'resumeParked',
   'refund',
   'dayReport',
   'saveSettings',

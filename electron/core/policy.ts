@@ -37,6 +37,8 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   payCash: signedIn,
   history: signedIn,
   openSales: signedIn,
+  parkSale: signedIn,
+  resumeParked: signedIn,
   dayReport: signedIn,
   dayState: signedIn,
   openDay: signedIn,

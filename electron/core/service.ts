@@ -4,7 +4,7 @@
  * connection management (connection.ts), and keeps settings, catalog and notices. Transports (IPC, WebSocket)
  * call `dispatch`, which validates every request first.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
@@ -513,7 +513,27 @@ export class TillService implements Dispatcher {
       return { ok: true as const };
     },
     history: async (p) => this.sales.history(p.query, p.limit, p.before),
-    openSales: async () => this.ledger.openSales(this.#now() - OPEN_SALES_DAYS * 24 * 3600_000),
+    openSales: async () => ({
+      sales: this.ledger.openSales(this.#now() - OPEN_SALES_DAYS * 24 * 3600_000),
+      parked: this.ledger.parkedSales(),
+    }),
+    parkSale: async (p) => {
+      const parked = {
+        parkId: `p${randomBytes(6).toString('hex')}`,
+        at: this.#now(),
+        lines: this.#withVat(p.lines),
+        currency: this.#settings().currency,
+        note: p.note ?? '',
+        ...(this.staff.who() ? { staff: this.staff.who()! } : {}),
+      };
+      storage(() => this.ledger.park(parked));
+      return parked;
+    },
+    resumeParked: async (p) => {
+      const parked = storage(() => this.ledger.unpark(p.parkId));
+      if (!parked) throw new TillError({ code: 'not_found', message: 'That parked sale was resumed already.' });
+      return parked;
+    },
     refund: async (p) => {
       return this.sales.refund(p.orderId, p.amount, this.staff.who());
     },

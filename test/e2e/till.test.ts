@@ -842,4 +842,36 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await page.getByRole('button', { name: 'Open sales' }).click();
     await page.getByRole('dialog', { name: 'Open sales' }).getByText('Every sale of the last days is paid in full.').waitFor();
   });
+
+  it('Park sale puts the basket aside with a note; after a restart Open sales shows it and Resume brings it back to charge', async () => {
+    const dataDir = tempDir('till-e2e-park-');
+    let till = await startTill({ TILL_DATA_DIR: dataDir });
+    tills.push(till);
+    let page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    pages.push(page);
+    await page.goto(till.url);
+    await page.getByRole('textbox', { name: 'Amount' }).fill('89.95');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('button', { name: 'Park sale' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Park sale' });
+    await dialog.getByRole('textbox', { name: 'Note' }).fill('red coat');
+    await dialog.getByRole('button', { name: 'Park', exact: true }).click();
+    await expect.poll(() => amountOf(page)).toBe('0');
+    await page.getByTestId('parked-note').waitFor();
+    // The till is restarted: the parked basket is kept.
+    await till.stop('SIGTERM');
+    till = await startTill({ TILL_DATA_DIR: dataDir });
+    tills.push(till);
+    page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    pages.push(page);
+    await page.goto(till.url);
+    await page.getByRole('button', { name: 'Open sales' }).click();
+    const row = page.getByRole('dialog', { name: 'Open sales' }).getByTestId('parked-sale');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain('red coat');
+    await row.getByRole('button', { name: /^Resume/ }).click();
+    await expect.poll(() => amountOf(page)).toBe('8995');
+    await page.getByRole('button', { name: 'Charge' }).click();
+    await page.locator('[data-testid="payment"][data-status="initialized"]').waitFor();
+  });
 });

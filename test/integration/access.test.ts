@@ -382,6 +382,8 @@ describe('who may do what', () => {
       payCash: { access: 'signed_in' },
       history: { access: 'signed_in' },
       openSales: { access: 'signed_in' },
+      parkSale: { access: 'signed_in' },
+      resumeParked: { access: 'signed_in' },
       dayReport: { access: 'signed_in' },
       dayState: { access: 'signed_in' },
       openDay: { access: 'signed_in' },

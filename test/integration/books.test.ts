@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../electron/core/ledger/ledger';
 import { TillService } from '../../electron/core/service';
 import { startHeadlessServer } from '../../electron/server/server';
-import type { DayState, SaleRecord } from '../../shared/contract';
+import type { DayState, OpenSales, ParkedSale, SaleRecord } from '../../shared/contract';
 import { readFileSync } from 'node:fs';
 import type { PaymentView } from '../../shared/payment';
 import { serviceWithSim, tempDir } from '../helpers/engine';
@@ -450,13 +450,32 @@ describe('open sales', () => {
     s.sim.terminalAction('DEMO0002', 'cancel');
     await until(() => (svc.sales.sale(declined.saleId)?.status === 'unpaid' ? true : undefined), 'ended unpaid');
     const paying = ok((await svc.dispatch('charge', { terminalId: 'DEMO0001', lines })) as Reply<PaymentView>);
-    const open = ok((await svc.dispatch('openSales', {})) as Reply<SaleRecord[]>);
+    const open = ok((await svc.dispatch('openSales', {})) as Reply<OpenSales>).sales;
     expect(open.map((x) => [x.saleId, x.status])).toEqual([
       [paying.saleId, 'pending'],
       [part.saleId, 'partly_paid'],
     ]);
     // The rest paid: no longer open.
     ok((await svc.dispatch('payCash', { lines, given: 300, saleId: part.saleId })) as Reply<SaleRecord>);
-    expect(ok((await svc.dispatch('openSales', {})) as Reply<SaleRecord[]>).map((x) => x.saleId)).toEqual([paying.saleId]);
+    expect(ok((await svc.dispatch('openSales', {})) as Reply<OpenSales>).sales.map((x) => x.saleId)).toEqual([paying.saleId]);
+  });
+
+  it('Park sale keeps a basket with its note across a restart until Resume takes it back, once; an empty basket is refused', async () => {
+    const dataDir = tempDir();
+    const first = await TillService.create({ dataDir });
+    const lines = [{ name: 'Coat', unitPrice: 8995, quantity: 1, vatRate: 21 }];
+    expect(await first.dispatch('parkSale', { lines: [] })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const parked = ok((await first.dispatch('parkSale', { lines, note: 'red coat, back at 3' })) as Reply<ParkedSale>);
+    await first.close();
+    const again = await TillService.create({ dataDir });
+    cleanups.push(() => again.close());
+    const open = ok((await again.dispatch('openSales', {})) as Reply<OpenSales>);
+    expect(open.parked).toMatchObject([{ parkId: parked.parkId, note: 'red coat, back at 3', lines: [{ name: 'Coat', unitPrice: 8995 }] }]);
+    expect(open.sales).toEqual([]);
+    const back = ok((await again.dispatch('resumeParked', { parkId: parked.parkId })) as Reply<ParkedSale>);
+    expect(back.lines).toMatchObject(lines);
+    expect(ok((await again.dispatch('openSales', {})) as Reply<OpenSales>).parked).toEqual([]);
+    // Resumed once: a second window's Resume of the same basket is refused, nothing comes back twice.
+    expect(await again.dispatch('resumeParked', { parkId: parked.parkId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 });

@@ -213,6 +213,19 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (import_id, line)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Baskets put aside at the counter (Park sale), with an optional note, until they are resumed: kept across
+  -- restarts. Resuming one removes it; it then becomes a sale when it is charged or paid.
+  CREATE TABLE parked_sales (
+    park_id   TEXT PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    lines     TEXT NOT NULL,
+    currency  TEXT NOT NULL,
+    note      TEXT NOT NULL DEFAULT '',
+    staff     TEXT
+  );
+  CREATE INDEX parked_sales_at ON parked_sales (at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -16,6 +16,7 @@ import {
   type CashMoveKind,
   type DayState,
   type DayTotals,
+  type ParkedSale,
   type RefundRecord,
   type SaleRecord,
 } from '../../../shared/contract';
@@ -217,7 +218,7 @@ export class Ledger {
   /** The product catalog, in the same database. */
   readonly products: Products;
   /** Called after each committed change (history screens refresh). */
-  onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve' | 'cash_move') => void) | undefined;
+  onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve' | 'cash_move' | 'park') => void) | undefined;
 
   /** `busyWaitMs`: how long to wait for a lock another program holds for a moment (not a till). */
   constructor(path: string, opts: { busyWaitMs?: number } = {}) {
@@ -278,6 +279,10 @@ export class Ledger {
       refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
       refundBaseline: p('UPDATE refunds SET msp_before = ? WHERE refund_id = ?'),
       lastReceipt: p('SELECT at FROM receipts ORDER BY number DESC LIMIT 1'),
+      park: p('INSERT INTO parked_sales (park_id, at, lines, currency, note, staff) VALUES (?, ?, ?, ?, ?, ?)'),
+      parked: p('SELECT * FROM parked_sales ORDER BY at DESC LIMIT ?'),
+      parkedOne: p('SELECT * FROM parked_sales WHERE park_id = ?'),
+      unpark: p('DELETE FROM parked_sales WHERE park_id = ?'),
       unpaidCardSales: p(
         `SELECT rowid, * FROM sales WHERE created_at >= ? AND tender = 'card' AND cash_amount IS NULL
          AND sale_id NOT IN (SELECT sale_id FROM receipts WHERE kind = 'sale' AND sale_id = sales.sale_id)
@@ -668,6 +673,27 @@ export class Ledger {
     return this.#records(rows).filter((s) => s.status === 'partly_paid' || s.status === 'pending');
   }
 
+  /** Puts a basket aside (Park sale): one durable row, kept until it is resumed. */
+  park(p: ParkedSale): void {
+    this.#q.park!.run(p.parkId, p.at, JSON.stringify(p.lines), p.currency, p.note, p.staff ?? null);
+    this.onChange?.('park');
+  }
+
+  /** The parked baskets, newest first. */
+  parkedSales(): ParkedSale[] {
+    return (this.#q.parked!.all(MAX_IN) as unknown[]).map((r) => parkedOf(r));
+  }
+
+  /** Takes a parked basket back (Resume): removed from the parked ones and returned; undefined when it is gone. */
+  unpark(parkId: string): ParkedSale | undefined {
+    return this.atomically(() => {
+      const row = this.#q.parkedOne!.get(parkId);
+      if (!row) return undefined;
+      this.#q.unpark!.run(parkId);
+      return parkedOf(row);
+    });
+  }
+
   /** When the newest receipt was given (wall clock, ms), if any. */
   lastReceiptAt(): number | undefined {
     return (this.#q.lastReceipt!.get() as { at: number } | undefined)?.at;
@@ -984,6 +1010,26 @@ function afterOf(a: AttemptSnapshot): AttemptSummary['after'] {
   if (a.state !== 'completed' || !a.mspStatus) return undefined;
   if (classifyStatus(a.mspStatus) === 'not_paid') return 'reversed';
   return afterPayment(a.mspStatus);
+}
+
+const ParkedRowSchema = z.object({
+  park_id: z.string(),
+  at: z.number(),
+  lines: z.string(),
+  currency: z.string(),
+  note: z.string(),
+  staff: z.string().nullable(),
+});
+function parkedOf(raw: unknown): ParkedSale {
+  const r = check(ParkedRowSchema, raw, 'parked sale');
+  return {
+    parkId: r.park_id,
+    at: r.at,
+    lines: check(LinesSchema, safeJson(r.lines), 'parked lines'),
+    currency: r.currency,
+    note: r.note,
+    ...(r.staff ? { staff: r.staff } : {}),
+  };
 }
 
 function safeJson(text: string): unknown {

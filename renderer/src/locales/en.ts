@@ -12,6 +12,13 @@ export const en = {
     roles: { cashier: 'cashier', manager: 'manager' },
   },
   nav: { label: 'Screens', sale: 'Sale', history: 'History', report: 'Day report', day: 'Day', settings: 'Settings' },
+  park: {
+    open: 'Park sale',
+    title: 'Park sale',
+    note: 'Note',
+    park: 'Park',
+    parked: 'The sale is parked - Open sales brings it back.',
+  },
   openSales: {
     open: 'Open sales',
     title: 'Open sales',
@@ -19,6 +26,7 @@ export const en = {
     due: '{{due}} still due',
     paying: 'paying on a terminal',
     resume: 'Resume',
+    parked: 'parked',
   },
   sale: {
     amount: 'Amount',

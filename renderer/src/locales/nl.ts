@@ -14,6 +14,13 @@ export const nl: Dict = {
     roles: { cashier: 'kassamedewerker', manager: 'manager' },
   },
   nav: { label: 'Schermen', sale: 'Verkoop', history: 'Geschiedenis', report: 'Dagrapport', day: 'Dag', settings: 'Instellingen' },
+  park: {
+    open: 'Verkoop parkeren',
+    title: 'Verkoop parkeren',
+    note: 'Notitie',
+    park: 'Parkeren',
+    parked: 'De verkoop is geparkeerd - Open verkopen haalt hem terug.',
+  },
   openSales: {
     open: 'Open verkopen',
     title: 'Open verkopen',
@@ -21,6 +28,7 @@ export const nl: Dict = {
     due: 'nog {{due}} te betalen',
     paying: 'wordt betaald op een terminal',
     resume: 'Hervatten',
+    parked: 'geparkeerd',
   },
   sale: {
     amount: 'Bedrag',

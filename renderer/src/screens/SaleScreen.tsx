@@ -8,6 +8,7 @@ import { isFinal, type PaymentView, type SaleLine } from '../../../shared/paymen
 import { CashDialog } from '../components/CashDialog';
 import { Keypad } from '../components/Keypad';
 import { Modal } from '../components/Modal';
+import { ParkDialog } from '../components/ParkDialog';
 import { PaymentPanel } from '../components/PaymentPanel';
 import { ProductSearch } from '../components/ProductSearch';
 import { SplitDialog } from '../components/SplitDialog';
@@ -58,6 +59,8 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
   const chargeRef = useRef<HTMLButtonElement>(null);
   const cashRef = useRef<HTMLButtonElement>(null);
   const undoRef = useRef<HTMLButtonElement>(null);
+  const [parkOpen, setParkOpen] = useState(false);
+  const [parkedNote, setParkedNote] = useState<string>();
   const basket = sale.lines;
   const total = lineTotal(basket);
   const label = (id: string) => terminalLabel(id, terminals);
@@ -533,8 +536,31 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
               {t('sale.clear')}
             </button>
           )}
+          {!undo && (
+            <button disabled={!basket.length || frozen || Boolean(sale.saleId)} onClick={() => setParkOpen(true)}>
+              {t('park.open')}
+            </button>
+          )}
           {frozen && <button onClick={() => (setSale(EMPTY_SALE), onNewSale())}>{t('sale.another')}</button>}
         </div>
+        {parkOpen && (
+          <ParkDialog
+            api={api}
+            lines={basket}
+            onParked={() => {
+              setSale(EMPTY_SALE);
+              resetAmount();
+              setParkedNote(t('park.parked'));
+              requestAnimationFrame(() => amountRef.current?.focus());
+            }}
+            onClose={() => setParkOpen(false)}
+          />
+        )}
+        {parkedNote && !basket.length && (
+          <p className="muted" role="status" data-testid="parked-note">
+            {parkedNote}
+          </p>
+        )}
         {undo && (
           <p className="muted" role="status">
             {t('sale.cleared')}
