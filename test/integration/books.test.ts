@@ -479,3 +479,43 @@ describe('open sales', () => {
     expect(await again.dispatch('resumeParked', { parkId: parked.parkId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 });
+
+describe('money belongs to the day it moved', () => {
+  it("the rest of a split paid the next day is that day's cash, never the closed day's; the card part stays on its own day", async () => {
+    let offset = 0;
+    const { s, svc } = await serviceWithSim(cleanups, {}, { now: () => Date.now() + offset });
+    const day = () => {
+      const d = new Date(Date.now() + offset);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
+    const lines = [{ name: 'Jacket', unitPrice: 2000, quantity: 1, vatRate: 21 }];
+    ok((await svc.dispatch('openDay', { float: 5000 })) as Reply<DayState>);
+    const first = day();
+    const card = ok((await svc.dispatch('charge', { terminalId: 'DEMO0001', lines, amount: 1000 })) as Reply<PaymentView>);
+    s.sim.terminalAction('DEMO0001', 'approve');
+    await until(() => (svc.sales.sale(card.saleId)?.status === 'partly_paid' ? true : undefined), 'card part paid');
+    const closed = ok((await svc.dispatch('closeDay', { counted: 5000 })) as Reply<DayState>);
+    expect(closed.report!.expected).toBe(5000);
+    // The next morning the customer pays the rest in cash.
+    offset += 24 * 3600_000;
+    const second = day();
+    ok((await svc.dispatch('openDay', { float: 5000 })) as Reply<DayState>);
+    ok((await svc.dispatch('payCash', { lines, given: 1000, saleId: card.saleId })) as Reply<SaleRecord>);
+    const one = ok(
+      (await svc.dispatch('dayReport', { date: first })) as Reply<{
+        totals: { tenders: { card: { amount: number }; cash: { amount: number } } }[];
+      }>,
+    );
+    const two = ok(
+      (await svc.dispatch('dayReport', { date: second })) as Reply<{
+        totals: { tenders: { card: { amount: number }; cash: { amount: number } } }[];
+      }>,
+    );
+    expect(one.totals[0]!.tenders).toMatchObject({ card: { amount: 1000 }, cash: { amount: 0 } });
+    expect(two.totals[0]!.tenders.cash.amount).toBe(1000);
+    expect(two.totals[0]!.tenders.card.amount).toBe(0);
+    const end = ok((await svc.dispatch('closeDay', { counted: 6000 })) as Reply<DayState>);
+    expect(end.report!.expected).toBe(6000);
+    expect(end.report!.difference).toBe(0);
+  });
+});

@@ -226,6 +226,16 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX parked_sales_at ON parked_sales (at);
   `,
+  `
+  -- Money belongs to the day it moved: the cash part of a sale to the day the cash was taken (the rest of a split
+  -- may be paid the next day), a card payment to the day it ended. Rows from before keep the sale's day.
+  ALTER TABLE sales ADD COLUMN cash_day TEXT;
+  UPDATE sales SET cash_day = day WHERE cash_amount IS NOT NULL;
+  CREATE INDEX sales_cash_day ON sales (cash_day) WHERE cash_day IS NOT NULL;
+  ALTER TABLE attempts ADD COLUMN final_day TEXT;
+  UPDATE attempts SET final_day = (SELECT day FROM sales WHERE sales.sale_id = attempts.sale_id);
+  CREATE INDEX attempts_final_day ON attempts (final_day);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -229,8 +229,8 @@ export class Ledger {
     this.#q = {
       insertSale: p(
         `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, cash_given, cash_change, cash_amount,
-                                     cash_step, cash_rounding)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                     cash_step, cash_rounding, cash_day)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       saleReceipt: p(
         `INSERT INTO receipts (number, kind, sale_id, at)
@@ -255,10 +255,10 @@ export class Ledger {
       getDay: p('SELECT * FROM days WHERE day = ?'),
       saleRow: p('SELECT rowid, * FROM sales WHERE sale_id = ?'),
       upsertAttempt: p(
-        `INSERT INTO attempts (order_id, sale_id, terminal_id, state, seq, created_at, card_type, card_last4, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO attempts (order_id, sale_id, terminal_id, state, seq, created_at, card_type, card_last4, data, final_day)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, card_type = excluded.card_type,
-           card_last4 = excluded.card_last4, data = excluded.data`,
+           card_last4 = excluded.card_last4, data = excluded.data, final_day = excluded.final_day`,
       ),
       attempt: p('SELECT data FROM attempts WHERE order_id = ?'),
       openAttempts: p(`SELECT data FROM attempts WHERE state NOT IN ('completed', 'cancelled', 'failed')`),
@@ -301,21 +301,21 @@ export class Ledger {
       byOrderPrefix: p('SELECT DISTINCT sale_id FROM attempts WHERE order_id >= ? AND order_id < ? LIMIT ?'),
       dayOutcomes: p(
         `SELECT s.currency AS currency, a.state AS state, count(*) AS n, sum(${CHARGED}) AS amount
-         FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE s.day = ? GROUP BY s.currency, a.state`,
+         FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE a.final_day = ? GROUP BY s.currency, a.state`,
       ),
       dayTips: p(
         `SELECT s.currency AS currency, coalesce(json_extract(a.data, '$.staff'), '') AS staff, count(*) AS n,
                 sum(${CHARGED} - json_extract(a.data, '$.amount')) AS amount
          FROM sales s JOIN attempts a ON a.sale_id = s.sale_id
-         WHERE s.day = ? AND a.state = 'completed' AND ${CHARGED} > json_extract(a.data, '$.amount') GROUP BY s.currency, staff`,
+         WHERE a.final_day = ? AND a.state = 'completed' AND ${CHARGED} > json_extract(a.data, '$.amount') GROUP BY s.currency, staff`,
       ),
       dayCardTypes: p(
         `SELECT s.currency AS currency, coalesce(a.card_type, 'Unknown') AS type, count(*) AS n, sum(${CHARGED}) AS amount
-         FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE s.day = ? AND a.state = 'completed' GROUP BY s.currency, type`,
+         FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE a.final_day = ? AND a.state = 'completed' GROUP BY s.currency, type`,
       ),
       dayCash: p(
         `SELECT currency, count(*) AS n, sum(cash_amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
-         FROM sales WHERE day = ? AND cash_amount IS NOT NULL GROUP BY currency`,
+         FROM sales WHERE cash_day = ? AND cash_amount IS NOT NULL GROUP BY currency`,
       ),
       dayRefunds: p(
         `SELECT currency, tender, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
@@ -385,6 +385,8 @@ export class Ledger {
       a.card?.type ?? null,
       a.card?.last4 ?? null,
       JSON.stringify(a),
+      // The day the payment ended (money moved), or while it runs the day it began.
+      localDate(a.finalAt ?? a.createdAt),
     );
     // Paid in full: the sale gets its receipt number in the same transaction (no gap, no duplicate). A card that
     // paid part of it (a split, or less than asked) leaves the number to the tender that pays the rest.
@@ -436,6 +438,7 @@ export class Ledger {
       c.tender === 'cash' ? c.total : null,
       c.step ?? 0,
       c.rounding ?? 0,
+      c.tender === 'cash' ? localDate(c.at) : null,
     );
     return Number(r.changes) === 1;
   }
@@ -459,10 +462,10 @@ export class Ledger {
       const r = this.#db
         .prepare(
           `UPDATE sales SET tender = ?, cash_given = ?, cash_change = ?, cash_amount = ?, cash_step = ?, cash_rounding = ?,
-             staff = coalesce(?, staff)
+             staff = coalesce(?, staff), cash_day = ?
            WHERE sale_id = ? AND tender = 'card' AND cash_amount IS NULL`,
         )
-        .run(c.split ? 'card' : 'cash', c.given, c.change, c.amount, c.step, c.rounding, c.staff ?? null, c.saleId);
+        .run(c.split ? 'card' : 'cash', c.given, c.change, c.amount, c.step, c.rounding, c.staff ?? null, localDate(c.at), c.saleId);
       if (Number(r.changes) === 1) this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
       return Number(r.changes) === 1;
     });
