@@ -415,6 +415,11 @@ export interface DayTotals {
   tips?: Bucket;
   tipsByStaff?: Record<string, Bucket>;
   /**
+   * What the day's sales paid in full sold, per catalog product (a typed amount per its name): quantity and gross
+   * amount (minor units, VAT included, before refunds), best sellers first (at most 500).
+   */
+  products?: { name: string; productId?: number; quantity: number; amount: number }[];
+  /**
    * Cash rounding of the day: how many cash payments and refunds were rounded and the sum of the differences (what
    * the drawer took or kept more, negative when less). Counted in `net` and the expected cash, never in VAT or the
    * tenders. Absent on a day without rounding.

@@ -519,3 +519,20 @@ describe('money belongs to the day it moved', () => {
     expect(end.report!.difference).toBe(0);
   });
 });
+
+describe('products sold in the day report', () => {
+  it("counts each product of the day's paid sales, best sellers first; an unpaid sale counts nothing", async () => {
+    const { svc } = await serviceWithSim(cleanups);
+    const bread = { name: 'Brood', unitPrice: 325, quantity: 2, vatRate: 9, productId: 7 };
+    const cake = { name: 'Taart', unitPrice: 1250, quantity: 1, vatRate: 9, productId: 8 };
+    ok((await svc.dispatch('payCash', { lines: [bread, cake], given: 2000 })) as Reply<SaleRecord>);
+    ok((await svc.dispatch('payCash', { lines: [{ ...bread, quantity: 1 }], given: 325 })) as Reply<SaleRecord>);
+    // A card sale still waiting on the terminal is not sold yet.
+    ok((await svc.dispatch('charge', { terminalId: 'DEMO0001', lines: [{ ...cake, quantity: 5 }] })) as Reply<PaymentView>);
+    const report = ok((await svc.dispatch('dayReport', {})) as Reply<{ totals: { products?: unknown[] }[] }>);
+    expect(report.totals[0]!.products).toEqual([
+      { name: 'Taart', productId: 8, quantity: 1, amount: 1250 },
+      { name: 'Brood', productId: 7, quantity: 3, amount: 975 },
+    ]);
+  });
+});

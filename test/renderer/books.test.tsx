@@ -1,5 +1,5 @@
 /** The books in the till's screens: VAT settings and receipts, printing again, the day, staff, cash for an unpaid card, notices. */
-import { act, render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
@@ -439,8 +439,9 @@ describe('cash after an unpaid card, and notices', () => {
       },
     ];
     const { user } = await renderApp(f);
+    // The screen switches to Dutch once the snapshot is in: the notice is read in Dutch from then on.
     const notice = await screen.findByTestId('notice');
-    expect(notice).toHaveTextContent('De terugbetaling van € 5,00 (abc-1-1) is gelukt bij MultiSafepay.');
+    await waitFor(() => expect(notice).toHaveTextContent('De terugbetaling van € 5,00 (abc-1-1) is gelukt bij MultiSafepay.'));
     await user.click(within(notice).getByRole('button', { name: /Betaling tonen/ }));
     expect(await screen.findByRole('searchbox')).toHaveValue('abc-1-1');
     expect(f.api.history).toHaveBeenLastCalledWith(expect.objectContaining({ query: 'abc-1-1' }));

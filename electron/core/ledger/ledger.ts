@@ -279,6 +279,14 @@ export class Ledger {
       refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
       refundBaseline: p('UPDATE refunds SET msp_before = ? WHERE refund_id = ?'),
       lastReceipt: p('SELECT at FROM receipts ORDER BY number DESC LIMIT 1'),
+      dayProducts: p(
+        `SELECT s.currency AS currency, json_extract(l.value, '$.productId') AS product_id, json_extract(l.value, '$.name') AS name,
+                sum(json_extract(l.value, '$.quantity')) AS quantity,
+                sum(json_extract(l.value, '$.quantity') * json_extract(l.value, '$.unitPrice')) AS amount
+         FROM sales s, json_each(s.lines) l
+         WHERE s.day = ? AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale')
+         GROUP BY s.currency, coalesce(product_id, name) ORDER BY amount DESC LIMIT 500`,
+      ),
       park: p('INSERT INTO parked_sales (park_id, at, lines, currency, note, staff) VALUES (?, ?, ?, ?, ?, ?)'),
       parked: p('SELECT * FROM parked_sales ORDER BY at DESC LIMIT ?'),
       parkedOne: p('SELECT * FROM parked_sales WHERE park_id = ?'),
@@ -803,6 +811,20 @@ export class Ledger {
     for (const r of this.#q.dayCardTypes!.all(date) as { currency: string; type: string; n: number; amount: number }[])
       add((of(r.currency).cardTypes[r.type] ??= bucket()), r.n, r.amount);
     type Rounded = { rounded: number; rounding: number };
+    // What was sold, per product (a typed amount per its name), of the day's sales paid in full, best sellers first.
+    for (const r of this.#q.dayProducts!.all(date) as {
+      currency: string;
+      product_id: number | null;
+      name: string;
+      quantity: number;
+      amount: number;
+    }[])
+      (of(r.currency).products ??= []).push({
+        name: r.name,
+        ...(r.product_id !== null ? { productId: r.product_id } : {}),
+        quantity: r.quantity,
+        amount: r.amount,
+      });
     for (const r of this.#q.dayCash!.all(date) as ({ currency: string; n: number; amount: number } & Rounded)[]) {
       const t = of(r.currency);
       add(t.tenders.cash, r.n, r.amount);

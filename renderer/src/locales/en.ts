@@ -195,6 +195,9 @@ export const en = {
   },
   report: {
     title: 'Day report',
+    products: 'Products sold',
+    product: 'Product',
+    quantity: 'Quantity',
     date: 'Date',
     reconcile: 'Check with MultiSafepay',
     empty: 'No sales on this day.',

@@ -280,6 +280,9 @@ export const nl: Dict = {
     },
   },
   report: {
+    products: 'Verkochte producten',
+    product: 'Product',
+    quantity: 'Aantal',
     title: 'Dagrapport',
     date: 'Datum',
     reconcile: 'Controleren bij MultiSafepay',

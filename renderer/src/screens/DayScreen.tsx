@@ -10,6 +10,7 @@ import { closingReport, expectedCash, localDay, type ClosingReport } from '../da
 import { ActionResult } from '../components/ActionResult';
 import { errorText } from '../errors';
 import { money, time } from '../format';
+import { isCustomLine } from '../sale';
 
 interface Props {
   api: TillApi;
@@ -366,6 +367,29 @@ function Totals({ totals: x }: { totals: DayTotals }) {
         </tbody>
       </table>
       {x.vat && x.vat.length > 0 && <VatTotals vat={x.vat} currency={x.currency} />}
+      {x.products && x.products.length > 0 && (
+        <table className="figures" data-testid="day-products">
+          <caption>
+            {t('report.products')} ({x.currency})
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('report.product')}</th>
+              <th scope="col">{t('report.quantity')}</th>
+              <th scope="col">{t('report.amount')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {x.products.map((p) => (
+              <tr key={p.productId ?? p.name} data-testid="day-product" data-quantity={p.quantity} data-amount={p.amount}>
+                <th scope="row">{isCustomLine(p.name) ? t('sale.customLine') : p.name}</th>
+                <td className="num">{p.quantity}</td>
+                <td className="num">{money(p.amount, x.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </>
   );
 }
