@@ -293,10 +293,11 @@ export class Ledger {
       unpark: p('DELETE FROM parked_sales WHERE park_id = ?'),
       unpaidCardSales: p(
         `SELECT rowid, * FROM sales WHERE created_at >= ? AND tender = 'card' AND cash_amount IS NULL
-         AND sale_id NOT IN (SELECT sale_id FROM receipts WHERE kind = 'sale' AND sale_id = sales.sale_id)
+         AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = sales.sale_id AND r.kind = 'sale')
          ORDER BY created_at DESC LIMIT ?`,
       ),
       receiptSale: p('SELECT sale_id FROM receipts WHERE number = ?'),
+      hasSaleReceipt: p(`SELECT 1 AS x FROM receipts WHERE sale_id = ? AND kind = 'sale'`),
       receiptPrinted: p('UPDATE receipts SET printed_at = ? WHERE number = ? AND printed_at IS NULL'),
       unprinted: p('SELECT number, sale_id, refund_id FROM receipts WHERE printed_at IS NULL AND at >= ? ORDER BY number LIMIT 100'),
       pendingRefunds: p(`SELECT * FROM refunds WHERE state = 'pending'`),
@@ -398,7 +399,8 @@ export class Ledger {
     );
     // Paid in full: the sale gets its receipt number in the same transaction (no gap, no duplicate). A card that
     // paid part of it (a split, or less than asked) leaves the number to the tender that pays the rest.
-    if (a.state === 'completed') {
+    // A sale numbered already (card details or the amount charged arriving later) is not read again.
+    if (a.state === 'completed' && !this.#q.hasSaleReceipt!.get(a.saleId)) {
       const sale = this.sale(a.saleId);
       if (sale && amountDue(sale) === 0) this.#q.saleReceipt!.run(a.saleId, a.finalAt ?? a.updatedAt, a.saleId);
     }
