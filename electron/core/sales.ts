@@ -18,7 +18,7 @@ import { cashTaken, expectedCash, roundCash } from '../../shared/cash';
 import type { PaymentEngine } from './engine/engine';
 import { z } from 'zod';
 import { dayBounds, type Ledger, localDate, type RefundBaseline, type RefundRow } from './ledger/ledger';
-import { amountDue, isPaidCard, refundTargets } from '../../shared/sale';
+import { amountDue, isPaidCard, paidCards, refundTargets } from '../../shared/sale';
 import type { Logger } from './log';
 import { writePrivateFile } from './storage/private-file';
 import type { MspClient } from './msp/client';
@@ -413,7 +413,9 @@ export class SalesBook {
   #refundCash(sale: SaleRecord, requested: number | undefined, staff?: string): SaleRecord {
     const cashPart = sale.cash?.amount ?? sale.total;
     const done = sale.refunds.filter((r) => r.state === 'done' && r.tender === 'cash');
-    const left = cashPart - done.reduce((s, r) => s + r.amount, 0);
+    const cashLeft = cashPart - done.reduce((s, r) => s + r.amount, 0);
+    // At most what the cash paid and what is left of the sale (the sale's rules, shared/sale.ts).
+    const left = refundTargets(sale, false).find((t) => t.tender === 'cash')?.left ?? 0;
     const amount = requested ?? left;
     if (amount > left || left <= 0)
       throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this sale.' });
@@ -421,7 +423,7 @@ export class SalesBook {
     // holds of the sale, so refunds never give back more than was taken.
     const step = sale.cash?.step ?? 0;
     const takenLeft = cashPart + (sale.cash?.rounding ?? 0) - done.reduce((s, r) => s + r.amount + (r.rounding ?? 0), 0);
-    const back = step ? (amount === left ? takenLeft : Math.min(roundCash(amount, step), takenLeft)) : amount;
+    const back = step ? (amount === cashLeft ? takenLeft : Math.min(roundCash(amount, step), takenLeft)) : amount;
     const rounding = back - amount;
     const refundId = `r${randomBytes(6).toString('hex')}`;
     const at = this.#o.now();
@@ -540,7 +542,7 @@ export class SalesBook {
       if (!page.length) break;
       let chunk = '';
       for (const s of page) {
-        const paid = s.attempts.find((a) => a.state === 'completed') ?? s.attempts[s.attempts.length - 1];
+        const paid = paidCards(s)[0] ?? s.attempts[s.attempts.length - 1];
         const refunded = s.refunds.filter((r) => r.state === 'done').reduce((n, r) => n + r.amount, 0);
         // The tenders as the receipt lists them (shared/receipt.ts): "card+cash" for a split sale.
         const receipt = receiptContent(s);
