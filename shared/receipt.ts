@@ -78,6 +78,32 @@ export const cashHanded = (t: Pick<ReceiptCashTender, 'amount' | 'rounding'>): n
 export const tenderKinds = (r: Pick<ReceiptContent, 'tenders'>): string => [...new Set(r.tenders.map((t) => t.kind))].join('+');
 
 /**
+ * Every tender that has paid the sale so far, in the order they paid: each card part with what it charged and any
+ * tip, then the cash with what was given, the change and any rounding. A sale with a part still due lists the
+ * tenders that paid (the screen shows them before the receipt exists).
+ */
+export function receiptTenders(sale: SaleRecord): ReceiptTender[] {
+  const tenders: ReceiptTender[] = paidCards(sale).map((a) => ({
+    kind: 'card',
+    amount: chargedOf(a, sale.total),
+    tip: tipOf(a, sale.total),
+    orderId: a.orderId,
+    terminalId: a.terminalId,
+    ...(a.card ? { card: a.card } : {}),
+    ...(a.transactionId ? { transactionId: a.transactionId } : {}),
+  }));
+  if (sale.cash)
+    tenders.push({
+      kind: 'cash',
+      amount: sale.cash.amount ?? sale.total,
+      ...(sale.cash.rounding ? { rounding: sale.cash.rounding } : {}),
+      given: sale.cash.given,
+      change: sale.cash.change,
+    });
+  return tenders;
+}
+
+/**
  * The receipt of a sale paid in full, or of one of its refunds once done; undefined while it has no receipt number.
  * `fallbackVatRate` is the rate of lines recorded before rates were kept.
  */
@@ -113,23 +139,7 @@ export function receiptContent(sale: SaleRecord, refund?: RefundRecord, fallback
       ...(refund.staff ? { staff: refund.staff } : {}),
     };
   }
-  const tenders: ReceiptTender[] = cards.map((a) => ({
-    kind: 'card',
-    amount: chargedOf(a, sale.total),
-    tip: tipOf(a, sale.total),
-    orderId: a.orderId,
-    terminalId: a.terminalId,
-    ...(a.card ? { card: a.card } : {}),
-    ...(a.transactionId ? { transactionId: a.transactionId } : {}),
-  }));
-  if (sale.cash)
-    tenders.push({
-      kind: 'cash',
-      amount: sale.cash.amount ?? sale.total,
-      ...(sale.cash.rounding ? { rounding: sale.cash.rounding } : {}),
-      given: sale.cash.given,
-      change: sale.cash.change,
-    });
+  const tenders = receiptTenders(sale);
   const paidAt = Math.max(sale.createdAt, ...cards.map((a) => a.finalAt ?? 0));
   return {
     kind: 'sale',

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { PublicSettings, RefundRecord, SaleRecord, Terminal } from '../../../shared/contract';
 import type { SaleLine } from '../../../shared/payment';
-import { cashHanded, receiptContent } from '../../../shared/receipt';
+import { cashHanded, receiptTenders } from '../../../shared/receipt';
 import { vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
 import { money, time } from '../format';
 import { isCustomLine, terminalLabel } from '../sale';
@@ -76,8 +76,7 @@ export function ReceiptBody({
   // Every tender that paid: the card (or cards) and the cash; a split sale shows what each part paid.
   // Every tender that paid, as the printed receipt lists them (one builder: shared/receipt.ts). A sale shown before it
   // has its number (a part still due) lists its tenders the same way.
-  const content = receiptContent({ ...sale, receiptNumber: sale.receiptNumber ?? 0 }, undefined, settings.customVatRate ?? 21);
-  const tenders = content?.tenders ?? [];
+  const tenders = receiptTenders(sale);
   const split = tenders.length > 1;
   const vat = saleVat(sale, settings.customVatRate ?? 21);
   const number = refund ? refund.receiptNumber : sale.receiptNumber;
