@@ -54,6 +54,13 @@ const staffId = z
   .max(40)
   .regex(/^[A-Za-z0-9_-]+$/, 'Only letters, digits, - and _');
 const pin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
+/**
+ * Inline manager approval, allowed on any request: a manager-only action asked by a signed-in cashier runs when a
+ * manager's id and PIN come with it (the cashier stays signed in; the PIN is checked and throttled as at sign-in,
+ * and the approval is recorded in the staff log with the action's name).
+ */
+export const ApprovalSchema = z.object({ staffId, pin }).strict();
+export type Approval = z.infer<typeof ApprovalSchema>;
 const reason = z.string().trim().min(3, 'Give a reason').max(200, 'At most 200 characters');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
 /** A folder chosen by the person (the desktop app's folder picker): an absolute path. */

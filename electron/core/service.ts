@@ -9,6 +9,8 @@ import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
+  type Approval,
+  ApprovalSchema,
   type CashMove,
   type CatalogItem,
   METHODS,
@@ -44,7 +46,7 @@ import type { SimulatorConfig } from './simulator/simulator';
 import { baseUrlProblem, Connection, hostOf, type TillEnv } from './connection';
 import { MAX_SALE_TOTAL, SalesBook } from './sales';
 import { storage, storageAsync, storageFailure } from './storage/disk';
-import { Staff } from './staff';
+import { Staff, type StaffMember } from './staff';
 import { POLICY, WHILE_LOCKED } from './policy';
 import { kickDrawer } from './printing/escpos';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
@@ -56,6 +58,19 @@ import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
 export type { TillEnv };
+
+/**
+ * Splits a request's inline manager approval (`approval: {staffId, pin}`, see shared/contract.ts ApprovalSchema) off
+ * its parameters, so each method's own schema stays as it is. A malformed approval is refused as a bad request.
+ */
+function splitApproval(params: unknown): { approval: Approval | undefined; rest: unknown } {
+  if (!params || typeof params !== 'object' || !('approval' in params)) return { approval: undefined, rest: params };
+  const { approval, ...rest } = params as { approval: unknown };
+  const parsed = ApprovalSchema.safeParse(approval);
+  if (!parsed.success)
+    throw new TillError({ code: 'bad_request', field: 'approval', message: 'approval: a manager and their PIN are needed.' });
+  return { approval: parsed.data, rest };
+}
 
 export interface TillServiceOptions {
   dataDir: string;
@@ -308,8 +323,9 @@ export class TillService implements Dispatcher {
       // Who may ask comes first: a refused caller learns nothing of what the request should look like.
       if (this.staff.touch()) this.#emitStaff();
       const typedKey = (params as { apiKey?: unknown } | null | undefined)?.apiKey;
-      this.#authorize(method, typeof typedKey === 'string' ? typedKey : undefined);
-      const parsed = METHODS[method].params.safeParse(params ?? {});
+      const { approval, rest } = splitApproval(params);
+      const approver = await this.#authorize(method, typeof typedKey === 'string' ? typedKey : undefined, approval);
+      const parsed = METHODS[method].params.safeParse(rest ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         const field = issue.path.map(String).join('.');
@@ -320,7 +336,8 @@ export class TillService implements Dispatcher {
         });
       }
       const handler = this.#handlers[method] as (p: unknown) => Promise<unknown>;
-      return { ok: true, result: await handler(parsed.data) };
+      const result = approver ? await this.staff.withApprover(approver, () => handler(parsed.data)) : await handler(parsed.data);
+      return { ok: true, result };
     } catch (err) {
       if (err instanceof TillError) return { ok: false, error: err.toJSON() };
       if (err instanceof LedgerRowError) return { ok: false, error: { code: 'storage_error', message: err.message } };
@@ -334,8 +351,12 @@ export class TillService implements Dispatcher {
     }
   }
 
-  /** The policy table's rule for `method` (policy.ts), checked before its handler runs. */
-  #authorize(method: MethodName, apiKey: string | undefined): void {
+  /**
+   * The policy table's rule for `method` (policy.ts), checked before its handler runs. A manager-only action asked
+   * by a cashier runs when it carries a manager's approval (their PIN, checked as at sign-in); the approving manager
+   * is returned so the handler's records can name them.
+   */
+  async #authorize(method: MethodName, apiKey: string | undefined, approval: Approval | undefined): Promise<StaffMember | undefined> {
     if (this.staff.tillLocked && !WHILE_LOCKED.includes(method)) throw tillLockedError();
     const rule = POLICY[method];
     const what = rule.what ?? 'This';
@@ -343,9 +364,10 @@ export class TillService implements Dispatcher {
       case 'anyone':
         return;
       case 'signed_in':
-        return this.staff.requireSignedIn();
+        this.staff.requireSignedIn();
+        return;
       case 'manager':
-        return this.staff.requireManager(what);
+        return this.#managerOrApproval(what, approval);
       case 'api_key':
         if (!this.#keyProven(apiKey)) throw keyNeeded(what);
         return;
@@ -354,12 +376,22 @@ export class TillService implements Dispatcher {
           if (!this.#keyProven(apiKey)) throw keyNeeded(what);
           return;
         }
-        return this.staff.requireManager(what);
+        return this.#managerOrApproval(what, approval);
       default: {
         const never: never = rule.access;
         throw new Error(`no rule ${String(never)}`);
       }
     }
+  }
+
+  /** Passes when a manager is signed in (or roles are off); otherwise a signed-in person needs a manager's approval. */
+  async #managerOrApproval(what: string, approval: Approval | undefined): Promise<StaffMember | undefined> {
+    if (!approval || !this.staff.needsManager()) {
+      this.staff.requireManager(what);
+      return undefined;
+    }
+    this.staff.requireSignedIn();
+    return this.staff.approve(approval.staffId, approval.pin, what);
   }
 
   /** Whether the MultiSafepay API key was typed again; a till with no key stored has none to type. */

@@ -7,6 +7,7 @@ import { OpenSales } from './components/OpenSales';
 import { money } from './format';
 import { Receipt } from './components/Receipt';
 import { LockedTill } from './components/LockedTill';
+import { useManagerApproval } from './components/ManagerApproval';
 import { SignIn } from './components/SignIn';
 import { localDay } from './day';
 import i18n from './i18n';
@@ -31,9 +32,12 @@ function partText(p: PaymentView, onCounter: Sale): string | undefined {
 
 type View = 'sale' | 'history' | 'report' | 'day' | 'settings';
 
-export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) {
+export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: boolean }) {
   const { t } = useTranslation();
-  const { snapshot, historyVersion, reload } = useTill(api, linkUp);
+  const { snapshot, historyVersion, reload } = useTill(tillApi, linkUp);
+  // Every screen's requests go through inline manager approval: a manager-only action asks a manager's PIN here.
+  const managers = snapshot?.staff?.filter((m) => m.role === 'manager') ?? [];
+  const { api, dialog: approvalDialog } = useManagerApproval(tillApi, managers, Boolean(snapshot?.user));
   const [view, setView] = useState<View>('sale');
   const [sale, setSale] = useState<Sale>(EMPTY_SALE);
   const [receipt, setReceipt] = useState<{ sale: SaleRecord; refundId?: string | undefined }>();
@@ -274,6 +278,7 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
           onClose={() => setReceipt(undefined)}
         />
       )}
+      {approvalDialog}
       <div className="sr-only" aria-live="polite" data-testid="announcer">
         {announcement}
       </div>

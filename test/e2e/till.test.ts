@@ -659,7 +659,7 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     expect(await page.getByRole('button', { name: 'Cash' }).isDisabled()).toBe(true);
   });
 
-  it("a cashier's refund is refused with nothing changed; a manager's goes through", async () => {
+  it("a cashier's refund asks a manager's PIN on the cashier's screen: cancelled or a wrong PIN changes nothing; the manager's PIN refunds, the cashier stays signed in", async () => {
     const { page } = await open();
     await page.getByRole('button', { name: 'Settings' }).click();
     const staff = page.locator('form.staff');
@@ -697,15 +697,26 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
       await page.getByRole('button', { name: 'Yes, refund' }).click();
     };
     await refund();
+    const approval = page.getByRole('dialog', { name: 'Manager approval' });
+    await approval.getByText('A refund needs a manager').waitFor();
+    await approval.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.locator('.sale-detail [role="alert"]').textContent()).toContain('needs a manager');
     expect(await page.locator('.sale-detail .needs-manager').textContent()).toBe('Needs a manager');
     expect(sim.orders.get(orderId)?.status).toBe('completed');
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await signIn('Anna', '1234');
-    await refund();
+    await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, refund' }).click();
+    await approval.getByRole('combobox', { name: 'Manager' }).selectOption({ label: 'Anna' });
+    await approval.getByLabel('Manager PIN').fill('9999');
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await approval.getByRole('alert').filter({ hasText: 'That PIN is not right.' }).waitFor();
+    expect(sim.orders.get(orderId)?.status).toBe('completed');
+    await approval.getByLabel('Manager PIN').fill('1234');
+    await approval.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Refunded €10.00.').waitFor();
     await until(() => sim.orders.get(orderId)?.status === 'refunded', 'refunded at MultiSafepay');
+    expect(await approval.count()).toBe(0);
+    await page.getByTestId('signed-in').filter({ hasText: 'Bob' }).waitFor();
   });
   it("a hard decline in demo mode reads as a decline with MultiSafepay's reason, never as a PIN request; Cancel and take cash ends it and takes the cash", async () => {
     const till = await startTill({ TILL_DATA_DIR: tempDir('till-e2e-decline-') });

@@ -236,6 +236,23 @@ const MIGRATIONS: string[] = [
   UPDATE attempts SET final_day = (SELECT day FROM sales WHERE sales.sale_id = attempts.sale_id);
   CREATE INDEX attempts_final_day ON attempts (final_day);
   `,
+  `
+  -- A manager's approval on a cashier's screen: the manager types their PIN for one action (a refund, a paid out)
+  -- while the cashier stays signed in. Recorded with the PIN events ('approved', with the action in \`by\`), and it
+  -- ends a run of wrong PINs as a sign-in does. SQLite cannot widen a CHECK, so the table is copied.
+  CREATE TABLE staff_log_new (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    till      TEXT NOT NULL,
+    staff_id  TEXT NOT NULL,
+    event     TEXT NOT NULL CHECK (event IN ('pin_failed', 'locked', 'unlocked', 'pin_reset', 'signed_in', 'approved')),
+    by        TEXT
+  );
+  INSERT INTO staff_log_new (id, at, till, staff_id, event, by) SELECT id, at, till, staff_id, event, by FROM staff_log;
+  DROP TABLE staff_log;
+  ALTER TABLE staff_log_new RENAME TO staff_log;
+  CREATE INDEX staff_log_member ON staff_log (staff_id, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -201,7 +201,8 @@ export interface StaffLogEntry {
   at: number;
   till: string;
   staffId: string;
-  event: 'pin_failed' | 'locked' | 'unlocked' | 'pin_reset' | 'signed_in';
+  /** approved: a manager's PIN approved one action on someone else's session (`by` names the action). */
+  event: 'pin_failed' | 'locked' | 'unlocked' | 'pin_reset' | 'signed_in' | 'approved';
   by?: string;
 }
 
@@ -342,7 +343,7 @@ export class Ledger {
       staffEvent: p('INSERT INTO staff_log (at, till, staff_id, event, by) VALUES (?, ?, ?, ?, ?)'),
       staffSince: p(
         `SELECT event, at FROM staff_log WHERE staff_id = ? AND id > coalesce(
-           (SELECT max(id) FROM staff_log WHERE staff_id = ? AND event IN ('signed_in', 'unlocked', 'pin_reset')), 0) ORDER BY id`,
+           (SELECT max(id) FROM staff_log WHERE staff_id = ? AND event IN ('signed_in', 'approved', 'unlocked', 'pin_reset')), 0) ORDER BY id`,
       ),
       staffLog: p('SELECT at, till, staff_id, event, by FROM staff_log ORDER BY id DESC LIMIT ?'),
       getMeta: p('SELECT value FROM meta WHERE key = ?'),

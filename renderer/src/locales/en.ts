@@ -12,6 +12,13 @@ export const en = {
     roles: { cashier: 'cashier', manager: 'manager' },
   },
   nav: { label: 'Screens', sale: 'Sale', history: 'History', report: 'Day report', day: 'Day', settings: 'Settings' },
+  approval: {
+    title: 'Manager approval',
+    hint: 'A manager types their PIN here; whoever is signed in stays signed in.',
+    pin: 'Manager PIN',
+    approve: 'Approve',
+    cancel: 'Cancel',
+  },
   park: {
     open: 'Park sale',
     title: 'Park sale',

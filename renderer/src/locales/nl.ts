@@ -14,6 +14,13 @@ export const nl: Dict = {
     roles: { cashier: 'kassamedewerker', manager: 'manager' },
   },
   nav: { label: 'Schermen', sale: 'Verkoop', history: 'Geschiedenis', report: 'Dagrapport', day: 'Dag', settings: 'Instellingen' },
+  approval: {
+    title: 'Goedkeuring manager',
+    hint: 'Een manager typt hier de eigen pincode; wie ingelogd is, blijft ingelogd.',
+    pin: 'Pincode manager',
+    approve: 'Goedkeuren',
+    cancel: 'Annuleren',
+  },
   park: {
     open: 'Verkoop parkeren',
     title: 'Verkoop parkeren',
