@@ -44,6 +44,20 @@ export const SaleLineSchema = z.object({
   productId: z.number().int().positive().optional(),
 });
 const lines = z.array(SaleLineSchema).min(1, 'The basket is empty').max(200);
+/**
+ * The sale on the counter, kept by the core as the cashier works (a reload, a second window or a restart shows the
+ * same one): its lines and, once charged, the sale's id, the latest attempt's order id and the card parts already
+ * paid of a split (order id -> minor units).
+ */
+export const CounterBasketSchema = z
+  .object({
+    lines: z.array(SaleLineSchema).max(200),
+    saleId: z.string().max(100).optional(),
+    orderId: z.string().max(100).optional(),
+    paid: z.record(z.string().max(100), z.number().int().min(0).max(9_999_999_99)).optional(),
+  })
+  .strict();
+export type CounterBasket = z.infer<typeof CounterBasketSchema>;
 const currency = z.string().regex(/^[A-Z]{3}$/, 'Three capital letters, e.g. EUR');
 const Empty = z.object({}).strict();
 const MAX_FLOAT = 100_000_00;
@@ -280,6 +294,8 @@ export interface Snapshot {
   settings: PublicSettings;
   catalog: CatalogItem[];
   notices: Notice[];
+  /** The sale on the counter as the core keeps it, with its revision (absent: nothing was ever put in the basket). */
+  basket?: { basket: CounterBasket; rev: number; client?: string };
 }
 
 export interface AttemptSummary {
@@ -491,6 +507,13 @@ export const METHODS = {
   parkSale: method<ParkedSale>()(
     z.object({ lines: lines.min(1, 'The basket is empty'), note: z.string().trim().max(80).optional() }).strict(),
   ),
+  /**
+   * Keeps the sale on the counter in the core as it changes; every window gets it as a `basket` event (`client`
+   * names the window that sent it, so it can skip its own). Returns the basket's new revision.
+   */
+  saveBasket: method<{ rev: number }>()(
+    z.object({ basket: CounterBasketSchema, client: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/) }).strict(),
+  ),
   /** Takes a parked basket back (Resume): it leaves the parked ones and its lines return to the counter. */
   resumeParked: method<ParkedSale>()(z.object({ parkId: id }).strict()),
   /** Newest first, a page at a time: `before` is the createdAt of the last sale of the previous page. */
@@ -644,6 +667,8 @@ export type TillEvent =
   /** Today was opened or closed (in this window or another). */
   | { type: 'day'; today: DayState | null }
   | { type: 'notice'; notice: Notice }
+  /** The sale on the counter changed (in the window `client`). */
+  | { type: 'basket'; basket: CounterBasket; rev: number; client: string }
   /** How far a product import got (0 to 1): checking the rows, then saving them. */
   | { type: 'import_progress'; importId: string; phase: 'checking' | 'saving'; fraction: number };
 

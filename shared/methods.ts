@@ -12,6 +12,7 @@ export const METHOD_NAMES = [
   'history',
   'openSales',
   'parkSale',
+  'saveBasket',
   'resumeParked',
   'refund',
   'dayReport',

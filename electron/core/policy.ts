@@ -38,6 +38,7 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   history: signedIn,
   openSales: signedIn,
   parkSale: signedIn,
+  saveBasket: signedIn,
   resumeParked: signedIn,
   dayReport: signedIn,
   dayState: signedIn,

@@ -13,6 +13,8 @@ import {
   ApprovalSchema,
   type CashMove,
   type CatalogItem,
+  type CounterBasket,
+  CounterBasketSchema,
   METHODS,
   type MethodName,
   type Mode,
@@ -549,6 +551,11 @@ export class TillService implements Dispatcher {
       sales: this.ledger.openSales(this.#now() - OPEN_SALES_DAYS * 24 * 3600_000),
       parked: this.ledger.parkedSales(),
     }),
+    saveBasket: async (p) => {
+      const rev = storage(() => this.ledger.saveCounterBasket(JSON.stringify(p.basket), this.#now(), this.staff.who()));
+      this.#emit({ type: 'basket', basket: p.basket, rev, client: p.client });
+      return { rev };
+    },
     parkSale: async (p) => {
       const parked = {
         parkId: `p${randomBytes(6).toString('hex')}`,
@@ -852,7 +859,22 @@ export class TillService implements Dispatcher {
       settings: this.#publicSettings(),
       catalog: this.#catalogCache,
       notices: [...this.#notices],
+      ...(this.#counterBasket() ? { basket: this.#counterBasket()! } : {}),
     };
+  }
+
+  /** The sale on the counter as the ledger keeps it; a row that no longer reads as a basket counts as empty. */
+  #counterBasket(): { basket: CounterBasket; rev: number } | undefined {
+    const row = this.ledger.counterBasket();
+    if (!row) return undefined;
+    let json: unknown;
+    try {
+      json = JSON.parse(row.basket);
+    } catch {
+      json = undefined;
+    }
+    const parsed = CounterBasketSchema.safeParse(json);
+    return { basket: parsed.success ? parsed.data : { lines: [] }, rev: row.rev };
   }
 
   #terminals(settings = this.#settings()): Terminal[] {

@@ -21,6 +21,7 @@ import { SaleScreen } from './screens/SaleScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SHORTCUTS } from './shortcuts';
 import { useTill } from './useTill';
+import { useCounterBasket } from './useCounterBasket';
 
 /** A card part of a split sale, paid: "Paid by card €10.00 - due €5.84" (nothing when it paid the rest). */
 function partText(p: PaymentView, onCounter: Sale): string | undefined {
@@ -39,7 +40,7 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
   const managers = snapshot?.staff?.filter((m) => m.role === 'manager') ?? [];
   const { api, dialog: approvalDialog } = useManagerApproval(tillApi, managers, Boolean(snapshot?.user));
   const [view, setView] = useState<View>('sale');
-  const [sale, setSale] = useState<Sale>(EMPTY_SALE);
+  const [sale, setSale] = useCounterBasket(api, snapshot?.basket);
   const [receipt, setReceipt] = useState<{ sale: SaleRecord; refundId?: string | undefined }>();
   /** History opened from a notice: searched for the payment or sale it is about. */
   const [historyQuery, setHistoryQuery] = useState<{ query: string; at: number }>();
@@ -92,7 +93,7 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
     setSale(EMPTY_SALE);
     const a = document.activeElement;
     if (viewRef.current === 'sale' && (a === document.body || a?.closest('.payments, .basket'))) document.getElementById('amount')?.focus();
-  }, [paidNow]);
+  }, [paidNow, setSale]);
 
   // One polite sentence per status change; outcomes that arrive while another screen is open also become a notice.
   const last = useRef(new Map<string, string>());

@@ -1,5 +1,5 @@
 /** The basket: pure helpers, so the screen only wires them to buttons and keys. */
-import type { Terminal } from '../../shared/contract';
+import type { CounterBasket, Terminal } from '../../shared/contract';
 import { minorDigits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
 
@@ -7,12 +7,7 @@ import type { SaleLine } from '../../shared/payment';
  * The sale on the counter: its lines, and once charged, the till's sale id and the latest attempt's order id. A split
  * sale also knows the card parts already paid (order id -> amount), so it stays until the rest is paid.
  */
-export interface Sale {
-  lines: SaleLine[];
-  saleId?: string;
-  orderId?: string;
-  paid?: Record<string, number>;
-}
+export type Sale = CounterBasket;
 
 /** What cards have paid of the sale on the counter so far (split tender). */
 export const paidByCard = (sale: Sale): number => Object.values(sale.paid ?? {}).reduce((s, a) => s + a, 0);

@@ -885,4 +885,45 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await page.getByRole('button', { name: 'Charge' }).click();
     await page.locator('[data-testid="payment"][data-status="initialized"]').waitFor();
   });
+
+  it("the basket is the core's: a second window, a reload and a kill -9 restart all show the same basket, and Charge sends it", async () => {
+    const dataDir = tempDir('till-e2e-basket-');
+    let till = await startTill({ ...envFor(dataDir) });
+    tills.push(till);
+    const add = async (p: Page, amount: string) => {
+      await p.getByRole('textbox', { name: 'Amount' }).fill(amount);
+      await p.getByRole('button', { name: 'Add', exact: true }).click();
+    };
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    pages.push(page);
+    await page.goto(till.url);
+    await add(page, '12.50');
+    await add(page, '3.40');
+    await expect.poll(() => amountOf(page)).toBe('1590');
+    // A second window sees the same basket, and what it adds shows in the first.
+    const other = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    pages.push(other);
+    await other.goto(till.url);
+    await expect.poll(() => amountOf(other)).toBe('1590');
+    await add(other, '1');
+    await expect.poll(() => amountOf(page)).toBe('1690');
+    // A reload keeps it.
+    await page.reload();
+    await expect.poll(() => amountOf(page)).toBe('1690');
+    // So does a power cut: the till is killed and started again on the same data.
+    await till.stop('SIGKILL');
+    till = await startTill({ ...envFor(dataDir) });
+    tills.push(till);
+    const after = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    pages.push(after);
+    await after.goto(till.url);
+    await expect.poll(() => amountOf(after)).toBe('1690');
+    await after.getByRole('combobox', { name: 'Terminal' }).selectOption('E2E-T1');
+    await after.getByRole('button', { name: 'Charge' }).click();
+    await panel(after, 'E2E-T1').and(after.locator('[data-status="initialized"]')).waitFor();
+    const orderId = (await panel(after, 'E2E-T1').getAttribute('data-order-id'))!;
+    expect(sim.orders.get(orderId)?.amount).toBe(1690);
+    sim.terminalAction('E2E-T1', 'cancel');
+    await panel(after, 'E2E-T1').and(after.locator('[data-status="cancelled"]')).waitFor();
+  });
 });

@@ -425,6 +425,7 @@ describe('who may do what', () => {
       history: { access: 'signed_in' },
       openSales: { access: 'signed_in' },
       parkSale: { access: 'signed_in' },
+      saveBasket: { access: 'signed_in' },
       resumeParked: { access: 'signed_in' },
       dayReport: { access: 'signed_in' },
       dayState: { access: 'signed_in' },

@@ -253,6 +253,17 @@ const MIGRATIONS: string[] = [
   ALTER TABLE staff_log_new RENAME TO staff_log;
   CREATE INDEX staff_log_member ON staff_log (staff_id, id);
   `,
+  `
+  -- The sale on the counter, kept as the cashier works: its lines and, once charged, its sale and attempts. One row
+  -- (the till has one counter); rev counts the changes, so a window that reconnects knows whether it is behind.
+  CREATE TABLE counter_basket (
+    id     INTEGER PRIMARY KEY CHECK (id = 1),
+    rev    INTEGER NOT NULL,
+    at     INTEGER NOT NULL,
+    basket TEXT NOT NULL,
+    staff  TEXT
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

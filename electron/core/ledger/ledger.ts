@@ -288,6 +288,12 @@ export class Ledger {
          WHERE s.day = ? AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale')
          GROUP BY s.currency, coalesce(product_id, name) ORDER BY amount DESC LIMIT 500`,
       ),
+      counterBasket: p('SELECT rev, basket FROM counter_basket WHERE id = 1'),
+      saveCounterBasket: p(
+        `INSERT INTO counter_basket (id, rev, at, basket, staff) VALUES (1, 1, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET rev = rev + 1, at = excluded.at, basket = excluded.basket, staff = excluded.staff
+         RETURNING rev`,
+      ),
       park: p('INSERT INTO parked_sales (park_id, at, lines, currency, note, staff) VALUES (?, ?, ?, ?, ?, ?)'),
       parked: p('SELECT * FROM parked_sales ORDER BY at DESC LIMIT ?'),
       parkedOne: p('SELECT * FROM parked_sales WHERE park_id = ?'),
@@ -685,6 +691,17 @@ export class Ledger {
   openSales(since: number): SaleRecord[] {
     const rows = (this.#q.unpaidCardSales!.all(since, MAX_IN) as unknown[]).map((r) => check(SaleRowSchema, r, 'sale'));
     return this.#records(rows).filter((s) => s.status === 'partly_paid' || s.status === 'pending');
+  }
+
+  /** The sale on the counter as last saved (its JSON, as `saveCounterBasket` got it) and its revision. */
+  counterBasket(): { rev: number; basket: string } | undefined {
+    const r = this.#q.counterBasket!.get() as { rev: number; basket: string } | undefined;
+    return r ? { rev: Number(r.rev), basket: r.basket } : undefined;
+  }
+
+  /** Keeps the sale on the counter (one durable row, replaced each time); returns its new revision. */
+  saveCounterBasket(basket: string, at: number, staff: string | undefined): number {
+    return Number((this.#q.saveCounterBasket!.get(at, basket, staff ?? null) as { rev: number }).rev);
   }
 
   /** Puts a basket aside (Park sale): one durable row, kept until it is resumed. */
