@@ -42,6 +42,19 @@ export const SaleLineSchema = z.object({
   vatRate: vatRate.optional(),
   /** The catalog product the line was made from (lines typed as an amount, and older lines, have none). */
   productId: z.number().int().positive().optional(),
+  /**
+   * The discount on this line (minor units off `unitPrice x quantity`), given by `authorizeDiscount`: its id, and the
+   * reason. A basket discount is one id spread over the lines it covers.
+   */
+  discount: z
+    .object({
+      id: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/),
+      amount: z.number().int().positive().max(9_999_999_99),
+      reason: z.string().trim().min(1).max(80),
+      percent: z.number().positive().max(100).optional(),
+    })
+    .strict()
+    .optional(),
 });
 const lines = z.array(SaleLineSchema).min(1, 'The basket is empty').max(200);
 /**
@@ -169,6 +182,8 @@ export const SettingsInputSchema = z
     idleMinutes: z.number().int().min(0).max(480),
     /** What the cash part of a sale is rounded to, in minor units: 0 (off), 5 (0.05) or 10 (0.10). */
     cashRounding: z.union([z.literal(0), z.literal(5), z.literal(10)], 'Cash rounding is off, 0.05 or 0.10'),
+    /** The largest discount a cashier may give without a manager's approval, in percent of what is discounted. */
+    discountLimit: z.number().min(0, 'At least 0').max(100, 'At most 100').multipleOf(0.01),
   })
   .partial()
   .strict();
@@ -200,6 +215,8 @@ export interface PublicSettings {
   idleMinutes?: number;
   /** What the cash part of a sale is rounded to, in minor units (0: off). Always sent by the core. */
   cashRounding?: CashRoundingStep;
+  /** A cashier's largest discount without a manager's approval, percent. Always sent by the core. */
+  discountLimit?: number;
   /** Where the API key is kept: the OS keychain, plain-text keychain fallback, a file, or the environment. */
   keyStorage: 'os' | 'basic_text' | 'file' | 'env';
   /** Set by the environment (headless mode); the UI shows it read-only. */
@@ -276,6 +293,19 @@ export interface DayCloseReport {
   reconciliation: Reconciliation | 'unreachable';
   /** Paid in, paid out and drawer opens without a sale that day. */
   cashMoves?: CashMove[];
+}
+
+/** A discount given at the counter (see `authorizeDiscount`). */
+export interface Discount {
+  id: string;
+  /** Minor units off what it is for. */
+  amount: number;
+  percent?: number;
+  reason: string;
+  scope: 'line' | 'basket';
+  /** Who gave it, and the manager who approved it when it was over a cashier's limit. */
+  staff?: string;
+  approvedBy?: string;
 }
 
 export interface Snapshot {
@@ -452,6 +482,8 @@ export interface DayTotals {
   paidIn?: Bucket;
   paidOut?: Bucket;
   noSale?: Bucket;
+  /** Discounts on the day's sales (given that day and taken with a sale): how many, and how much in all. */
+  discounts?: Bucket;
   /** The audit trail's count of the day: baskets cleared, clears undone and lines removed, with their amounts. */
   audit?: Partial<Record<AuditEvent, Bucket>>;
   /** Card + cash + cash rounding - refunds: the money taken that day. */
@@ -513,6 +545,25 @@ export const METHODS = {
    */
   saveBasket: method<{ rev: number }>()(
     z.object({ basket: CounterBasketSchema, client: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/) }).strict(),
+  ),
+  /**
+   * Gives a discount (Discount): `percent` or `amount` (minor units) off `base` (minor units: the gross of the line,
+   * or of the basket, it is for), with a reason. A cashier may give up to the till's limit (Settings, percent); more
+   * needs a manager, or a manager's approval with the request. Recorded with who gave it and who approved it; the
+   * lines carry its id and amount, and a sale is only taken with discounts given here (each on one sale only).
+   */
+  authorizeDiscount: method<Discount>()(
+    z
+      .object({
+        base: minor,
+        percent: z.number().positive('More than 0').max(100, 'At most 100%').multipleOf(0.01).optional(),
+        amount: minor.optional(),
+        reason: z.string().trim().min(3, 'Give a reason').max(80, 'At most 80 characters'),
+        scope: z.enum(['line', 'basket']),
+      })
+      .strict()
+      .refine((p) => (p.percent === undefined) !== (p.amount === undefined), { message: 'Give a percent or an amount', path: ['percent'] })
+      .refine((p) => p.amount === undefined || p.amount <= p.base, { message: 'That is more than the price', path: ['amount'] }),
   ),
   /** Takes a parked basket back (Resume): it leaves the parked ones and its lines return to the counter. */
   resumeParked: method<ParkedSale>()(z.object({ parkId: id }).strict()),

@@ -13,6 +13,7 @@ export const METHOD_NAMES = [
   'openSales',
   'parkSale',
   'saveBasket',
+  'authorizeDiscount',
   'resumeParked',
   'refund',
   'dayReport',

@@ -39,6 +39,7 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   openSales: signedIn,
   parkSale: signedIn,
   saveBasket: signedIn,
+  authorizeDiscount: { access: 'signed_in', what: 'A discount over the limit' },
   resumeParked: signedIn,
   dayReport: signedIn,
   dayState: signedIn,

@@ -39,6 +39,7 @@ import { LedgerLockedError } from './ledger/db';
 import { importJournal } from './ledger/import';
 import { Ledger, LedgerRowError } from './ledger/ledger';
 import { amountDue } from '../../shared/sale';
+import { percentOff } from '../../shared/discount';
 import type { Logger } from './log';
 import { silentLogger } from './log';
 import { MspError } from './msp/errors';
@@ -367,7 +368,8 @@ export class TillService implements Dispatcher {
         return;
       case 'signed_in':
         this.staff.requireSignedIn();
-        return;
+        // A manager's approval may come with any request (a discount over the cashier's limit).
+        return approval && this.staff.needsManager() ? this.staff.approve(approval.staffId, approval.pin, what) : undefined;
       case 'manager':
         return this.#managerOrApproval(what, approval);
       case 'api_key':
@@ -455,7 +457,12 @@ export class TillService implements Dispatcher {
       };
       const saleId = p.saleId;
       // A new sale is in the currency set in Settings; the rest of a sale, in the sale's own currency.
-      if (!saleId) return start(settings.currency, lineTotal(p.lines));
+      if (!saleId) {
+        const discounts = this.#checkDiscounts(p.lines);
+        const view = await start(settings.currency, lineTotal(p.lines));
+        if (discounts.length) storage(() => this.ledger.useDiscounts(discounts, view.saleId));
+        return view;
+      }
       return this.#payingSale(saleId, async () => {
         const unpaid = () => {
           const sale = this.sales.sale(saleId);
@@ -511,7 +518,7 @@ export class TillService implements Dispatcher {
               );
             return paid;
           })
-        : this.sales.payCash(this.#withVat(p.lines), p.given, this.engine.installId, this.staff.who());
+        : this.#payNewSaleInCash(p.lines, p.given);
       this.#autoPrint(sale);
       return sale;
     },
@@ -551,6 +558,42 @@ export class TillService implements Dispatcher {
       sales: this.ledger.openSales(this.#now() - OPEN_SALES_DAYS * 24 * 3600_000),
       parked: this.ledger.parkedSales(),
     }),
+    authorizeDiscount: async (p) => {
+      const amount = p.amount ?? percentOff(p.base, p.percent!);
+      if (amount <= 0) throw new TillError({ code: 'bad_request', field: 'percent', message: 'That discount comes to nothing.' });
+      const percent = (amount * 100) / p.base;
+      const limit = this.#settings().discountLimit;
+      const approver = this.staff.approver();
+      if (percent > limit + 1e-9 && this.staff.needsManager() && !approver)
+        throw new TillError({
+          code: 'not_allowed',
+          key: 'needs_manager',
+          message: `A discount over ${limit}% needs a manager - a manager must approve it.`,
+        });
+      const who = this.staff.who();
+      const d = {
+        id: randomUUID().replaceAll('-', ''),
+        at: this.#now(),
+        scope: p.scope,
+        base: p.base,
+        amount,
+        reason: p.reason,
+        currency: this.#settings().currency,
+        ...(p.percent !== undefined ? { percent: p.percent } : {}),
+        ...(who ? { staff: who } : {}),
+        ...(approver ? { approvedBy: approver.name } : {}),
+      };
+      storage(() => this.ledger.recordDiscount(d));
+      return {
+        id: d.id,
+        amount,
+        reason: d.reason,
+        scope: d.scope,
+        ...(d.percent !== undefined ? { percent: d.percent } : {}),
+        ...(who ? { staff: who } : {}),
+        ...(approver ? { approvedBy: approver.name } : {}),
+      };
+    },
     saveBasket: async (p) => {
       const rev = storage(() => this.ledger.saveCounterBasket(JSON.stringify(p.basket), this.#now(), this.staff.who()));
       this.#emit({ type: 'basket', basket: p.basket, rev, client: p.client });
@@ -879,6 +922,41 @@ export class TillService implements Dispatcher {
 
   #terminals(settings = this.#settings()): Terminal[] {
     return this.#connection.terminals(settings);
+  }
+
+  /** A new sale taken in cash, with the discounts on its lines checked and bound to it. */
+  #payNewSaleInCash(lines: SaleLine[], given: number): SaleRecord {
+    const discounts = this.#checkDiscounts(lines);
+    const sale = this.sales.payCash(this.#withVat(lines), given, this.engine.installId, this.staff.who());
+    if (discounts.length) storage(() => this.ledger.useDiscounts(discounts, sale.saleId));
+    return sale;
+  }
+
+  /**
+   * The discounts on a new sale's lines must be ones given here (`authorizeDiscount`), not yet on another sale, each
+   * exactly as given: a line discount on one line, a basket discount spread over lines adding up to its amount, and
+   * no line discounted below zero. Returns their ids. Throws `bad_request` naming the first that is not.
+   */
+  #checkDiscounts(lines: readonly SaleLine[]): string[] {
+    const parts = new Map<string, number[]>();
+    for (const l of lines) {
+      if (!l.discount) continue;
+      if (l.discount.amount > l.unitPrice * l.quantity)
+        throw new TillError({ code: 'bad_request', field: 'lines', message: `The discount on ${l.name} is more than its price.` });
+      parts.set(l.discount.id, [...(parts.get(l.discount.id) ?? []), l.discount.amount]);
+    }
+    for (const [id, amounts] of parts) {
+      const d = this.ledger.discount(id);
+      const sum = amounts.reduce((s, a) => s + a, 0);
+      const fits = d && d.saleId === undefined && sum === d.amount && (d.scope === 'basket' || amounts.length === 1);
+      if (!fits)
+        throw new TillError({
+          code: 'bad_request',
+          field: 'lines',
+          message: 'A discount in this basket was not given at this till, or is used already - give it again with Discount.',
+        });
+    }
+    return [...parts.keys()];
   }
 
   /** Lines as recorded: each with its VAT rate (a typed amount takes the rate chosen in Settings). */

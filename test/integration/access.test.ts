@@ -426,6 +426,7 @@ describe('who may do what', () => {
       openSales: { access: 'signed_in' },
       parkSale: { access: 'signed_in' },
       saveBasket: { access: 'signed_in' },
+      authorizeDiscount: { access: 'signed_in', what: 'A discount over the limit' },
       resumeParked: { access: 'signed_in' },
       dayReport: { access: 'signed_in' },
       dayState: { access: 'signed_in' },

@@ -264,6 +264,31 @@ const MIGRATIONS: string[] = [
     staff  TEXT
   );
   `,
+  `
+  -- Discounts given at the counter: percent or amount off a line or the basket, the reason, who gave it and the
+  -- manager who approved one over a cashier's limit; sale_id is set once, when a sale is taken with it. Nothing in
+  -- it can be changed or deleted after.
+  CREATE TABLE discounts (
+    discount_id TEXT PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    day         TEXT NOT NULL,
+    scope       TEXT NOT NULL CHECK (scope IN ('line', 'basket')),
+    base        INTEGER NOT NULL CHECK (base > 0),
+    percent     REAL,
+    amount      INTEGER NOT NULL CHECK (amount > 0 AND amount <= base),
+    reason      TEXT NOT NULL,
+    currency    TEXT NOT NULL,
+    staff       TEXT,
+    approved_by TEXT,
+    sale_id     TEXT
+  );
+  CREATE INDEX discounts_day ON discounts (day);
+  CREATE TRIGGER discounts_kept_delete BEFORE DELETE ON discounts BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER discounts_kept_update BEFORE UPDATE ON discounts
+    WHEN OLD.sale_id IS NOT NULL OR NEW.amount IS NOT OLD.amount OR NEW.base IS NOT OLD.base OR NEW.reason IS NOT OLD.reason
+      OR NEW.staff IS NOT OLD.staff OR NEW.approved_by IS NOT OLD.approved_by OR NEW.at IS NOT OLD.at
+    BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
