@@ -28,7 +28,11 @@ async function tillWithCashier() {
   const dataDir = tempDir();
   const svc = await TillService.create({ dataDir });
   cleanups.push(() => svc.close());
-  const call = <T>(m: string, p: unknown = {}) => svc.dispatch(m, p) as Promise<Reply<T>>;
+  /** A request's reply, read as the screen reads it: the result, or the refusal. */
+  const call = async <T>(m: string, p: unknown = {}) => {
+    const r = (await svc.dispatch(m, p)) as Reply<T>;
+    return { ...r, error: r.ok ? undefined : r.error };
+  };
   ok(await call('saveStaff', { staff: STAFF }));
   ok(await call('signOut'));
   ok(await call('signIn', { staffId: 'bob', pin: '1234' }));

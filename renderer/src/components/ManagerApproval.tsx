@@ -4,6 +4,7 @@ import type { Approval, StaffMember, TillApi } from '../../../shared/contract';
 import { TillError } from '../../../shared/errors';
 import { METHOD_NAMES } from '../../../shared/methods';
 import { errorText } from '../errors';
+import { ActionResult } from './ActionResult';
 import { Modal } from './Modal';
 
 interface Ask {
@@ -102,11 +103,7 @@ function ApprovalDialog({ ask, managers, onCancel }: { ask: Ask; managers: reado
             onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
           />
         </label>
-        {ask.error && (
-          <p className="error" role="alert">
-            {ask.error}
-          </p>
-        )}
+        <ActionResult error={ask.error} />
         <div className="row">
           <button type="submit" className="primary" disabled={busy || pin.length < 4}>
             {t('approval.approve')}
