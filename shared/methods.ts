@@ -14,6 +14,7 @@ export const METHOD_NAMES = [
   'parkSale',
   'resumeParked',
   'refund',
+  'returnItems',
   'dayReport',
   'saveSettings',
   'testConnection',

@@ -53,6 +53,7 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   searchProducts: signedIn,
   resolvePayment: manager('Releasing a terminal'),
   refund: manager('A refund'),
+  returnItems: manager('A return'),
   closeDay: manager('Closing the day'),
   paidOut: manager('A paid out'),
   saveSettings: manager('Changing settings'),

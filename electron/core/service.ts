@@ -219,6 +219,7 @@ export class TillService implements Dispatcher {
       ...(opts.refundGraceMs !== undefined ? { refundGraceMs: opts.refundGraceMs } : {}),
       notice: (level, message, extra) => this.#notice(level, message, extra),
       onRefundDone: (sale, refund) => this.#autoPrint(sale, refund),
+      ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
     this.ledger.onChange = (what) => {
       if (what !== 'attempt') this.#emit({ type: 'history_changed' });
@@ -537,6 +538,7 @@ export class TillService implements Dispatcher {
     refund: async (p) => {
       return this.sales.refund(p.orderId, p.amount, this.staff.who());
     },
+    returnItems: async (p) => this.sales.returnItems(p.saleId, p.lines, p.reason, this.staff.who()),
     dayReport: async (p) => this.sales.dayReport(p.date, p.reconcile ?? false),
     saveSettings: async (p) => {
       const cur = this.#settings();

@@ -236,6 +236,30 @@ const MIGRATIONS: string[] = [
   UPDATE attempts SET final_day = (SELECT day FROM sales WHERE sales.sale_id = attempts.sale_id);
   CREATE INDEX attempts_final_day ON attempts (final_day);
   `,
+  `
+  -- Lines of a sale given back (Return items), each tied to the refund that paid it back: a line counts as returned
+  -- while that refund is pending or done, so it is never returned twice; a failed refund frees it again. The amount
+  -- and VAT are what the refund reversed for the line (its VAT rate kept for the day's VAT per rate).
+  CREATE TABLE returned_lines (
+    refund_id  TEXT NOT NULL REFERENCES refunds (refund_id),
+    sale_id    TEXT NOT NULL REFERENCES sales (sale_id),
+    line_index INTEGER NOT NULL CHECK (line_index >= 0),
+    product_id INTEGER,
+    name       TEXT NOT NULL,
+    quantity   INTEGER NOT NULL CHECK (quantity > 0),
+    unit_price INTEGER NOT NULL,
+    amount     INTEGER NOT NULL,
+    vat_rate   REAL NOT NULL,
+    vat        INTEGER NOT NULL,
+    PRIMARY KEY (refund_id, line_index)
+  ) WITHOUT ROWID;
+  CREATE INDEX returned_lines_sale ON returned_lines (sale_id, line_index);
+  -- Why the items were returned, one row per return (its refund).
+  CREATE TABLE returns (
+    refund_id  TEXT PRIMARY KEY REFERENCES refunds (refund_id),
+    reason     TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -5,6 +5,7 @@
  * sales. Rows read back are checked with zod before use.
  */
 import { writePrivateFile } from '../storage/private-file';
+import { TillError } from '../../../shared/errors';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import {
@@ -18,13 +19,15 @@ import {
   type DayTotals,
   type ParkedSale,
   type RefundRecord,
+  type ReturnedLine,
   type SaleRecord,
 } from '../../../shared/contract';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
 import { afterPayment, classifyStatus } from '../engine/transitions';
 import { amountDue, saleStatus } from '../../../shared/sale';
-import { addVat, LEGACY_VAT_RATE, vatByRate, vatOfRefund } from '../../../shared/vat';
+import { addVat, LEGACY_VAT_RATE, vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
+import { vatOfLines } from '../../../shared/returns';
 import { openDatabase, releaseHolder, transaction } from './db';
 import { Products } from './products';
 
@@ -125,6 +128,27 @@ const RefundRowSchema = z.object({
 });
 export type RefundRow = z.infer<typeof RefundRowSchema>;
 
+const ReturnedLineRowSchema = z.object({
+  refund_id: z.string(),
+  line_index: z.number().int().min(0),
+  product_id: z.number().int().nullable(),
+  name: z.string(),
+  quantity: z.number().int().positive(),
+  unit_price: z.number().int(),
+  amount: z.number().int(),
+  vat_rate: z.number(),
+  vat: z.number().int(),
+  reason: z.string().nullable(),
+});
+
+/** VAT lines, each at most what is left at its rate. */
+function clampVat(vat: VatLine[], left: readonly VatLine[]): VatLine[] {
+  return vat.map((v) => {
+    const l = left.find((x) => x.rate === v.rate);
+    return { ...v, vat: Math.max(0, Math.min(v.vat, l?.vat ?? 0)) };
+  });
+}
+
 const CashMoveRowSchema = z.object({
   id: z.number().int(),
   at: z.number(),
@@ -180,6 +204,15 @@ export interface NewRefund {
   /** A refund from the drawer of a rounded sale: what the drawer gave back less the amount (see shared/rounding.ts). */
   rounding?: number;
   staff?: string;
+  /** A return: the lines it gives back (their VAT is the refund's, per rate) and why. */
+  return?: { lines: ReturnedLine[]; reason: string };
+}
+
+/** A line asked back that was sold fewer times than it would now have been returned: nothing is written. */
+export class ReturnedTwiceError extends TillError {
+  constructor(readonly index: number) {
+    super({ code: 'not_allowed', message: `Line ${index + 1} of the sale has been returned already - nothing was refunded.` });
+  }
 }
 
 export interface CashSale {
@@ -248,6 +281,20 @@ export class Ledger {
            AND (s.tender = 'cash' OR EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = s.sale_id AND a.state = 'completed'))`,
       ),
       dayRefundVat: p(`SELECT currency, vat FROM refunds WHERE day = ? AND state = 'done'`),
+      insertReturnedLine: p(
+        `INSERT INTO returned_lines (refund_id, sale_id, line_index, product_id, name, quantity, unit_price, amount, vat_rate, vat)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertReturn: p('INSERT INTO returns (refund_id, reason) VALUES (?, ?)'),
+      returnedOfLine: p(
+        `SELECT coalesce(sum(l.quantity), 0) AS quantity FROM returned_lines l JOIN refunds r ON r.refund_id = l.refund_id
+         WHERE l.sale_id = ? AND l.line_index = ? AND r.state != 'failed'`,
+      ),
+      dayReturned: p(
+        `SELECT r.currency AS currency, l.product_id AS product_id, l.name AS name, sum(l.quantity) AS quantity, sum(l.amount) AS amount
+         FROM refunds r JOIN returned_lines l ON l.refund_id = r.refund_id
+         WHERE r.day = ? AND r.state = 'done' GROUP BY r.currency, coalesce(l.product_id, l.name)`,
+      ),
       openDay: p('INSERT INTO days (day, opened_at, float, currency, opened_by) VALUES (?, ?, ?, ?, ?)'),
       closeDay: p(
         'UPDATE days SET closed_at = ?, counted = ?, expected = ?, closed_by = ?, report = ? WHERE day = ? AND closed_at IS NULL',
@@ -504,7 +551,16 @@ export class Ledger {
     let left = saleVat ? check(VatSchema, safeJson(saleVat.vat), 'sale VAT') : [];
     for (const e of this.#q.refundVatOfSale!.all(r.saleId) as { vat: string }[])
       left = addVat(left, check(VatSchema, safeJson(e.vat), 'refund VAT'), -1);
-    const vat = vatOfRefund(left, r.amount);
+    // A return reverses the VAT of its lines (never more than is left at a rate); any other refund its share.
+    const vat = r.return ? clampVat(vatOfLines(r.return.lines), left) : vatOfRefund(left, r.amount);
+    if (r.return) {
+      const sale = this.#q.saleRow!.get(r.saleId) as { lines: string } | undefined;
+      const sold = sale ? check(LinesSchema, safeJson(sale.lines), 'sale lines') : [];
+      for (const l of r.return.lines) {
+        const done = Number((this.#q.returnedOfLine!.get(r.saleId, l.index) as { quantity: number }).quantity);
+        if (l.index >= sold.length || done + l.quantity > sold[l.index]!.quantity) throw new ReturnedTwiceError(l.index);
+      }
+    }
     this.#q.insertRefund!.run(
       r.refundId,
       r.orderId,
@@ -518,6 +574,22 @@ export class Ledger {
       r.staff ?? null,
       r.rounding ?? 0,
     );
+    if (r.return) {
+      this.#q.insertReturn!.run(r.refundId, r.return.reason);
+      for (const l of r.return.lines)
+        this.#q.insertReturnedLine!.run(
+          r.refundId,
+          r.saleId,
+          l.index,
+          l.productId ?? null,
+          l.name,
+          l.quantity,
+          l.unitPrice,
+          l.amount,
+          l.vatRate,
+          l.vat,
+        );
+    }
   }
 
   /** Settles a pending refund from MultiSafepay's answer (or a re-read). Returns false if it was not pending. */
@@ -827,6 +899,7 @@ export class Ledger {
         quantity: r.quantity,
         amount: r.amount,
       });
+    this.#takeOffReturns(date, of);
     for (const r of this.#q.dayCash!.all(date) as ({ currency: string; n: number; amount: number } & Rounded)[]) {
       const t = of(r.currency);
       add(t.tenders.cash, r.n, r.amount);
@@ -862,6 +935,40 @@ export class Ledger {
     }
     for (const t of by.values()) t.net = t.tenders.card.amount + t.tenders.cash.amount + (t.cashRounding?.amount ?? 0) - t.refunds.amount;
     return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+  }
+
+  /** The day's returns (refunds done that day) come off the products table, per product; a product at nothing leaves it. */
+  #takeOffReturns(date: string, of: (currency: string) => DayTotals): void {
+    const rows = this.#q.dayReturned!.all(date) as {
+      currency: string;
+      product_id: number | null;
+      name: string;
+      quantity: number;
+      amount: number;
+    }[];
+    const touched = new Set<DayTotals>();
+    for (const r of rows) {
+      const t = of(r.currency);
+      const list = (t.products ??= []);
+      const same = list.find((p) =>
+        r.product_id !== null ? p.productId === r.product_id : p.productId === undefined && p.name === r.name,
+      );
+      if (same) {
+        same.quantity -= r.quantity;
+        same.amount -= r.amount;
+      } else
+        list.push({
+          name: r.name,
+          ...(r.product_id !== null ? { productId: r.product_id } : {}),
+          quantity: -r.quantity,
+          amount: -r.amount,
+        });
+      touched.add(t);
+    }
+    for (const t of touched) {
+      t.products = t.products!.filter((p) => p.quantity !== 0 || p.amount !== 0).sort((a, b) => b.amount - a.amount);
+      if (!t.products.length) delete t.products;
+    }
   }
 
   /** Sales created in [from, to) in pages of `limit`, oldest first (exports): the cursor is the last row's. */
@@ -943,6 +1050,32 @@ export class Ledger {
     return check(AttemptSnapshotSchema, parsed, 'attempt') as AttemptSnapshot;
   }
 
+  /** The returns of these sales, per refund: the lines given back and why. */
+  #returnedOf(ids: string[], marks: string): Map<string, { lines: ReturnedLine[]; reason: string }> {
+    const out = new Map<string, { lines: ReturnedLine[]; reason: string }>();
+    const rows = this.#db
+      .prepare(
+        `SELECT l.*, x.reason AS reason FROM returned_lines l LEFT JOIN returns x ON x.refund_id = l.refund_id
+         WHERE l.sale_id IN (${marks}) ORDER BY l.refund_id, l.line_index`,
+      )
+      .all(...ids);
+    for (const raw of rows) {
+      const r = check(ReturnedLineRowSchema, raw, 'returned line');
+      const ret = out.get(r.refund_id) ?? out.set(r.refund_id, { lines: [], reason: r.reason ?? '' }).get(r.refund_id)!;
+      ret.lines.push({
+        index: r.line_index,
+        name: r.name,
+        ...(r.product_id !== null ? { productId: r.product_id } : {}),
+        quantity: r.quantity,
+        unitPrice: r.unit_price,
+        amount: r.amount,
+        vatRate: r.vat_rate,
+        vat: r.vat,
+      });
+    }
+    return out;
+  }
+
   #records(rows: SaleRow[]): SaleRecord[] {
     if (!rows.length) return [];
     const ids = rows.map((r) => r.sale_id);
@@ -962,6 +1095,7 @@ export class Ledger {
       at: number;
     }[])
       receipts.set(r.refund_id ?? `sale:${r.sale_id}`, { number: r.number, at: r.at });
+    const returned = this.#returnedOf(ids, marks);
     const refunds = new Map<string, RefundRecord[]>();
     for (const raw of this.#db.prepare(`SELECT * FROM refunds WHERE sale_id IN (${marks}) ORDER BY at`).all(...ids)) {
       const r = check(RefundRowSchema, raw, 'refund');
@@ -981,6 +1115,8 @@ export class Ledger {
       if (vat.success && vat.data.length) rec.vat = vat.data;
       const receipt = receipts.get(r.refund_id);
       if (receipt !== undefined) rec.receiptNumber = receipt.number;
+      const back = returned.get(r.refund_id);
+      if (back) Object.assign(rec, back);
       (refunds.get(r.sale_id) ?? refunds.set(r.sale_id, []).get(r.sale_id)!).push(rec);
     }
     return rows.map((row) => {
