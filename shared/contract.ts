@@ -318,6 +318,21 @@ export interface RefundRecord {
   reason?: string;
 }
 
+/** Items brought back without a receipt: cash from the drawer, with a manager's approval. */
+export interface ReceiptlessReturn {
+  returnId: string;
+  at: number;
+  currency: string;
+  /** What the lines are worth (minor units); the drawer gave back `amount + rounding`. */
+  amount: number;
+  rounding?: number;
+  lines: ReturnedLine[];
+  vat: VatLine[];
+  reason: string;
+  staff?: string;
+  receiptNumber: number;
+}
+
 /** A line of a sale given back by a return: which line, how many, and what it paid back with its VAT. */
 export interface ReturnedLine {
   /** The line's place on the sale (0 is the first). */
@@ -516,6 +531,11 @@ export const METHODS = {
       })
       .strict(),
   ),
+  /**
+   * A return without a receipt: the items (lines as on a sale) given back in cash from the drawer, with the reason.
+   * Manager.
+   */
+  returnWithoutReceipt: method<ReceiptlessReturn>()(z.object({ lines, reason }).strict()),
   /** Refunds a card payment (its order id) through MultiSafepay, or a cash sale (its sale id) from the drawer. */
   refund: method<SaleRecord>()(z.object({ orderId: id, amount: minor.optional() }).strict()),
   /**

@@ -15,6 +15,7 @@ export const METHOD_NAMES = [
   'resumeParked',
   'refund',
   'returnItems',
+  'returnWithoutReceipt',
   'dayReport',
   'saveSettings',
   'testConnection',

@@ -54,6 +54,7 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   resolvePayment: manager('Releasing a terminal'),
   refund: manager('A refund'),
   returnItems: manager('A return'),
+  returnWithoutReceipt: manager('A return without a receipt'),
   closeDay: manager('Closing the day'),
   paidOut: manager('A paid out'),
   saveSettings: manager('Changing settings'),

@@ -9,7 +9,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CashMove, DayCloseReport, DayReport, DayState, Notice, RefundRecord, SaleRecord } from '../../shared/contract';
+import type {
+  CashMove,
+  DayCloseReport,
+  DayReport,
+  DayState,
+  Notice,
+  ReceiptlessReturn,
+  RefundRecord,
+  SaleRecord,
+} from '../../shared/contract';
+import { LEGACY_VAT_RATE, vatByRate } from '../../shared/vat';
 import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
@@ -18,7 +28,7 @@ import { cashTaken, expectedCash, roundCash } from '../../shared/cash';
 import type { FailPoint, PaymentEngine } from './engine/engine';
 import { z } from 'zod';
 import { dayBounds, type Ledger, localDate, type NewRefund, type RefundBaseline, type RefundRow } from './ledger/ledger';
-import { type ReturnPick, returnAmount, returnLines, returnProblem } from '../../shared/returns';
+import { type ReturnPick, returnAmount, returnLines, returnProblem, vatOfLines } from '../../shared/returns';
 import { amountDue, isPaidCard, paidCards, refundTargets } from '../../shared/sale';
 import type { Logger } from './log';
 import { writePrivateFile } from './storage/private-file';
@@ -276,19 +286,22 @@ export class SalesBook {
         message: 'Today has been closed - no cash can be paid in or out any more.',
       });
     const currency = day?.currency ?? this.#o.currency();
-    if (kind === 'paid_out') {
-      const held = expectedCash(
-        day?.float ?? 0,
-        this.#o.ledger.dayTotals(date).find((t) => t.currency === currency),
-      );
-      if (amount > held)
-        throw new TillError({
-          code: 'bad_request',
-          field: 'amount',
-          message: `That is more than the drawer should hold (${formatMoney(Math.max(0, held), currency)}).`,
-        });
-    }
+    if (kind === 'paid_out') this.#refuseMoreThanHeld(amount, date, day, currency, 'amount');
     return storage(() => this.#o.ledger.recordCashMove({ at: this.#o.now(), kind, amount, currency, reason, ...(staff ? { staff } : {}) }));
+  }
+
+  /** Cash out of the drawer is refused when it is more than the drawer should hold now (the expected cash). */
+  #refuseMoreThanHeld(amount: number, date: string, day: DayState | undefined, currency: string, field: string): void {
+    const held = expectedCash(
+      day?.float ?? 0,
+      this.#o.ledger.dayTotals(date).find((t) => t.currency === currency),
+    );
+    if (amount > held)
+      throw new TillError({
+        code: 'bad_request',
+        field,
+        message: `That is more than the drawer should hold (${formatMoney(Math.max(0, held), currency)}).`,
+      });
   }
 
   /** Records that the drawer was opened without a sale (no sale), with who and when. */
@@ -389,6 +402,81 @@ export class SalesBook {
     if (target.tender === 'cash') return this.#refundCash(sale, amount, staff, ret);
     this.#refuseWhilePending(target.id);
     return this.#refundCard(sale, target.id, amount, staff, ret);
+  }
+
+  /**
+   * A return without a receipt (a manager's): the items' amount in cash from the drawer - rounded as cash is - with the
+   * VAT of the lines and the reason, in one transaction with its refund receipt number. Refused on a closed day, and
+   * when the drawer should not hold that much.
+   */
+  returnWithoutReceipt(lines: SaleLine[], reason: string, staff?: string): ReceiptlessReturn {
+    this.requireOpenDay();
+    const amount = lineTotal(lines);
+    if (amount > MAX_SALE_TOTAL)
+      throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
+    const date = localDate(this.#o.now());
+    const day = this.#o.ledger.day(date);
+    const currency = day?.currency ?? this.#o.currency();
+    const step = this.#o.cashRounding();
+    const back = step ? roundCash(amount, step) : amount;
+    this.#refuseMoreThanHeld(back, date, day, currency, 'lines');
+    // The lines' VAT as a sale of them would carry it, per line (shared/returns.ts).
+    const returned = returnLines(
+      { lines, vat: vatByRate(lines, LEGACY_VAT_RATE), refunds: [] },
+      lines.map((l, index) => ({ index, quantity: l.quantity })),
+    );
+    const ret = storage(() =>
+      this.#o.ledger.recordReceiptlessReturn({
+        returnId: `x${randomBytes(6).toString('hex')}`,
+        at: this.#o.now(),
+        currency,
+        amount,
+        ...(back !== amount ? { rounding: back - amount } : {}),
+        lines: returned,
+        vat: vatOfLines(returned),
+        reason,
+        ...(staff ? { staff } : {}),
+      }),
+    );
+    this.#o.failpoint?.('return-journaled');
+    const sale = this.receiptlessSale(ret.returnId);
+    if (sale) this.#o.onRefundDone?.(sale, sale.refunds[0]!);
+    return ret;
+  }
+
+  /**
+   * A return without a receipt as a sale record with its one refund: what the receipt builder, the printer and the
+   * screen's receipt take (a sale with no lines of its own and no receipt number).
+   */
+  receiptlessSale(returnId: string): SaleRecord | undefined {
+    const r = this.#o.ledger.receiptlessReturn(returnId);
+    if (!r) return undefined;
+    const refund: RefundRecord = {
+      refundId: r.returnId,
+      orderId: r.returnId,
+      amount: r.amount,
+      at: r.at,
+      state: 'done',
+      tender: 'cash',
+      receiptNumber: r.receiptNumber,
+      vat: r.vat,
+      lines: r.lines,
+      reason: r.reason,
+      ...(r.rounding ? { rounding: r.rounding } : {}),
+      ...(r.staff ? { staff: r.staff } : {}),
+    };
+    return {
+      saleId: r.returnId,
+      createdAt: r.at,
+      lines: [],
+      total: 0,
+      currency: r.currency,
+      tender: 'cash',
+      status: 'refunded',
+      vat: [],
+      attempts: [],
+      refunds: [refund],
+    };
   }
 
   /** A refund of this card payment is in flight or unknown: nothing new starts (and the unknown one is re-read now). */

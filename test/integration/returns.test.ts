@@ -8,7 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TillService } from '../../electron/core/service';
 import { startHeadlessServer } from '../../electron/server/server';
-import type { DayReport, SaleRecord } from '../../shared/contract';
+import type { DayReport, DayState, ReceiptlessReturn, SaleRecord } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
 import { receiptContent } from '../../shared/receipt';
 import { FAST_TIMING, tempDir } from '../helpers/engine';
@@ -300,5 +300,59 @@ describe('Return items', () => {
     const again = await t.call<SaleRecord>('returnItems', ask2);
     expect(again.refunds.map((r) => r.state)).toEqual(['failed', 'done']);
     expect(t.sim.orders.get(other.orderId)!.refunds.map((x) => x.amount)).toEqual([8000]);
+  });
+
+  it('a return without a receipt (a manager): cash from the drawer with the lines’ VAT, its own refund receipt, off the day’s products and VAT', async () => {
+    const t = await till();
+    await t.call('openDay', { float: 5000 });
+    const lines = [
+      { name: 'Tea', unitPrice: 333, quantity: 2, vatRate: 21, productId: 7 },
+      { name: 'Mug', unitPrice: 1299, quantity: 1, vatRate: 21 },
+    ];
+    expect(await t.refused('returnWithoutReceipt', { lines, reason: '' })).toMatchObject({ code: 'bad_request' });
+    const ret = await t.call<ReceiptlessReturn>('returnWithoutReceipt', { lines, reason: 'Gift, no receipt' });
+    // 19.65 at 21 %: 3.41 VAT, shared over the lines (1.16 of the teas, 2.25 of the mug).
+    expect(ret).toMatchObject({
+      amount: 1965,
+      currency: 'EUR',
+      reason: 'Gift, no receipt',
+      receiptNumber: 1,
+      vat: [{ rate: 21, gross: 1965, vat: 341 }],
+    });
+    expect(ret.lines.map((l) => [l.name, l.quantity, l.amount, l.vat])).toEqual([
+      ['Tea', 2, 666, 116],
+      ['Mug', 1, 1299, 225],
+    ]);
+    // The drawer holds 50.00 - 19.65 = 30.35: a return of 40.00 without a receipt is refused, and nothing changes.
+    const before = dayOf(await t.call<DayReport>('dayReport', {}));
+    expect(
+      await t.refused('returnWithoutReceipt', {
+        lines: [{ name: 'Coat', unitPrice: 4000, quantity: 1, vatRate: 21 }],
+        reason: 'No receipt',
+      }),
+    ).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/more than the drawer should hold \(€30\.35\)/) });
+    const day = dayOf(await t.call<DayReport>('dayReport', {}));
+    expect(day).toEqual(before);
+    expect(day.refundsByTender.cash).toEqual({ count: 1, amount: 1965 });
+    expect(day.vat).toEqual([{ rate: 21, gross: -1965, vat: -341 }]);
+    expect(day.products).toEqual([
+      { name: 'Tea', productId: 7, quantity: -2, amount: -666 },
+      { name: 'Mug', quantity: -1, amount: -1299 },
+    ]);
+    expect(day.net).toBe(-1965);
+    // Its receipt lists the lines, as a refund from the drawer.
+    const sale = t.svc.sales.receiptlessSale(ret.returnId)!;
+    expect(receiptContent(sale, sale.refunds[0])).toMatchObject({
+      kind: 'refund',
+      number: 1,
+      total: 1965,
+      tenders: [{ kind: 'cash', amount: 1965 }],
+      lines: [
+        { name: 'Tea', quantity: 2, unitPrice: 333, vatRate: 21 },
+        { name: 'Mug', quantity: 1, unitPrice: 1299, vatRate: 21 },
+      ],
+    });
+    const closed = await t.call<DayState>('closeDay', { counted: 3035 });
+    expect(closed).toMatchObject({ expected: 3035, counted: 3035 });
   });
 });

@@ -259,6 +259,22 @@ const MIGRATIONS: string[] = [
     refund_id  TEXT PRIMARY KEY REFERENCES refunds (refund_id),
     reason     TEXT NOT NULL
   ) WITHOUT ROWID;
+  -- Items brought back without a receipt (a manager's return): cash from the drawer, its lines (JSON, as
+  -- returned_lines) and VAT per rate, the reason and who. Counted on its day as a cash refund; its refund receipt
+  -- number is in receipts (kind 'refund', sale_id and refund_id both the return's id).
+  CREATE TABLE receiptless_returns (
+    return_id     TEXT PRIMARY KEY,
+    at            INTEGER NOT NULL,
+    day           TEXT NOT NULL,
+    currency      TEXT NOT NULL,
+    amount        INTEGER NOT NULL CHECK (amount > 0),
+    cash_rounding INTEGER NOT NULL DEFAULT 0,
+    lines         TEXT NOT NULL,
+    vat           TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    staff         TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX receiptless_returns_day ON receiptless_returns (day);
   `,
 ];
 

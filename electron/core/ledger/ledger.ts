@@ -19,6 +19,7 @@ import {
   type DayTotals,
   type ParkedSale,
   type RefundRecord,
+  type ReceiptlessReturn,
   type ReturnedLine,
   type SaleRecord,
 } from '../../../shared/contract';
@@ -140,6 +141,31 @@ const ReturnedLineRowSchema = z.object({
   vat: z.number().int(),
   reason: z.string().nullable(),
 });
+
+const ReceiptlessRowSchema = z.object({
+  return_id: z.string(),
+  at: z.number(),
+  currency: z.string(),
+  amount: z.number().int().positive(),
+  cash_rounding: z.number().int(),
+  lines: z.string(),
+  vat: z.string(),
+  reason: z.string(),
+  staff: z.string().nullable(),
+  receipt_number: z.number().int().positive(),
+});
+const ReturnedLinesSchema = z.array(
+  z.object({
+    index: z.number().int().min(0),
+    name: z.string(),
+    productId: z.number().int().optional(),
+    quantity: z.number().int().positive(),
+    unitPrice: z.number().int(),
+    amount: z.number().int(),
+    vatRate: z.number(),
+    vat: z.number().int(),
+  }),
+);
 
 /** VAT lines, each at most what is left at its rate. */
 function clampVat(vat: VatLine[], left: readonly VatLine[]): VatLine[] {
@@ -289,6 +315,28 @@ export class Ledger {
       returnedOfLine: p(
         `SELECT coalesce(sum(l.quantity), 0) AS quantity FROM returned_lines l JOIN refunds r ON r.refund_id = l.refund_id
          WHERE l.sale_id = ? AND l.line_index = ? AND r.state != 'failed'`,
+      ),
+      insertReceiptless: p(
+        `INSERT INTO receiptless_returns (return_id, at, day, currency, amount, cash_rounding, lines, vat, reason, staff)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      receiptlessReceipt: p(
+        `INSERT INTO receipts (number, kind, sale_id, refund_id, at)
+         SELECT coalesce((SELECT max(number) FROM receipts), 0) + 1, 'refund', ?, ?, ?`,
+      ),
+      receiptless: p(
+        `SELECT x.*, r.number AS receipt_number FROM receiptless_returns x JOIN receipts r ON r.refund_id = x.return_id
+         WHERE x.return_id = ?`,
+      ),
+      dayReceiptless: p(
+        `SELECT currency, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
+         FROM receiptless_returns WHERE day = ? GROUP BY currency`,
+      ),
+      dayReceiptlessVat: p('SELECT currency, vat FROM receiptless_returns WHERE day = ?'),
+      dayReceiptlessProducts: p(
+        `SELECT x.currency AS currency, json_extract(l.value, '$.productId') AS product_id, json_extract(l.value, '$.name') AS name,
+                sum(json_extract(l.value, '$.quantity')) AS quantity, sum(json_extract(l.value, '$.amount')) AS amount
+         FROM receiptless_returns x, json_each(x.lines) l WHERE x.day = ? GROUP BY x.currency, coalesce(product_id, name)`,
       ),
       dayReturned: p(
         `SELECT r.currency AS currency, l.product_id AS product_id, l.name AS name, sum(l.quantity) AS quantity, sum(l.amount) AS amount
@@ -605,6 +653,46 @@ export class Ledger {
     return changed;
   }
 
+  /** Records a return without a receipt (cash from the drawer) with its refund receipt number, in one transaction. */
+  recordReceiptlessReturn(r: Omit<ReceiptlessReturn, 'receiptNumber'>): ReceiptlessReturn {
+    this.atomically(() => {
+      this.#q.insertReceiptless!.run(
+        r.returnId,
+        r.at,
+        localDate(r.at),
+        r.currency,
+        r.amount,
+        r.rounding ?? 0,
+        JSON.stringify(r.lines),
+        JSON.stringify(r.vat),
+        r.reason,
+        r.staff ?? null,
+      );
+      this.#q.receiptlessReceipt!.run(r.returnId, r.returnId, r.at);
+    });
+    this.onChange?.('refund');
+    return this.receiptlessReturn(r.returnId)!;
+  }
+
+  /** A return without a receipt, by its id. */
+  receiptlessReturn(returnId: string): ReceiptlessReturn | undefined {
+    const raw = this.#q.receiptless!.get(returnId);
+    if (!raw) return undefined;
+    const r = check(ReceiptlessRowSchema, raw, 'return');
+    return {
+      returnId: r.return_id,
+      at: r.at,
+      currency: r.currency,
+      amount: r.amount,
+      ...(r.cash_rounding ? { rounding: r.cash_rounding } : {}),
+      lines: check(ReturnedLinesSchema, safeJson(r.lines), 'returned lines'),
+      vat: check(VatSchema, safeJson(r.vat), 'return VAT'),
+      reason: r.reason,
+      ...(r.staff ? { staff: r.staff } : {}),
+      receiptNumber: r.receipt_number,
+    };
+  }
+
   // ---- the day ----
 
   day(date: string): DayRecord | undefined {
@@ -918,6 +1006,17 @@ export class Ledger {
       // Money back from the drawer rounded down is money kept: the day's rounding moves the other way.
       if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
     }
+    // Returns without a receipt: cash refunds of the day, their VAT taken off.
+    for (const r of this.#q.dayReceiptless!.all(date) as ({ currency: string; n: number; amount: number } & Rounded)[]) {
+      const t = of(r.currency);
+      add(t.refunds, r.n, r.amount);
+      add(t.refundsByTender.cash, r.n, r.amount);
+      if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
+    }
+    for (const r of this.#q.dayReceiptlessVat!.all(date) as { currency: string; vat: string }[]) {
+      const t = of(r.currency);
+      t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'return VAT'), -1);
+    }
     for (const r of this.#q.dayPaidVat!.all(date) as { currency: string; vat: string }[]) {
       const t = of(r.currency);
       t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'sale VAT'));
@@ -937,15 +1036,13 @@ export class Ledger {
     return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
   }
 
-  /** The day's returns (refunds done that day) come off the products table, per product; a product at nothing leaves it. */
+  /**
+   * The day's returns (refunds done that day, and returns without a receipt) come off the products table, per product;
+   * a product at nothing leaves it.
+   */
   #takeOffReturns(date: string, of: (currency: string) => DayTotals): void {
-    const rows = this.#q.dayReturned!.all(date) as {
-      currency: string;
-      product_id: number | null;
-      name: string;
-      quantity: number;
-      amount: number;
-    }[];
+    type Row = { currency: string; product_id: number | null; name: string; quantity: number; amount: number };
+    const rows = [...(this.#q.dayReturned!.all(date) as Row[]), ...(this.#q.dayReceiptlessProducts!.all(date) as Row[])];
     const touched = new Set<DayTotals>();
     for (const r of rows) {
       const t = of(r.currency);
