@@ -174,4 +174,29 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     expect(await closed.getByTestId('vat-totals').locator('[data-rate="9"]').getAttribute('data-vat')).toBe('21');
     await shot(page, 'return-day-closed-nl');
   });
+
+  it('English: a manager takes two espressos back without a receipt, in cash from the drawer', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: en.nav.day, exact: true }).click();
+    const pad = page.getByRole('group', { name: en.day.float });
+    for (const k of ['1', '0', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
+    await page.getByRole('button', { name: en.day.openDay }).click();
+    await page.getByTestId('day-open').waitFor();
+
+    await page.getByRole('button', { name: en.nav.history }).click();
+    await page.getByRole('button', { name: 'Return without receipt', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Return without receipt' });
+    const keys = dialog.getByRole('region', { name: en.sale.products });
+    await keys.getByRole('button', { name: /Espresso/ }).click();
+    await keys.getByRole('button', { name: /Espresso/ }).click();
+    expect(await dialog.getByRole('spinbutton', { name: 'Quantity of Espresso' }).inputValue()).toBe('2');
+    await dialog.getByRole('textbox', { name: en.returns.reason }).fill('Gift, no receipt');
+    await expect.poll(() => dialog.getByTestId('return-total').getAttribute('data-amount')).toBe('500');
+    await shot(page, 'return-without-receipt');
+    await dialog.getByRole('button', { name: 'Refund €5.00' }).click();
+    await page.getByText('Returned without receipt: €5.00 from the drawer (refund receipt 1).').waitFor();
+    // The drawer should now hold the 100.00 float less the 5.00 given back.
+    await page.getByRole('button', { name: en.nav.day, exact: true }).click();
+    await expect.poll(() => page.getByTestId('day-expected-now').getAttribute('data-amount')).toBe('9500');
+  });
 });

@@ -208,6 +208,8 @@ export const en = {
     noReason: 'Give a reason.',
     badQuantity: 'Choose a quantity from 1 to {{n}} for {{name}}.',
     done: 'Items returned: {{amount}} refunded.',
+    noReceipt: 'Return without receipt',
+    noReceiptDone: 'Returned without receipt: {{amount}} from the drawer (refund receipt {{n}}).',
   },
   report: {
     title: 'Day report',

@@ -298,6 +298,8 @@ export const nl: Dict = {
     noReason: 'Geef een reden.',
     badQuantity: 'Kies een aantal van 1 tot {{n}} voor {{name}}.',
     done: 'Artikelen retour: {{amount}} terugbetaald.',
+    noReceipt: 'Retour zonder bon',
+    noReceiptDone: 'Retour zonder bon: {{amount}} uit de lade (terugbetaalbon {{n}}).',
   },
   report: {
     products: 'Verkochte producten',

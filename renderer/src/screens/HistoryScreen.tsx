@@ -7,6 +7,7 @@ import { chargedOf, tipOf } from '../../../shared/payment';
 import { amountDue, isSplit, paidCards, refundTargets } from '../../../shared/sale';
 import { useLineName } from '../components/Receipt';
 import { ReturnDialog } from '../components/ReturnDialog';
+import { ReceiptlessReturnDialog } from '../components/ReceiptlessReturnDialog';
 import { returnableOf, returnedSoFar } from '../../../shared/returns';
 import { money, time } from '../format';
 import { messageText, reasonText } from '../outcome';
@@ -70,6 +71,9 @@ export function HistoryScreen({
     );
   };
 
+  const [receiptless, setReceiptless] = useState(false);
+  const [returnedNote, setReturnedNote] = useState<string>();
+
   const open = sales.find((s) => s.saleId === openId);
   if (open)
     return (
@@ -101,6 +105,23 @@ export function HistoryScreen({
       <p id="search-hint" className="hint">
         {t('history.searchHint')}
       </p>
+      <div className="row">
+        <button onClick={() => (setReturnedNote(undefined), setReceiptless(true))}>{t('returns.noReceipt')}</button>
+        {returnedNote && <p role="status">{returnedNote}</p>}
+      </div>
+      {receiptless && (
+        <ReceiptlessReturnDialog
+          api={api}
+          catalog={snapshot.catalog}
+          currency={snapshot.settings.currency}
+          manager={isManager(snapshot)}
+          onClose={() => setReceiptless(false)}
+          onDone={(r) => {
+            setReceiptless(false);
+            setReturnedNote(t('returns.noReceiptDone', { amount: money(r.amount + (r.rounding ?? 0), r.currency), n: r.receiptNumber }));
+          }}
+        />
+      )}
       {error && <p className="error">{error}</p>}
       {sales.length === 0 ? (
         <p className="muted">{t('history.none')}</p>
