@@ -366,6 +366,41 @@ export interface RefundRecord {
   staff?: string;
   /** The VAT this refund reverses, per rate (the last refund of a sale takes exactly what is left). */
   vat?: VatLine[];
+  /** A return (Return items): the lines it gave back, and why. */
+  lines?: ReturnedLine[];
+  reason?: string;
+}
+
+/** Items brought back without a receipt: cash from the drawer, with a manager's approval. */
+export interface ReceiptlessReturn {
+  returnId: string;
+  at: number;
+  currency: string;
+  /** What the lines are worth (minor units); the drawer gave back `amount + rounding`. */
+  amount: number;
+  rounding?: number;
+  lines: ReturnedLine[];
+  vat: VatLine[];
+  reason: string;
+  staff?: string;
+  receiptNumber: number;
+}
+
+/** A line of a sale given back by a return: which line, how many, and what it paid back with its VAT. */
+export interface ReturnedLine {
+  /** The line's place on the sale (0 is the first). */
+  index: number;
+  name: string;
+  productId?: number;
+  quantity: number;
+  /** Minor units, VAT included. */
+  unitPrice: number;
+  /** unitPrice x quantity. */
+  amount: number;
+  /** Percent. */
+  vatRate: number;
+  /** The VAT in `amount` (minor units): this part of the line's share of the sale's VAT at its rate. */
+  vat: number;
 }
 
 /** Cash moved without a sale: paid in, paid out, or the drawer opened without a sale (no sale). */
@@ -577,8 +612,29 @@ export const METHODS = {
       })
       .strict(),
   ),
+  /**
+   * A return without a receipt: the items (lines as on a sale) given back in cash from the drawer, with the reason.
+   * Manager.
+   */
+  returnWithoutReceipt: method<ReceiptlessReturn>()(z.object({ lines, reason }).strict()),
   /** Refunds a card payment (its order id) through MultiSafepay, or a cash sale (its sale id) from the drawer. */
   refund: method<SaleRecord>()(z.object({ orderId: id, amount: minor.optional() }).strict()),
+  /**
+   * Return items: gives back lines of a paid sale (each at most what was sold less what was returned), refunded to
+   * the tender that paid (a card through MultiSafepay, cash from the drawer), with the reason. Manager.
+   */
+  returnItems: method<SaleRecord>()(
+    z
+      .object({
+        saleId: id,
+        lines: z
+          .array(z.object({ index: z.number().int().min(0).max(199), quantity: z.number().int().min(1).max(999) }).strict())
+          .min(1, 'Choose the items to return')
+          .max(200),
+        reason,
+      })
+      .strict(),
+  ),
   dayReport: method<DayReport>()(
     z
       .object({

@@ -16,6 +16,8 @@ export const METHOD_NAMES = [
   'authorizeDiscount',
   'resumeParked',
   'refund',
+  'returnItems',
+  'returnWithoutReceipt',
   'dayReport',
   'saveSettings',
   'testConnection',

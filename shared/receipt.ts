@@ -133,7 +133,8 @@ export function receiptContent(sale: SaleRecord, refund?: RefundRecord, fallback
       kind: 'refund',
       ...common,
       at: refund.at,
-      lines: [],
+      // A return lists the lines it gave back.
+      lines: (refund.lines ?? []).map((l) => ({ name: l.name, quantity: l.quantity, unitPrice: l.unitPrice, vatRate: l.vatRate })),
       total: refund.amount,
       vat: refund.vat ?? vatOfRefund(saleVat, refund.amount),
       tenders: [tender],

@@ -55,6 +55,8 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   searchProducts: signedIn,
   resolvePayment: manager('Releasing a terminal'),
   refund: manager('A refund'),
+  returnItems: manager('A return'),
+  returnWithoutReceipt: manager('A return without a receipt'),
   closeDay: manager('Closing the day'),
   paidOut: manager('A paid out'),
   saveSettings: manager('Changing settings'),

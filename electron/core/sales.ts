@@ -9,15 +9,26 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CashMove, DayCloseReport, DayReport, DayState, Notice, RefundRecord, SaleRecord } from '../../shared/contract';
+import type {
+  CashMove,
+  DayCloseReport,
+  DayReport,
+  DayState,
+  Notice,
+  ReceiptlessReturn,
+  RefundRecord,
+  SaleRecord,
+} from '../../shared/contract';
+import { LEGACY_VAT_RATE, vatByRate } from '../../shared/vat';
 import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
 import { receiptContent, type ReceiptTender, tenderKinds } from '../../shared/receipt';
 import { cashTaken, expectedCash, roundCash } from '../../shared/cash';
-import type { PaymentEngine } from './engine/engine';
+import type { FailPoint, PaymentEngine } from './engine/engine';
 import { z } from 'zod';
-import { dayBounds, type Ledger, localDate, type RefundBaseline, type RefundRow } from './ledger/ledger';
+import { dayBounds, type Ledger, localDate, type NewRefund, type RefundBaseline, type RefundRow } from './ledger/ledger';
+import { type ReturnPick, returnAmount, returnLines, returnProblem, vatOfLines } from '../../shared/returns';
 import { amountDue, isPaidCard, paidCards, refundTargets } from '../../shared/sale';
 import type { Logger } from './log';
 import { writePrivateFile } from './storage/private-file';
@@ -45,7 +56,12 @@ export interface SalesBookOptions {
   notice: (level: 'info' | 'warning' | 'error', message: string, extra?: Pick<Notice, 'key' | 'params' | 'orderId'>) => void;
   /** A refund is done (from the answer, a re-read or the drawer): e.g. print its receipt. */
   onRefundDone?: (sale: SaleRecord, refund: RefundRecord) => void;
+  /** Called after each durable step of a return (the crash tests kill the process there). */
+  failpoint?: (point: FailPoint) => void;
 }
+
+/** A return on its way: its lines and why, given to the refund that pays it back. */
+type Return = NonNullable<NewRefund['return']>;
 
 /** Column headers of the transactions CSV in the cashier's language (the values themselves stay codes). */
 const CSV_HEADERS = {
@@ -270,19 +286,22 @@ export class SalesBook {
         message: 'Today has been closed - no cash can be paid in or out any more.',
       });
     const currency = day?.currency ?? this.#o.currency();
-    if (kind === 'paid_out') {
-      const held = expectedCash(
-        day?.float ?? 0,
-        this.#o.ledger.dayTotals(date).find((t) => t.currency === currency),
-      );
-      if (amount > held)
-        throw new TillError({
-          code: 'bad_request',
-          field: 'amount',
-          message: `That is more than the drawer should hold (${formatMoney(Math.max(0, held), currency)}).`,
-        });
-    }
+    if (kind === 'paid_out') this.#refuseMoreThanHeld(amount, date, day, currency, 'amount');
     return storage(() => this.#o.ledger.recordCashMove({ at: this.#o.now(), kind, amount, currency, reason, ...(staff ? { staff } : {}) }));
+  }
+
+  /** Cash out of the drawer is refused when it is more than the drawer should hold now (the expected cash). */
+  #refuseMoreThanHeld(amount: number, date: string, day: DayState | undefined, currency: string, field: string): void {
+    const held = expectedCash(
+      day?.float ?? 0,
+      this.#o.ledger.dayTotals(date).find((t) => t.currency === currency),
+    );
+    if (amount > held)
+      throw new TillError({
+        code: 'bad_request',
+        field,
+        message: `That is more than the drawer should hold (${formatMoney(Math.max(0, held), currency)}).`,
+      });
   }
 
   /** Records that the drawer was opened without a sale (no sale), with who and when. */
@@ -331,20 +350,149 @@ export class SalesBook {
     const attempt = sale?.attempts.find((a) => a.orderId === orderId);
     if (!sale || !attempt || !isPaidCard(attempt))
       throw new TillError({ code: 'not_allowed', message: 'Only a completed card payment can be refunded.' });
-    const refunds = ledger.refundsOfOrder(orderId);
-    if (this.#refunding.has(orderId) || refunds.some((r) => r.state === 'pending')) {
-      const pending = refunds.find((r) => r.state === 'pending');
-      if (pending) this.#scheduleCheck(pending, 0, this.#o.monotonic());
-      throw new TillError({
-        code: 'refund_pending',
-        message: 'A refund of this payment may have gone through - the till is checking with MultiSafepay. Try again when it has finished.',
-      });
-    }
+    this.#refuseWhilePending(orderId);
     // At most what this card charged (its tip included; part of a split sale) and what is left of the sale.
     const left = refundTargets(sale, false).find((x) => x.id === orderId)?.left ?? 0;
     const amount = requested ?? left;
     if (amount > left || left <= 0)
       throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this payment.' });
+    return this.#refundCard(sale, orderId, amount, staff);
+  }
+
+  /**
+   * Return items: lines of a sale paid in full given back (each at most what was sold less what was returned), the
+   * reason recorded, and their amount refunded - with the VAT of those lines - to the tender that paid: the card
+   * through MultiSafepay, the cash from the drawer. A sale paid in parts takes a return on the first part that can
+   * take all of it. The lines, the reason and the refund are written in one transaction.
+   */
+  async returnItems(saleId: string, picks: readonly ReturnPick[], reason: string, staff?: string): Promise<SaleRecord> {
+    const sale = this.#o.ledger.sale(saleId);
+    if (!sale) throw new TillError({ code: 'not_found', message: 'That sale is not in the till.' });
+    if (sale.receiptNumber === undefined || (sale.status !== 'paid' && sale.status !== 'partially_refunded'))
+      throw new TillError({
+        code: 'not_allowed',
+        message: 'Only items of a sale paid in full, and not refunded in full, can be returned.',
+      });
+    const problem = returnProblem(sale, picks);
+    if (problem)
+      throw new TillError({
+        code: 'bad_request',
+        field: 'lines',
+        message: {
+          none: 'Choose the items to return.',
+          unknown_line: 'That item is not on this sale.',
+          twice: 'Each item can be chosen once per return.',
+          too_many: 'That is more than was sold less what was returned already.',
+        }[problem],
+      });
+    const lines = returnLines(sale, picks);
+    const amount = returnAmount(lines);
+    const targets = refundTargets(sale, false);
+    const target = targets.find((x) => x.left >= amount);
+    if (!target)
+      throw new TillError({
+        code: 'bad_request',
+        field: 'lines',
+        message:
+          targets.reduce((s, x) => s + x.left, 0) < amount
+            ? 'That is more than what is left to refund on this sale.'
+            : 'No one payment of this sale can take all of this back - return fewer items at a time.',
+      });
+    const ret: Return = { lines, reason };
+    if (target.tender === 'cash') return this.#refundCash(sale, amount, staff, ret);
+    this.#refuseWhilePending(target.id);
+    return this.#refundCard(sale, target.id, amount, staff, ret);
+  }
+
+  /**
+   * A return without a receipt (a manager's): the items' amount in cash from the drawer - rounded as cash is - with the
+   * VAT of the lines and the reason, in one transaction with its refund receipt number. Refused on a closed day, and
+   * when the drawer should not hold that much.
+   */
+  returnWithoutReceipt(lines: SaleLine[], reason: string, staff?: string): ReceiptlessReturn {
+    this.requireOpenDay();
+    const amount = lineTotal(lines);
+    if (amount > MAX_SALE_TOTAL)
+      throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
+    const date = localDate(this.#o.now());
+    const day = this.#o.ledger.day(date);
+    const currency = day?.currency ?? this.#o.currency();
+    const step = this.#o.cashRounding();
+    const back = step ? roundCash(amount, step) : amount;
+    this.#refuseMoreThanHeld(back, date, day, currency, 'lines');
+    // The lines' VAT as a sale of them would carry it, per line (shared/returns.ts).
+    const returned = returnLines(
+      { lines, vat: vatByRate(lines, LEGACY_VAT_RATE), refunds: [] },
+      lines.map((l, index) => ({ index, quantity: l.quantity })),
+    );
+    const ret = storage(() =>
+      this.#o.ledger.recordReceiptlessReturn({
+        returnId: `x${randomBytes(6).toString('hex')}`,
+        at: this.#o.now(),
+        currency,
+        amount,
+        ...(back !== amount ? { rounding: back - amount } : {}),
+        lines: returned,
+        vat: vatOfLines(returned),
+        reason,
+        ...(staff ? { staff } : {}),
+      }),
+    );
+    this.#o.failpoint?.('return-journaled');
+    const sale = this.receiptlessSale(ret.returnId);
+    if (sale) this.#o.onRefundDone?.(sale, sale.refunds[0]!);
+    return ret;
+  }
+
+  /**
+   * A return without a receipt as a sale record with its one refund: what the receipt builder, the printer and the
+   * screen's receipt take (a sale with no lines of its own and no receipt number).
+   */
+  receiptlessSale(returnId: string): SaleRecord | undefined {
+    const r = this.#o.ledger.receiptlessReturn(returnId);
+    if (!r) return undefined;
+    const refund: RefundRecord = {
+      refundId: r.returnId,
+      orderId: r.returnId,
+      amount: r.amount,
+      at: r.at,
+      state: 'done',
+      tender: 'cash',
+      receiptNumber: r.receiptNumber,
+      vat: r.vat,
+      lines: r.lines,
+      reason: r.reason,
+      ...(r.rounding ? { rounding: r.rounding } : {}),
+      ...(r.staff ? { staff: r.staff } : {}),
+    };
+    return {
+      saleId: r.returnId,
+      createdAt: r.at,
+      lines: [],
+      total: 0,
+      currency: r.currency,
+      tender: 'cash',
+      status: 'refunded',
+      vat: [],
+      attempts: [],
+      refunds: [refund],
+    };
+  }
+
+  /** A refund of this card payment is in flight or unknown: nothing new starts (and the unknown one is re-read now). */
+  #refuseWhilePending(orderId: string): void {
+    const pending = this.#o.ledger.refundsOfOrder(orderId).find((r) => r.state === 'pending');
+    if (!this.#refunding.has(orderId) && !pending) return;
+    if (pending) this.#scheduleCheck(pending, 0, this.#o.monotonic());
+    throw new TillError({
+      code: 'refund_pending',
+      message: 'A refund of this payment may have gone through - the till is checking with MultiSafepay. Try again when it has finished.',
+    });
+  }
+
+  /** Sends a card refund: recorded pending first, settled from the answer; a lost answer is settled by re-reading. */
+  async #refundCard(sale: SaleRecord, orderId: string, amount: number, staff: string | undefined, ret?: Return): Promise<SaleRecord> {
+    const ledger = this.#o.ledger;
     const refundId = `r${randomBytes(6).toString('hex')}`;
     // What MultiSafepay knows of this order's refunds now, its dashboard's included: a lost answer is settled against
     // it. Not readable: nothing is sent (the refund would fail the same way).
@@ -369,7 +517,16 @@ export class SalesBook {
     try {
       storage(() =>
         ledger.beginRefund(
-          { refundId, orderId, saleId: sale.saleId, amount, currency: sale.currency, at, ...(staff ? { staff } : {}) },
+          {
+            refundId,
+            orderId,
+            saleId: sale.saleId,
+            amount,
+            currency: sale.currency,
+            at,
+            ...(staff ? { staff } : {}),
+            ...(ret ? { return: ret } : {}),
+          },
           before,
         ),
       );
@@ -377,11 +534,17 @@ export class SalesBook {
       this.#refunding.delete(orderId);
       throw err;
     }
+    if (ret) this.#o.failpoint?.('return-journaled');
     try {
       let transactionId: string | undefined;
       try {
-        const res = await this.#o.client().refund(orderId, { currency: sale.currency, amount, description: `Refund ${sale.saleId}` });
+        const res = await this.#o.client().refund(orderId, {
+          currency: sale.currency,
+          amount,
+          description: `${ret ? 'Return' : 'Refund'} ${sale.saleId}`,
+        });
         transactionId = res.transaction_id;
+        if (ret) this.#o.failpoint?.('return-sent');
       } catch (err) {
         if (err instanceof MspError && err.kind === 'refused') {
           ledger.settleRefund(refundId, 'failed', this.#o.now());
@@ -410,7 +573,7 @@ export class SalesBook {
   }
 
   /** Cash back from the drawer: recorded at once (nothing to ask MultiSafepay). */
-  #refundCash(sale: SaleRecord, requested: number | undefined, staff?: string): SaleRecord {
+  #refundCash(sale: SaleRecord, requested: number | undefined, staff?: string, ret?: Return): SaleRecord {
     const cashPart = sale.cash?.amount ?? sale.total;
     const done = sale.refunds.filter((r) => r.state === 'done' && r.tender === 'cash');
     const cashLeft = cashPart - done.reduce((s, r) => s + r.amount, 0);
@@ -439,10 +602,12 @@ export class SalesBook {
           tender: 'cash',
           ...(rounding ? { rounding } : {}),
           ...(staff ? { staff } : {}),
+          ...(ret ? { return: ret } : {}),
         });
         this.#o.ledger.settleRefundInTransaction(refundId, 'done', at);
       }),
     );
+    if (ret) this.#o.failpoint?.('return-journaled');
     this.#o.ledger.onChange?.('refund');
     return this.#refundDone(sale.saleId, refundId);
   }

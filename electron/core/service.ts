@@ -237,6 +237,7 @@ export class TillService implements Dispatcher {
       ...(opts.refundGraceMs !== undefined ? { refundGraceMs: opts.refundGraceMs } : {}),
       notice: (level, message, extra) => this.#notice(level, message, extra),
       onRefundDone: (sale, refund) => this.#autoPrint(sale, refund),
+      ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
     this.ledger.onChange = (what) => {
       if (what !== 'attempt') this.#emit({ type: 'history_changed' });
@@ -619,6 +620,8 @@ export class TillService implements Dispatcher {
     refund: async (p) => {
       return this.sales.refund(p.orderId, p.amount, this.staff.who());
     },
+    returnItems: async (p) => this.sales.returnItems(p.saleId, p.lines, p.reason, this.staff.who()),
+    returnWithoutReceipt: async (p) => this.sales.returnWithoutReceipt(p.lines, p.reason, this.staff.who()),
     dayReport: async (p) => this.sales.dayReport(p.date, p.reconcile ?? false),
     saveSettings: async (p) => {
       const cur = this.#settings();
@@ -741,7 +744,7 @@ export class TillService implements Dispatcher {
     },
     printers: async () => (this.#systemPrinter ? this.#systemPrinter.list() : []),
     printReceipt: async (p) => {
-      const sale = this.sales.sale(p.saleId);
+      const sale = this.sales.sale(p.saleId) ?? this.sales.receiptlessSale(p.saleId);
       const refund = p.refundId ? sale?.refunds.find((r) => r.refundId === p.refundId) : undefined;
       // A reprint says COPY, and never opens the drawer.
       const receipt = sale && (!p.refundId || refund) ? receiptOf(sale, this.#settings(), refund, true) : undefined;
@@ -1010,7 +1013,7 @@ export class TillService implements Dispatcher {
   /** Receipts given in the last minutes that never printed (the till stopped first): printed now. */
   #printLeftOver(): void {
     for (const r of this.ledger.unprintedReceipts(this.#now() - RECEIPT_RESUME_MS)) {
-      const sale = this.sales.sale(r.saleId);
+      const sale = this.sales.sale(r.saleId) ?? this.sales.receiptlessSale(r.saleId);
       const refund = r.refundId ? sale?.refunds.find((x) => x.refundId === r.refundId) : undefined;
       if (sale && (!r.refundId || refund)) this.#autoPrint(sale, refund);
     }

@@ -442,6 +442,8 @@ describe('who may do what', () => {
       searchProducts: { access: 'signed_in' },
       resolvePayment: { access: 'manager', what: 'Releasing a terminal' },
       refund: { access: 'manager', what: 'A refund' },
+      returnItems: { access: 'manager', what: 'A return' },
+      returnWithoutReceipt: { access: 'manager', what: 'A return without a receipt' },
       closeDay: { access: 'manager', what: 'Closing the day' },
       paidOut: { access: 'manager', what: 'A paid out' },
       saveSettings: { access: 'manager', what: 'Changing settings' },

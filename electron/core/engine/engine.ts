@@ -53,7 +53,16 @@ export interface EngineOptions {
 }
 
 export type FailPoint =
-  'guard-taken' | 'attempt-journaled' | 'order-created' | 'state-journaled' | 'state-stored' | 'final-journaled' | 'guard-released';
+  | 'guard-taken'
+  | 'attempt-journaled'
+  | 'order-created'
+  | 'state-journaled'
+  | 'state-stored'
+  | 'final-journaled'
+  | 'guard-released'
+  /** A return (sales.ts): its lines and refund written (a card refund pending, not sent yet), and its refund answered. */
+  | 'return-journaled'
+  | 'return-sent';
 
 export interface ChargeRequest {
   terminalId: string;

@@ -289,6 +289,46 @@ const MIGRATIONS: string[] = [
       OR NEW.staff IS NOT OLD.staff OR NEW.approved_by IS NOT OLD.approved_by OR NEW.at IS NOT OLD.at
     BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
   `,
+  `
+  -- Lines of a sale given back (Return items), each tied to the refund that paid it back: a line counts as returned
+  -- while that refund is pending or done, so it is never returned twice; a failed refund frees it again. The amount
+  -- and VAT are what the refund reversed for the line (its VAT rate kept for the day's VAT per rate).
+  CREATE TABLE returned_lines (
+    refund_id  TEXT NOT NULL REFERENCES refunds (refund_id),
+    sale_id    TEXT NOT NULL REFERENCES sales (sale_id),
+    line_index INTEGER NOT NULL CHECK (line_index >= 0),
+    product_id INTEGER,
+    name       TEXT NOT NULL,
+    quantity   INTEGER NOT NULL CHECK (quantity > 0),
+    unit_price INTEGER NOT NULL,
+    amount     INTEGER NOT NULL,
+    vat_rate   REAL NOT NULL,
+    vat        INTEGER NOT NULL,
+    PRIMARY KEY (refund_id, line_index)
+  ) WITHOUT ROWID;
+  CREATE INDEX returned_lines_sale ON returned_lines (sale_id, line_index);
+  -- Why the items were returned, one row per return (its refund).
+  CREATE TABLE returns (
+    refund_id  TEXT PRIMARY KEY REFERENCES refunds (refund_id),
+    reason     TEXT NOT NULL
+  ) WITHOUT ROWID;
+  -- Items brought back without a receipt (a manager's return): cash from the drawer, its lines (JSON, as
+  -- returned_lines) and VAT per rate, the reason and who. Counted on its day as a cash refund; its refund receipt
+  -- number is in receipts (kind 'refund', sale_id and refund_id both the return's id).
+  CREATE TABLE receiptless_returns (
+    return_id     TEXT PRIMARY KEY,
+    at            INTEGER NOT NULL,
+    day           TEXT NOT NULL,
+    currency      TEXT NOT NULL,
+    amount        INTEGER NOT NULL CHECK (amount > 0),
+    cash_rounding INTEGER NOT NULL DEFAULT 0,
+    lines         TEXT NOT NULL,
+    vat           TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    staff         TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX receiptless_returns_day ON receiptless_returns (day);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

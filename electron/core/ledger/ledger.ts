@@ -5,6 +5,7 @@
  * sales. Rows read back are checked with zod before use.
  */
 import { writePrivateFile } from '../storage/private-file';
+import { TillError } from '../../../shared/errors';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import {
@@ -18,13 +19,16 @@ import {
   type DayTotals,
   type ParkedSale,
   type RefundRecord,
+  type ReceiptlessReturn,
+  type ReturnedLine,
   type SaleRecord,
 } from '../../../shared/contract';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
 import { afterPayment, classifyStatus } from '../engine/transitions';
 import { amountDue, saleStatus } from '../../../shared/sale';
-import { addVat, LEGACY_VAT_RATE, vatByRate, vatOfRefund } from '../../../shared/vat';
+import { addVat, LEGACY_VAT_RATE, vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
+import { vatOfLines } from '../../../shared/returns';
 import { openDatabase, releaseHolder, transaction } from './db';
 import { Products } from './products';
 
@@ -126,6 +130,52 @@ const RefundRowSchema = z.object({
 });
 export type RefundRow = z.infer<typeof RefundRowSchema>;
 
+const ReturnedLineRowSchema = z.object({
+  refund_id: z.string(),
+  line_index: z.number().int().min(0),
+  product_id: z.number().int().nullable(),
+  name: z.string(),
+  quantity: z.number().int().positive(),
+  unit_price: z.number().int(),
+  amount: z.number().int(),
+  vat_rate: z.number(),
+  vat: z.number().int(),
+  reason: z.string().nullable(),
+});
+
+const ReceiptlessRowSchema = z.object({
+  return_id: z.string(),
+  at: z.number(),
+  currency: z.string(),
+  amount: z.number().int().positive(),
+  cash_rounding: z.number().int(),
+  lines: z.string(),
+  vat: z.string(),
+  reason: z.string(),
+  staff: z.string().nullable(),
+  receipt_number: z.number().int().positive(),
+});
+const ReturnedLinesSchema = z.array(
+  z.object({
+    index: z.number().int().min(0),
+    name: z.string(),
+    productId: z.number().int().optional(),
+    quantity: z.number().int().positive(),
+    unitPrice: z.number().int(),
+    amount: z.number().int(),
+    vatRate: z.number(),
+    vat: z.number().int(),
+  }),
+);
+
+/** VAT lines, each at most what is left at its rate. */
+function clampVat(vat: VatLine[], left: readonly VatLine[]): VatLine[] {
+  return vat.map((v) => {
+    const l = left.find((x) => x.rate === v.rate);
+    return { ...v, vat: Math.max(0, Math.min(v.vat, l?.vat ?? 0)) };
+  });
+}
+
 const CashMoveRowSchema = z.object({
   id: z.number().int(),
   at: z.number(),
@@ -181,6 +231,15 @@ export interface NewRefund {
   /** A refund from the drawer of a rounded sale: what the drawer gave back less the amount (see shared/rounding.ts). */
   rounding?: number;
   staff?: string;
+  /** A return: the lines it gives back (their VAT is the refund's, per rate) and why. */
+  return?: { lines: ReturnedLine[]; reason: string };
+}
+
+/** A line asked back that was sold fewer times than it would now have been returned: nothing is written. */
+export class ReturnedTwiceError extends TillError {
+  constructor(readonly index: number) {
+    super({ code: 'not_allowed', message: `Line ${index + 1} of the sale has been returned already - nothing was refunded.` });
+  }
 }
 
 export interface CashSale {
@@ -264,6 +323,42 @@ export class Ledger {
            AND (s.tender = 'cash' OR EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = s.sale_id AND a.state = 'completed'))`,
       ),
       dayRefundVat: p(`SELECT currency, vat FROM refunds WHERE day = ? AND state = 'done'`),
+      insertReturnedLine: p(
+        `INSERT INTO returned_lines (refund_id, sale_id, line_index, product_id, name, quantity, unit_price, amount, vat_rate, vat)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertReturn: p('INSERT INTO returns (refund_id, reason) VALUES (?, ?)'),
+      returnedOfLine: p(
+        `SELECT coalesce(sum(l.quantity), 0) AS quantity FROM returned_lines l JOIN refunds r ON r.refund_id = l.refund_id
+         WHERE l.sale_id = ? AND l.line_index = ? AND r.state != 'failed'`,
+      ),
+      insertReceiptless: p(
+        `INSERT INTO receiptless_returns (return_id, at, day, currency, amount, cash_rounding, lines, vat, reason, staff)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      receiptlessReceipt: p(
+        `INSERT INTO receipts (number, kind, sale_id, refund_id, at)
+         SELECT coalesce((SELECT max(number) FROM receipts), 0) + 1, 'refund', ?, ?, ?`,
+      ),
+      receiptless: p(
+        `SELECT x.*, r.number AS receipt_number FROM receiptless_returns x JOIN receipts r ON r.refund_id = x.return_id
+         WHERE x.return_id = ?`,
+      ),
+      dayReceiptless: p(
+        `SELECT currency, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
+         FROM receiptless_returns WHERE day = ? GROUP BY currency`,
+      ),
+      dayReceiptlessVat: p('SELECT currency, vat FROM receiptless_returns WHERE day = ?'),
+      dayReceiptlessProducts: p(
+        `SELECT x.currency AS currency, json_extract(l.value, '$.productId') AS product_id, json_extract(l.value, '$.name') AS name,
+                sum(json_extract(l.value, '$.quantity')) AS quantity, sum(json_extract(l.value, '$.amount')) AS amount
+         FROM receiptless_returns x, json_each(x.lines) l WHERE x.day = ? GROUP BY x.currency, coalesce(product_id, name)`,
+      ),
+      dayReturned: p(
+        `SELECT r.currency AS currency, l.product_id AS product_id, l.name AS name, sum(l.quantity) AS quantity, sum(l.amount) AS amount
+         FROM refunds r JOIN returned_lines l ON l.refund_id = r.refund_id
+         WHERE r.day = ? AND r.state = 'done' GROUP BY r.currency, coalesce(l.product_id, l.name)`,
+      ),
       openDay: p('INSERT INTO days (day, opened_at, float, currency, opened_by) VALUES (?, ?, ?, ?, ?)'),
       closeDay: p(
         'UPDATE days SET closed_at = ?, counted = ?, expected = ?, closed_by = ?, report = ? WHERE day = ? AND closed_at IS NULL',
@@ -536,7 +631,16 @@ export class Ledger {
     let left = saleVat ? check(VatSchema, safeJson(saleVat.vat), 'sale VAT') : [];
     for (const e of this.#q.refundVatOfSale!.all(r.saleId) as { vat: string }[])
       left = addVat(left, check(VatSchema, safeJson(e.vat), 'refund VAT'), -1);
-    const vat = vatOfRefund(left, r.amount);
+    // A return reverses the VAT of its lines (never more than is left at a rate); any other refund its share.
+    const vat = r.return ? clampVat(vatOfLines(r.return.lines), left) : vatOfRefund(left, r.amount);
+    if (r.return) {
+      const sale = this.#q.saleRow!.get(r.saleId) as { lines: string } | undefined;
+      const sold = sale ? check(LinesSchema, safeJson(sale.lines), 'sale lines') : [];
+      for (const l of r.return.lines) {
+        const done = Number((this.#q.returnedOfLine!.get(r.saleId, l.index) as { quantity: number }).quantity);
+        if (l.index >= sold.length || done + l.quantity > sold[l.index]!.quantity) throw new ReturnedTwiceError(l.index);
+      }
+    }
     this.#q.insertRefund!.run(
       r.refundId,
       r.orderId,
@@ -550,6 +654,22 @@ export class Ledger {
       r.staff ?? null,
       r.rounding ?? 0,
     );
+    if (r.return) {
+      this.#q.insertReturn!.run(r.refundId, r.return.reason);
+      for (const l of r.return.lines)
+        this.#q.insertReturnedLine!.run(
+          r.refundId,
+          r.saleId,
+          l.index,
+          l.productId ?? null,
+          l.name,
+          l.quantity,
+          l.unitPrice,
+          l.amount,
+          l.vatRate,
+          l.vat,
+        );
+    }
   }
 
   /** Settles a pending refund from MultiSafepay's answer (or a re-read). Returns false if it was not pending. */
@@ -563,6 +683,46 @@ export class Ledger {
     const changed = Number(this.#q.settleRefund!.run(state, at, transactionId ?? null, refundId).changes) === 1;
     if (changed && state === 'done') this.#q.refundReceipt!.run(at, refundId);
     return changed;
+  }
+
+  /** Records a return without a receipt (cash from the drawer) with its refund receipt number, in one transaction. */
+  recordReceiptlessReturn(r: Omit<ReceiptlessReturn, 'receiptNumber'>): ReceiptlessReturn {
+    this.atomically(() => {
+      this.#q.insertReceiptless!.run(
+        r.returnId,
+        r.at,
+        localDate(r.at),
+        r.currency,
+        r.amount,
+        r.rounding ?? 0,
+        JSON.stringify(r.lines),
+        JSON.stringify(r.vat),
+        r.reason,
+        r.staff ?? null,
+      );
+      this.#q.receiptlessReceipt!.run(r.returnId, r.returnId, r.at);
+    });
+    this.onChange?.('refund');
+    return this.receiptlessReturn(r.returnId)!;
+  }
+
+  /** A return without a receipt, by its id. */
+  receiptlessReturn(returnId: string): ReceiptlessReturn | undefined {
+    const raw = this.#q.receiptless!.get(returnId);
+    if (!raw) return undefined;
+    const r = check(ReceiptlessRowSchema, raw, 'return');
+    return {
+      returnId: r.return_id,
+      at: r.at,
+      currency: r.currency,
+      amount: r.amount,
+      ...(r.cash_rounding ? { rounding: r.cash_rounding } : {}),
+      lines: check(ReturnedLinesSchema, safeJson(r.lines), 'returned lines'),
+      vat: check(VatSchema, safeJson(r.vat), 'return VAT'),
+      reason: r.reason,
+      ...(r.staff ? { staff: r.staff } : {}),
+      receiptNumber: r.receipt_number,
+    };
   }
 
   // ---- the day ----
@@ -927,6 +1087,7 @@ export class Ledger {
         quantity: r.quantity,
         amount: r.amount,
       });
+    this.#takeOffReturns(date, of);
     for (const r of this.#q.dayCash!.all(date) as ({ currency: string; n: number; amount: number } & Rounded)[]) {
       const t = of(r.currency);
       add(t.tenders.cash, r.n, r.amount);
@@ -944,6 +1105,17 @@ export class Ledger {
       add(t.refundsByTender[r.tender], r.n, r.amount);
       // Money back from the drawer rounded down is money kept: the day's rounding moves the other way.
       if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
+    }
+    // Returns without a receipt: cash refunds of the day, their VAT taken off.
+    for (const r of this.#q.dayReceiptless!.all(date) as ({ currency: string; n: number; amount: number } & Rounded)[]) {
+      const t = of(r.currency);
+      add(t.refunds, r.n, r.amount);
+      add(t.refundsByTender.cash, r.n, r.amount);
+      if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
+    }
+    for (const r of this.#q.dayReceiptlessVat!.all(date) as { currency: string; vat: string }[]) {
+      const t = of(r.currency);
+      t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'return VAT'), -1);
     }
     for (const r of this.#q.dayPaidVat!.all(date) as { currency: string; vat: string }[]) {
       const t = of(r.currency);
@@ -964,6 +1136,38 @@ export class Ledger {
     }
     for (const t of by.values()) t.net = t.tenders.card.amount + t.tenders.cash.amount + (t.cashRounding?.amount ?? 0) - t.refunds.amount;
     return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+  }
+
+  /**
+   * The day's returns (refunds done that day, and returns without a receipt) come off the products table, per product;
+   * a product at nothing leaves it.
+   */
+  #takeOffReturns(date: string, of: (currency: string) => DayTotals): void {
+    type Row = { currency: string; product_id: number | null; name: string; quantity: number; amount: number };
+    const rows = [...(this.#q.dayReturned!.all(date) as Row[]), ...(this.#q.dayReceiptlessProducts!.all(date) as Row[])];
+    const touched = new Set<DayTotals>();
+    for (const r of rows) {
+      const t = of(r.currency);
+      const list = (t.products ??= []);
+      const same = list.find((p) =>
+        r.product_id !== null ? p.productId === r.product_id : p.productId === undefined && p.name === r.name,
+      );
+      if (same) {
+        same.quantity -= r.quantity;
+        same.amount -= r.amount;
+      } else
+        list.push({
+          name: r.name,
+          ...(r.product_id !== null ? { productId: r.product_id } : {}),
+          quantity: -r.quantity,
+          amount: -r.amount,
+        });
+      touched.add(t);
+    }
+    for (const t of touched) {
+      t.products = t.products!.filter((p) => p.quantity !== 0 || p.amount !== 0).sort((a, b) => b.amount - a.amount);
+      if (!t.products.length) delete t.products;
+    }
   }
 
   /** Sales created in [from, to) in pages of `limit`, oldest first (exports): the cursor is the last row's. */
@@ -1045,6 +1249,32 @@ export class Ledger {
     return check(AttemptSnapshotSchema, parsed, 'attempt') as AttemptSnapshot;
   }
 
+  /** The returns of these sales, per refund: the lines given back and why. */
+  #returnedOf(ids: string[], marks: string): Map<string, { lines: ReturnedLine[]; reason: string }> {
+    const out = new Map<string, { lines: ReturnedLine[]; reason: string }>();
+    const rows = this.#db
+      .prepare(
+        `SELECT l.*, x.reason AS reason FROM returned_lines l LEFT JOIN returns x ON x.refund_id = l.refund_id
+         WHERE l.sale_id IN (${marks}) ORDER BY l.refund_id, l.line_index`,
+      )
+      .all(...ids);
+    for (const raw of rows) {
+      const r = check(ReturnedLineRowSchema, raw, 'returned line');
+      const ret = out.get(r.refund_id) ?? out.set(r.refund_id, { lines: [], reason: r.reason ?? '' }).get(r.refund_id)!;
+      ret.lines.push({
+        index: r.line_index,
+        name: r.name,
+        ...(r.product_id !== null ? { productId: r.product_id } : {}),
+        quantity: r.quantity,
+        unitPrice: r.unit_price,
+        amount: r.amount,
+        vatRate: r.vat_rate,
+        vat: r.vat,
+      });
+    }
+    return out;
+  }
+
   #records(rows: SaleRow[]): SaleRecord[] {
     if (!rows.length) return [];
     const ids = rows.map((r) => r.sale_id);
@@ -1064,6 +1294,7 @@ export class Ledger {
       at: number;
     }[])
       receipts.set(r.refund_id ?? `sale:${r.sale_id}`, { number: r.number, at: r.at });
+    const returned = this.#returnedOf(ids, marks);
     const refunds = new Map<string, RefundRecord[]>();
     for (const raw of this.#db.prepare(`SELECT * FROM refunds WHERE sale_id IN (${marks}) ORDER BY at`).all(...ids)) {
       const r = check(RefundRowSchema, raw, 'refund');
@@ -1083,6 +1314,8 @@ export class Ledger {
       if (vat.success && vat.data.length) rec.vat = vat.data;
       const receipt = receipts.get(r.refund_id);
       if (receipt !== undefined) rec.receiptNumber = receipt.number;
+      const back = returned.get(r.refund_id);
+      if (back) Object.assign(rec, back);
       (refunds.get(r.sale_id) ?? refunds.set(r.sale_id, []).get(r.sale_id)!).push(rec);
     }
     return rows.map((row) => {

@@ -110,6 +110,15 @@ export function ReceiptBody({
           <>
             <table className="receipt-lines">
               <tbody>
+                {(refund.lines ?? []).map((l) => (
+                  <tr key={l.index} data-testid="receipt-returned-line" data-quantity={l.quantity} data-amount={l.amount}>
+                    <td>
+                      {lineName(l)}
+                      {l.quantity > 1 && <span className="receipt-unit"> ({money(l.unitPrice, cur)})</span>}
+                    </td>
+                    <td className="num">{money(-l.amount, cur)}</td>
+                  </tr>
+                ))}
                 <tr className="receipt-total">
                   <td>{t('receipt.refunded')}</td>
                   <td className="num" data-testid="receipt-total">
@@ -118,7 +127,7 @@ export function ReceiptBody({
                 </tr>
               </tbody>
             </table>
-            <VatTable vat={vatOfRefund(vat, refund.amount)} currency={cur} sign={-1} />
+            <VatTable vat={refund.lines && refund.vat ? refund.vat : vatOfRefund(vat, refund.amount)} currency={cur} sign={-1} />
             <p>
               {refund.tender === 'cash' ? t('receipt.refundCash') : t('receipt.refundCard')}
               {refund.rounding ? (

@@ -6,6 +6,9 @@ import { parseAmount } from '../../../shared/money';
 import { chargedOf, tipOf } from '../../../shared/payment';
 import { amountDue, isSplit, paidCards, refundTargets } from '../../../shared/sale';
 import { useLineName } from '../components/Receipt';
+import { ReturnDialog } from '../components/ReturnDialog';
+import { ReceiptlessReturnDialog } from '../components/ReceiptlessReturnDialog';
+import { returnableOf, returnedSoFar } from '../../../shared/returns';
 import { money, time } from '../format';
 import { messageText, reasonText } from '../outcome';
 import { terminalLabel } from '../sale';
@@ -68,6 +71,9 @@ export function HistoryScreen({
     );
   };
 
+  const [receiptless, setReceiptless] = useState(false);
+  const [returnedNote, setReturnedNote] = useState<string>();
+
   const open = sales.find((s) => s.saleId === openId);
   if (open)
     return (
@@ -99,6 +105,23 @@ export function HistoryScreen({
       <p id="search-hint" className="hint">
         {t('history.searchHint')}
       </p>
+      <div className="row">
+        <button onClick={() => (setReturnedNote(undefined), setReceiptless(true))}>{t('returns.noReceipt')}</button>
+        {returnedNote && <p role="status">{returnedNote}</p>}
+      </div>
+      {receiptless && (
+        <ReceiptlessReturnDialog
+          api={api}
+          catalog={snapshot.catalog}
+          currency={snapshot.settings.currency}
+          manager={isManager(snapshot)}
+          onClose={() => setReceiptless(false)}
+          onDone={(r) => {
+            setReceiptless(false);
+            setReturnedNote(t('returns.noReceiptDone', { amount: money(r.amount + (r.rounding ?? 0), r.currency), n: r.receiptNumber }));
+          }}
+        />
+      )}
       {error && <p className="error">{error}</p>}
       {sales.length === 0 ? (
         <p className="muted">{t('history.none')}</p>
@@ -214,6 +237,10 @@ function SaleDetail({
   const [confirm, setConfirm] = useState<number>();
   const [msg, setMsg] = useState<string>();
   const [error, setError] = useState<string>();
+  const [returning, setReturning] = useState(false);
+  const returned = returnedSoFar(sale);
+  const returnable = (sale.status === 'paid' || sale.status === 'partially_refunded') && sale.receiptNumber !== undefined;
+  const canReturn = returnable && returnableOf(sale).some((q) => q > 0) && refundTargets(sale).some((x) => x.left > 0);
 
   return (
     <section className="sale-detail" aria-label={t('history.details')}>
@@ -228,8 +255,9 @@ function SaleDetail({
       </p>
       <ul>
         {sale.lines.map((l, i) => (
-          <li key={i}>
+          <li key={i} data-testid="sale-line" data-returned={returned[i]!.quantity}>
             {lineName(l)} · {money(l.unitPrice * l.quantity, sale.currency)}
+            {returned[i]!.quantity > 0 && ` · ${t('returns.returned', { n: returned[i]!.quantity })}`}
           </li>
         ))}
       </ul>
@@ -294,6 +322,8 @@ function SaleDetail({
               <li key={i} data-testid="refund" data-state={r.state} data-tender={r.tender} data-receipt-number={r.receiptNumber}>
                 {time(r.at)} · {money(r.amount, sale.currency)} · {t(`history.refundTender.${r.tender}`)} ·{' '}
                 {t(`history.refundState.${r.state}`)}
+                {r.lines && ` · ${r.lines.map((l) => `${l.quantity} × ${l.name}`).join(', ')}`}
+                {r.reason && ` · ${r.reason}`}
                 {r.staff && ` · ${r.staff}`}
                 {r.state === 'done' && (
                   <>
@@ -313,7 +343,20 @@ function SaleDetail({
         <div className="row">
           <button onClick={() => onReceipt(sale)}>{t('payment.print')}</button>
           {printer && <PrintAgain api={api} saleId={sale.saleId} />}
+          {canReturn && <button onClick={() => (setMsg(undefined), setError(undefined), setReturning(true))}>{t('returns.open')}</button>}
         </div>
+      )}
+      {returning && (
+        <ReturnDialog
+          api={api}
+          sale={sale}
+          manager={manager}
+          onClose={() => setReturning(false)}
+          onDone={(_done, amt) => {
+            setReturning(false);
+            setMsg(t('returns.done', { amount: money(amt, sale.currency) }));
+          }}
+        />
       )}
       {refundId && refundable && left > 0 && (
         <form

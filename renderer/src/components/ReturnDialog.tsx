@@ -1,0 +1,129 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SaleRecord, TillApi } from '../../../shared/contract';
+import { returnableOf, returnAmount, returnLines } from '../../../shared/returns';
+import { refundTargets } from '../../../shared/sale';
+import { errorText } from '../errors';
+import { money } from '../format';
+import { DialogActions, Modal } from './Modal';
+import { isCustomLine } from '../sale';
+
+interface Props {
+  api: TillApi;
+  sale: SaleRecord;
+  /** This person may refund (a manager, or nobody set up); else the core refuses and says so. */
+  manager: boolean;
+  onClose(): void;
+  onDone(sale: SaleRecord, amount: number): void;
+}
+
+/**
+ * Return items: a checkbox per line still returnable (named by its product), how many of it (at most what was sold
+ * less what was returned), and the reason. What it refunds, and where to, is shown before it is confirmed.
+ */
+export function ReturnDialog({ api, sale, manager, onClose, onDone }: Props) {
+  const { t } = useTranslation();
+  const left = returnableOf(sale);
+  const [picked, setPicked] = useState<Record<number, string>>({});
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const name = (l: { name: string }) => (isCustomLine(l.name) ? t('sale.customLine') : l.name);
+
+  const chosen = Object.entries(picked).map(([i, q]) => ({ index: Number(i), text: q, quantity: Number(q) }));
+  const valid = chosen.every((c) => Number.isInteger(c.quantity) && c.quantity >= 1 && c.quantity <= left[c.index]!);
+  const amount = valid && chosen.length ? returnAmount(returnLines(sale, chosen)) : 0;
+  // The tender the core gives it back through: the first part of the sale that can take all of it.
+  const target = amount > 0 ? refundTargets(sale).find((x) => x.left >= amount) : undefined;
+
+  const submit = () => {
+    if (!chosen.length) return setError(t('returns.none'));
+    const bad = chosen.find((c) => !(Number.isInteger(c.quantity) && c.quantity >= 1 && c.quantity <= left[c.index]!));
+    if (bad) return setError(t('returns.badQuantity', { n: left[bad.index], name: name(sale.lines[bad.index]!) }));
+    if (reason.trim().length < 3) return setError(t('returns.noReason'));
+    setBusy(true);
+    setError(undefined);
+    api.returnItems({ saleId: sale.saleId, lines: chosen.map(({ index, quantity }) => ({ index, quantity })), reason }).then(
+      (done) => onDone(done, amount),
+      (e: unknown) => {
+        setBusy(false);
+        setError(errorText(e));
+      },
+    );
+  };
+
+  return (
+    <Modal label={t('returns.title')} onClose={onClose} testId="return-dialog" className="return-items">
+      <h2>{t('returns.title')}</h2>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <ul className="return-lines">
+          {sale.lines.map((l, i) =>
+            left[i]! > 0 ? (
+              <li key={i} data-testid="return-line" data-index={i}>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={picked[i] !== undefined}
+                    onChange={(e) => {
+                      setError(undefined);
+                      setPicked((cur) => {
+                        const next = { ...cur };
+                        if (e.target.checked) next[i] = String(left[i]);
+                        else delete next[i];
+                        return next;
+                      });
+                    }}
+                  />
+                  {name(l)}
+                </label>{' '}
+                <span className="muted">
+                  {money(l.unitPrice, sale.currency)} · {t('returns.canReturn', { n: left[i] })}
+                </span>{' '}
+                <input
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={left[i]}
+                  step={1}
+                  aria-label={t('returns.quantity', { name: name(l) })}
+                  disabled={picked[i] === undefined}
+                  value={picked[i] ?? ''}
+                  onChange={(e) => (setError(undefined), setPicked((cur) => ({ ...cur, [i]: e.target.value })))}
+                />
+              </li>
+            ) : null,
+          )}
+        </ul>
+        <label>
+          {t('returns.reason')}
+          <input
+            type="text"
+            autoComplete="off"
+            maxLength={200}
+            value={reason}
+            aria-describedby={error ? 'return-error' : undefined}
+            onChange={(e) => (setReason(e.target.value), setError(undefined))}
+          />
+        </label>
+        <p aria-live="polite" data-testid="return-total" data-amount={amount}>
+          {t('returns.total', { amount: money(amount, sale.currency) })}
+          {target && ` · ${t(target.tender === 'cash' ? 'returns.toCash' : 'returns.toCard')}`}
+        </p>
+        {!manager && <p className="needs-manager">{t('staff.needsManager')}</p>}
+        <DialogActions
+          error={error}
+          errorId="return-error"
+          submit={t('returns.submit', { amount: money(amount, sale.currency) })}
+          busy={busy}
+          onBack={onClose}
+        />
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,202 @@
+/**
+ * Return items in real Chromium at 1024x768 against headless mode and the simulator: in English a card sale gives
+ * two of its three espressos back to the card; in Dutch a cash sale gives its cappuccino back from the drawer. The
+ * ledger's answer (the history) and MultiSafepay's refunds are checked, and a line is never offered twice.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Simulator } from '../../electron/core/simulator/simulator';
+import { tempDir } from '../helpers/engine';
+import { startSim, TEST_KEY, until } from '../helpers/sim';
+import { en } from '../../renderer/src/locales/en';
+import { nl } from '../../renderer/src/locales/nl';
+import { launchBrowser, panel, shot, skipReason, startTill, type Till } from './harness';
+
+const reason = skipReason();
+if (reason) console.warn(`[e2e] ${reason}`);
+
+describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
+  let browser: Browser;
+  let sim: Simulator;
+  let root: string;
+  const tills: Till[] = [];
+  const pages: Page[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    const s = await startSim({ approvalDelayMs: 10, terminals: [{ id: 'RET-T1', name: 'Counter 1' }] });
+    sim = s.sim;
+    root = s.root;
+  });
+  afterEach(async () => {
+    while (pages.length) await pages.pop()!.close();
+    while (tills.length) await tills.pop()!.stop();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sim?.stop();
+  });
+
+  const product = (page: Page, name: RegExp) => page.getByRole('region', { name: en.sale.products }).getByRole('button', { name });
+
+  async function open() {
+    const till = await startTill({
+      TILL_DATA_DIR: tempDir('till-e2e-returns-'),
+      TILL_MSP_BASE_URL: root,
+      TILL_MSP_API_KEY: TEST_KEY,
+      TILL_TERMINAL_IDS: 'RET-T1',
+    });
+    tills.push(till);
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    pages.push(page);
+    await page.goto(till.url);
+    await page.getByRole('button', { name: en.sale.charge }).waitFor();
+    return page;
+  }
+
+  /** The newest sale's details in the history. */
+  async function details(page: Page, T: typeof en) {
+    await page.getByRole('button', { name: T.nav.history }).click();
+    await page
+      .locator('[data-testid="history-row"]')
+      .first()
+      .getByRole('button', { name: new RegExp(T.history.details) })
+      .click();
+  }
+
+  it('English: two of three espressos go back to the card with their VAT; the third is all that is offered next', async () => {
+    const page = await open();
+    for (let i = 0; i < 3; i++) await product(page, /Espresso/).click();
+    await product(page, /Cappuccino/).click();
+    await page.getByRole('combobox', { name: en.sale.terminal }).selectOption('RET-T1');
+    await page.getByRole('button', { name: en.sale.charge }).click();
+    const p = panel(page, 'RET-T1');
+    await p.and(page.locator('[data-status="initialized"]')).waitFor();
+    const orderId = (await p.getAttribute('data-order-id'))!;
+    await until(() => sim.streamConnects.some((c) => c.orderId === orderId), 'event stream open');
+    sim.terminalAction('RET-T1', 'approve');
+    await p.and(page.locator('[data-status="completed"]')).waitFor();
+
+    await details(page, en);
+    await page.getByRole('button', { name: 'Return items', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: en.returns.title });
+    await dialog.getByRole('checkbox', { name: 'Espresso', exact: true }).check();
+    const quantity = dialog.getByRole('spinbutton', { name: 'Quantity of Espresso' });
+    expect(await quantity.inputValue()).toBe('3');
+    expect(await quantity.getAttribute('max')).toBe('3');
+    await quantity.fill('2');
+    await dialog.getByRole('textbox', { name: en.returns.reason }).fill('Too cold');
+    await expect.poll(() => dialog.getByTestId('return-total').getAttribute('data-amount')).toBe('500');
+    await shot(page, 'return-items');
+    await dialog.getByRole('button', { name: 'Refund €5.00' }).click();
+    await page.getByText('Items returned: €5.00 refunded.').waitFor();
+    expect(sim.orders.get(orderId)!.refunds.map((r) => r.amount)).toEqual([500]);
+    const refund = page.locator('[data-testid="refund"][data-tender="card"][data-state="done"]');
+    await expect.poll(() => refund.textContent()).toMatch(/2 × Espresso · Too cold/);
+    await expect.poll(() => page.locator('[data-testid="sale-line"][data-returned="2"]').count()).toBe(1);
+
+    // The refund receipt lists the espressos and reverses their VAT: 9 % of 5.00 is 0.41.
+    await refund.getByRole('button', { name: /Show receipt/ }).click();
+    const receipt = page.getByTestId('receipt');
+    await receipt.waitFor();
+    expect(await receipt.locator('[data-testid="receipt-returned-line"]').getAttribute('data-quantity')).toBe('2');
+    expect(await receipt.textContent()).toMatch(/2 × Espresso/);
+    await page.keyboard.press('Escape');
+
+    // Only the third espresso and the cappuccino are left to return.
+    await page.getByRole('button', { name: 'Return items', exact: true }).click();
+    await dialog.getByRole('checkbox', { name: 'Espresso', exact: true }).check();
+    expect(await dialog.getByRole('spinbutton', { name: 'Quantity of Espresso' }).getAttribute('max')).toBe('1');
+    await dialog.getByRole('spinbutton', { name: 'Quantity of Espresso' }).fill('2');
+    await dialog.getByRole('textbox', { name: en.returns.reason }).fill('Too cold');
+    await dialog.getByRole('button', { name: /^Refund/ }).click();
+    await dialog.getByText(en.returns.badQuantity.replace('{{n}}', '1').replace('{{name}}', 'Espresso')).waitFor();
+    expect(sim.orders.get(orderId)!.refunds).toHaveLength(1);
+  });
+
+  it('Dutch: a cash sale’s cappuccino comes back from the drawer, with the reason, under Artikelen retour', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: en.nav.day, exact: true }).click();
+    const pad = page.getByRole('group', { name: en.day.float });
+    for (const k of ['1', '0', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
+    await page.getByRole('button', { name: en.day.openDay }).click();
+    await page.getByTestId('day-open').waitFor();
+    await page.getByRole('button', { name: en.nav.sale, exact: true }).click();
+    await product(page, /Espresso/).click();
+    await product(page, /Cappuccino/).click();
+    await page.getByRole('button', { name: en.sale.cash }).click();
+    const cash = page.getByRole('dialog', { name: en.cash.title });
+    await cash.getByRole('button', { name: '€10.00' }).click();
+    await page.getByTestId('change-due').waitFor();
+    await cash.getByRole('button', { name: 'New sale' }).click();
+    await cash.waitFor({ state: 'detached' });
+
+    const T = nl as typeof en;
+    await page.getByRole('button', { name: en.nav.settings }).click();
+    await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
+    await page.getByRole('button', { name: en.settings.save }).click();
+    await page.getByRole('button', { name: T.settings.save }).waitFor();
+
+    await details(page, T);
+    await page.getByRole('button', { name: T.returns.open, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.returns.title });
+    await dialog.getByRole('checkbox', { name: 'Cappuccino', exact: true }).check();
+    expect(await dialog.getByRole('spinbutton', { name: 'Aantal Cappuccino' }).inputValue()).toBe('1');
+    // No reason yet: asked for, nothing refunded.
+    await dialog.getByRole('button', { name: /terugbetalen$/ }).click();
+    await dialog.getByText(T.returns.noReason).waitFor();
+    await dialog.getByRole('textbox', { name: T.returns.reason }).fill('Verkeerd besteld');
+    await expect.poll(() => dialog.getByTestId('return-total').textContent()).toMatch(/Contant uit de lade/);
+    await shot(page, 'return-items-nl');
+    await dialog.getByRole('button', { name: /3,50 terugbetalen$/ }).click();
+    await page.getByText(/Artikelen retour: €\s?3,50 terugbetaald\./).waitFor();
+    const refund = page.locator('[data-testid="refund"][data-tender="cash"][data-state="done"]');
+    await expect.poll(() => refund.textContent()).toMatch(/1 × Cappuccino · Verkeerd besteld/);
+    // The espresso alone is left.
+    await page.getByRole('button', { name: T.returns.open, exact: true }).click();
+    await expect.poll(() => dialog.getByRole('checkbox').count()).toBe(1);
+    await dialog.getByRole('checkbox', { name: 'Espresso', exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+
+    // Closed, the day takes the cappuccino off: only the espresso is sold, 9 % VAT 0.21 (the sale's 0.50 less the
+    // cappuccino's 0.29), and the drawer holds 100.00 + 6.00 - 3.50.
+    await page.getByRole('button', { name: T.nav.day, exact: true }).click();
+    await page.getByRole('textbox', { name: T.day.counted }).fill('102,50');
+    await page.getByRole('button', { name: T.day.closeDay }).click();
+    await page.getByRole('button', { name: T.day.yesClose }).click();
+    const closed = page.getByTestId('day-closed');
+    await closed.waitFor();
+    expect(await closed.getByTestId('day-expected').getAttribute('data-amount')).toBe('10250');
+    const products = closed.getByTestId('day-product');
+    await expect.poll(() => products.count()).toBe(1);
+    expect(await products.first().getAttribute('data-quantity')).toBe('1');
+    expect(await products.first().getAttribute('data-amount')).toBe('250');
+    expect(await closed.getByTestId('vat-totals').locator('[data-rate="9"]').getAttribute('data-vat')).toBe('21');
+    await shot(page, 'return-day-closed-nl');
+  });
+
+  it('English: a manager takes two espressos back without a receipt, in cash from the drawer', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: en.nav.day, exact: true }).click();
+    const pad = page.getByRole('group', { name: en.day.float });
+    for (const k of ['1', '0', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
+    await page.getByRole('button', { name: en.day.openDay }).click();
+    await page.getByTestId('day-open').waitFor();
+
+    await page.getByRole('button', { name: en.nav.history }).click();
+    await page.getByRole('button', { name: 'Return without receipt', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Return without receipt' });
+    const keys = dialog.getByRole('region', { name: en.sale.products });
+    await keys.getByRole('button', { name: /Espresso/ }).click();
+    await keys.getByRole('button', { name: /Espresso/ }).click();
+    expect(await dialog.getByRole('spinbutton', { name: 'Quantity of Espresso' }).inputValue()).toBe('2');
+    await dialog.getByRole('textbox', { name: en.returns.reason }).fill('Gift, no receipt');
+    await expect.poll(() => dialog.getByTestId('return-total').getAttribute('data-amount')).toBe('500');
+    await shot(page, 'return-without-receipt');
+    await dialog.getByRole('button', { name: 'Refund €5.00' }).click();
+    await page.getByText('Returned without receipt: €5.00 from the drawer (refund receipt 1).').waitFor();
+    // The drawer should now hold the 100.00 float less the 5.00 given back.
+    await page.getByRole('button', { name: en.nav.day, exact: true }).click();
+    await expect.poll(() => page.getByTestId('day-expected-now').getAttribute('data-amount')).toBe('9500');
+  });
+});
