@@ -8,6 +8,7 @@ import type { AttemptState, CardDetails, PaymentReason, PaymentView, SaleLine } 
 import type { MethodName } from './methods';
 import type { VatLine } from './vat';
 import type { CashRoundingStep } from './cash';
+import { type ScaleLayout, scaleLayoutProblem } from './barcode';
 
 export { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES, type MethodName } from './methods';
 
@@ -118,6 +119,34 @@ export type ProductImportResult =
   | { state: 'imported'; /** Products in the catalog now. */ products: number; added: number; updated: number }
   | { state: 'refused'; problems: ProductProblem[]; badRows: number };
 
+const scalePrefixes = z.array(z.number().int()).max(10);
+/** How the shop's scale labels are laid out (GS1 variable-measure codes, prefixes 20-29); see shared/barcode.ts. */
+export const ScaleLayoutSchema = z
+  .object({
+    price: scalePrefixes,
+    weight: scalePrefixes,
+    itemDigits: z.number().int(),
+    valueDigits: z.number().int(),
+    priceDecimals: z.number().int(),
+    weightDecimals: z.number().int(),
+  })
+  .strict()
+  .superRefine((l, ctx) => {
+    const problem = scaleLayoutProblem(l);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
+  });
+
+/** A product a manager adds at the counter (an unknown barcode scanned) or in Settings. */
+export const NewProductSchema = z
+  .object({
+    barcode: z.string().trim().min(1).max(40),
+    name: z.string().trim().min(1, 'Required').max(80, 'At most 80 characters'),
+    price: minor,
+    vatRate,
+    category: z.string().trim().max(40, 'At most 40 characters'),
+  })
+  .strict();
+
 export const SettingsInputSchema = z
   .object({
     mode: z.enum(SELECTABLE_MODES, 'MultiSafepay has no test environment for POS payments - use Demo to practise, Live to take payments.'),
@@ -148,6 +177,8 @@ export const SettingsInputSchema = z
     idleMinutes: z.number().int().min(0).max(480),
     /** What the cash part of a sale is rounded to, in minor units: 0 (off), 5 (0.05) or 10 (0.10). */
     cashRounding: z.union([z.literal(0), z.literal(5), z.literal(10)], 'Cash rounding is off, 0.05 or 0.10'),
+    /** How the shop's scale labels (barcodes starting with 20-29) carry a price or a weight. */
+    scaleLayout: ScaleLayoutSchema,
   })
   .partial()
   .strict();
@@ -179,6 +210,8 @@ export interface PublicSettings {
   idleMinutes?: number;
   /** What the cash part of a sale is rounded to, in minor units (0: off). Always sent by the core. */
   cashRounding?: CashRoundingStep;
+  /** How scale labels carry a price or a weight. Always sent by the core. */
+  scaleLayout?: ScaleLayout;
   /** Where the API key is kept: the OS keychain, plain-text keychain fallback, a file, or the environment. */
   keyStorage: 'os' | 'basic_text' | 'file' | 'env';
   /** Set by the environment (headless mode); the UI shows it read-only. */
@@ -602,6 +635,24 @@ export const METHODS = {
    * variable-measure code (EAN-13 starting with 2) also answers the basket line it makes (its price or weight).
    */
   findBarcode: method<Product & { line?: SaleLine }>()(z.object({ code: z.string().trim().min(1).max(40) }).strict()),
+  /** Adds a product to the catalog (an unknown barcode scanned at the counter), recorded with who and when. Manager. */
+  addProduct: method<Product>()(NewProductSchema),
+  /**
+   * Changes a product of the catalog: its price, name, VAT rate or category, or takes it off sale (`active`); each
+   * change is recorded with who, when, before and after. Lines already in a basket keep their price. Manager.
+   */
+  updateProduct: method<Product>()(
+    z
+      .object({
+        id: z.number().int().positive(),
+        name: z.string().trim().min(1, 'Required').max(80, 'At most 80 characters').optional(),
+        price: minor.optional(),
+        vatRate: vatRate.optional(),
+        category: z.string().trim().max(40, 'At most 40 characters').optional(),
+        active: z.boolean().optional(),
+      })
+      .strict(),
+  ),
   /** Products by name, category or barcode, as the cashier types. */
   searchProducts: method<Product[]>()(z.object({ query: z.string().max(60), limit: z.number().int().min(1).max(50).optional() }).strict()),
   exportBackup: method<{ path: string }>()(z.object({ folder: folderPath.optional() }).strict()),

@@ -50,7 +50,7 @@ import { kickDrawer } from './printing/escpos';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
 import { exportProducts } from './catalog/export';
 import { importProducts, mergeImport } from './catalog/import';
-import { checkBarcode, type VariableMeasure, variableMeasure } from '../../shared/barcode';
+import { checkBarcode, type VariableMeasure, variableMeasure, weighedAmount } from '../../shared/barcode';
 import { minorDigits } from '../../shared/money';
 import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
@@ -728,10 +728,10 @@ export class TillService implements Dispatcher {
       const products = this.ledger.products;
       const product = check.ok ? products.byBarcode(check.code) : undefined;
       // A variable-measure code not in the catalog as it is: its item, with the price or weight it carries.
-      const measure = !product && check.ok ? variableMeasure(check.code) : undefined;
+      const measure = !product && check.ok ? variableMeasure(check.code, this.#settings().scaleLayout) : undefined;
       const item = measure ? products.byBarcode(measure.item) : undefined;
       if (measure && item?.active) {
-        const line = measuredLine(item, measure);
+        const line = measuredLine(item, measure, this.#settings().language);
         if (line) return { ...item, line };
       }
       if (!product?.active)
@@ -743,6 +743,24 @@ export class TillService implements Dispatcher {
       return product;
     },
     searchProducts: async (p) => this.ledger.products.search(p.query, p.limit),
+    addProduct: async (p) => {
+      const check = checkBarcode(p.barcode);
+      if (!check.ok)
+        throw new TillError({ code: 'bad_request', field: 'barcode', message: `That barcode cannot be used: ${check.problem}.` });
+      this.#knownRate(p.vatRate);
+      const { barcode: _, ...rest } = p;
+      const added = storage(() => this.ledger.products.add({ ...rest, barcode: check.code }, this.#now(), this.staff.who()));
+      if (!added)
+        throw new TillError({ code: 'bad_request', field: 'barcode', message: `Barcode ${check.code} is on another product already.` });
+      return added;
+    },
+    updateProduct: async ({ id, ...p }) => {
+      if (p.vatRate !== undefined) this.#knownRate(p.vatRate);
+      const change = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
+      const out = storage(() => this.ledger.products.update(id, change, this.#now(), this.staff.who()));
+      if (!out) throw new TillError({ code: 'not_found', field: 'id', message: 'That product is not in the catalog.' });
+      return out;
+    },
     exportBackup: async (p) => {
       const dir = exportFolder(p.folder ?? join(this.dataDir, 'backups'));
       const stamp = new Date(this.#now()).toISOString().replace(/[:.]/g, '-');
@@ -776,6 +794,17 @@ export class TillService implements Dispatcher {
       (err: unknown) => this.#notice('error', storageFailure(err).message),
     );
     this.#importing = run.finally(() => (this.#importing = undefined));
+  }
+
+  /** A product's VAT rate must be one the till offers (Settings). */
+  #knownRate(rate: number): void {
+    const rates = this.#settings().vatRates;
+    if (!rates.includes(rate))
+      throw new TillError({
+        code: 'bad_request',
+        field: 'vatRate',
+        message: `VAT rate ${rate} is not one of the till's VAT rates (${rates.join(', ')}).`,
+      });
   }
 
   #settings(): StoredSettings {
@@ -954,14 +983,16 @@ function exportFolder(path: string): string {
 
 /**
  * The basket line of a variable-measure scan: the price it carries, or its weight at the item's price per kilogram
- * (rounded to the minor unit), the weight in the line's name. None for a zero price or weight.
+ * (`weighedAmount`: rounded to the cent, half up), the weight and the price per kilogram in the line's name so the
+ * cashier and the receipt show them. None for a zero price or weight.
  */
-function measuredLine(item: Product, m: VariableMeasure): SaleLine | undefined {
-  const unitPrice = m.kind === 'price' ? m.value : Math.round((item.price * m.value) / 1000);
+function measuredLine(item: Product, m: VariableMeasure, language: string): SaleLine | undefined {
+  const unitPrice = m.kind === 'price' ? m.value : weighedAmount(item.price, m.value);
   if (unitPrice <= 0) return undefined;
-  const kg = (m.value / 1000).toFixed(3);
-  const name = m.kind === 'price' ? item.name : `${item.name.slice(0, 80 - kg.length - 4)} ${kg} kg`;
-  return { name, unitPrice, quantity: 1, vatRate: item.vatRate, productId: item.id };
+  if (m.kind === 'price') return { name: item.name, unitPrice, quantity: 1, vatRate: item.vatRate, productId: item.id };
+  const comma = (s: string) => (language === 'nl' ? s.replace('.', ',') : s);
+  const detail = ` ${comma((m.value / 1000).toFixed(3))} kg x ${comma((item.price / 100).toFixed(2))}/kg`;
+  return { name: `${item.name.slice(0, 80 - detail.length)}${detail}`, unitPrice, quantity: 1, vatRate: item.vatRate, productId: item.id };
 }
 
 function tillLockedError(): TillError {

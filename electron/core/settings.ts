@@ -1,6 +1,7 @@
 /** Till settings (everything but the API key), with defaults and the demo catalog. */
 import { z } from 'zod';
-import { type CatalogItem, CatalogItemSchema, LANGUAGES, MODES, type PublicSettings } from '../../shared/contract';
+import { type CatalogItem, CatalogItemSchema, LANGUAGES, MODES, type PublicSettings, ScaleLayoutSchema } from '../../shared/contract';
+import { DEFAULT_SCALE_LAYOUT, type ScaleLayout } from '../../shared/barcode';
 import { baseUrlProblem } from './connection';
 import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import { type CashRoundingStep, DEFAULT_CASH_ROUNDING } from '../../shared/cash';
@@ -20,6 +21,7 @@ export type StoredSettings = Omit<
   | 'systemPrinter'
   | 'idleMinutes'
   | 'cashRounding'
+  | 'scaleLayout'
 > & {
   vatRates: number[];
   customVatRate: number;
@@ -29,6 +31,7 @@ export type StoredSettings = Omit<
   systemPrinter: string;
   idleMinutes: number;
   cashRounding: CashRoundingStep;
+  scaleLayout: ScaleLayout;
 };
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -48,6 +51,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   systemPrinter: '',
   idleMinutes: 15,
   cashRounding: DEFAULT_CASH_ROUNDING,
+  scaleLayout: DEFAULT_SCALE_LAYOUT,
 };
 
 /** Food and non-alcoholic drinks take the reduced rate (9 %) in the Netherlands. */
@@ -80,6 +84,7 @@ const StoredSettingsSchema = z
     systemPrinter: z.string().max(200),
     idleMinutes: z.number().int().min(0).max(480),
     cashRounding: z.union([z.literal(0), z.literal(5), z.literal(10)]),
+    scaleLayout: ScaleLayoutSchema,
   })
   .partial();
 

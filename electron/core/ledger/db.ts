@@ -236,6 +236,23 @@ const MIGRATIONS: string[] = [
   UPDATE attempts SET final_day = (SELECT day FROM sales WHERE sales.sale_id = attempts.sale_id);
   CREATE INDEX attempts_final_day ON attempts (final_day);
   `,
+  `
+  -- Changes made to the catalog at the till (a product added from an unknown barcode, a price changed, a product
+  -- taken off sale), with who and when, the product before and after (JSON): part of the audit trail, so never
+  -- changed or deleted. Imports are not listed here (their file is the record).
+  CREATE TABLE product_changes (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    product_id  INTEGER NOT NULL,
+    change      TEXT NOT NULL CHECK (change IN ('added', 'changed')),
+    before      TEXT NOT NULL DEFAULT '{}',
+    after       TEXT NOT NULL,
+    staff       TEXT
+  );
+  CREATE INDEX product_changes_product ON product_changes (product_id, id);
+  CREATE TRIGGER product_changes_kept_update BEFORE UPDATE ON product_changes BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER product_changes_kept_delete BEFORE DELETE ON product_changes BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
