@@ -69,6 +69,8 @@ export const CatalogItemSchema = z.object({
   price: minor,
   /** Percent; the product's price includes it. */
   vatRate: vatRate.optional(),
+  /** The catalog product of a favourite (quick keys picked from the catalog). */
+  productId: z.number().int().positive().optional(),
 });
 export type CatalogItem = z.infer<typeof CatalogItemSchema>;
 
@@ -84,6 +86,8 @@ export interface Product {
   vatRate: number;
   category: string;
   active: boolean;
+  /** Picked by a manager for the quick keys. */
+  favourite: boolean;
 }
 
 /** Names what is wrong with a row of a product list, so the screen can say it in the cashier's language. */
@@ -650,6 +654,8 @@ export const METHODS = {
         vatRate: vatRate.optional(),
         category: z.string().trim().max(40, 'At most 40 characters').optional(),
         active: z.boolean().optional(),
+        /** On the quick keys of the sale screen (at most QUICK_KEYS favourites). */
+        favourite: z.boolean().optional(),
       })
       .strict(),
   ),
@@ -688,6 +694,8 @@ export type TillEvent =
   /** Today was opened or closed (in this window or another). */
   | { type: 'day'; today: DayState | null }
   | { type: 'notice'; notice: Notice }
+  /** The quick keys changed (a favourite picked or dropped, or a favourite's price or name changed). */
+  | { type: 'catalog'; catalog: CatalogItem[] }
   /** How far a product import got (0 to 1): checking the rows, then saving them. */
   | { type: 'import_progress'; importId: string; phase: 'checking' | 'saving'; fraction: number };
 

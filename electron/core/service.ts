@@ -80,6 +80,8 @@ export interface TillServiceOptions {
 export const LEDGER_FILE = 'ledger.sqlite';
 /** How far back Open sales looks for sales not yet paid in full (days). */
 const OPEN_SALES_DAYS = 7;
+/** The most quick keys (favourites) the sale screen shows. */
+const QUICK_KEYS = 60;
 /** The most text a product list may have (about 200,000 products). */
 const MAX_IMPORT_CHARS = 64_000_000;
 /** A product list whose next part does not come within this long is dropped (ms). */
@@ -756,9 +758,18 @@ export class TillService implements Dispatcher {
     },
     updateProduct: async ({ id, ...p }) => {
       if (p.vatRate !== undefined) this.#knownRate(p.vatRate);
+      const products = this.ledger.products;
+      if (p.favourite && !products.byId(id)?.favourite && products.favouriteCount() >= QUICK_KEYS)
+        throw new TillError({
+          code: 'bad_request',
+          field: 'favourite',
+          message: `The quick keys hold at most ${QUICK_KEYS} favourites - take one off first.`,
+        });
       const change = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
-      const out = storage(() => this.ledger.products.update(id, change, this.#now(), this.staff.who()));
+      const out = storage(() => products.update(id, change, this.#now(), this.staff.who()));
       if (!out) throw new TillError({ code: 'not_found', field: 'id', message: 'That product is not in the catalog.' });
+      // Every screen's quick keys follow (a favourite picked or dropped, or its price or name changed).
+      this.#emit({ type: 'catalog', catalog: this.#quickKeys() });
       return out;
     },
     exportBackup: async (p) => {
@@ -794,6 +805,16 @@ export class TillService implements Dispatcher {
       (err: unknown) => this.#notice('error', storageFailure(err).message),
     );
     this.#importing = run.finally(() => (this.#importing = undefined));
+  }
+
+  /**
+   * The quick keys: the favourites a manager picked from the catalog, or, until one is picked, the quick keys kept
+   * in Settings. Never the catalog itself.
+   */
+  #quickKeys(): CatalogItem[] {
+    const favourites = storage(() => this.ledger.products.favourites(QUICK_KEYS));
+    if (!favourites.length) return this.#catalogCache;
+    return favourites.map((p) => ({ id: `product-${p.id}`, name: p.name, price: p.price, vatRate: p.vatRate, productId: p.id }));
   }
 
   /** A product's VAT rate must be one the till offers (Settings). */
@@ -847,7 +868,7 @@ export class TillService implements Dispatcher {
       payments: this.engine.payments(),
       terminals: this.#terminals(),
       settings: this.#publicSettings(),
-      catalog: this.#catalogCache,
+      catalog: this.#quickKeys(),
       notices: [...this.#notices],
     };
   }

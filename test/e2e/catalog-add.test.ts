@@ -77,6 +77,24 @@ describe.skipIf(Boolean(reason))('adding a product at the counter in Chromium (1
     await scanBarcode(page, code('280045601000'));
     await expect.poll(() => total(page)).toBe(String(698 + 660 + 1290));
     await shot(page, 'catalog-add-weighed');
+
+    // A manager changes the price mid-sale and puts the product on the quick keys: the basket keeps its lines.
+    const basketTotal = 698 + 660 + 1290;
+    await page.getByRole('button', { name: en.nav.settings, exact: true }).click();
+    const products = page.getByRole('region', { name: en.products.title });
+    await products.getByRole('searchbox', { name: en.products.find }).fill('stroop');
+    await products.getByRole('textbox', { name: en.products.newPrice.replace('{{name}}', 'Stroopwafels') }).fill('3.99');
+    await products.getByRole('button', { name: en.products.savePrice }).click();
+    await expect.poll(() => products.getByRole('status').textContent()).toBe('New price of Stroopwafels saved.');
+    await products.getByRole('button', { name: en.products.quickKey }).click();
+    await expect.poll(() => products.getByRole('list', { name: en.products.favourites }).textContent()).toContain('Stroopwafels');
+    await page.getByRole('button', { name: en.nav.sale, exact: true }).click();
+    expect(await total(page)).toBe(String(basketTotal));
+    const key = page.getByRole('region', { name: en.sale.products }).getByRole('button', { name: /Stroopwafels/ });
+    expect(await key.textContent()).toContain('3.99');
+    await key.click();
+    await expect.poll(() => total(page)).toBe(String(basketTotal + 399));
+    await shot(page, 'catalog-favourite-key');
   }, 60_000);
 
   it('in Dutch: the scale layout is set in Settings (a bad one refused in Dutch), then an unknown code and a weighed item are added', async () => {

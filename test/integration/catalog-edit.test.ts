@@ -8,7 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TillService } from '../../electron/core/service';
-import type { Product, PublicSettings, SaleRecord } from '../../shared/contract';
+import type { Product, PublicSettings, SaleRecord, Snapshot, TillEvent } from '../../shared/contract';
 import { DEFAULT_SCALE_LAYOUT, gs1CheckDigit } from '../../shared/barcode';
 import type { SaleLine } from '../../shared/payment';
 import { tempDir } from '../helpers/engine';
@@ -197,5 +197,63 @@ describe('the scale label layout in Settings', () => {
     if (!short.ok) expect(short.error.message).toMatch(/ten digits between the prefix and the check digit/);
     expect(short.ok).toBe(false);
     expect(ok(await call<{ settings: PublicSettings }>('snapshot', {})).settings.scaleLayout).toEqual(layout);
+  });
+});
+
+describe('favourites: the quick keys picked from the catalog', () => {
+  it('the snapshot carries the favourites as quick keys, never the catalog; every screen hears of a change; a cashier may not pick', async () => {
+    const { svc, call, as } = await till();
+    const events: TillEvent[] = [];
+    svc.on((e) => events.push(e));
+    // Until one is picked: the quick keys of Settings.
+    const before = ok(await call<Snapshot>('snapshot', {})).catalog;
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((k) => k.productId === undefined)).toBe(true);
+    const ids: number[] = [];
+    for (let i = 0; i < 30; i++)
+      ids.push(
+        ok(
+          await call<Product>('addProduct', {
+            barcode: ean(i),
+            name: `Item ${String(i).padStart(2, '0')}`,
+            price: 100 + i,
+            vatRate: 9,
+            category: '',
+          }),
+        ).id,
+      );
+    ok(await call('updateProduct', { id: ids[3], favourite: true }));
+    ok(await call('updateProduct', { id: ids[1], favourite: true }));
+    const keys = ok(await call<Snapshot>('snapshot', {})).catalog;
+    expect(keys).toEqual([
+      { id: `product-${ids[1]}`, name: 'Item 01', price: 101, vatRate: 9, productId: ids[1] },
+      { id: `product-${ids[3]}`, name: 'Item 03', price: 103, vatRate: 9, productId: ids[3] },
+    ]);
+    expect(events.filter((e) => e.type === 'catalog').at(-1)).toEqual({ type: 'catalog', catalog: keys });
+    // A favourite's new price is on its key; one taken off sale leaves the keys.
+    ok(await call('updateProduct', { id: ids[1], price: 150 }));
+    ok(await call('updateProduct', { id: ids[3], active: false }));
+    expect(ok(await call<Snapshot>('snapshot', {})).catalog).toEqual([
+      { id: `product-${ids[1]}`, name: 'Item 01', price: 150, vatRate: 9, productId: ids[1] },
+    ]);
+    expect(svc.ledger.products.changes(ids[1]!).map((c) => c.after.favourite)).toEqual([false, true, true]);
+    await as('bob');
+    expect(await call('updateProduct', { id: ids[5], favourite: true })).toMatchObject({ ok: false, error: { key: 'needs_manager' } });
+    expect(ok(await call<Snapshot>('snapshot', {})).catalog.map((k) => k.productId)).toEqual([ids[1]]);
+  });
+
+  it('at most 60 favourites: the 61st is refused and changes nothing', async () => {
+    const { svc, call } = await till();
+    for (let i = 0; i < 61; i++) {
+      const p = ok(await call<Product>('addProduct', { barcode: ean(i), name: `Item ${i}`, price: 100, vatRate: 9, category: '' }));
+      const r = await call('updateProduct', { id: p.id, favourite: true });
+      if (i < 60) expect(r.ok).toBe(true);
+      else {
+        expect(r).toMatchObject({ ok: false, error: { field: 'favourite' } });
+        if (!r.ok) expect(r.error.message).toMatch(/at most 60 favourites - take one off first/);
+        expect(svc.ledger.products.byId(p.id)?.favourite).toBe(false);
+      }
+    }
+    expect(ok(await call<Snapshot>('snapshot', {})).catalog).toHaveLength(60);
   });
 });

@@ -252,6 +252,10 @@ const MIGRATIONS: string[] = [
   CREATE INDEX product_changes_product ON product_changes (product_id, id);
   CREATE TRIGGER product_changes_kept_update BEFORE UPDATE ON product_changes BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
   CREATE TRIGGER product_changes_kept_delete BEFORE DELETE ON product_changes BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  -- Favourites: the products a manager picked for the quick keys of the sale screen (the snapshot carries these,
+  -- never the catalog).
+  ALTER TABLE products ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0 CHECK (favourite IN (0, 1));
+  CREATE INDEX products_favourites ON products (name) WHERE favourite = 1;
   `,
 ];
 

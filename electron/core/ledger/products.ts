@@ -32,6 +32,7 @@ const ProductRowSchema = z.object({
   vat_rate: z.number(),
   category: z.string(),
   active: z.number().int(),
+  favourite: z.number().int(),
 });
 
 const ProductChangeRowSchema = z.object({
@@ -44,13 +45,14 @@ const ProductChangeRowSchema = z.object({
 });
 
 /** What a change records of a product: what a manager may change, and its barcodes. */
-type ChangeRecord = Pick<Product, 'name' | 'price' | 'vatRate' | 'category' | 'active' | 'barcodes'>;
+type ChangeRecord = Pick<Product, 'name' | 'price' | 'vatRate' | 'category' | 'active' | 'favourite' | 'barcodes'>;
 const changeRecord = (p: ChangeRecord): ChangeRecord => ({
   name: p.name,
   price: p.price,
   vatRate: p.vatRate,
   category: p.category,
   active: p.active,
+  favourite: p.favourite,
   barcodes: p.barcodes,
 });
 
@@ -87,7 +89,11 @@ export class Products {
       page: p('SELECT * FROM products WHERE id > ? AND active = 1 ORDER BY id LIMIT ?'),
       insert: p('INSERT INTO products (name, price, vat_rate, category, active, updated_at) VALUES (?, ?, ?, ?, 1, ?)'),
       update: p('UPDATE products SET name = ?, price = ?, vat_rate = ?, category = ?, active = 1, updated_at = ? WHERE id = ?'),
-      edit: p('UPDATE products SET name = ?, price = ?, vat_rate = ?, category = ?, active = ?, updated_at = ? WHERE id = ?'),
+      edit: p(
+        'UPDATE products SET name = ?, price = ?, vat_rate = ?, category = ?, active = ?, favourite = ?, updated_at = ? WHERE id = ?',
+      ),
+      favourites: p('SELECT * FROM products WHERE favourite = 1 AND active = 1 ORDER BY name LIMIT ?'),
+      favouriteCount: p('SELECT count(*) AS n FROM products WHERE favourite = 1 AND active = 1'),
       addChange: p('INSERT INTO product_changes (at, product_id, change, before, after, staff) VALUES (?, ?, ?, ?, ?, ?)'),
       changes: p('SELECT * FROM product_changes WHERE product_id = ? ORDER BY id'),
       setCode: p('INSERT INTO barcodes (code, product_id) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET product_id = excluded.product_id'),
@@ -179,7 +185,7 @@ export class Products {
    */
   update(
     id: number,
-    c: Partial<Pick<Product, 'name' | 'price' | 'vatRate' | 'category' | 'active'>>,
+    c: Partial<Pick<Product, 'name' | 'price' | 'vatRate' | 'category' | 'active' | 'favourite'>>,
     now: number,
     staff?: string,
   ): Product | undefined {
@@ -190,12 +196,21 @@ export class Products {
       const next = { ...before, ...c };
       const same = JSON.stringify(changeRecord(before)) === JSON.stringify(changeRecord(next));
       if (same) return void (after = before);
-      this.#q.edit!.run(next.name, next.price, next.vatRate, next.category, next.active ? 1 : 0, now, id);
+      this.#q.edit!.run(next.name, next.price, next.vatRate, next.category, next.active ? 1 : 0, next.favourite ? 1 : 0, now, id);
       this.#index(id, next.name, next.category);
       after = this.byId(id)!;
       this.#q.addChange!.run(now, id, 'changed', JSON.stringify(changeRecord(before)), JSON.stringify(changeRecord(after)), staff ?? null);
     });
     return after;
+  }
+
+  /** The favourites on sale (the quick keys), by name, at most `limit`. */
+  favourites(limit: number): Product[] {
+    return (this.#q.favourites!.all(limit) as unknown[]).map((r) => this.#product(r));
+  }
+
+  favouriteCount(): number {
+    return Number((this.#q.favouriteCount!.get() as { n: number }).n);
   }
 
   /** The recorded changes of a product, oldest first. */
@@ -309,6 +324,7 @@ export class Products {
       vatRate: r.data.vat_rate,
       category: r.data.category,
       active: r.data.active === 1,
+      favourite: r.data.favourite === 1,
     };
   }
 }

@@ -353,6 +353,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
                       unitPrice: item.price,
                       quantity: 1,
                       ...(item.vatRate !== undefined ? { vatRate: item.vatRate } : {}),
+                      ...(item.productId !== undefined ? { productId: item.productId } : {}),
                     }),
                   )
                 }

@@ -19,6 +19,7 @@ import { money } from '../format';
 import { isManager } from './DayScreen';
 import { StaffEditor } from './StaffEditor';
 import { ProductImport } from '../components/ProductImport';
+import { ProductEditor } from '../components/ProductEditor';
 import { readScaleLayout, ScaleLayoutFields, scaleLayoutText } from '../components/ScaleLayoutFields';
 import { DEFAULT_SCALE_LAYOUT } from '../../../shared/barcode';
 
@@ -371,6 +372,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
       </form>
       <CatalogEditor api={api} items={snapshot.catalog} currency={s.currency} rates={s.vatRates ?? [...DEFAULT_VAT_RATES]} />
       <ProductImport api={api} />
+      <ProductEditor api={api} currency={s.currency} quickKeys={snapshot.catalog} />
       <StaffEditor api={api} snapshot={snapshot} />
     </section>
   );
