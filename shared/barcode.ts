@@ -145,6 +145,18 @@ export function variableMeasure(raw: string, layout: ScaleLayout = DEFAULT_SCALE
 }
 
 /**
+ * The catalog code of a scale item as a manager types it (the prefix and the item code, e.g. `2800456`), or
+ * undefined when `raw` is not one in this layout. Kept as typed: with a six-digit item it has an EAN-8's length but
+ * no check digit of its own.
+ */
+export function scaleItemCode(raw: string, layout: ScaleLayout = DEFAULT_SCALE_LAYOUT): string | undefined {
+  const code = raw.trim();
+  if (scaleLayoutProblem(layout) || !/^\d+$/.test(code) || code.length !== 2 + layout.itemDigits) return undefined;
+  const prefix = Number(code.slice(0, 2));
+  return layout.price.includes(prefix) || layout.weight.includes(prefix) ? code : undefined;
+}
+
+/**
  * The amount of a weighed item: grams x price per kilogram (minor units), rounded to the minor unit, half up
  * (0.5 cent and more up, less down), in integers so no floating point decides a cent.
  */

@@ -50,7 +50,7 @@ import { kickDrawer } from './printing/escpos';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
 import { exportProducts } from './catalog/export';
 import { importProducts, mergeImport } from './catalog/import';
-import { checkBarcode, type VariableMeasure, variableMeasure, weighedAmount } from '../../shared/barcode';
+import { checkBarcode, scaleItemCode, type VariableMeasure, variableMeasure, weighedAmount } from '../../shared/barcode';
 import { minorDigits } from '../../shared/money';
 import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
@@ -746,7 +746,9 @@ export class TillService implements Dispatcher {
     },
     searchProducts: async (p) => this.ledger.products.search(p.query, p.limit),
     addProduct: async (p) => {
-      const check = checkBarcode(p.barcode);
+      // A scale item's own code (prefix and item code) is kept as typed; any other code as a scanned one.
+      const item = scaleItemCode(p.barcode, this.#settings().scaleLayout);
+      const check = item ? ({ ok: true, code: item } as const) : checkBarcode(p.barcode);
       if (!check.ok)
         throw new TillError({ code: 'bad_request', field: 'barcode', message: `That barcode cannot be used: ${check.problem}.` });
       this.#knownRate(p.vatRate);

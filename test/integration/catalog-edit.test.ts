@@ -200,6 +200,21 @@ describe('the scale label layout in Settings', () => {
   });
 });
 
+describe('scale items with a six-digit item code', () => {
+  it("the item's own code, an EAN-8's length without a check digit of its own, is added as typed and weighs its labels", async () => {
+    const { call } = await till();
+    ok(await call('saveSettings', { scaleLayout: { ...DEFAULT_SCALE_LAYOUT, itemDigits: 6, valueDigits: 4 } }));
+    ok(await call('addProduct', { barcode: '28000042', name: 'Ham', price: 2000, vatRate: 9, category: '' }));
+    const ham = ok(await call<Product & { line?: SaleLine }>('findBarcode', { code: code('280000420750') }));
+    // 0.750 kg at 20.00 = 15.00.
+    expect(ham.line).toMatchObject({ name: 'Ham 0.750 kg x 20.00/kg', unitPrice: 1500 });
+    // With the default layout the same eight digits are an EAN-8, and its check digit is wrong.
+    ok(await call('saveSettings', { scaleLayout: DEFAULT_SCALE_LAYOUT }));
+    const refused = await call('addProduct', { barcode: '28000043', name: 'Other', price: 100, vatRate: 9, category: '' });
+    expect(refused).toMatchObject({ ok: false, error: { field: 'barcode' } });
+  });
+});
+
 describe('favourites: the quick keys picked from the catalog', () => {
   it('the snapshot carries the favourites as quick keys, never the catalog; every screen hears of a change; a cashier may not pick', async () => {
     const { svc, call, as } = await till();

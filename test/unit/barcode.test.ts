@@ -7,6 +7,7 @@ import {
   gs1CheckDigit,
   type ScaleLayout,
   type ScaleLayoutProblem,
+  scaleItemCode,
   scaleLayoutProblem,
   variableMeasure,
   weighedAmount,
@@ -162,6 +163,23 @@ describe('scale label layouts a shop sets', () => {
   it('the default layout is a good one', () => {
     expect(scaleLayoutProblem(DEFAULT_SCALE_LAYOUT)).toBeUndefined();
   });
+});
+
+describe("a scale item's own catalog code", () => {
+  const six = { ...DEFAULT_SCALE_LAYOUT, itemDigits: 6, valueDigits: 4 };
+  const table: [string, ScaleLayout, string | undefined][] = [
+    ['2800456', DEFAULT_SCALE_LAYOUT, '2800456'],
+    [' 2000012 ', DEFAULT_SCALE_LAYOUT, '2000012'],
+    ['28000042', six, '28000042'], // an EAN-8's length, no check digit of its own
+    ['28000042', DEFAULT_SCALE_LAYOUT, undefined], // eight digits: not this layout's item
+    ['1900456', DEFAULT_SCALE_LAYOUT, undefined], // not a scale prefix
+    ['2800456', { ...DEFAULT_SCALE_LAYOUT, price: [20], weight: [21] }, undefined], // 28 carries nothing here
+    ['28004a6', DEFAULT_SCALE_LAYOUT, undefined],
+  ];
+  for (const [raw, layout, want] of table)
+    it(`${JSON.stringify(raw)} (item of ${layout.itemDigits}) -> ${want ?? 'none'}`, () => {
+      expect(scaleItemCode(raw, layout)).toBe(want);
+    });
 });
 
 describe('the amount of a weighed item: grams x price per kilogram, rounded to the cent half up', () => {
