@@ -794,9 +794,9 @@ function baselineOfRow(r: RefundRow): RefundBaseline | undefined {
 /**
  * One CSV cell, quoted: text from outside (card fields from MultiSafepay) can neither split the row nor become a
  * spreadsheet formula - a cell starting with = + - @, a tab or a carriage return gets a leading ' (a plain
- * number, such as -2.50, is left as it is).
+ * number, such as -2.50 or -2,50, is left as it is).
  */
 export function csvCell(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) && !/^-?\d+(\.\d+)?$/.test(v) ? `'${v}` : v;
+  const safe = /^[=+\-@\t\r]/.test(v) && !/^-?\d+([.,]\d+)?$/.test(v) ? `'${v}` : v;
   return `"${safe.replace(/"/g, '""')}"`;
 }
