@@ -27,7 +27,7 @@ import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
 import { receiptContent, type ReceiptTender, tenderKinds } from '../../shared/receipt';
 import { cashTaken, countTotal, expectedCash, roundCash } from '../../shared/cash';
-import type { PaymentEngine } from './engine/engine';
+import type { FailPoint, PaymentEngine } from './engine/engine';
 import { exportJournal } from './journal';
 import { z } from 'zod';
 import { dayBounds, type Ledger, localDate, type RefundBaseline, type RefundRow, type SessionRow } from './ledger/ledger';
@@ -56,6 +56,8 @@ export interface SalesBookOptions {
   /** Longest wait between two re-reads of a pending refund. */
   refundRecheckMaxMs?: number;
   notice: (level: 'info' | 'warning' | 'error', message: string, extra?: Pick<Notice, 'key' | 'params' | 'orderId'>) => void;
+  /** Called after each durable step of the drawer (crash tests: `TILL_CRASH_AT`). */
+  failpoint?: (point: FailPoint) => void;
   /** A refund is done (from the answer, a re-read or the drawer): e.g. print its receipt. */
   onRefundDone?: (sale: SaleRecord, refund: RefundRecord) => void;
 }
@@ -243,6 +245,7 @@ export class SalesBook {
       if (open) ledger.correctFloat({ sessionId: open.id, at, float, reason: 'Opening float', ...(staff ? { staff } : {}) });
       else ledger.openSession({ at, float, currency, ...(staff ? { staff } : {}) });
     });
+    this.#o.failpoint?.(open ? 'float-corrected' : 'session-opened');
     return this.today()!;
   }
 
@@ -252,6 +255,7 @@ export class SalesBook {
     const open = ledger.currentSession();
     if (!open) throw new TillError({ code: 'not_allowed', key: 'no_session', message: 'No drawer session is open - open one first.' });
     storage(() => ledger.correctFloat({ sessionId: open.id, at: this.#o.now(), float, reason, ...(staff ? { staff } : {}) }));
+    this.#o.failpoint?.('float-corrected');
     return ledger.drawerSession(open);
   }
 
@@ -346,6 +350,7 @@ export class SalesBook {
         return id;
       }),
     );
+    this.#o.failpoint?.('session-closed');
     return this.#dayState(ledger.sessionRow(id)!);
   }
 

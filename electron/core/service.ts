@@ -219,6 +219,7 @@ export class TillService implements Dispatcher {
       ...(opts.refundGraceMs !== undefined ? { refundGraceMs: opts.refundGraceMs } : {}),
       notice: (level, message, extra) => this.#notice(level, message, extra),
       onRefundDone: (sale, refund) => this.#autoPrint(sale, refund),
+      ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
     this.ledger.onChange = (what) => {
       if (what !== 'attempt') this.#emit({ type: 'history_changed' });

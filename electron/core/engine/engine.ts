@@ -53,7 +53,17 @@ export interface EngineOptions {
 }
 
 export type FailPoint =
-  'guard-taken' | 'attempt-journaled' | 'order-created' | 'state-journaled' | 'state-stored' | 'final-journaled' | 'guard-released';
+  | 'guard-taken'
+  | 'attempt-journaled'
+  | 'order-created'
+  | 'state-journaled'
+  | 'state-stored'
+  | 'final-journaled'
+  | 'guard-released'
+  /** The drawer's durable steps (sales.ts): a session opened, its float corrected, a session closed (and handed over). */
+  | 'session-opened'
+  | 'float-corrected'
+  | 'session-closed';
 
 export interface ChargeRequest {
   terminalId: string;
