@@ -254,6 +254,8 @@ export interface DayState {
   report?: DayCloseReport;
   /** The drawer session this is (today's state is the session in use, or the last one closed today). */
   sessionId?: number;
+  /** Opened by the till for money moved while no session was open, and no float given yet: not opened by anyone. */
+  implicit?: true;
   /** The count sheet at closing: denomination (minor units) -> how many. */
   counts?: DenominationCounts;
   /** A calendar date's state (`dayState` with a date): every drawer session opened that date. */

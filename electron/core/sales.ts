@@ -193,6 +193,7 @@ export class SalesBook {
     if (s.closedBy) d.closedBy = s.closedBy;
     if (s.report) d.report = s.report;
     if (s.counts) d.counts = s.counts;
+    if (row.implicit && !s.corrections && s.closedAt === undefined) d.implicit = true;
     return d;
   }
 

@@ -8,7 +8,6 @@ import { money } from './format';
 import { Receipt } from './components/Receipt';
 import { LockedTill } from './components/LockedTill';
 import { SignIn } from './components/SignIn';
-import { localDay } from './day';
 import i18n from './i18n';
 import { noticeTarget, noticeText } from './notices';
 import { reasonText } from './outcome';
@@ -155,7 +154,8 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
   // A till whose staff list was lost opens only with the API key.
   const locked = Boolean(snapshot.locked);
   const mustSignIn = locked || (Boolean(snapshot.staff?.length) && !snapshot.user);
-  const dayClosed = Boolean(snapshot.today?.closedAt && snapshot.today.day === localDay());
+  // Today is the drawer session in use, or the last one closed today: closed means a new session must be opened.
+  const dayClosed = Boolean(snapshot.today?.closedAt);
   const nav: View[] = ['sale', 'history', 'report', 'day', 'settings'];
   const navKey: Partial<Record<View, string>> = { history: SHORTCUTS.history };
 
