@@ -124,6 +124,8 @@ export class TillService implements Dispatcher {
   readonly #listeners = new Set<(e: TillEvent) => void>();
   readonly #notices: Notice[] = [];
   readonly #now: () => number;
+  /** The drawer session the windows were last told of ('day' events). */
+  #shownSession: number | undefined;
   readonly #connection: Connection;
   /** Sales being paid right now (a card part or cash): a second payment of the same sale is refused meanwhile. */
   readonly #settling = new Set<string>();
@@ -222,8 +224,17 @@ export class TillService implements Dispatcher {
       ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
     this.ledger.onChange = (what) => {
-      if (what !== 'attempt') this.#emit({ type: 'history_changed' });
+      if (what === 'attempt') return;
+      this.#emit({ type: 'history_changed' });
+      // Money moved with no drawer session open opens one: every window hears of the session in use.
+      if (what === 'park' || what === 'resolve') return;
+      const today = this.sales.today();
+      if (today?.sessionId !== this.#shownSession) {
+        this.#shownSession = today?.sessionId;
+        this.#emit({ type: 'day', today: today ?? null });
+      }
     };
+    this.#shownSession = this.sales.today()?.sessionId;
     if (parts.state.damagedCopy)
       this.#notice(
         'warning',

@@ -228,6 +228,14 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
         {mustSignIn && !locked && (
           <SignIn api={api} staff={snapshot.staff ?? []} keyNeeded={snapshot.mode !== 'demo' || snapshot.settings.apiKeySet} />
         )}
+        {!mustSignIn && view === 'sale' && !dayClosed && (!snapshot.today || snapshot.today.implicit) && (
+          <p className="banner no-print" role="status" data-testid="no-session-banner">
+            {t('session.none')}{' '}
+            <button type="button" className="small" onClick={() => setView('day')}>
+              {t('session.open')}
+            </button>
+          </p>
+        )}
         {!mustSignIn && view === 'sale' && (
           <SaleScreen
             api={api}

@@ -76,7 +76,9 @@ describe.skipIf(Boolean(reason))('closing a drawer session with a count sheet', 
       await shot(page, `${lang}-1024x768-drawer-count`);
       await button(T.day.closeDay).click();
       await button(T.day.yesClose).click();
-      const [closed] = (await ws.call<DrawerSession[]>('drawerSessions', {})).result!;
+      const first = async () => (await ws.call<DrawerSession[]>('drawerSessions', {})).result![0]!;
+      await expect.poll(async () => (await first()).closedAt !== undefined).toBe(true);
+      const closed = await first();
       expect(closed).toMatchObject({ counted: 11_235, expected: 11_235, counts: { '5000': 2, '1000': 1, '200': 1, '10': 3, '5': 1 } });
       if (lang === 'en') {
         await page.getByTestId('day-closed').waitFor();
