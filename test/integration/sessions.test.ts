@@ -158,13 +158,20 @@ describe('drawer sessions', () => {
 
   it('money moved with no session open (a till that never opened one) opens one with no float; opening then gives it the float as a correction', async () => {
     const t = await till();
+    const days: (DayState | null)[] = [];
+    t.svc.on((e) => void (e.type === 'day' && days.push(e.today)));
     ok<SaleRecord>(await t.call('payCash', { lines: line('Thee', 275), given: 275 }));
     const implicit = ok<DayState>(await t.call('dayState', {}));
-    expect(implicit).toMatchObject({ float: 0 });
+    expect(implicit).toMatchObject({ float: 0, implicit: true });
+    // Every window hears of it (once), and asks for a float.
+    expect(days).toEqual([implicit]);
+    ok<SaleRecord>(await t.call('payCash', { lines: line('Thee', 275), given: 275 }));
+    expect(days).toHaveLength(1);
     const opened = ok<DayState>(await t.call('openDay', { float: 5000 }));
     expect(opened).toMatchObject({ sessionId: implicit.sessionId, float: 5000 });
+    expect(opened.implicit).toBeUndefined();
     const [s] = ok<DrawerSession[]>(await t.call('drawerSessions', {}));
-    expect(s).toMatchObject({ openingFloat: 0, float: 5000, expectedNow: 5275 });
+    expect(s).toMatchObject({ openingFloat: 0, float: 5000, expectedNow: 5550 });
     expect(s!.corrections).toEqual([expect.objectContaining({ from: 0, float: 5000, reason: 'Opening float' })]);
     // A second open is refused while it is open.
     expect(await t.call('openDay', { float: 5000 })).toMatchObject({ ok: false, error: { code: 'not_allowed', key: 'day_open' } });
