@@ -141,11 +141,18 @@ export class SalesBook {
    * last one closed today; undefined when none was opened since.
    */
   today(): DayState | undefined {
+    const id = this.todaySessionId();
+    const row = id !== undefined ? this.#o.ledger.sessionRow(id) : undefined;
+    return row ? this.#dayState(row) : undefined;
+  }
+
+  /** The id of today's drawer session (as `today()` names it), read without its figures. */
+  todaySessionId(): number | undefined {
     const ledger = this.#o.ledger;
     const open = ledger.currentSession();
-    if (open) return this.#dayState(open);
+    if (open) return open.id;
     const last = ledger.lastSession();
-    return last?.closed_at != null && localDate(last.closed_at) === localDate(this.#o.now()) ? this.#dayState(last) : undefined;
+    return last?.closed_at != null && localDate(last.closed_at) === localDate(this.#o.now()) ? last.id : undefined;
   }
 
   /**
@@ -184,7 +191,7 @@ export class SalesBook {
   }
 
   #dayState(row: SessionRow): DayState {
-    const s = this.#o.ledger.drawerSession(row);
+    const s = this.#o.ledger.drawerSession(row, false);
     const d: DayState = { day: s.day, openedAt: s.openedAt, float: s.float, currency: s.currency, sessionId: s.id };
     if (s.openedBy) d.openedBy = s.openedBy;
     if (s.closedAt !== undefined) d.closedAt = s.closedAt;

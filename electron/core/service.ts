@@ -228,13 +228,13 @@ export class TillService implements Dispatcher {
       this.#emit({ type: 'history_changed' });
       // Money moved with no drawer session open opens one: every window hears of the session in use.
       if (what === 'park' || what === 'resolve') return;
-      const today = this.sales.today();
-      if (today?.sessionId !== this.#shownSession) {
-        this.#shownSession = today?.sessionId;
-        this.#emit({ type: 'day', today: today ?? null });
+      const id = this.sales.todaySessionId();
+      if (id !== this.#shownSession) {
+        this.#shownSession = id;
+        this.#emit({ type: 'day', today: this.sales.today() ?? null });
       }
     };
-    this.#shownSession = this.sales.today()?.sessionId;
+    this.#shownSession = this.sales.todaySessionId();
     if (parts.state.damagedCopy)
       this.#notice(
         'warning',

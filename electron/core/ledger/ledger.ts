@@ -755,11 +755,12 @@ export class Ledger {
   }
 
   /** A drawer session as the contract shows it, with its totals (as closed, or so far) and its expected cash. */
-  drawerSession(row: SessionRow): DrawerSession {
+  drawerSession(row: SessionRow, withTotals = true): DrawerSession {
     const corrections = this.floatCorrections(row);
     const float = corrections.length ? corrections[corrections.length - 1]!.float : row.float;
     const report = row.report !== null ? (safeJson(row.report) as DayState['report']) : undefined;
-    const totals = report?.totals ?? this.sessionTotals(row.id);
+    // The totals of a session still open are added up from its rows: only when asked (not for today's state).
+    const totals = report?.totals ?? (withTotals ? this.sessionTotals(row.id) : []);
     const s: DrawerSession = {
       id: row.id,
       day: row.day,
