@@ -45,3 +45,8 @@ export function expectedCash(
     (totals?.refundsByTender.cash.amount ?? 0)
   );
 }
+
+/** The total of a count sheet (denomination in minor units -> how many), in minor units. */
+export function countTotal(counts: Readonly<Record<string, number>>): number {
+  return Object.entries(counts).reduce((sum, [d, n]) => sum + Number(d) * n, 0);
+}

@@ -24,3 +24,10 @@ export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
 /** The most text one part of an imported file may carry (a file is sent in parts). */
 export const IMPORT_PART_CHARS = 40_000;
+
+/** The euro's notes and coins in minor units, 500.00 down to 0.01: the rows of the count sheet at closing. */
+export const EUR_DENOMINATIONS = [50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1] as const;
+
+/** A float is unusual (and asked to confirm) above this, or at ten times the usual float or more. */
+export const UNUSUAL_FLOAT = 1000_00;
+export const UNUSUAL_FLOAT_FACTOR = 10;

@@ -16,6 +16,7 @@ import {
   AUDIT_EVENTS,
   type AuditEvent,
   type CashMoveKind,
+  EUR_DENOMINATIONS,
   IMPORT_PART_CHARS,
   type Language,
   LANGUAGES,
@@ -24,7 +25,16 @@ import {
   SELECTABLE_MODES,
 } from './constants';
 
-export { AUDIT_EVENTS, CASH_MOVE_KINDS, IMPORT_PART_CHARS, type AuditEvent, type CashMoveKind } from './constants';
+export {
+  AUDIT_EVENTS,
+  CASH_MOVE_KINDS,
+  EUR_DENOMINATIONS,
+  IMPORT_PART_CHARS,
+  UNUSUAL_FLOAT,
+  UNUSUAL_FLOAT_FACTOR,
+  type AuditEvent,
+  type CashMoveKind,
+} from './constants';
 export { LANGUAGES, MODES, POS_CURRENCIES, SELECTABLE_MODES, isPosCurrency, type Language, type Mode, type PosCurrency } from './constants';
 
 // ---- schemas (inputs) ----
@@ -90,6 +100,10 @@ const pin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
 export const ApprovalSchema = z.object({ staffId, pin }).strict();
 export type Approval = z.infer<typeof ApprovalSchema>;
 const reason = z.string().trim().min(3, 'Give a reason').max(200, 'At most 200 characters');
+/** A count sheet: a euro note or coin (minor units, as text) -> how many (at most 100,000 of each). */
+const denominationCounts = z
+  .record(z.string(), z.number().int('Whole numbers only').min(0).max(100_000))
+  .refine((c) => Object.keys(c).every((k) => (EUR_DENOMINATIONS as readonly number[]).map(String).includes(k)), 'Unknown note or coin');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
 /** A folder chosen by the person (the desktop app's folder picker): an absolute path. */
 const folderPath = z
@@ -313,6 +327,53 @@ export interface DayState {
   closedBy?: string;
   /** The closed day's report as it was at closing (totals, VAT, cash, reconciliation). */
   report?: DayCloseReport;
+  /** The drawer session this is (today's state is the session in use, or the last one closed today). */
+  sessionId?: number;
+  /** Opened by the till for money moved while no session was open, and no float given yet: not opened by anyone. */
+  implicit?: true;
+  /** The count sheet at closing: denomination (minor units) -> how many. */
+  counts?: DenominationCounts;
+  /** A calendar date's state (`dayState` with a date): every drawer session opened that date. */
+  sessions?: DrawerSession[];
+}
+
+/** A count sheet: denomination in minor units ("5000" for a 50 note) -> how many were counted. */
+export type DenominationCounts = Record<string, number>;
+
+/** A float corrected by a manager, with the reason (kept; the session's float is the last one's). */
+export interface FloatCorrection {
+  at: number;
+  /** The float before and after. */
+  from: number;
+  float: number;
+  reason: string;
+  staff?: string;
+}
+
+/**
+ * A drawer session (shift): opened with a float, closed with the cash counted. Any number a day; at most one open.
+ * Money belongs to the session open when it moved.
+ */
+export interface DrawerSession {
+  id: number;
+  /** The calendar date it was opened on. */
+  day: string;
+  openedAt: number;
+  openedBy?: string;
+  /** The float: the opening float, or the last correction's. */
+  float: number;
+  openingFloat: number;
+  currency: string;
+  corrections?: FloatCorrection[];
+  closedAt?: number;
+  closedBy?: string;
+  counted?: number;
+  expected?: number;
+  counts?: DenominationCounts;
+  report?: DayCloseReport;
+  /** The session's totals (as closed, or so far) and the cash the drawer should hold (at closing, or now). */
+  totals: DayTotals[];
+  expectedNow: number;
 }
 
 /** What closing a day records. */
@@ -330,6 +391,10 @@ export interface DayCloseReport {
   reconciliation: Reconciliation | 'unreachable';
   /** Paid in, paid out and drawer opens without a sale that day. */
   cashMoves?: CashMove[];
+  /** The drawer session closed, when it was opened, and its count sheet. */
+  sessionId?: number;
+  openedAt?: number;
+  counts?: DenominationCounts;
 }
 
 /** A discount given at the counter (see `authorizeDiscount`). */
@@ -571,6 +636,8 @@ export interface DayReport {
   reconciliation?: Reconciliation;
   /** Paid in, paid out and drawer opens without a sale that day, oldest first. */
   cashMoves?: CashMove[];
+  /** The drawer sessions open during that date, each with its own totals (a per-session breakdown). */
+  sessions?: DrawerSession[];
 }
 
 export interface ConnectionTest {
@@ -714,9 +781,15 @@ export const METHODS = {
       })
       .strict(),
   ),
-  /** Opens today with the cash in the drawer. */
-  openDay: method<DayState>()(z.object({ float: z.number().int().min(0).max(MAX_FLOAT) }).strict()),
-  /** Closes today: the cash counted against what is expected; no sale can be added to a closed day. Manager. */
+  /**
+   * Opens a drawer session with the cash in the drawer (the float). An unusual float (10x the usual, or more than
+   * 1,000.00) is refused with key `float_unusual` until it is sent again with `confirm`.
+   */
+  openDay: method<DayState>()(z.object({ float: z.number().int().min(0).max(MAX_FLOAT), confirm: z.boolean().optional() }).strict()),
+  /**
+   * Closes the drawer session: the cash counted (with the count sheet per denomination, whose total it must be)
+   * against what is expected. `handOver`: the next session opens at once with the counted cash as its float. Manager.
+   */
   closeDay: method<DayState>()(
     z
       .object({
@@ -725,9 +798,17 @@ export const METHODS = {
           .int()
           .min(0)
           .max(MAX_FLOAT * 100),
+        counts: denominationCounts.optional(),
+        handOver: z.boolean().optional(),
+        /** An earlier session still open (a day never closed): closed instead of the one in use. */
+        sessionId: z.number().int().positive().optional(),
       })
       .strict(),
   ),
+  /** The drawer sessions open during a calendar date (today when left out), with their totals. */
+  drawerSessions: method<DrawerSession[]>()(z.object({ date: isoDate.optional() }).strict()),
+  /** Corrects the float of the open drawer session, with the reason (recorded; the opening float is kept). Manager. */
+  correctFloat: method<DrawerSession>()(z.object({ float: z.number().int().min(0).max(MAX_FLOAT), reason }).strict()),
   dayState: method<DayState | null>()(z.object({ date: isoDate.optional() }).strict()),
   signIn: method<StaffMember>()(z.object({ staffId: staffId, pin }).strict()),
   signOut: method<{ ok: true }>()(Empty),
@@ -803,6 +884,16 @@ export const METHODS = {
   exportTransactions: method<{ path: string; rows: number }>()(
     z
       .object({ from: isoDate, to: isoDate, folder: folderPath.optional() })
+      .strict()
+      .refine((p) => p.from <= p.to, 'From must not be after To'),
+  ),
+  /**
+   * The bookkeeping journal of [from, to] (local days) as CSV, one block of rows per drawer session (sales per VAT
+   * rate, tenders, refunds, rounding, paid in and out, cash difference), semicolon separated. Manager.
+   */
+  exportJournal: method<{ path: string; rows: number }>()(
+    z
+      .object({ from: isoDate, to: isoDate, folder: folderPath.optional(), decimalComma: z.boolean().optional() })
       .strict()
       .refine((p) => p.from <= p.to, 'From must not be after To'),
   ),

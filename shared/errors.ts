@@ -29,7 +29,18 @@ export interface TillErrorShape {
 }
 
 export type TillErrorKey =
-  'needs_manager' | 'sign_in' | 'day_closed' | 'day_open' | 'payments_open' | 'till_locked' | 'sale_busy' | 'clock_behind';
+  | 'needs_manager'
+  | 'sign_in'
+  | 'day_closed'
+  | 'day_open'
+  | 'payments_open'
+  | 'till_locked'
+  | 'sale_busy'
+  | 'clock_behind'
+  | 'session_closed'
+  | 'float_unusual'
+  | 'count_mismatch'
+  | 'no_session';
 
 export class TillError extends Error implements TillErrorShape {
   readonly code: TillErrorCode;

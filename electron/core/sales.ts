@@ -9,25 +9,30 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type {
-  CashMove,
-  DayCloseReport,
-  DayReport,
-  DayState,
-  Notice,
-  ReceiptlessReturn,
-  RefundRecord,
-  SaleRecord,
+import {
+  type CashMove,
+  type DayCloseReport,
+  type DayReport,
+  type DayState,
+  type DenominationCounts,
+  type DrawerSession,
+  type Notice,
+  type ReceiptlessReturn,
+  type RefundRecord,
+  type SaleRecord,
+  UNUSUAL_FLOAT,
+  UNUSUAL_FLOAT_FACTOR,
 } from '../../shared/contract';
 import { LEGACY_VAT_RATE, vatByRate } from '../../shared/vat';
 import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
 import { receiptContent, type ReceiptTender, tenderKinds } from '../../shared/receipt';
-import { cashTaken, expectedCash, roundCash } from '../../shared/cash';
+import { cashTaken, countTotal, expectedCash, roundCash } from '../../shared/cash';
 import type { FailPoint, PaymentEngine } from './engine/engine';
+import { exportJournal } from './journal';
 import { z } from 'zod';
-import { dayBounds, type Ledger, localDate, type NewRefund, type RefundBaseline, type RefundRow } from './ledger/ledger';
+import { dayBounds, type Ledger, localDate, type NewRefund, type RefundBaseline, type RefundRow, type SessionRow } from './ledger/ledger';
 import { type ReturnPick, returnAmount, returnLines, returnProblem, vatOfLines } from '../../shared/returns';
 import { amountDue, isPaidCard, paidCards, refundTargets } from '../../shared/sale';
 import type { Logger } from './log';
@@ -54,10 +59,10 @@ export interface SalesBookOptions {
   /** Longest wait between two re-reads of a pending refund. */
   refundRecheckMaxMs?: number;
   notice: (level: 'info' | 'warning' | 'error', message: string, extra?: Pick<Notice, 'key' | 'params' | 'orderId'>) => void;
+  /** Called after each durable step of the drawer or of a return (crash tests: `TILL_CRASH_AT`). */
+  failpoint?: (point: FailPoint) => void;
   /** A refund is done (from the answer, a re-read or the drawer): e.g. print its receipt. */
   onRefundDone?: (sale: SaleRecord, refund: RefundRecord) => void;
-  /** Called after each durable step of a return (the crash tests kill the process there). */
-  failpoint?: (point: FailPoint) => void;
 }
 
 /** A return on its way: its lines and why, given to the refund that pays it back. */
@@ -137,66 +142,197 @@ export class SalesBook {
     return this.#o.ledger.sale(saleId);
   }
 
-  /** Today's day record, if it was opened. */
+  /**
+   * Today as the counter sees it: the drawer session in use (opened today or earlier and never closed), else the
+   * last one closed today; undefined when none was opened since.
+   */
   today(): DayState | undefined {
-    return this.#o.ledger.day(localDate(this.#o.now()));
+    const id = this.todaySessionId();
+    const row = id !== undefined ? this.#o.ledger.sessionRow(id) : undefined;
+    return row ? this.#dayState(row) : undefined;
   }
 
-  /** No sale can be added to a closed day. */
-  requireOpenDay(): void {
-    // A clock set back (a flat CMOS battery, a wrong time zone) would book sales into a day already past and number
-    // receipts out of time order: refuse until the clock is right.
-    const last = this.#o.ledger.lastReceiptAt();
-    if (last !== undefined && this.#o.now() < last - CLOCK_SLACK_MS)
-      throw new TillError({
-        code: 'not_allowed',
-        key: 'clock_behind',
-        message: "The computer's clock is behind the till's last receipt - correct the date and time before selling.",
-      });
-    const day = this.today();
-    if (day?.closedAt)
-      throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed - no more sales can be added to it.' });
-  }
-
-  openDay(float: number, staff: string | undefined): DayState {
-    const day = localDate(this.#o.now());
-    const existing = this.#o.ledger.day(day);
-    if (existing)
-      throw new TillError({
-        code: 'not_allowed',
-        key: existing.closedAt ? 'day_closed' : 'day_open',
-        message: existing.closedAt ? 'Today has been closed already.' : 'Today is open already.',
-      });
-    storage(() => this.#o.ledger.openDay({ day, at: this.#o.now(), float, currency: this.#o.currency(), ...(staff ? { staff } : {}) }));
-    return this.today()!;
+  /** The id of today's drawer session (as `today()` names it), read without its figures. */
+  todaySessionId(): number | undefined {
+    const ledger = this.#o.ledger;
+    const open = ledger.currentSession();
+    if (open) return open.id;
+    const last = ledger.lastSession();
+    return last?.closed_at != null && localDate(last.closed_at) === localDate(this.#o.now()) ? last.id : undefined;
   }
 
   /**
-   * Closes today: expected cash is the float plus cash sales less cash refunds; the counted cash and the
-   * difference are recorded with the day's totals, VAT and the check against MultiSafepay. Final: no sale can
-   * be added to the day afterwards.
+   * A calendar date's state: its one drawer session as it is, or several added up (float and opening of the first,
+   * the closing of the last, counted and expected summed), each listed in `sessions`. Undefined: none opened that date.
    */
-  async closeDay(counted: number, staff: string | undefined): Promise<DayState> {
+  dayState(date: string): DayState | undefined {
+    const rows = this.#o.ledger.sessionsOf(date, 'opened');
+    if (!rows.length) return undefined;
+    const sessions = rows.map((r) => this.#o.ledger.drawerSession(r));
+    if (rows.length === 1) return { ...this.#dayState(rows[0]!), sessions };
+    const first = sessions[0]!;
+    const last = sessions[sessions.length - 1]!;
+    const closed = sessions.every((x) => x.closedAt !== undefined);
+    return {
+      day: date,
+      openedAt: first.openedAt,
+      float: first.float,
+      currency: first.currency,
+      ...(first.openedBy ? { openedBy: first.openedBy } : {}),
+      ...(closed
+        ? {
+            closedAt: last.closedAt!,
+            counted: sessions.reduce((n, x) => n + (x.counted ?? 0), 0),
+            expected: sessions.reduce((n, x) => n + (x.expected ?? 0), 0),
+            ...(last.closedBy ? { closedBy: last.closedBy } : {}),
+          }
+        : {}),
+      sessions,
+    };
+  }
+
+  /** The drawer sessions open at any time during a date (today when left out), with their totals. */
+  drawerSessions(date: string | undefined): DrawerSession[] {
+    return this.#o.ledger.sessionsOf(date ?? localDate(this.#o.now())).map((r) => this.#o.ledger.drawerSession(r));
+  }
+
+  #dayState(row: SessionRow): DayState {
+    const s = this.#o.ledger.drawerSession(row, false);
+    const d: DayState = { day: s.day, openedAt: s.openedAt, float: s.float, currency: s.currency, sessionId: s.id };
+    if (s.openedBy) d.openedBy = s.openedBy;
+    if (s.closedAt !== undefined) d.closedAt = s.closedAt;
+    if (s.counted !== undefined) d.counted = s.counted;
+    if (s.expected !== undefined) d.expected = s.expected;
+    if (s.closedBy) d.closedBy = s.closedBy;
+    if (s.report) d.report = s.report;
+    if (s.counts) d.counts = s.counts;
+    if (row.implicit && !s.corrections && s.closedAt === undefined) d.implicit = true;
+    return d;
+  }
+
+  /**
+   * Money may move: a drawer session is open, or none was closed today (the till opens one for the money, with no
+   * float). After a close, the screen asks to open a new session - a close never stops the day's sales for good.
+   */
+  requireSession(what: 'sale' | 'cash' = 'sale'): void {
+    const ledger = this.#o.ledger;
+    if (ledger.currentSession()) return;
+    const last = ledger.lastSession();
+    if (last?.closed_at != null && localDate(last.closed_at) === localDate(this.#o.now()))
+      throw new TillError({
+        code: 'not_allowed',
+        key: 'day_closed',
+        message:
+          what === 'sale'
+            ? 'The drawer session has been closed - open a new drawer session to go on selling.'
+            : 'The drawer session has been closed - open a new drawer session to pay cash in or out.',
+      });
+  }
+
+  /**
+   * Opens a drawer session with the float. An unusual float (more than 1,000.00, or ten times the usual one or more)
+   * is refused until confirmed. A session the till opened by itself for money moved without one takes the float as
+   * its first correction (recorded, never written over).
+   */
+  openDay(float: number, staff: string | undefined, confirm = false): DayState {
+    const ledger = this.#o.ledger;
+    const open = ledger.currentSession();
+    if (open && !(open.implicit && !ledger.floatCorrections(open).length))
+      throw new TillError({
+        code: 'not_allowed',
+        key: 'day_open',
+        message: 'A drawer session is open already - close it first (Close drawer), or hand it over.',
+      });
+    const currency = open?.currency ?? this.#o.currency();
+    if (!confirm) {
+      const usual = usualFloat(ledger.recentFloats());
+      if (float > UNUSUAL_FLOAT || (usual > 0 && float >= usual * UNUSUAL_FLOAT_FACTOR))
+        throw new TillError({
+          code: 'bad_request',
+          field: 'float',
+          key: 'float_unusual',
+          message: `A float of ${formatMoney(float, currency)} is unusual${usual > 0 ? ` (the usual float is ${formatMoney(usual, currency)})` : ''} - check it and confirm.`,
+        });
+    }
+    const at = this.#o.now();
+    storage(() => {
+      if (open) ledger.correctFloat({ sessionId: open.id, at, float, reason: 'Opening float', ...(staff ? { staff } : {}) });
+      else ledger.openSession({ at, float, currency, ...(staff ? { staff } : {}) });
+    });
+    this.#o.failpoint?.(open ? 'float-corrected' : 'session-opened');
+    return this.today()!;
+  }
+
+  /** A manager corrects the open session's float, with the reason: recorded beside the opening float, never over it. */
+  correctFloat(float: number, reason: string, staff: string | undefined): DrawerSession {
+    const ledger = this.#o.ledger;
+    const open = ledger.currentSession();
+    if (!open) throw new TillError({ code: 'not_allowed', key: 'no_session', message: 'No drawer session is open - open one first.' });
+    storage(() => ledger.correctFloat({ sessionId: open.id, at: this.#o.now(), float, reason, ...(staff ? { staff } : {}) }));
+    this.#o.failpoint?.('float-corrected');
+    return ledger.drawerSession(open);
+  }
+
+  /**
+   * Closes the drawer session: expected cash is its float plus its cash sales and rounding and paid in, less its cash
+   * refunds and paid out; the counted cash (and the count sheet, whose total it must be) and the difference are
+   * recorded with the session's totals, VAT and the check against MultiSafepay. Money moving afterwards belongs to
+   * the next session. `handOver`: the next session opens in the same step, with the counted cash as its float.
+   */
+  async closeDay(
+    counted: number,
+    staff: string | undefined,
+    opts: { counts?: DenominationCounts | undefined; handOver?: boolean | undefined; sessionId?: number | undefined } = {},
+  ): Promise<DayState> {
     if (this.#o.engine.hasPendingPayments())
       throw new TillError({ code: 'not_allowed', key: 'payments_open', message: 'Finish the open payments before closing the day.' });
-    const date = localDate(this.#o.now());
-    const opened = this.#o.ledger.day(date);
-    if (opened?.closedAt) throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
-    const currency = opened?.currency ?? this.#o.currency();
-    const float = opened?.float ?? 0;
-    const totals = this.#o.ledger.dayTotals(date);
-    const mine = totals.find((t) => t.currency === currency);
-    const expected = expectedCash(float, mine);
+    const counts = opts.counts && Object.fromEntries(Object.entries(opts.counts).filter(([, n]) => n > 0));
+    if (counts && countTotal(counts) !== counted)
+      throw new TillError({
+        code: 'bad_request',
+        field: 'counted',
+        key: 'count_mismatch',
+        message: `The count sheet adds up to ${formatMoney(countTotal(counts), this.#o.currency())}, not the counted cash.`,
+      });
+    const ledger = this.#o.ledger;
+    const chosen = () => (opts.sessionId !== undefined ? ledger.sessionRow(opts.sessionId) : ledger.currentSession());
+    if (opts.sessionId !== undefined && (!chosen() || chosen()!.closed_at !== null))
+      throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'That drawer session is not open.' });
+    const refuseClosed = () => {
+      const c = chosen();
+      if (c && c.closed_at === null) return;
+      if (opts.sessionId !== undefined)
+        throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'That drawer session is not open.' });
+      const last = ledger.lastSession();
+      if (last?.closed_at != null && localDate(last.closed_at) === localDate(this.#o.now()))
+        throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
+    };
+    refuseClosed();
+    if (opts.handOver && (opts.sessionId !== undefined || ledger.openSessions().length > 1))
+      throw new TillError({ code: 'not_allowed', key: 'day_open', message: 'Another drawer session is still open - close it first.' });
+    // Checked against MultiSafepay first: the session's figures are then read and closed in one go, so no sale can
+    // slip in between the figures and the close.
+    const began = chosen()?.opened_at ?? dayBounds(localDate(this.#o.now()))[0];
     let reconciliation: DayCloseReport['reconciliation'];
     try {
-      const [from, to] = dayBounds(date);
-      reconciliation = await this.#o.engine.reconcile(from, to);
+      reconciliation = await this.#o.engine.reconcile(began, this.#o.now() + 1);
     } catch {
       reconciliation = 'unreachable';
     }
-    const moves = this.#o.ledger.cashMoves(date);
+    refuseClosed();
+    const at = this.#o.now();
+    const open = chosen();
+    const currency = open?.currency ?? this.#o.currency();
+    const session = open ? ledger.drawerSession(open) : undefined;
+    const float = session?.float ?? 0;
+    const totals = session?.totals ?? [];
+    const expected = expectedCash(
+      float,
+      totals.find((t) => t.currency === currency),
+    );
+    const moves = open ? ledger.sessionCashMoves(open.id) : [];
     const report: DayCloseReport = {
-      date,
+      date: open?.day ?? localDate(at),
       currency,
       float,
       expected,
@@ -205,14 +341,31 @@ export class SalesBook {
       totals,
       reconciliation,
       ...(moves.length ? { cashMoves: moves } : {}),
+      openedAt: open?.opened_at ?? at,
+      ...(counts ? { counts } : {}),
     };
-    const at = this.#o.now();
-    storage(() => {
-      if (!opened) this.#o.ledger.openDay({ day: date, at, float: 0, currency, ...(staff ? { staff } : {}) });
-      if (!this.#o.ledger.closeDay({ day: date, at, counted, expected, ...(staff ? { staff } : {}), report }))
-        throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
-    });
-    return this.today()!;
+    const id = storage(() =>
+      ledger.atomically(() => {
+        const id = open?.id ?? ledger.openImplicitInTransaction(at, currency);
+        report.sessionId = id;
+        if (
+          !ledger.closeSessionInTransaction({
+            id,
+            at,
+            counted,
+            expected,
+            ...(counts ? { counts } : {}),
+            ...(staff ? { staff } : {}),
+            report,
+          })
+        )
+          throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
+        if (opts.handOver) ledger.openSessionInTransaction({ at, float: counted, currency, ...(staff ? { staff } : {}) });
+        return id;
+      }),
+    );
+    this.#o.failpoint?.('session-closed');
+    return this.#dayState(ledger.sessionRow(id)!);
   }
 
   /**
@@ -273,29 +426,22 @@ export class SalesBook {
   }
 
   /**
-   * Cash paid in or out of the drawer without a sale, with the reason: changes the cash expected at closing. Refused
-   * on a closed day, and a paid out of more than the drawer should hold.
+   * Cash paid in or out of the drawer without a sale, with the reason: changes the cash expected at closing of the
+   * drawer session. Refused after a close (until a new session opens), and a paid out of more than the drawer should hold.
    */
   cashMove(kind: 'paid_in' | 'paid_out', amount: number, reason: string, staff: string | undefined): CashMove {
-    const date = localDate(this.#o.now());
-    const day = this.#o.ledger.day(date);
-    if (day?.closedAt)
-      throw new TillError({
-        code: 'not_allowed',
-        key: 'day_closed',
-        message: 'Today has been closed - no cash can be paid in or out any more.',
-      });
-    const currency = day?.currency ?? this.#o.currency();
-    if (kind === 'paid_out') this.#refuseMoreThanHeld(amount, date, day, currency, 'amount');
+    this.requireSession('cash');
+    const open = this.#o.ledger.currentSession();
+    const currency = open?.currency ?? this.#o.currency();
+    if (kind === 'paid_out') this.#refuseMoreThanHeld(amount, currency, 'amount');
     return storage(() => this.#o.ledger.recordCashMove({ at: this.#o.now(), kind, amount, currency, reason, ...(staff ? { staff } : {}) }));
   }
 
   /** Cash out of the drawer is refused when it is more than the drawer should hold now (the expected cash). */
-  #refuseMoreThanHeld(amount: number, date: string, day: DayState | undefined, currency: string, field: string): void {
-    const held = expectedCash(
-      day?.float ?? 0,
-      this.#o.ledger.dayTotals(date).find((t) => t.currency === currency),
-    );
+  /** Refuses taking `amount` out of the drawer when its open session should not hold that much. */
+  #refuseMoreThanHeld(amount: number, currency: string, field: string): void {
+    const open = this.#o.ledger.currentSession();
+    const held = open ? this.#o.ledger.drawerSession(open).expectedNow : 0;
     if (amount > held)
       throw new TillError({
         code: 'bad_request',
@@ -306,13 +452,13 @@ export class SalesBook {
 
   /** Records that the drawer was opened without a sale (no sale), with who and when. */
   noSale(staff: string | undefined): CashMove {
-    const day = this.today();
+    const open = this.#o.ledger.currentSession();
     return storage(() =>
       this.#o.ledger.recordCashMove({
         at: this.#o.now(),
         kind: 'no_sale',
         amount: 0,
-        currency: day?.currency ?? this.#o.currency(),
+        currency: open?.currency ?? this.#o.currency(),
         ...(staff ? { staff } : {}),
       }),
     );
@@ -321,7 +467,13 @@ export class SalesBook {
   async dayReport(date: string | undefined, reconcile: boolean): Promise<DayReport> {
     const day = date ?? localDate(this.#o.now());
     const moves = this.#o.ledger.cashMoves(day);
-    const report: DayReport = { date: day, totals: this.#o.ledger.dayTotals(day), ...(moves.length ? { cashMoves: moves } : {}) };
+    const sessions = this.drawerSessions(day);
+    const report: DayReport = {
+      date: day,
+      totals: this.#o.ledger.dayTotals(day),
+      ...(moves.length ? { cashMoves: moves } : {}),
+      ...(sessions.length ? { sessions } : {}),
+    };
     if (reconcile) {
       const [from, to] = dayBounds(day);
       report.reconciliation = await this.#o.engine.reconcile(from, to);
@@ -410,16 +562,14 @@ export class SalesBook {
    * when the drawer should not hold that much.
    */
   returnWithoutReceipt(lines: SaleLine[], reason: string, staff?: string): ReceiptlessReturn {
-    this.requireOpenDay();
+    this.requireSession('cash');
     const amount = lineTotal(lines);
     if (amount > MAX_SALE_TOTAL)
       throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
-    const date = localDate(this.#o.now());
-    const day = this.#o.ledger.day(date);
-    const currency = day?.currency ?? this.#o.currency();
+    const currency = this.#o.ledger.currentSession()?.currency ?? this.#o.currency();
     const step = this.#o.cashRounding();
     const back = step ? roundCash(amount, step) : amount;
-    this.#refuseMoreThanHeld(back, date, day, currency, 'lines');
+    this.#refuseMoreThanHeld(back, currency, 'lines');
     // The lines' VAT as a sale of them would carry it, per line (shared/returns.ts).
     const returned = returnLines(
       { lines, vat: vatByRate(lines, LEGACY_VAT_RATE), refunds: [] },
@@ -686,6 +836,16 @@ export class SalesBook {
     this.#scheduleCheck(r, tries + 1, since);
   }
 
+  /** The bookkeeping journal of the drawer sessions opened from `from` to `to` (see journal.ts). */
+  exportJournal(
+    dir: string,
+    from: string,
+    to: string,
+    opts: { language: 'en' | 'nl'; decimalComma: boolean },
+  ): Promise<{ path: string; rows: number }> {
+    return exportJournal(this.#o.ledger, dir, from, to, opts);
+  }
+
   /** Every sale of [from, to) as CSV, written a page at a time (the event loop is never held for long). */
   async exportCsv(dir: string, from: string, to: string, language: 'en' | 'nl' = 'en'): Promise<{ path: string; rows: number }> {
     const [start] = dayBounds(from);
@@ -764,8 +924,12 @@ export class SalesBook {
   }
 }
 
-/** How far the clock may be behind the newest receipt (ms) before sales are refused: clocks are set by hand too. */
-const CLOCK_SLACK_MS = 5 * 60_000;
+/** The usual float: the middle one of the latest sessions that had a float (0: none yet). */
+function usualFloat(recent: number[]): number {
+  if (!recent.length) return 0;
+  const sorted = [...recent].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
 
 type MspRefund = NonNullable<MspOrder['related_transactions']>[number];
 
@@ -798,9 +962,9 @@ function baselineOfRow(r: RefundRow): RefundBaseline | undefined {
 /**
  * One CSV cell, quoted: text from outside (card fields from MultiSafepay) can neither split the row nor become a
  * spreadsheet formula - a cell starting with = + - @, a tab or a carriage return gets a leading ' (a plain
- * number, such as -2.50, is left as it is).
+ * number, such as -2.50 or -2,50, is left as it is).
  */
 export function csvCell(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) && !/^-?\d+(\.\d+)?$/.test(v) ? `'${v}` : v;
+  const safe = /^[=+\-@\t\r]/.test(v) && !/^-?\d+([.,]\d+)?$/.test(v) ? `'${v}` : v;
   return `"${safe.replace(/"/g, '""')}"`;
 }

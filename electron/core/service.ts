@@ -144,6 +144,8 @@ export class TillService implements Dispatcher {
   readonly #listeners = new Set<(e: TillEvent) => void>();
   readonly #notices: Notice[] = [];
   readonly #now: () => number;
+  /** The drawer session the windows were last told of ('day' events). */
+  #shownSession: number | undefined;
   readonly #connection: Connection;
   /** Sales being paid right now (a card part or cash): a second payment of the same sale is refused meanwhile. */
   readonly #settling = new Set<string>();
@@ -162,7 +164,7 @@ export class TillService implements Dispatcher {
     this.#env = opts.env ?? {};
     this.#log = opts.logger ?? silentLogger;
     this.#systemPrinter = opts.systemPrinter;
-    this.#now = opts.now ?? Date.now;
+    this.#now = bookingClock(opts.now ?? Date.now, opts.monotonic ?? (() => performance.now()), parts.ledger.lastReceiptAt());
     this.#state = parts.state.store;
     this.#settingsStore = parts.settings.store;
     const settings = readSettings(this.#settingsStore);
@@ -195,7 +197,7 @@ export class TillService implements Dispatcher {
       ledger: this.ledger,
       logger: this.#log,
       ...(opts.timing ? { timing: opts.timing } : {}),
-      ...(opts.now ? { now: opts.now } : {}),
+      now: this.#now,
       ...(opts.monotonic ? { monotonic: opts.monotonic } : {}),
       ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
@@ -242,8 +244,17 @@ export class TillService implements Dispatcher {
       ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
     this.ledger.onChange = (what) => {
-      if (what !== 'attempt') this.#emit({ type: 'history_changed' });
+      if (what === 'attempt') return;
+      this.#emit({ type: 'history_changed' });
+      // Money moved with no drawer session open opens one: every window hears of the session in use.
+      if (what === 'park' || what === 'resolve') return;
+      const id = this.sales.todaySessionId();
+      if (id !== this.#shownSession) {
+        this.#shownSession = id;
+        this.#emit({ type: 'day', today: this.sales.today() ?? null });
+      }
     };
+    this.#shownSession = this.sales.todaySessionId();
     if (parts.state.damagedCopy)
       this.#notice(
         'warning',
@@ -428,7 +439,7 @@ export class TillService implements Dispatcher {
     snapshot: async () => this.#snapshot(),
     charge: async (p) => {
       const settings = this.#settings();
-      this.sales.requireOpenDay();
+      this.sales.requireSession();
       if (!this.#terminals().some((t) => t.id === p.terminalId))
         throw new TillError({
           code: 'bad_request',
@@ -490,7 +501,7 @@ export class TillService implements Dispatcher {
       return this.engine.resolve(p.orderId, p.reason);
     },
     payCash: async (p) => {
-      this.sales.requireOpenDay();
+      this.sales.requireSession();
       const saleId = p.saleId;
       const sale = saleId
         ? await this.#payingSale(saleId, async () => {
@@ -694,18 +705,28 @@ export class TillService implements Dispatcher {
       return p.items;
     },
     openDay: async (p) => {
-      const day = this.sales.openDay(p.float, this.staff.who());
+      const day = this.sales.openDay(p.float, this.staff.who(), p.confirm ?? false);
       this.#emit({ type: 'day', today: day });
       this.#emit({ type: 'history_changed' });
       return day;
     },
     closeDay: async (p) => {
-      const day = await this.sales.closeDay(p.counted, this.staff.who());
-      this.#emit({ type: 'day', today: day });
+      const day = await this.sales.closeDay(p.counted, this.staff.who(), {
+        counts: p.counts,
+        handOver: p.handOver,
+        sessionId: p.sessionId,
+      });
+      this.#emit({ type: 'day', today: this.sales.today() ?? null });
       this.#emit({ type: 'history_changed' });
       return day;
     },
-    dayState: async (p) => (p.date ? this.ledger.day(p.date) : this.sales.today()) ?? null,
+    dayState: async (p) => (p.date ? this.sales.dayState(p.date) : this.sales.today()) ?? null,
+    drawerSessions: async (p) => this.sales.drawerSessions(p.date),
+    correctFloat: async (p) => {
+      const session = this.sales.correctFloat(p.float, p.reason, this.staff.who());
+      this.#emit({ type: 'day', today: this.sales.today() ?? null });
+      return session;
+    },
     signIn: async (p) => {
       const before = this.staff.recorded;
       try {
@@ -865,6 +886,14 @@ export class TillService implements Dispatcher {
       const path = join(dir, `ledger-${stamp}.sqlite`);
       await storageAsync(() => this.ledger.backup(path));
       return { path };
+    },
+    exportJournal: async (p) => {
+      return storageAsync(() =>
+        this.sales.exportJournal(exportFolder(p.folder ?? join(this.dataDir, 'exports')), p.from, p.to, {
+          language: this.#settings().language,
+          decimalComma: p.decimalComma ?? this.#settings().language === 'nl',
+        }),
+      );
     },
     exportTransactions: async (p) => {
       return storageAsync(() =>
@@ -1119,6 +1148,30 @@ export class TillService implements Dispatcher {
 }
 
 /** Opens the ledger; one that cannot be opened (not a database, damaged) is kept aside and a new one started. */
+/**
+ * The time money is booked at: the wall clock, except that it never goes back. A clock set back (a flat CMOS battery,
+ * a wrong time zone, by hand) would book sales into a day already past and number receipts out of time order; the
+ * till then goes on from the newest time it knew (at start: the last receipt's), at the pace of the monotonic clock,
+ * until the wall clock catches up. Sales are never refused for it.
+ */
+export function bookingClock(wall: () => number, monotonic: () => number, lastReceiptAt: number | undefined): () => number {
+  let anchor = Math.max(wall(), lastReceiptAt ?? -Infinity);
+  let anchorMono = monotonic();
+  let last = anchor;
+  return () => {
+    const w = wall();
+    const m = monotonic();
+    if (w >= last) {
+      anchor = last = w;
+      anchorMono = m;
+      return w;
+    }
+    // Behind what the till already used: carry on from there at the monotonic clock's pace.
+    last = Math.max(last, Math.round(anchor + (m - anchorMono)));
+    return last;
+  };
+}
+
 function openLedger(path: string, now = Date.now()): { ledger: Ledger; damagedCopy?: string } {
   try {
     return { ledger: new Ledger(path) };

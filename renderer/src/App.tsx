@@ -9,7 +9,6 @@ import { Receipt } from './components/Receipt';
 import { LockedTill } from './components/LockedTill';
 import { useManagerApproval } from './components/ManagerApproval';
 import { SignIn } from './components/SignIn';
-import { localDay } from './day';
 import i18n from './i18n';
 import { noticeTarget, noticeText } from './notices';
 import { reasonText } from './outcome';
@@ -160,7 +159,8 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
   // A till whose staff list was lost opens only with the API key.
   const locked = Boolean(snapshot.locked);
   const mustSignIn = locked || (Boolean(snapshot.staff?.length) && !snapshot.user);
-  const dayClosed = Boolean(snapshot.today?.closedAt && snapshot.today.day === localDay());
+  // Today is the drawer session in use, or the last one closed today: closed means a new session must be opened.
+  const dayClosed = Boolean(snapshot.today?.closedAt);
   const nav: View[] = ['sale', 'history', 'report', 'day', 'settings'];
   const navKey: Partial<Record<View, string>> = { history: SHORTCUTS.history };
 
@@ -232,6 +232,14 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
         {locked && <LockedTill api={api} onOpened={reload} />}
         {mustSignIn && !locked && (
           <SignIn api={api} staff={snapshot.staff ?? []} keyNeeded={snapshot.mode !== 'demo' || snapshot.settings.apiKeySet} />
+        )}
+        {!mustSignIn && view === 'sale' && !dayClosed && (!snapshot.today || snapshot.today.implicit) && (
+          <p className="banner no-print" role="status" data-testid="no-session-banner">
+            {t('session.none')}{' '}
+            <button type="button" className="small" onClick={() => setView('day')}>
+              {t('session.open')}
+            </button>
+          </p>
         )}
         {!mustSignIn && view === 'sale' && (
           <SaleScreen

@@ -1,3 +1,4 @@
+import type { Reply } from './reply';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,4 +81,11 @@ export async function serviceWithSim(
   });
   cleanups.push(() => svc.close());
   return { s, svc };
+}
+
+/** A till service on its own data folder (no MultiSafepay), closed by `cleanups`, and a typed `call`. */
+export async function plainTill(cleanups: (() => Promise<void> | void)[], dataDir: string, now?: () => number) {
+  const svc = await TillService.create({ dataDir, ...(now ? { now } : {}) });
+  cleanups.push(() => svc.close());
+  return { svc, dataDir, call: <T>(m: string, p: unknown = {}) => svc.dispatch(m, p) as Promise<Reply<T>> };
 }

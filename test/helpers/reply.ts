@@ -7,3 +7,4 @@ export const ok = <T>(r: unknown): T => {
   if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   return reply.result;
 };
+

@@ -4,11 +4,10 @@
  * and the closing report; Open drawer pulses the drawer on the receipt printer and is recorded as a no sale.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { TillService } from '../../electron/core/service';
 import { DRAWER_PULSE } from '../../electron/core/printing/escpos';
 import type { CashMove, DayReport, DayState, SaleRecord } from '../../shared/contract';
-import { tempDir } from '../helpers/engine';
-import { ok, type Reply } from '../helpers/reply';
+import { plainTill, tempDir } from '../helpers/engine';
+import { ok } from '../helpers/reply';
 import { startFakePrinter } from '../helpers/fake-printer';
 import { until } from '../helpers/sim';
 
@@ -17,11 +16,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function till(dataDir = tempDir(), now?: () => number) {
-  const svc = await TillService.create({ dataDir, ...(now ? { now } : {}) });
-  cleanups.push(() => svc.close());
-  return { svc, dataDir, call: <T>(m: string, p: unknown = {}) => svc.dispatch(m, p) as Promise<Reply<T>> };
-}
+const till = (dataDir = tempDir(), now?: () => number) => plainTill(cleanups, dataDir, now);
 
 const STAFF = [
   { id: 'ann', name: 'Ann', role: 'manager', pin: '4821' },

@@ -257,7 +257,8 @@ describe('storage faults', () => {
   it.skipIf(Boolean(tmpfsReason))(
     'disk full: a ledger write fails cleanly, what was committed stays, and writing works again once there is room',
     () => {
-      const disk = smallDisk('1m', cleanups);
+      // Room for the ledger's schema and its write-ahead log at open; fill() then takes every byte that is left.
+      const disk = smallDisk('2m', cleanups);
       const path = join(disk.dir, 'ledger.sqlite');
       const ledger = new Ledger(path);
       cleanups.push(() => ledger.close());

@@ -62,7 +62,11 @@ export type FailPoint =
   | 'guard-released'
   /** A return (sales.ts): its lines and refund written (a card refund pending, not sent yet), and its refund answered. */
   | 'return-journaled'
-  | 'return-sent';
+  | 'return-sent'
+  /** The drawer's durable steps (sales.ts): a session opened, its float corrected, a session closed (and handed over). */
+  | 'session-opened'
+  | 'float-corrected'
+  | 'session-closed';
 
 export interface ChargeRequest {
   terminalId: string;

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 /** Each entry moves the schema from version i to i + 1. Never edit a shipped step: add one. */
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE sales (
     sale_id     TEXT PRIMARY KEY,
@@ -349,6 +349,71 @@ const MIGRATIONS: string[] = [
   -- never the catalog).
   ALTER TABLE products ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0 CHECK (favourite IN (0, 1));
   CREATE INDEX products_favourites ON products (name) WHERE favourite = 1;
+  `,
+  `
+  -- Drawer sessions (shifts): a drawer is opened with a float and closed with the cash counted, any number of times a
+  -- day (a hand-over between cashiers, a close by mistake). At most one session is open. Money belongs to the session
+  -- open when it moved: the sale a session began (its VAT and products), the cash part of a sale, a card payment's
+  -- end, a refund, a paid in or out; set at that moment, never moved afterwards. Each earlier day becomes one session.
+  CREATE TABLE drawer_sessions (
+    id          INTEGER PRIMARY KEY,
+    day         TEXT NOT NULL,
+    opened_at   INTEGER NOT NULL,
+    opened_by   TEXT,
+    float       INTEGER NOT NULL CHECK (float >= 0),
+    currency    TEXT NOT NULL,
+    closed_at   INTEGER,
+    closed_by   TEXT,
+    counted     INTEGER,
+    expected    INTEGER,
+    -- The count sheet at closing (JSON: denomination in minor units -> how many), absent when only a total was typed.
+    counts      TEXT,
+    report      TEXT,
+    -- 1: opened by the till itself, because money moved while no session was open (its float is 0 until one is given).
+    implicit    INTEGER NOT NULL DEFAULT 0
+  );
+  -- The till opens a session only while none is open; days never closed before this step stay open sessions, to be
+  -- closed, and money goes to the newest open one.
+  CREATE INDEX drawer_sessions_open ON drawer_sessions (id) WHERE closed_at IS NULL;
+  CREATE INDEX drawer_sessions_day ON drawer_sessions (day, id);
+  CREATE INDEX drawer_sessions_opened ON drawer_sessions (opened_at);
+  INSERT INTO drawer_sessions (day, opened_at, opened_by, float, currency, closed_at, closed_by, counted, expected, report)
+    SELECT day, opened_at, opened_by, float, currency, closed_at, closed_by, counted, expected, report FROM days ORDER BY day;
+
+  -- A float corrected by a manager, with the reason: the session's float is the last correction's. Never changed.
+  CREATE TABLE float_corrections (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES drawer_sessions (id),
+    at          INTEGER NOT NULL,
+    float       INTEGER NOT NULL CHECK (float >= 0),
+    reason      TEXT NOT NULL,
+    staff       TEXT
+  );
+  CREATE INDEX float_corrections_session ON float_corrections (session_id, id);
+  CREATE TRIGGER float_corrections_kept_update BEFORE UPDATE ON float_corrections BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER float_corrections_kept_delete BEFORE DELETE ON float_corrections BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+
+  ALTER TABLE sales ADD COLUMN session_id INTEGER;
+  ALTER TABLE sales ADD COLUMN cash_session INTEGER;
+  ALTER TABLE attempts ADD COLUMN final_session INTEGER;
+  ALTER TABLE refunds ADD COLUMN session_id INTEGER;
+  ALTER TABLE cash_moves ADD COLUMN session_id INTEGER;
+  ALTER TABLE receiptless_returns ADD COLUMN session_id INTEGER;
+  UPDATE sales SET session_id = (SELECT id FROM drawer_sessions d WHERE d.day = sales.day);
+  UPDATE sales SET cash_session = (SELECT id FROM drawer_sessions d WHERE d.day = sales.cash_day) WHERE cash_day IS NOT NULL;
+  UPDATE attempts SET final_session = (SELECT id FROM drawer_sessions d WHERE d.day = attempts.final_day)
+    WHERE state IN ('completed', 'cancelled', 'failed');
+  UPDATE refunds SET session_id = (SELECT id FROM drawer_sessions d WHERE d.day = refunds.day);
+  UPDATE receiptless_returns SET session_id = (SELECT id FROM drawer_sessions d WHERE d.day = receiptless_returns.day);
+  CREATE INDEX receiptless_returns_session ON receiptless_returns (session_id) WHERE session_id IS NOT NULL;
+  DROP TRIGGER cash_moves_kept_update;
+  UPDATE cash_moves SET session_id = (SELECT id FROM drawer_sessions d WHERE d.day = cash_moves.day);
+  CREATE TRIGGER cash_moves_kept_update BEFORE UPDATE ON cash_moves BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE INDEX sales_session ON sales (session_id) WHERE session_id IS NOT NULL;
+  CREATE INDEX sales_cash_session ON sales (cash_session) WHERE cash_session IS NOT NULL;
+  CREATE INDEX attempts_final_session ON attempts (final_session) WHERE final_session IS NOT NULL;
+  CREATE INDEX refunds_session ON refunds (session_id) WHERE session_id IS NOT NULL;
+  CREATE INDEX cash_moves_session ON cash_moves (session_id, id) WHERE session_id IS NOT NULL;
   `,
 ];
 

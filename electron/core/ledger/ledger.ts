@@ -17,6 +17,9 @@ import {
   type CashMoveKind,
   type DayState,
   type DayTotals,
+  type DenominationCounts,
+  type DrawerSession,
+  type FloatCorrection,
   type ParkedSale,
   type RefundRecord,
   type ReceiptlessReturn,
@@ -27,6 +30,7 @@ import { lineTotal, parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
 import { afterPayment, classifyStatus } from '../engine/transitions';
 import { amountDue, saleStatus } from '../../../shared/sale';
+import { expectedCash } from '../../../shared/cash';
 import { addVat, LEGACY_VAT_RATE, vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
 import { vatOfLines } from '../../../shared/returns';
 import { openDatabase, releaseHolder, transaction } from './db';
@@ -280,16 +284,88 @@ export interface StaffLogEntry {
   by?: string;
 }
 
-/** A day as the ledger keeps it (the contract's DayState). */
-export type DayRecord = DayState;
-
 const MAX_IN = 500;
 const bucket = (): Bucket => ({ count: 0, amount: 0 });
+
+type TotalsStatements = Record<
+  'paidVat' | 'refundVat' | 'products' | 'outcomes' | 'tips' | 'cardTypes' | 'cash' | 'refunds' | 'cashMoves',
+  StatementSync
+>;
+
+/**
+ * The totals' queries for one key: a calendar date (the day each row moved on) or a drawer session (the session
+ * open when it moved). The same SQL, on the key's own columns.
+ */
+function totalsStatements(p: (sql: string) => StatementSync, by: 'day' | 'session'): TotalsStatements {
+  const c =
+    by === 'day'
+      ? { sale: 'day', cash: 'cash_day', attempt: 'final_day', refund: 'day', move: 'day' }
+      : { sale: 'session_id', cash: 'cash_session', attempt: 'final_session', refund: 'session_id', move: 'session_id' };
+  return {
+    paidVat: p(
+      `SELECT s.currency AS currency, s.vat AS vat FROM sales s WHERE s.${c.sale} = ?
+         AND (s.tender = 'cash' OR EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = s.sale_id AND a.state = 'completed'))`,
+    ),
+    refundVat: p(`SELECT currency, vat FROM refunds WHERE ${c.refund} = ? AND state = 'done'`),
+    products: p(
+      `SELECT s.currency AS currency, json_extract(l.value, '$.productId') AS product_id, json_extract(l.value, '$.name') AS name,
+              sum(json_extract(l.value, '$.quantity')) AS quantity,
+              sum(json_extract(l.value, '$.quantity') * json_extract(l.value, '$.unitPrice')
+                  - coalesce(json_extract(l.value, '$.discount.amount'), 0)) AS amount
+       FROM sales s, json_each(s.lines) l
+       WHERE s.${c.sale} = ? AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale')
+       GROUP BY s.currency, coalesce(product_id, name) ORDER BY amount DESC LIMIT 500`,
+    ),
+    outcomes: p(
+      `SELECT s.currency AS currency, a.state AS state, count(*) AS n, sum(${CHARGED}) AS amount
+       FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE a.${c.attempt} = ? GROUP BY s.currency, a.state`,
+    ),
+    tips: p(
+      `SELECT s.currency AS currency, coalesce(json_extract(a.data, '$.staff'), '') AS staff, count(*) AS n,
+              sum(${CHARGED} - json_extract(a.data, '$.amount')) AS amount
+       FROM sales s JOIN attempts a ON a.sale_id = s.sale_id
+       WHERE a.${c.attempt} = ? AND a.state = 'completed' AND ${CHARGED} > json_extract(a.data, '$.amount') GROUP BY s.currency, staff`,
+    ),
+    cardTypes: p(
+      `SELECT s.currency AS currency, coalesce(a.card_type, 'Unknown') AS type, count(*) AS n, sum(${CHARGED}) AS amount
+       FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE a.${c.attempt} = ? AND a.state = 'completed' GROUP BY s.currency, type`,
+    ),
+    cash: p(
+      `SELECT currency, count(*) AS n, sum(cash_amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
+       FROM sales WHERE ${c.cash} = ? AND cash_amount IS NOT NULL GROUP BY currency`,
+    ),
+    refunds: p(
+      `SELECT currency, tender, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
+       FROM refunds WHERE ${c.refund} = ? AND state = 'done' GROUP BY currency, tender`,
+    ),
+    cashMoves: p(`SELECT currency, kind, count(*) AS n, sum(amount) AS amount FROM cash_moves WHERE ${c.move} = ? GROUP BY currency, kind`),
+  };
+}
+
+const SessionRowSchema = z.object({
+  id: z.number().int(),
+  day: z.string(),
+  opened_at: z.number(),
+  opened_by: z.string().nullable(),
+  float: z.number().int().min(0),
+  currency: z.string(),
+  closed_at: z.number().nullable(),
+  closed_by: z.string().nullable(),
+  counted: z.number().int().nullable(),
+  expected: z.number().int().nullable(),
+  counts: z.string().nullable(),
+  report: z.string().nullable(),
+  implicit: z.number().int(),
+});
+export type SessionRow = z.infer<typeof SessionRowSchema>;
+const CountsSchema = z.record(z.string(), z.number().int().min(0));
 
 export class Ledger {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #q: Record<string, StatementSync>;
+  /** The totals' queries, by calendar date and by drawer session. */
+  readonly #totalsBy: Record<'day' | 'session', TotalsStatements>;
   /** The product catalog, in the same database. */
   readonly products: Products;
   /** Called after each committed change (history screens refresh). */
@@ -304,8 +380,8 @@ export class Ledger {
     this.#q = {
       insertSale: p(
         `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, cash_given, cash_change, cash_amount,
-                                     cash_step, cash_rounding, cash_day)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                     cash_step, cash_rounding, cash_day, session_id, cash_session)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       saleReceipt: p(
         `INSERT INTO receipts (number, kind, sale_id, at)
@@ -318,11 +394,12 @@ export class Ledger {
       ),
       saleVat: p('SELECT vat FROM sales WHERE sale_id = ?'),
       refundVatOfSale: p(`SELECT vat FROM refunds WHERE sale_id = ? AND state != 'failed'`),
-      dayPaidVat: p(
-        `SELECT s.currency AS currency, s.vat AS vat FROM sales s WHERE s.day = ?
-           AND (s.tender = 'cash' OR EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = s.sale_id AND a.state = 'completed'))`,
+      openSession: p('INSERT INTO drawer_sessions (day, opened_at, opened_by, float, currency) VALUES (?, ?, ?, ?, ?) RETURNING id'),
+      openImplicit: p('INSERT INTO drawer_sessions (day, opened_at, float, currency, implicit) VALUES (?, ?, 0, ?, 1) RETURNING id'),
+      closeSession: p(
+        `UPDATE drawer_sessions SET closed_at = ?, counted = ?, expected = ?, closed_by = ?, counts = ?, report = ?
+         WHERE id = ? AND closed_at IS NULL`,
       ),
-      dayRefundVat: p(`SELECT currency, vat FROM refunds WHERE day = ? AND state = 'done'`),
       insertReturnedLine: p(
         `INSERT INTO returned_lines (refund_id, sale_id, line_index, product_id, name, quantity, unit_price, amount, vat_rate, vat)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -333,8 +410,8 @@ export class Ledger {
          WHERE l.sale_id = ? AND l.line_index = ? AND r.state != 'failed'`,
       ),
       insertReceiptless: p(
-        `INSERT INTO receiptless_returns (return_id, at, day, currency, amount, cash_rounding, lines, vat, reason, staff)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO receiptless_returns (return_id, at, day, currency, amount, cash_rounding, lines, vat, reason, staff, session_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       receiptlessReceipt: p(
         `INSERT INTO receipts (number, kind, sale_id, refund_id, at)
@@ -349,6 +426,11 @@ export class Ledger {
          FROM receiptless_returns WHERE day = ? GROUP BY currency`,
       ),
       dayReceiptlessVat: p('SELECT currency, vat FROM receiptless_returns WHERE day = ?'),
+      sessionReceiptless: p(
+        `SELECT currency, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
+         FROM receiptless_returns WHERE session_id = ? GROUP BY currency`,
+      ),
+      sessionReceiptlessVat: p('SELECT currency, vat FROM receiptless_returns WHERE session_id = ?'),
       dayReceiptlessProducts: p(
         `SELECT x.currency AS currency, json_extract(l.value, '$.productId') AS product_id, json_extract(l.value, '$.name') AS name,
                 sum(json_extract(l.value, '$.quantity')) AS quantity, sum(json_extract(l.value, '$.amount')) AS amount
@@ -359,17 +441,28 @@ export class Ledger {
          FROM refunds r JOIN returned_lines l ON l.refund_id = r.refund_id
          WHERE r.day = ? AND r.state = 'done' GROUP BY r.currency, coalesce(l.product_id, l.name)`,
       ),
-      openDay: p('INSERT INTO days (day, opened_at, float, currency, opened_by) VALUES (?, ?, ?, ?, ?)'),
-      closeDay: p(
-        'UPDATE days SET closed_at = ?, counted = ?, expected = ?, closed_by = ?, report = ? WHERE day = ? AND closed_at IS NULL',
+      currentSession: p('SELECT * FROM drawer_sessions WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1'),
+      openSessions: p('SELECT * FROM drawer_sessions WHERE closed_at IS NULL ORDER BY id LIMIT 500'),
+      sessionById: p('SELECT * FROM drawer_sessions WHERE id = ?'),
+      lastSession: p('SELECT * FROM drawer_sessions ORDER BY id DESC LIMIT 1'),
+      sessionsOfDay: p('SELECT * FROM drawer_sessions WHERE day = ? ORDER BY id LIMIT 500'),
+      sessionsBetween: p('SELECT * FROM drawer_sessions WHERE day >= ? AND day <= ? AND id > ? ORDER BY id LIMIT 200'),
+      sessionsDuring: p(
+        `SELECT * FROM drawer_sessions WHERE opened_at < ? AND (closed_at IS NULL OR closed_at >= ?) OR day = ? ORDER BY id LIMIT 500`,
       ),
-      getDay: p('SELECT * FROM days WHERE day = ?'),
+      recentFloats: p('SELECT float FROM drawer_sessions WHERE float > 0 ORDER BY id DESC LIMIT 5'),
+      insertCorrection: p('INSERT INTO float_corrections (session_id, at, float, reason, staff) VALUES (?, ?, ?, ?, ?)'),
+      correctionsOf: p('SELECT at, float, reason, staff FROM float_corrections WHERE session_id = ? ORDER BY id'),
+      finalSessionOf: p('SELECT state, final_session FROM attempts WHERE order_id = ?'),
+      saleSession: p('UPDATE sales SET session_id = coalesce(session_id, ?) WHERE sale_id = ?'),
+      refundSession: p('UPDATE refunds SET session_id = ? WHERE refund_id = ?'),
       saleRow: p('SELECT rowid, * FROM sales WHERE sale_id = ?'),
       upsertAttempt: p(
-        `INSERT INTO attempts (order_id, sale_id, terminal_id, state, seq, created_at, card_type, card_last4, data, final_day)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO attempts (order_id, sale_id, terminal_id, state, seq, created_at, card_type, card_last4, data, final_day, final_session)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, card_type = excluded.card_type,
-           card_last4 = excluded.card_last4, data = excluded.data, final_day = excluded.final_day`,
+           card_last4 = excluded.card_last4, data = excluded.data, final_day = excluded.final_day,
+           final_session = excluded.final_session`,
       ),
       attempt: p('SELECT data FROM attempts WHERE order_id = ?'),
       openAttempts: p(`SELECT data FROM attempts WHERE state NOT IN ('completed', 'cancelled', 'failed')`),
@@ -383,22 +476,13 @@ export class Ledger {
       deleteWords: p('DELETE FROM sales_search WHERE rowid = ?'),
       insertWords: p('INSERT INTO sales_search (rowid, words) VALUES (?, ?)'),
       insertRefund: p(
-        `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender, vat, staff, cash_rounding)
-         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender, vat, staff, cash_rounding, session_id)
+         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
       ),
       settleRefund: p(`UPDATE refunds SET state = ?, settled_at = ?, transaction_id = ? WHERE refund_id = ? AND state = 'pending'`),
       refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
       refundBaseline: p('UPDATE refunds SET msp_before = ? WHERE refund_id = ?'),
       lastReceipt: p('SELECT at FROM receipts ORDER BY number DESC LIMIT 1'),
-      dayProducts: p(
-        `SELECT s.currency AS currency, json_extract(l.value, '$.productId') AS product_id, json_extract(l.value, '$.name') AS name,
-                sum(json_extract(l.value, '$.quantity')) AS quantity,
-                sum(json_extract(l.value, '$.quantity') * json_extract(l.value, '$.unitPrice')
-                    - coalesce(json_extract(l.value, '$.discount.amount'), 0)) AS amount
-         FROM sales s, json_each(s.lines) l
-         WHERE s.day = ? AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale')
-         GROUP BY s.currency, coalesce(product_id, name) ORDER BY amount DESC LIMIT 500`,
-      ),
       counterBasket: p('SELECT rev, basket FROM counter_basket WHERE id = 1'),
       insertDiscount: p(
         `INSERT INTO discounts (discount_id, at, day, scope, base, percent, amount, reason, currency, staff, approved_by)
@@ -435,37 +519,17 @@ export class Ledger {
       byWords: p('SELECT rowid FROM sales_search WHERE sales_search MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT ?'),
       lastRowBefore: p('SELECT rowid FROM sales WHERE created_at < ? ORDER BY created_at DESC LIMIT 1'),
       byOrderPrefix: p('SELECT DISTINCT sale_id FROM attempts WHERE order_id >= ? AND order_id < ? LIMIT ?'),
-      dayOutcomes: p(
-        `SELECT s.currency AS currency, a.state AS state, count(*) AS n, sum(${CHARGED}) AS amount
-         FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE a.final_day = ? GROUP BY s.currency, a.state`,
-      ),
-      dayTips: p(
-        `SELECT s.currency AS currency, coalesce(json_extract(a.data, '$.staff'), '') AS staff, count(*) AS n,
-                sum(${CHARGED} - json_extract(a.data, '$.amount')) AS amount
-         FROM sales s JOIN attempts a ON a.sale_id = s.sale_id
-         WHERE a.final_day = ? AND a.state = 'completed' AND ${CHARGED} > json_extract(a.data, '$.amount') GROUP BY s.currency, staff`,
-      ),
-      dayCardTypes: p(
-        `SELECT s.currency AS currency, coalesce(a.card_type, 'Unknown') AS type, count(*) AS n, sum(${CHARGED}) AS amount
-         FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE a.final_day = ? AND a.state = 'completed' GROUP BY s.currency, type`,
-      ),
-      dayCash: p(
-        `SELECT currency, count(*) AS n, sum(cash_amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
-         FROM sales WHERE cash_day = ? AND cash_amount IS NOT NULL GROUP BY currency`,
-      ),
-      dayRefunds: p(
-        `SELECT currency, tender, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
-         FROM refunds WHERE day = ? AND state = 'done' GROUP BY currency, tender`,
-      ),
       exportPage: p(
         `SELECT rowid, * FROM sales WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND sale_id > ?))
          ORDER BY created_at, sale_id LIMIT ?`,
       ),
-      insertCashMove: p('INSERT INTO cash_moves (at, day, kind, amount, currency, reason, staff) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertCashMove: p(
+        'INSERT INTO cash_moves (at, day, kind, amount, currency, reason, staff, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       cashMovesOfDay: p('SELECT * FROM cash_moves WHERE day = ? ORDER BY id LIMIT ?'),
+      cashMovesOfSession: p('SELECT * FROM cash_moves WHERE session_id = ? ORDER BY id LIMIT ?'),
       insertAudit: p('INSERT INTO audit_log (at, day, event, amount, currency, lines, detail, staff) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       dayAudit: p('SELECT currency, event, count(*) AS n, sum(amount) AS amount FROM audit_log WHERE day = ? GROUP BY currency, event'),
-      dayCashMoves: p('SELECT currency, kind, count(*) AS n, sum(amount) AS amount FROM cash_moves WHERE day = ? GROUP BY currency, kind'),
       staffEvent: p('INSERT INTO staff_log (at, till, staff_id, event, by) VALUES (?, ?, ?, ?, ?)'),
       staffSince: p(
         `SELECT event, at FROM staff_log WHERE staff_id = ? AND id > coalesce(
@@ -477,6 +541,7 @@ export class Ledger {
       counts: p('SELECT (SELECT count(*) FROM sales) AS sales, (SELECT count(*) FROM attempts) AS attempts'),
       maxSeq: p('SELECT max(seq) AS seq FROM attempts'),
     };
+    this.#totalsBy = { day: totalsStatements(p, 'day'), session: totalsStatements(p, 'session') };
   }
 
   close(): void {
@@ -511,6 +576,16 @@ export class Ledger {
       lines: a.lines,
       staff: a.staff,
     });
+    // The drawer session a payment's end belongs to: the one open when the card paid (one is opened if none is), or
+    // for an unpaid end the one open then. A paid one keeps it: card details arriving later never move it, and a
+    // payment that turns out paid after all belongs to the session open then, never to a closed one.
+    const had = this.#q.finalSessionOf!.get(a.orderId) as { state: string; final_session: number | null } | undefined;
+    let session: number | null = null;
+    if (had?.state === 'completed' && had.final_session !== null) session = had.final_session;
+    else if (a.state === 'completed') {
+      session = this.#moneySession(a.finalAt ?? a.updatedAt, a.currency);
+      this.#q.saleSession!.run(session, a.saleId);
+    } else if (isFinal(a.state)) session = had?.final_session ?? this.#openSessionId();
     this.#q.upsertAttempt!.run(
       a.orderId,
       a.saleId,
@@ -523,6 +598,7 @@ export class Ledger {
       JSON.stringify(a),
       // The day the payment ended (money moved), or while it runs the day it began.
       localDate(a.finalAt ?? a.createdAt),
+      session,
     );
     // Paid in full: the sale gets its receipt number in the same transaction (no gap, no duplicate). A card that
     // paid part of it (a split, or less than asked) leaves the number to the tender that pays the rest.
@@ -560,6 +636,8 @@ export class Ledger {
     step?: number;
     rounding?: number;
   }): boolean {
+    // A cash sale is money moved now: it belongs to the open drawer session (one is opened if none is).
+    const session = c.tender === 'cash' ? this.#moneySession(c.at, c.currency) : null;
     const r = this.#q.insertSale!.run(
       c.saleId,
       c.at,
@@ -576,6 +654,8 @@ export class Ledger {
       c.step ?? 0,
       c.rounding ?? 0,
       c.tender === 'cash' ? localDate(c.at) : null,
+      session,
+      session,
     );
     return Number(r.changes) === 1;
   }
@@ -596,15 +676,33 @@ export class Ledger {
     staff?: string;
   }): boolean {
     const changed = this.atomically(() => {
+      const row = this.#q.saleRow!.get(c.saleId) as { currency: string; tender: string; cash_amount: number | null } | undefined;
+      if (!row || row.tender !== 'card' || row.cash_amount !== null) return false;
+      const currency = row.currency;
+      // The cash is money moved now: the open drawer session's, whichever session the card part belongs to.
+      const session = this.#moneySession(c.at, currency);
       const r = this.#db
         .prepare(
           `UPDATE sales SET tender = ?, cash_given = ?, cash_change = ?, cash_amount = ?, cash_step = ?, cash_rounding = ?,
-             staff = coalesce(?, staff), cash_day = ?
+             staff = coalesce(?, staff), cash_day = ?, cash_session = ?, session_id = coalesce(session_id, ?)
            WHERE sale_id = ? AND tender = 'card' AND cash_amount IS NULL`,
         )
-        .run(c.split ? 'card' : 'cash', c.given, c.change, c.amount, c.step, c.rounding, c.staff ?? null, localDate(c.at), c.saleId);
-      if (Number(r.changes) === 1) this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
-      return Number(r.changes) === 1;
+        .run(
+          c.split ? 'card' : 'cash',
+          c.given,
+          c.change,
+          c.amount,
+          c.step,
+          c.rounding,
+          c.staff ?? null,
+          localDate(c.at),
+          session,
+          session,
+          c.saleId,
+        );
+      if (Number(r.changes) !== 1) return false;
+      this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
+      return true;
     });
     if (changed) this.onChange?.('cash');
     return changed;
@@ -653,6 +751,8 @@ export class Ledger {
       JSON.stringify(vat),
       r.staff ?? null,
       r.rounding ?? 0,
+      // Until it is done, the session open when it began; once done, the one open then (settleRefund).
+      this.#openSessionId(),
     );
     if (r.return) {
       this.#q.insertReturn!.run(r.refundId, r.return.reason);
@@ -681,7 +781,13 @@ export class Ledger {
 
   settleRefundInTransaction(refundId: string, state: 'done' | 'failed', at: number, transactionId?: string): boolean {
     const changed = Number(this.#q.settleRefund!.run(state, at, transactionId ?? null, refundId).changes) === 1;
-    if (changed && state === 'done') this.#q.refundReceipt!.run(at, refundId);
+    if (changed && state === 'done') {
+      this.#q.refundReceipt!.run(at, refundId);
+      // The money went back now: the refund belongs to the drawer session open now (one is opened if none is).
+      const currency = (this.#db.prepare('SELECT currency FROM refunds WHERE refund_id = ?').get(refundId) as { currency: string })
+        .currency;
+      this.#q.refundSession!.run(this.#moneySession(at, currency), refundId);
+    }
     return changed;
   }
 
@@ -699,6 +805,7 @@ export class Ledger {
         JSON.stringify(r.vat),
         r.reason,
         r.staff ?? null,
+        this.#moneySession(r.at, r.currency),
       );
       this.#q.receiptlessReceipt!.run(r.returnId, r.returnId, r.at);
     });
@@ -725,35 +832,173 @@ export class Ledger {
     };
   }
 
-  // ---- the day ----
+  // ---- drawer sessions ----
 
-  day(date: string): DayRecord | undefined {
-    const r = this.#q.getDay!.get(date) as Record<string, unknown> | undefined;
-    if (!r) return undefined;
-    const rec: DayRecord = { day: String(r.day), openedAt: Number(r.opened_at), float: Number(r.float), currency: String(r.currency) };
-    if (r.opened_by) rec.openedBy = String(r.opened_by);
-    if (r.closed_at !== null) rec.closedAt = Number(r.closed_at);
-    if (r.counted !== null) rec.counted = Number(r.counted);
-    if (r.expected !== null) rec.expected = Number(r.expected);
-    if (r.closed_by) rec.closedBy = String(r.closed_by);
-    if (typeof r.report === 'string') rec.report = safeJson(r.report) as DayState['report'];
-    return rec;
+  /** The open drawer session's id, if one is open. */
+  #openSessionId(): number | null {
+    return (this.#q.currentSession!.get() as { id: number } | undefined)?.id ?? null;
   }
 
-  openDay(d: { day: string; at: number; float: number; currency: string; staff?: string }): void {
-    this.atomically(() => this.#q.openDay!.run(d.day, d.at, d.float, d.currency, d.staff ?? null));
+  /**
+   * The drawer session money moving now belongs to: the open one, or - money moved while none is open (a card that
+   * turned out paid after a close, a sale on a till that never opened one) - a session opened for it with no float.
+   * Inside the caller's transaction, so the money and its session are one durable step.
+   */
+  #moneySession(at: number, currency: string): number {
+    const open = this.#openSessionId();
+    if (open !== null) return open;
+    return Number((this.#q.openImplicit!.get(localDate(at), at, currency) as { id: number }).id);
   }
 
-  /** Closes the day once; false if it was closed already. */
-  closeDay(d: { day: string; at: number; counted: number; expected: number; staff?: string; report: DayState['report'] }): boolean {
-    const r = this.atomically(() => this.#q.closeDay!.run(d.at, d.counted, d.expected, d.staff ?? null, JSON.stringify(d.report), d.day));
+  /** The open drawer session, if any. */
+  currentSession(): SessionRow | undefined {
+    const r = this.#q.currentSession!.get();
+    return r ? check(SessionRowSchema, r, 'drawer session') : undefined;
+  }
+
+  /** Every open drawer session, oldest first: one, or more when days never closed were kept open by the migration. */
+  openSessions(): SessionRow[] {
+    return (this.#q.openSessions!.all() as unknown[]).map((r) => check(SessionRowSchema, r, 'drawer session'));
+  }
+
+  /** The newest drawer session (open or closed), if any. */
+  lastSession(): SessionRow | undefined {
+    const r = this.#q.lastSession!.get();
+    return r ? check(SessionRowSchema, r, 'drawer session') : undefined;
+  }
+
+  sessionRow(id: number): SessionRow | undefined {
+    const r = this.#q.sessionById!.get(id);
+    return r ? check(SessionRowSchema, r, 'drawer session') : undefined;
+  }
+
+  /** Drawer sessions opened on a date (`opened`), or open at any time during it (`during`, its local bounds). */
+  sessionsOf(date: string, which: 'opened' | 'during' = 'during'): SessionRow[] {
+    const [from, to] = dayBounds(date);
+    const rows = which === 'opened' ? this.#q.sessionsOfDay!.all(date) : this.#q.sessionsDuring!.all(to, from, date);
+    return (rows as unknown[]).map((r) => check(SessionRowSchema, r, 'drawer session'));
+  }
+
+  /** Drawer sessions opened from `from` to `to` (local dates), oldest first, read a page at a time. */
+  *sessionsOpenedBetween(from: string, to: string): Generator<SessionRow> {
+    let after = 0;
+    for (;;) {
+      const page = (this.#q.sessionsBetween!.all(from, to, after) as unknown[]).map((r) => check(SessionRowSchema, r, 'drawer session'));
+      if (!page.length) return;
+      yield* page;
+      after = page[page.length - 1]!.id;
+    }
+  }
+
+  /** The floats of the latest sessions that had one, newest first (what is usual at this till). */
+  recentFloats(): number[] {
+    return (this.#q.recentFloats!.all() as { float: number }[]).map((r) => r.float);
+  }
+
+  /** Opens a drawer session; refused by the database while another is open (at most one). */
+  openSession(d: { at: number; float: number; currency: string; staff?: string }): number {
+    return this.atomically(() => this.openSessionInTransaction(d));
+  }
+
+  openSessionInTransaction(d: { at: number; float: number; currency: string; staff?: string }): number {
+    if (this.#openSessionId() !== null) throw new Error('A drawer session is open already');
+    return Number((this.#q.openSession!.get(localDate(d.at), d.at, d.staff ?? null, d.float, d.currency) as { id: number }).id);
+  }
+
+  /** Opens a drawer session with no float for a close of a till that had none open (inside the caller's transaction). */
+  openImplicitInTransaction(at: number, currency: string): number {
+    return this.#moneySession(at, currency);
+  }
+
+  /** Closes a drawer session once; false if it was closed already. */
+  closeSessionInTransaction(d: {
+    id: number;
+    at: number;
+    counted: number;
+    expected: number;
+    counts?: DenominationCounts;
+    staff?: string;
+    report: DayState['report'];
+  }): boolean {
+    const r = this.#q.closeSession!.run(
+      d.at,
+      d.counted,
+      d.expected,
+      d.staff ?? null,
+      d.counts ? JSON.stringify(d.counts) : null,
+      d.report ? JSON.stringify(d.report) : null,
+      d.id,
+    );
     return Number(r.changes) === 1;
+  }
+
+  /** Records a corrected float of a session with the reason (the opening float and earlier corrections are kept). */
+  correctFloat(c: { sessionId: number; at: number; float: number; reason: string; staff?: string }): void {
+    this.atomically(() => this.#q.insertCorrection!.run(c.sessionId, c.at, c.float, c.reason, c.staff ?? null));
+  }
+
+  /** A session's float corrections, oldest first, each with the float it replaced. */
+  floatCorrections(session: SessionRow): FloatCorrection[] {
+    let from = session.float;
+    return (this.#q.correctionsOf!.all(session.id) as { at: number; float: number; reason: string; staff: string | null }[]).map((r) => {
+      const c: FloatCorrection = { at: r.at, from, float: r.float, reason: r.reason, ...(r.staff ? { staff: r.staff } : {}) };
+      from = r.float;
+      return c;
+    });
+  }
+
+  /** A session's cash moves without a sale, oldest first (at most `limit`). */
+  sessionCashMoves(sessionId: number, limit = 500): CashMove[] {
+    return (this.#q.cashMovesOfSession!.all(sessionId, limit) as unknown[]).map(cashMoveOf);
+  }
+
+  /** A drawer session as the contract shows it, with its totals (as closed, or so far) and its expected cash. */
+  drawerSession(row: SessionRow, withTotals = true): DrawerSession {
+    const corrections = this.floatCorrections(row);
+    const float = corrections.length ? corrections[corrections.length - 1]!.float : row.float;
+    const report = row.report !== null ? (safeJson(row.report) as DayState['report']) : undefined;
+    // The totals of a session still open are added up from its rows: only when asked (not for today's state).
+    const totals = report?.totals ?? (withTotals ? this.sessionTotals(row.id) : []);
+    const s: DrawerSession = {
+      id: row.id,
+      day: row.day,
+      openedAt: row.opened_at,
+      float,
+      openingFloat: row.float,
+      currency: row.currency,
+      totals,
+      expectedNow:
+        row.expected ??
+        expectedCash(
+          float,
+          totals.find((t) => t.currency === row.currency),
+        ),
+    };
+    if (row.opened_by) s.openedBy = row.opened_by;
+    if (corrections.length) s.corrections = corrections;
+    if (row.closed_at !== null) s.closedAt = row.closed_at;
+    if (row.closed_by) s.closedBy = row.closed_by;
+    if (row.counted !== null) s.counted = row.counted;
+    if (row.expected !== null) s.expected = row.expected;
+    if (row.counts !== null) s.counts = check(CountsSchema, safeJson(row.counts), 'count sheet');
+    if (report) s.report = report;
+    return s;
   }
 
   /** Records cash moved without a sale (paid in, paid out, no sale): one transaction. */
   recordCashMove(m: Omit<CashMove, 'id'>): CashMove {
     const r = this.atomically(() =>
-      this.#q.insertCashMove!.run(m.at, localDate(m.at), m.kind, m.amount, m.currency, m.reason ?? '', m.staff ?? null),
+      this.#q.insertCashMove!.run(
+        m.at,
+        localDate(m.at),
+        m.kind,
+        m.amount,
+        m.currency,
+        m.reason ?? '',
+        m.staff ?? null,
+        // Paid in and out move money: the open drawer session's (one is opened if none is); a no sale, the open one's.
+        m.kind === 'no_sale' ? this.#openSessionId() : this.#moneySession(m.at, m.currency),
+      ),
     );
     this.onChange?.('cash_move');
     return { ...m, id: Number(r.lastInsertRowid) };
@@ -776,18 +1021,7 @@ export class Ledger {
 
   /** A day's cash moves without a sale, oldest first (at most `limit`). */
   cashMoves(date: string, limit = 500): CashMove[] {
-    return (this.#q.cashMovesOfDay!.all(date, limit) as unknown[]).map((raw) => {
-      const r = check(CashMoveRowSchema, raw, 'cash move');
-      return {
-        id: r.id,
-        at: r.at,
-        kind: r.kind,
-        amount: r.amount,
-        currency: r.currency,
-        ...(r.reason ? { reason: r.reason } : {}),
-        ...(r.staff ? { staff: r.staff } : {}),
-      };
-    });
+    return (this.#q.cashMovesOfDay!.all(date, limit) as unknown[]).map(cashMoveOf);
   }
 
   /** A refund already settled elsewhere (the journal import), inside the caller's transaction; idempotent. */
@@ -1037,6 +1271,16 @@ export class Ledger {
 
   /** A day's totals, one block per currency, from the day's rows only. */
   dayTotals(date: string): DayTotals[] {
+    return this.#totals('day', date);
+  }
+
+  /** A drawer session's totals, one block per currency, from the rows of money moved while it was open. */
+  sessionTotals(sessionId: number): DayTotals[] {
+    return this.#totals('session', sessionId);
+  }
+
+  #totals(key_: 'day' | 'session', key: string | number): DayTotals[] {
+    const q = this.#totalsBy[key_];
     const by = new Map<string, DayTotals>();
     const of = (currency: string): DayTotals => {
       let t = by.get(currency);
@@ -1059,22 +1303,22 @@ export class Ledger {
       b.count += n;
       b.amount += amount;
     };
-    for (const r of this.#q.dayOutcomes!.all(date) as { currency: string; state: string; n: number; amount: number }[]) {
+    for (const r of q.outcomes.all(key) as { currency: string; state: string; n: number; amount: number }[]) {
       const t = of(r.currency);
       const outcome = r.state === 'completed' || r.state === 'cancelled' || r.state === 'failed' ? r.state : 'pending';
       add(t.outcomes[outcome], r.n, r.amount);
       if (r.state === 'completed') add(t.tenders.card, r.n, r.amount);
     }
-    for (const r of this.#q.dayTips!.all(date) as { currency: string; staff: string; n: number; amount: number }[]) {
+    for (const r of q.tips.all(key) as { currency: string; staff: string; n: number; amount: number }[]) {
       const t = of(r.currency);
       add((t.tips ??= bucket()), r.n, r.amount);
       if (r.staff) add(((t.tipsByStaff ??= {})[r.staff] ??= bucket()), r.n, r.amount);
     }
-    for (const r of this.#q.dayCardTypes!.all(date) as { currency: string; type: string; n: number; amount: number }[])
+    for (const r of q.cardTypes.all(key) as { currency: string; type: string; n: number; amount: number }[])
       add((of(r.currency).cardTypes[r.type] ??= bucket()), r.n, r.amount);
     type Rounded = { rounded: number; rounding: number };
     // What was sold, per product (a typed amount per its name), of the day's sales paid in full, best sellers first.
-    for (const r of this.#q.dayProducts!.all(date) as {
+    for (const r of q.products.all(key) as {
       currency: string;
       product_id: number | null;
       name: string;
@@ -1087,14 +1331,14 @@ export class Ledger {
         quantity: r.quantity,
         amount: r.amount,
       });
-    this.#takeOffReturns(date, of);
-    for (const r of this.#q.dayCash!.all(date) as ({ currency: string; n: number; amount: number } & Rounded)[]) {
+    if (key_ === 'day') this.#takeOffReturns(String(key), of);
+    for (const r of q.cash.all(key) as ({ currency: string; n: number; amount: number } & Rounded)[]) {
       const t = of(r.currency);
       add(t.tenders.cash, r.n, r.amount);
       add(t.outcomes.completed, r.n, r.amount);
       if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, r.rounding);
     }
-    for (const r of this.#q.dayRefunds!.all(date) as ({
+    for (const r of q.refunds.all(key) as ({
       currency: string;
       tender: 'card' | 'cash';
       n: number;
@@ -1107,30 +1351,43 @@ export class Ledger {
       if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
     }
     // Returns without a receipt: cash refunds of the day, their VAT taken off.
-    for (const r of this.#q.dayReceiptless!.all(date) as ({ currency: string; n: number; amount: number } & Rounded)[]) {
+    for (const r of (key_ === 'day' ? this.#q.dayReceiptless!.all(key) : this.#q.sessionReceiptless!.all(key)) as ({
+      currency: string;
+      n: number;
+      amount: number;
+    } & Rounded)[]) {
       const t = of(r.currency);
       add(t.refunds, r.n, r.amount);
       add(t.refundsByTender.cash, r.n, r.amount);
       if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
     }
-    for (const r of this.#q.dayReceiptlessVat!.all(date) as { currency: string; vat: string }[]) {
+    for (const r of (key_ === 'day' ? this.#q.dayReceiptlessVat!.all(key) : this.#q.sessionReceiptlessVat!.all(key)) as {
+      currency: string;
+      vat: string;
+    }[]) {
       const t = of(r.currency);
       t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'return VAT'), -1);
     }
-    for (const r of this.#q.dayPaidVat!.all(date) as { currency: string; vat: string }[]) {
+    for (const r of q.paidVat.all(key) as { currency: string; vat: string }[]) {
       const t = of(r.currency);
       t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'sale VAT'));
     }
-    for (const r of this.#q.dayRefundVat!.all(date) as { currency: string; vat: string }[]) {
+    for (const r of q.refundVat.all(key) as { currency: string; vat: string }[]) {
       const t = of(r.currency);
       t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'refund VAT'), -1);
     }
     const moveBucket = { paid_in: 'paidIn', paid_out: 'paidOut', no_sale: 'noSale' } as const;
-    for (const r of this.#q.dayCashMoves!.all(date) as { currency: string; kind: CashMoveKind; n: number; amount: number }[])
+    for (const r of q.cashMoves.all(key) as { currency: string; kind: CashMoveKind; n: number; amount: number }[])
       add((of(r.currency)[moveBucket[r.kind]] ??= bucket()), r.n, r.amount);
-    for (const r of this.#q.dayDiscounts!.all(date) as { currency: string; n: number; amount: number }[])
-      add((of(r.currency).discounts ??= bucket()), r.n, r.amount);
-    for (const r of this.#q.dayAudit!.all(date) as { currency: string; event: AuditEvent; n: number; amount: number }[]) {
+    if (key_ === 'day')
+      for (const r of this.#q.dayDiscounts!.all(key) as { currency: string; n: number; amount: number }[])
+        add((of(r.currency).discounts ??= bucket()), r.n, r.amount);
+    for (const r of (key_ === 'day' ? this.#q.dayAudit!.all(key) : []) as {
+      currency: string;
+      event: AuditEvent;
+      n: number;
+      amount: number;
+    }[]) {
       const t = of(r.currency);
       add(((t.audit ??= {})[r.event] ??= bucket()), r.n, r.amount);
     }
@@ -1390,6 +1647,19 @@ function parkedOf(raw: unknown): ParkedSale {
     lines: check(LinesSchema, safeJson(r.lines), 'parked lines'),
     currency: r.currency,
     note: r.note,
+    ...(r.staff ? { staff: r.staff } : {}),
+  };
+}
+
+function cashMoveOf(raw: unknown): CashMove {
+  const r = check(CashMoveRowSchema, raw, 'cash move');
+  return {
+    id: r.id,
+    at: r.at,
+    kind: r.kind,
+    amount: r.amount,
+    currency: r.currency,
+    ...(r.reason ? { reason: r.reason } : {}),
     ...(r.staff ? { staff: r.staff } : {}),
   };
 }

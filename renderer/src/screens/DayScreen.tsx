@@ -1,7 +1,9 @@
 import { DateField, dateText } from '../components/DateField';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Bucket, CashMove, DayState, DayTotals, Snapshot, TillApi } from '../../../shared/contract';
+import type { Bucket, CashMove, DayState, DayTotals, DenominationCounts, DrawerSession, Snapshot, TillApi } from '../../../shared/contract';
+import { TillError } from '../../../shared/errors';
+import { CountSheet, CountsTable, FloatCorrection, SessionsTable } from '../components/DrawerSession';
 import { AUDIT_EVENTS } from '../../../shared/constants';
 import { CashMoveDialog, CashMovesTable } from '../components/CashMoveDialog';
 import { AmountField } from '../components/AmountField';
@@ -37,13 +39,17 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
   const [state, setState] = useState<DayState | null>();
   const [totals, setTotals] = useState<DayTotals>();
   const [float, setFloat] = useState<number | null>(0);
-  const [counted, setCounted] = useState<number | null>(0);
+  const [typed, setCounted] = useState<number | null>(0);
   const [confirm, setConfirm] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [moves, setMoves] = useState<CashMove[]>([]);
   const [moveDialog, setMoveDialog] = useState<'paid_in' | 'paid_out'>();
   const [drawerResult, setDrawerResult] = useState<{ saved?: string; error?: string }>({});
+  const [sessions, setSessions] = useState<DrawerSession[]>([]);
+  const [unusual, setUnusual] = useState(false);
+  const [sheet, setSheet] = useState<{ counts: DenominationCounts; total: number }>();
+  const [handOver, setHandOver] = useState(false);
   const manager = isManager(snapshot);
 
   useEffect(() => {
@@ -53,6 +59,7 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
       (r) => {
         setTotals(r.totals.find((x) => x.currency === currency));
         setMoves(r.cashMoves ?? []);
+        setSessions(r.sessions ?? []);
       },
       () => setTotals(undefined),
     );
@@ -73,9 +80,16 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
       .then(
         (d) => {
           setState(d);
+          setUnusual(false);
+          setSheet(undefined);
+          setHandOver(false);
           onChanged();
         },
-        (e: unknown) => setError(errorText(e)),
+        (e: unknown) => {
+          // An unusual float is asked to confirm, not refused for good.
+          if (TillError.from(e).key === 'float_unusual') setUnusual(true);
+          setError(errorText(e));
+        },
       )
       .finally(() => {
         setBusy(false);
@@ -84,8 +98,14 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
   };
 
   const isToday = date === today;
-  const expected = expectedCash(state?.float ?? 0, totals);
+  // A session the till opened by itself for money moved without one, and no float given: not opened by anyone yet.
+  const notOpened = state === null || Boolean(state?.implicit);
+  // The session in use has its own expected cash (a day may have several sessions); else the day's.
+  const current = sessions.find((x) => x.id === state?.sessionId && x.closedAt === undefined);
+  const expected = current?.expectedNow ?? expectedCash(state?.float ?? 0, totals);
+  const counted = sheet ? sheet.total : typed;
   const report = state?.closedAt ? closingReport(state) : undefined;
+  const closeParams = (n: number) => ({ counted: n, ...(sheet ? { counts: sheet.counts } : {}), ...(handOver ? { handOver: true } : {}) });
 
   return (
     <section className="day" aria-label={t('day.title')}>
@@ -99,19 +119,36 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
         </p>
       )}
       {state === null && !isToday && <p className="muted">{t('day.nothing')}</p>}
-      {state === null && isToday && (
+      {isToday && (notOpened || state?.closedAt !== undefined) && (
         <form
-          className="day-open"
+          className="day-open no-print"
           onSubmit={(e) => {
             e.preventDefault();
             if (float !== null) run(() => api.openDay({ float }));
           }}
         >
-          <p>{t('day.notOpen')}</p>
-          <AmountField label={t('day.float')} keypadLabel={t('day.float')} currency={currency} onChange={setFloat} />
-          <button type="submit" className="primary big" disabled={busy || float === null}>
-            {t('day.openDay')}
-          </button>
+          <p>{notOpened ? t('day.notOpen') : t('session.openNext')}</p>
+          <AmountField
+            label={t('day.float')}
+            keypadLabel={t('day.float')}
+            currency={currency}
+            onChange={(v) => (setFloat(v), setUnusual(false))}
+          />
+          {unusual && float !== null ? (
+            <div role="group" className="confirm" aria-label={t('session.unusual')} data-testid="float-unusual">
+              <p>{t('session.unusual')}</p>
+              <button type="button" className="danger" disabled={busy} onClick={() => run(() => api.openDay({ float, confirm: true }))}>
+                {t('session.yesFloat')}
+              </button>
+              <button type="button" onClick={() => (setUnusual(false), setError(undefined))}>
+                {t('cash.cancel')}
+              </button>
+            </div>
+          ) : (
+            <button type="submit" className="primary big" disabled={busy || float === null}>
+              {notOpened ? t('day.openDay') : t('session.open')}
+            </button>
+          )}
         </form>
       )}
       {isToday && !state?.closedAt && state !== undefined && (
@@ -158,12 +195,18 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
           }}
         />
       )}
-      {state && !state.closedAt && (
-        <div data-testid="day-open" data-day={state.day}>
+      {state && !state.closedAt && !state.implicit && (
+        <div data-testid="day-open" data-day={state.day} data-session={state.sessionId}>
           <p>
             {t('day.openSince', { time: time(state.openedAt), float: money(state.float, state.currency) })}{' '}
             {state.openedBy && t('day.by', { name: state.openedBy })}
           </p>
+          {isToday && state.day !== today && (
+            <p className="orphan" role="status" data-testid="session-unclosed">
+              {t('session.unclosed', { date: dateText(state.day) })}
+            </p>
+          )}
+          {isToday && <FloatCorrection api={api} currency={state.currency} onDone={onChanged} />}
           {isToday && (
             <form
               className="day-close"
@@ -178,7 +221,24 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
                   {money(expected, currency)}
                 </strong>
               </p>
-              <AmountField label={t('day.counted')} keypadLabel={t('day.counted')} currency={currency} onChange={setCounted} />
+              {sheet ? (
+                <>
+                  <CountSheet currency={currency} onChange={(counts, total) => setSheet({ counts, total })} />
+                  <button type="button" className="small" onClick={() => setSheet(undefined)}>
+                    {t('session.typeTotal')}
+                  </button>
+                </>
+              ) : (
+                <>
+                  <AmountField label={t('day.counted')} keypadLabel={t('day.counted')} currency={currency} onChange={setCounted} />
+                  <button type="button" className="small" onClick={() => setSheet({ counts: {}, total: 0 })}>
+                    {t('session.countSheet')}
+                  </button>
+                </>
+              )}
+              <label className="check">
+                <input type="checkbox" checked={handOver} onChange={(e) => setHandOver(e.target.checked)} /> {t('session.handOver')}
+              </label>
               {counted !== null && (
                 <p>
                   {t('day.difference')}: <Difference amount={counted - expected} currency={currency} />
@@ -196,7 +256,7 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
                     type="button"
                     className="danger"
                     disabled={busy}
-                    onClick={() => counted !== null && run(() => api.closeDay({ counted }))}
+                    onClick={() => counted !== null && run(() => api.closeDay(closeParams(counted)))}
                   >
                     {t('day.yesClose')}
                   </button>
@@ -219,6 +279,7 @@ export function DayScreen({ api, snapshot, version, onChanged }: Props) {
         </div>
       )}
       {state?.closedAt && <ClosedDay api={api} day={state} report={report} />}
+      {sessions.length > 0 && <SessionsTable sessions={sessions} />}
     </section>
   );
 }
@@ -264,16 +325,19 @@ function ClosedDay({ api, day, report }: { api: TillApi; day: DayState; report: 
       </p>
       <div className="no-print row">
         <button onClick={() => window.print()}>{t('report.print')}</button>
-        <button
-          onClick={() =>
-            api.exportTransactions({ from: day.day, to: day.day }).then(
-              (r) => setSaved(t('report.exported', { rows: r.rows, path: r.path })),
-              (e: unknown) => setError(errorText(e)),
-            )
-          }
-        >
-          {t('report.exportTransactions')}
-        </button>
+        {(['exportTransactions', 'exportJournal'] as const).map((m) => (
+          <button
+            key={m}
+            onClick={() =>
+              api[m]({ from: day.day, to: day.day }).then(
+                (r) => setSaved(t('report.exported', { rows: r.rows, path: r.path })),
+                (e: unknown) => setError(errorText(e)),
+              )
+            }
+          >
+            {t(m === 'exportTransactions' ? 'report.exportTransactions' : 'session.exportJournal')}
+          </button>
+        ))}
       </div>
       <ActionResult saved={saved} error={error} />
       {report && (
@@ -295,6 +359,7 @@ function ClosedDay({ api, day, report }: { api: TillApi; day: DayState; report: 
               </tr>
             </tbody>
           </table>
+          {day.counts && <CountsTable counts={day.counts} currency={cur} />}
           {report.totals.map((x) => (
             <Totals key={x.currency} totals={x} />
           ))}
