@@ -7,4 +7,3 @@ export const ok = <T>(r: unknown): T => {
   if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   return reply.result;
 };
-
