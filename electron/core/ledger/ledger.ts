@@ -288,7 +288,20 @@ const MAX_IN = 500;
 const bucket = (): Bucket => ({ count: 0, amount: 0 });
 
 type TotalsStatements = Record<
-  'paidVat' | 'refundVat' | 'products' | 'outcomes' | 'tips' | 'cardTypes' | 'cash' | 'refunds' | 'cashMoves',
+  | 'paidVat'
+  | 'refundVat'
+  | 'products'
+  | 'outcomes'
+  | 'tips'
+  | 'cardTypes'
+  | 'cash'
+  | 'refunds'
+  | 'cashMoves'
+  | 'returned'
+  | 'receiptless'
+  | 'receiptlessVat'
+  | 'receiptlessProducts'
+  | 'discounts',
   StatementSync
 >;
 
@@ -339,6 +352,27 @@ function totalsStatements(p: (sql: string) => StatementSync, by: 'day' | 'sessio
        FROM refunds WHERE ${c.refund} = ? AND state = 'done' GROUP BY currency, tender`,
     ),
     cashMoves: p(`SELECT currency, kind, count(*) AS n, sum(amount) AS amount FROM cash_moves WHERE ${c.move} = ? GROUP BY currency, kind`),
+    returned: p(
+      `SELECT r.currency AS currency, l.product_id AS product_id, l.name AS name, sum(l.quantity) AS quantity, sum(l.amount) AS amount
+       FROM refunds r JOIN returned_lines l ON l.refund_id = r.refund_id
+       WHERE r.${c.refund} = ? AND r.state = 'done' GROUP BY r.currency, coalesce(l.product_id, l.name)`,
+    ),
+    receiptless: p(
+      `SELECT currency, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
+       FROM receiptless_returns WHERE ${c.refund} = ? GROUP BY currency`,
+    ),
+    receiptlessVat: p(`SELECT currency, vat FROM receiptless_returns WHERE ${c.refund} = ?`),
+    receiptlessProducts: p(
+      `SELECT x.currency AS currency, json_extract(l.value, '$.productId') AS product_id, json_extract(l.value, '$.name') AS name,
+              sum(json_extract(l.value, '$.quantity')) AS quantity, sum(json_extract(l.value, '$.amount')) AS amount
+       FROM receiptless_returns x, json_each(x.lines) l WHERE x.${c.refund} = ? GROUP BY x.currency, coalesce(product_id, name)`,
+    ),
+    // The discounts on the sales of the key (a discount belongs to the sale it was taken with).
+    discounts: p(
+      `SELECT d.currency AS currency, count(*) AS n, sum(d.amount) AS amount
+       FROM discounts d JOIN sales s ON s.sale_id = d.sale_id WHERE s.${c.sale} = ?
+       AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale') GROUP BY d.currency`,
+    ),
   };
 }
 
@@ -421,26 +455,6 @@ export class Ledger {
         `SELECT x.*, r.number AS receipt_number FROM receiptless_returns x JOIN receipts r ON r.refund_id = x.return_id
          WHERE x.return_id = ?`,
       ),
-      dayReceiptless: p(
-        `SELECT currency, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
-         FROM receiptless_returns WHERE day = ? GROUP BY currency`,
-      ),
-      dayReceiptlessVat: p('SELECT currency, vat FROM receiptless_returns WHERE day = ?'),
-      sessionReceiptless: p(
-        `SELECT currency, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
-         FROM receiptless_returns WHERE session_id = ? GROUP BY currency`,
-      ),
-      sessionReceiptlessVat: p('SELECT currency, vat FROM receiptless_returns WHERE session_id = ?'),
-      dayReceiptlessProducts: p(
-        `SELECT x.currency AS currency, json_extract(l.value, '$.productId') AS product_id, json_extract(l.value, '$.name') AS name,
-                sum(json_extract(l.value, '$.quantity')) AS quantity, sum(json_extract(l.value, '$.amount')) AS amount
-         FROM receiptless_returns x, json_each(x.lines) l WHERE x.day = ? GROUP BY x.currency, coalesce(product_id, name)`,
-      ),
-      dayReturned: p(
-        `SELECT r.currency AS currency, l.product_id AS product_id, l.name AS name, sum(l.quantity) AS quantity, sum(l.amount) AS amount
-         FROM refunds r JOIN returned_lines l ON l.refund_id = r.refund_id
-         WHERE r.day = ? AND r.state = 'done' GROUP BY r.currency, coalesce(l.product_id, l.name)`,
-      ),
       currentSession: p('SELECT * FROM drawer_sessions WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1'),
       openSessions: p('SELECT * FROM drawer_sessions WHERE closed_at IS NULL ORDER BY id LIMIT 500'),
       sessionById: p('SELECT * FROM drawer_sessions WHERE id = ?'),
@@ -490,9 +504,6 @@ export class Ledger {
       ),
       discount: p('SELECT * FROM discounts WHERE discount_id = ?'),
       useDiscount: p('UPDATE discounts SET sale_id = ? WHERE discount_id = ? AND sale_id IS NULL'),
-      dayDiscounts: p(
-        'SELECT currency, count(*) AS n, sum(amount) AS amount FROM discounts WHERE day = ? AND sale_id IS NOT NULL GROUP BY currency',
-      ),
       saveCounterBasket: p(
         `INSERT INTO counter_basket (id, rev, at, basket, staff) VALUES (1, 1, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET rev = rev + 1, at = excluded.at, basket = excluded.basket, staff = excluded.staff
@@ -1331,7 +1342,7 @@ export class Ledger {
         quantity: r.quantity,
         amount: r.amount,
       });
-    if (key_ === 'day') this.#takeOffReturns(String(key), of);
+    this.#takeOffReturns(q, key, of);
     for (const r of q.cash.all(key) as ({ currency: string; n: number; amount: number } & Rounded)[]) {
       const t = of(r.currency);
       add(t.tenders.cash, r.n, r.amount);
@@ -1351,7 +1362,7 @@ export class Ledger {
       if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
     }
     // Returns without a receipt: cash refunds of the day, their VAT taken off.
-    for (const r of (key_ === 'day' ? this.#q.dayReceiptless!.all(key) : this.#q.sessionReceiptless!.all(key)) as ({
+    for (const r of q.receiptless.all(key) as ({
       currency: string;
       n: number;
       amount: number;
@@ -1361,7 +1372,7 @@ export class Ledger {
       add(t.refundsByTender.cash, r.n, r.amount);
       if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
     }
-    for (const r of (key_ === 'day' ? this.#q.dayReceiptlessVat!.all(key) : this.#q.sessionReceiptlessVat!.all(key)) as {
+    for (const r of q.receiptlessVat.all(key) as {
       currency: string;
       vat: string;
     }[]) {
@@ -1379,9 +1390,8 @@ export class Ledger {
     const moveBucket = { paid_in: 'paidIn', paid_out: 'paidOut', no_sale: 'noSale' } as const;
     for (const r of q.cashMoves.all(key) as { currency: string; kind: CashMoveKind; n: number; amount: number }[])
       add((of(r.currency)[moveBucket[r.kind]] ??= bucket()), r.n, r.amount);
-    if (key_ === 'day')
-      for (const r of this.#q.dayDiscounts!.all(key) as { currency: string; n: number; amount: number }[])
-        add((of(r.currency).discounts ??= bucket()), r.n, r.amount);
+    for (const r of q.discounts.all(key) as { currency: string; n: number; amount: number }[])
+      add((of(r.currency).discounts ??= bucket()), r.n, r.amount);
     for (const r of (key_ === 'day' ? this.#q.dayAudit!.all(key) : []) as {
       currency: string;
       event: AuditEvent;
@@ -1396,12 +1406,12 @@ export class Ledger {
   }
 
   /**
-   * The day's returns (refunds done that day, and returns without a receipt) come off the products table, per product;
+   * The returns of the day or session (refunds done then, and returns without a receipt) come off the products table, per product;
    * a product at nothing leaves it.
    */
-  #takeOffReturns(date: string, of: (currency: string) => DayTotals): void {
+  #takeOffReturns(q: TotalsStatements, key: string | number, of: (currency: string) => DayTotals): void {
     type Row = { currency: string; product_id: number | null; name: string; quantity: number; amount: number };
-    const rows = [...(this.#q.dayReturned!.all(date) as Row[]), ...(this.#q.dayReceiptlessProducts!.all(date) as Row[])];
+    const rows = [...(q.returned.all(key) as Row[]), ...(q.receiptlessProducts.all(key) as Row[])];
     const touched = new Set<DayTotals>();
     for (const r of rows) {
       const t = of(r.currency);
