@@ -54,6 +54,15 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     return page;
   }
 
+  /** Opens the day with 100.00 in the drawer. */
+  async function openDay(page: Page) {
+    await page.getByRole('button', { name: en.nav.day, exact: true }).click();
+    const pad = page.getByRole('group', { name: en.day.float });
+    for (const k of ['1', '0', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
+    await page.getByRole('button', { name: en.day.openDay }).click();
+    await page.getByTestId('day-open').waitFor();
+  }
+
   /** The newest sale's details in the history. */
   async function details(page: Page, T: typeof en) {
     await page.getByRole('button', { name: T.nav.history }).click();
@@ -116,11 +125,7 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
 
   it('Dutch: a cash sale’s cappuccino comes back from the drawer, with the reason, under Artikelen retour', async () => {
     const page = await open();
-    await page.getByRole('button', { name: en.nav.day, exact: true }).click();
-    const pad = page.getByRole('group', { name: en.day.float });
-    for (const k of ['1', '0', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
-    await page.getByRole('button', { name: en.day.openDay }).click();
-    await page.getByTestId('day-open').waitFor();
+    await openDay(page);
     await page.getByRole('button', { name: en.nav.sale, exact: true }).click();
     await product(page, /Espresso/).click();
     await product(page, /Cappuccino/).click();
@@ -177,11 +182,7 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
 
   it('English: a manager takes two espressos back without a receipt, in cash from the drawer', async () => {
     const page = await open();
-    await page.getByRole('button', { name: en.nav.day, exact: true }).click();
-    const pad = page.getByRole('group', { name: en.day.float });
-    for (const k of ['1', '0', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
-    await page.getByRole('button', { name: en.day.openDay }).click();
-    await page.getByTestId('day-open').waitFor();
+    await openDay(page);
 
     await page.getByRole('button', { name: en.nav.history }).click();
     await page.getByRole('button', { name: 'Return without receipt', exact: true }).click();
