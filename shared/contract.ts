@@ -42,8 +42,35 @@ export const SaleLineSchema = z.object({
   vatRate: vatRate.optional(),
   /** The catalog product the line was made from (lines typed as an amount, and older lines, have none). */
   productId: z.number().int().positive().optional(),
+  /**
+   * The discount on this line (minor units off `unitPrice x quantity`), given by `authorizeDiscount`: its id, and the
+   * reason. A basket discount is one id spread over the lines it covers.
+   */
+  discount: z
+    .object({
+      id: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/),
+      amount: z.number().int().positive().max(9_999_999_99),
+      reason: z.string().trim().min(1).max(80),
+      percent: z.number().positive().max(100).optional(),
+    })
+    .strict()
+    .optional(),
 });
 const lines = z.array(SaleLineSchema).min(1, 'The basket is empty').max(200);
+/**
+ * The sale on the counter, kept by the core as the cashier works (a reload, a second window or a restart shows the
+ * same one): its lines and, once charged, the sale's id, the latest attempt's order id and the card parts already
+ * paid of a split (order id -> minor units).
+ */
+export const CounterBasketSchema = z
+  .object({
+    lines: z.array(SaleLineSchema).max(200),
+    saleId: z.string().max(100).optional(),
+    orderId: z.string().max(100).optional(),
+    paid: z.record(z.string().max(100), z.number().int().min(0).max(9_999_999_99)).optional(),
+  })
+  .strict();
+export type CounterBasket = z.infer<typeof CounterBasketSchema>;
 const currency = z.string().regex(/^[A-Z]{3}$/, 'Three capital letters, e.g. EUR');
 const Empty = z.object({}).strict();
 const MAX_FLOAT = 100_000_00;
@@ -54,6 +81,13 @@ const staffId = z
   .max(40)
   .regex(/^[A-Za-z0-9_-]+$/, 'Only letters, digits, - and _');
 const pin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
+/**
+ * Inline manager approval, allowed on any request: a manager-only action asked by a signed-in cashier runs when a
+ * manager's id and PIN come with it (the cashier stays signed in; the PIN is checked and throttled as at sign-in,
+ * and the approval is recorded in the staff log with the action's name).
+ */
+export const ApprovalSchema = z.object({ staffId, pin }).strict();
+export type Approval = z.infer<typeof ApprovalSchema>;
 const reason = z.string().trim().min(3, 'Give a reason').max(200, 'At most 200 characters');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use YYYY-MM-DD');
 /** A folder chosen by the person (the desktop app's folder picker): an absolute path. */
@@ -148,6 +182,8 @@ export const SettingsInputSchema = z
     idleMinutes: z.number().int().min(0).max(480),
     /** What the cash part of a sale is rounded to, in minor units: 0 (off), 5 (0.05) or 10 (0.10). */
     cashRounding: z.union([z.literal(0), z.literal(5), z.literal(10)], 'Cash rounding is off, 0.05 or 0.10'),
+    /** The largest discount a cashier may give without a manager's approval, in percent of what is discounted. */
+    discountLimit: z.number().min(0, 'At least 0').max(100, 'At most 100').multipleOf(0.01),
   })
   .partial()
   .strict();
@@ -179,6 +215,8 @@ export interface PublicSettings {
   idleMinutes?: number;
   /** What the cash part of a sale is rounded to, in minor units (0: off). Always sent by the core. */
   cashRounding?: CashRoundingStep;
+  /** A cashier's largest discount without a manager's approval, percent. Always sent by the core. */
+  discountLimit?: number;
   /** Where the API key is kept: the OS keychain, plain-text keychain fallback, a file, or the environment. */
   keyStorage: 'os' | 'basic_text' | 'file' | 'env';
   /** Set by the environment (headless mode); the UI shows it read-only. */
@@ -257,6 +295,19 @@ export interface DayCloseReport {
   cashMoves?: CashMove[];
 }
 
+/** A discount given at the counter (see `authorizeDiscount`). */
+export interface Discount {
+  id: string;
+  /** Minor units off what it is for. */
+  amount: number;
+  percent?: number;
+  reason: string;
+  scope: 'line' | 'basket';
+  /** Who gave it, and the manager who approved it when it was over a cashier's limit. */
+  staff?: string;
+  approvedBy?: string;
+}
+
 export interface Snapshot {
   mode: Mode;
   /**
@@ -273,6 +324,8 @@ export interface Snapshot {
   settings: PublicSettings;
   catalog: CatalogItem[];
   notices: Notice[];
+  /** The sale on the counter as the core keeps it, with its revision (absent: nothing was ever put in the basket). */
+  basket?: { basket: CounterBasket; rev: number; client?: string };
 }
 
 export interface AttemptSummary {
@@ -464,6 +517,8 @@ export interface DayTotals {
   paidIn?: Bucket;
   paidOut?: Bucket;
   noSale?: Bucket;
+  /** Discounts on the day's sales (given that day and taken with a sale): how many, and how much in all. */
+  discounts?: Bucket;
   /** The audit trail's count of the day: baskets cleared, clears undone and lines removed, with their amounts. */
   audit?: Partial<Record<AuditEvent, Bucket>>;
   /** Card + cash + cash rounding - refunds: the money taken that day. */
@@ -518,6 +573,32 @@ export const METHODS = {
   /** Puts the basket aside with an optional note (Park sale); it is kept, also across restarts, until resumed. */
   parkSale: method<ParkedSale>()(
     z.object({ lines: lines.min(1, 'The basket is empty'), note: z.string().trim().max(80).optional() }).strict(),
+  ),
+  /**
+   * Keeps the sale on the counter in the core as it changes; every window gets it as a `basket` event (`client`
+   * names the window that sent it, so it can skip its own). Returns the basket's new revision.
+   */
+  saveBasket: method<{ rev: number }>()(
+    z.object({ basket: CounterBasketSchema, client: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/) }).strict(),
+  ),
+  /**
+   * Gives a discount (Discount): `percent` or `amount` (minor units) off `base` (minor units: the gross of the line,
+   * or of the basket, it is for), with a reason. A cashier may give up to the till's limit (Settings, percent); more
+   * needs a manager, or a manager's approval with the request. Recorded with who gave it and who approved it; the
+   * lines carry its id and amount, and a sale is only taken with discounts given here (each on one sale only).
+   */
+  authorizeDiscount: method<Discount>()(
+    z
+      .object({
+        base: minor,
+        percent: z.number().positive('More than 0').max(100, 'At most 100%').multipleOf(0.01).optional(),
+        amount: minor.optional(),
+        reason: z.string().trim().min(3, 'Give a reason').max(80, 'At most 80 characters'),
+        scope: z.enum(['line', 'basket']),
+      })
+      .strict()
+      .refine((p) => (p.percent === undefined) !== (p.amount === undefined), { message: 'Give a percent or an amount', path: ['percent'] })
+      .refine((p) => p.amount === undefined || p.amount <= p.base, { message: 'That is more than the price', path: ['amount'] }),
   ),
   /** Takes a parked basket back (Resume): it leaves the parked ones and its lines return to the counter. */
   resumeParked: method<ParkedSale>()(z.object({ parkId: id }).strict()),
@@ -693,6 +774,8 @@ export type TillEvent =
   /** Today was opened or closed (in this window or another). */
   | { type: 'day'; today: DayState | null }
   | { type: 'notice'; notice: Notice }
+  /** The sale on the counter changed (in the window `client`). */
+  | { type: 'basket'; basket: CounterBasket; rev: number; client: string }
   /** How far a product import got (0 to 1): checking the rows, then saving them. */
   | { type: 'import_progress'; importId: string; phase: 'checking' | 'saving'; fraction: number };
 

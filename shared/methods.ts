@@ -12,6 +12,8 @@ export const METHOD_NAMES = [
   'history',
   'openSales',
   'parkSale',
+  'saveBasket',
+  'authorizeDiscount',
   'resumeParked',
   'refund',
   'returnItems',

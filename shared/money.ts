@@ -55,6 +55,10 @@ export function toUnits(minor: number, currency: string): string {
   return (minor / 10 ** digits).toFixed(digits);
 }
 
-export function lineTotal(lines: readonly { unitPrice: number; quantity: number }[]): number {
-  return lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
+/** What one line comes to: unit price x quantity, less its discount (minor units, VAT included). */
+export const lineAmount = (l: { unitPrice: number; quantity: number; discount?: { amount: number } | undefined }): number =>
+  l.unitPrice * l.quantity - (l.discount?.amount ?? 0);
+
+export function lineTotal(lines: readonly { unitPrice: number; quantity: number; discount?: { amount: number } | undefined }[]): number {
+  return lines.reduce((sum, l) => sum + lineAmount(l), 0);
 }

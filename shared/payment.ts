@@ -31,6 +31,15 @@ export interface SaleLine {
   vatRate?: number;
   /** The catalog product it was made from; absent on typed amounts and on lines recorded before the catalog. */
   productId?: number;
+  /** A discount on the line (minor units off unitPrice x quantity), with its id and reason. */
+  discount?: LineDiscount;
+}
+
+export interface LineDiscount {
+  id: string;
+  amount: number;
+  reason: string;
+  percent?: number;
 }
 
 /** What the till records of one payment attempt (journal and screen alike). */

@@ -16,6 +16,8 @@ export interface ReceiptLine {
   unitPrice: number;
   /** Percent, e.g. 21. */
   vatRate: number;
+  /** A discount on the line: minor units off, and why. */
+  discount?: { amount: number; reason: string };
 }
 
 /** A card that paid part or all of the sale (or took a refund back). */
@@ -146,7 +148,13 @@ export function receiptContent(sale: SaleRecord, refund?: RefundRecord, fallback
     kind: 'sale',
     ...common,
     at: sale.receiptAt ?? paidAt,
-    lines: sale.lines.map((l) => ({ name: l.name, quantity: l.quantity, unitPrice: l.unitPrice, vatRate: l.vatRate ?? fallbackVatRate })),
+    lines: sale.lines.map((l) => ({
+      name: l.name,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      vatRate: l.vatRate ?? fallbackVatRate,
+      ...(l.discount ? { discount: { amount: l.discount.amount, reason: l.discount.reason } } : {}),
+    })),
     total: sale.total,
     vat: saleVat,
     tenders,

@@ -6,6 +6,7 @@
  * A line counts as returned while the refund that paid it back is pending or done; a failed refund frees it.
  */
 import type { RefundRecord, ReturnedLine, SaleRecord } from './contract';
+import { lineAmount } from './money';
 import { LEGACY_VAT_RATE, vatIn, type VatLine } from './vat';
 
 /** A line picked for a return: its place on the sale and how many of it. */
@@ -24,12 +25,12 @@ export function lineVatShares(sale: Pick<SaleRecord, 'lines' | 'vat'>): number[]
   const rates = new Map<number, number[]>();
   sale.lines.forEach((l, i) => (rates.get(rateOf(l)) ?? rates.set(rateOf(l), []).get(rateOf(l))!).push(i));
   for (const [rate, idx] of rates) {
-    const gross = idx.reduce((s, i) => s + sale.lines[i]!.unitPrice * sale.lines[i]!.quantity, 0);
+    const gross = idx.reduce((s, i) => s + lineAmount(sale.lines[i]!), 0);
     if (gross <= 0) continue;
     // The VAT the sale recorded at this rate, when it is the VAT of these lines; else worked out the same way.
     const stored = sale.vat?.find((v) => v.rate === rate && v.gross === gross);
     const vat = stored ? stored.vat : vatIn(gross, rate);
-    const exact = idx.map((i) => (vat * sale.lines[i]!.unitPrice * sale.lines[i]!.quantity) / gross);
+    const exact = idx.map((i) => (vat * lineAmount(sale.lines[i]!)) / gross);
     const parts = exact.map(Math.floor);
     let rest = vat - parts.reduce((s, p) => s + p, 0);
     const order = exact.map((e, k) => [e - Math.floor(e), k] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
@@ -46,8 +47,8 @@ export function lineVatShares(sale: Pick<SaleRecord, 'lines' | 'vat'>): number[]
 const holds = (r: RefundRecord): boolean => r.state !== 'failed';
 
 /** Per line of the sale: the quantity and VAT returned so far (refunds pending or done). */
-export function returnedSoFar(sale: Pick<SaleRecord, 'lines' | 'refunds'>): { quantity: number; vat: number }[] {
-  const out = sale.lines.map(() => ({ quantity: 0, vat: 0 }));
+export function returnedSoFar(sale: Pick<SaleRecord, 'lines' | 'refunds'>): { quantity: number; vat: number; amount: number }[] {
+  const out = sale.lines.map(() => ({ quantity: 0, vat: 0, amount: 0 }));
   for (const r of sale.refunds)
     if (holds(r))
       for (const l of r.lines ?? []) {
@@ -55,6 +56,7 @@ export function returnedSoFar(sale: Pick<SaleRecord, 'lines' | 'refunds'>): { qu
         if (!o) continue;
         o.quantity += l.quantity;
         o.vat += l.vat;
+        o.amount += l.amount;
       }
   return out;
 }
@@ -83,7 +85,7 @@ export function returnProblem(sale: Pick<SaleRecord, 'lines' | 'refunds'>, picks
 
 /**
  * The lines a return gives back (the picks must be valid: see `returnProblem`), in the sale's order: quantity,
- * amount (unit price x quantity) and VAT - that part of the line's VAT share, the last return of a line all that is
+ * amount (what that part of the line came to after its discount: unit price x quantity without one) and VAT - that part of the line's VAT share, the last return of a line all that is
  * left of it.
  */
 export function returnLines(sale: Sale, picks: readonly ReturnPick[]): ReturnedLine[] {
@@ -98,13 +100,16 @@ export function returnLines(sale: Sale, picks: readonly ReturnPick[]): ReturnedL
       const after = before.quantity + p.quantity;
       const leftVat = share - before.vat;
       const vat = after >= l.quantity ? leftVat : Math.max(0, Math.min(leftVat, Math.round((share * after) / l.quantity) - before.vat));
+      // What the line came to (after its discount), in the same way: a part of it rounded, the last return the rest.
+      const whole = lineAmount(l);
+      const amount = after >= l.quantity ? whole - before.amount : Math.round((whole * after) / l.quantity) - before.amount;
       return {
         index: p.index,
         name: l.name,
         ...(l.productId !== undefined ? { productId: l.productId } : {}),
         quantity: p.quantity,
         unitPrice: l.unitPrice,
-        amount: l.unitPrice * p.quantity,
+        amount,
         vatRate: rateOf(l),
         vat,
       };

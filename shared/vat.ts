@@ -24,13 +24,14 @@ export const vatIn = (gross: number, rate: number): number => Math.round((gross 
 
 /** VAT per rate of lines whose prices include VAT, highest rate first. */
 export function vatByRate(
-  lines: readonly { unitPrice: number; quantity: number; vatRate?: number | undefined }[],
+  lines: readonly { unitPrice: number; quantity: number; vatRate?: number | undefined; discount?: { amount: number } | undefined }[],
   fallbackRate: number,
 ): VatLine[] {
   const gross = new Map<number, number>();
   for (const l of lines) {
     const rate = l.vatRate ?? fallbackRate;
-    gross.set(rate, (gross.get(rate) ?? 0) + l.unitPrice * l.quantity);
+    // On what the line comes to after its discount: VAT is owed on the price actually charged.
+    gross.set(rate, (gross.get(rate) ?? 0) + l.unitPrice * l.quantity - (l.discount?.amount ?? 0));
   }
   return [...gross.entries()].sort((a, b) => b[0] - a[0]).map(([rate, g]) => ({ rate, gross: g, vat: vatIn(g, rate) }));
 }

@@ -38,6 +38,8 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   history: signedIn,
   openSales: signedIn,
   parkSale: signedIn,
+  saveBasket: signedIn,
+  authorizeDiscount: { access: 'signed_in', what: 'A discount over the limit' },
   resumeParked: signedIn,
   dayReport: signedIn,
   dayState: signedIn,

@@ -9,8 +9,12 @@ import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
+  type Approval,
+  ApprovalSchema,
   type CashMove,
   type CatalogItem,
+  type CounterBasket,
+  CounterBasketSchema,
   METHODS,
   type MethodName,
   type Mode,
@@ -35,6 +39,7 @@ import { LedgerLockedError } from './ledger/db';
 import { importJournal } from './ledger/import';
 import { Ledger, LedgerRowError } from './ledger/ledger';
 import { amountDue } from '../../shared/sale';
+import { percentOff } from '../../shared/discount';
 import type { Logger } from './log';
 import { silentLogger } from './log';
 import { MspError } from './msp/errors';
@@ -44,7 +49,7 @@ import type { SimulatorConfig } from './simulator/simulator';
 import { baseUrlProblem, Connection, hostOf, type TillEnv } from './connection';
 import { MAX_SALE_TOTAL, SalesBook } from './sales';
 import { storage, storageAsync, storageFailure } from './storage/disk';
-import { Staff } from './staff';
+import { Staff, type StaffMember } from './staff';
 import { POLICY, WHILE_LOCKED } from './policy';
 import { kickDrawer } from './printing/escpos';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
@@ -56,6 +61,19 @@ import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 
 export type { TillEnv };
+
+/**
+ * Splits a request's inline manager approval (`approval: {staffId, pin}`, see shared/contract.ts ApprovalSchema) off
+ * its parameters, so each method's own schema stays as it is. A malformed approval is refused as a bad request.
+ */
+function splitApproval(params: unknown): { approval: Approval | undefined; rest: unknown } {
+  if (!params || typeof params !== 'object' || !('approval' in params)) return { approval: undefined, rest: params };
+  const { approval, ...rest } = params as { approval: unknown };
+  const parsed = ApprovalSchema.safeParse(approval);
+  if (!parsed.success)
+    throw new TillError({ code: 'bad_request', field: 'approval', message: 'approval: a manager and their PIN are needed.' });
+  return { approval: parsed.data, rest };
+}
 
 export interface TillServiceOptions {
   dataDir: string;
@@ -309,8 +327,9 @@ export class TillService implements Dispatcher {
       // Who may ask comes first: a refused caller learns nothing of what the request should look like.
       if (this.staff.touch()) this.#emitStaff();
       const typedKey = (params as { apiKey?: unknown } | null | undefined)?.apiKey;
-      this.#authorize(method, typeof typedKey === 'string' ? typedKey : undefined);
-      const parsed = METHODS[method].params.safeParse(params ?? {});
+      const { approval, rest } = splitApproval(params);
+      const approver = await this.#authorize(method, typeof typedKey === 'string' ? typedKey : undefined, approval);
+      const parsed = METHODS[method].params.safeParse(rest ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         const field = issue.path.map(String).join('.');
@@ -321,7 +340,8 @@ export class TillService implements Dispatcher {
         });
       }
       const handler = this.#handlers[method] as (p: unknown) => Promise<unknown>;
-      return { ok: true, result: await handler(parsed.data) };
+      const result = approver ? await this.staff.withApprover(approver, () => handler(parsed.data)) : await handler(parsed.data);
+      return { ok: true, result };
     } catch (err) {
       if (err instanceof TillError) return { ok: false, error: err.toJSON() };
       if (err instanceof LedgerRowError) return { ok: false, error: { code: 'storage_error', message: err.message } };
@@ -335,8 +355,12 @@ export class TillService implements Dispatcher {
     }
   }
 
-  /** The policy table's rule for `method` (policy.ts), checked before its handler runs. */
-  #authorize(method: MethodName, apiKey: string | undefined): void {
+  /**
+   * The policy table's rule for `method` (policy.ts), checked before its handler runs. A manager-only action asked
+   * by a cashier runs when it carries a manager's approval (their PIN, checked as at sign-in); the approving manager
+   * is returned so the handler's records can name them.
+   */
+  async #authorize(method: MethodName, apiKey: string | undefined, approval: Approval | undefined): Promise<StaffMember | undefined> {
     if (this.staff.tillLocked && !WHILE_LOCKED.includes(method)) throw tillLockedError();
     const rule = POLICY[method];
     const what = rule.what ?? 'This';
@@ -344,9 +368,11 @@ export class TillService implements Dispatcher {
       case 'anyone':
         return;
       case 'signed_in':
-        return this.staff.requireSignedIn();
+        this.staff.requireSignedIn();
+        // A manager's approval may come with any request (a discount over the cashier's limit).
+        return approval && this.staff.needsManager() ? this.staff.approve(approval.staffId, approval.pin, what) : undefined;
       case 'manager':
-        return this.staff.requireManager(what);
+        return this.#managerOrApproval(what, approval);
       case 'api_key':
         if (!this.#keyProven(apiKey)) throw keyNeeded(what);
         return;
@@ -355,12 +381,22 @@ export class TillService implements Dispatcher {
           if (!this.#keyProven(apiKey)) throw keyNeeded(what);
           return;
         }
-        return this.staff.requireManager(what);
+        return this.#managerOrApproval(what, approval);
       default: {
         const never: never = rule.access;
         throw new Error(`no rule ${String(never)}`);
       }
     }
+  }
+
+  /** Passes when a manager is signed in (or roles are off); otherwise a signed-in person needs a manager's approval. */
+  async #managerOrApproval(what: string, approval: Approval | undefined): Promise<StaffMember | undefined> {
+    if (!approval || !this.staff.needsManager()) {
+      this.staff.requireManager(what);
+      return undefined;
+    }
+    this.staff.requireSignedIn();
+    return this.staff.approve(approval.staffId, approval.pin, what);
   }
 
   /** Whether the MultiSafepay API key was typed again; a till with no key stored has none to type. */
@@ -422,7 +458,12 @@ export class TillService implements Dispatcher {
       };
       const saleId = p.saleId;
       // A new sale is in the currency set in Settings; the rest of a sale, in the sale's own currency.
-      if (!saleId) return start(settings.currency, lineTotal(p.lines));
+      if (!saleId) {
+        const discounts = this.#checkDiscounts(p.lines);
+        const view = await start(settings.currency, lineTotal(p.lines));
+        if (discounts.length) storage(() => this.ledger.useDiscounts(discounts, view.saleId));
+        return view;
+      }
       return this.#payingSale(saleId, async () => {
         const unpaid = () => {
           const sale = this.sales.sale(saleId);
@@ -478,7 +519,7 @@ export class TillService implements Dispatcher {
               );
             return paid;
           })
-        : this.sales.payCash(this.#withVat(p.lines), p.given, this.engine.installId, this.staff.who());
+        : this.#payNewSaleInCash(p.lines, p.given);
       this.#autoPrint(sale);
       return sale;
     },
@@ -518,6 +559,47 @@ export class TillService implements Dispatcher {
       sales: this.ledger.openSales(this.#now() - OPEN_SALES_DAYS * 24 * 3600_000),
       parked: this.ledger.parkedSales(),
     }),
+    authorizeDiscount: async (p) => {
+      const amount = p.amount ?? percentOff(p.base, p.percent!);
+      if (amount <= 0) throw new TillError({ code: 'bad_request', field: 'percent', message: 'That discount comes to nothing.' });
+      const percent = (amount * 100) / p.base;
+      const limit = this.#settings().discountLimit;
+      const approver = this.staff.approver();
+      if (percent > limit + 1e-9 && this.staff.needsManager() && !approver)
+        throw new TillError({
+          code: 'not_allowed',
+          key: 'needs_manager',
+          message: `A discount over ${limit}% needs a manager - a manager must approve it.`,
+        });
+      const who = this.staff.who();
+      const d = {
+        id: randomUUID().replaceAll('-', ''),
+        at: this.#now(),
+        scope: p.scope,
+        base: p.base,
+        amount,
+        reason: p.reason,
+        currency: this.#settings().currency,
+        ...(p.percent !== undefined ? { percent: p.percent } : {}),
+        ...(who ? { staff: who } : {}),
+        ...(approver ? { approvedBy: approver.name } : {}),
+      };
+      storage(() => this.ledger.recordDiscount(d));
+      return {
+        id: d.id,
+        amount,
+        reason: d.reason,
+        scope: d.scope,
+        ...(d.percent !== undefined ? { percent: d.percent } : {}),
+        ...(who ? { staff: who } : {}),
+        ...(approver ? { approvedBy: approver.name } : {}),
+      };
+    },
+    saveBasket: async (p) => {
+      const rev = storage(() => this.ledger.saveCounterBasket(JSON.stringify(p.basket), this.#now(), this.staff.who()));
+      this.#emit({ type: 'basket', basket: p.basket, rev, client: p.client });
+      return { rev };
+    },
     parkSale: async (p) => {
       const parked = {
         parkId: `p${randomBytes(6).toString('hex')}`,
@@ -823,11 +905,61 @@ export class TillService implements Dispatcher {
       settings: this.#publicSettings(),
       catalog: this.#catalogCache,
       notices: [...this.#notices],
+      ...(this.#counterBasket() ? { basket: this.#counterBasket()! } : {}),
     };
+  }
+
+  /** The sale on the counter as the ledger keeps it; a row that no longer reads as a basket counts as empty. */
+  #counterBasket(): { basket: CounterBasket; rev: number } | undefined {
+    const row = this.ledger.counterBasket();
+    if (!row) return undefined;
+    let json: unknown;
+    try {
+      json = JSON.parse(row.basket);
+    } catch {
+      json = undefined;
+    }
+    const parsed = CounterBasketSchema.safeParse(json);
+    return { basket: parsed.success ? parsed.data : { lines: [] }, rev: row.rev };
   }
 
   #terminals(settings = this.#settings()): Terminal[] {
     return this.#connection.terminals(settings);
+  }
+
+  /** A new sale taken in cash, with the discounts on its lines checked and bound to it. */
+  #payNewSaleInCash(lines: SaleLine[], given: number): SaleRecord {
+    const discounts = this.#checkDiscounts(lines);
+    const sale = this.sales.payCash(this.#withVat(lines), given, this.engine.installId, this.staff.who());
+    if (discounts.length) storage(() => this.ledger.useDiscounts(discounts, sale.saleId));
+    return sale;
+  }
+
+  /**
+   * The discounts on a new sale's lines must be ones given here (`authorizeDiscount`), not yet on another sale, each
+   * exactly as given: a line discount on one line, a basket discount spread over lines adding up to its amount, and
+   * no line discounted below zero. Returns their ids. Throws `bad_request` naming the first that is not.
+   */
+  #checkDiscounts(lines: readonly SaleLine[]): string[] {
+    const parts = new Map<string, number[]>();
+    for (const l of lines) {
+      if (!l.discount) continue;
+      if (l.discount.amount > l.unitPrice * l.quantity)
+        throw new TillError({ code: 'bad_request', field: 'lines', message: `The discount on ${l.name} is more than its price.` });
+      parts.set(l.discount.id, [...(parts.get(l.discount.id) ?? []), l.discount.amount]);
+    }
+    for (const [id, amounts] of parts) {
+      const d = this.ledger.discount(id);
+      const sum = amounts.reduce((s, a) => s + a, 0);
+      const fits = d && d.saleId === undefined && sum === d.amount && (d.scope === 'basket' || amounts.length === 1);
+      if (!fits)
+        throw new TillError({
+          code: 'bad_request',
+          field: 'lines',
+          message: 'A discount in this basket was not given at this till, or is used already - give it again with Discount.',
+        });
+    }
+    return [...parts.keys()];
   }
 
   /** Lines as recorded: each with its VAT rate (a typed amount takes the rate chosen in Settings). */

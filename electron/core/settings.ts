@@ -1,4 +1,5 @@
 /** Till settings (everything but the API key), with defaults and the demo catalog. */
+import { DEFAULT_DISCOUNT_LIMIT } from '../../shared/discount';
 import { z } from 'zod';
 import { type CatalogItem, CatalogItemSchema, LANGUAGES, MODES, type PublicSettings } from '../../shared/contract';
 import { baseUrlProblem } from './connection';
@@ -20,6 +21,7 @@ export type StoredSettings = Omit<
   | 'systemPrinter'
   | 'idleMinutes'
   | 'cashRounding'
+  | 'discountLimit'
 > & {
   vatRates: number[];
   customVatRate: number;
@@ -29,6 +31,7 @@ export type StoredSettings = Omit<
   systemPrinter: string;
   idleMinutes: number;
   cashRounding: CashRoundingStep;
+  discountLimit: number;
 };
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -48,6 +51,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   systemPrinter: '',
   idleMinutes: 15,
   cashRounding: DEFAULT_CASH_ROUNDING,
+  discountLimit: DEFAULT_DISCOUNT_LIMIT,
 };
 
 /** Food and non-alcoholic drinks take the reduced rate (9 %) in the Netherlands. */
@@ -80,6 +84,7 @@ const StoredSettingsSchema = z
     systemPrinter: z.string().max(200),
     idleMinutes: z.number().int().min(0).max(480),
     cashRounding: z.union([z.literal(0), z.literal(5), z.literal(10)]),
+    discountLimit: z.number().min(0).max(100),
   })
   .partial();
 

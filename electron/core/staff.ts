@@ -10,6 +10,7 @@
  * and new PIN is recorded there with its time and the till. PINs are checked off the event loop (async scrypt),
  * one at a time, so a flood of sign-ins never stalls payments or other screens.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { z } from 'zod';
@@ -141,6 +142,30 @@ export class Staff {
   async signIn(id: string, pin: string): Promise<StaffMember> {
     const m = this.#members.find((x) => x.id === id);
     if (!m) throw new TillError({ code: 'not_allowed', field: 'pin', message: 'That PIN is not right.' });
+    await this.#checkPin(m, pin);
+    this.#log(m.id, 'signed_in');
+    this.#session = { id: m.id, lastActive: this.#o.now() };
+    return this.current!;
+  }
+
+  /**
+   * A manager's approval of one action on the signed-in person's session (inline approval: the manager types their
+   * PIN on the cashier's screen; the cashier stays signed in). The PIN is checked exactly as at sign-in - the same
+   * waits, lockout and queue - and only a manager can approve. Recorded as 'approved' with the action's name.
+   * Returns the approving manager. Throws `not_allowed` for a wrong PIN, a cashier's PIN or a locked member.
+   */
+  async approve(id: string, pin: string, what: string): Promise<StaffMember> {
+    const m = this.#members.find((x) => x.id === id);
+    if (!m) throw new TillError({ code: 'not_allowed', field: 'pin', message: 'That PIN is not right.' });
+    await this.#checkPin(m, pin);
+    if (m.role !== 'manager')
+      throw new TillError({ code: 'not_allowed', key: 'needs_manager', message: `${what} needs a manager - ${m.name} is not a manager.` });
+    this.#log(m.id, 'approved', what.slice(0, 80));
+    return { id: m.id, name: m.name, role: m.role };
+  }
+
+  /** Checks a member's PIN: refused while they must wait or are locked; one check at a time, a few waiting at most. */
+  async #checkPin(m: StoredStaff, pin: string): Promise<void> {
     this.#refuseIfHeld(m);
     if (this.#waiting >= PIN_GUARD.maxWaiting)
       throw new TillError({ code: 'not_allowed', message: 'The till is busy checking PINs - try again in a moment.' });
@@ -162,9 +187,6 @@ export class Staff {
         }
         throw new TillError({ code: 'not_allowed', field: 'pin', message: 'That PIN is not right.' });
       }
-      this.#log(m.id, 'signed_in');
-      this.#session = { id: m.id, lastActive: this.#o.now() };
-      return this.current!;
     } finally {
       this.#waiting--;
       done();
@@ -232,15 +254,31 @@ export class Staff {
     return this.current?.name;
   }
 
+  readonly #approver = new AsyncLocalStorage<StaffMember>();
+
+  /** Runs one action with a manager's inline approval, so its records can name the approver (`approver()`). */
+  withApprover<T>(manager: StaffMember, action: () => Promise<T>): Promise<T> {
+    return this.#approver.run(manager, action);
+  }
+
+  /** The manager who approved the action now running on someone else's session, if any. */
+  approver(): StaffMember | undefined {
+    return this.#approver.getStore();
+  }
+
   /** Sales need somebody signed in once staff are set up. */
   requireSignedIn(): void {
     if (this.enforced && !this.current)
       throw new TillError({ code: 'not_allowed', key: 'sign_in', message: 'Sign in with your PIN first.' });
   }
 
+  /** Whether the action needs a manager's approval now: roles apply and the signed-in person is not a manager. */
+  needsManager(): boolean {
+    return this.enforced && this.current?.role !== 'manager';
+  }
+
   requireManager(what: string): void {
-    if (!this.enforced) return;
-    if (this.current?.role !== 'manager')
+    if (this.needsManager())
       throw new TillError({
         code: 'not_allowed',
         key: 'needs_manager',

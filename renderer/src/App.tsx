@@ -7,6 +7,7 @@ import { OpenSales } from './components/OpenSales';
 import { money } from './format';
 import { Receipt } from './components/Receipt';
 import { LockedTill } from './components/LockedTill';
+import { useManagerApproval } from './components/ManagerApproval';
 import { SignIn } from './components/SignIn';
 import { localDay } from './day';
 import i18n from './i18n';
@@ -20,6 +21,7 @@ import { SaleScreen } from './screens/SaleScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SHORTCUTS } from './shortcuts';
 import { useTill } from './useTill';
+import { useCounterBasket } from './useCounterBasket';
 
 /** A card part of a split sale, paid: "Paid by card €10.00 - due €5.84" (nothing when it paid the rest). */
 function partText(p: PaymentView, onCounter: Sale): string | undefined {
@@ -31,11 +33,14 @@ function partText(p: PaymentView, onCounter: Sale): string | undefined {
 
 type View = 'sale' | 'history' | 'report' | 'day' | 'settings';
 
-export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) {
+export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: boolean }) {
   const { t } = useTranslation();
-  const { snapshot, historyVersion, reload } = useTill(api, linkUp);
+  const { snapshot, historyVersion, reload } = useTill(tillApi, linkUp);
+  // Every screen's requests go through inline manager approval: a manager-only action asks a manager's PIN here.
+  const managers = snapshot?.staff?.filter((m) => m.role === 'manager') ?? [];
+  const { api, dialog: approvalDialog } = useManagerApproval(tillApi, managers, Boolean(snapshot?.user));
   const [view, setView] = useState<View>('sale');
-  const [sale, setSale] = useState<Sale>(EMPTY_SALE);
+  const [sale, setSale] = useCounterBasket(api, snapshot?.basket);
   const [receipt, setReceipt] = useState<{ sale: SaleRecord; refundId?: string | undefined }>();
   /** History opened from a notice: searched for the payment or sale it is about. */
   const [historyQuery, setHistoryQuery] = useState<{ query: string; at: number }>();
@@ -88,7 +93,7 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
     setSale(EMPTY_SALE);
     const a = document.activeElement;
     if (viewRef.current === 'sale' && (a === document.body || a?.closest('.payments, .basket'))) document.getElementById('amount')?.focus();
-  }, [paidNow]);
+  }, [paidNow, setSale]);
 
   // One polite sentence per status change; outcomes that arrive while another screen is open also become a notice.
   const last = useRef(new Map<string, string>());
@@ -274,6 +279,7 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
           onClose={() => setReceipt(undefined)}
         />
       )}
+      {approvalDialog}
       <div className="sr-only" aria-live="polite" data-testid="announcer">
         {announcement}
       </div>

@@ -1,5 +1,6 @@
 /** The basket: pure helpers, so the screen only wires them to buttons and keys. */
-import type { Terminal } from '../../shared/contract';
+import type { CounterBasket, Discount, Terminal } from '../../shared/contract';
+import { spread } from '../../shared/discount';
 import { minorDigits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
 
@@ -7,12 +8,7 @@ import type { SaleLine } from '../../shared/payment';
  * The sale on the counter: its lines, and once charged, the till's sale id and the latest attempt's order id. A split
  * sale also knows the card parts already paid (order id -> amount), so it stays until the rest is paid.
  */
-export interface Sale {
-  lines: SaleLine[];
-  saleId?: string;
-  orderId?: string;
-  paid?: Record<string, number>;
-}
+export type Sale = CounterBasket;
 
 /** What cards have paid of the sale on the counter so far (split tender). */
 export const paidByCard = (sale: Sale): number => Object.values(sale.paid ?? {}).reduce((s, a) => s + a, 0);
@@ -29,9 +25,41 @@ export function addLine(lines: SaleLine[], line: SaleLine): SaleLine[] {
   return lines.map((l, j) => (j === i ? { ...l, quantity: Math.min(999, l.quantity + 1) } : l));
 }
 
-/** Changes a line's quantity by `delta`; a line that reaches zero leaves the basket. */
+/**
+ * Changes a line's quantity by `delta`; a line that reaches zero leaves the basket. A discount on that line no longer
+ * fits it and comes off (a basket discount it shared comes off every line): give it again with Discount.
+ */
 export function changeQty(lines: SaleLine[], i: number, delta: number): SaleLine[] {
-  return lines.flatMap((l, j) => (j !== i ? [l] : l.quantity + delta <= 0 ? [] : [{ ...l, quantity: Math.min(999, l.quantity + delta) }]));
+  const stale = lines[i]?.discount?.id;
+  return lines.flatMap((l, j) => {
+    const kept = stale !== undefined && l.discount?.id === stale ? withoutDiscount(l) : l;
+    if (j !== i) return [kept];
+    return l.quantity + delta <= 0 ? [] : [{ ...kept, quantity: Math.min(999, l.quantity + delta) }];
+  });
+}
+
+const withoutDiscount = (l: SaleLine): SaleLine => {
+  const { discount: _gone, ...rest } = l;
+  return rest;
+};
+
+/** The lines a discount may still go on (those without one), by index. */
+export const discountable = (lines: readonly SaleLine[]): number[] => lines.flatMap((l, i) => (l.discount ? [] : [i]));
+
+/** Puts a discount given by the core on one line, or spreads a basket discount over `on` (to the cent, by amount). */
+export function withDiscount(lines: SaleLine[], on: readonly number[], d: Discount): SaleLine[] {
+  const parts = spread(
+    d.amount,
+    on.map((i) => lines[i]!.unitPrice * lines[i]!.quantity),
+  );
+  return lines.map((l, i) => {
+    const k = on.indexOf(i);
+    if (k < 0 || !parts[k]) return l;
+    return {
+      ...l,
+      discount: { id: d.id, amount: parts[k]!, reason: d.reason, ...(d.percent !== undefined ? { percent: d.percent } : {}) },
+    };
+  });
 }
 
 /** Cents entry: digits pressed on the keypad fill the amount from the right ("1250" is 12.50 in EUR). */

@@ -42,6 +42,9 @@ export function useTill(api: TillApi, linkUp = true): TillState {
         case 'settings':
           setSnapshot((s) => s && { ...s, settings: e.settings, mode: e.mode });
           break;
+        case 'basket':
+          setSnapshot((s) => s && { ...s, basket: { basket: e.basket, rev: e.rev, client: e.client } });
+          break;
         case 'notice':
           setSnapshot((s) => s && { ...s, notices: [...s.notices, e.notice] });
           break;

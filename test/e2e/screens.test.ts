@@ -335,6 +335,7 @@ describe.skipIf(Boolean(reason))('every screen, both languages, both sizes', () 
       await page.getByTestId('signed-in').waitFor();
       await capture(page, lang, 'sale-signed-in');
       await context.close();
-    });
+      // A walk through every screen with a screenshot of each: about 30 s on an idle 2-core machine.
+    }, 150_000);
   }
 });

@@ -384,6 +384,28 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
 
   const amountOf = (page: Page) => page.getByTestId('basket-total').getAttribute('data-amount');
 
+  /** Sets up Anna (manager, PIN 1234) and Bob (cashier, PIN 5678) in Settings, and signs Bob in on the keypad. */
+  async function cashierBob(page: Page) {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const staff = page.locator('form.staff');
+    await staff.getByRole('button', { name: 'Add person' }).click();
+    await staff.getByRole('textbox', { name: 'Name 1' }).fill('Anna');
+    await staff.getByLabel('PIN 1').fill('1234');
+    await staff.getByRole('button', { name: 'Add person' }).click();
+    await staff.getByRole('textbox', { name: 'Name 2' }).fill('Bob');
+    await staff.getByRole('combobox', { name: 'Role 2' }).selectOption('cashier');
+    await staff.getByLabel('PIN 2').fill('5678');
+    await staff.getByRole('button', { name: 'Save staff' }).click();
+    // Whoever set up the first manager stays signed in as Anna: sign out for the cashier.
+    await page.getByTestId('signed-in').filter({ hasText: 'Anna' }).getByRole('button', { name: 'Sign out' }).click();
+    const region = page.getByRole('region', { name: 'Sign in' });
+    await region.getByRole('button', { name: 'Bob', exact: true }).click();
+    const pad = region.getByRole('group', { name: 'PIN keypad' });
+    for (const d of '5678') await pad.getByRole('button', { name: d, exact: true }).click();
+    await region.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('signed-in').filter({ hasText: 'Bob' }).waitFor();
+  }
+
   it('an unpaid card keeps the basket and says why; another terminal is charged for the same sale and it is paid', async () => {
     const { page } = await open();
     const first = await sell(page, '12.50', 'E2E-T1');
@@ -659,30 +681,9 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     expect(await page.getByRole('button', { name: 'Cash' }).isDisabled()).toBe(true);
   });
 
-  it("a cashier's refund is refused with nothing changed; a manager's goes through", async () => {
+  it("a cashier's refund asks a manager's PIN on the cashier's screen: cancelled or a wrong PIN changes nothing; the manager's PIN refunds, the cashier stays signed in", async () => {
     const { page } = await open();
-    await page.getByRole('button', { name: 'Settings' }).click();
-    const staff = page.locator('form.staff');
-    await staff.getByRole('button', { name: 'Add person' }).click();
-    await staff.getByRole('textbox', { name: 'Name 1' }).fill('Anna');
-    await staff.getByLabel('PIN 1').fill('1234');
-    await staff.getByRole('button', { name: 'Add person' }).click();
-    await staff.getByRole('textbox', { name: 'Name 2' }).fill('Bob');
-    await staff.getByRole('combobox', { name: 'Role 2' }).selectOption('cashier');
-    await staff.getByLabel('PIN 2').fill('5678');
-    await staff.getByRole('button', { name: 'Save staff' }).click();
-    // Whoever set up the first manager stays signed in as Anna: sign out for the cashier.
-    await page.getByTestId('signed-in').filter({ hasText: 'Anna' }).getByRole('button', { name: 'Sign out' }).click();
-
-    const signIn = async (name: string, pin: string) => {
-      const region = page.getByRole('region', { name: 'Sign in' });
-      await region.getByRole('button', { name, exact: true }).click();
-      const pad = region.getByRole('group', { name: 'PIN keypad' });
-      for (const d of pin) await pad.getByRole('button', { name: d, exact: true }).click();
-      await region.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByTestId('signed-in').filter({ hasText: name }).waitFor();
-    };
-    await signIn('Bob', '5678');
+    await cashierBob(page);
     const orderId = await sell(page, '10', 'E2E-T1');
     await paid(page, 'E2E-T1', orderId);
 
@@ -697,15 +698,26 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
       await page.getByRole('button', { name: 'Yes, refund' }).click();
     };
     await refund();
+    const approval = page.getByRole('dialog', { name: 'Manager approval' });
+    await approval.getByText('A refund needs a manager').waitFor();
+    await approval.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.locator('.sale-detail [role="alert"]').textContent()).toContain('needs a manager');
     expect(await page.locator('.sale-detail .needs-manager').textContent()).toBe('Needs a manager');
     expect(sim.orders.get(orderId)?.status).toBe('completed');
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await signIn('Anna', '1234');
-    await refund();
+    await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, refund' }).click();
+    await approval.getByRole('combobox', { name: 'Manager' }).selectOption({ label: 'Anna' });
+    await approval.getByLabel('Manager PIN').fill('9999');
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await approval.getByRole('alert').filter({ hasText: 'That PIN is not right.' }).waitFor();
+    expect(sim.orders.get(orderId)?.status).toBe('completed');
+    await approval.getByLabel('Manager PIN').fill('1234');
+    await approval.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Refunded €10.00.').waitFor();
     await until(() => sim.orders.get(orderId)?.status === 'refunded', 'refunded at MultiSafepay');
+    expect(await approval.count()).toBe(0);
+    await page.getByTestId('signed-in').filter({ hasText: 'Bob' }).waitFor();
   });
   it("a hard decline in demo mode reads as a decline with MultiSafepay's reason, never as a PIN request; Cancel and take cash ends it and takes the cash", async () => {
     const till = await startTill({ TILL_DATA_DIR: tempDir('till-e2e-decline-') });
@@ -873,5 +885,85 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     await expect.poll(() => amountOf(page)).toBe('8995');
     await page.getByRole('button', { name: 'Charge' }).click();
     await page.locator('[data-testid="payment"][data-status="initialized"]').waitFor();
+  });
+
+  it("the basket is the core's: a second window, a reload and a kill -9 restart all show the same basket, and Charge sends it", async () => {
+    const dataDir = tempDir('till-e2e-basket-');
+    let till = await startTill({ ...envFor(dataDir) });
+    tills.push(till);
+    const add = async (p: Page, amount: string) => {
+      await p.getByRole('textbox', { name: 'Amount' }).fill(amount);
+      await p.getByRole('button', { name: 'Add', exact: true }).click();
+    };
+    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    pages.push(page);
+    await page.goto(till.url);
+    await add(page, '12.50');
+    await add(page, '3.40');
+    await expect.poll(() => amountOf(page)).toBe('1590');
+    // A second window sees the same basket, and what it adds shows in the first.
+    const other = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    pages.push(other);
+    await other.goto(till.url);
+    await expect.poll(() => amountOf(other)).toBe('1590');
+    await add(other, '1');
+    await expect.poll(() => amountOf(page)).toBe('1690');
+    // A reload keeps it.
+    await page.reload();
+    await expect.poll(() => amountOf(page)).toBe('1690');
+    // So does a power cut: the till is killed and started again on the same data.
+    await till.stop('SIGKILL');
+    till = await startTill({ ...envFor(dataDir) });
+    tills.push(till);
+    const after = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+    pages.push(after);
+    await after.goto(till.url);
+    await expect.poll(() => amountOf(after)).toBe('1690');
+    await after.getByRole('combobox', { name: 'Terminal' }).selectOption('E2E-T1');
+    await after.getByRole('button', { name: 'Charge' }).click();
+    await panel(after, 'E2E-T1').and(after.locator('[data-status="initialized"]')).waitFor();
+    const orderId = (await panel(after, 'E2E-T1').getAttribute('data-order-id'))!;
+    expect(sim.orders.get(orderId)?.amount).toBe(1690);
+    sim.terminalAction('E2E-T1', 'cancel');
+    await panel(after, 'E2E-T1').and(after.locator('[data-status="cancelled"]')).waitFor();
+  });
+
+  it("Discount: 15% off the basket is over a cashier's 10% and takes a manager's PIN on the cashier's screen; cash takes the discounted total and the receipt shows each discount", async () => {
+    const { page } = await open();
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await cashierBob(page);
+    for (const amount of ['12.10', '8.90']) {
+      await page.getByRole('textbox', { name: 'Amount' }).fill(amount);
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+    }
+    await expect.poll(() => amountOf(page)).toBe('2100');
+    const give = async (percent: string, reason: string) => {
+      await page.getByRole('button', { name: 'Discount', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Discount' });
+      await dialog.getByRole('textbox', { name: 'Percent' }).fill(percent);
+      await dialog.getByRole('textbox', { name: 'Reason' }).fill(reason);
+      await dialog.getByRole('button', { name: 'Apply' }).click();
+    };
+    // 15% is over a cashier's 10%: Anna approves it on Bob's screen.
+    await give('15', 'Damaged box');
+    const approval = page.getByRole('dialog', { name: 'Manager approval' });
+    await approval.getByLabel('Manager PIN').fill('1234');
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => amountOf(page)).toBe('1785');
+    expect(await page.getByTestId('line-discount').evaluateAll((els) => els.map((e) => e.getAttribute('data-amount')))).toEqual([
+      '182',
+      '133',
+    ]);
+    await page.getByTestId('signed-in').filter({ hasText: 'Bob' }).waitFor();
+    await page.getByRole('button', { name: /^Cash/ }).click();
+    const cash = page.getByRole('dialog', { name: 'Cash payment' });
+    await cash.getByText('€17.85').waitFor();
+    await cash.getByRole('button', { name: 'Exact' }).click();
+    await expect.poll(() => page.getByTestId('change-due').textContent()).toBe('€0.00');
+    await cash.getByRole('button', { name: 'Print receipt' }).click();
+    const receipt = page.getByTestId('receipt');
+    await expect.poll(() => receipt.getByTestId('receipt-discount').count()).toBe(2);
+    expect(await receipt.getByTestId('receipt-discount').first().textContent()).toContain('Damaged box');
+    expect(await receipt.getByTestId('receipt-total').textContent()).toBe('€17.85');
   });
 });

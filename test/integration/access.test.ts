@@ -239,6 +239,48 @@ describe('demo mode does not hand out the manager', () => {
   });
 });
 
+describe('inline manager approval', () => {
+  for (const [name, connect] of TRANSPORTS) {
+    it(`${name}: a cashier's paid out runs with a manager's PIN typed on the cashier's screen; the cashier stays signed in`, async () => {
+      const { svc } = await tillWithStaff();
+      const t = await connect(svc, cleanups);
+      expect((await t.call('signIn', { staffId: 'bob', pin: '1234' })).ok).toBe(true);
+      expect((await t.call('openDay', { float: 10_000 })).ok).toBe(true);
+      const move = { amount: 1250, reason: 'Window cleaner' };
+      const paidOut = () => svc.ledger.cashMoves(svc.sales.today()!.day).filter((m) => m.kind === 'paid_out').length;
+
+      // Without approval, with a wrong PIN, with a cashier's own PIN, or with a malformed approval: refused, nothing moved.
+      expect((await t.call('paidOut', move)).error).toMatchObject({ key: 'needs_manager' });
+      expect((await t.call('paidOut', { ...move, approval: { staffId: 'ann', pin: '0000' } })).error).toMatchObject({ field: 'pin' });
+      expect(svc.ledger.pinFailures('ann').failures).toBe(1);
+      expect((await t.call('paidOut', { ...move, approval: { staffId: 'bob', pin: '1234' } })).error?.message).toMatch(
+        /Bob is not a manager/,
+      );
+      expect((await t.call('paidOut', { ...move, approval: { staffId: 'ann' } })).error).toMatchObject({
+        code: 'bad_request',
+        field: 'approval',
+      });
+      expect(paidOut()).toBe(0);
+
+      // With Ann's PIN it goes through; her run of wrong PINs ends; Bob is still the one signed in.
+      expect((await t.call('paidOut', { ...move, approval: { staffId: 'ann', pin: '4821' } })).ok).toBe(true);
+      expect(paidOut()).toBe(1);
+      expect(svc.ledger.pinFailures('ann').failures).toBe(0);
+      expect(svc.staff.current).toMatchObject({ id: 'bob', role: 'cashier' });
+      expect(svc.ledger.staffLog()[0]).toMatchObject({ staffId: 'ann', event: 'approved', by: 'A paid out' });
+      // The approval was for that one action: the next paid out needs one again.
+      expect((await t.call('paidOut', move)).error).toMatchObject({ key: 'needs_manager' });
+    });
+  }
+
+  it('an approval needs someone signed in: it is not a way to sign in', async () => {
+    const { svc } = await tillWithStaff();
+    const refused = await svc.dispatch('closeDay', { counted: 0, approval: { staffId: 'ann', pin: '4821' } });
+    expect(refused).toMatchObject({ ok: false, error: { key: 'sign_in' } });
+    expect(svc.ledger.staffLog().some((e) => e.event === 'approved')).toBe(false);
+  });
+});
+
 /** A till on the simulator with two terminals, and a card sale that ended unpaid (cancelled on the terminal). */
 async function unpaidCardSale() {
   const s = await startSim();
@@ -383,6 +425,8 @@ describe('who may do what', () => {
       history: { access: 'signed_in' },
       openSales: { access: 'signed_in' },
       parkSale: { access: 'signed_in' },
+      saveBasket: { access: 'signed_in' },
+      authorizeDiscount: { access: 'signed_in', what: 'A discount over the limit' },
       resumeParked: { access: 'signed_in' },
       dayReport: { access: 'signed_in' },
       dayState: { access: 'signed_in' },

@@ -151,3 +151,29 @@ describe('returns: every return of a sale adds up to its VAT per rate, to the ce
     }
   });
 });
+
+describe('returns of discounted lines', () => {
+  it('give back what the line came to after its discount, in parts to the cent; VAT per rate adds up to the sale', () => {
+    // 3 mugs at 12.10 with 3.33 off (a basket discount's share), and 2 x 4.45 with 0.89 off.
+    const sale = saleOf([
+      { name: 'Mug', unitPrice: 1210, quantity: 3, vatRate: 21, discount: { id: 'd1', amount: 333, reason: 'Loyal' } },
+      { name: 'Beans', unitPrice: 445, quantity: 2, vatRate: 9, discount: { id: 'd1', amount: 89, reason: 'Loyal' } },
+    ]);
+    expect(sale.vat).toEqual([
+      { rate: 21, gross: 3297, vat: 572 },
+      { rate: 9, gross: 801, vat: 66 },
+    ]);
+    const first = giveBack(sale, [{ index: 0, quantity: 1 }]);
+    expect(first[0]!.amount).toBe(1099); // 32.97 / 3 = 10.99
+    const second = giveBack(sale, [
+      { index: 0, quantity: 2 },
+      { index: 1, quantity: 1 },
+    ]);
+    expect(second.map((l) => l.amount)).toEqual([2198, 401]); // the rest of the mugs; half of 8.01 rounded
+    const last = giveBack(sale, [{ index: 1, quantity: 1 }]);
+    expect(last[0]!.amount).toBe(400);
+    const all = [...first, ...second, ...last];
+    expect(all.reduce((s, l) => s + l.amount, 0)).toBe(3297 + 801);
+    expect(vatOfLines(all)).toEqual(sale.vat);
+  });
+});

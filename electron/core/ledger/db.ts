@@ -237,6 +237,59 @@ const MIGRATIONS: string[] = [
   CREATE INDEX attempts_final_day ON attempts (final_day);
   `,
   `
+  -- A manager's approval on a cashier's screen: the manager types their PIN for one action (a refund, a paid out)
+  -- while the cashier stays signed in. Recorded with the PIN events ('approved', with the action in \`by\`), and it
+  -- ends a run of wrong PINs as a sign-in does. SQLite cannot widen a CHECK, so the table is copied.
+  CREATE TABLE staff_log_new (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    till      TEXT NOT NULL,
+    staff_id  TEXT NOT NULL,
+    event     TEXT NOT NULL CHECK (event IN ('pin_failed', 'locked', 'unlocked', 'pin_reset', 'signed_in', 'approved')),
+    by        TEXT
+  );
+  INSERT INTO staff_log_new (id, at, till, staff_id, event, by) SELECT id, at, till, staff_id, event, by FROM staff_log;
+  DROP TABLE staff_log;
+  ALTER TABLE staff_log_new RENAME TO staff_log;
+  CREATE INDEX staff_log_member ON staff_log (staff_id, id);
+  `,
+  `
+  -- The sale on the counter, kept as the cashier works: its lines and, once charged, its sale and attempts. One row
+  -- (the till has one counter); rev counts the changes, so a window that reconnects knows whether it is behind.
+  CREATE TABLE counter_basket (
+    id     INTEGER PRIMARY KEY CHECK (id = 1),
+    rev    INTEGER NOT NULL,
+    at     INTEGER NOT NULL,
+    basket TEXT NOT NULL,
+    staff  TEXT
+  );
+  `,
+  `
+  -- Discounts given at the counter: percent or amount off a line or the basket, the reason, who gave it and the
+  -- manager who approved one over a cashier's limit; sale_id is set once, when a sale is taken with it. Nothing in
+  -- it can be changed or deleted after.
+  CREATE TABLE discounts (
+    discount_id TEXT PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    day         TEXT NOT NULL,
+    scope       TEXT NOT NULL CHECK (scope IN ('line', 'basket')),
+    base        INTEGER NOT NULL CHECK (base > 0),
+    percent     REAL,
+    amount      INTEGER NOT NULL CHECK (amount > 0 AND amount <= base),
+    reason      TEXT NOT NULL,
+    currency    TEXT NOT NULL,
+    staff       TEXT,
+    approved_by TEXT,
+    sale_id     TEXT
+  );
+  CREATE INDEX discounts_day ON discounts (day);
+  CREATE TRIGGER discounts_kept_delete BEFORE DELETE ON discounts BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER discounts_kept_update BEFORE UPDATE ON discounts
+    WHEN OLD.sale_id IS NOT NULL OR NEW.amount IS NOT OLD.amount OR NEW.base IS NOT OLD.base OR NEW.reason IS NOT OLD.reason
+      OR NEW.staff IS NOT OLD.staff OR NEW.approved_by IS NOT OLD.approved_by OR NEW.at IS NOT OLD.at
+    BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  `,
+  `
   -- Lines of a sale given back (Return items), each tied to the refund that paid it back: a line counts as returned
   -- while that refund is pending or done, so it is never returned twice; a failed refund frees it again. The amount
   -- and VAT are what the refund reversed for the line (its VAT rate kept for the day's VAT per rate).

@@ -52,6 +52,7 @@ const SaleLineSchema = z.object({
   quantity: z.number().int(),
   vatRate: z.number().optional(),
   productId: z.number().int().optional(),
+  discount: z.object({ id: z.string(), amount: z.number().int(), reason: z.string(), percent: z.number().optional() }).optional(),
 });
 const VatSchema = z.array(z.object({ rate: z.number(), gross: z.number().int(), vat: z.number().int() }));
 const LinesSchema = z.array(SaleLineSchema);
@@ -256,11 +257,26 @@ export interface CashSale {
 }
 
 /** One line of the sign-in record: what happened to whose PIN, when, on which till, and who did it. */
+/** A discount given at the counter, as the ledger keeps it. */
+export interface DiscountRecord {
+  id: string;
+  at: number;
+  scope: 'line' | 'basket';
+  base: number;
+  percent?: number;
+  amount: number;
+  reason: string;
+  currency: string;
+  staff?: string;
+  approvedBy?: string;
+}
+
 export interface StaffLogEntry {
   at: number;
   till: string;
   staffId: string;
-  event: 'pin_failed' | 'locked' | 'unlocked' | 'pin_reset' | 'signed_in';
+  /** approved: a manager's PIN approved one action on someone else's session (`by` names the action). */
+  event: 'pin_failed' | 'locked' | 'unlocked' | 'pin_reset' | 'signed_in' | 'approved';
   by?: string;
 }
 
@@ -377,10 +393,26 @@ export class Ledger {
       dayProducts: p(
         `SELECT s.currency AS currency, json_extract(l.value, '$.productId') AS product_id, json_extract(l.value, '$.name') AS name,
                 sum(json_extract(l.value, '$.quantity')) AS quantity,
-                sum(json_extract(l.value, '$.quantity') * json_extract(l.value, '$.unitPrice')) AS amount
+                sum(json_extract(l.value, '$.quantity') * json_extract(l.value, '$.unitPrice')
+                    - coalesce(json_extract(l.value, '$.discount.amount'), 0)) AS amount
          FROM sales s, json_each(s.lines) l
          WHERE s.day = ? AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale')
          GROUP BY s.currency, coalesce(product_id, name) ORDER BY amount DESC LIMIT 500`,
+      ),
+      counterBasket: p('SELECT rev, basket FROM counter_basket WHERE id = 1'),
+      insertDiscount: p(
+        `INSERT INTO discounts (discount_id, at, day, scope, base, percent, amount, reason, currency, staff, approved_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      discount: p('SELECT * FROM discounts WHERE discount_id = ?'),
+      useDiscount: p('UPDATE discounts SET sale_id = ? WHERE discount_id = ? AND sale_id IS NULL'),
+      dayDiscounts: p(
+        'SELECT currency, count(*) AS n, sum(amount) AS amount FROM discounts WHERE day = ? AND sale_id IS NOT NULL GROUP BY currency',
+      ),
+      saveCounterBasket: p(
+        `INSERT INTO counter_basket (id, rev, at, basket, staff) VALUES (1, 1, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET rev = rev + 1, at = excluded.at, basket = excluded.basket, staff = excluded.staff
+         RETURNING rev`,
       ),
       park: p('INSERT INTO parked_sales (park_id, at, lines, currency, note, staff) VALUES (?, ?, ?, ?, ?, ?)'),
       parked: p('SELECT * FROM parked_sales ORDER BY at DESC LIMIT ?'),
@@ -437,7 +469,7 @@ export class Ledger {
       staffEvent: p('INSERT INTO staff_log (at, till, staff_id, event, by) VALUES (?, ?, ?, ?, ?)'),
       staffSince: p(
         `SELECT event, at FROM staff_log WHERE staff_id = ? AND id > coalesce(
-           (SELECT max(id) FROM staff_log WHERE staff_id = ? AND event IN ('signed_in', 'unlocked', 'pin_reset')), 0) ORDER BY id`,
+           (SELECT max(id) FROM staff_log WHERE staff_id = ? AND event IN ('signed_in', 'approved', 'unlocked', 'pin_reset')), 0) ORDER BY id`,
       ),
       staffLog: p('SELECT at, till, staff_id, event, by FROM staff_log ORDER BY id DESC LIMIT ?'),
       getMeta: p('SELECT value FROM meta WHERE key = ?'),
@@ -846,6 +878,74 @@ export class Ledger {
     return this.#records(rows).filter((s) => s.status === 'partly_paid' || s.status === 'pending');
   }
 
+  /** Records a discount given at the counter (`authorizeDiscount`). */
+  recordDiscount(d: DiscountRecord): void {
+    this.#q.insertDiscount!.run(
+      d.id,
+      d.at,
+      localDate(d.at),
+      d.scope,
+      d.base,
+      d.percent ?? null,
+      d.amount,
+      d.reason,
+      d.currency,
+      d.staff ?? null,
+      d.approvedBy ?? null,
+    );
+  }
+
+  /** A discount as recorded, with the sale it was used on (if any). */
+  discount(id: string): (DiscountRecord & { saleId?: string }) | undefined {
+    const r = this.#q.discount!.get(id) as
+      | {
+          discount_id: string;
+          at: number;
+          scope: 'line' | 'basket';
+          base: number;
+          percent: number | null;
+          amount: number;
+          reason: string;
+          currency: string;
+          staff: string | null;
+          approved_by: string | null;
+          sale_id: string | null;
+        }
+      | undefined;
+    if (!r) return undefined;
+    return {
+      id: r.discount_id,
+      at: r.at,
+      scope: r.scope,
+      base: r.base,
+      amount: r.amount,
+      reason: r.reason,
+      currency: r.currency,
+      ...(r.percent !== null ? { percent: r.percent } : {}),
+      ...(r.staff !== null ? { staff: r.staff } : {}),
+      ...(r.approved_by !== null ? { approvedBy: r.approved_by } : {}),
+      ...(r.sale_id !== null ? { saleId: r.sale_id } : {}),
+    };
+  }
+
+  /** Binds discounts to the sale taken with them (once: a discount already on a sale stays on that one). */
+  useDiscounts(ids: readonly string[], saleId: string): void {
+    this.atomically(() => {
+      for (const id of ids) this.#q.useDiscount!.run(saleId, id);
+    });
+  }
+
+  /** The sale on the counter as last saved (its JSON, as `saveCounterBasket` got it) and its revision. */
+  counterBasket(): { rev: number; basket: string } | undefined {
+    const r = this.#q.counterBasket!.get() as { rev: number; basket: string } | undefined;
+    return r ? { rev: Number(r.rev), basket: r.basket } : undefined;
+  }
+
+  /** Keeps the sale on the counter (one durable row, replaced each time); returns its new revision. */
+  saveCounterBasket(basket: string, at: number, staff: string | undefined): number {
+    return Number((this.#q.saveCounterBasket!.get(at, basket, staff ?? null) as { rev: number }).rev);
+  }
+
   /** Puts a basket aside (Park sale): one durable row, kept until it is resumed. */
   park(p: ParkedSale): void {
     this.#q.park!.run(p.parkId, p.at, JSON.stringify(p.lines), p.currency, p.note, p.staff ?? null);
@@ -1028,6 +1128,8 @@ export class Ledger {
     const moveBucket = { paid_in: 'paidIn', paid_out: 'paidOut', no_sale: 'noSale' } as const;
     for (const r of this.#q.dayCashMoves!.all(date) as { currency: string; kind: CashMoveKind; n: number; amount: number }[])
       add((of(r.currency)[moveBucket[r.kind]] ??= bucket()), r.n, r.amount);
+    for (const r of this.#q.dayDiscounts!.all(date) as { currency: string; n: number; amount: number }[])
+      add((of(r.currency).discounts ??= bucket()), r.n, r.amount);
     for (const r of this.#q.dayAudit!.all(date) as { currency: string; event: AuditEvent; n: number; amount: number }[]) {
       const t = of(r.currency);
       add(((t.audit ??= {})[r.event] ??= bucket()), r.n, r.amount);

@@ -59,6 +59,7 @@ interface Words {
   thanks: string;
   copy: string;
   tip: string;
+  discount: string;
 }
 
 const WORDS: Readonly<Record<ReceiptData['language'], Words>> = {
@@ -88,6 +89,7 @@ const WORDS: Readonly<Record<ReceiptData['language'], Words>> = {
     thanks: 'Thank you!',
     copy: '*** COPY ***',
     tip: 'Tip',
+    discount: 'Discount',
   },
   nl: {
     receiptNo: 'Bonnummer',
@@ -115,6 +117,7 @@ const WORDS: Readonly<Record<ReceiptData['language'], Words>> = {
     thanks: 'Dank u wel!',
     copy: '*** KOPIE ***',
     tip: 'Fooi',
+    discount: 'Korting',
   },
 };
 
@@ -221,8 +224,8 @@ function labelValue(label: string, value: string, w: number): string[] {
   return [...wrap(l, w), ...(pieces.length === 1 ? pieces.map((piece) => padStart(piece, w)) : pieces)];
 }
 
-/** A product: its name wrapped beside the line's amount, then "  3 x 2.50" when more than one. */
-function itemLines(item: ReceiptLine, money: (minor: number) => string, w: number): string[] {
+/** A product: its name wrapped beside the line's amount, then "  3 x 2.50" when more than one, then its discount. */
+function itemLines(item: ReceiptLine, money: (minor: number) => string, w: number, words: Words): string[] {
   const amount = money(item.unitPrice * item.quantity);
   const nameWidth = w - width(amount) - 1;
   const out: string[] = [];
@@ -233,6 +236,7 @@ function itemLines(item: ReceiptLine, money: (minor: number) => string, w: numbe
     out.push(...wrap(item.name, w), ...chunk(amount, w).map((piece) => padStart(piece, w)));
   }
   if (item.quantity !== 1) out.push(...wrap(`${item.quantity} x ${money(item.unitPrice)}`, w - 2).map((l) => `  ${l}`));
+  if (item.discount) out.push(...labelValue(`  ${words.discount}: ${item.discount.reason}`, `-${money(item.discount.amount)}`, w));
   return out;
 }
 
@@ -313,7 +317,7 @@ export function receiptText(data: ReceiptData, paper: Paper, codePage = false): 
   if (r.kind === 'refund' && r.refundOf !== undefined) out.push(...labelValue(words.refundOf, String(r.refundOf), w));
   out.push(rule);
 
-  for (const item of r.lines) out.push(...itemLines(item, money, w));
+  for (const item of r.lines) out.push(...itemLines(item, money, w, words));
   out.push(rule);
   out.push(...labelValue(`${r.kind === 'refund' ? words.totalRefund : words.total} ${clean(r.currency)}`, money(r.total), w));
   out.push(rule);

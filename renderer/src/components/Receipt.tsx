@@ -161,7 +161,15 @@ export function ReceiptBody({
                       {lineName(l)}
                       {l.quantity > 1 && <span className="receipt-unit"> ({money(l.unitPrice, cur)})</span>}
                     </td>
-                    <td className="num">{money(l.unitPrice * l.quantity, cur)}</td>
+                    <td className="num">
+                      {money(l.unitPrice * l.quantity, cur)}
+                      {l.discount && (
+                        <span className="receipt-discount" data-testid="receipt-discount" data-amount={l.discount.amount}>
+                          <br />
+                          {t('discount.open')}: {l.discount.reason} −{money(l.discount.amount, cur)}
+                        </span>
+                      )}
+                    </td>
                   </tr>
                 ))}
                 <tr className="receipt-total">

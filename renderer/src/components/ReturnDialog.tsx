@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SaleRecord, TillApi } from '../../../shared/contract';
-import { returnableOf } from '../../../shared/returns';
+import { returnableOf, returnAmount, returnLines } from '../../../shared/returns';
 import { refundTargets } from '../../../shared/sale';
 import { errorText } from '../errors';
 import { money } from '../format';
@@ -32,7 +32,7 @@ export function ReturnDialog({ api, sale, manager, onClose, onDone }: Props) {
 
   const chosen = Object.entries(picked).map(([i, q]) => ({ index: Number(i), text: q, quantity: Number(q) }));
   const valid = chosen.every((c) => Number.isInteger(c.quantity) && c.quantity >= 1 && c.quantity <= left[c.index]!);
-  const amount = valid ? chosen.reduce((s, c) => s + sale.lines[c.index]!.unitPrice * c.quantity, 0) : 0;
+  const amount = valid && chosen.length ? returnAmount(returnLines(sale, chosen)) : 0;
   // The tender the core gives it back through: the first part of the sale that can take all of it.
   const target = amount > 0 ? refundTargets(sale).find((x) => x.left >= amount) : undefined;
 

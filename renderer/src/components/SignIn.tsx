@@ -1,3 +1,4 @@
+import { ManagerPicker } from './ManagerApproval';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StaffMember, TillApi } from '../../../shared/contract';
@@ -144,16 +145,7 @@ function ResetPin({
           );
         }}
       >
-        <label>
-          {t('staff.manager')}
-          <select value={staffId} onChange={(e) => setStaffId(e.target.value)}>
-            {managers.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ManagerPicker managers={managers} value={staffId} onChange={setStaffId} />
         <label>
           {t('staff.newPin')}
           <input

@@ -9,6 +9,7 @@ import { CashDialog } from '../components/CashDialog';
 import { Keypad } from '../components/Keypad';
 import { Modal } from '../components/Modal';
 import { ParkDialog } from '../components/ParkDialog';
+import { DiscountDialog } from '../components/DiscountDialog';
 import { PaymentPanel } from '../components/PaymentPanel';
 import { ProductSearch } from '../components/ProductSearch';
 import { SplitDialog } from '../components/SplitDialog';
@@ -59,6 +60,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
   const chargeRef = useRef<HTMLButtonElement>(null);
   const cashRef = useRef<HTMLButtonElement>(null);
   const undoRef = useRef<HTMLButtonElement>(null);
+  const [discountOpen, setDiscountOpen] = useState(false);
   const [parkOpen, setParkOpen] = useState(false);
   const [parkedNote, setParkedNote] = useState<string>();
   const basket = sale.lines;
@@ -431,6 +433,12 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
                   +
                 </button>
                 <span className="line-total">{money(l.unitPrice * l.quantity, currency)}</span>
+                {l.discount && (
+                  <span className="line-discount" data-testid="line-discount" data-amount={l.discount.amount}>
+                    −{money(l.discount.amount, currency)} {l.discount.reason}
+                    {l.discount.percent !== undefined ? ` (${l.discount.percent}%)` : ''}
+                  </span>
+                )}
                 <button
                   className="qty"
                   disabled={frozen}
@@ -541,8 +549,22 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
               {t('park.open')}
             </button>
           )}
+          {!undo && (
+            <button disabled={!basket.length || frozen || Boolean(sale.saleId)} onClick={() => setDiscountOpen(true)}>
+              {t('discount.open')}
+            </button>
+          )}
           {frozen && <button onClick={() => (setSale(EMPTY_SALE), onNewSale())}>{t('sale.another')}</button>}
         </div>
+        {discountOpen && (
+          <DiscountDialog
+            api={api}
+            lines={basket}
+            currency={currency}
+            onApplied={(lines) => setLines(lines)}
+            onClose={() => setDiscountOpen(false)}
+          />
+        )}
         {parkOpen && (
           <ParkDialog
             api={api}
