@@ -200,4 +200,48 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     await page.getByRole('button', { name: en.nav.day, exact: true }).click();
     await expect.poll(() => page.getByTestId('day-expected-now').getAttribute('data-amount')).toBe('9500');
   });
+
+  it("English: a cashier's Return items asks a manager's PIN on the cashier's screen; the manager's PIN gives the espresso back", async () => {
+    const page = await open();
+    // Anna (manager, 1234) and Bob (cashier, 5678); Bob signs in.
+    await page.getByRole('button', { name: en.nav.settings }).click();
+    const staff = page.locator('form.staff');
+    for (const [i, name, pin] of [
+      [1, 'Anna', '1234'],
+      [2, 'Bob', '5678'],
+    ] as const) {
+      await staff.getByRole('button', { name: 'Add person' }).click();
+      await staff.getByRole('textbox', { name: `Name ${i}` }).fill(name);
+      await staff.getByLabel(`PIN ${i}`).fill(pin);
+    }
+    await staff.getByRole('combobox', { name: 'Role 2' }).selectOption('cashier');
+    await staff.getByRole('button', { name: 'Save staff' }).click();
+    await page.getByTestId('signed-in').filter({ hasText: 'Anna' }).getByRole('button', { name: 'Sign out' }).click();
+    const signIn = page.getByRole('region', { name: 'Sign in' });
+    await signIn.getByRole('button', { name: 'Bob', exact: true }).click();
+    for (const d of '5678') await signIn.getByRole('group', { name: 'PIN keypad' }).getByRole('button', { name: d, exact: true }).click();
+    await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('signed-in').filter({ hasText: 'Bob' }).waitFor();
+
+    await product(page, /Espresso/).click();
+    await page.getByRole('button', { name: en.sale.cash }).click();
+    const cash = page.getByRole('dialog', { name: en.cash.title });
+    await cash.getByRole('button', { name: 'Exact' }).click();
+    await cash.getByRole('button', { name: 'New sale' }).click();
+    await details(page, en);
+    await page.getByRole('button', { name: 'Return items', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: en.returns.title });
+    await dialog.getByRole('checkbox', { name: 'Espresso', exact: true }).check();
+    await dialog.getByRole('textbox', { name: en.returns.reason }).fill('Spilled');
+    await dialog.getByRole('button', { name: 'Refund €2.50' }).click();
+    const approval = page.getByRole('dialog', { name: 'Manager approval' });
+    await approval.getByText('A return needs a manager').waitFor();
+    await approval.getByRole('combobox', { name: 'Manager' }).selectOption({ label: 'Anna' });
+    await approval.getByLabel('Manager PIN').fill('1234');
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Items returned: €2.50 refunded.').waitFor();
+    const refund = page.locator('[data-testid="refund"][data-tender="cash"][data-state="done"]');
+    await expect.poll(() => refund.textContent()).toMatch(/1 × Espresso · Spilled/);
+    await page.getByTestId('signed-in').filter({ hasText: 'Bob' }).waitFor();
+  });
 });
