@@ -1,7 +1,9 @@
 /**
  * Scan-to-line on screen: the till in headless mode with 100,000 products, Chromium on its sale screen, and a
  * scanner's bursts (keys 4 ms apart, then Enter) sent with a scanner's timing. Measured in the page: from the
- * scan's Enter to the basket total changing. `tsx bench/scan.ts` prints JSON; `npm run bench` adds it to the table.
+ * scan's Enter to the basket total changing. By default into a fresh data folder with its own products; with
+ * `catalogIn`, in a data folder whose catalog is there already (bench/catalog.ts imported it beside a ledger of
+ * years of sales). `tsx bench/scan.ts` prints JSON; `npm run bench` adds it to the table.
  */
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -17,12 +19,19 @@ const ean = (n: number) => {
   return body + gs1CheckDigit(body);
 };
 
-export async function benchScanToLine(browser: Browser, products = Number(process.env.BENCH_PRODUCTS ?? 100_000), scans = 40) {
-  const till = await startTill({ TILL_DATA_DIR: tempDir('till-bench-scan-') });
+export async function benchScanToLine(
+  browser: Browser,
+  products = Number(process.env.BENCH_PRODUCTS ?? 100_000),
+  scans = 40,
+  catalogIn?: { dataDir: string; code(n: number): string },
+) {
+  const till = await startTill({ TILL_DATA_DIR: catalogIn?.dataDir ?? tempDir('till-bench-scan-') });
   const ws = await WsTill.connect(till.url);
+  const code = catalogIn?.code ?? ean;
   const lines = ['barcode,name,price,vat_rate,category'];
-  for (let i = 0; i < products; i++) lines.push(`${ean(i)},Item ${i},${(1 + (i % 900) / 100).toFixed(2)},21,Shelf ${i % 50}`);
-  const text = `${lines.join('\n')}\n`;
+  if (!catalogIn)
+    for (let i = 0; i < products; i++) lines.push(`${ean(i)},Item ${i},${(1 + (i % 900) / 100).toFixed(2)},21,Shelf ${i % 50}`);
+  const text = catalogIn ? '' : `${lines.join('\n')}\n`;
   for (let index = 0, at = 0; at < text.length; index++, at += IMPORT_PART_CHARS) {
     const r = await ws.call('importProducts', {
       importId: 'scan',
@@ -53,7 +62,7 @@ export async function benchScanToLine(browser: Browser, products = Number(proces
     });
   for (let i = 0; i < scans; i++) {
     const [e0, l0] = await counts();
-    await scanBarcode(page, ean(rnd(products)));
+    await scanBarcode(page, code(rnd(products)));
     await page.waitForFunction((n) => (window as unknown as { __line: number[] }).__line.length > n, l0, { polling: 5 });
     const [enter, line] = await page.evaluate(
       ([e, l]) => {

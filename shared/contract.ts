@@ -8,6 +8,7 @@ import type { AttemptState, CardDetails, PaymentReason, PaymentView, SaleLine } 
 import type { MethodName } from './methods';
 import type { VatLine } from './vat';
 import type { CashRoundingStep } from './cash';
+import { type ScaleLayout, scaleLayoutProblem } from './barcode';
 
 export { IPC_EVENT_CHANNEL, IPC_PREFIX, METHOD_NAMES, type MethodName } from './methods';
 
@@ -102,6 +103,8 @@ export const CatalogItemSchema = z.object({
   price: minor,
   /** Percent; the product's price includes it. */
   vatRate: vatRate.optional(),
+  /** The catalog product of a favourite (quick keys picked from the catalog). */
+  productId: z.number().int().positive().optional(),
 });
 export type CatalogItem = z.infer<typeof CatalogItemSchema>;
 
@@ -117,6 +120,8 @@ export interface Product {
   vatRate: number;
   category: string;
   active: boolean;
+  /** Picked by a manager for the quick keys. */
+  favourite: boolean;
 }
 
 /** Names what is wrong with a row of a product list, so the screen can say it in the cashier's language. */
@@ -152,6 +157,34 @@ export type ProductImportResult =
   | { state: 'imported'; /** Products in the catalog now. */ products: number; added: number; updated: number }
   | { state: 'refused'; problems: ProductProblem[]; badRows: number };
 
+const scalePrefixes = z.array(z.number().int()).max(10);
+/** How the shop's scale labels are laid out (GS1 variable-measure codes, prefixes 20-29); see shared/barcode.ts. */
+export const ScaleLayoutSchema = z
+  .object({
+    price: scalePrefixes,
+    weight: scalePrefixes,
+    itemDigits: z.number().int(),
+    valueDigits: z.number().int(),
+    priceDecimals: z.number().int(),
+    weightDecimals: z.number().int(),
+  })
+  .strict()
+  .superRefine((l, ctx) => {
+    const problem = scaleLayoutProblem(l);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message });
+  });
+
+/** A product a manager adds at the counter (an unknown barcode scanned) or in Settings. */
+export const NewProductSchema = z
+  .object({
+    barcode: z.string().trim().min(1).max(40),
+    name: z.string().trim().min(1, 'Required').max(80, 'At most 80 characters'),
+    price: minor,
+    vatRate,
+    category: z.string().trim().max(40, 'At most 40 characters'),
+  })
+  .strict();
+
 export const SettingsInputSchema = z
   .object({
     mode: z.enum(SELECTABLE_MODES, 'MultiSafepay has no test environment for POS payments - use Demo to practise, Live to take payments.'),
@@ -184,6 +217,8 @@ export const SettingsInputSchema = z
     cashRounding: z.union([z.literal(0), z.literal(5), z.literal(10)], 'Cash rounding is off, 0.05 or 0.10'),
     /** The largest discount a cashier may give without a manager's approval, in percent of what is discounted. */
     discountLimit: z.number().min(0, 'At least 0').max(100, 'At most 100').multipleOf(0.01),
+    /** How the shop's scale labels (barcodes starting with 20-29) carry a price or a weight. */
+    scaleLayout: ScaleLayoutSchema,
   })
   .partial()
   .strict();
@@ -217,6 +252,8 @@ export interface PublicSettings {
   cashRounding?: CashRoundingStep;
   /** A cashier's largest discount without a manager's approval, percent. Always sent by the core. */
   discountLimit?: number;
+  /** How scale labels carry a price or a weight. Always sent by the core. */
+  scaleLayout?: ScaleLayout;
   /** Where the API key is kept: the OS keychain, plain-text keychain fallback, a file, or the environment. */
   keyStorage: 'os' | 'basic_text' | 'file' | 'env';
   /** Set by the environment (headless mode); the UI shows it read-only. */
@@ -739,6 +776,26 @@ export const METHODS = {
    * variable-measure code (EAN-13 starting with 2) also answers the basket line it makes (its price or weight).
    */
   findBarcode: method<Product & { line?: SaleLine }>()(z.object({ code: z.string().trim().min(1).max(40) }).strict()),
+  /** Adds a product to the catalog (an unknown barcode scanned at the counter), recorded with who and when. Manager. */
+  addProduct: method<Product>()(NewProductSchema),
+  /**
+   * Changes a product of the catalog: its price, name, VAT rate or category, or takes it off sale (`active`); each
+   * change is recorded with who, when, before and after. Lines already in a basket keep their price. Manager.
+   */
+  updateProduct: method<Product>()(
+    z
+      .object({
+        id: z.number().int().positive(),
+        name: z.string().trim().min(1, 'Required').max(80, 'At most 80 characters').optional(),
+        price: minor.optional(),
+        vatRate: vatRate.optional(),
+        category: z.string().trim().max(40, 'At most 40 characters').optional(),
+        active: z.boolean().optional(),
+        /** On the quick keys of the sale screen (at most QUICK_KEYS favourites). */
+        favourite: z.boolean().optional(),
+      })
+      .strict(),
+  ),
   /** Products by name, category or barcode, as the cashier types. */
   searchProducts: method<Product[]>()(z.object({ query: z.string().max(60), limit: z.number().int().min(1).max(50).optional() }).strict()),
   exportBackup: method<{ path: string }>()(z.object({ folder: folderPath.optional() }).strict()),
@@ -776,6 +833,8 @@ export type TillEvent =
   | { type: 'notice'; notice: Notice }
   /** The sale on the counter changed (in the window `client`). */
   | { type: 'basket'; basket: CounterBasket; rev: number; client: string }
+  /** The quick keys changed (a favourite picked or dropped, or a favourite's price or name changed). */
+  | { type: 'catalog'; catalog: CatalogItem[] }
   /** How far a product import got (0 to 1): checking the rows, then saving them. */
   | { type: 'import_progress'; importId: string; phase: 'checking' | 'saving'; fraction: number };
 

@@ -45,6 +45,8 @@ export const METHOD_NAMES = [
   'exportProducts',
   'findBarcode',
   'searchProducts',
+  'addProduct',
+  'updateProduct',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

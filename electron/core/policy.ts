@@ -67,6 +67,8 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   exportTransactions: manager('Exporting transactions'),
   importProducts: manager('Importing products'),
   exportProducts: manager('Exporting products'),
+  addProduct: manager('Adding a product'),
+  updateProduct: manager('Changing a product'),
 };
 
 /** The methods a till locked for its lost staff list still answers. */

@@ -55,7 +55,7 @@ import { kickDrawer } from './printing/escpos';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
 import { exportProducts } from './catalog/export';
 import { importProducts, mergeImport } from './catalog/import';
-import { checkBarcode, type VariableMeasure, variableMeasure } from '../../shared/barcode';
+import { checkBarcode, scaleItemCode, type VariableMeasure, variableMeasure, weighedAmount } from '../../shared/barcode';
 import { minorDigits } from '../../shared/money';
 import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
@@ -98,6 +98,8 @@ export interface TillServiceOptions {
 export const LEDGER_FILE = 'ledger.sqlite';
 /** How far back Open sales looks for sales not yet paid in full (days). */
 const OPEN_SALES_DAYS = 7;
+/** The most quick keys (favourites) the sale screen shows. */
+const QUICK_KEYS = 60;
 /** The most text a product list may have (about 200,000 products). */
 const MAX_IMPORT_CHARS = 64_000_000;
 /** A product list whose next part does not come within this long is dropped (ms). */
@@ -813,10 +815,10 @@ export class TillService implements Dispatcher {
       const products = this.ledger.products;
       const product = check.ok ? products.byBarcode(check.code) : undefined;
       // A variable-measure code not in the catalog as it is: its item, with the price or weight it carries.
-      const measure = !product && check.ok ? variableMeasure(check.code) : undefined;
+      const measure = !product && check.ok ? variableMeasure(check.code, this.#settings().scaleLayout) : undefined;
       const item = measure ? products.byBarcode(measure.item) : undefined;
       if (measure && item?.active) {
-        const line = measuredLine(item, measure);
+        const line = measuredLine(item, measure, this.#settings().language);
         if (line) return { ...item, line };
       }
       if (!product?.active)
@@ -828,6 +830,35 @@ export class TillService implements Dispatcher {
       return product;
     },
     searchProducts: async (p) => this.ledger.products.search(p.query, p.limit),
+    addProduct: async (p) => {
+      // A scale item's own code (prefix and item code) is kept as typed; any other code as a scanned one.
+      const item = scaleItemCode(p.barcode, this.#settings().scaleLayout);
+      const check = item ? ({ ok: true, code: item } as const) : checkBarcode(p.barcode);
+      if (!check.ok)
+        throw new TillError({ code: 'bad_request', field: 'barcode', message: `That barcode cannot be used: ${check.problem}.` });
+      this.#knownRate(p.vatRate);
+      const { barcode: _, ...rest } = p;
+      const added = storage(() => this.ledger.products.add({ ...rest, barcode: check.code }, this.#now(), this.staff.who()));
+      if (!added)
+        throw new TillError({ code: 'bad_request', field: 'barcode', message: `Barcode ${check.code} is on another product already.` });
+      return added;
+    },
+    updateProduct: async ({ id, ...p }) => {
+      if (p.vatRate !== undefined) this.#knownRate(p.vatRate);
+      const products = this.ledger.products;
+      if (p.favourite && !products.byId(id)?.favourite && products.favouriteCount() >= QUICK_KEYS)
+        throw new TillError({
+          code: 'bad_request',
+          field: 'favourite',
+          message: `The quick keys hold at most ${QUICK_KEYS} favourites - take one off first.`,
+        });
+      const change = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
+      const out = storage(() => products.update(id, change, this.#now(), this.staff.who()));
+      if (!out) throw new TillError({ code: 'not_found', field: 'id', message: 'That product is not in the catalog.' });
+      // Every screen's quick keys follow (a favourite picked or dropped, or its price or name changed).
+      this.#emit({ type: 'catalog', catalog: this.#quickKeys() });
+      return out;
+    },
     exportBackup: async (p) => {
       const dir = exportFolder(p.folder ?? join(this.dataDir, 'backups'));
       const stamp = new Date(this.#now()).toISOString().replace(/[:.]/g, '-');
@@ -861,6 +892,27 @@ export class TillService implements Dispatcher {
       (err: unknown) => this.#notice('error', storageFailure(err).message),
     );
     this.#importing = run.finally(() => (this.#importing = undefined));
+  }
+
+  /**
+   * The quick keys: the favourites a manager picked from the catalog, or, until one is picked, the quick keys kept
+   * in Settings. Never the catalog itself.
+   */
+  #quickKeys(): CatalogItem[] {
+    const favourites = storage(() => this.ledger.products.favourites(QUICK_KEYS));
+    if (!favourites.length) return this.#catalogCache;
+    return favourites.map((p) => ({ id: `product-${p.id}`, name: p.name, price: p.price, vatRate: p.vatRate, productId: p.id }));
+  }
+
+  /** A product's VAT rate must be one the till offers (Settings). */
+  #knownRate(rate: number): void {
+    const rates = this.#settings().vatRates;
+    if (!rates.includes(rate))
+      throw new TillError({
+        code: 'bad_request',
+        field: 'vatRate',
+        message: `VAT rate ${rate} is not one of the till's VAT rates (${rates.join(', ')}).`,
+      });
   }
 
   #settings(): StoredSettings {
@@ -903,7 +955,7 @@ export class TillService implements Dispatcher {
       payments: this.engine.payments(),
       terminals: this.#terminals(),
       settings: this.#publicSettings(),
-      catalog: this.#catalogCache,
+      catalog: this.#quickKeys(),
       notices: [...this.#notices],
       ...(this.#counterBasket() ? { basket: this.#counterBasket()! } : {}),
     };
@@ -1089,14 +1141,16 @@ function exportFolder(path: string): string {
 
 /**
  * The basket line of a variable-measure scan: the price it carries, or its weight at the item's price per kilogram
- * (rounded to the minor unit), the weight in the line's name. None for a zero price or weight.
+ * (`weighedAmount`: rounded to the cent, half up), the weight and the price per kilogram in the line's name so the
+ * cashier and the receipt show them. None for a zero price or weight.
  */
-function measuredLine(item: Product, m: VariableMeasure): SaleLine | undefined {
-  const unitPrice = m.kind === 'price' ? m.value : Math.round((item.price * m.value) / 1000);
+function measuredLine(item: Product, m: VariableMeasure, language: string): SaleLine | undefined {
+  const unitPrice = m.kind === 'price' ? m.value : weighedAmount(item.price, m.value);
   if (unitPrice <= 0) return undefined;
-  const kg = (m.value / 1000).toFixed(3);
-  const name = m.kind === 'price' ? item.name : `${item.name.slice(0, 80 - kg.length - 4)} ${kg} kg`;
-  return { name, unitPrice, quantity: 1, vatRate: item.vatRate, productId: item.id };
+  if (m.kind === 'price') return { name: item.name, unitPrice, quantity: 1, vatRate: item.vatRate, productId: item.id };
+  const comma = (s: string) => (language === 'nl' ? s.replace('.', ',') : s);
+  const detail = ` ${comma((m.value / 1000).toFixed(3))} kg x ${comma((item.price / 100).toFixed(2))}/kg`;
+  return { name: `${item.name.slice(0, 80 - detail.length)}${detail}`, unitPrice, quantity: 1, vatRate: item.vatRate, productId: item.id };
 }
 
 function tillLockedError(): TillError {

@@ -1,7 +1,8 @@
 /** Till settings (everything but the API key), with defaults and the demo catalog. */
 import { DEFAULT_DISCOUNT_LIMIT } from '../../shared/discount';
 import { z } from 'zod';
-import { type CatalogItem, CatalogItemSchema, LANGUAGES, MODES, type PublicSettings } from '../../shared/contract';
+import { type CatalogItem, CatalogItemSchema, LANGUAGES, MODES, type PublicSettings, ScaleLayoutSchema } from '../../shared/contract';
+import { DEFAULT_SCALE_LAYOUT, type ScaleLayout } from '../../shared/barcode';
 import { baseUrlProblem } from './connection';
 import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import { type CashRoundingStep, DEFAULT_CASH_ROUNDING } from '../../shared/cash';
@@ -22,6 +23,7 @@ export type StoredSettings = Omit<
   | 'idleMinutes'
   | 'cashRounding'
   | 'discountLimit'
+  | 'scaleLayout'
 > & {
   vatRates: number[];
   customVatRate: number;
@@ -32,6 +34,7 @@ export type StoredSettings = Omit<
   idleMinutes: number;
   cashRounding: CashRoundingStep;
   discountLimit: number;
+  scaleLayout: ScaleLayout;
 };
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -52,6 +55,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   idleMinutes: 15,
   cashRounding: DEFAULT_CASH_ROUNDING,
   discountLimit: DEFAULT_DISCOUNT_LIMIT,
+  scaleLayout: DEFAULT_SCALE_LAYOUT,
 };
 
 /** Food and non-alcoholic drinks take the reduced rate (9 %) in the Netherlands. */
@@ -85,6 +89,7 @@ const StoredSettingsSchema = z
     idleMinutes: z.number().int().min(0).max(480),
     cashRounding: z.union([z.literal(0), z.literal(5), z.literal(10)]),
     discountLimit: z.number().min(0).max(100),
+    scaleLayout: ScaleLayoutSchema,
   })
   .partial();
 

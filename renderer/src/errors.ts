@@ -53,6 +53,11 @@ export const SENTENCES: [RegExp, string][] = [
   [/^.+ needs a PIN\.$/, 'staff_needs_pin'],
   [/^The default terminal is not in the list/, 'default_terminal'],
   [/^Finish the open payments before changing the connection/, 'open_payments_connection'],
+  [/^Barcode .* is on another product already/, 'barcode_taken'],
+  [/^That barcode cannot be used/, 'barcode_unusable'],
+  [/^VAT rate .* is not one of the till's VAT rates/, 'rate_not_offered'],
+  [/^That product is not in the catalog/, 'product_unknown'],
+  [/^The quick keys hold at most/, 'quick_keys_full'],
 ];
 
 /** Whether the core refused because a manager must do this (the screen then says so plainly). */

@@ -48,6 +48,10 @@ export function useTill(api: TillApi, linkUp = true): TillState {
         case 'notice':
           setSnapshot((s) => s && { ...s, notices: [...s.notices, e.notice] });
           break;
+        case 'catalog':
+          // The quick keys changed (favourites), in this window or another; a signed-out screen shows none.
+          setSnapshot((s) => s && { ...s, catalog: s.user || !s.staff?.length ? e.catalog : [] });
+          break;
         case 'staff':
           setSnapshot((s) => s && { ...s, user: e.user ?? undefined, staff: e.staff });
           // Someone signed in: the till now sends what it kept from the sign-in screen (sales, payments, notices).

@@ -2,15 +2,13 @@
  * The product catalog in Chromium against headless mode: a product list imported from Settings, a scanner's burst
  * adding a product with the cursor in Amount, an unknown barcode changing nothing, and Search products.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { Simulator } from '../../electron/core/simulator/simulator';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { gs1CheckDigit } from '../../shared/barcode';
-import { tempDir } from '../helpers/engine';
-import { startSim, TEST_KEY } from '../helpers/sim';
 import { en } from '../../renderer/src/locales/en';
 import { nl } from '../../renderer/src/locales/nl';
-import { launchBrowser, scanBarcode, shot, skipReason, startTill, type Till } from './harness';
+import { scanBarcode, shot, skipReason } from './harness';
+import { salePages } from './sale-page';
 
 const reason = skipReason();
 if (reason) console.warn(`[e2e] ${reason}`);
@@ -21,41 +19,7 @@ const ean = (n: number) => {
 };
 
 describe.skipIf(Boolean(reason))('the product catalog in Chromium', () => {
-  let browser: Browser;
-  let sim: Simulator;
-  let root: string;
-  const tills: Till[] = [];
-  const pages: Page[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    const s = await startSim({ terminals: [{ id: 'E2E-T1', name: 'Counter 1' }] });
-    sim = s.sim;
-    root = s.root;
-  });
-  afterEach(async () => {
-    while (pages.length) await pages.pop()!.close();
-    while (tills.length) await tills.pop()!.stop();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await sim?.stop();
-  });
-
-  async function open() {
-    const till = await startTill({
-      TILL_DATA_DIR: tempDir('till-e2e-'),
-      TILL_MSP_BASE_URL: root,
-      TILL_MSP_API_KEY: TEST_KEY,
-      TILL_TERMINAL_IDS: 'E2E-T1',
-    });
-    tills.push(till);
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    pages.push(page);
-    await page.goto(till.url);
-    await page.getByRole('button', { name: 'Charge' }).waitFor();
-    return page;
-  }
+  const { open } = salePages({ width: 1400, height: 900 });
 
   async function importFile(page: Page, text: string, T: typeof en = en) {
     await page.getByRole('button', { name: T.nav.settings, exact: true }).click();

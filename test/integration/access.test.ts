@@ -454,6 +454,8 @@ describe('who may do what', () => {
       exportTransactions: { access: 'manager', what: 'Exporting transactions' },
       importProducts: { access: 'manager', what: 'Importing products' },
       exportProducts: { access: 'manager', what: 'Exporting products' },
+      addProduct: { access: 'manager', what: 'Adding a product' },
+      updateProduct: { access: 'manager', what: 'Changing a product' },
     });
     expect(Object.keys(POLICY).sort()).toEqual([...METHOD_NAMES].sort());
   });

@@ -148,7 +148,7 @@ describe('weighed and priced items (GS1 variable-measure codes)', () => {
     ok(await importText(call, 'barcode,name,price,vat_rate,category\n2800456,Gouda,12.90,9,Cheese\n2100123,Cake,1.00,9,Bakery\n'));
     const gouda = ok(await call<Product & { line?: unknown }>('findBarcode', { code: code('280045600512') }));
     // 0.512 kg at 12.90 a kilogram: 6.6048, so 6.60.
-    expect(gouda.line).toEqual({ name: 'Gouda 0.512 kg', unitPrice: 660, quantity: 1, vatRate: 9, productId: gouda.id });
+    expect(gouda.line).toEqual({ name: 'Gouda 0.512 kg x 12.90/kg', unitPrice: 660, quantity: 1, vatRate: 9, productId: gouda.id });
     const cake = ok(await call<Product & { line?: unknown }>('findBarcode', { code: code('210012300349') }));
     expect(cake.line).toEqual({ name: 'Cake', unitPrice: 349, quantity: 1, vatRate: 9, productId: cake.id });
     // An item not in the catalog, and a weight of nothing, are unknown barcodes.

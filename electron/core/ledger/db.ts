@@ -329,6 +329,27 @@ const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX receiptless_returns_day ON receiptless_returns (day);
   `,
+  `
+  -- Changes made to the catalog at the till (a product added from an unknown barcode, a price changed, a product
+  -- taken off sale), with who and when, the product before and after (JSON): part of the audit trail, so never
+  -- changed or deleted. Imports are not listed here (their file is the record).
+  CREATE TABLE product_changes (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    product_id  INTEGER NOT NULL,
+    change      TEXT NOT NULL CHECK (change IN ('added', 'changed')),
+    before      TEXT NOT NULL DEFAULT '{}',
+    after       TEXT NOT NULL,
+    staff       TEXT
+  );
+  CREATE INDEX product_changes_product ON product_changes (product_id, id);
+  CREATE TRIGGER product_changes_kept_update BEFORE UPDATE ON product_changes BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER product_changes_kept_delete BEFORE DELETE ON product_changes BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  -- Favourites: the products a manager picked for the quick keys of the sale screen (the snapshot carries these,
+  -- never the catalog).
+  ALTER TABLE products ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0 CHECK (favourite IN (0, 1));
+  CREATE INDEX products_favourites ON products (name) WHERE favourite = 1;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

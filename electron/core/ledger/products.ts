@@ -32,7 +32,39 @@ const ProductRowSchema = z.object({
   vat_rate: z.number(),
   category: z.string(),
   active: z.number().int(),
+  favourite: z.number().int(),
 });
+
+const ProductChangeRowSchema = z.object({
+  at: z.number().int(),
+  product_id: z.number().int(),
+  change: z.enum(['added', 'changed']),
+  before: z.string(),
+  after: z.string(),
+  staff: z.string().nullable(),
+});
+
+/** What a change records of a product: what a manager may change, and its barcodes. */
+type ChangeRecord = Pick<Product, 'name' | 'price' | 'vatRate' | 'category' | 'active' | 'favourite' | 'barcodes'>;
+const changeRecord = (p: ChangeRecord): ChangeRecord => ({
+  name: p.name,
+  price: p.price,
+  vatRate: p.vatRate,
+  category: p.category,
+  active: p.active,
+  favourite: p.favourite,
+  barcodes: p.barcodes,
+});
+
+/** One change made to the catalog at the till, as the audit trail keeps it. */
+export interface ProductChange {
+  at: number;
+  productId: number;
+  change: 'added' | 'changed';
+  before: Partial<ChangeRecord>;
+  after: ChangeRecord;
+  staff?: string;
+}
 
 const IMPORT_KEY = 'product_import';
 const MAX_RESULTS = 50;
@@ -57,6 +89,13 @@ export class Products {
       page: p('SELECT * FROM products WHERE id > ? AND active = 1 ORDER BY id LIMIT ?'),
       insert: p('INSERT INTO products (name, price, vat_rate, category, active, updated_at) VALUES (?, ?, ?, ?, 1, ?)'),
       update: p('UPDATE products SET name = ?, price = ?, vat_rate = ?, category = ?, active = 1, updated_at = ? WHERE id = ?'),
+      edit: p(
+        'UPDATE products SET name = ?, price = ?, vat_rate = ?, category = ?, active = ?, favourite = ?, updated_at = ? WHERE id = ?',
+      ),
+      favourites: p('SELECT * FROM products WHERE favourite = 1 AND active = 1 ORDER BY name LIMIT ?'),
+      favouriteCount: p('SELECT count(*) AS n FROM products WHERE favourite = 1 AND active = 1'),
+      addChange: p('INSERT INTO product_changes (at, product_id, change, before, after, staff) VALUES (?, ?, ?, ?, ?, ?)'),
+      changes: p('SELECT * FROM product_changes WHERE product_id = ? ORDER BY id'),
       setCode: p('INSERT INTO barcodes (code, product_id) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET product_id = excluded.product_id'),
       deleteWords: p('DELETE FROM products_search WHERE rowid = ?'),
       insertWords: p('INSERT INTO products_search (rowid, words) VALUES (?, ?)'),
@@ -119,6 +158,75 @@ export class Products {
   /** Active products after `afterId`, by id (an export reads a page at a time). */
   page(afterId: number, limit: number): Product[] {
     return (this.#q.page!.all(afterId, limit) as unknown[]).map((r) => this.#product(r));
+  }
+
+  // ---- changes at the till (recorded in product_changes) ----
+
+  /**
+   * Adds a product with one barcode (as the catalog keeps it) and records who added it, in one transaction.
+   * Undefined when the barcode is on a product already (nothing is written).
+   */
+  add(p: Omit<ProductInput, 'line' | 'barcodes'> & { barcode: string }, now: number, staff?: string): Product | undefined {
+    let added: Product | undefined;
+    transaction(this.#db, () => {
+      if (this.ownerOf(p.barcode) !== undefined) return;
+      const id = Number(this.#q.insert!.run(p.name, p.price, p.vatRate, p.category, now).lastInsertRowid);
+      this.#q.setCode!.run(p.barcode, id);
+      this.#q.insertWords!.run(id, [p.name, p.category, p.barcode].join(' '));
+      added = this.byId(id)!;
+      this.#q.addChange!.run(now, id, 'added', '{}', JSON.stringify(changeRecord(added)), staff ?? null);
+    });
+    return added;
+  }
+
+  /**
+   * Changes a product (what is given) and records it with before and after, in one transaction. Undefined for an
+   * unknown product; a change that changes nothing is not recorded.
+   */
+  update(
+    id: number,
+    c: Partial<Pick<Product, 'name' | 'price' | 'vatRate' | 'category' | 'active' | 'favourite'>>,
+    now: number,
+    staff?: string,
+  ): Product | undefined {
+    let after: Product | undefined;
+    transaction(this.#db, () => {
+      const before = this.byId(id);
+      if (!before) return;
+      const next = { ...before, ...c };
+      const same = JSON.stringify(changeRecord(before)) === JSON.stringify(changeRecord(next));
+      if (same) return void (after = before);
+      this.#q.edit!.run(next.name, next.price, next.vatRate, next.category, next.active ? 1 : 0, next.favourite ? 1 : 0, now, id);
+      this.#index(id, next.name, next.category);
+      after = this.byId(id)!;
+      this.#q.addChange!.run(now, id, 'changed', JSON.stringify(changeRecord(before)), JSON.stringify(changeRecord(after)), staff ?? null);
+    });
+    return after;
+  }
+
+  /** The favourites on sale (the quick keys), by name, at most `limit`. */
+  favourites(limit: number): Product[] {
+    return (this.#q.favourites!.all(limit) as unknown[]).map((r) => this.#product(r));
+  }
+
+  favouriteCount(): number {
+    return Number((this.#q.favouriteCount!.get() as { n: number }).n);
+  }
+
+  /** The recorded changes of a product, oldest first. */
+  changes(productId: number): ProductChange[] {
+    return (this.#q.changes!.all(productId) as unknown[]).map((row) => {
+      const r = ProductChangeRowSchema.safeParse(row);
+      if (!r.success) throw new LedgerRowError('product change');
+      return {
+        at: r.data.at,
+        productId: r.data.product_id,
+        change: r.data.change,
+        before: JSON.parse(r.data.before) as Partial<ChangeRecord>,
+        after: JSON.parse(r.data.after) as ChangeRecord,
+        ...(r.data.staff ? { staff: r.data.staff } : {}),
+      };
+    });
   }
 
   // ---- import ----
@@ -216,6 +324,7 @@ export class Products {
       vatRate: r.data.vat_rate,
       category: r.data.category,
       active: r.data.active === 1,
+      favourite: r.data.favourite === 1,
     };
   }
 }

@@ -5,6 +5,7 @@ import { checkBarcode } from '../../../shared/barcode';
 import { TillError } from '../../../shared/errors';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { isFinal, type PaymentView, type SaleLine } from '../../../shared/payment';
+import { AddScannedProduct } from '../components/AddScannedProduct';
 import { CashDialog } from '../components/CashDialog';
 import { Keypad } from '../components/Keypad';
 import { Modal } from '../components/Modal';
@@ -234,6 +235,8 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
   const detector = useRef(new ScanDetector());
   const beforeScan = useRef<{ field: HTMLInputElement | null; value: string; amount: string }>(undefined);
   const scans = useRef<Promise<void>>(Promise.resolve());
+  // The last unknown code scanned, while its notice is shown: a manager can add its product from there.
+  const [unknown, setUnknown] = useState<{ code: string; text: string }>();
   const scan = (code: string) => {
     scans.current = scans.current.then(async () => {
       if (frozen) return;
@@ -244,7 +247,9 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
         // Not found: unknown or misread, said in the till's language. Anything else (signed out, the link down) as itself.
         if (TillError.from(e).code !== 'not_found') return setError(errorText(e));
         const check = checkBarcode(code);
-        setError(!check.ok && check.misread ? t('sale.misread', { code, kind: check.misread }) : t('sale.unknownBarcode', { code }));
+        const text = !check.ok && check.misread ? t('sale.misread', { code, kind: check.misread }) : t('sale.unknownBarcode', { code });
+        setError(text);
+        setUnknown(check.ok ? { code, text } : undefined);
       }
     });
   };
@@ -350,6 +355,7 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
                       unitPrice: item.price,
                       quantity: 1,
                       ...(item.vatRate !== undefined ? { vatRate: item.vatRate } : {}),
+                      ...(item.productId !== undefined ? { productId: item.productId } : {}),
                     }),
                   )
                 }
@@ -495,6 +501,18 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
           <p className="error" role="alert">
             {error}
           </p>
+        )}
+        {unknown && error === unknown.text && !frozen && (
+          <AddScannedProduct
+            api={api}
+            code={unknown.code}
+            settings={settings}
+            onAdded={(p) => {
+              setError(undefined);
+              setUnknown(undefined);
+              addProduct(p);
+            }}
+          />
         )}
         <div className="sale-actions">
           <button

@@ -19,6 +19,9 @@ import { money } from '../format';
 import { isManager } from './DayScreen';
 import { StaffEditor } from './StaffEditor';
 import { ProductImport } from '../components/ProductImport';
+import { ProductEditor } from '../components/ProductEditor';
+import { readScaleLayout, ScaleLayoutFields, scaleLayoutText } from '../components/ScaleLayoutFields';
+import { DEFAULT_SCALE_LAYOUT } from '../../../shared/barcode';
 
 /**
  * "21, 9, 0" (or "21%, 9%, 0%", "21 %; 9 %; 0 %"; "5,5" as a Dutch decimal is not offered) as rates; null when
@@ -58,6 +61,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
   const [systemPrinter, setSystemPrinter] = useState(s.systemPrinter ?? '');
   const [idleMinutes, setIdleMinutes] = useState(String(s.idleMinutes ?? 15));
   const [cashRounding, setCashRounding] = useState<CashRoundingStep>(s.cashRounding ?? DEFAULT_CASH_ROUNDING);
+  const [scale, setScale] = useState(scaleLayoutText(s.scaleLayout ?? DEFAULT_SCALE_LAYOUT));
   // The printers of this computer (the desktop app lists them; a browser has none).
   const [printers, setPrinters] = useState<string[]>([]);
   useEffect(() => {
@@ -73,6 +77,8 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
     setStatus(undefined);
     const vatRates = parseRates(vatRatesText);
     if (!vatRates) return setFieldError({ field: 'vatRates', message: t('settings.vatRatesBad') });
+    const scaleLayout = readScaleLayout(scale);
+    if ('problem' in scaleLayout) return setFieldError({ field: 'scaleLayout', message: t(`scale.problems.${scaleLayout.problem}`) });
     const port = Number(printerPort);
     const idle = Number(idleMinutes);
     const input: SettingsInput = {
@@ -83,6 +89,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
       ...(Number.isInteger(port) && port > 0 ? { printerPort: port } : {}),
       paper,
       cashRounding,
+      scaleLayout: scaleLayout.layout,
       ...(printers.length ? { systemPrinter } : {}),
       terminalIds: terminalIds
         .split(',')
@@ -294,6 +301,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
             {errFor('customVatRate')}
           </label>
         </fieldset>
+        <ScaleLayoutFields value={scale} onChange={setScale} error={fieldError?.field === 'scaleLayout' ? fieldError.message : undefined} />
         <fieldset>
           <legend>{t('settings.printer')}</legend>
           <label>
@@ -364,6 +372,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
       </form>
       <CatalogEditor api={api} items={snapshot.catalog} currency={s.currency} rates={s.vatRates ?? [...DEFAULT_VAT_RATES]} />
       <ProductImport api={api} />
+      <ProductEditor api={api} currency={s.currency} quickKeys={snapshot.catalog} />
       <StaffEditor api={api} snapshot={snapshot} />
     </section>
   );

@@ -1,0 +1,51 @@
+/**
+ * One Chromium and one simulator (terminal E2E-T1) for a describe block, and `open()`: a fresh till in headless
+ * mode on its own data folder, its sale screen in a new page of the given size. Tills and pages are stopped after
+ * each test, the browser and simulator after the block. Call inside `describe`.
+ */
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Simulator } from '../../electron/core/simulator/simulator';
+import { tempDir } from '../helpers/engine';
+import { startSim, TEST_KEY } from '../helpers/sim';
+import { launchBrowser, startTill, type Till } from './harness';
+
+export function salePages(viewport: { width: number; height: number }): { open(): Promise<Page> } {
+  let browser: Browser;
+  let sim: Simulator;
+  let root: string;
+  const tills: Till[] = [];
+  const pages: Page[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    const s = await startSim({ terminals: [{ id: 'E2E-T1', name: 'Counter 1' }] });
+    sim = s.sim;
+    root = s.root;
+  });
+  afterEach(async () => {
+    while (pages.length) await pages.pop()!.close();
+    while (tills.length) await tills.pop()!.stop();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sim?.stop();
+  });
+
+  return {
+    async open() {
+      const till = await startTill({
+        TILL_DATA_DIR: tempDir('till-e2e-'),
+        TILL_MSP_BASE_URL: root,
+        TILL_MSP_API_KEY: TEST_KEY,
+        TILL_TERMINAL_IDS: 'E2E-T1',
+      });
+      tills.push(till);
+      const page = await browser.newPage({ viewport });
+      pages.push(page);
+      await page.goto(till.url);
+      await page.getByRole('button', { name: 'Charge' }).waitFor();
+      return page;
+    },
+  };
+}
