@@ -196,6 +196,16 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     await shot(page, 'return-without-receipt');
     await dialog.getByRole('button', { name: 'Refund €5.00' }).click();
     await page.getByText('Returned without receipt: €5.00 from the drawer (refund receipt 1).').waitFor();
+    // Its refund receipt, on the screen (what a browser prints): the espressos, as a return without a receipt.
+    await page.getByRole('button', { name: /Show receipt/ }).click();
+    const receipt = page.getByTestId('receipt');
+    await receipt.waitFor();
+    expect(await receipt.getAttribute('data-kind')).toBe('refund');
+    expect(await receipt.getAttribute('data-receipt-number')).toBe('1');
+    expect(await receipt.locator('[data-testid="receipt-returned-line"]').getAttribute('data-quantity')).toBe('2');
+    expect(await receipt.textContent()).toContain('Return without receipt');
+    await page.keyboard.press('Escape');
+    await receipt.waitFor({ state: 'detached' });
     // The drawer should now hold the 100.00 float less the 5.00 given back.
     await page.getByRole('button', { name: en.nav.day, exact: true }).click();
     await expect.poll(() => page.getByTestId('day-expected-now').getAttribute('data-amount')).toBe('9500');
