@@ -5,7 +5,7 @@
  * last return of a line takes exactly what is left of it - so every return of a sale adds up to its VAT per rate.
  * A line counts as returned while the refund that paid it back is pending or done; a failed refund frees it.
  */
-import type { RefundRecord, ReturnedLine, SaleRecord } from './contract';
+import type { ReceiptlessReturn, RefundRecord, ReturnedLine, SaleRecord } from './contract';
 import { lineAmount } from './money';
 import { LEGACY_VAT_RATE, vatIn, type VatLine } from './vat';
 
@@ -115,6 +115,43 @@ export function returnLines(sale: Sale, picks: readonly ReturnPick[]): ReturnedL
       };
     });
 }
+
+/**
+ * A return without a receipt as a sale record with its one refund: what the receipt builder, the printer and the
+ * screen's receipt take (a sale with no lines of its own and no receipt number; see `isReceiptless`).
+ */
+export function receiptlessAsSale(r: ReceiptlessReturn): SaleRecord {
+  const refund: RefundRecord = {
+    refundId: r.returnId,
+    orderId: r.returnId,
+    amount: r.amount,
+    at: r.at,
+    state: 'done',
+    tender: 'cash',
+    receiptNumber: r.receiptNumber,
+    vat: r.vat,
+    lines: r.lines,
+    reason: r.reason,
+    ...(r.rounding ? { rounding: r.rounding } : {}),
+    ...(r.staff ? { staff: r.staff } : {}),
+  };
+  return {
+    saleId: r.returnId,
+    createdAt: r.at,
+    lines: [],
+    total: 0,
+    currency: r.currency,
+    tender: 'cash',
+    status: 'refunded',
+    vat: [],
+    attempts: [],
+    refunds: [refund],
+  };
+}
+
+/** A record made by `receiptlessAsSale`: the items came back without a receipt. */
+export const isReceiptless = (sale: Pick<SaleRecord, 'saleId' | 'lines' | 'refunds'>): boolean =>
+  sale.lines.length === 0 && sale.refunds.length === 1 && sale.refunds[0]!.refundId === sale.saleId;
 
 /** What a return gives back: the sum of its lines. */
 export const returnAmount = (lines: readonly Pick<ReturnedLine, 'amount'>[]): number => lines.reduce((s, l) => s + l.amount, 0);

@@ -33,7 +33,7 @@ import type { FailPoint, PaymentEngine } from './engine/engine';
 import { exportJournal } from './journal';
 import { z } from 'zod';
 import { dayBounds, type Ledger, localDate, type NewRefund, type RefundBaseline, type RefundRow, type SessionRow } from './ledger/ledger';
-import { type ReturnPick, returnAmount, returnLines, returnProblem, vatOfLines } from '../../shared/returns';
+import { receiptlessAsSale, type ReturnPick, returnAmount, returnLines, returnProblem, vatOfLines } from '../../shared/returns';
 import { amountDue, isPaidCard, paidCards, refundTargets } from '../../shared/sale';
 import type { Logger } from './log';
 import { writePrivateFile } from './storage/private-file';
@@ -594,39 +594,10 @@ export class SalesBook {
     return ret;
   }
 
-  /**
-   * A return without a receipt as a sale record with its one refund: what the receipt builder, the printer and the
-   * screen's receipt take (a sale with no lines of its own and no receipt number).
-   */
+  /** A return without a receipt as a sale record with its one refund (`receiptlessAsSale`), for its receipt. */
   receiptlessSale(returnId: string): SaleRecord | undefined {
     const r = this.#o.ledger.receiptlessReturn(returnId);
-    if (!r) return undefined;
-    const refund: RefundRecord = {
-      refundId: r.returnId,
-      orderId: r.returnId,
-      amount: r.amount,
-      at: r.at,
-      state: 'done',
-      tender: 'cash',
-      receiptNumber: r.receiptNumber,
-      vat: r.vat,
-      lines: r.lines,
-      reason: r.reason,
-      ...(r.rounding ? { rounding: r.rounding } : {}),
-      ...(r.staff ? { staff: r.staff } : {}),
-    };
-    return {
-      saleId: r.returnId,
-      createdAt: r.at,
-      lines: [],
-      total: 0,
-      currency: r.currency,
-      tender: 'cash',
-      status: 'refunded',
-      vat: [],
-      attempts: [],
-      refunds: [refund],
-    };
+    return r && receiptlessAsSale(r);
   }
 
   /** A refund of this card payment is in flight or unknown: nothing new starts (and the unknown one is re-read now). */

@@ -54,6 +54,15 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     return page;
   }
 
+  /** Opens the day with 100.00 in the drawer. */
+  async function openDay(page: Page) {
+    await page.getByRole('button', { name: en.nav.day, exact: true }).click();
+    const pad = page.getByRole('group', { name: en.day.float });
+    for (const k of ['1', '0', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
+    await page.getByRole('button', { name: en.day.openDay }).click();
+    await page.getByTestId('day-open').waitFor();
+  }
+
   /** The newest sale's details in the history. */
   async function details(page: Page, T: typeof en) {
     await page.getByRole('button', { name: T.nav.history }).click();
@@ -116,11 +125,7 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
 
   it('Dutch: a cash sale’s cappuccino comes back from the drawer, with the reason, under Artikelen retour', async () => {
     const page = await open();
-    await page.getByRole('button', { name: en.nav.day, exact: true }).click();
-    const pad = page.getByRole('group', { name: en.day.float });
-    for (const k of ['1', '0', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
-    await page.getByRole('button', { name: en.day.openDay }).click();
-    await page.getByTestId('day-open').waitFor();
+    await openDay(page);
     await page.getByRole('button', { name: en.nav.sale, exact: true }).click();
     await product(page, /Espresso/).click();
     await product(page, /Cappuccino/).click();
@@ -177,11 +182,7 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
 
   it('English: a manager takes two espressos back without a receipt, in cash from the drawer', async () => {
     const page = await open();
-    await page.getByRole('button', { name: en.nav.day, exact: true }).click();
-    const pad = page.getByRole('group', { name: en.day.float });
-    for (const k of ['1', '0', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
-    await page.getByRole('button', { name: en.day.openDay }).click();
-    await page.getByTestId('day-open').waitFor();
+    await openDay(page);
 
     await page.getByRole('button', { name: en.nav.history }).click();
     await page.getByRole('button', { name: 'Return without receipt', exact: true }).click();
@@ -195,8 +196,62 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     await shot(page, 'return-without-receipt');
     await dialog.getByRole('button', { name: 'Refund €5.00' }).click();
     await page.getByText('Returned without receipt: €5.00 from the drawer (refund receipt 1).').waitFor();
+    // Its refund receipt, on the screen (what a browser prints): the espressos, as a return without a receipt.
+    await page.getByRole('button', { name: /Show receipt/ }).click();
+    const receipt = page.getByTestId('receipt');
+    await receipt.waitFor();
+    expect(await receipt.getAttribute('data-kind')).toBe('refund');
+    expect(await receipt.getAttribute('data-receipt-number')).toBe('1');
+    expect(await receipt.locator('[data-testid="receipt-returned-line"]').getAttribute('data-quantity')).toBe('2');
+    expect(await receipt.textContent()).toContain('Return without receipt');
+    await page.keyboard.press('Escape');
+    await receipt.waitFor({ state: 'detached' });
     // The drawer should now hold the 100.00 float less the 5.00 given back.
     await page.getByRole('button', { name: en.nav.day, exact: true }).click();
     await expect.poll(() => page.getByTestId('day-expected-now').getAttribute('data-amount')).toBe('9500');
+  });
+
+  it("English: a cashier's Return items asks a manager's PIN on the cashier's screen; the manager's PIN gives the espresso back", async () => {
+    const page = await open();
+    // Anna (manager, 1234) and Bob (cashier, 5678); Bob signs in.
+    await page.getByRole('button', { name: en.nav.settings }).click();
+    const staff = page.locator('form.staff');
+    for (const [i, name, pin] of [
+      [1, 'Anna', '1234'],
+      [2, 'Bob', '5678'],
+    ] as const) {
+      await staff.getByRole('button', { name: 'Add person' }).click();
+      await staff.getByRole('textbox', { name: `Name ${i}` }).fill(name);
+      await staff.getByLabel(`PIN ${i}`).fill(pin);
+    }
+    await staff.getByRole('combobox', { name: 'Role 2' }).selectOption('cashier');
+    await staff.getByRole('button', { name: 'Save staff' }).click();
+    await page.getByTestId('signed-in').filter({ hasText: 'Anna' }).getByRole('button', { name: 'Sign out' }).click();
+    const signIn = page.getByRole('region', { name: 'Sign in' });
+    await signIn.getByRole('button', { name: 'Bob', exact: true }).click();
+    for (const d of '5678') await signIn.getByRole('group', { name: 'PIN keypad' }).getByRole('button', { name: d, exact: true }).click();
+    await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('signed-in').filter({ hasText: 'Bob' }).waitFor();
+
+    await product(page, /Espresso/).click();
+    await page.getByRole('button', { name: en.sale.cash }).click();
+    const cash = page.getByRole('dialog', { name: en.cash.title });
+    await cash.getByRole('button', { name: 'Exact' }).click();
+    await cash.getByRole('button', { name: 'New sale' }).click();
+    await details(page, en);
+    await page.getByRole('button', { name: 'Return items', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: en.returns.title });
+    await dialog.getByRole('checkbox', { name: 'Espresso', exact: true }).check();
+    await dialog.getByRole('textbox', { name: en.returns.reason }).fill('Spilled');
+    await dialog.getByRole('button', { name: 'Refund €2.50' }).click();
+    const approval = page.getByRole('dialog', { name: 'Manager approval' });
+    await approval.getByText('A return needs a manager').waitFor();
+    await approval.getByRole('combobox', { name: 'Manager' }).selectOption({ label: 'Anna' });
+    await approval.getByLabel('Manager PIN').fill('1234');
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Items returned: €2.50 refunded.').waitFor();
+    const refund = page.locator('[data-testid="refund"][data-tender="cash"][data-state="done"]');
+    await expect.poll(() => refund.textContent()).toMatch(/1 × Espresso · Spilled/);
+    await page.getByTestId('signed-in').filter({ hasText: 'Bob' }).waitFor();
   });
 });

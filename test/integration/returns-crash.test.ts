@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../electron/core/simulator/simulator';
-import type { SaleRecord } from '../../shared/contract';
+import type { DayReport, SaleRecord } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
 import { skipReason, startTill, type Till } from '../e2e/harness';
 import { tempDir } from '../helpers/engine';
@@ -153,5 +153,33 @@ describe.skipIf(Boolean(reason))('a return against kill -9 of headless mode', ()
     expect(last.result!.refunds[1]).toMatchObject({ amount: 449, vat: [{ rate: 9, gross: 449, vat: 37 }] });
     await t.till.stop('SIGTERM');
     expect(onDisk(t.dataDir)[0]).toEqual(row('done', 'cash'));
+  });
+
+  it('return-journaled (no receipt): written with its refund receipt number in one transaction; at restart the day counts it', async () => {
+    const terminalId = `RET${n++}`;
+    const dataDir = tempDir('till-return-crash-');
+    const env = { TILL_DATA_DIR: dataDir, TILL_MSP_BASE_URL: sim.apiRoot, TILL_MSP_API_KEY: TEST_KEY, TILL_TERMINAL_IDS: terminalId };
+    const first = await start({ ...env, TILL_CRASH_AT: 'return-journaled' });
+    const died = new Promise<void>((resolve) => first.till.proc.once('exit', () => resolve()));
+    expect((await first.ws.call('openDay', { float: 10_000 })).ok).toBe(true);
+    const answer = await first.ws.call('returnWithoutReceipt', { lines: LINES.slice(1), reason: 'No receipt' });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'closed' } });
+    await died;
+    const second = await start(env);
+    const day = (await second.ws.call<DayReport>('dayReport', {})).result!.totals[0]!;
+    expect(day.refundsByTender.cash).toEqual({ count: 1, amount: 1347 });
+    expect(day.vat).toEqual([{ rate: 9, gross: -1347, vat: -111 }]);
+    await second.till.stop('SIGTERM');
+    const db = new DatabaseSync(join(dataDir, 'ledger.sqlite'), { readOnly: true });
+    try {
+      expect(
+        db
+          .prepare(`SELECT x.amount, r.number, r.kind FROM receiptless_returns x JOIN receipts r ON r.refund_id = x.return_id`)
+          .all()
+          .map((r) => ({ ...r })),
+      ).toEqual([{ amount: 1347, number: 1, kind: 'refund' }]);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -264,6 +264,20 @@ describe('Return items', () => {
     ]);
     expect(day.refundsByTender.cash).toEqual({ count: 1, amount: 666 });
     expect(day.net).toBe(1896 - 666);
+    // The ledger itself re-counts in the transaction: two more teas written past the screen's and the book's checks
+    // (as two returns racing would) are refused, and nothing is written.
+    const racing = {
+      refundId: 'r-racing',
+      orderId: sale.saleId,
+      saleId: sale.saleId,
+      amount: 666,
+      currency: 'EUR',
+      at: Date.now(),
+      tender: 'cash' as const,
+      return: { lines: [{ index: 0, name: 'Tea', quantity: 2, unitPrice: 333, amount: 666, vatRate: 21, vat: 115 }], reason: 'Race' },
+    };
+    expect(() => t.svc.ledger.beginRefund(racing)).toThrow(/Line 1 of the sale has been returned already/);
+    expect(t.svc.sales.sale(sale.saleId)!.refunds).toHaveLength(1);
     // The last tea: exactly the 0.58 VAT left at 21 %.
     const last = await t.call<SaleRecord>('returnItems', {
       saleId: sale.saleId,

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { isReceiptless } from '../../../shared/returns';
 import type { PublicSettings, RefundRecord, SaleRecord, Terminal } from '../../../shared/contract';
 import type { SaleLine } from '../../../shared/payment';
 import { cashHanded, receiptTenders } from '../../../shared/receipt';
@@ -101,7 +102,9 @@ export function ReceiptBody({
           <p>
             {sale.receiptNumber !== undefined
               ? t('receipt.refundOf', { n: sale.receiptNumber })
-              : t('receipt.refundOfSale', { id: sale.saleId })}
+              : isReceiptless(sale)
+                ? t('returns.noReceipt')
+                : t('receipt.refundOfSale', { id: sale.saleId })}
           </p>
         )}
         <p>{time(refund ? refund.at : (paid?.finalAt ?? sale.createdAt))}</p>

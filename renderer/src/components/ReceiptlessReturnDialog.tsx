@@ -5,7 +5,8 @@ import { lineTotal } from '../../../shared/money';
 import type { SaleLine } from '../../../shared/payment';
 import { errorText } from '../errors';
 import { money } from '../format';
-import { DialogActions, Modal } from './Modal';
+import { Modal } from './Modal';
+import { ReturnEnd } from './ReturnDialog';
 import { ProductSearch } from './ProductSearch';
 
 interface Props {
@@ -113,27 +114,17 @@ export function ReceiptlessReturnDialog({ api, catalog, currency, manager, onClo
             </li>
           ))}
         </ul>
-        <label>
-          {t('returns.reason')}
-          <input
-            type="text"
-            autoComplete="off"
-            maxLength={200}
-            value={reason}
-            aria-describedby={error ? 'receiptless-error' : undefined}
-            onChange={(e) => (setReason(e.target.value), setError(undefined))}
-          />
-        </label>
-        <p aria-live="polite" data-testid="return-total" data-amount={amount}>
-          {t('returns.total', { amount: money(amount, currency) })} · {t('returns.toCash')}
-        </p>
-        {!manager && <p className="needs-manager">{t('staff.needsManager')}</p>}
-        <DialogActions
+        <ReturnEnd
+          reason={reason}
+          onReason={(r) => (setReason(r), setError(undefined))}
+          amount={amount}
+          currency={currency}
+          tender="cash"
+          manager={manager}
           error={error}
           errorId="receiptless-error"
-          submit={t('returns.submit', { amount: money(amount, currency) })}
           busy={busy}
-          onBack={onClose}
+          onClose={onClose}
         />
       </form>
     </Modal>

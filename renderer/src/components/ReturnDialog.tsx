@@ -100,30 +100,63 @@ export function ReturnDialog({ api, sale, manager, onClose, onDone }: Props) {
             ) : null,
           )}
         </ul>
-        <label>
-          {t('returns.reason')}
-          <input
-            type="text"
-            autoComplete="off"
-            maxLength={200}
-            value={reason}
-            aria-describedby={error ? 'return-error' : undefined}
-            onChange={(e) => (setReason(e.target.value), setError(undefined))}
-          />
-        </label>
-        <p aria-live="polite" data-testid="return-total" data-amount={amount}>
-          {t('returns.total', { amount: money(amount, sale.currency) })}
-          {target && ` · ${t(target.tender === 'cash' ? 'returns.toCash' : 'returns.toCard')}`}
-        </p>
-        {!manager && <p className="needs-manager">{t('staff.needsManager')}</p>}
-        <DialogActions
+        <ReturnEnd
+          reason={reason}
+          onReason={(r) => (setReason(r), setError(undefined))}
+          amount={amount}
+          currency={sale.currency}
+          {...(target ? { tender: target.tender } : {})}
+          manager={manager}
           error={error}
           errorId="return-error"
-          submit={t('returns.submit', { amount: money(amount, sale.currency) })}
           busy={busy}
-          onBack={onClose}
+          onClose={onClose}
         />
       </form>
     </Modal>
+  );
+}
+
+/** The end of a return's form: the reason, what it refunds and where to, and the buttons. */
+export function ReturnEnd(p: {
+  reason: string;
+  onReason(reason: string): void;
+  amount: number;
+  currency: string;
+  /** Where the refund goes, once known. */
+  tender?: 'card' | 'cash';
+  manager: boolean;
+  error: string | undefined;
+  errorId: string;
+  busy: boolean;
+  onClose(): void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <label>
+        {t('returns.reason')}
+        <input
+          type="text"
+          autoComplete="off"
+          maxLength={200}
+          value={p.reason}
+          aria-describedby={p.error ? p.errorId : undefined}
+          onChange={(e) => p.onReason(e.target.value)}
+        />
+      </label>
+      <p aria-live="polite" data-testid="return-total" data-amount={p.amount}>
+        {t('returns.total', { amount: money(p.amount, p.currency) })}
+        {p.tender && ` · ${t(p.tender === 'cash' ? 'returns.toCash' : 'returns.toCard')}`}
+      </p>
+      {!p.manager && <p className="needs-manager">{t('staff.needsManager')}</p>}
+      <DialogActions
+        error={p.error}
+        errorId={p.errorId}
+        submit={t('returns.submit', { amount: money(p.amount, p.currency) })}
+        busy={p.busy}
+        onBack={p.onClose}
+      />
+    </>
   );
 }

@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../errors';
-import type { RefundRecord, SaleRecord, Snapshot, Terminal, TillApi } from '../../../shared/contract';
+import type { ReceiptlessReturn, RefundRecord, SaleRecord, Snapshot, Terminal, TillApi } from '../../../shared/contract';
 import { parseAmount } from '../../../shared/money';
 import { chargedOf, tipOf } from '../../../shared/payment';
 import { amountDue, isSplit, paidCards, refundTargets } from '../../../shared/sale';
 import { useLineName } from '../components/Receipt';
 import { ReturnDialog } from '../components/ReturnDialog';
 import { ReceiptlessReturnDialog } from '../components/ReceiptlessReturnDialog';
-import { returnableOf, returnedSoFar } from '../../../shared/returns';
+import { receiptlessAsSale, returnableOf, returnedSoFar } from '../../../shared/returns';
 import { money, time } from '../format';
 import { messageText, reasonText } from '../outcome';
 import { terminalLabel } from '../sale';
@@ -72,7 +72,8 @@ export function HistoryScreen({
   };
 
   const [receiptless, setReceiptless] = useState(false);
-  const [returnedNote, setReturnedNote] = useState<string>();
+  // The return without a receipt just made: said, and its refund receipt one click away.
+  const [returned, setReturned] = useState<ReceiptlessReturn>();
 
   const open = sales.find((s) => s.saleId === openId);
   if (open)
@@ -106,8 +107,20 @@ export function HistoryScreen({
         {t('history.searchHint')}
       </p>
       <div className="row">
-        <button onClick={() => (setReturnedNote(undefined), setReceiptless(true))}>{t('returns.noReceipt')}</button>
-        {returnedNote && <p role="status">{returnedNote}</p>}
+        <button onClick={() => (setReturned(undefined), setReceiptless(true))}>{t('returns.noReceipt')}</button>
+        {returned && (
+          <>
+            <p role="status">
+              {t('returns.noReceiptDone', {
+                amount: money(returned.amount + (returned.rounding ?? 0), returned.currency),
+                n: returned.receiptNumber,
+              })}
+            </p>
+            <button onClick={() => onReceipt(receiptlessAsSale(returned), returned.returnId)}>
+              {t('receipt.show')} <span className="sr-only">{t('receipt.refundNumber', { n: returned.receiptNumber })}</span>
+            </button>
+          </>
+        )}
       </div>
       {receiptless && (
         <ReceiptlessReturnDialog
@@ -118,7 +131,7 @@ export function HistoryScreen({
           onClose={() => setReceiptless(false)}
           onDone={(r) => {
             setReceiptless(false);
-            setReturnedNote(t('returns.noReceiptDone', { amount: money(r.amount + (r.rounding ?? 0), r.currency), n: r.receiptNumber }));
+            setReturned(r);
           }}
         />
       )}
