@@ -156,6 +156,12 @@ export function scaleItemCode(raw: string, layout: ScaleLayout = DEFAULT_SCALE_L
   return layout.price.includes(prefix) || layout.weight.includes(prefix) ? code : undefined;
 }
 
+/** A code as the catalog keeps it: a scale item's own code as typed, any other as `checkBarcode` reads it. */
+export function catalogCode(raw: string, layout: ScaleLayout = DEFAULT_SCALE_LAYOUT): BarcodeCheck {
+  const item = scaleItemCode(raw, layout);
+  return item ? { ok: true, kind: 'own', code: item } : checkBarcode(raw);
+}
+
 /**
  * The amount of a weighed item: grams x price per kilogram (minor units), rounded to the minor unit, half up
  * (0.5 cent and more up, less down), in integers so no floating point decides a cent.

@@ -55,7 +55,7 @@ import { kickDrawer } from './printing/escpos';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
 import { exportProducts } from './catalog/export';
 import { importProducts, mergeImport } from './catalog/import';
-import { checkBarcode, scaleItemCode, type VariableMeasure, variableMeasure, weighedAmount } from '../../shared/barcode';
+import { catalogCode, checkBarcode, type VariableMeasure, variableMeasure, weighedAmount } from '../../shared/barcode';
 import { minorDigits } from '../../shared/money';
 import { DEFAULT_VAT_RATES } from '../../shared/vat';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
@@ -807,6 +807,7 @@ export class TillService implements Dispatcher {
         products: this.ledger.products,
         rates: settings.vatRates ?? DEFAULT_VAT_RATES,
         digits: minorDigits(settings.currency),
+        scaleLayout: settings.scaleLayout,
         now: this.#now,
         onProgress: (phase, fraction) => {
           // A few updates a second are plenty for a progress bar.
@@ -853,8 +854,7 @@ export class TillService implements Dispatcher {
     searchProducts: async (p) => this.ledger.products.search(p.query, p.limit),
     addProduct: async (p) => {
       // A scale item's own code (prefix and item code) is kept as typed; any other code as a scanned one.
-      const item = scaleItemCode(p.barcode, this.#settings().scaleLayout);
-      const check = item ? ({ ok: true, code: item } as const) : checkBarcode(p.barcode);
+      const check = catalogCode(p.barcode, this.#settings().scaleLayout);
       if (!check.ok)
         throw new TillError({ code: 'bad_request', field: 'barcode', message: `That barcode cannot be used: ${check.problem}.` });
       this.#knownRate(p.vatRate);

@@ -88,6 +88,8 @@ describe.skipIf(Boolean(reason))('adding a product at the counter in Chromium (1
     await expect.poll(() => products.getByRole('status').textContent()).toBe('New price of Stroopwafels saved.');
     await products.getByRole('button', { name: en.products.quickKey }).click();
     await expect.poll(() => products.getByRole('list', { name: en.products.favourites }).textContent()).toContain('Stroopwafels');
+    // The quick keys of Settings give way to the favourites.
+    expect(await page.getByTestId('keys-are-favourites').textContent()).toBe(en.products.keysAreFavourites);
     await page.getByRole('button', { name: en.nav.sale, exact: true }).click();
     expect(await total(page)).toBe(String(basketTotal));
     const key = page.getByRole('region', { name: en.sale.products }).getByRole('button', { name: /Stroopwafels/ });

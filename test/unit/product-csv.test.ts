@@ -1,6 +1,7 @@
 /** Reading a product list as shops write it: Excel in English and in Dutch, quotes, any column order. */
 import { describe, expect, it } from 'vitest';
 import { CsvReader, parsePrice, parseRate, readHeader, readRow } from '../../electron/core/catalog/csv';
+import { DEFAULT_SCALE_LAYOUT } from '../../shared/barcode';
 
 const RATES = [21, 9, 0];
 
@@ -92,5 +93,16 @@ describe('product rows', () => {
       null,
     ]);
     expect([parseRate('21'), parseRate('5,5'), parseRate('9 %'), parseRate('101'), parseRate('x')]).toEqual([21, 5.5, 9, null, null]);
+  });
+});
+
+describe("a scale item's own code in a product list", () => {
+  it('is kept as typed in the layout set (an EAN-8 length without its check digit), and refused as a misread EAN-8 otherwise', () => {
+    const { records } = readAll('barcode,name,price,vat_rate\n28000042,Ham,20.00,9\n');
+    const head = readHeader(records[0]!.cells);
+    if ('problem' in head) throw new Error(head.problem);
+    const six = { ...DEFAULT_SCALE_LAYOUT, itemDigits: 6, valueDigits: 4 };
+    expect(readRow(2, records[1]!.cells, head.columns, RATES, 2, six)).toMatchObject({ barcodes: ['28000042'], name: 'Ham', price: 2000 });
+    expect(readRow(2, records[1]!.cells, head.columns, RATES, 2, DEFAULT_SCALE_LAYOUT)).toMatchObject({ key: 'check_digit' });
   });
 });

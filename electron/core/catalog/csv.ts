@@ -4,7 +4,7 @@
  * Dutch), prices with a decimal point or a decimal comma. Reading is a record at a time, so a large file is read in
  * slices between which the till keeps answering. Pure: no files, no database.
  */
-import { checkBarcode } from '../../../shared/barcode';
+import { catalogCode, type ScaleLayout } from '../../../shared/barcode';
 import type { ProductProblem, ProductProblemKey } from '../../../shared/contract';
 import { MAX_AMOUNT } from '../../../shared/money';
 import type { ProductInput } from '../ledger/products';
@@ -182,6 +182,7 @@ export function readRow(
   columns: Partial<Record<ProductColumn, number>>,
   rates: readonly number[],
   digits = 2,
+  scaleLayout?: ScaleLayout,
 ): ProductRow | RowProblem {
   const cell = (c: ProductColumn) => (columns[c] === undefined ? '' : (cells[columns[c]] ?? '').trim());
   const codes = cell('barcode')
@@ -190,7 +191,7 @@ export function readRow(
   if (!codes.length) return rowProblem(line, 'barcode_empty', 'barcode is empty');
   const barcodes: string[] = [];
   for (const code of codes) {
-    const c = checkBarcode(code);
+    const c = catalogCode(code, scaleLayout);
     if (!c.ok)
       return c.misread
         ? rowProblem(line, 'check_digit', `barcode ${code}: ${c.problem}`, { code, kind: c.misread })

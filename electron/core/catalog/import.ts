@@ -7,6 +7,7 @@
 import { setImmediate as yieldNow } from 'node:timers/promises';
 import type { Products } from '../ledger/products';
 import { CsvReader, type ProductRow, readHeader, readRow, type RowProblem, rowProblem } from './csv';
+import type { ScaleLayout } from '../../../shared/barcode';
 
 export type ImportPhase = 'checking' | 'saving';
 
@@ -16,6 +17,8 @@ export interface ImportOptions {
   rates: readonly number[];
   /** Minor-unit digits of the till's currency. */
   digits: number;
+  /** How scale labels are laid out: a scale item's own code (e.g. 2800456) is kept as typed. */
+  scaleLayout?: ScaleLayout;
   now: () => number;
   /** How long one slice may hold the event loop (ms). */
   sliceMs?: number;
@@ -51,7 +54,7 @@ export async function importProducts(importId: string, text: string, o: ImportOp
   const lineOf = new Map<string, number>();
   let tick = performance.now();
   for (let rec = reader.next(); rec; rec = reader.next()) {
-    const row = readRow(rec.line, rec.cells, head.columns, o.rates, o.digits);
+    const row = readRow(rec.line, rec.cells, head.columns, o.rates, o.digits, o.scaleLayout);
     if ('message' in row) bad(row);
     else {
       const twice = row.barcodes.find((c) => lineOf.has(c));

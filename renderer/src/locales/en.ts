@@ -532,6 +532,7 @@ export const en = {
   },
   products: {
     title: 'Products',
+    keysAreFavourites: 'The quick keys are the favourites picked from the catalog under Products.',
     hint: 'Find a product to change its price, take it off sale, or put it on the quick keys of the sale screen. Baskets already rung up keep their prices.',
     find: 'Find a product',
     newPrice: 'New price of {{name}}',

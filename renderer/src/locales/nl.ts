@@ -635,6 +635,7 @@ export const nl: Dict = {
   },
   products: {
     title: 'Producten',
+    keysAreFavourites: 'De sneltoetsen zijn de favorieten die onder Producten uit de catalogus zijn gekozen.',
     hint: 'Zoek een product om de prijs te wijzigen, het uit de verkoop te halen of het op de sneltoetsen van het verkoopscherm te zetten. Mandjes die al zijn aangeslagen houden hun prijzen.',
     find: 'Zoek een product',
     newPrice: 'Nieuwe prijs van {{name}}',

@@ -370,7 +370,14 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
         </button>
         {status && <p role="status">{t(status)}</p>}
       </form>
-      <CatalogEditor api={api} items={snapshot.catalog} currency={s.currency} rates={s.vatRates ?? [...DEFAULT_VAT_RATES]} />
+      {/* Once favourites are picked from the catalog they are the quick keys (Products, below). */}
+      {snapshot.catalog.some((k) => k.productId !== undefined) ? (
+        <p className="hint" data-testid="keys-are-favourites">
+          {t('products.keysAreFavourites')}
+        </p>
+      ) : (
+        <CatalogEditor api={api} items={snapshot.catalog} currency={s.currency} rates={s.vatRates ?? [...DEFAULT_VAT_RATES]} />
+      )}
       <ProductImport api={api} />
       <ProductEditor api={api} currency={s.currency} quickKeys={snapshot.catalog} />
       <StaffEditor api={api} snapshot={snapshot} />
