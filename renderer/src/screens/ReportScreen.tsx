@@ -1,4 +1,5 @@
 import { CashMovesTable } from '../components/CashMoveDialog';
+import { SessionsTable } from '../components/DrawerSession';
 import { DateField, dateText } from '../components/DateField';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -137,6 +138,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
             </table>
           ))}
           <CashMovesTable moves={report.cashMoves ?? []} />
+          {report.sessions && report.sessions.length > 0 && <SessionsTable sessions={report.sessions} />}
           {report.reconciliation && <ReconciliationView rec={report.reconciliation} />}
         </>
       )}
