@@ -138,6 +138,21 @@ describe('drawer sessions', () => {
     ok<SaleRecord>(await t.call('payCash', { lines: line('Brood', 325, 9), given: 325 }));
   });
 
+  it('two windows closing at once: one close goes through, the other is refused and never closes the session handed over to', async () => {
+    const t = await till();
+    ok(await t.call('openDay', { float: 10_000 }));
+    const [a, b] = await Promise.all([
+      t.call<DayState>('closeDay', { counted: 10_000, handOver: true }),
+      t.call<DayState>('closeDay', { counted: 9_000 }),
+    ]);
+    expect([a.ok, b.ok]).toEqual([true, false]);
+    expect(b).toMatchObject({ ok: false, error: { key: 'day_closed' } });
+    const [first, next] = ok<DrawerSession[]>(await t.call('drawerSessions', {}));
+    expect(first).toMatchObject({ counted: 10_000 });
+    expect(next).toMatchObject({ float: 10_000 });
+    expect(next!.closedAt).toBeUndefined();
+  });
+
   it('a session never closed stays open across midnight, is shown as such the next day, and can still be closed', async () => {
     let clock = Date.parse('2026-11-30T20:00:00');
     const t = await till(tempDir(), () => clock);
