@@ -349,6 +349,38 @@ describe('the migration', () => {
   });
 });
 
+describe('days never closed before drawer sessions', () => {
+  it('become open sessions: money goes to the newest, and an older one can still be closed by its number', async () => {
+    const dir = tempDir();
+    const mine = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE drawer_sessions'));
+    const db = new DatabaseSync(join(dir, 'ledger.sqlite'));
+    for (let v = 0; v < mine; v++) db.exec(MIGRATIONS[v]!);
+    db.exec(`PRAGMA user_version = ${mine}`);
+    const at = Date.parse('2026-11-03T10:00:00');
+    db.exec(`
+      INSERT INTO days (day, opened_at, float, currency) VALUES ('2026-11-03', ${at}, 5000, 'EUR');
+      INSERT INTO days (day, opened_at, float, currency) VALUES ('2026-11-04', ${at + 86_400_000}, 7000, 'EUR');
+      INSERT INTO cash_moves (at, day, kind, amount, currency, reason) VALUES (${at + 60_000}, '2026-11-03', 'paid_in', 300, 'EUR', 'Bank');
+    `);
+    db.close();
+    const t = await till(dir);
+    ok<SaleRecord>(await t.call('payCash', { lines: line('Thee', 275), given: 275 }));
+    const open = t.svc.ledger.openSessions();
+    expect(open.map((s) => s.day)).toEqual(['2026-11-03', '2026-11-04']);
+    expect(t.svc.ledger.sessionTotals(open[1]!.id)[0]!.tenders.cash.amount).toBe(275);
+    expect(ok<DayState>(await t.call('dayState', { date: '2026-11-03' })).closedAt).toBeUndefined();
+    // A hand-over while another session is open is refused; closing the older one by its number works.
+    expect(await t.call('closeDay', { counted: 5300, sessionId: open[0]!.id, handOver: true })).toMatchObject({
+      ok: false,
+      error: { key: 'day_open' },
+    });
+    const older = ok<DayState>(await t.call('closeDay', { counted: 5300, sessionId: open[0]!.id }));
+    expect(older).toMatchObject({ day: '2026-11-03', expected: 5300, counted: 5300 });
+    expect(await t.call('closeDay', { counted: 5300, sessionId: open[0]!.id })).toMatchObject({ ok: false });
+    expect(t.svc.ledger.openSessions().map((s) => s.id)).toEqual([open[1]!.id]);
+  });
+});
+
 describe('money and its session in the ledger', () => {
   it('a card that ends paid after a close belongs to the session open then; one released before and paid after all too', () => {
     const ledger = new Ledger(join(tempDir(), 'ledger.sqlite'));
