@@ -3,6 +3,7 @@
  * close, a split's rest paid after a close, hand-over, a clock set back, expected cash per session to the cent, the
  * count sheet, unusual floats and float corrections, and the migration that turns each earlier day into a session.
  */
+import { writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -378,6 +379,30 @@ describe('days never closed before drawer sessions', () => {
     expect(older).toMatchObject({ day: '2026-11-03', expected: 5300, counted: 5300 });
     expect(await t.call('closeDay', { counted: 5300, sessionId: open[0]!.id })).toMatchObject({ ok: false });
     expect(t.svc.ledger.openSessions().map((s) => s.id)).toEqual([open[1]!.id]);
+  });
+});
+
+describe('the journal import from an earlier version', () => {
+  it('brings old sales in without a drawer session: the first session opened starts from its own float', async () => {
+    const dir = tempDir();
+    const old = (n: number) =>
+      JSON.stringify({
+        k: 'cash',
+        at: 1_700_000_000_000 + n,
+        saleId: `old-c${n}`,
+        lines: line('Thee', 700),
+        total: 700,
+        currency: 'EUR',
+        given: 700,
+        change: 0,
+      });
+    writeFileSync(join(dir, 'journal.jsonl'), `${old(1)}\n${old(2)}\n`);
+    const t = await till(dir);
+    expect(t.svc.ledger.counts().sales).toBe(2);
+    expect(t.svc.ledger.lastSession()).toBeUndefined();
+    expect(ok(await t.call('dayState', {}))).toBeNull();
+    ok(await t.call('openDay', { float: 5000 }));
+    expect(ok<DrawerSession[]>(await t.call('drawerSessions', {}))[0]!.expectedNow).toBe(5000);
   });
 });
 
