@@ -125,6 +125,29 @@ describe('drawer sessions', () => {
     expect(end.report).toMatchObject({ expected: 6500, difference: 0 });
   });
 
+  it('a card cancelled on the terminal and paid after all once the session was closed lands in the session open then', async () => {
+    const { s, svc } = await serviceWithSim(cleanups);
+    const call = <T>(m: string, p: unknown = {}) => svc.dispatch(m, p) as Promise<Reply<T>>;
+    const first = ok<DayState>(await call('openDay', { float: 5000 }));
+    const card = ok<PaymentView>(await call('charge', { terminalId: 'DEMO0001', lines: line('Sjaal', 2500) }));
+    await until(() => (svc.engine.payment(card.orderId)?.state === 'initialized' ? true : undefined), 'on the terminal');
+    s.sim.terminalAction('DEMO0001', 'cancel');
+    await until(() => (svc.ledger.attempt(card.orderId)?.state === 'cancelled' ? true : undefined), 'cancelled');
+    const closed = ok<DayState>(await call('closeDay', { counted: 5000 }));
+    expect(closed.report!.totals[0]!.outcomes.cancelled.count).toBe(1);
+    expect(closed.report!.totals[0]!.tenders.card.amount).toBe(0);
+    const second = ok<DayState>(await call('openDay', { float: 5000 }));
+    // MultiSafepay reports it paid after all (the customer's bank approved late).
+    s.sim.forceStatus(card.orderId, 'completed');
+    await until(() => (svc.ledger.attempt(card.orderId)?.state === 'completed' ? true : undefined), 'paid after all');
+    const [one, two] = ok<DrawerSession[]>(await call('drawerSessions', {}));
+    expect(one!.id).toBe(first.sessionId);
+    expect(one!.totals).toEqual(closed.report!.totals);
+    expect(svc.ledger.sessionTotals(first.sessionId!).every((t) => t.tenders.card.amount === 0)).toBe(true);
+    expect(two!.id).toBe(second.sessionId);
+    expect(two!.totals[0]!.tenders.card).toEqual({ count: 1, amount: 2500 });
+  });
+
   it('hand-over: the next session opens in the same step with the counted cash as its float', async () => {
     const t = await till();
     ok(await t.call('openDay', { float: 10_000 }));
