@@ -241,7 +241,7 @@ export class SalesBook {
       throw new TillError({
         code: 'not_allowed',
         key: 'day_open',
-        message: 'A drawer session is open already - close it first (Close drawer), or hand it over.',
+        message: 'A drawer session is open already - close it first, or hand it over.',
       });
     const currency = open?.currency ?? this.#o.currency();
     if (!confirm) {
@@ -312,7 +312,8 @@ export class SalesBook {
       throw new TillError({ code: 'not_allowed', key: 'day_open', message: 'Another drawer session is still open - close it first.' });
     // Checked against MultiSafepay first: the session's figures are then read and closed in one go, so no sale can
     // slip in between the figures and the close.
-    const began = chosen()?.opened_at ?? dayBounds(localDate(this.#o.now()))[0];
+    const target = chosen();
+    const began = target?.opened_at ?? dayBounds(localDate(this.#o.now()))[0];
     let reconciliation: DayCloseReport['reconciliation'];
     try {
       reconciliation = await this.#o.engine.reconcile(began, this.#o.now() + 1);
@@ -320,8 +321,11 @@ export class SalesBook {
       reconciliation = 'unreachable';
     }
     refuseClosed();
-    const at = this.#o.now();
     const open = chosen();
+    // Closed (and perhaps handed over) from another window meanwhile: this close was for that session, not the next.
+    if (target && open?.id !== target.id)
+      throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
+    const at = this.#o.now();
     const currency = open?.currency ?? this.#o.currency();
     const session = open ? ledger.drawerSession(open) : undefined;
     const float = session?.float ?? 0;

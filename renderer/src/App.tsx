@@ -19,6 +19,7 @@ import { ReportScreen } from './screens/ReportScreen';
 import { SaleScreen } from './screens/SaleScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SHORTCUTS } from './shortcuts';
+import { localDay } from './day';
 import { useTill } from './useTill';
 import { useCounterBasket } from './useCounterBasket';
 
@@ -159,8 +160,9 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
   // A till whose staff list was lost opens only with the API key.
   const locked = Boolean(snapshot.locked);
   const mustSignIn = locked || (Boolean(snapshot.staff?.length) && !snapshot.user);
-  // Today is the drawer session in use, or the last one closed today: closed means a new session must be opened.
-  const dayClosed = Boolean(snapshot.today?.closedAt);
+  // Today is the drawer session in use, or the last one closed today: closed (today) means a new session must be opened.
+  const closedAt = snapshot.today?.closedAt;
+  const dayClosed = closedAt !== undefined && (snapshot.today?.day === localDay() || localDay(new Date(closedAt)) === localDay());
   const nav: View[] = ['sale', 'history', 'report', 'day', 'settings'];
   const navKey: Partial<Record<View, string>> = { history: SHORTCUTS.history };
 

@@ -3,6 +3,7 @@
  * close, a split's rest paid after a close, hand-over, a clock set back, expected cash per session to the cent, the
  * count sheet, unusual floats and float corrections, and the migration that turns each earlier day into a session.
  */
+import { writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -124,6 +125,29 @@ describe('drawer sessions', () => {
     expect(end.report).toMatchObject({ expected: 6500, difference: 0 });
   });
 
+  it('a card cancelled on the terminal and paid after all once the session was closed lands in the session open then', async () => {
+    const { s, svc } = await serviceWithSim(cleanups);
+    const call = <T>(m: string, p: unknown = {}) => svc.dispatch(m, p) as Promise<Reply<T>>;
+    const first = ok<DayState>(await call('openDay', { float: 5000 }));
+    const card = ok<PaymentView>(await call('charge', { terminalId: 'DEMO0001', lines: line('Sjaal', 2500) }));
+    await until(() => (svc.engine.payment(card.orderId)?.state === 'initialized' ? true : undefined), 'on the terminal');
+    s.sim.terminalAction('DEMO0001', 'cancel');
+    await until(() => (svc.ledger.attempt(card.orderId)?.state === 'cancelled' ? true : undefined), 'cancelled');
+    const closed = ok<DayState>(await call('closeDay', { counted: 5000 }));
+    expect(closed.report!.totals[0]!.outcomes.cancelled.count).toBe(1);
+    expect(closed.report!.totals[0]!.tenders.card.amount).toBe(0);
+    const second = ok<DayState>(await call('openDay', { float: 5000 }));
+    // MultiSafepay reports it paid after all (the customer's bank approved late).
+    s.sim.forceStatus(card.orderId, 'completed');
+    await until(() => (svc.ledger.attempt(card.orderId)?.state === 'completed' ? true : undefined), 'paid after all');
+    const [one, two] = ok<DrawerSession[]>(await call('drawerSessions', {}));
+    expect(one!.id).toBe(first.sessionId);
+    expect(one!.totals).toEqual(closed.report!.totals);
+    expect(svc.ledger.sessionTotals(first.sessionId!).every((t) => t.tenders.card.amount === 0)).toBe(true);
+    expect(two!.id).toBe(second.sessionId);
+    expect(two!.totals[0]!.tenders.card).toEqual({ count: 1, amount: 2500 });
+  });
+
   it('hand-over: the next session opens in the same step with the counted cash as its float', async () => {
     const t = await till();
     ok(await t.call('openDay', { float: 10_000 }));
@@ -136,6 +160,21 @@ describe('drawer sessions', () => {
     expect(today.closedAt).toBeUndefined();
     // Selling goes on at once.
     ok<SaleRecord>(await t.call('payCash', { lines: line('Brood', 325, 9), given: 325 }));
+  });
+
+  it('two windows closing at once: one close goes through, the other is refused and never closes the session handed over to', async () => {
+    const t = await till();
+    ok(await t.call('openDay', { float: 10_000 }));
+    const [a, b] = await Promise.all([
+      t.call<DayState>('closeDay', { counted: 10_000, handOver: true }),
+      t.call<DayState>('closeDay', { counted: 9_000 }),
+    ]);
+    expect([a.ok, b.ok]).toEqual([true, false]);
+    expect(b).toMatchObject({ ok: false, error: { key: 'day_closed' } });
+    const [first, next] = ok<DrawerSession[]>(await t.call('drawerSessions', {}));
+    expect(first).toMatchObject({ counted: 10_000 });
+    expect(next).toMatchObject({ float: 10_000 });
+    expect(next!.closedAt).toBeUndefined();
   });
 
   it('a session never closed stays open across midnight, is shown as such the next day, and can still be closed', async () => {
@@ -331,6 +370,62 @@ describe('the migration', () => {
     } finally {
       ledger.close();
     }
+  });
+});
+
+describe('days never closed before drawer sessions', () => {
+  it('become open sessions: money goes to the newest, and an older one can still be closed by its number', async () => {
+    const dir = tempDir();
+    const mine = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE drawer_sessions'));
+    const db = new DatabaseSync(join(dir, 'ledger.sqlite'));
+    for (let v = 0; v < mine; v++) db.exec(MIGRATIONS[v]!);
+    db.exec(`PRAGMA user_version = ${mine}`);
+    const at = Date.parse('2026-11-03T10:00:00');
+    db.exec(`
+      INSERT INTO days (day, opened_at, float, currency) VALUES ('2026-11-03', ${at}, 5000, 'EUR');
+      INSERT INTO days (day, opened_at, float, currency) VALUES ('2026-11-04', ${at + 86_400_000}, 7000, 'EUR');
+      INSERT INTO cash_moves (at, day, kind, amount, currency, reason) VALUES (${at + 60_000}, '2026-11-03', 'paid_in', 300, 'EUR', 'Bank');
+    `);
+    db.close();
+    const t = await till(dir);
+    ok<SaleRecord>(await t.call('payCash', { lines: line('Thee', 275), given: 275 }));
+    const open = t.svc.ledger.openSessions();
+    expect(open.map((s) => s.day)).toEqual(['2026-11-03', '2026-11-04']);
+    expect(t.svc.ledger.sessionTotals(open[1]!.id)[0]!.tenders.cash.amount).toBe(275);
+    expect(ok<DayState>(await t.call('dayState', { date: '2026-11-03' })).closedAt).toBeUndefined();
+    // A hand-over while another session is open is refused; closing the older one by its number works.
+    expect(await t.call('closeDay', { counted: 5300, sessionId: open[0]!.id, handOver: true })).toMatchObject({
+      ok: false,
+      error: { key: 'day_open' },
+    });
+    const older = ok<DayState>(await t.call('closeDay', { counted: 5300, sessionId: open[0]!.id }));
+    expect(older).toMatchObject({ day: '2026-11-03', expected: 5300, counted: 5300 });
+    expect(await t.call('closeDay', { counted: 5300, sessionId: open[0]!.id })).toMatchObject({ ok: false });
+    expect(t.svc.ledger.openSessions().map((s) => s.id)).toEqual([open[1]!.id]);
+  });
+});
+
+describe('the journal import from an earlier version', () => {
+  it('brings old sales in without a drawer session: the first session opened starts from its own float', async () => {
+    const dir = tempDir();
+    const old = (n: number) =>
+      JSON.stringify({
+        k: 'cash',
+        at: 1_700_000_000_000 + n,
+        saleId: `old-c${n}`,
+        lines: line('Thee', 700),
+        total: 700,
+        currency: 'EUR',
+        given: 700,
+        change: 0,
+      });
+    writeFileSync(join(dir, 'journal.jsonl'), `${old(1)}\n${old(2)}\n`);
+    const t = await till(dir);
+    expect(t.svc.ledger.counts().sales).toBe(2);
+    expect(t.svc.ledger.lastSession()).toBeUndefined();
+    expect(ok(await t.call('dayState', {}))).toBeNull();
+    ok(await t.call('openDay', { float: 5000 }));
+    expect(ok<DrawerSession[]>(await t.call('drawerSessions', {}))[0]!.expectedNow).toBe(5000);
   });
 });
 

@@ -71,4 +71,31 @@ describe('drawer sessions on the screens', () => {
     await user.click(screen.getByRole('button', { name: 'Yes, close the day' }));
     expect(f.api.closeDay).toHaveBeenCalledWith({ counted: 10_060, counts: { '5000': 2, '20': 3 }, handOver: true });
   });
+
+  it('the Day report lists the drawer sessions of the date and exports the bookkeeping journal', async () => {
+    const f = fakeApi({ today: { day: localDay(), openedAt: Date.now(), float: 5000, currency: 'EUR', sessionId: 2 } });
+    const session = (id: number, counted?: number) => ({
+      id,
+      day: localDay(),
+      openedAt: Date.now(),
+      float: 5000,
+      openingFloat: 5000,
+      currency: 'EUR',
+      totals: [],
+      expectedNow: 5000,
+      ...(counted !== undefined ? { closedAt: Date.now(), counted, expected: 5000 } : {}),
+    });
+    f.api.dayReport.mockResolvedValue({ date: localDay(), totals: [], sessions: [session(1, 4990), session(2)] });
+    f.api.exportJournal.mockResolvedValue({ path: '/tmp/journal.csv', rows: 24 });
+    const { user } = await renderApp(f);
+    await user.click(await screen.findByRole('button', { name: 'Day report' }));
+    const rows = (await screen.findByTestId('sessions')).querySelectorAll('tr[data-session]');
+    expect([...rows].map((r) => [r.getAttribute('data-session'), r.getAttribute('data-counted')])).toEqual([
+      ['1', '4990'],
+      ['2', null],
+    ]);
+    await user.click(screen.getByRole('button', { name: 'Export bookkeeping journal (CSV)' }));
+    expect(f.api.exportJournal).toHaveBeenCalledWith({ from: localDay(), to: localDay() });
+    expect(await screen.findByTestId('export-result')).toHaveTextContent('24 journal row(s) saved to /tmp/journal.csv');
+  });
 });

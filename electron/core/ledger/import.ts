@@ -67,7 +67,8 @@ export async function importJournal(ledger: Ledger, journalPath: string, now = D
     let from = 0;
     while (from < chunk.length || (last && from === chunk.length)) {
       const started = performance.now();
-      ledger.atomically(() => {
+      // Money from before drawer sessions belongs to none: the import never opens one.
+      ledger.withoutSessions(() => {
         while (from < chunk.length && performance.now() - started < SLICE_MS) {
           if (applyLine(ledger, chunk[from]!.text)) imported++;
           else skipped++;

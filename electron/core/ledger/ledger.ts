@@ -845,8 +845,22 @@ export class Ledger {
 
   // ---- drawer sessions ----
 
+  /** Set while older money is imported (the journal import): it belongs to no drawer session. */
+  #noSessions = false;
+
+  /** Runs `fn` as one transaction whose money belongs to no drawer session (imported from before sessions). */
+  withoutSessions<T>(fn: () => T): T {
+    this.#noSessions = true;
+    try {
+      return this.atomically(fn);
+    } finally {
+      this.#noSessions = false;
+    }
+  }
+
   /** The open drawer session's id, if one is open. */
   #openSessionId(): number | null {
+    if (this.#noSessions) return null;
     return (this.#q.currentSession!.get() as { id: number } | undefined)?.id ?? null;
   }
 
@@ -855,10 +869,9 @@ export class Ledger {
    * turned out paid after a close, a sale on a till that never opened one) - a session opened for it with no float.
    * Inside the caller's transaction, so the money and its session are one durable step.
    */
-  #moneySession(at: number, currency: string): number {
-    const open = this.#openSessionId();
-    if (open !== null) return open;
-    return Number((this.#q.openImplicit!.get(localDate(at), at, currency) as { id: number }).id);
+  #moneySession(at: number, currency: string): number | null {
+    if (this.#noSessions) return null;
+    return this.openImplicitInTransaction(at, currency);
   }
 
   /** The open drawer session, if any. */
@@ -918,7 +931,7 @@ export class Ledger {
 
   /** Opens a drawer session with no float for a close of a till that had none open (inside the caller's transaction). */
   openImplicitInTransaction(at: number, currency: string): number {
-    return this.#moneySession(at, currency);
+    return this.#openSessionId() ?? Number((this.#q.openImplicit!.get(localDate(at), at, currency) as { id: number }).id);
   }
 
   /** Closes a drawer session once; false if it was closed already. */

@@ -159,8 +159,8 @@ export function SessionsTable({ sessions }: { sessions: DrawerSession[] }) {
             <td>{s.closedAt !== undefined ? `${time(s.closedAt)} ${s.closedBy ?? ''}` : t('session.stillOpen')}</td>
             <td className="num">
               {money(s.float, s.currency)}
-              {s.corrections?.map((c) => (
-                <div key={c.at} className="muted" data-testid="float-correction">
+              {s.corrections?.map((c, i) => (
+                <div key={i} className="muted" data-testid="float-correction">
                   {money(c.from, s.currency)} → {money(c.float, s.currency)}: {c.reason} {c.staff ?? ''}
                 </div>
               ))}

@@ -438,6 +438,7 @@ export const en = {
     nothing: 'Nothing was recorded for this day.',
   },
   session: {
+    journalExported: '{{rows}} journal row(s) saved to {{path}}',
     none: 'No drawer session is open: open one with the float in the drawer before selling.',
     title: 'Drawer sessions',
     openNext: 'The drawer session is closed. Open a new drawer session to go on selling.',

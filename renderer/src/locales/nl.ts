@@ -541,6 +541,7 @@ export const nl: Dict = {
     nothing: 'Voor deze dag is niets geboekt.',
   },
   session: {
+    journalExported: '{{rows}} journaalregel(s) opgeslagen in {{path}}',
     none: 'Er is geen kassessie open: open er een met het kasgeld in de la voordat je verkoopt.',
     title: 'Kassessies',
     openNext: 'De kassessie is afgesloten. Open een nieuwe kassessie om verder te verkopen.',

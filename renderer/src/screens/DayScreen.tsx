@@ -330,7 +330,7 @@ function ClosedDay({ api, day, report }: { api: TillApi; day: DayState; report: 
             key={m}
             onClick={() =>
               api[m]({ from: day.day, to: day.day }).then(
-                (r) => setSaved(t('report.exported', { rows: r.rows, path: r.path })),
+                (r) => setSaved(t(m === 'exportJournal' ? 'session.journalExported' : 'report.exported', { rows: r.rows, path: r.path })),
                 (e: unknown) => setError(errorText(e)),
               )
             }

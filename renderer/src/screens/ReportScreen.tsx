@@ -1,4 +1,5 @@
 import { CashMovesTable } from '../components/CashMoveDialog';
+import { SessionsTable } from '../components/DrawerSession';
 import { DateField, dateText } from '../components/DateField';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -84,16 +85,19 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
         </button>
         <button onClick={() => window.print()}>{t('report.print')}</button>
         {report && <button onClick={() => exportCsv(report)}>{t('report.csv')}</button>}
-        <button
-          onClick={() =>
-            api.exportTransactions({ from: date, to: date }).then(
-              (r) => setSaved(t('report.exported', { rows: r.rows, path: r.path })),
-              (e: unknown) => setError(errorText(e)),
-            )
-          }
-        >
-          {t('report.exportTransactions')}
-        </button>
+        {(['exportTransactions', 'exportJournal'] as const).map((m) => (
+          <button
+            key={m}
+            onClick={() =>
+              api[m]({ from: date, to: date }).then(
+                (r) => setSaved(t(m === 'exportJournal' ? 'session.journalExported' : 'report.exported', { rows: r.rows, path: r.path })),
+                (e: unknown) => setError(errorText(e)),
+              )
+            }
+          >
+            {t(m === 'exportTransactions' ? 'report.exportTransactions' : 'session.exportJournal')}
+          </button>
+        ))}
         <button
           onClick={() =>
             api.exportBackup({}).then(
@@ -137,6 +141,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
             </table>
           ))}
           <CashMovesTable moves={report.cashMoves ?? []} />
+          {report.sessions && report.sessions.length > 0 && <SessionsTable sessions={report.sessions} />}
           {report.reconciliation && <ReconciliationView rec={report.reconciliation} />}
         </>
       )}
