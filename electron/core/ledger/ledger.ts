@@ -27,6 +27,7 @@ import { amountDue, saleStatus } from '../../../shared/sale';
 import { addVat, LEGACY_VAT_RATE, vatByRate, vatOfRefund } from '../../../shared/vat';
 import { openDatabase, releaseHolder, transaction } from './db';
 import { Products } from './products';
+import { Outbox } from './outbox';
 
 export interface AttemptSnapshot extends AttemptFields {
   /** Set when a supervisor resolved the attempt. */
@@ -217,6 +218,8 @@ export class Ledger {
   readonly #q: Record<string, StatementSync>;
   /** The product catalog, in the same database. */
   readonly products: Products;
+  /** Every write to the books, in order, for the shop database. */
+  readonly outbox: Outbox;
   /** Called after each committed change (history screens refresh). */
   onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve' | 'cash_move' | 'park') => void) | undefined;
 
@@ -225,6 +228,7 @@ export class Ledger {
     this.path = path;
     this.#db = openDatabase(path, opts.busyWaitMs);
     this.products = new Products(this.#db);
+    this.outbox = new Outbox(this.#db);
     const p = (sql: string) => this.#db.prepare(sql);
     this.#q = {
       insertSale: p(

@@ -1,0 +1,116 @@
+/**
+ * A throwaway PostgreSQL cluster for tests: `initdb` into a temp dir, `pg_ctl` on a free loopback port, trust
+ * authentication for loopback only. As root the cluster runs as user `postgres` (PostgreSQL refuses root). It can
+ * be stopped and started again on the same port and data, to take the shop database away mid-test.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+/** Where initdb and pg_ctl are: /usr/local/bin, else Debian's newest /usr/lib/postgresql/<version>/bin, else PATH. */
+function binary(name: string): string {
+  const versions = existsSync('/usr/lib/postgresql')
+    ? readdirSync('/usr/lib/postgresql')
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  for (const dir of ['/usr/local/bin', ...versions.map((v) => `/usr/lib/postgresql/${v}/bin`)])
+    if (existsSync(join(dir, name))) return join(dir, name);
+  return name;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function postgresIds(): { uid: number; gid: number } {
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  return { uid, gid };
+}
+
+export interface TestPostgres {
+  /** A connection string for the cluster's `postgres` database. */
+  url: string;
+  port: number;
+  /** A new empty database on the cluster, as a connection string. */
+  database(name: string): Promise<string>;
+  stop(): void;
+  start(): void;
+  /** Stops the cluster and removes its files. */
+  destroy(): void;
+}
+
+/** Starts a new cluster; call `destroy` when done. */
+export async function startPostgres(): Promise<TestPostgres> {
+  const root = process.getuid?.() === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'till-pg-'));
+  chmodSync(dir, 0o755);
+  const data = join(dir, 'data');
+  const log = join(dir, 'log');
+  const ids = root ? postgresIds() : undefined;
+  if (ids) chownSync(dir, ids.uid, ids.gid);
+  const run = (bin: string, args: string[]) =>
+    execFileSync(root ? 'runuser' : binary(bin), root ? ['-u', 'postgres', '--', binary(bin), ...args] : args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: dir,
+    });
+  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  const port = await freePort();
+  writeFileSync(
+    join(data, 'postgresql.auto.conf'),
+    [
+      `port = ${port}`,
+      `listen_addresses = '127.0.0.1'`,
+      `unix_socket_directories = '${dir}'`,
+      'fsync = off',
+      'synchronous_commit = off',
+      'full_page_writes = off',
+      'max_connections = 50',
+      '',
+    ].join('\n'),
+  );
+  if (ids) chownSync(join(data, 'postgresql.auto.conf'), ids.uid, ids.gid);
+  const start = () => {
+    run('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', 'start']);
+  };
+  const stop = () => {
+    run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+  };
+  start();
+  const url = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
+  return {
+    url: url('postgres'),
+    port,
+    async database(name) {
+      const c = new pg.Client({ connectionString: url('postgres') });
+      await c.connect();
+      try {
+        await c.query(`CREATE DATABASE "${name}"`);
+      } finally {
+        await c.end();
+      }
+      return url(name);
+    },
+    stop,
+    start,
+    destroy() {
+      try {
+        stop();
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
