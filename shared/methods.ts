@@ -29,6 +29,7 @@ export const METHOD_NAMES = [
   'openDrawer',
   'recordAudit',
   'dayState',
+  'shopDay',
   'signIn',
   'signOut',
   'saveStaff',

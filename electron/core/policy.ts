@@ -41,6 +41,7 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   resumeParked: signedIn,
   dayReport: signedIn,
   dayState: signedIn,
+  shopDay: signedIn,
   openDay: signedIn,
   paidIn: signedIn,
   openDrawer: signedIn,

@@ -6,6 +6,7 @@
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
@@ -33,7 +34,8 @@ import { type EngineOptions, PaymentEngine } from './engine/engine';
 import type { EngineTiming } from './engine/types';
 import { LedgerLockedError } from './ledger/db';
 import { importJournal } from './ledger/import';
-import { Ledger, LedgerRowError } from './ledger/ledger';
+import { Ledger, LedgerRowError, localDate } from './ledger/ledger';
+import { Shop, type ShopOptions, ShopUnreachableError } from './shop/shop';
 import { amountDue } from '../../shared/sale';
 import type { Logger } from './log';
 import { silentLogger } from './log';
@@ -75,6 +77,10 @@ export interface TillServiceOptions {
   refundGraceMs?: number;
   /** Printers of this computer (the desktop app passes Electron's; headless mode has none). */
   systemPrinter?: SystemPrinter;
+  /** Where the shop database's connection is kept when the environment does not set it (default: a 0600 file). */
+  shopSecretStore?: SecretStore;
+  /** Shipping timings and fail points of the shop database (tests). */
+  shopShipping?: ShopOptions['shipping'];
 }
 
 export const LEDGER_FILE = 'ledger.sqlite';
@@ -96,6 +102,8 @@ export function envFromProcess(env: NodeJS.ProcessEnv = process.env): TillEnv {
     .map((s) => s.trim())
     .filter(Boolean);
   if (ids?.length) out.terminalIds = ids;
+  if (env.TILL_SHOP_DATABASE_URL?.trim()) out.shopDatabaseUrl = env.TILL_SHOP_DATABASE_URL.trim();
+  if (env.TILL_NAME?.trim()) out.tillName = env.TILL_NAME.trim().slice(0, 40);
   return out;
 }
 
@@ -133,6 +141,12 @@ export class TillService implements Dispatcher {
   #uploadTimer: ReturnType<typeof setTimeout> | undefined;
   /** A product import (or the end of one cut off by a restart) is being written. */
   #importing: Promise<unknown> | undefined;
+  /** The shop database, when one is set; its connection string is kept in #shopSecrets (or the environment). */
+  #shop: Shop | undefined;
+  readonly #shopSecrets: SecretStore;
+  readonly #shopShipping: ShopOptions['shipping'];
+  #shopEventTimer: ReturnType<typeof setTimeout> | undefined;
+  #shopNamedNotice = false;
 
   private constructor(
     opts: TillServiceOptions,
@@ -221,8 +235,12 @@ export class TillService implements Dispatcher {
       onRefundDone: (sale, refund) => this.#autoPrint(sale, refund),
     });
     this.ledger.onChange = (what) => {
+      this.#shop?.shipper.kick();
       if (what !== 'attempt') this.#emit({ type: 'history_changed' });
     };
+    this.#shopSecrets = opts.shopSecretStore ?? new FileSecretStore(opts.dataDir, 'shop-database');
+    this.#shopShipping = opts.shopShipping;
+    this.#startShop();
     if (parts.state.damagedCopy)
       this.#notice(
         'warning',
@@ -295,6 +313,8 @@ export class TillService implements Dispatcher {
     this.#closed = true;
     clearInterval(this.#idleTimer);
     clearTimeout(this.#uploadTimer);
+    clearTimeout(this.#shopEventTimer);
+    await this.#shop?.stop();
     this.sales.stop();
     await this.engine.stop();
     await this.#connection.close();
@@ -568,9 +588,20 @@ export class TillService implements Dispatcher {
         if (hostOf(nextBase) !== this.#connection.keyHost)
           throw new TillError({ code: 'bad_request', field: 'apiKey', message: 'Enter the API key again for the new address.' });
       }
+      if (p.tillName !== undefined && this.#env.tillName && p.tillName !== this.#env.tillName)
+        throw new TillError({ code: 'not_allowed', field: 'tillName', message: 'The till name is set by the environment (TILL_NAME).' });
+      const shopChanged = p.shopDatabaseUrl !== undefined || p.clearShopDatabase === true;
+      if (shopChanged && this.#env.shopDatabaseUrl)
+        throw new TillError({
+          code: 'not_allowed',
+          field: 'shopDatabaseUrl',
+          message: 'The shop database is set by the environment (TILL_SHOP_DATABASE_URL) and cannot be changed here.',
+        });
       if (next.defaultTerminalId && !this.#terminals(next).some((t) => t.id === next.defaultTerminalId))
         throw new TillError({ code: 'bad_request', field: 'defaultTerminalId', message: 'The default terminal is not in the list.' });
       try {
+        if (p.clearShopDatabase) this.#shopSecrets.clear();
+        if (p.shopDatabaseUrl !== undefined) this.#shopSecrets.set(p.shopDatabaseUrl);
         if (p.clearApiKey) this.#secrets.clear();
         if (p.apiKey !== undefined) {
           this.#secrets.set(p.apiKey);
@@ -588,6 +619,12 @@ export class TillService implements Dispatcher {
         await this.#connection.apply();
         await this.#connection.loadApiTerminals();
       }
+      if (shopChanged) {
+        await this.#shop?.stop();
+        this.#shop = undefined;
+        this.#startShop();
+        if (!this.#shop) this.#emit({ type: 'shop', shop: null });
+      } else if (p.tillName !== undefined) this.#shop?.shipper.kick();
       const settings = this.#publicSettings();
       this.#emit({ type: 'settings', settings, mode: this.mode });
       this.#emit({ type: 'terminals', terminals: this.#terminals() });
@@ -619,6 +656,19 @@ export class TillService implements Dispatcher {
       return day;
     },
     dayState: async (p) => (p.date ? this.ledger.day(p.date) : this.sales.today()) ?? null,
+    shopDay: async (p) => {
+      if (!this.#shop)
+        throw new TillError({ code: 'not_allowed', message: 'No shop database is set - add it in Settings (Shop database).' });
+      try {
+        return await this.#shop.day(
+          p.date ?? localDate(this.#now()),
+          p.reconcile ? (page, refunded) => this.engine.checkAttempts(page, refunded) : undefined,
+        );
+      } catch (err) {
+        if (err instanceof ShopUnreachableError) throw new TillError({ code: 'shop_offline', message: err.message });
+        throw err;
+      }
+    },
     signIn: async (p) => {
       const before = this.staff.recorded;
       try {
@@ -792,6 +842,9 @@ export class TillService implements Dispatcher {
       apiKeySet: Boolean(this.#secrets.get()),
       keyStorage: this.#secrets.kind,
       lockedByEnv: locked,
+      tillName: this.#tillName(),
+      tillNameByEnv: Boolean(this.#env.tillName),
+      shopDatabase: this.#env.shopDatabaseUrl ? 'env' : this.#shopSecrets.get() ? 'set' : 'none',
     };
   }
 
@@ -820,7 +873,44 @@ export class TillService implements Dispatcher {
       settings: this.#publicSettings(),
       catalog: this.#catalogCache,
       notices: [...this.#notices],
+      ...(this.#shop ? { shop: this.#shop.status() } : {}),
     };
+  }
+
+  /** This till's name in the shop: TILL_NAME, else Settings -> Till name, else the computer's name. */
+  #tillName(): string {
+    return this.#env.tillName || this.#settings().tillName || hostname().slice(0, 40) || 'Till';
+  }
+
+  /** Starts shipping to the shop database set now (none: nothing runs). */
+  #startShop(): void {
+    const url = this.#env.shopDatabaseUrl ?? this.#shopSecrets.get();
+    if (!url) return;
+    this.#shop = new Shop({
+      outbox: this.ledger.outbox,
+      url,
+      tillName: () => this.#tillName(),
+      now: this.#now,
+      logger: this.#log,
+      ...(this.#shopShipping ? { shipping: this.#shopShipping } : {}),
+      onStatus: (s) => {
+        if (s.nameTaken && !this.#shopNamedNotice) {
+          this.#shopNamedNotice = true;
+          this.#notice(
+            'warning',
+            `Another till of the shop is already called "${this.#tillName()}". Both keep selling and are told apart in Shop; give this till its own name in Settings.`,
+            { key: 'till_name_taken', params: { name: this.#tillName() } },
+          );
+        }
+        // Online and offline at once; the queue while catching up at most a few times a second.
+        if (this.#shopEventTimer) return;
+        this.#emit({ type: 'shop', shop: s });
+        this.#shopEventTimer = setTimeout(() => {
+          this.#shopEventTimer = undefined;
+          if (this.#shop && !this.#closed) this.#emit({ type: 'shop', shop: this.#shop.status() });
+        }, 250);
+      },
+    });
   }
 
   #terminals(settings = this.#settings()): Terminal[] {

@@ -20,6 +20,9 @@ export type StoredSettings = Omit<
   | 'systemPrinter'
   | 'idleMinutes'
   | 'cashRounding'
+  | 'tillName'
+  | 'shopDatabase'
+  | 'tillNameByEnv'
 > & {
   vatRates: number[];
   customVatRate: number;
@@ -29,6 +32,8 @@ export type StoredSettings = Omit<
   systemPrinter: string;
   idleMinutes: number;
   cashRounding: CashRoundingStep;
+  /** This till's name in the shop ('': the computer's name). */
+  tillName: string;
 };
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -48,6 +53,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   systemPrinter: '',
   idleMinutes: 15,
   cashRounding: DEFAULT_CASH_ROUNDING,
+  tillName: '',
 };
 
 /** Food and non-alcoholic drinks take the reduced rate (9 %) in the Netherlands. */
@@ -80,6 +86,7 @@ const StoredSettingsSchema = z
     systemPrinter: z.string().max(200),
     idleMinutes: z.number().int().min(0).max(480),
     cashRounding: z.union([z.literal(0), z.literal(5), z.literal(10)]),
+    tillName: z.string().max(40),
   })
   .partial();
 

@@ -212,6 +212,20 @@ export type DayRecord = DayState;
 const MAX_IN = 500;
 const bucket = (): Bucket => ({ count: 0, amount: 0 });
 
+/** A currency's totals of a day with nothing in them yet. */
+export function emptyDayTotals(currency: string): DayTotals {
+  return {
+    currency,
+    outcomes: { completed: bucket(), cancelled: bucket(), failed: bucket(), pending: bucket() },
+    tenders: { card: bucket(), cash: bucket() },
+    cardTypes: {},
+    refunds: bucket(),
+    refundsByTender: { card: bucket(), cash: bucket() },
+    net: 0,
+    vat: [],
+  };
+}
+
 export class Ledger {
   readonly path: string;
   readonly #db: DatabaseSync;
@@ -784,19 +798,7 @@ export class Ledger {
     const by = new Map<string, DayTotals>();
     const of = (currency: string): DayTotals => {
       let t = by.get(currency);
-      if (!t) {
-        t = {
-          currency,
-          outcomes: { completed: bucket(), cancelled: bucket(), failed: bucket(), pending: bucket() },
-          tenders: { card: bucket(), cash: bucket() },
-          cardTypes: {},
-          refunds: bucket(),
-          refundsByTender: { card: bucket(), cash: bucket() },
-          net: 0,
-          vat: [],
-        };
-        by.set(currency, t);
-      }
+      if (!t) by.set(currency, (t = emptyDayTotals(currency)));
       return t;
     };
     const add = (b: Bucket, n: number, amount: number) => {

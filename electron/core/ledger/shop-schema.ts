@@ -48,6 +48,8 @@ const SHOP_MIGRATIONS: string[] = [
   CREATE INDEX shop_rows_day ON shop_rows (tbl, day);
   CREATE INDEX shop_rows_cash_day ON shop_rows (cash_day) WHERE tbl = 'sales' AND cash_day IS NOT NULL;
   CREATE INDEX shop_rows_sale ON shop_rows (till_id, (row->>'sale_id')) WHERE tbl IN ('attempts', 'receipts');
+  CREATE INDEX shop_rows_attempt_at ON shop_rows (((row->>'created_at')::bigint), row_key) WHERE tbl = 'attempts';
+  CREATE INDEX shop_rows_refund_order ON shop_rows ((row->>'order_id')) WHERE tbl = 'refunds';
   `,
 ];
 
