@@ -4,7 +4,7 @@ import type { SaleRecord, TillApi } from '../../shared/contract';
 import { lineTotal } from '../../shared/money';
 import { isFinal, type PaymentView, salePartOf } from '../../shared/payment';
 import { OpenSales } from './components/OpenSales';
-import { money } from './format';
+import { money, time } from './format';
 import { Receipt } from './components/Receipt';
 import { LockedTill } from './components/LockedTill';
 import { SignIn } from './components/SignIn';
@@ -18,6 +18,7 @@ import { HistoryScreen } from './screens/HistoryScreen';
 import { ReportScreen } from './screens/ReportScreen';
 import { SaleScreen } from './screens/SaleScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { ShopScreen } from './screens/ShopScreen';
 import { SHORTCUTS } from './shortcuts';
 import { useTill } from './useTill';
 
@@ -29,7 +30,7 @@ function partText(p: PaymentView, onCounter: Sale): string | undefined {
   return due > 0 ? i18n.t('sale.partPaid', { paid: money(byCard, p.currency), due: money(due, p.currency) }) : undefined;
 }
 
-type View = 'sale' | 'history' | 'report' | 'day' | 'settings';
+type View = 'sale' | 'history' | 'report' | 'day' | 'shop' | 'settings';
 
 export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) {
   const { t } = useTranslation();
@@ -156,7 +157,7 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
   const locked = Boolean(snapshot.locked);
   const mustSignIn = locked || (Boolean(snapshot.staff?.length) && !snapshot.user);
   const dayClosed = Boolean(snapshot.today?.closedAt && snapshot.today.day === localDay());
-  const nav: View[] = ['sale', 'history', 'report', 'day', 'settings'];
+  const nav: View[] = ['sale', 'history', 'report', 'day', 'shop', 'settings'];
   const navKey: Partial<Record<View, string>> = { history: SHORTCUTS.history };
 
   return (
@@ -195,6 +196,11 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
       {!linkUp && (
         <p className="banner error" role="alert">
           {t('app.linkDown')}
+        </p>
+      )}
+      {snapshot.shop && !snapshot.shop.online && snapshot.shop.offlineSince !== undefined && (
+        <p className="banner warning" role="status" data-testid="shop-offline" data-queued={snapshot.shop.queued}>
+          {t('shop.offline', { since: time(snapshot.shop.offlineSince), count: snapshot.shop.queued })}
         </p>
       )}
       {notices.map((n) => {
@@ -253,6 +259,7 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
         )}
         {!mustSignIn && view === 'report' && <ReportScreen api={api} version={historyVersion} />}
         {!mustSignIn && view === 'day' && <DayScreen api={api} snapshot={snapshot} version={historyVersion} onChanged={reload} />}
+        {!mustSignIn && view === 'shop' && <ShopScreen api={api} snapshot={snapshot} version={historyVersion} />}
         {!mustSignIn && view === 'settings' && <SettingsScreen api={api} snapshot={snapshot} />}
       </main>
       {openSalesShown && (

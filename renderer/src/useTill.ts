@@ -54,6 +54,9 @@ export function useTill(api: TillApi, linkUp = true): TillState {
         case 'history_changed':
           setHistoryVersion((v) => v + 1);
           break;
+        case 'shop':
+          setSnapshot((s) => s && { ...s, shop: e.shop ?? undefined });
+          break;
         case 'day':
           // Today was opened or closed, in this window or another.
           setSnapshot((s) => s && { ...s, today: e.today ?? undefined });

@@ -177,6 +177,42 @@ describe('the shop day across tills', () => {
     expect(Math.abs(day.tills.find((t) => t.name === 'Front')!.clockSkewMs)).toBeLessThan(60_000);
   });
 
+  it('a shop database typed in Settings is kept as a secret: never sent back, never logged, and the till starts shipping', async () => {
+    const url = await cluster.database(`shop${++dbs}`);
+    const logged: string[] = [];
+    const log = (m: string, meta?: unknown) => void logged.push(`${m} ${JSON.stringify(meta ?? {})}`);
+    const dataDir = tempDir();
+    const svc = await TillService.create({ dataDir, logger: { info: log, warn: log, error: log }, shopShipping: SHIPPING });
+    cleanups.push(() => svc.close());
+    const events: string[] = [];
+    svc.on((e) => void events.push(JSON.stringify(e)));
+    const secret = url.replace('postgres@', 'postgres:pw-never-shown@');
+    const saved = ok<Snapshot['settings']>(await svc.dispatch('saveSettings', { shopDatabaseUrl: secret, tillName: 'Kiosk' }));
+    expect(saved).toMatchObject({ shopDatabase: 'set', tillName: 'Kiosk' });
+    const t = { svc, call: async <T>(m: string, p: unknown = {}) => ok<T>(await svc.dispatch(m, p)), terminal: 'DEMO0001' };
+    await t.call('openDay', { float: 0 });
+    await t.call('payCash', { lines: tea, given: 275 });
+    await shopStatus(t, (st) => st.online && st.queued === 0);
+    const day = await t.call<ShopDay>('shopDay', {});
+    expect(day.tills.map((x) => x.name)).toEqual(['Kiosk']);
+    const seen = JSON.stringify(await t.call('snapshot')) + events.join() + logged.join();
+    expect(seen).not.toContain('pw-never-shown');
+    expect(seen).not.toContain(url);
+    const { statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    expect(statSync(join(dataDir, 'shop-database')).mode & 0o777).toBe(0o600);
+    // Set by the environment, it cannot be changed here.
+    const fixed = await till('Front', url, 'http://127.0.0.1:1', 'DEMO0001');
+    expect(await fixed.svc.dispatch('saveSettings', { shopDatabaseUrl: 'postgres://x@y/z' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_allowed', field: 'shopDatabaseUrl' },
+    });
+    expect(await fixed.svc.dispatch('saveSettings', { shopDatabaseUrl: 'mysql://x' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', field: 'shopDatabaseUrl' },
+    });
+  });
+
   it('without a shop database the Shop view says where to set one', async () => {
     const svc = await TillService.create({ dataDir: tempDir() });
     cleanups.push(() => svc.close());
