@@ -703,6 +703,8 @@ export type TillEvent =
   /** Today was opened or closed (in this window or another). */
   | { type: 'day'; today: DayState | null }
   | { type: 'notice'; notice: Notice }
+  /** The quick keys changed (on another till of the shop, say). */
+  | { type: 'catalog'; catalog: CatalogItem[] }
   /** How this till stands with the shop database changed (online, offline since, queued). */
   | { type: 'shop'; shop: ShopStatus | null }
   /** How far a product import got (0 to 1): checking the rows, then saving them. */

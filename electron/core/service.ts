@@ -8,10 +8,11 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   type CashMove,
   type CatalogItem,
+  CatalogItemSchema,
   METHODS,
   type MethodName,
   type Mode,
@@ -106,6 +107,23 @@ export function envFromProcess(env: NodeJS.ProcessEnv = process.env): TillEnv {
   if (env.TILL_NAME?.trim()) out.tillName = env.TILL_NAME.trim().slice(0, 40);
   return out;
 }
+
+/** The merchant's details and VAT rates: the shop's, shared by its tills. */
+const merchantOf = (s: StoredSettings) => ({
+  merchantName: s.merchantName,
+  merchantAddress: s.merchantAddress,
+  vatRates: s.vatRates,
+  customVatRate: s.customVatRate,
+});
+const SharedCatalogSchema = z.array(CatalogItemSchema).max(60);
+const SharedMerchantSchema = z
+  .object({
+    merchantName: z.string().max(80),
+    merchantAddress: z.string().max(200),
+    vatRates: z.array(z.number().min(0).max(100)).min(1).max(6),
+    customVatRate: z.number().min(0).max(100),
+  })
+  .strip();
 
 type Handlers = { [M in MethodName]: (params: z.output<(typeof METHODS)[M]['params']>) => Promise<Result<M>> };
 
@@ -625,6 +643,10 @@ export class TillService implements Dispatcher {
         this.#startShop();
         if (!this.#shop) this.#emit({ type: 'shop', shop: null });
       } else if (p.tillName !== undefined) this.#shop?.shipper.kick();
+      if (this.#shop && JSON.stringify(merchantOf(next)) !== JSON.stringify(merchantOf(cur))) {
+        storage(() => this.ledger.outbox.shareShopData('merchant', merchantOf(next)));
+        this.#shop.shipper.kick();
+      }
       const settings = this.#publicSettings();
       this.#emit({ type: 'settings', settings, mode: this.mode });
       this.#emit({ type: 'terminals', terminals: this.#terminals() });
@@ -641,6 +663,11 @@ export class TillService implements Dispatcher {
         throw new TillError({ code: 'bad_request', field: 'items', message: 'Two products have the same id.' });
       storage(() => this.#settingsStore.set({ catalog: p.items }));
       this.#catalogCache = p.items;
+      if (this.#shop) {
+        storage(() => this.ledger.outbox.shareShopData('catalog', p.items));
+        this.#shop.shipper.kick();
+        this.#emit({ type: 'catalog', catalog: p.items });
+      }
       return p.items;
     },
     openDay: async (p) => {
@@ -882,6 +909,25 @@ export class TillService implements Dispatcher {
     return this.#env.tillName || this.#settings().tillName || hostname().slice(0, 40) || 'Till';
   }
 
+  /** What another till of the shop changed (or this one, coming back): the quick keys, the merchant's details. */
+  #takeShopData(kind: string, data: unknown): void {
+    if (kind === 'catalog') {
+      const items = SharedCatalogSchema.parse(data);
+      if (JSON.stringify(items) === JSON.stringify(this.#catalogCache)) return;
+      this.#settingsStore.set({ catalog: items });
+      this.#catalogCache = items;
+      this.#emit({ type: 'catalog', catalog: items });
+    } else if (kind === 'merchant') {
+      const m = SharedMerchantSchema.parse(data);
+      const next = { ...this.#settings(), ...m };
+      if (!next.vatRates.includes(next.customVatRate)) next.customVatRate = next.vatRates[0]!;
+      if (JSON.stringify(merchantOf(next)) === JSON.stringify(merchantOf(this.#settings()))) return;
+      this.#settingsStore.set({ settings: next });
+      this.#settingsCache = next;
+      this.#emit({ type: 'settings', settings: this.#publicSettings(), mode: this.mode });
+    }
+  }
+
   /** Starts shipping to the shop database set now (none: nothing runs). */
   #startShop(): void {
     const url = this.#env.shopDatabaseUrl ?? this.#shopSecrets.get();
@@ -893,6 +939,8 @@ export class TillService implements Dispatcher {
       now: this.#now,
       logger: this.#log,
       ...(this.#shopShipping ? { shipping: this.#shopShipping } : {}),
+      onShopData: (kind, data) => this.#takeShopData(kind, data),
+      shopDataOf: (kind) => (kind === 'catalog' ? this.#catalogCache : merchantOf(this.#settings())),
       onStatus: (s) => {
         if (s.nameTaken && !this.#shopNamedNotice) {
           this.#shopNamedNotice = true;

@@ -54,6 +54,9 @@ export function useTill(api: TillApi, linkUp = true): TillState {
         case 'history_changed':
           setHistoryVersion((v) => v + 1);
           break;
+        case 'catalog':
+          setSnapshot((s) => s && { ...s, catalog: e.catalog });
+          break;
         case 'shop':
           setSnapshot((s) => s && { ...s, shop: e.shop ?? undefined });
           break;

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 /** Where initdb and pg_ctl are: /usr/local/bin, else Debian's newest /usr/lib/postgresql/<version>/bin, else PATH. */
 function binary(name: string): string {
@@ -113,4 +114,25 @@ export async function startPostgres(): Promise<TestPostgres> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One cluster for a test file (started before its tests, removed after them), a fresh database per test through
+ * `fresh()`, and `cleanups` run after each test, last first.
+ */
+export function postgresPerFile() {
+  const state = {
+    cluster: undefined as unknown as TestPostgres,
+    cleanups: [] as (() => Promise<void> | void)[],
+    n: 0,
+    fresh: (): Promise<string> => state.cluster.database(`shop${++state.n}`),
+  };
+  beforeAll(async () => {
+    state.cluster = await startPostgres();
+  }, 60_000);
+  afterEach(async () => {
+    while (state.cleanups.length) await state.cleanups.pop()!();
+  });
+  afterAll(() => state.cluster?.destroy());
+  return state;
 }

@@ -4,27 +4,18 @@
  * the database stopped a till sells on and says since when it is offline and how much is queued; a till whose
  * clock is off shows its sales on the day its own clock gave them, with how far off it is.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DayReport, SaleRecord, ShopDay, ShopStatus, Snapshot } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
 import { localDate } from '../../electron/core/ledger/ledger';
 import { TillService } from '../../electron/core/service';
 import { FAST_TIMING, tempDir } from '../helpers/engine';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { postgresPerFile } from '../helpers/postgres';
 import { ok, type Reply } from '../helpers/reply';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
 
-let cluster: TestPostgres;
-let dbs = 0;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-afterAll(() => cluster?.destroy());
+const pgs = postgresPerFile();
+const cleanups = pgs.cleanups;
 
 const SHIPPING = { batchSize: 100, idleMs: 50, maxRetryMs: 200 };
 
@@ -64,7 +55,7 @@ const wine = [{ name: 'Wine', unitPrice: 1250, quantity: 1, vatRate: 21 }];
 
 describe('the shop day across tills', () => {
   it("shows each till by name with what its own day report says, all of them together, and flags another till's orphan payment once", async () => {
-    const url = await cluster.database(`shop${++dbs}`);
+    const url = await pgs.fresh();
     const s = await startSim();
     cleanups.push(() => s.sim.stop());
     const [a, b, c] = [
@@ -130,7 +121,7 @@ describe('the shop day across tills', () => {
   });
 
   it('with the database stopped a till sells and refunds on, says since when and how much is queued, and catches up', async () => {
-    const url = await cluster.database(`shop${++dbs}`);
+    const url = await pgs.fresh();
     const s = await startSim();
     cleanups.push(() => s.sim.stop());
     const a = await till('Front', url, s.root, 'DEMO0001');
@@ -138,7 +129,7 @@ describe('the shop day across tills', () => {
     await a.call('payCash', { lines: tea, given: 500 });
     await shopStatus(a, (st) => st.online && st.queued === 0);
     const stopped = Date.now();
-    cluster.stop();
+    pgs.cluster.stop();
     try {
       const sale = await a.call<SaleRecord>('payCash', { lines: wine, given: 1250 });
       await a.call('refund', { orderId: sale.saleId });
@@ -149,7 +140,7 @@ describe('the shop day across tills', () => {
       // Closing the day needs nothing of the shop database.
       await a.call('closeDay', { counted: 5000 + 275 });
     } finally {
-      cluster.start();
+      pgs.cluster.start();
     }
     const back = await shopStatus(a, (st) => st.online && st.queued === 0);
     expect(back.offlineSince).toBeUndefined();
@@ -159,7 +150,7 @@ describe('the shop day across tills', () => {
   }, 30_000);
 
   it('a till whose clock is off shows its sales on the day its own clock gave them, and how far off it is', async () => {
-    const url = await cluster.database(`shop${++dbs}`);
+    const url = await pgs.fresh();
     const s = await startSim();
     cleanups.push(() => s.sim.stop());
     const behind = 3 * 3600_000;
@@ -178,7 +169,7 @@ describe('the shop day across tills', () => {
   });
 
   it('a shop database typed in Settings is kept as a secret: never sent back, never logged, and the till starts shipping', async () => {
-    const url = await cluster.database(`shop${++dbs}`);
+    const url = await pgs.fresh();
     const logged: string[] = [];
     const log = (m: string, meta?: unknown) => void logged.push(`${m} ${JSON.stringify(meta ?? {})}`);
     const dataDir = tempDir();

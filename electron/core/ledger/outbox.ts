@@ -21,7 +21,7 @@ export interface OutboxRow {
 const RowSchema = z.object({ seq: z.number().int(), tbl: z.string(), row_key: z.string(), row: z.string(), at: z.number().int() });
 
 export class Outbox {
-  readonly #q: Record<'after' | 'last' | 'meta' | 'setMeta' | 'tillId', StatementSync>;
+  readonly #q: Record<'after' | 'last' | 'meta' | 'setMeta' | 'tillId' | 'append', StatementSync>;
 
   constructor(db: DatabaseSync) {
     const p = (sql: string) => db.prepare(sql);
@@ -31,6 +31,7 @@ export class Outbox {
       meta: p('SELECT value FROM meta WHERE key = ?'),
       setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       tillId: p(`INSERT INTO meta (key, value) VALUES ('till_id', ?) ON CONFLICT (key) DO NOTHING`),
+      append: p(`INSERT INTO outbox (tbl, row_key, row) VALUES ('shop_data', ?, json(?))`),
     };
   }
 
@@ -38,6 +39,23 @@ export class Outbox {
   tillId(): string {
     this.#q.tillId.run(randomUUID());
     return (this.#q.meta.get('till_id') as { value: string }).value;
+  }
+
+  /**
+   * A change to what belongs to the shop (`kind`: catalog, merchant), queued for the shop database like a sale, so
+   * one made while it is away is sent when it returns.
+   */
+  shareShopData(kind: string, data: unknown): void {
+    this.#q.append.run(kind, JSON.stringify(data));
+  }
+
+  /** The newest shop data version this till has taken (0: none yet). */
+  shopDataVersion(): number {
+    return Number((this.#q.meta.get('shop_data_version') as { value: string } | undefined)?.value ?? 0);
+  }
+
+  setShopDataVersion(version: number): void {
+    this.#q.setMeta.run('shop_data_version', String(version));
   }
 
   /** Up to `limit` rows after `seq`, oldest first. */

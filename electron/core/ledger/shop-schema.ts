@@ -6,6 +6,9 @@
  * - `shop_outbox`: every outbox row of every till, exactly once: the key (till_id, seq) makes a resend a no-op.
  * - `shop_rows`: each till's rows as they now are (the latest seq wins), keyed by till, table and the row's key;
  *   the shop's day is read from here.
+ * - `shop_data`: what belongs to the shop, not a till (the catalog, the merchant's details and VAT rates), one
+ *   document per kind, numbered by `shop_data_version` on every change; tills pull what is newer than they have
+ *   and hear of changes through NOTIFY 'shop_data'.
  */
 import type { ClientBase } from 'pg';
 
@@ -50,6 +53,16 @@ const SHOP_MIGRATIONS: string[] = [
   CREATE INDEX shop_rows_sale ON shop_rows (till_id, (row->>'sale_id')) WHERE tbl IN ('attempts', 'receipts');
   CREATE INDEX shop_rows_attempt_at ON shop_rows (((row->>'created_at')::bigint), row_key) WHERE tbl = 'attempts';
   CREATE INDEX shop_rows_refund_order ON shop_rows ((row->>'order_id')) WHERE tbl = 'refunds';
+  `,
+  `
+  CREATE SEQUENCE shop_data_version;
+  CREATE TABLE shop_data (
+    kind     text PRIMARY KEY,
+    version  bigint NOT NULL,
+    data     jsonb NOT NULL,
+    till_id  uuid NOT NULL REFERENCES tills (till_id),
+    at       timestamptz NOT NULL DEFAULT now()
+  );
   `,
 ];
 

@@ -45,13 +45,31 @@ export interface ShipperOptions {
   maxRetryMs?: number;
   onStatus?: (s: ShipperStatus) => void;
   failpoint?: (point: ShopFailPoint) => void;
+  /**
+   * Shop data newer than this till has (another till changed the catalog, say): `kind` and the document. Called in
+   * version order; the version is recorded once it returns.
+   */
+  onShopData?: (kind: string, data: unknown) => void;
+  /** What this till shares when the shop database has none of it yet (the first till of a shop). */
+  shopDataOf?: (kind: string) => unknown;
 }
 
+/** What belongs to the shop, shared by its tills. */
+export const SHOP_DATA_KINDS = ['catalog', 'merchant'] as const;
+
+// A change to shop data counts once, when its outbox row first arrives: a batch sent again never undoes a newer
+// change another till made meanwhile.
 const SHIP = `
   WITH b AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(seq bigint, tbl text, row_key text, row jsonb, at bigint)),
   sent AS (
     INSERT INTO shop_outbox (till_id, seq, tbl, row_key, row, at) SELECT $1, seq, tbl, row_key, row, at FROM b
-    ON CONFLICT (till_id, seq) DO NOTHING
+    ON CONFLICT (till_id, seq) DO NOTHING RETURNING seq, tbl, row_key, row
+  ),
+  shared AS (
+    INSERT INTO shop_data (kind, version, data, till_id)
+    SELECT DISTINCT ON (row_key) row_key, nextval('shop_data_version'), row, $1::uuid FROM sent WHERE tbl = 'shop_data'
+    ORDER BY row_key, seq DESC
+    ON CONFLICT (kind) DO UPDATE SET version = excluded.version, data = excluded.data, till_id = excluded.till_id, at = now()
   )
   INSERT INTO shop_rows (till_id, tbl, row_key, seq, row)
   SELECT DISTINCT ON (tbl, row_key) $1::uuid, tbl, row_key, seq, row FROM b ORDER BY tbl, row_key, seq DESC
@@ -87,7 +105,12 @@ export function shopProblem(err: unknown): string {
 
 export class Shipper {
   readonly tillId: string;
-  readonly #o: Required<Omit<ShipperOptions, 'onStatus' | 'failpoint' | 'logger'>> & Pick<ShipperOptions, 'onStatus' | 'failpoint'>;
+  readonly #o: Required<Omit<ShipperOptions, 'onStatus' | 'failpoint' | 'logger' | 'onShopData' | 'shopDataOf'>> &
+    Pick<ShipperOptions, 'onStatus' | 'failpoint' | 'onShopData' | 'shopDataOf'>;
+  /** NOTIFY 'shop_data' came (or the connection is new): pull before shipping on. */
+  #pull = true;
+  /** Kinds this till offered because the shop had none (once per run). */
+  readonly #offered = new Set<string>();
   readonly #log: Logger;
   #client: pg.Client | undefined;
   #running = false;
@@ -157,6 +180,10 @@ export class Shipper {
         retry = 250;
         let lastBeat = performance.now();
         while (this.#running) {
+          if (this.#pull) {
+            this.#pull = false;
+            await this.#pullShopData(client);
+          }
           const n = await this.#shipBatch(client);
           if (n > 0) {
             // Let the till's own work run between batches.
@@ -189,6 +216,10 @@ export class Shipper {
     });
     // A lost link surfaces as the next query's error; this keeps it from being an unhandled 'error' event.
     client.on('error', () => this.#wake?.());
+    client.on('notification', () => {
+      this.#pull = true;
+      this.#wake?.();
+    });
     this.#client = client;
     await client.connect();
     // A batch counts as shipped only once its commit is durable, whatever the server's default.
@@ -201,6 +232,10 @@ export class Shipper {
       this.#log.warn("shop database: it has fewer of this till's rows than were sent; sending them again");
       this.#o.outbox.rewindShipped(confirmed);
     }
+    if (this.#o.onShopData) await client.query('LISTEN shop_data');
+    // Online means caught up with the shop's data too.
+    this.#pull = false;
+    await this.#pullShopData(client);
     if (!this.#online || this.#offlineSince !== undefined) {
       this.#online = true;
       this.#offlineSince = undefined;
@@ -226,6 +261,34 @@ export class Shipper {
     return Number(rows[0]?.shipped_seq ?? 0);
   }
 
+  /** Takes the shop data that changed since this till last looked; shares its own of a kind the shop has none of. */
+  async #pullShopData(client: pg.Client): Promise<void> {
+    const take = this.#o.onShopData;
+    if (!take) return;
+    const { rows } = await client.query<{ kind: string; version: string; data: unknown }>(
+      'SELECT kind, version, data FROM shop_data WHERE version > $1 ORDER BY version',
+      [this.#o.outbox.shopDataVersion()],
+    );
+    for (const r of rows) {
+      try {
+        take(r.kind, r.data);
+      } catch (err) {
+        // One unusable document must not stop the till from shipping its sales.
+        this.#log.warn(`shop database: the shared ${r.kind} could not be taken`, { error: String(err) });
+      }
+      this.#o.outbox.setShopDataVersion(Number(r.version));
+    }
+    if (this.#o.shopDataOf) {
+      const { rows: held } = await client.query<{ kind: string }>('SELECT kind FROM shop_data');
+      const have = new Set(held.map((r) => r.kind));
+      for (const kind of SHOP_DATA_KINDS)
+        if (!have.has(kind) && !this.#offered.has(kind)) {
+          this.#offered.add(kind);
+          this.#o.outbox.shareShopData(kind, this.#o.shopDataOf(kind));
+        }
+    }
+  }
+
   async #shipBatch(client: pg.Client): Promise<number> {
     const outbox = this.#o.outbox;
     const rows = outbox.after(outbox.shipped(), this.#o.batchSize);
@@ -241,6 +304,7 @@ export class Shipper {
         last,
       ]);
       await client.query(`SELECT pg_notify('shop_rows', $1)`, [this.tillId]);
+      if (rows.some((r) => r.tbl === 'shop_data')) await client.query(`SELECT pg_notify('shop_data', $1)`, [this.tillId]);
       this.#o.failpoint?.('shop-sent');
       await client.query('COMMIT');
     } catch (err) {

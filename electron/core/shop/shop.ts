@@ -19,6 +19,8 @@ export interface ShopOptions {
   onStatus: (s: ShopStatus) => void;
   /** Shipping timings and fail points (tests). */
   shipping?: Pick<ShipperOptions, 'batchSize' | 'idleMs' | 'maxRetryMs' | 'failpoint'>;
+  onShopData: NonNullable<ShipperOptions['onShopData']>;
+  shopDataOf: NonNullable<ShipperOptions['shopDataOf']>;
 }
 
 export class ShopUnreachableError extends Error {
@@ -42,6 +44,8 @@ export class Shop {
       now: o.now,
       logger: o.logger,
       onStatus: o.onStatus,
+      onShopData: o.onShopData,
+      shopDataOf: o.shopDataOf,
       ...o.shipping,
     });
     this.#pool = new pg.Pool({
