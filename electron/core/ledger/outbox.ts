@@ -23,7 +23,10 @@ const RowSchema = z.object({ seq: z.number().int(), tbl: z.string(), row_key: z.
 export class Outbox {
   readonly #q: Record<'after' | 'last' | 'meta' | 'setMeta' | 'tillId' | 'append', StatementSync>;
 
+  readonly #db: DatabaseSync;
+
   constructor(db: DatabaseSync) {
+    this.#db = db;
     const p = (sql: string) => db.prepare(sql);
     this.#q = {
       after: p('SELECT seq, tbl, row_key, row, at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?'),
@@ -77,8 +80,18 @@ export class Outbox {
     return Number((this.#q.meta.get('shop_shipped') as { value: string } | undefined)?.value ?? 0);
   }
 
+  /**
+   * Records how far the shop database confirmed. Written without waiting for the disk (synchronous=NORMAL: atomic,
+   * flushed with the next full commit): a mark lost to a power cut only sends a batch again, which changes nothing.
+   */
   markShipped(seq: number): void {
-    if (seq > this.shipped()) this.#q.setMeta.run('shop_shipped', String(seq));
+    if (seq <= this.shipped()) return;
+    this.#db.exec('PRAGMA synchronous = NORMAL');
+    try {
+      this.#q.setMeta.run('shop_shipped', String(seq));
+    } finally {
+      this.#db.exec('PRAGMA synchronous = FULL');
+    }
   }
 
   /** The shop database holds less than was recorded (it was restored, or lost commits): ship again from `seq`. */

@@ -1,0 +1,74 @@
+/**
+ * Several counters, one shop, end to end: two headless tills on one real PostgreSQL, the Shop button in Chromium
+ * showing both by name with their totals, and the offline banner while the shop database is stopped.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { tempDir } from '../helpers/engine';
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { WsTill } from '../helpers/ws-till';
+import { launchBrowser, shot, skipReason, startTill, type Till } from './harness';
+
+const reason = skipReason();
+if (reason) console.warn(`[e2e] ${reason}`);
+
+describe.skipIf(Boolean(reason))('the shop across counters in Chromium', () => {
+  let browser: Browser;
+  let cluster: TestPostgres;
+  const tills: Till[] = [];
+
+  beforeAll(async () => {
+    cluster = await startPostgres();
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    while (tills.length) await tills.pop()!.stop();
+    await browser?.close();
+    cluster?.destroy();
+  });
+
+  it('Shop shows each till by name with its total, and a banner says when the shop database is away', async () => {
+    const url = await cluster.database('e2e');
+    const open = async (name: string, sales: number) => {
+      const till = await startTill({ TILL_DATA_DIR: tempDir('till-shop-e2e-'), TILL_SHOP_DATABASE_URL: url, TILL_NAME: name });
+      tills.push(till);
+      const ws = await WsTill.connect(till.url);
+      expect((await ws.call('openDay', { float: 5000 })).ok).toBe(true);
+      for (let i = 0; i < sales; i++)
+        expect((await ws.call('payCash', { lines: [{ name: 'Tea', unitPrice: 275, quantity: 1, vatRate: 9 }], given: 275 })).ok).toBe(true);
+      return { till, ws };
+    };
+    const front = await open('Front', 2);
+    await open('Back', 3);
+    const page = await browser.newPage();
+    await page.goto(front.till.url);
+    await page.getByRole('button', { name: 'Shop', exact: true }).click();
+    // Read again until both tills' sales have arrived (each is shipped within a moment of the sale).
+    const net = (name: string) => page.locator(`[data-testid="shop-till"][data-till="${name}"]`);
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Day', exact: true }).click();
+          await page.getByRole('button', { name: 'Shop', exact: true }).click();
+          return [await net('Back').getAttribute('data-net'), await net('Front').getAttribute('data-net')];
+        },
+        { timeout: 15_000 },
+      )
+      .toEqual(['825', '550']);
+    await expect.poll(() => page.getByText('this till').count()).toBe(1);
+    await shot(page, 'en-shop');
+
+    cluster.stop();
+    try {
+      expect((await front.ws.call('payCash', { lines: [{ name: 'Tea', unitPrice: 275, quantity: 1, vatRate: 9 }], given: 275 })).ok).toBe(
+        true,
+      );
+      const banner = page.getByTestId('shop-offline');
+      await banner.waitFor({ timeout: 15_000 });
+      expect(await banner.textContent()).toMatch(/Shop database offline since .* queued/);
+    } finally {
+      cluster.start();
+    }
+    await page.getByTestId('shop-offline').waitFor({ state: 'detached', timeout: 15_000 });
+  }, 90_000);
+});
