@@ -705,6 +705,8 @@ export type TillEvent =
   | { type: 'notice'; notice: Notice }
   /** The quick keys changed (on another till of the shop, say). */
   | { type: 'catalog'; catalog: CatalogItem[] }
+  /** Another till of the shop sent sales or other rows: Shop reads the day again. */
+  | { type: 'shop_changed' }
   /** How this till stands with the shop database changed (online, offline since, queued). */
   | { type: 'shop'; shop: ShopStatus | null }
   /** How far a product import got (0 to 1): checking the rows, then saving them. */

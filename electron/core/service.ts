@@ -93,6 +93,8 @@ const MAX_IMPORT_CHARS = 64_000_000;
 const UPLOAD_IDLE_MS = 120_000;
 /** A receipt that never printed is printed at the next start when it is at most this old (ms). */
 const RECEIPT_RESUME_MS = 15 * 60_000;
+/** How often, at most, the screens hear that another till's rows reached the shop database (ms). */
+const SHOP_CHANGED_MS = 1000;
 
 /** Reads TILL_* variables (headless mode and the desktop app). */
 export function envFromProcess(env: NodeJS.ProcessEnv = process.env): TillEnv {
@@ -164,6 +166,7 @@ export class TillService implements Dispatcher {
   readonly #shopSecrets: SecretStore;
   readonly #shopShipping: ShopOptions['shipping'];
   #shopEventTimer: ReturnType<typeof setTimeout> | undefined;
+  #shopChangedTimer: ReturnType<typeof setTimeout> | undefined;
   #shopNamedNotice = false;
 
   private constructor(
@@ -332,6 +335,7 @@ export class TillService implements Dispatcher {
     clearInterval(this.#idleTimer);
     clearTimeout(this.#uploadTimer);
     clearTimeout(this.#shopEventTimer);
+    clearTimeout(this.#shopChangedTimer);
     await this.#shop?.stop();
     this.sales.stop();
     await this.engine.stop();
@@ -940,6 +944,14 @@ export class TillService implements Dispatcher {
       logger: this.#log,
       ...(this.#shopShipping ? { shipping: this.#shopShipping } : {}),
       onShopData: (kind, data) => this.#takeShopData(kind, data),
+      // At most one a second, however many tills are selling.
+      onShopRows: () => {
+        if (this.#shopChangedTimer) return;
+        this.#shopChangedTimer = setTimeout(() => {
+          this.#shopChangedTimer = undefined;
+          if (!this.#closed) this.#emit({ type: 'shop_changed' });
+        }, SHOP_CHANGED_MS);
+      },
       shopDataOf: (kind) => (kind === 'catalog' ? this.#catalogCache : merchantOf(this.#settings())),
       onStatus: (s) => {
         if (s.nameTaken && !this.#shopNamedNotice) {

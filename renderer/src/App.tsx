@@ -34,7 +34,7 @@ type View = 'sale' | 'history' | 'report' | 'day' | 'shop' | 'settings';
 
 export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) {
   const { t } = useTranslation();
-  const { snapshot, historyVersion, reload } = useTill(api, linkUp);
+  const { snapshot, historyVersion, shopVersion, reload } = useTill(api, linkUp);
   const [view, setView] = useState<View>('sale');
   const [sale, setSale] = useState<Sale>(EMPTY_SALE);
   const [receipt, setReceipt] = useState<{ sale: SaleRecord; refundId?: string | undefined }>();
@@ -259,7 +259,7 @@ export function App({ api, linkUp = true }: { api: TillApi; linkUp?: boolean }) 
         )}
         {!mustSignIn && view === 'report' && <ReportScreen api={api} version={historyVersion} />}
         {!mustSignIn && view === 'day' && <DayScreen api={api} snapshot={snapshot} version={historyVersion} onChanged={reload} />}
-        {!mustSignIn && view === 'shop' && <ShopScreen api={api} snapshot={snapshot} version={historyVersion} />}
+        {!mustSignIn && view === 'shop' && <ShopScreen api={api} snapshot={snapshot} version={historyVersion + shopVersion} />}
         {!mustSignIn && view === 'settings' && <SettingsScreen api={api} snapshot={snapshot} />}
       </main>
       {openSalesShown && (

@@ -52,6 +52,8 @@ export interface ShipperOptions {
   onShopData?: (kind: string, data: unknown) => void;
   /** What this till shares when the shop database has none of it yet (the first till of a shop). */
   shopDataOf?: (kind: string) => unknown;
+  /** Another till shipped rows (the shop's day changed). */
+  onShopRows?: () => void;
 }
 
 /** What belongs to the shop, shared by its tills. */
@@ -105,8 +107,8 @@ export function shopProblem(err: unknown): string {
 
 export class Shipper {
   readonly tillId: string;
-  readonly #o: Required<Omit<ShipperOptions, 'onStatus' | 'failpoint' | 'logger' | 'onShopData' | 'shopDataOf'>> &
-    Pick<ShipperOptions, 'onStatus' | 'failpoint' | 'onShopData' | 'shopDataOf'>;
+  readonly #o: Required<Omit<ShipperOptions, 'onStatus' | 'failpoint' | 'logger' | 'onShopData' | 'shopDataOf' | 'onShopRows'>> &
+    Pick<ShipperOptions, 'onStatus' | 'failpoint' | 'onShopData' | 'shopDataOf' | 'onShopRows'>;
   /** NOTIFY 'shop_data' came (or the connection is new): pull before shipping on. */
   #pull = true;
   /** Kinds this till offered because the shop had none (once per run). */
@@ -216,7 +218,11 @@ export class Shipper {
     });
     // A lost link surfaces as the next query's error; this keeps it from being an unhandled 'error' event.
     client.on('error', () => this.#wake?.());
-    client.on('notification', () => {
+    client.on('notification', (n) => {
+      if (n.channel === 'shop_rows') {
+        if (n.payload !== this.tillId) this.#o.onShopRows?.();
+        return;
+      }
       this.#pull = true;
       this.#wake?.();
     });
@@ -233,6 +239,7 @@ export class Shipper {
       this.#o.outbox.rewindShipped(confirmed);
     }
     if (this.#o.onShopData) await client.query('LISTEN shop_data');
+    if (this.#o.onShopRows) await client.query('LISTEN shop_rows');
     // Online means caught up with the shop's data too.
     this.#pull = false;
     await this.#pullShopData(client);

@@ -20,6 +20,7 @@ export interface ShopOptions {
   /** Shipping timings and fail points (tests). */
   shipping?: Pick<ShipperOptions, 'batchSize' | 'idleMs' | 'maxRetryMs' | 'failpoint'>;
   onShopData: NonNullable<ShipperOptions['onShopData']>;
+  onShopRows?: ShipperOptions['onShopRows'];
   shopDataOf: NonNullable<ShipperOptions['shopDataOf']>;
 }
 
@@ -46,6 +47,7 @@ export class Shop {
       onStatus: o.onStatus,
       onShopData: o.onShopData,
       shopDataOf: o.shopDataOf,
+      ...(o.onShopRows ? { onShopRows: o.onShopRows } : {}),
       ...o.shipping,
     });
     this.#pool = new pg.Pool({

@@ -11,7 +11,7 @@ import { Totals, VatTotals } from './DayScreen';
 interface Props {
   api: TillApi;
   snapshot: Snapshot;
-  /** Bumped when this till's sales change, so the view is read again. */
+  /** Bumped when this till's sales change or another till's reach the shop database, so the view is read again. */
   version: number;
 }
 
