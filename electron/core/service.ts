@@ -717,12 +717,14 @@ export class TillService implements Dispatcher {
     },
     saveStaff: async (p) => {
       const list = await storageAsync(() => this.staff.save(p.staff));
+      this.#shareStaff();
       this.#emitStaff();
       return list;
     },
     // A lost manager PIN: only whoever can type the MultiSafepay API key again (policy.ts).
     resetManagerPin: async (p) => {
       await storageAsync(() => this.staff.resetPin(p.staffId, p.pin));
+      this.#shareStaff();
       this.#emitStaff();
       return { ok: true as const };
     },
@@ -921,6 +923,10 @@ export class TillService implements Dispatcher {
       this.#settingsStore.set({ catalog: items });
       this.#catalogCache = items;
       this.#emit({ type: 'catalog', catalog: items });
+    } else if (kind === 'staff') {
+      // A shop without staff never wipes the staff a till set up: the till shares its own instead.
+      if (Array.isArray(data) && data.length === 0 && this.staff.stored().length) return this.#shareStaff();
+      if (this.staff.adopt(data)) this.#emitStaff();
     } else if (kind === 'merchant') {
       const m = SharedMerchantSchema.parse(data);
       const next = { ...this.#settings(), ...m };
@@ -930,6 +936,13 @@ export class TillService implements Dispatcher {
       this.#settingsCache = next;
       this.#emit({ type: 'settings', settings: this.#publicSettings(), mode: this.mode });
     }
+  }
+
+  /** The staff list (PIN hashes, never PINs) goes to the shop's other tills, like the quick keys. */
+  #shareStaff(): void {
+    if (!this.#shop) return;
+    storage(() => this.ledger.outbox.shareShopData('staff', this.staff.stored()));
+    this.#shop.shipper.kick();
   }
 
   /** Starts shipping to the shop database set now (none: nothing runs). */
@@ -952,7 +965,8 @@ export class TillService implements Dispatcher {
           if (!this.#closed) this.#emit({ type: 'shop_changed' });
         }, SHOP_CHANGED_MS);
       },
-      shopDataOf: (kind) => (kind === 'catalog' ? this.#catalogCache : merchantOf(this.#settings())),
+      shopDataOf: (kind) =>
+        kind === 'catalog' ? this.#catalogCache : kind === 'staff' ? this.staff.stored() : merchantOf(this.#settings()),
       onStatus: (s) => {
         if (s.nameTaken && !this.#shopNamedNotice) {
           this.#shopNamedNotice = true;

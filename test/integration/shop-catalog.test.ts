@@ -43,6 +43,15 @@ async function settled(svc: TillService): Promise<void> {
   await next(svc, (e) => (e.type === 'shop' && done(e.shop ?? undefined) ? true : undefined));
 }
 
+/** Two tills of one shop, each online with nothing queued. */
+async function frontAndBack(url: string): Promise<[TillService, TillService]> {
+  const a = await till('Front', url);
+  await settled(a);
+  const b = await till('Back', url);
+  await settled(b);
+  return [a, b];
+}
+
 const keys: CatalogItem[] = [
   { id: 'bread', name: 'Bread', price: 325, vatRate: 9 },
   { id: 'wine', name: 'Wine', price: 1250, vatRate: 21 },
@@ -51,10 +60,7 @@ const keys: CatalogItem[] = [
 describe('shop data shared by the tills', () => {
   it('quick keys and merchant details changed on one till reach the others within seconds', async () => {
     const url = await pgs.fresh();
-    const a = await till('Front', url);
-    await settled(a);
-    const b = await till('Back', url);
-    await settled(b);
+    const [a, b] = await frontAndBack(url);
     const arrived = next(b, (e) => (e.type === 'catalog' ? e.catalog : undefined));
     const sent = performance.now();
     ok(await a.dispatch('saveCatalog', { items: keys }));
@@ -71,12 +77,29 @@ describe('shop data shared by the tills', () => {
     expect(s.tillName).toBe('Front');
   });
 
+  it('the staff list is shared (PIN hashes, never PINs): a manager set up on one till signs in on another', async () => {
+    const url = await pgs.fresh();
+    const [a, b] = await frontAndBack(url);
+    const staffed = next(b, (e) => (e.type === 'staff' && e.staff.length === 2 ? e.staff : undefined));
+    ok(
+      await a.dispatch('saveStaff', {
+        staff: [
+          { id: 'ann', name: 'Ann', role: 'manager', pin: '4821' },
+          { id: 'bob', name: 'Bob', role: 'cashier', pin: '1234' },
+        ],
+      }),
+    );
+    expect((await staffed).map((m) => m.id)).toEqual(['ann', 'bob']);
+    expect(await b.dispatch('signIn', { staffId: 'bob', pin: '9999' })).toMatchObject({ ok: false });
+    expect(await b.dispatch('signIn', { staffId: 'ann', pin: '4821' })).toMatchObject({ ok: true, result: { id: 'ann', role: 'manager' } });
+    const { readFileSync } = await import('node:fs');
+    expect(JSON.stringify(ok<Snapshot>(await b.dispatch('snapshot', {})))).not.toContain('scrypt');
+    expect(readFileSync(`${b.dataDir}/settings.json`, 'utf8')).not.toContain('4821');
+  });
+
   it('a change made while the database is away reaches the others once it is back; a new till takes the shop catalog', async () => {
     const url = await pgs.fresh();
-    const a = await till('Front', url);
-    await settled(a);
-    const b = await till('Back', url);
-    await settled(b);
+    const [a, b] = await frontAndBack(url);
     pgs.cluster.stop();
     try {
       ok(await a.dispatch('saveCatalog', { items: keys }));

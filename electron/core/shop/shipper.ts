@@ -57,7 +57,7 @@ export interface ShipperOptions {
 }
 
 /** What belongs to the shop, shared by its tills. */
-export const SHOP_DATA_KINDS = ['catalog', 'merchant'] as const;
+export const SHOP_DATA_KINDS = ['catalog', 'merchant', 'staff'] as const;
 
 // A change to shop data counts once, when its outbox row first arrives: a batch sent again never undoes a newer
 // change another till made meanwhile.
