@@ -500,7 +500,7 @@ const ledgerDirs: Record<number, string> = {};
   rows.push([
     `catch-up of ${sh.catchUp.sales.toLocaleString('en')} sales made offline (${sh.catchUp.rows.toLocaleString('en')} outbox rows)`,
     `${(sh.catchUp.ms / 1000).toFixed(1)} s`,
-    `event loop held max ${sh.catchUp.loopHeldMs.max.toFixed(1)} ms CPU (gap max ${sh.catchUp.loopGapMs.max.toFixed(1)} ms)`,
+    `event loop held max ${sh.catchUp.loop.maxHeldMs.toFixed(1)} ms CPU (gap max ${sh.catchUp.loop.maxGapMs.toFixed(1)} ms)`,
     '< 60 s; hold <= ~20 ms',
   ]);
   row(
