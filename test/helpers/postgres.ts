@@ -52,8 +52,11 @@ export interface TestPostgres {
   destroy(): void;
 }
 
-/** Starts a new cluster; call `destroy` when done. */
-export async function startPostgres(): Promise<TestPostgres> {
+/**
+ * Starts a new cluster; call `destroy` when done. `tls`: it also speaks TLS, with a certificate for 127.0.0.1 made
+ * for it (its CA file is `ca`), and refuses connections without TLS.
+ */
+export async function startPostgres(opts: { tls?: boolean } = {}): Promise<TestPostgres & { ca?: string }> {
   const root = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'till-pg-'));
   chmodSync(dir, 0o755);
@@ -82,6 +85,41 @@ export async function startPostgres(): Promise<TestPostgres> {
     ].join('\n'),
   );
   if (ids) chownSync(join(data, 'postgresql.auto.conf'), ids.uid, ids.gid);
+  let ca: string | undefined;
+  if (opts.tls) {
+    const key = join(data, 'server.key');
+    ca = join(dir, 'server.crt');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        ca,
+      ],
+      { stdio: 'ignore' },
+    );
+    chmodSync(key, 0o600);
+    chmodSync(ca, 0o644);
+    if (ids) for (const f of [key, ca]) chownSync(f, ids.uid, ids.gid);
+    writeFileSync(join(data, 'postgresql.auto.conf'), `ssl = on\nssl_cert_file = '${ca}'\nssl_key_file = '${key}'\n`, { flag: 'a' });
+    // Loopback over TCP with TLS only.
+    writeFileSync(
+      join(data, 'pg_hba.conf'),
+      'local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n',
+    );
+  }
   const start = () => {
     run('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '60', 'start']);
   };
@@ -89,8 +127,10 @@ export async function startPostgres(): Promise<TestPostgres> {
     run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
   };
   start();
-  const url = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
+  const url = (db: string) =>
+    `postgres://postgres@127.0.0.1:${port}/${db}${ca ? `?sslmode=verify-full&sslrootcert=${encodeURIComponent(ca)}` : ''}`;
   return {
+    ...(ca ? { ca } : {}),
     url: url('postgres'),
     port,
     async database(name) {

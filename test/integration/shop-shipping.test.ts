@@ -256,3 +256,38 @@ describe('shipping the outbox to the shop database', () => {
     ]);
   });
 });
+
+describe('the shop database over TLS', () => {
+  it('ships over TLS to a server whose certificate checks out, and refuses one that does not or a link without TLS', async () => {
+    const tls = await startPostgres({ tls: true });
+    try {
+      const url = await tls.database('tls');
+      const ledger = newLedger();
+      sell(ledger, 20);
+      const s = shipper(ledger, url, 'Counter');
+      await s.shipped();
+      await expectExactlyOnce(url, ledger, s.tillId, 20);
+      await s.stop();
+      const plain = url.split('?')[0]!;
+      for (const [wrong, problem] of [
+        [`${plain}?sslmode=verify-full`, /certificate could not be checked/],
+        [`${plain}?sslmode=disable`, /refused this till/],
+      ] as const) {
+        const other = newLedger();
+        sell(other, 1);
+        let seen: ShipperStatus | undefined;
+        const refused = new Promise<ShipperStatus>((resolve) => {
+          const t = shipper(other, wrong, 'Other', (st) => {
+            seen = st;
+            if (!st.online && st.problem) resolve(st);
+          });
+          void t;
+        });
+        expect(await refused).toMatchObject({ online: false, queued: 2 });
+        expect(seen!.problem).toMatch(problem);
+      }
+    } finally {
+      tls.destroy();
+    }
+  }, 60_000);
+});

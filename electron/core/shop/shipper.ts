@@ -94,8 +94,16 @@ export function shopProblem(err: unknown): string {
     case '57P03':
       return 'The shop database cannot be reached.';
     case '28P01':
-    case '28000':
       return 'The shop database refused the user name or password.';
+    case '28000':
+      return 'The shop database refused this till (user, address or TLS: see its pg_hba.conf).';
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'CERT_HAS_EXPIRED':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return "The shop database's certificate could not be checked: give its CA with sslrootcert in the connection.";
     case '3D000':
       return 'The shop database named in the connection does not exist.';
     default:
