@@ -220,6 +220,7 @@ if (!app.requestSingleInstanceLock()) {
         dataDir,
         env: tillEnv,
         secretStore: keyStoreFor(tillEnv, () => new SafeStorageSecretStore(safeStorage, dataDir)),
+        shopSecretStore: new SafeStorageSecretStore(safeStorage, dataDir, 'shop-database.enc'),
         openStore: (dir, name) =>
           openStore(
             () => fromConf(new Store<Record<string, unknown>>({ cwd: dir, name, clearInvalidConfig: false, configFileMode: 0o600 })),

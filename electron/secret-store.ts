@@ -9,9 +9,10 @@ export class SafeStorageSecretStore implements SecretStore {
   readonly #path: string;
   readonly #safe: SafeStorage;
 
-  constructor(safe: SafeStorage, dataDir: string) {
+  /** `name`: the file, `api-key.enc` for the API key, `shop-database.enc` for the shop database's connection. */
+  constructor(safe: SafeStorage, dataDir: string, name = 'api-key.enc') {
     this.#safe = safe;
-    this.#path = join(dataDir, 'api-key.enc');
+    this.#path = join(dataDir, name);
     // On Linux without a keyring, Electron falls back to a hard-coded password: say so in Settings.
     const backend = process.platform === 'linux' ? safe.getSelectedStorageBackend?.() : undefined;
     this.kind = backend === 'basic_text' || !safe.isEncryptionAvailable() ? 'basic_text' : 'os';
@@ -27,7 +28,7 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   set(value: string): void {
-    if (!this.#safe.isEncryptionAvailable()) throw new Error('This computer offers no encryption for the API key.');
+    if (!this.#safe.isEncryptionAvailable()) throw new Error('This computer offers no encryption for secrets.');
     writeSecretFile(this.#path, this.#safe.encryptString(value));
   }
 

@@ -233,6 +233,15 @@ export const SettingsInputSchema = z
     discountLimit: z.number().min(0, 'At least 0').max(100, 'At most 100').multipleOf(0.01),
     /** How the shop's scale labels (barcodes starting with 20-29) carry a price or a weight. */
     scaleLayout: ScaleLayoutSchema,
+    /** This till's name in the shop (Settings -> Till name). */
+    tillName: z.string().trim().min(1, 'Give the till a name').max(40, 'A till name is at most 40 characters'),
+    /** The shop's PostgreSQL (a secret, kept like the API key): postgres://user:password@host:5432/shop?sslmode=require. */
+    shopDatabaseUrl: z
+      .string()
+      .trim()
+      .max(500)
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'Enter a PostgreSQL connection, e.g. postgres://till:secret@shop-server:5432/shop'),
+    clearShopDatabase: z.boolean(),
   })
   .partial()
   .strict();
@@ -272,6 +281,66 @@ export interface PublicSettings {
   keyStorage: 'os' | 'basic_text' | 'file' | 'env';
   /** Set by the environment (headless mode); the UI shows it read-only. */
   lockedByEnv: boolean;
+  /** This till's name in the shop. Always sent by the core. */
+  tillName?: string;
+  /** A shop database is set (the connection itself never leaves the main process); `'env'`: by TILL_SHOP_DATABASE_URL. */
+  shopDatabase?: 'none' | 'set' | 'env';
+  /** TILL_NAME names the till: Settings shows it read-only. */
+  tillNameByEnv?: boolean;
+}
+
+/** How this till stands with the shop database. */
+export interface ShopStatus {
+  /** Connected and shipping. */
+  online: boolean;
+  /** Since when the shop database could not be reached (ms). */
+  offlineSince?: number;
+  /** Rows of this till's books not yet in the shop database. */
+  queued: number;
+  /** Another till of the shop carries this till's name. */
+  nameTaken: boolean;
+  /** Why the last try failed, as a sentence. */
+  problem?: string;
+}
+
+/** One till's part of the shop's day. */
+export interface ShopTillDay {
+  tillId: string;
+  name: string;
+  /** This is the till asking. */
+  thisTill?: true;
+  /** Another till of the shop carries the same name. */
+  sameName?: true;
+  /** When it last reached the shop database (the database's clock, ms). */
+  lastSeen: number;
+  /** How far its clock was off the database's when it last shipped (ms; positive: ahead). */
+  clockSkewMs: number;
+  /** One block per currency, as the till's own day report counts it (from the rows it shipped). */
+  totals: DayTotals[];
+  /** Its drawer that day: the float, the cash it should hold, and what was counted at closing. */
+  cash?: {
+    currency: string;
+    /** The first drawer session's float; the cash it should hold now (or at the last close); the last close's count. */
+    float: number;
+    expected: number;
+    counted?: number;
+    closedAt?: number;
+    /** Drawer sessions opened that day, and the cash differences of those closed (counted less expected). */
+    sessions?: number;
+    difference?: number;
+  };
+}
+
+/** The shop's day across its tills, from the shop database. */
+export interface ShopDay {
+  date: string;
+  tills: ShopTillDay[];
+  /** All tills together, one block per currency. */
+  totals: DayTotals[];
+  /** The check against MultiSafepay over every till's card payments: each order once, with the till it is on. */
+  reconciliation?: Reconciliation;
+  /** When the shop database answered (this till's clock, ms). */
+  at: number;
 }
 
 export interface Terminal {
@@ -304,7 +373,8 @@ export type NoticeKey =
   | 'refund_not_made'
   | 'refund_unknown'
   | 'orphan_payments'
-  | 'printer_failed';
+  | 'printer_failed'
+  | 'till_name_taken';
 
 export interface StaffMember {
   id: string;
@@ -428,6 +498,8 @@ export interface Snapshot {
   notices: Notice[];
   /** The sale on the counter as the core keeps it, with its revision (absent: nothing was ever put in the basket). */
   basket?: { basket: CounterBasket; rev: number; client?: string };
+  /** The shop database, when one is set. */
+  shop?: ShopStatus;
 }
 
 export interface AttemptSummary {
@@ -583,6 +655,8 @@ export interface Mismatch {
   kind: MismatchKind;
   /** amount_differs: what MultiSafepay says it charged (minor units), against `amount` as the till recorded it. */
   mspAmount?: number;
+  /** The shop's check: the name of the till the payment is on. */
+  tillName?: string;
 }
 export interface Reconciliation {
   at: number;
@@ -810,6 +884,8 @@ export const METHODS = {
   /** Corrects the float of the open drawer session, with the reason (recorded; the opening float is kept). Manager. */
   correctFloat: method<DrawerSession>()(z.object({ float: z.number().int().min(0).max(MAX_FLOAT), reason }).strict()),
   dayState: method<DayState | null>()(z.object({ date: isoDate.optional() }).strict()),
+  /** The shop's day across its tills (Shop), from the shop database; `reconcile`: check every till's card payments. */
+  shopDay: method<ShopDay>()(z.object({ date: isoDate.optional(), reconcile: z.boolean().optional() }).strict()),
   signIn: method<StaffMember>()(z.object({ staffId: staffId, pin }).strict()),
   signOut: method<{ ok: true }>()(Empty),
   /** Replaces the staff list (a member without `pin` keeps theirs). Manager, once a manager exists. */
@@ -926,6 +1002,10 @@ export type TillEvent =
   | { type: 'basket'; basket: CounterBasket; rev: number; client: string }
   /** The quick keys changed (a favourite picked or dropped, or a favourite's price or name changed). */
   | { type: 'catalog'; catalog: CatalogItem[] }
+  /** Another till of the shop sent sales or other rows: Shop reads the day again. */
+  | { type: 'shop_changed' }
+  /** How this till stands with the shop database changed (online, offline since, queued). */
+  | { type: 'shop'; shop: ShopStatus | null }
   /** How far a product import got (0 to 1): checking the rows, then saving them. */
   | { type: 'import_progress'; importId: string; phase: 'checking' | 'saving'; fraction: number };
 

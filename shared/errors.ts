@@ -15,6 +15,8 @@ export type TillErrorCode =
   | 'locked'
   /** The receipt printer did not print; the sale itself is saved. */
   | 'printer_error'
+  /** The shop database cannot be reached (the till itself keeps selling). */
+  | 'shop_offline'
   | 'internal';
 
 export interface TillErrorShape {

@@ -20,6 +20,10 @@ export interface TillEnv {
   apiKey?: string;
   /** TILL_TERMINAL_IDS */
   terminalIds?: string[];
+  /** TILL_SHOP_DATABASE_URL: the shop's PostgreSQL (a secret). */
+  shopDatabaseUrl?: string;
+  /** TILL_NAME: this till's name in the shop. */
+  tillName?: string;
 }
 
 /** Where the host the stored key was entered for is kept (the payment state file, not the settings file). */

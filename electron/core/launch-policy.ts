@@ -7,9 +7,9 @@ import type { SecretStore } from './secrets';
 
 /**
  * The only environment variables a packaged build reads: what a kiosk deployment needs (where the data lives,
- * which terminals to offer). Everything else is set in Settings.
+ * which terminals to offer, the shop database and the till's name in it). Everything else is set in Settings.
  */
-export const PACKAGED_ENV_ALLOWED = ['TILL_DATA_DIR', 'TILL_TERMINAL_IDS'] as const;
+export const PACKAGED_ENV_ALLOWED = ['TILL_DATA_DIR', 'TILL_TERMINAL_IDS', 'TILL_SHOP_DATABASE_URL', 'TILL_NAME'] as const;
 
 /** Variables that steer the app; a packaged build drops every one not allow-listed above. */
 const isSwitch = (name: string) => name.startsWith('TILL_') || name === 'VITE_DEV_SERVER_URL';

@@ -44,6 +44,7 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   dayReport: signedIn,
   dayState: signedIn,
   drawerSessions: signedIn,
+  shopDay: signedIn,
   openDay: signedIn,
   paidIn: signedIn,
   openDrawer: signedIn,

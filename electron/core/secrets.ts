@@ -35,8 +35,9 @@ export class EnvSecretStore implements SecretStore {
 export class FileSecretStore implements SecretStore {
   readonly kind = 'file' as const;
   readonly #path: string;
-  constructor(dataDir: string) {
-    this.#path = join(dataDir, 'api-key');
+  /** `name`: the file, `api-key` for the API key, `shop-database` for the shop database's connection. */
+  constructor(dataDir: string, name = 'api-key') {
+    this.#path = join(dataDir, name);
   }
   get() {
     if (!existsSync(this.#path)) return undefined;

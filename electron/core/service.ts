@@ -6,8 +6,9 @@
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   type Approval,
   ApprovalSchema,
@@ -15,6 +16,7 @@ import {
   type CatalogItem,
   type CounterBasket,
   CounterBasketSchema,
+  CatalogItemSchema,
   METHODS,
   type MethodName,
   type Mode,
@@ -37,7 +39,8 @@ import { type EngineOptions, PaymentEngine } from './engine/engine';
 import type { EngineTiming } from './engine/types';
 import { LedgerLockedError } from './ledger/db';
 import { importJournal } from './ledger/import';
-import { Ledger, LedgerRowError } from './ledger/ledger';
+import { Ledger, LedgerRowError, localDate } from './ledger/ledger';
+import { Shop, type ShopOptions, ShopUnreachableError } from './shop/shop';
 import { amountDue } from '../../shared/sale';
 import { percentOff } from '../../shared/discount';
 import type { Logger } from './log';
@@ -93,6 +96,10 @@ export interface TillServiceOptions {
   refundGraceMs?: number;
   /** Printers of this computer (the desktop app passes Electron's; headless mode has none). */
   systemPrinter?: SystemPrinter;
+  /** Where the shop database's connection is kept when the environment does not set it (default: a 0600 file). */
+  shopSecretStore?: SecretStore;
+  /** Shipping timings and fail points of the shop database (tests). */
+  shopShipping?: ShopOptions['shipping'];
 }
 
 export const LEDGER_FILE = 'ledger.sqlite';
@@ -106,6 +113,8 @@ const MAX_IMPORT_CHARS = 64_000_000;
 const UPLOAD_IDLE_MS = 120_000;
 /** A receipt that never printed is printed at the next start when it is at most this old (ms). */
 const RECEIPT_RESUME_MS = 15 * 60_000;
+/** How often, at most, the screens hear that another till's rows reached the shop database (ms). */
+const SHOP_CHANGED_MS = 1000;
 
 /** Reads TILL_* variables (headless mode and the desktop app). */
 export function envFromProcess(env: NodeJS.ProcessEnv = process.env): TillEnv {
@@ -116,8 +125,27 @@ export function envFromProcess(env: NodeJS.ProcessEnv = process.env): TillEnv {
     .map((s) => s.trim())
     .filter(Boolean);
   if (ids?.length) out.terminalIds = ids;
+  if (env.TILL_SHOP_DATABASE_URL?.trim()) out.shopDatabaseUrl = env.TILL_SHOP_DATABASE_URL.trim();
+  if (env.TILL_NAME?.trim()) out.tillName = env.TILL_NAME.trim().slice(0, 40);
   return out;
 }
+
+/** The merchant's details and VAT rates: the shop's, shared by its tills. */
+const merchantOf = (s: StoredSettings) => ({
+  merchantName: s.merchantName,
+  merchantAddress: s.merchantAddress,
+  vatRates: s.vatRates,
+  customVatRate: s.customVatRate,
+});
+const SharedCatalogSchema = z.array(CatalogItemSchema).max(60);
+const SharedMerchantSchema = z
+  .object({
+    merchantName: z.string().max(80),
+    merchantAddress: z.string().max(200),
+    vatRates: z.array(z.number().min(0).max(100)).min(1).max(6),
+    customVatRate: z.number().min(0).max(100),
+  })
+  .strip();
 
 type Handlers = { [M in MethodName]: (params: z.output<(typeof METHODS)[M]['params']>) => Promise<Result<M>> };
 
@@ -155,6 +183,13 @@ export class TillService implements Dispatcher {
   #uploadTimer: ReturnType<typeof setTimeout> | undefined;
   /** A product import (or the end of one cut off by a restart) is being written. */
   #importing: Promise<unknown> | undefined;
+  /** The shop database, when one is set; its connection string is kept in #shopSecrets (or the environment). */
+  #shop: Shop | undefined;
+  readonly #shopSecrets: SecretStore;
+  readonly #shopShipping: ShopOptions['shipping'];
+  #shopEventTimer: ReturnType<typeof setTimeout> | undefined;
+  #shopChangedTimer: ReturnType<typeof setTimeout> | undefined;
+  #shopNamedNotice = false;
 
   private constructor(
     opts: TillServiceOptions,
@@ -244,6 +279,7 @@ export class TillService implements Dispatcher {
       ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
     this.ledger.onChange = (what) => {
+      this.#shop?.shipper.kick();
       if (what === 'attempt') return;
       this.#emit({ type: 'history_changed' });
       // Money moved with no drawer session open opens one: every window hears of the session in use.
@@ -255,6 +291,9 @@ export class TillService implements Dispatcher {
       }
     };
     this.#shownSession = this.sales.todaySessionId();
+    this.#shopSecrets = opts.shopSecretStore ?? new FileSecretStore(opts.dataDir, 'shop-database');
+    this.#shopShipping = opts.shopShipping;
+    this.#startShop();
     if (parts.state.damagedCopy)
       this.#notice(
         'warning',
@@ -327,6 +366,9 @@ export class TillService implements Dispatcher {
     this.#closed = true;
     clearInterval(this.#idleTimer);
     clearTimeout(this.#uploadTimer);
+    clearTimeout(this.#shopEventTimer);
+    clearTimeout(this.#shopChangedTimer);
+    await this.#shop?.stop();
     this.sales.stop();
     await this.engine.stop();
     await this.#connection.close();
@@ -666,9 +708,20 @@ export class TillService implements Dispatcher {
         if (hostOf(nextBase) !== this.#connection.keyHost)
           throw new TillError({ code: 'bad_request', field: 'apiKey', message: 'Enter the API key again for the new address.' });
       }
+      if (p.tillName !== undefined && this.#env.tillName && p.tillName !== this.#env.tillName)
+        throw new TillError({ code: 'not_allowed', field: 'tillName', message: 'The till name is set by the environment (TILL_NAME).' });
+      const shopChanged = p.shopDatabaseUrl !== undefined || p.clearShopDatabase === true;
+      if (shopChanged && this.#env.shopDatabaseUrl)
+        throw new TillError({
+          code: 'not_allowed',
+          field: 'shopDatabaseUrl',
+          message: 'The shop database is set by the environment (TILL_SHOP_DATABASE_URL) and cannot be changed here.',
+        });
       if (next.defaultTerminalId && !this.#terminals(next).some((t) => t.id === next.defaultTerminalId))
         throw new TillError({ code: 'bad_request', field: 'defaultTerminalId', message: 'The default terminal is not in the list.' });
       try {
+        if (p.clearShopDatabase) this.#shopSecrets.clear();
+        if (p.shopDatabaseUrl !== undefined) this.#shopSecrets.set(p.shopDatabaseUrl);
         if (p.clearApiKey) this.#secrets.clear();
         if (p.apiKey !== undefined) {
           this.#secrets.set(p.apiKey);
@@ -686,6 +739,16 @@ export class TillService implements Dispatcher {
         await this.#connection.apply();
         await this.#connection.loadApiTerminals();
       }
+      if (shopChanged) {
+        await this.#shop?.stop();
+        this.#shop = undefined;
+        this.#startShop();
+        if (!this.#shop) this.#emit({ type: 'shop', shop: null });
+      } else if (p.tillName !== undefined) this.#shop?.shipper.kick();
+      if (this.#shop && JSON.stringify(merchantOf(next)) !== JSON.stringify(merchantOf(cur))) {
+        storage(() => this.ledger.outbox.shareShopData('merchant', merchantOf(next)));
+        this.#shop.shipper.kick();
+      }
       const settings = this.#publicSettings();
       this.#emit({ type: 'settings', settings, mode: this.mode });
       this.#emit({ type: 'terminals', terminals: this.#terminals() });
@@ -702,6 +765,11 @@ export class TillService implements Dispatcher {
         throw new TillError({ code: 'bad_request', field: 'items', message: 'Two products have the same id.' });
       storage(() => this.#settingsStore.set({ catalog: p.items }));
       this.#catalogCache = p.items;
+      if (this.#shop) {
+        storage(() => this.ledger.outbox.shareShopData('catalog', p.items));
+        this.#shop.shipper.kick();
+        this.#emit({ type: 'catalog', catalog: p.items });
+      }
       return p.items;
     },
     openDay: async (p) => {
@@ -727,6 +795,19 @@ export class TillService implements Dispatcher {
       this.#emit({ type: 'day', today: this.sales.today() ?? null });
       return session;
     },
+    shopDay: async (p) => {
+      if (!this.#shop)
+        throw new TillError({ code: 'not_allowed', message: 'No shop database is set - add it in Settings (Shop database).' });
+      try {
+        return await this.#shop.day(
+          p.date ?? localDate(this.#now()),
+          p.reconcile ? (page, refunded) => this.engine.checkAttempts(page, refunded) : undefined,
+        );
+      } catch (err) {
+        if (err instanceof ShopUnreachableError) throw new TillError({ code: 'shop_offline', message: err.message });
+        throw err;
+      }
+    },
     signIn: async (p) => {
       const before = this.staff.recorded;
       try {
@@ -744,12 +825,14 @@ export class TillService implements Dispatcher {
     },
     saveStaff: async (p) => {
       const list = await storageAsync(() => this.staff.save(p.staff));
+      this.#shareStaff();
       this.#emitStaff();
       return list;
     },
     // A lost manager PIN: only whoever can type the MultiSafepay API key again (policy.ts).
     resetManagerPin: async (p) => {
       await storageAsync(() => this.staff.resetPin(p.staffId, p.pin));
+      this.#shareStaff();
       this.#emitStaff();
       return { ok: true as const };
     },
@@ -958,6 +1041,9 @@ export class TillService implements Dispatcher {
       apiKeySet: Boolean(this.#secrets.get()),
       keyStorage: this.#secrets.kind,
       lockedByEnv: locked,
+      tillName: this.#tillName(),
+      tillNameByEnv: Boolean(this.#env.tillName),
+      shopDatabase: this.#env.shopDatabaseUrl ? 'env' : this.#shopSecrets.get() ? 'set' : 'none',
     };
   }
 
@@ -987,6 +1073,7 @@ export class TillService implements Dispatcher {
       catalog: this.#quickKeys(),
       notices: [...this.#notices],
       ...(this.#counterBasket() ? { basket: this.#counterBasket()! } : {}),
+      ...(this.#shop ? { shop: this.#shop.status() } : {}),
     };
   }
 
@@ -1002,6 +1089,83 @@ export class TillService implements Dispatcher {
     }
     const parsed = CounterBasketSchema.safeParse(json);
     return { basket: parsed.success ? parsed.data : { lines: [] }, rev: row.rev };
+  }
+
+  /** This till's name in the shop: TILL_NAME, else Settings -> Till name, else the computer's name. */
+  #tillName(): string {
+    return this.#env.tillName || this.#settings().tillName || hostname().slice(0, 40) || 'Till';
+  }
+
+  /** What another till of the shop changed (or this one, coming back): the quick keys, the merchant's details. */
+  #takeShopData(kind: string, data: unknown): void {
+    if (kind === 'catalog') {
+      const items = SharedCatalogSchema.parse(data);
+      if (JSON.stringify(items) === JSON.stringify(this.#catalogCache)) return;
+      this.#settingsStore.set({ catalog: items });
+      this.#catalogCache = items;
+      this.#emit({ type: 'catalog', catalog: items });
+    } else if (kind === 'staff') {
+      // A shop without staff never wipes the staff a till set up: the till shares its own instead.
+      if (Array.isArray(data) && data.length === 0 && this.staff.stored().length) return this.#shareStaff();
+      if (this.staff.adopt(data)) this.#emitStaff();
+    } else if (kind === 'merchant') {
+      const m = SharedMerchantSchema.parse(data);
+      const next = { ...this.#settings(), ...m };
+      if (!next.vatRates.includes(next.customVatRate)) next.customVatRate = next.vatRates[0]!;
+      if (JSON.stringify(merchantOf(next)) === JSON.stringify(merchantOf(this.#settings()))) return;
+      this.#settingsStore.set({ settings: next });
+      this.#settingsCache = next;
+      this.#emit({ type: 'settings', settings: this.#publicSettings(), mode: this.mode });
+    }
+  }
+
+  /** The staff list (PIN hashes, never PINs) goes to the shop's other tills, like the quick keys. */
+  #shareStaff(): void {
+    if (!this.#shop) return;
+    storage(() => this.ledger.outbox.shareShopData('staff', this.staff.stored()));
+    this.#shop.shipper.kick();
+  }
+
+  /** Starts shipping to the shop database set now (none: nothing runs). */
+  #startShop(): void {
+    const url = this.#env.shopDatabaseUrl ?? this.#shopSecrets.get();
+    if (!url) return;
+    this.#shop = new Shop({
+      outbox: this.ledger.outbox,
+      url,
+      tillName: () => this.#tillName(),
+      now: this.#now,
+      logger: this.#log,
+      ...(this.#shopShipping ? { shipping: this.#shopShipping } : {}),
+      onShopData: (kind, data) => this.#takeShopData(kind, data),
+      // At most one a second, however many tills are selling.
+      onShopRows: () => {
+        if (this.#shopChangedTimer) return;
+        this.#shopChangedTimer = setTimeout(() => {
+          this.#shopChangedTimer = undefined;
+          if (!this.#closed) this.#emit({ type: 'shop_changed' });
+        }, SHOP_CHANGED_MS);
+      },
+      shopDataOf: (kind) =>
+        kind === 'catalog' ? this.#catalogCache : kind === 'staff' ? this.staff.stored() : merchantOf(this.#settings()),
+      onStatus: (s) => {
+        if (s.nameTaken && !this.#shopNamedNotice) {
+          this.#shopNamedNotice = true;
+          this.#notice(
+            'warning',
+            `Another till of the shop is already called "${this.#tillName()}". Both keep selling and are told apart in Shop; give this till its own name in Settings.`,
+            { key: 'till_name_taken', params: { name: this.#tillName() } },
+          );
+        }
+        // Online and offline at once; the queue while catching up at most a few times a second.
+        if (this.#shopEventTimer) return;
+        this.#emit({ type: 'shop', shop: s });
+        this.#shopEventTimer = setTimeout(() => {
+          this.#shopEventTimer = undefined;
+          if (this.#shop && !this.#closed) this.#emit({ type: 'shop', shop: this.#shop.status() });
+        }, 250);
+      },
+    });
   }
 
   #terminals(settings = this.#settings()): Terminal[] {
@@ -1147,7 +1311,6 @@ export class TillService implements Dispatcher {
   }
 }
 
-/** Opens the ledger; one that cannot be opened (not a database, damaged) is kept aside and a new one started. */
 /**
  * The time money is booked at: the wall clock, except that it never goes back. A clock set back (a flat CMOS battery,
  * a wrong time zone, by hand) would book sales into a day already past and number receipts out of time order; the
@@ -1172,6 +1335,7 @@ export function bookingClock(wall: () => number, monotonic: () => number, lastRe
   };
 }
 
+/** Opens the ledger; one that cannot be opened (not a database, damaged) is kept aside and a new one started. */
 function openLedger(path: string, now = Date.now()): { ledger: Ledger; damagedCopy?: string } {
   try {
     return { ledger: new Ledger(path) };

@@ -24,6 +24,9 @@ export type StoredSettings = Omit<
   | 'cashRounding'
   | 'discountLimit'
   | 'scaleLayout'
+  | 'tillName'
+  | 'shopDatabase'
+  | 'tillNameByEnv'
 > & {
   vatRates: number[];
   customVatRate: number;
@@ -35,6 +38,8 @@ export type StoredSettings = Omit<
   cashRounding: CashRoundingStep;
   discountLimit: number;
   scaleLayout: ScaleLayout;
+  /** This till's name in the shop ('': the computer's name). */
+  tillName: string;
 };
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -56,6 +61,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   cashRounding: DEFAULT_CASH_ROUNDING,
   discountLimit: DEFAULT_DISCOUNT_LIMIT,
   scaleLayout: DEFAULT_SCALE_LAYOUT,
+  tillName: '',
 };
 
 /** Food and non-alcoholic drinks take the reduced rate (9 %) in the Netherlands. */
@@ -90,6 +96,7 @@ const StoredSettingsSchema = z
     cashRounding: z.union([z.literal(0), z.literal(5), z.literal(10)]),
     discountLimit: z.number().min(0).max(100),
     scaleLayout: ScaleLayoutSchema,
+    tillName: z.string().max(40),
   })
   .partial();
 

@@ -324,6 +324,30 @@ export class Staff {
     return this.list();
   }
 
+  /** The staff list as stored, PIN hashes included, to share with the shop's other tills (never to a screen). */
+  stored(): readonly StoredStaff[] {
+    return this.#members;
+  }
+
+  /**
+   * The staff list another till of the shop saved: taken as it is (scrypt PIN hashes, never PINs), when it reads as
+   * a staff list and keeps a manager. Wrong PINs and lockouts stay each till's own. Whoever is signed in here and no
+   * longer on the list is signed out. Returns whether anything changed.
+   */
+  adopt(shared: unknown): boolean {
+    const parsed = StoredStaffSchema.max(200).safeParse(shared);
+    if (!parsed.success) throw new Error('not a staff list');
+    const next = parsed.data;
+    if (next.length && !next.some((m) => m.role === 'manager')) throw new Error('a staff list without a manager');
+    if (JSON.stringify(next) === JSON.stringify(this.#members)) return false;
+    this.#o.store.set({ staff: next });
+    this.#members = next;
+    this.#o.record.setMeta(STAFF_SET_UP, next.length ? '1' : '0');
+    if (next.length) this.#tillLocked = false;
+    if (this.#session && !next.some((m) => m.id === this.#session!.id)) this.#session = undefined;
+    return true;
+  }
+
   /** A new PIN for a manager who lost theirs: the caller has checked the API key. Unlocks them too. */
   async resetPin(id: string, pin: string): Promise<void> {
     const m = this.#members.find((x) => x.id === id && x.role === 'manager');

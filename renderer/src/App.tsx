@@ -4,7 +4,7 @@ import type { SaleRecord, TillApi } from '../../shared/contract';
 import { lineTotal } from '../../shared/money';
 import { isFinal, type PaymentView, salePartOf } from '../../shared/payment';
 import { OpenSales } from './components/OpenSales';
-import { money } from './format';
+import { money, time } from './format';
 import { Receipt } from './components/Receipt';
 import { LockedTill } from './components/LockedTill';
 import { useManagerApproval } from './components/ManagerApproval';
@@ -18,6 +18,7 @@ import { HistoryScreen } from './screens/HistoryScreen';
 import { ReportScreen } from './screens/ReportScreen';
 import { SaleScreen } from './screens/SaleScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { ShopScreen } from './screens/ShopScreen';
 import { SHORTCUTS } from './shortcuts';
 import { localDay } from './day';
 import { useTill } from './useTill';
@@ -31,11 +32,11 @@ function partText(p: PaymentView, onCounter: Sale): string | undefined {
   return due > 0 ? i18n.t('sale.partPaid', { paid: money(byCard, p.currency), due: money(due, p.currency) }) : undefined;
 }
 
-type View = 'sale' | 'history' | 'report' | 'day' | 'settings';
+type View = 'sale' | 'history' | 'report' | 'day' | 'shop' | 'settings';
 
 export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: boolean }) {
   const { t } = useTranslation();
-  const { snapshot, historyVersion, reload } = useTill(tillApi, linkUp);
+  const { snapshot, historyVersion, shopVersion, reload } = useTill(tillApi, linkUp);
   // Every screen's requests go through inline manager approval: a manager-only action asks a manager's PIN here.
   const managers = snapshot?.staff?.filter((m) => m.role === 'manager') ?? [];
   const { api, dialog: approvalDialog } = useManagerApproval(tillApi, managers, Boolean(snapshot?.user));
@@ -163,7 +164,7 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
   // Today is the drawer session in use, or the last one closed today: closed (today) means a new session must be opened.
   const closedAt = snapshot.today?.closedAt;
   const dayClosed = closedAt !== undefined && (snapshot.today?.day === localDay() || localDay(new Date(closedAt)) === localDay());
-  const nav: View[] = ['sale', 'history', 'report', 'day', 'settings'];
+  const nav: View[] = ['sale', 'history', 'report', 'day', 'shop', 'settings'];
   const navKey: Partial<Record<View, string>> = { history: SHORTCUTS.history };
 
   return (
@@ -202,6 +203,11 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
       {!linkUp && (
         <p className="banner error" role="alert">
           {t('app.linkDown')}
+        </p>
+      )}
+      {snapshot.shop && !snapshot.shop.online && snapshot.shop.offlineSince !== undefined && (
+        <p className="banner warning" role="status" data-testid="shop-offline" data-queued={snapshot.shop.queued}>
+          {t('shop.offline', { since: time(snapshot.shop.offlineSince), count: snapshot.shop.queued })}
         </p>
       )}
       {notices.map((n) => {
@@ -268,6 +274,7 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
         )}
         {!mustSignIn && view === 'report' && <ReportScreen api={api} version={historyVersion} />}
         {!mustSignIn && view === 'day' && <DayScreen api={api} snapshot={snapshot} version={historyVersion} onChanged={reload} />}
+        {!mustSignIn && view === 'shop' && <ShopScreen api={api} snapshot={snapshot} version={historyVersion + shopVersion} />}
         {!mustSignIn && view === 'settings' && <SettingsScreen api={api} snapshot={snapshot} />}
       </main>
       {openSalesShown && (

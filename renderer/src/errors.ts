@@ -48,6 +48,7 @@ export const SENTENCES: [RegExp, string][] = [
   [/^The amount given is less than/, 'given_too_little'],
   [/^Unknown terminal .* - add it in Settings/, 'unknown_terminal'],
   [/^No API key is set/, 'no_api_key'],
+  [/^No shop database is set/, 'no_shop_database'],
   [/^That sale has no receipt yet/, 'no_receipt'],
   [/^Only a completed card payment can be refunded/, 'refund_not_paid'],
   [/^That is more than was sold less what was returned/, 'return_too_many'],

@@ -6,12 +6,15 @@ export interface TillState {
   snapshot: Snapshot | undefined;
   /** Bumped whenever history changed, so lists re-read. */
   historyVersion: number;
+  /** Bumped when another till of the shop sent rows, so Shop reads the day again. */
+  shopVersion: number;
   reload(): void;
 }
 
 export function useTill(api: TillApi, linkUp = true): TillState {
   const [snapshot, setSnapshot] = useState<Snapshot>();
   const [historyVersion, setHistoryVersion] = useState(0);
+  const [shopVersion, setShopVersion] = useState(0);
   const signedIn = useRef<string | undefined>(undefined);
   const reload = useCallback(() => {
     api.snapshot({}).then(
@@ -61,6 +64,12 @@ export function useTill(api: TillApi, linkUp = true): TillState {
         case 'history_changed':
           setHistoryVersion((v) => v + 1);
           break;
+        case 'shop_changed':
+          setShopVersion((v) => v + 1);
+          break;
+        case 'shop':
+          setSnapshot((s) => s && { ...s, shop: e.shop ?? undefined });
+          break;
         case 'day':
           // Today was opened or closed, in this window or another.
           setSnapshot((s) => s && { ...s, today: e.today ?? undefined });
@@ -79,5 +88,5 @@ export function useTill(api: TillApi, linkUp = true): TillState {
     wasUp.current = linkUp;
   }, [linkUp, reload]);
 
-  return { snapshot, historyVersion, reload };
+  return { snapshot, historyVersion, shopVersion, reload };
 }

@@ -68,6 +68,7 @@ export function fakeApi(snapshot: Partial<Snapshot> = {}) {
     paidOut: vi.fn(),
     openDrawer: vi.fn(),
     recordAudit: vi.fn(async (_p: Params<'recordAudit'>) => ({ ok: true as const })),
+    shopDay: vi.fn(),
   };
   const push = (e: TillEvent) => listeners.forEach((l) => l(e));
   return { api: api as unknown as TillApi & typeof api, push, snap };

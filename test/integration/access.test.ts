@@ -431,6 +431,7 @@ describe('who may do what', () => {
       dayReport: { access: 'signed_in' },
       dayState: { access: 'signed_in' },
       drawerSessions: { access: 'signed_in' },
+      shopDay: { access: 'signed_in' },
       openDay: { access: 'signed_in' },
       paidIn: { access: 'signed_in' },
       openDrawer: { access: 'signed_in' },

@@ -89,7 +89,7 @@ describe('launch policy', () => {
     const { env: out, ignored } = launchEnv(env, true);
     expect(out).toEqual({ PATH: '/bin', HOME: '/home/till', TILL_DATA_DIR: '/data', TILL_TERMINAL_IDS: 'A,B' });
     expect(ignored).toEqual(['TILL_CRASH_AT', 'TILL_MSP_API_KEY', 'TILL_MSP_BASE_URL', 'TILL_PORT', 'TILL_TIMING', 'VITE_DEV_SERVER_URL']);
-    expect([...PACKAGED_ENV_ALLOWED]).toEqual(['TILL_DATA_DIR', 'TILL_TERMINAL_IDS']);
+    expect([...PACKAGED_ENV_ALLOWED]).toEqual(['TILL_DATA_DIR', 'TILL_TERMINAL_IDS', 'TILL_SHOP_DATABASE_URL', 'TILL_NAME']);
   });
   it('unpackaged: everything passes', () => {
     expect(launchEnv(env, false)).toEqual({ env, ignored: [] });

@@ -480,6 +480,20 @@ export class PaymentEngine implements FollowerHost {
    * above all an orphan payment: MultiSafepay says paid, the till recorded it as not paid.
    */
   async reconcile(from: number, to: number): Promise<Reconciliation> {
+    return this.checkAttempts(
+      async (after) => this.#ledger.attemptsBetween(from, to, after, 200),
+      async (orderId) => this.#ledger.refundsOfOrder(orderId).some((r) => r.state === 'done'),
+    );
+  }
+
+  /**
+   * Checks attempts against MultiSafepay, a page at a time (`page` gives the page after a cursor, empty at the end):
+   * this till's own, or every till's of the shop (shop/shop-day.ts). `refunded`: the books hold a refund done of it.
+   */
+  async checkAttempts(
+    page: (after: { createdAt: number; orderId: string } | undefined) => Promise<AttemptSnapshot[]>,
+    refunded: (orderId: string) => Promise<boolean>,
+  ): Promise<Reconciliation> {
     const mismatches: Mismatch[] = [];
     let checked = 0;
     const read = async (a: AttemptSnapshot) => {
@@ -509,21 +523,20 @@ export class PaymentEngine implements FollowerHost {
       else if (after === 'chargedback') mismatches.push({ ...base, msp: status, kind: 'charged_back' });
       else if (mspPaid && charged !== undefined && charged !== (a.paidAmount ?? a.amount))
         mismatches.push({ ...base, msp: status, kind: 'amount_differs', mspAmount: charged });
-      else if (after && !this.#ledger.refundsOfOrder(a.orderId).some((r) => r.state === 'done'))
-        mismatches.push({ ...base, msp: status, kind: 'refunded_at_msp' });
+      else if (after && !(await refunded(a.orderId))) mismatches.push({ ...base, msp: status, kind: 'refunded_at_msp' });
       else if (isFinal(a.state) && (cls === 'waiting' || cls === 'soft_declined'))
         mismatches.push({ ...base, msp: status, kind: 'status_differs' });
     };
-    // A page of attempts at a time from the ledger, a few reads at a time: a busy month must neither hold the
-    // ledger in memory nor flood MultiSafepay.
+    // A page of attempts at a time, a few reads at a time: a busy month must neither be held in memory nor flood
+    // MultiSafepay.
     let after: { createdAt: number; orderId: string } | undefined;
     for (;;) {
-      const page = this.#ledger.attemptsBetween(from, to, after, 200);
-      if (!page.length) break;
-      checked += page.length;
-      const last = page[page.length - 1]!;
+      const rows = await page(after);
+      if (!rows.length) break;
+      checked += rows.length;
+      const last = rows[rows.length - 1]!;
       after = { createdAt: last.createdAt, orderId: last.orderId };
-      const queue = [...page];
+      const queue = [...rows];
       await Promise.all(
         Array.from({ length: Math.min(4, queue.length) }, async () => {
           for (let a = queue.shift(); a; a = queue.shift()) await read(a);

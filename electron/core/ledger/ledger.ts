@@ -35,6 +35,7 @@ import { addVat, LEGACY_VAT_RATE, vatByRate, type VatLine, vatOfRefund } from '.
 import { vatOfLines } from '../../../shared/returns';
 import { openDatabase, releaseHolder, transaction } from './db';
 import { Products } from './products';
+import { Outbox } from './outbox';
 
 export interface AttemptSnapshot extends AttemptFields {
   /** Set when a supervisor resolved the attempt. */
@@ -394,6 +395,20 @@ const SessionRowSchema = z.object({
 export type SessionRow = z.infer<typeof SessionRowSchema>;
 const CountsSchema = z.record(z.string(), z.number().int().min(0));
 
+/** A currency's totals of a day with nothing in them yet. */
+export function emptyDayTotals(currency: string): DayTotals {
+  return {
+    currency,
+    outcomes: { completed: bucket(), cancelled: bucket(), failed: bucket(), pending: bucket() },
+    tenders: { card: bucket(), cash: bucket() },
+    cardTypes: {},
+    refunds: bucket(),
+    refundsByTender: { card: bucket(), cash: bucket() },
+    net: 0,
+    vat: [],
+  };
+}
+
 export class Ledger {
   readonly path: string;
   readonly #db: DatabaseSync;
@@ -402,6 +417,8 @@ export class Ledger {
   readonly #totalsBy: Record<'day' | 'session', TotalsStatements>;
   /** The product catalog, in the same database. */
   readonly products: Products;
+  /** Every write to the books, in order, for the shop database. */
+  readonly outbox: Outbox;
   /** Called after each committed change (history screens refresh). */
   onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve' | 'cash_move' | 'park') => void) | undefined;
 
@@ -410,6 +427,7 @@ export class Ledger {
     this.path = path;
     this.#db = openDatabase(path, opts.busyWaitMs);
     this.products = new Products(this.#db);
+    this.outbox = new Outbox(this.#db);
     const p = (sql: string) => this.#db.prepare(sql);
     this.#q = {
       insertSale: p(
@@ -1308,19 +1326,7 @@ export class Ledger {
     const by = new Map<string, DayTotals>();
     const of = (currency: string): DayTotals => {
       let t = by.get(currency);
-      if (!t) {
-        t = {
-          currency,
-          outcomes: { completed: bucket(), cancelled: bucket(), failed: bucket(), pending: bucket() },
-          tenders: { card: bucket(), cash: bucket() },
-          cardTypes: {},
-          refunds: bucket(),
-          refundsByTender: { card: bucket(), cash: bucket() },
-          net: 0,
-          vat: [],
-        };
-        by.set(currency, t);
-      }
+      if (!t) by.set(currency, (t = emptyDayTotals(currency)));
       return t;
     };
     const add = (b: Bucket, n: number, amount: number) => {

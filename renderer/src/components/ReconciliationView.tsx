@@ -15,7 +15,8 @@ export function ReconciliationView({ rec }: { rec: Reconciliation }) {
           {rec.mismatches.map((m) => (
             <li key={m.orderId} className={m.kind === 'orphan_payment' ? 'orphan' : 'mismatch'} data-testid="mismatch" data-kind={m.kind}>
               {m.kind === 'orphan_payment' && <strong>{t('report.orphan')}: </strong>}
-              {t(`report.mismatch.${m.kind}`)} · {m.orderId} · {m.terminalId} · {money(m.amount, m.currency)}
+              {t(`report.mismatch.${m.kind}`)} · {m.tillName ? `${m.tillName} · ` : ''}
+              {m.orderId} · {m.terminalId} · {money(m.amount, m.currency)}
             </li>
           ))}
         </ul>

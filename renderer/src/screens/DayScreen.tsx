@@ -377,7 +377,7 @@ function ClosedDay({ api, day, report }: { api: TillApi; day: DayState; report: 
   );
 }
 
-function Totals({ totals: x }: { totals: DayTotals }) {
+export function Totals({ totals: x }: { totals: DayTotals }) {
   const { t } = useTranslation();
   const rows: [string, string, Bucket][] = [
     ['tender-card', t('report.card'), x.tenders.card],

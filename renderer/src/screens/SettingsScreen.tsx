@@ -51,6 +51,8 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
   const [defaultTerminalId, setDefaultTerminalId] = useState(s.defaultTerminalId);
   const [currency, setCurrency] = useState<PosCurrency>(isPosCurrency(s.currency) ? s.currency : POS_CURRENCIES[0]);
   const [merchantName, setMerchantName] = useState(s.merchantName);
+  const [tillName, setTillName] = useState(s.tillName ?? '');
+  const [shopDatabaseUrl, setShopDatabaseUrl] = useState('');
   const [merchantAddress, setMerchantAddress] = useState(s.merchantAddress);
   const [language, setLanguage] = useState<Language>(s.language);
   const [vatRatesText, setVatRatesText] = useState((s.vatRates ?? DEFAULT_VAT_RATES).join(', '));
@@ -100,6 +102,8 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
       merchantName,
       merchantAddress,
       language,
+      ...(!s.tillNameByEnv && tillName.trim() ? { tillName: tillName.trim() } : {}),
+      ...(s.shopDatabase !== 'env' && shopDatabaseUrl.trim() ? { shopDatabaseUrl: shopDatabaseUrl.trim() } : {}),
       ...extra,
     };
     if (!s.lockedByEnv && mode !== 'test') {
@@ -113,6 +117,7 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
     try {
       await api.saveSettings(input);
       setApiKey('');
+      setShopDatabaseUrl('');
       setStatus('settings.saved'); // a key: shown in the language just saved
     } catch (e) {
       const err = TillError.from(e);
@@ -253,6 +258,50 @@ export function SettingsScreen({ api, snapshot }: { api: TillApi; snapshot: Snap
           </select>
           {errFor('cashRounding')}
         </label>
+        <fieldset>
+          <legend>{t('settings.shop')}</legend>
+          <label>
+            {t('settings.tillName')}
+            <input
+              value={tillName}
+              maxLength={40}
+              disabled={s.tillNameByEnv}
+              onChange={(e) => setTillName(e.target.value)}
+              {...invalid('tillName')}
+            />
+            {errFor('tillName')}
+          </label>
+          {s.tillNameByEnv && <p className="muted">{t('settings.tillNameEnv')}</p>}
+          <p className="muted" data-testid="shop-database-state">
+            {t(
+              s.shopDatabase === 'env'
+                ? 'settings.shopDatabaseEnv'
+                : s.shopDatabase === 'set'
+                  ? 'settings.shopDatabaseSet'
+                  : 'settings.shopDatabaseNone',
+            )}
+          </p>
+          {s.shopDatabase !== 'env' && (
+            <label>
+              {t('settings.shopDatabase')}
+              <input
+                type="password"
+                autoComplete="off"
+                spellCheck={false}
+                value={shopDatabaseUrl}
+                placeholder={s.shopDatabase === 'set' ? '••••••••' : 'postgres://till:…@shop-server:5432/shop'}
+                onChange={(e) => setShopDatabaseUrl(e.target.value)}
+                {...invalid('shopDatabaseUrl')}
+              />
+              {errFor('shopDatabaseUrl')}
+            </label>
+          )}
+          {s.shopDatabase === 'set' && (
+            <button type="button" onClick={() => void save({ clearShopDatabase: true })}>
+              {t('settings.clearShopDatabase')}
+            </button>
+          )}
+        </fieldset>
         <label>
           {t('settings.merchantName')}
           <input value={merchantName} onChange={(e) => setMerchantName(e.target.value)} {...invalid('merchantName')} />

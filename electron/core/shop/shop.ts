@@ -1,0 +1,83 @@
+/**
+ * This till in its shop: the shipper that sends its books to the shop database, and the shop's day read back from
+ * it. Present only when a shop database is set (TILL_SHOP_DATABASE_URL or Settings -> Shop database); the
+ * connection string is a secret and never leaves this process, nor reaches a log.
+ */
+import pg from 'pg';
+import type { ShopDay, ShopStatus } from '../../../shared/contract';
+import type { Outbox } from '../ledger/outbox';
+import type { Logger } from '../log';
+import { type CheckAttempts, readShopDay } from './shop-day';
+import { Shipper, type ShipperOptions, shopProblem } from './shipper';
+
+export interface ShopOptions {
+  outbox: Outbox;
+  url: string;
+  tillName: () => string;
+  now: () => number;
+  logger: Logger;
+  onStatus: (s: ShopStatus) => void;
+  /** Shipping timings and fail points (tests). */
+  shipping?: Pick<ShipperOptions, 'batchSize' | 'idleMs' | 'maxRetryMs' | 'failpoint'>;
+  onShopData: NonNullable<ShipperOptions['onShopData']>;
+  onShopRows?: ShipperOptions['onShopRows'];
+  shopDataOf: NonNullable<ShipperOptions['shopDataOf']>;
+}
+
+export class ShopUnreachableError extends Error {
+  constructor(problem: string) {
+    super(`${problem} The shop's day cannot be shown now; this till keeps selling and sends its sales once it is back.`);
+    this.name = 'ShopUnreachableError';
+  }
+}
+
+export class Shop {
+  readonly shipper: Shipper;
+  readonly #pool: pg.Pool;
+  readonly #now: () => number;
+
+  constructor(o: ShopOptions) {
+    this.#now = o.now;
+    this.shipper = new Shipper({
+      outbox: o.outbox,
+      url: o.url,
+      tillName: o.tillName,
+      now: o.now,
+      logger: o.logger,
+      onStatus: o.onStatus,
+      onShopData: o.onShopData,
+      shopDataOf: o.shopDataOf,
+      ...(o.onShopRows ? { onShopRows: o.onShopRows } : {}),
+      ...o.shipping,
+    });
+    this.#pool = new pg.Pool({
+      connectionString: o.url,
+      max: 3,
+      connectionTimeoutMillis: 5000,
+      query_timeout: 15_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // A connection lost while idle in the pool: the next query opens a new one.
+    this.#pool.on('error', () => undefined);
+    this.shipper.start();
+  }
+
+  status(): ShopStatus {
+    return this.shipper.status();
+  }
+
+  /** The shop's day; `check`: with every till's card payments checked against MultiSafepay. */
+  async day(date: string, check?: CheckAttempts): Promise<ShopDay> {
+    try {
+      return await readShopDay(this.#pool, date, this.shipper.tillId, this.#now(), check);
+    } catch (err) {
+      if ((err as { code?: string }).code === '42P01') throw new ShopUnreachableError('The shop database is not set up yet.');
+      throw new ShopUnreachableError(shopProblem(err));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.shipper.stop();
+    await this.#pool.end().catch(() => undefined);
+  }
+}
