@@ -33,6 +33,7 @@ describe('the books store, in SQLite and in PostgreSQL', () => {
     pgs.cleanups.push(() => ledger.close());
     const at = Date.now();
     const date = localDate(at);
+    ledger.openSession({ at, float: 10_000, currency: 'EUR' });
     for (let i = 0; i < 12; i++)
       ledger.recordCashSale({
         saleId: `s${i}`,
@@ -44,7 +45,6 @@ describe('the books store, in SQLite and in PostgreSQL', () => {
         change: 5000 - (i % 3 ? 275 : 1250) * (1 + (i % 2)),
         ...(i === 4 ? { step: 5, rounding: -2 } : {}),
       });
-    ledger.openSession({ at, float: 10_000, currency: 'EUR' });
     ledger.recordCashMove({ at, kind: 'paid_in', amount: 2000, currency: 'EUR', reason: 'Change' });
     ledger.beginRefund({ refundId: 'r1', orderId: 's0', saleId: 's0', amount: 1250, currency: 'EUR', at, tender: 'cash' });
     ledger.settleRefund('r1', 'done', at);

@@ -283,7 +283,8 @@ describe('the shop database over TLS', () => {
           });
           void t;
         });
-        expect(await refused).toMatchObject({ online: false, queued: 2 });
+        // The sale, its receipt, and the drawer session the sale opened.
+        expect(await refused).toMatchObject({ online: false, queued: 3 });
         expect(seen!.problem).toMatch(problem);
       }
     } finally {
