@@ -954,7 +954,14 @@ export const METHODS = {
       .strict(),
   ),
   /** Products by name, category or barcode, as the cashier types. */
-  searchProducts: method<Product[]>()(z.object({ query: z.string().max(60), limit: z.number().int().min(1).max(50).optional() }).strict()),
+  /** Products by name, category or barcode as typed; with `category`, the products of that category by name. */
+  searchProducts: method<Product[]>()(
+    z
+      .object({ query: z.string().max(60), category: z.string().max(60).optional(), limit: z.number().int().min(1).max(50).optional() })
+      .strict(),
+  ),
+  /** The categories of the products on sale, with how many each (the sale screen's category buttons, for touch). */
+  productCategories: method<{ category: string; count: number }[]>()(z.object({}).strict()),
   exportBackup: method<{ path: string }>()(z.object({ folder: folderPath.optional() }).strict()),
   /** Every transaction of [from, to] (local days) as CSV, written a page at a time. */
   exportTransactions: method<{ path: string; rows: number }>()(

@@ -49,6 +49,7 @@ export const METHOD_NAMES = [
   'exportProducts',
   'findBarcode',
   'searchProducts',
+  'productCategories',
   'addProduct',
   'updateProduct',
 ] as const;

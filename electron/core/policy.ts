@@ -55,6 +55,7 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   printers: signedIn,
   findBarcode: signedIn,
   searchProducts: signedIn,
+  productCategories: signedIn,
   resolvePayment: manager('Releasing a terminal'),
   refund: manager('A refund'),
   returnItems: manager('A return'),

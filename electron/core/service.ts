@@ -934,7 +934,9 @@ export class TillService implements Dispatcher {
         });
       return product;
     },
-    searchProducts: async (p) => this.ledger.products.search(p.query, p.limit),
+    searchProducts: async (p) =>
+      p.category !== undefined ? this.ledger.products.inCategory(p.category, p.limit) : this.ledger.products.search(p.query, p.limit),
+    productCategories: async () => this.ledger.products.categories(),
     addProduct: async (p) => {
       // A scale item's own code (prefix and item code) is kept as typed; any other code as a scanned one.
       const check = catalogCode(p.barcode, this.#settings().scaleLayout);

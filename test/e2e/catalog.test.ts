@@ -103,4 +103,28 @@ describe.skipIf(Boolean(reason))('the product catalog in Chromium', () => {
     await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('249');
     await shot(page, 'catalog-sale-nl');
   }, 60_000);
+
+  it('categories on the sale screen for touch: a category button shows its products, each tap adds one', async () => {
+    const page = await open();
+    await importFile(
+      page,
+      `barcode;name;price;vat_rate;category\n${ean(11)};Appelsap;2,49;9;Dranken\n${ean(12)};Cola;1,99;9;Dranken\n${ean(13)};Kauwgom;0,99;21;Snoep\n`,
+    );
+    await expect.poll(() => page.getByTestId('import-result').textContent()).toContain('3 products in the catalog');
+    await page.getByRole('button', { name: 'Sale', exact: true }).click();
+    const categories = page.getByRole('group', { name: 'Categories' });
+    await categories.getByRole('button', { name: 'Dranken (2)' }).click();
+    const list = page.getByRole('list', { name: 'Dranken' });
+    expect(await list.getByRole('button').allTextContents()).toEqual(['Appelsap €2.49', 'Cola €1.99']);
+    await list.getByRole('button', { name: /^Cola/ }).click();
+    await list.getByRole('button', { name: /^Cola/ }).click();
+    await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('398');
+    await page.getByRole('button', { name: 'All categories' }).click();
+    await categories.getByRole('button', { name: 'Snoep (1)' }).click();
+    await page
+      .getByRole('list', { name: 'Snoep' })
+      .getByRole('button', { name: /^Kauwgom/ })
+      .click();
+    await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('497');
+  });
 });

@@ -442,6 +442,7 @@ describe('who may do what', () => {
       printers: { access: 'signed_in' },
       findBarcode: { access: 'signed_in' },
       searchProducts: { access: 'signed_in' },
+      productCategories: { access: 'signed_in' },
       resolvePayment: { access: 'manager', what: 'Releasing a terminal' },
       refund: { access: 'manager', what: 'A refund' },
       returnItems: { access: 'manager', what: 'A return' },

@@ -65,6 +65,25 @@ describe('importing a product list', () => {
     expect(ok(await call<Product[]>('searchProducts', { query: ean(2).slice(0, 12) })).map((p) => p.name)).toEqual(['Kauwgom']);
   });
 
+  it("lists the categories of products on sale with their counts, and a category's products by name", async () => {
+    const { svc, call } = await till();
+    const text = `barcode,name,price,vat_rate,category\n${ean(1)},Cola,1.99,9,Dranken\n${ean(2)},Appelsap,2.49,9,Dranken\n${ean(3)},Kauwgom,0.99,21,Snoep\n${ean(4)},Zak,0.10,21,\n`;
+    ok(await importText(call, text));
+    expect(ok(await call('productCategories', {}))).toEqual([
+      { category: 'Dranken', count: 2 },
+      { category: 'Snoep', count: 1 },
+    ]);
+    const drinks = ok(await call<Product[]>('searchProducts', { query: '', category: 'Dranken' }));
+    expect(drinks.map((p) => p.name)).toEqual(['Appelsap', 'Cola']);
+    // A product taken off sale leaves its category's list and count.
+    svc.ledger.products.update(drinks[0]!.id, { active: false }, Date.now(), 'Ann');
+    expect(ok(await call('productCategories', {}))).toEqual([
+      { category: 'Dranken', count: 1 },
+      { category: 'Snoep', count: 1 },
+    ]);
+    expect(ok(await call<Product[]>('searchProducts', { query: '', category: 'Dranken' })).map((p) => p.name)).toEqual(['Cola']);
+  });
+
   it('a file with any bad row changes nothing and lists every bad row by line', async () => {
     const { call } = await till();
     ok(await importText(call, `barcode,name,price,vat_rate\n${ean(1)},Old name,1.00,21\n`));

@@ -507,6 +507,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER outbox_kept_update BEFORE UPDATE ON outbox BEGIN SELECT RAISE(ABORT, 'the outbox cannot be changed'); END;
   ${outboxTriggers()}
   `,
+  `
+  -- The sale screen's category buttons and a category's products, read through an index of the products on sale.
+  CREATE INDEX products_category ON products (category, name) WHERE active = 1;
+  `,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -642,6 +646,9 @@ function migrate(db: DatabaseSync): void {
       db.exec(`PRAGMA user_version = ${v + 1}`);
     });
   }
+  // A migration may rewrite much of the file (the outbox copies the books once): its write-ahead log is copied into
+  // the database and emptied now, so it does not keep that disk space while the till runs.
+  if (version < MIGRATIONS.length) db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
 }
 
 /** Runs `fn` in one transaction: all of it is durable, or none of it. */

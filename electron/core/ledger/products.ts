@@ -84,6 +84,10 @@ export class Products {
       codesOf: p('SELECT code FROM barcodes WHERE product_id = ? ORDER BY code'),
       ownerOf: p('SELECT product_id FROM barcodes WHERE code = ?'),
       codePrefix: p('SELECT DISTINCT product_id FROM barcodes WHERE code >= ? AND code < ? LIMIT ?'),
+      categories: p(
+        `SELECT category, count(*) AS n FROM products WHERE active = 1 AND category != '' GROUP BY category ORDER BY category LIMIT ?`,
+      ),
+      inCategory: p('SELECT * FROM products WHERE active = 1 AND category = ? ORDER BY name LIMIT ?'),
       words: p('SELECT rowid FROM products_search WHERE products_search MATCH ? LIMIT ?'),
       count: p('SELECT count(*) AS n FROM products WHERE active = 1'),
       page: p('SELECT * FROM products WHERE id > ? AND active = 1 ORDER BY id LIMIT ?'),
@@ -149,6 +153,20 @@ export class Products {
       if (p?.active) out.push(p);
     }
     return out.sort((a, b) => a.name.localeCompare(b.name)).slice(0, max);
+  }
+
+  /** The categories of products on sale, by name, with how many products each (for the sale screen's buttons). */
+  categories(limit = 60): { category: string; count: number }[] {
+    return (this.#q.categories!.all(Math.min(Math.max(1, limit), 200)) as { category: string; n: number }[]).map((r) => ({
+      category: r.category,
+      count: Number(r.n),
+    }));
+  }
+
+  /** The products on sale in one category, by name. */
+  inCategory(category: string, limit = 20): Product[] {
+    const max = Math.min(Math.max(1, limit), MAX_RESULTS);
+    return (this.#q.inCategory!.all(category, max) as unknown[]).map((r) => this.#product(r));
   }
 
   count(): number {

@@ -86,6 +86,8 @@ export const en = {
     customLine: 'Other item',
     search: 'Search products',
     searchResults: 'Products found',
+    categories: 'Categories',
+    allCategories: 'All categories',
     noResults: 'No product found.',
     unknownBarcode: 'Unknown barcode {{code}} - nothing was added.',
     misread: 'Unknown barcode {{code}}: the {{kind}} check digit is wrong - scan it again. Nothing was added.',

@@ -96,6 +96,8 @@ export const nl: Dict = {
     customLine: 'Diversen',
     search: 'Producten zoeken',
     searchResults: 'Gevonden producten',
+    categories: 'Categorieën',
+    allCategories: 'Alle categorieën',
     noResults: 'Geen product gevonden.',
     unknownBarcode: 'Onbekende streepjescode {{code}} - er is niets toegevoegd.',
     misread: 'Onbekende streepjescode {{code}}: het controlecijfer van de {{kind}} klopt niet - scan opnieuw. Er is niets toegevoegd.',
