@@ -235,3 +235,17 @@ describe('the file', () => {
     expect(ledger(path).counts().sales).toBe(0);
   });
 });
+
+describe('one payment at a time per terminal, in the ledger', () => {
+  it('refuses a second open attempt on a terminal until the first is final; other terminals and the same order go on', () => {
+    const l = ledger();
+    l.recordAttempt(attempt('a-1', 'a', 'initialized', at(9)));
+    expect(() => l.recordAttempt(attempt('b-1', 'b', 'creating', at(9) + 1))).toThrow(/terminal busy/);
+    expect(l.counts()).toEqual({ sales: 1, attempts: 1 });
+    // Another terminal, and the same order moving on, are not held up.
+    l.recordAttempt(attempt('c-1', 'c', 'creating', at(9) + 2, { terminalId: 'T2' }));
+    l.recordAttempt(attempt('a-1', 'a', 'completed', at(9) + 3));
+    l.recordAttempt(attempt('b-1', 'b', 'creating', at(9) + 4));
+    expect(l.counts()).toEqual({ sales: 3, attempts: 3 });
+  });
+});

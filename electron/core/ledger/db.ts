@@ -511,6 +511,16 @@ export const MIGRATIONS: readonly string[] = [
   -- The sale screen's category buttons and a category's products, read through an index of the products on sale.
   CREATE INDEX products_category ON products (category, name) WHERE active = 1;
   `,
+  `
+  -- One payment at a time per terminal, in the ledger itself: a new attempt that is not final cannot be written while
+  -- another attempt on its terminal is not final (the engine's guard refuses it first; this is the line behind it).
+  -- Rows already written are left as they are.
+  CREATE TRIGGER attempts_one_open_per_terminal BEFORE INSERT ON attempts
+    WHEN NEW.state NOT IN ('completed', 'cancelled', 'failed') AND EXISTS (
+      SELECT 1 FROM attempts WHERE terminal_id = NEW.terminal_id AND order_id != NEW.order_id
+        AND state NOT IN ('completed', 'cancelled', 'failed'))
+    BEGIN SELECT RAISE(ABORT, 'terminal busy: another payment on this terminal is not finished'); END;
+  `,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
