@@ -966,4 +966,36 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     expect(await receipt.getByTestId('receipt-discount').first().textContent()).toContain('Damaged box');
     expect(await receipt.getByTestId('receipt-total').textContent()).toBe('€17.85');
   });
+
+  it('Korting in Dutch: 10% off one line, shown under the line, on the cash total and on the receipt', async () => {
+    const { page } = await open();
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const T = nl as typeof en;
+    await page.getByRole('button', { name: en.nav.settings }).click();
+    await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
+    await page.getByRole('button', { name: en.settings.save }).click();
+    await page.getByRole('button', { name: T.settings.save }).waitFor();
+    await page.getByRole('button', { name: T.nav.sale, exact: true }).click();
+    for (const amount of ['12,10', '8,90']) {
+      await page.getByRole('textbox', { name: T.sale.amount, exact: true }).fill(amount);
+      await page.getByRole('button', { name: T.sale.add, exact: true }).click();
+    }
+    await expect.poll(() => amountOf(page)).toBe('2100');
+    await page.getByRole('button', { name: T.discount.open, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.discount.title });
+    // The first line (12,10) alone.
+    await dialog.getByRole('combobox', { name: T.discount.target }).selectOption({ index: 1 });
+    await dialog.getByRole('textbox', { name: T.discount.percent }).fill('10');
+    await dialog.getByRole('textbox', { name: T.discount.reason }).fill('Kras op de doos');
+    await dialog.getByRole('button', { name: T.discount.apply }).click();
+    await expect.poll(() => amountOf(page)).toBe('1979');
+    expect(await page.getByTestId('line-discount').textContent()).toContain('Kras op de doos');
+    await page.getByRole('button', { name: new RegExp(`^${T.sale.cash}`) }).click();
+    const cash = page.getByRole('dialog', { name: T.cash.title });
+    await cash.getByRole('button', { name: T.cash.exact }).click();
+    await cash.getByRole('button', { name: T.payment.print }).click();
+    const receipt = page.getByTestId('receipt');
+    await expect.poll(() => receipt.getByTestId('receipt-discount').textContent()).toContain(`${T.discount.open}: Kras op de doos`);
+    expect(await receipt.getByTestId('receipt-total').textContent()).toMatch(/19,79/);
+  });
 });
