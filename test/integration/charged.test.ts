@@ -77,6 +77,30 @@ describe('what MultiSafepay charged', () => {
     expect(t.sim.orders.get(p.orderId)!.refunds.map((r) => r.amount)).toEqual([1150]);
   });
 
+  it('tips per staff member: each tip counts for whoever took the payment, in the day report', async () => {
+    const t = await till();
+    await t.ok('saveStaff', {
+      staff: [
+        { id: 'ann', name: 'Ann', role: 'manager', pin: '4821' },
+        { id: 'bob', name: 'Bob', role: 'cashier', pin: '1234' },
+      ],
+    });
+    const payWithTip = async (paid: number) => {
+      const p = await t.ok<PaymentView>('charge', { terminalId: 'DEMO0001', lines: TEN });
+      await until(() => t.sim.openStreams >= 1, 'stream');
+      t.sim.terminalAction('DEMO0001', 'approve', paid);
+      await until(() => t.svc.engine.payment(p.orderId)?.paidAmount === paid, 'paid with the tip');
+    };
+    await t.ok('signIn', { staffId: 'bob', pin: '1234' });
+    await payWithTip(1150);
+    await payWithTip(1050);
+    await t.ok('signIn', { staffId: 'ann', pin: '4821' });
+    await payWithTip(1200);
+    const day = (await t.ok<{ totals: import('../../shared/contract').DayTotals[] }>('dayReport', {})).totals[0]!;
+    expect(day.tips).toEqual({ count: 3, amount: 400 });
+    expect(day.tipsByStaff).toEqual({ Bob: { count: 2, amount: 200 }, Ann: { count: 1, amount: 200 } });
+  });
+
   it('paid less than asked: the sale is partly paid with the rest due, the cashier is told, and cash takes the rest as one sale', async () => {
     const t = await till();
     await t.ok('openDay', { float: 0 }).catch(() => undefined);
