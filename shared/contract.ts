@@ -974,6 +974,16 @@ export const METHODS = {
    * The bookkeeping journal of [from, to] (local days) as CSV, one block of rows per drawer session (sales per VAT
    * rate, tenders, refunds, rounding, paid in and out, cash difference), semicolon separated. Manager.
    */
+  /**
+   * The audit trail of [from, to] (local days) as CSV, oldest first: baskets cleared, lines removed, drawer opens,
+   * paid in/out, discounts, PIN events and approvals, catalog changes, float corrections, terminals released. Manager.
+   */
+  exportAudit: method<{ path: string; rows: number }>()(
+    z
+      .object({ from: isoDate, to: isoDate, folder: folderPath.optional() })
+      .strict()
+      .refine((p) => p.from <= p.to, 'From must not be after To'),
+  ),
   exportJournal: method<{ path: string; rows: number }>()(
     z
       .object({ from: isoDate, to: isoDate, folder: folderPath.optional(), decimalComma: z.boolean().optional() })

@@ -36,6 +36,7 @@ export const METHOD_NAMES = [
   'drawerSessions',
   'correctFloat',
   'exportJournal',
+  'exportAudit',
   'shopDay',
   'signIn',
   'signOut',

@@ -63,6 +63,7 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   closeDay: manager('Closing the day'),
   correctFloat: manager('Correcting a float'),
   exportJournal: manager('Exporting the journal'),
+  exportAudit: manager('Exporting the audit trail'),
   paidOut: manager('A paid out'),
   saveSettings: manager('Changing settings'),
   testConnection: manager('Testing the connection'),

@@ -57,6 +57,7 @@ import { POLICY, WHILE_LOCKED } from './policy';
 import { kickDrawer } from './printing/escpos';
 import { printOnPrinter, receiptOf, type SystemPrinter } from './printing/receipts';
 import { exportProducts } from './catalog/export';
+import { exportAudit } from './audit-export';
 import { importProducts, mergeImport } from './catalog/import';
 import { catalogCode, checkBarcode, type VariableMeasure, variableMeasure, weighedAmount } from '../../shared/barcode';
 import { minorDigits } from '../../shared/money';
@@ -972,6 +973,8 @@ export class TillService implements Dispatcher {
       await storageAsync(() => this.ledger.backup(path));
       return { path };
     },
+    exportAudit: async (p) =>
+      storageAsync(() => exportAudit(this.ledger, exportFolder(p.folder ?? join(this.dataDir, 'exports')), p.from, p.to)),
     exportJournal: async (p) => {
       return storageAsync(() =>
         this.sales.exportJournal(exportFolder(p.folder ?? join(this.dataDir, 'exports')), p.from, p.to, {

@@ -450,6 +450,7 @@ describe('who may do what', () => {
       closeDay: { access: 'manager', what: 'Closing the day' },
       correctFloat: { access: 'manager', what: 'Correcting a float' },
       exportJournal: { access: 'manager', what: 'Exporting the journal' },
+      exportAudit: { access: 'manager', what: 'Exporting the audit trail' },
       paidOut: { access: 'manager', what: 'A paid out' },
       saveSettings: { access: 'manager', what: 'Changing settings' },
       testConnection: { access: 'manager', what: 'Testing the connection' },

@@ -3,6 +3,7 @@
  * removed are recorded with who, when and how much, counted in the day report with the drawer opens without a
  * sale, and nothing in the trail can be changed or deleted.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,5 +77,85 @@ describe('audit trail', () => {
     expect(() => db.exec('DELETE FROM audit_log')).toThrow(/audit trail cannot be changed/);
     expect(() => db.exec(`DELETE FROM cash_moves WHERE kind = 'no_sale'`)).toThrow(/audit trail cannot be changed/);
     expect(db.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 4 });
+  });
+});
+
+describe('the audit trail exported', () => {
+  it("lists what happened at the till, oldest first, with who, who approved and how much; a cashier's export is refused", async () => {
+    const dataDir = tempDir();
+    let clock = Date.parse('2026-11-30T09:00:00');
+    const svc = await TillService.create({ dataDir, now: () => clock });
+    cleanups.push(() => svc.close());
+    const call = <T>(m: string, p: unknown = {}) => svc.dispatch(m, p) as Promise<Reply<T>>;
+    ok(
+      await call('saveStaff', {
+        staff: [
+          { id: 'ann', name: 'Ann', role: 'manager', pin: '4821' },
+          { id: 'bob', name: 'Bob', role: 'cashier', pin: '1234' },
+        ],
+      }),
+    );
+    await call('signOut');
+    const tick = () => (clock += 60_000);
+    tick();
+    await call('signIn', { staffId: 'bob', pin: '0000' });
+    tick();
+    ok(await call('signIn', { staffId: 'bob', pin: '1234' }));
+    tick();
+    ok(await call('openDay', { float: 10_000 }));
+    tick();
+    ok(await call('recordAudit', { event: 'line_removed', amount: 350, name: 'Cappuccino' }));
+    tick();
+    ok(
+      await call('authorizeDiscount', {
+        base: 2000,
+        percent: 20,
+        reason: 'Damaged box',
+        scope: 'basket',
+        approval: { staffId: 'ann', pin: '4821' },
+      }),
+    );
+    tick();
+    ok(await call('paidOut', { amount: 1250, reason: 'Window cleaner', approval: { staffId: 'ann', pin: '4821' } }));
+
+    // A cashier asking for the export is refused, and no file is written.
+    expect(await call('exportAudit', { from: '2026-11-30', to: '2026-11-30' })).toMatchObject({
+      ok: false,
+      error: { key: 'needs_manager' },
+    });
+    const out = ok<{ path: string; rows: number }>(
+      await call('exportAudit', { from: '2026-11-30', to: '2026-11-30', approval: { staffId: 'ann', pin: '4821' } }),
+    );
+    const lines = readFileSync(out.path, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('"time","event","staff","approved_by","amount","currency","detail"');
+    const rows = lines.slice(1).map((l) => l.split('","').map((c) => c.replace(/^"|"$/g, '')));
+    // Setting up staff gave each a PIN and left Ann signed in; rows of one millisecond come in a fixed order.
+    expect(rows.map((r) => [r[1], r[2], r[3], r[4]])).toEqual([
+      ['pin_reset', 'ann', '', ''],
+      ['pin_reset', 'bob', '', ''],
+      ['signed_in', 'ann', '', ''],
+      ['pin_failed', 'bob', '', ''],
+      ['signed_in', 'bob', '', ''],
+      ['line_removed', 'Bob', '', '3.50'],
+      ['discount', 'Bob', 'Ann', '4.00'],
+      ['approved', 'ann', '', ''],
+      ['paid_out', 'Bob', '', '12.50'],
+      ['approved', 'ann', '', ''],
+      // The export's own approval.
+      ['approved', 'ann', '', ''],
+    ]);
+    expect(rows[6]![6]).toBe('Damaged box (20%), not used');
+    expect(rows[7]![6]).toBe('A discount over the limit');
+    expect(rows[8]![6]).toBe('Window cleaner');
+    expect(rows[10]![6]).toBe('Exporting the audit trail');
+    expect(rows[0]![0]).toBe('2026-11-30 09:00:00');
+    expect(rows[3]![0]).toBe('2026-11-30 09:01:00');
+    expect(out.rows).toBe(11);
+    expect(statSync(out.path).mode & 0o777).toBe(0o600);
+    // Another day has none of it.
+    const other = ok<{ path: string; rows: number }>(
+      await call('exportAudit', { from: '2026-11-29', to: '2026-11-29', approval: { staffId: 'ann', pin: '4821' } }),
+    );
+    expect(other.rows).toBe(0);
   });
 });

@@ -262,6 +262,19 @@ export interface CashSale {
 }
 
 /** One line of the sign-in record: what happened to whose PIN, when, on which till, and who did it. */
+/** One row of the audit trail's export: when, what, who (and who approved), how much, and a detail. */
+export interface AuditRow {
+  at: number;
+  /** Orders rows of the same millisecond (the table and the row's id). */
+  key: string;
+  event: string;
+  staff: string | null;
+  approvedBy: string | null;
+  amount: number | null;
+  currency: string | null;
+  detail: string | null;
+}
+
 /** A discount given at the counter, as the ledger keeps it. */
 export interface DiscountRecord {
   id: string;
@@ -516,6 +529,23 @@ export class Ledger {
       refundBaseline: p('UPDATE refunds SET msp_before = ? WHERE refund_id = ?'),
       lastReceipt: p('SELECT at FROM receipts ORDER BY number DESC LIMIT 1'),
       counterBasket: p('SELECT rev, basket FROM counter_basket WHERE id = 1'),
+      auditBetween: p(
+        `SELECT * FROM (
+           SELECT at, 'a' || id AS key, event, staff, NULL AS approved_by, amount, currency,
+                  CASE WHEN lines > 0 THEN lines || ' line(s)' ELSE detail END AS detail FROM audit_log WHERE at >= ?1 AND at < ?2
+           UNION ALL SELECT at, 'm' || id, kind, staff, NULL, CASE WHEN kind = 'no_sale' THEN NULL ELSE amount END, currency, reason
+             FROM cash_moves WHERE at >= ?1 AND at < ?2
+           UNION ALL SELECT at, 'd' || discount_id, 'discount', staff, approved_by, amount, currency,
+                  reason || CASE WHEN percent IS NOT NULL THEN ' (' || printf('%g', percent) || '%)' ELSE '' END || CASE WHEN sale_id IS NULL THEN ', not used' ELSE ', sale ' || sale_id END
+             FROM discounts WHERE at >= ?1 AND at < ?2
+           UNION ALL SELECT at, 's' || id, event, staff_id, NULL, NULL, NULL, by FROM staff_log WHERE at >= ?1 AND at < ?2
+           UNION ALL SELECT at, 'p' || id, 'product_' || change, staff, NULL, NULL, NULL, after FROM product_changes WHERE at >= ?1 AND at < ?2
+           UNION ALL SELECT f.at, 'f' || f.id, 'float_corrected', f.staff, NULL, f.float, s.currency, f.reason
+             FROM float_corrections f JOIN drawer_sessions s ON s.id = f.session_id WHERE f.at >= ?1 AND f.at < ?2
+           UNION ALL SELECT at, 'r' || id, 'terminal_released', NULL, NULL, NULL, NULL, order_id || ': ' || reason
+             FROM resolutions WHERE at >= ?1 AND at < ?2
+         ) WHERE at > ?3 OR (at = ?3 AND key > ?4) ORDER BY at, key LIMIT ?5`,
+      ),
       insertDiscount: p(
         `INSERT INTO discounts (discount_id, at, day, scope, base, percent, amount, reason, currency, staff, approved_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -1209,6 +1239,30 @@ export class Ledger {
     this.atomically(() => {
       for (const id of ids) this.#q.useDiscount!.run(saleId, id);
     });
+  }
+
+  /** The audit trail's rows of [from, to) (ms), oldest first, after `after`, a page at a time (`audit-export.ts`). */
+  auditBetween(from: number, to: number, after: { at: number; key: string } | undefined, limit: number): AuditRow[] {
+    const rows = this.#q.auditBetween!.all(from, to, after?.at ?? from - 1, after?.key ?? '', limit) as {
+      at: number;
+      key: string;
+      event: string;
+      staff: string | null;
+      approved_by: string | null;
+      amount: number | null;
+      currency: string | null;
+      detail: string | null;
+    }[];
+    return rows.map((r) => ({
+      at: r.at,
+      key: r.key,
+      event: r.event,
+      staff: r.staff,
+      approvedBy: r.approved_by,
+      amount: r.amount,
+      currency: r.currency,
+      detail: r.detail,
+    }));
   }
 
   /** The sale on the counter as last saved (its JSON, as `saveCounterBasket` got it) and its revision. */

@@ -449,6 +449,7 @@ export const en = {
   },
   session: {
     journalExported: '{{rows}} journal row(s) saved to {{path}}',
+    auditExported: '{{rows}} audit trail row(s) saved to {{path}}',
     none: 'No drawer session is open: open one with the float in the drawer before selling.',
     title: 'Drawer sessions',
     openNext: 'The drawer session is closed. Open a new drawer session to go on selling.',
@@ -481,6 +482,7 @@ export const en = {
     number: 'Number',
     amount: 'Amount',
     exportJournal: 'Export bookkeeping journal (CSV)',
+    exportAudit: 'Export audit trail (CSV)',
   },
   receipt: {
     title: 'Receipt',

@@ -563,6 +563,7 @@ export const nl: Dict = {
   },
   session: {
     journalExported: '{{rows}} journaalregel(s) opgeslagen in {{path}}',
+    auditExported: '{{rows}} regel(s) van het auditspoor opgeslagen in {{path}}',
     none: 'Er is geen kassessie open: open er een met het kasgeld in de la voordat je verkoopt.',
     title: 'Kassessies',
     openNext: 'De kassessie is afgesloten. Open een nieuwe kassessie om verder te verkopen.',
@@ -595,6 +596,7 @@ export const nl: Dict = {
     number: 'Aantal',
     amount: 'Bedrag',
     exportJournal: 'Boekhoudjournaal exporteren (CSV)',
+    exportAudit: 'Auditspoor exporteren (CSV)',
   },
   receipt: {
     title: 'Bon',

@@ -300,6 +300,13 @@ function Difference({ amount, currency }: { amount: number; currency: string }) 
   );
 }
 
+/** The closed day's exports: the method, its button, and what it says once saved. */
+const EXPORTS = [
+  ['exportTransactions', 'report.exportTransactions', 'report.exported'],
+  ['exportJournal', 'session.exportJournal', 'session.journalExported'],
+  ['exportAudit', 'session.exportAudit', 'session.auditExported'],
+] as const;
+
 /** A closed day: the cash, the totals and VAT as they were at closing, the check against MultiSafepay. */
 function ClosedDay({ api, day, report }: { api: TillApi; day: DayState; report: ClosingReport | undefined }) {
   const { t } = useTranslation();
@@ -325,17 +332,17 @@ function ClosedDay({ api, day, report }: { api: TillApi; day: DayState; report: 
       </p>
       <div className="no-print row">
         <button onClick={() => window.print()}>{t('report.print')}</button>
-        {(['exportTransactions', 'exportJournal'] as const).map((m) => (
+        {EXPORTS.map(([m, label, done]) => (
           <button
             key={m}
             onClick={() =>
               api[m]({ from: day.day, to: day.day }).then(
-                (r) => setSaved(t(m === 'exportJournal' ? 'session.journalExported' : 'report.exported', { rows: r.rows, path: r.path })),
+                (r) => setSaved(t(done, { rows: r.rows, path: r.path })),
                 (e: unknown) => setError(errorText(e)),
               )
             }
           >
-            {t(m === 'exportTransactions' ? 'report.exportTransactions' : 'session.exportJournal')}
+            {t(label)}
           </button>
         ))}
       </div>
