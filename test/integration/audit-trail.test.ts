@@ -18,6 +18,12 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+/** A manager and a cashier. */
+const ANN_AND_BOB = [
+  { id: 'ann', name: 'Ann', role: 'manager', pin: '4821' },
+  { id: 'bob', name: 'Bob', role: 'cashier', pin: '1234' },
+];
+
 describe('audit trail', () => {
   it('counts baskets cleared, clears undone, lines removed and drawer opens without a sale in the day report, with who and when; it cannot be edited', async () => {
     const printer = await startFakePrinter('print');
@@ -28,14 +34,7 @@ describe('audit trail', () => {
     cleanups.push(() => svc.close());
     const call = <T>(m: string, p: unknown = {}) => svc.dispatch(m, p) as Promise<Reply<T>>;
     ok(await call('saveSettings', { printerHost: printer.host, printerPort: printer.port }));
-    ok(
-      await call('saveStaff', {
-        staff: [
-          { id: 'ann', name: 'Ann', role: 'manager', pin: '4821' },
-          { id: 'bob', name: 'Bob', role: 'cashier', pin: '1234' },
-        ],
-      }),
-    );
+    ok(await call('saveStaff', { staff: ANN_AND_BOB }));
     await call('signOut');
     // Nobody signed in: nothing is recorded.
     expect(await call('recordAudit', { event: 'basket_cleared', amount: 500, lines: 1 })).toMatchObject({
@@ -87,14 +86,7 @@ describe('the audit trail exported', () => {
     const svc = await TillService.create({ dataDir, now: () => clock });
     cleanups.push(() => svc.close());
     const call = <T>(m: string, p: unknown = {}) => svc.dispatch(m, p) as Promise<Reply<T>>;
-    ok(
-      await call('saveStaff', {
-        staff: [
-          { id: 'ann', name: 'Ann', role: 'manager', pin: '4821' },
-          { id: 'bob', name: 'Bob', role: 'cashier', pin: '1234' },
-        ],
-      }),
-    );
+    ok(await call('saveStaff', { staff: ANN_AND_BOB }));
     await call('signOut');
     const tick = () => (clock += 60_000);
     tick();
