@@ -134,6 +134,23 @@ describe('keypad and amounts', () => {
     expect(f.api.charge).toHaveBeenCalledWith({ terminalId: 'T1', lines: [{ name: 'Other item', unitPrice: 999, quantity: 1 }] });
   });
 
+  it('an amount typed but not added counts in the total shown, which is what Charge sends', async () => {
+    const { f, user } = await renderApp();
+    await user.type(amount(), '2,25{Enter}');
+    // Something that is not an amount adds nothing to the total.
+    await user.type(amount(), 'abc');
+    expect(total()).toBe(225);
+    expect(screen.queryByTestId('pending-amount')).toBeNull();
+    await user.clear(amount());
+    await user.type(amount(), '4,95');
+    expect(total()).toBe(720);
+    expect(screen.getByTestId('pending-amount').getAttribute('data-amount')).toBe('495');
+    await user.click(screen.getByRole('button', { name: 'Charge' }));
+    const sent = f.api.charge.mock.calls[0]![0] as { lines: { unitPrice: number; quantity: number }[] };
+    expect(sent.lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0)).toBe(total());
+    expect(total()).toBe(720);
+  });
+
   it('two custom lines have buttons with names of their own', async () => {
     const { user } = await renderApp();
     await user.type(amount(), '5{Enter}');

@@ -86,6 +86,7 @@ export const en = {
     customLine: 'Other item',
     search: 'Search products',
     searchResults: 'Products found',
+    pendingAmount: '+ {{amount}} typed in Amount, added when you charge',
     categories: 'Categories',
     allCategories: 'All categories',
     noResults: 'No product found.',

@@ -96,6 +96,7 @@ export const nl: Dict = {
     customLine: 'Diversen',
     search: 'Producten zoeken',
     searchResults: 'Gevonden producten',
+    pendingAmount: '+ {{amount}} getypt bij Bedrag, telt mee bij afrekenen',
     categories: 'Categorieën',
     allCategories: 'Alle categorieën',
     noResults: 'Geen product gevonden.',

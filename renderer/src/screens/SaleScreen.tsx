@@ -71,6 +71,9 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
   const cardPaid = paidByCard(sale);
   const due = total - cardPaid;
   const partPaid = cardPaid > 0 && due > 0;
+  // An amount typed but not added yet: Charge, Cash and Split add it first, so the total shown counts it too.
+  const typed = !partPaid && amountText.trim() ? parseAmount(amountText, currency) : null;
+  const pending = typed !== null && typed > 0 && typed < bigAmount(currency) ? typed : undefined;
 
   useEffect(() => {
     if (!terminals.some((x) => x.id === terminalId)) setTerminalId(settings.defaultTerminalId || terminals[0]?.id || '');
@@ -457,10 +460,15 @@ export function SaleScreen({ api, snapshot, sale, setSale, onReceipt, newSaleAt,
             ))}
           </ul>
         )}
+        {pending !== undefined && (
+          <p className="muted" data-testid="pending-amount" data-amount={pending}>
+            {t('sale.pendingAmount', { amount: money(pending, currency) })}
+          </p>
+        )}
         <p className="total" data-testid="total">
           {t('sale.total')}:{' '}
-          <strong data-testid="basket-total" data-amount={total}>
-            {money(total, currency)}
+          <strong data-testid="basket-total" data-amount={total + (pending ?? 0)}>
+            {money(total + (pending ?? 0), currency)}
           </strong>
         </p>
         {locked && current && (
