@@ -249,3 +249,17 @@ describe('one payment at a time per terminal, in the ledger', () => {
     expect(l.counts()).toEqual({ sales: 3, attempts: 3 });
   });
 });
+
+describe('open sales', () => {
+  it('a partly paid sale stays listed behind any number of newer abandoned declines', () => {
+    const l = ledger();
+    // 10.00 sold, 5.00 paid by card: the rest is due.
+    l.recordAttempt(attempt('p-1', 'p', 'completed', at(8), { amount: 500 }));
+    l.atomically(() => {
+      for (let i = 0; i < 700; i++) l.recordAttemptInTransaction(attempt(`x-${i}`, `x${i}`, 'cancelled', at(9) + i));
+    });
+    const open = l.openSales(at(0));
+    expect(open.map((s) => s.saleId)).toEqual(['p']);
+    expect(open[0]!.status).toBe('partly_paid');
+  });
+});

@@ -564,6 +564,7 @@ export class Ledger {
       unpaidCardSales: p(
         `SELECT rowid, * FROM sales WHERE created_at >= ? AND tender = 'card' AND cash_amount IS NULL
          AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = sales.sale_id AND r.kind = 'sale')
+         AND EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = sales.sale_id AND a.state NOT IN ('cancelled', 'failed'))
          ORDER BY created_at DESC LIMIT ?`,
       ),
       receiptSale: p('SELECT sale_id FROM receipts WHERE number = ?'),
@@ -1177,7 +1178,9 @@ export class Ledger {
 
   /**
    * Card sales made since `since` (epoch ms) that are not paid in full: partly paid, or still paying on a terminal
-   * (a sale left on a terminal by Start another sale), newest first. Sales that ended unpaid are not listed.
+   * (a sale left on a terminal by Start another sale), newest first. Sales that ended unpaid are not listed, and
+   * are left out by the query itself (a card attempt paid or still open), so any number of abandoned declines never
+   * push an open sale off the list.
    */
   openSales(since: number): SaleRecord[] {
     const rows = (this.#q.unpaidCardSales!.all(since, MAX_IN) as unknown[]).map((r) => check(SaleRowSchema, r, 'sale'));
