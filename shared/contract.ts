@@ -813,6 +813,26 @@ export const METHODS = {
       })
       .strict(),
   ),
+  /**
+   * An exchange (a manager's): `lines` of sale `saleId` given back (index on the sale, quantity) with a reason, and
+   * `newLines` sold, in one transaction; the difference is paid in cash (`given`: what the customer hands over,
+   * minor units) or given back from the drawer. Returns the new sale, the original sale with its return, and the
+   * return's refund id.
+   */
+  exchangeItems: method<{ sale: SaleRecord; original: SaleRecord; refundId: string }>()(
+    z
+      .object({
+        saleId: id,
+        lines: z
+          .array(z.object({ index: z.number().int().min(0).max(199), quantity: z.number().int().min(1).max(999) }).strict())
+          .min(1, 'Choose the items to return')
+          .max(200),
+        reason,
+        newLines: lines,
+        given: z.number().int('Whole cents only').min(0).max(9_999_999_99),
+      })
+      .strict(),
+  ),
   dayReport: method<DayReport>()(
     z
       .object({

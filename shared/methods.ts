@@ -17,6 +17,7 @@ export const METHOD_NAMES = [
   'resumeParked',
   'refund',
   'returnItems',
+  'exchangeItems',
   'returnWithoutReceipt',
   'dayReport',
   'saveSettings',

@@ -59,6 +59,7 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   resolvePayment: manager('Releasing a terminal'),
   refund: manager('A refund'),
   returnItems: manager('A return'),
+  exchangeItems: manager('An exchange'),
   returnWithoutReceipt: manager('A return without a receipt'),
   closeDay: manager('Closing the day'),
   correctFloat: manager('Correcting a float'),

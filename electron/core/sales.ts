@@ -522,6 +522,28 @@ export class SalesBook {
    * take all of it. The lines, the reason and the refund are written in one transaction.
    */
   async returnItems(saleId: string, picks: readonly ReturnPick[], reason: string, staff?: string): Promise<SaleRecord> {
+    const sale = this.#returnable(saleId, picks);
+    const lines = returnLines(sale, picks);
+    const amount = returnAmount(lines);
+    const targets = refundTargets(sale, false);
+    const target = targets.find((x) => x.left >= amount);
+    if (!target)
+      throw new TillError({
+        code: 'bad_request',
+        field: 'lines',
+        message:
+          targets.reduce((s, x) => s + x.left, 0) < amount
+            ? 'That is more than what is left to refund on this sale.'
+            : 'No one payment of this sale can take all of this back - return fewer items at a time.',
+      });
+    const ret: Return = { lines, reason };
+    if (target.tender === 'cash') return this.#refundCash(sale, amount, staff, ret);
+    this.#refuseWhilePending(target.id);
+    return this.#refundCard(sale, target.id, amount, staff, ret);
+  }
+
+  /** A paid sale whose `picks` can be returned; throws why not (not found, not paid in full, a bad pick). */
+  #returnable(saleId: string, picks: readonly ReturnPick[]): SaleRecord {
     const sale = this.#o.ledger.sale(saleId);
     if (!sale) throw new TillError({ code: 'not_found', message: 'That sale is not in the till.' });
     if (sale.receiptNumber === undefined || (sale.status !== 'paid' && sale.status !== 'partially_refunded'))
@@ -541,23 +563,89 @@ export class SalesBook {
           too_many: 'That is more than was sold less what was returned already.',
         }[problem],
       });
-    const lines = returnLines(sale, picks);
-    const amount = returnAmount(lines);
-    const targets = refundTargets(sale, false);
-    const target = targets.find((x) => x.left >= amount);
-    if (!target)
+    return sale;
+  }
+
+  /**
+   * An exchange (a manager's): lines of a paid sale given back with a reason, and new lines sold, in one transaction.
+   * What was given back (`R`, worked out per line as a return is) is a credit towards the new lines (`N`); only the
+   * difference moves through the drawer, rounded as cash is: the customer pays `N - R`, or is given `R - N` back.
+   * Recorded as a cash refund of `R` on the original sale (its lines returned, with their VAT) and a new cash sale of
+   * `N` (given: the credit plus the cash handed over; the drawer's rounding on the new sale), each with its receipt
+   * number, so the day, the drawer session and the VAT follow as for any return and sale. Throws `bad_request` for
+   * picks that cannot be returned, new lines that are not valid, or too little cash handed over; `not_allowed` for a
+   * sale not paid in full or with no drawer session open.
+   */
+  exchange(
+    saleId: string,
+    picks: readonly ReturnPick[],
+    reason: string,
+    newLines: SaleLine[],
+    handed: number,
+    saleIdPrefix: string,
+    staff?: string,
+  ): { sale: SaleRecord; original: SaleRecord; refundId: string } {
+    this.requireSession('cash');
+    const sale = this.#returnable(saleId, picks);
+    const returned = returnLines(sale, picks);
+    const credit = returnAmount(returned);
+    const left = refundTargets(sale, false).reduce((sum, t) => sum + t.left, 0);
+    if (credit > left)
+      throw new TillError({ code: 'bad_request', field: 'lines', message: 'That is more than what is left to refund on this sale.' });
+    if (sale.currency !== this.#o.currency())
       throw new TillError({
         code: 'bad_request',
         field: 'lines',
-        message:
-          targets.reduce((s, x) => s + x.left, 0) < amount
-            ? 'That is more than what is left to refund on this sale.'
-            : 'No one payment of this sale can take all of this back - return fewer items at a time.',
+        message: `This sale is in ${sale.currency}: exchange it in ${sale.currency}.`,
       });
-    const ret: Return = { lines, reason };
-    if (target.tender === 'cash') return this.#refundCash(sale, amount, staff, ret);
-    this.#refuseWhilePending(target.id);
-    return this.#refundCard(sale, target.id, amount, staff, ret);
+    const total = lineTotal(newLines);
+    if (total > MAX_SALE_TOTAL)
+      throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
+    const step = this.#o.cashRounding();
+    const difference = total - credit;
+    // What moves through the drawer: paid in (difference >= 0) or given back, rounded to the till's step.
+    const moved =
+      difference >= 0 ? (step ? roundCash(difference, step) : difference) : -(step ? roundCash(-difference, step) : -difference);
+    if (difference >= 0 && handed < moved)
+      throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the difference to pay.' });
+    const rounding = moved - difference;
+    const given = credit + (difference >= 0 ? handed : 0);
+    const newSaleId = `${saleIdPrefix}-c${randomBytes(4).toString('hex')}`;
+    const refundId = `r${randomBytes(6).toString('hex')}`;
+    const at = this.#o.now();
+    storage(() =>
+      this.#o.ledger.atomically(() => {
+        this.#o.ledger.beginRefundInTransaction({
+          refundId,
+          orderId: sale.saleId,
+          saleId: sale.saleId,
+          amount: credit,
+          currency: sale.currency,
+          at,
+          tender: 'cash',
+          ...(staff ? { staff } : {}),
+          return: { lines: returned, reason: `${reason} (exchange)` },
+        });
+        this.#o.ledger.settleRefundInTransaction(refundId, 'done', at);
+        this.#o.ledger.recordCashSaleInTransaction({
+          saleId: newSaleId,
+          at,
+          lines: newLines,
+          total,
+          currency: sale.currency,
+          given,
+          change: given - (total + rounding),
+          step,
+          rounding,
+          ...(staff ? { staff } : {}),
+        });
+      }),
+    );
+    this.#o.failpoint?.('exchange-journaled');
+    this.#o.ledger.onChange?.('refund');
+    this.#o.ledger.onChange?.('cash');
+    const original = this.#refundDone(sale.saleId, refundId);
+    return { sale: this.sale(newSaleId)!, original, refundId };
   }
 
   /**

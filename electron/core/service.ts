@@ -677,6 +677,22 @@ export class TillService implements Dispatcher {
       return this.sales.refund(p.orderId, p.amount, this.staff.who());
     },
     returnItems: async (p) => this.sales.returnItems(p.saleId, p.lines, p.reason, this.staff.who()),
+    exchangeItems: async (p) => {
+      const discounts = this.#checkDiscounts(p.newLines);
+      const out = this.sales.exchange(
+        p.saleId,
+        p.lines,
+        p.reason,
+        this.#withVat(p.newLines),
+        p.given,
+        this.engine.installId,
+        this.staff.who(),
+      );
+      if (discounts.length) storage(() => this.ledger.useDiscounts(discounts, out.sale.saleId));
+      // The return's refund receipt prints as any refund's does; the new sale's here.
+      this.#autoPrint(out.sale);
+      return out;
+    },
     returnWithoutReceipt: async (p) => this.sales.returnWithoutReceipt(p.lines, p.reason, this.staff.who()),
     dayReport: async (p) => this.sales.dayReport(p.date, p.reconcile ?? false),
     saveSettings: async (p) => {

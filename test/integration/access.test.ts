@@ -446,6 +446,7 @@ describe('who may do what', () => {
       resolvePayment: { access: 'manager', what: 'Releasing a terminal' },
       refund: { access: 'manager', what: 'A refund' },
       returnItems: { access: 'manager', what: 'A return' },
+      exchangeItems: { access: 'manager', what: 'An exchange' },
       returnWithoutReceipt: { access: 'manager', what: 'A return without a receipt' },
       closeDay: { access: 'manager', what: 'Closing the day' },
       correctFloat: { access: 'manager', what: 'Correcting a float' },

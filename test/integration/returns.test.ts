@@ -8,7 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TillService } from '../../electron/core/service';
 import { startHeadlessServer } from '../../electron/server/server';
-import type { DayReport, DayState, ReceiptlessReturn, SaleRecord } from '../../shared/contract';
+import type { DayReport, DayState, DrawerSession, ReceiptlessReturn, SaleRecord } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
 import { receiptContent } from '../../shared/receipt';
 import { FAST_TIMING, tempDir } from '../helpers/engine';
@@ -368,5 +368,76 @@ describe('Return items', () => {
     });
     const closed = await t.call<DayState>('closeDay', { counted: 3035 });
     expect(closed).toMatchObject({ expected: 3035, counted: 3035 });
+  });
+});
+
+describe('Exchange', () => {
+  it('a card sale exchanged: the tea back as credit, a dearer pot sold, the difference paid in cash rounded; one transaction, the books add up', async () => {
+    const t = await till();
+    const { saleId, orderId } = await t.cardSale();
+    await t.call('openDay', { float: 5_000 });
+    // Two teas (2 x 3.33 = 6.66 credit) for a pot of 9.99: 3.33 to pay, rounded to 3.35 in cash; 5.00 handed over.
+    const pot = [{ name: 'Teapot', unitPrice: 999, quantity: 1, vatRate: 21 }];
+    const out = await t.call<{ sale: SaleRecord; original: SaleRecord; refundId: string }>('exchangeItems', {
+      saleId,
+      lines: [{ index: 0, quantity: 2 }],
+      reason: 'Wrong flavour',
+      newLines: pot,
+      given: 500,
+    });
+    expect(out.sale).toMatchObject({ total: 999, tender: 'cash', status: 'paid' });
+    expect(out.sale.cash).toMatchObject({ given: 666 + 500, change: 165, rounding: 2 });
+    expect(out.sale.receiptNumber).toBeGreaterThan(0);
+    const back = out.original.refunds.find((r) => r.refundId === out.refundId)!;
+    expect(back).toMatchObject({ amount: 666, tender: 'cash', state: 'done' });
+    expect(back.lines?.map((l) => [l.name, l.quantity, l.amount])).toEqual([['Tea', 2, 666]]);
+    expect(out.original.status).toBe('partially_refunded');
+    // Nothing went to MultiSafepay: the card stays charged, the credit went into the new sale.
+    expect(t.sim.orders.get(orderId)!.refunds).toEqual([]);
+    // The drawer: 50.00 float + 9.99 sold + 0.02 rounding - 6.66 credit = 53.35 (5.00 in, 1.65 back).
+    const [session] = (await t.call<DrawerSession[]>('drawerSessions', {})).filter((x) => x.closedAt === undefined);
+    expect(session!.expectedNow).toBe(5_335);
+    const day = dayOf(await t.call<DayReport>('dayReport', {}));
+    expect(day.tenders.cash.amount).toBe(999);
+    expect(day.refundsByTender.cash.amount).toBe(666);
+    // VAT: the pot's 21 % less the two teas' share of the sale's 21 % VAT.
+    const vat21 = day.vat.find((v) => v.rate === 21)!;
+    expect(vat21.gross).toBe(999 + 999 - 666);
+    // A second exchange of more teas than are left is refused with nothing changed.
+    const before = t.svc.ledger.counts().sales;
+    expect(
+      (await t.refused('exchangeItems', { saleId, lines: [{ index: 0, quantity: 2 }], reason: 'Again', newLines: pot, given: 1000 }))
+        .message,
+    ).toMatch(/more than was sold less what was returned/);
+    expect(t.svc.ledger.counts().sales).toBe(before);
+  });
+
+  it('cheaper new items: the difference goes back from the drawer, rounded; too little handed over is refused with nothing written', async () => {
+    const t = await till();
+    const { saleId } = await t.cardSale();
+    await t.call('openDay', { float: 5_000 });
+    const mug = [{ name: 'Mug', unitPrice: 250, quantity: 1, vatRate: 21 }];
+    // The book (4.99, 0 % VAT) back for a 2.50 mug: 2.49 back, rounded to 2.50.
+    const out = await t.call<{ sale: SaleRecord; original: SaleRecord }>('exchangeItems', {
+      saleId,
+      lines: [{ index: 2, quantity: 1 }],
+      reason: 'Already read it',
+      newLines: mug,
+      given: 0,
+    });
+    // The sale takes 0.01 less than its 2.50, so the drawer gives back exactly 2.50.
+    expect(out.sale.cash).toMatchObject({ given: 499, change: 250, rounding: -1 });
+    const [session] = (await t.call<DrawerSession[]>('drawerSessions', {})).filter((x) => x.closedAt === undefined);
+    expect(session!.expectedNow).toBe(5_000 - 250);
+    // Dearer items with too little cash: refused, and neither the return nor a sale is written.
+    const counts = t.svc.ledger.counts();
+    const refunds = t.svc.ledger.refundsOfOrder(saleId).length;
+    const dear = [{ name: 'Kettle', unitPrice: 2_999, quantity: 1, vatRate: 21 }];
+    expect(
+      (await t.refused('exchangeItems', { saleId, lines: [{ index: 1, quantity: 1 }], reason: 'Stale', newLines: dear, given: 100 }))
+        .message,
+    ).toMatch(/less than the difference/);
+    expect(t.svc.ledger.counts()).toEqual(counts);
+    expect(t.svc.ledger.refundsOfOrder(saleId)).toHaveLength(refunds);
   });
 });

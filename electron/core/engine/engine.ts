@@ -63,6 +63,8 @@ export type FailPoint =
   /** A return (sales.ts): its lines and refund written (a card refund pending, not sent yet), and its refund answered. */
   | 'return-journaled'
   | 'return-sent'
+  /** An exchange (sales.ts): its return and its new sale written, in one transaction. */
+  | 'exchange-journaled'
   /** The drawer's durable steps (sales.ts): a session opened, its float corrected, a session closed (and handed over). */
   | 'session-opened'
   | 'float-corrected'
