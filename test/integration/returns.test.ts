@@ -401,7 +401,7 @@ describe('Exchange', () => {
     expect(day.tenders.cash.amount).toBe(999);
     expect(day.refundsByTender.cash.amount).toBe(666);
     // VAT: the pot's 21 % less the two teas' share of the sale's 21 % VAT.
-    const vat21 = day.vat.find((v) => v.rate === 21)!;
+    const vat21 = day.vat!.find((v) => v.rate === 21)!;
     expect(vat21.gross).toBe(999 + 999 - 666);
     // A second exchange of more teas than are left is refused with nothing changed.
     const before = t.svc.ledger.counts().sales;
