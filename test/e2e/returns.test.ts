@@ -63,6 +63,19 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     await page.getByTestId('day-open').waitFor();
   }
 
+  /** Charges the basket on RET-T1 and approves it on the terminal; returns the order id once it is paid. */
+  async function payByCard(page: Page) {
+    await page.getByRole('combobox', { name: en.sale.terminal }).selectOption('RET-T1');
+    await page.getByRole('button', { name: en.sale.charge }).click();
+    const p = panel(page, 'RET-T1');
+    await p.and(page.locator('[data-status="initialized"]')).waitFor();
+    const orderId = (await p.getAttribute('data-order-id'))!;
+    await until(() => sim.streamConnects.some((c) => c.orderId === orderId), 'event stream open');
+    sim.terminalAction('RET-T1', 'approve');
+    await p.and(page.locator('[data-status="completed"]')).waitFor();
+    return orderId;
+  }
+
   /** The newest sale's details in the history. */
   async function details(page: Page, T: typeof en) {
     await page.getByRole('button', { name: T.nav.history }).click();
@@ -77,14 +90,7 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     const page = await open();
     for (let i = 0; i < 3; i++) await product(page, /Espresso/).click();
     await product(page, /Cappuccino/).click();
-    await page.getByRole('combobox', { name: en.sale.terminal }).selectOption('RET-T1');
-    await page.getByRole('button', { name: en.sale.charge }).click();
-    const p = panel(page, 'RET-T1');
-    await p.and(page.locator('[data-status="initialized"]')).waitFor();
-    const orderId = (await p.getAttribute('data-order-id'))!;
-    await until(() => sim.streamConnects.some((c) => c.orderId === orderId), 'event stream open');
-    sim.terminalAction('RET-T1', 'approve');
-    await p.and(page.locator('[data-status="completed"]')).waitFor();
+    const orderId = await payByCard(page);
 
     await details(page, en);
     await page.getByRole('button', { name: 'Return items', exact: true }).click();
@@ -159,7 +165,7 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     await expect.poll(() => refund.textContent()).toMatch(/1 × Cappuccino · Verkeerd besteld/);
     // The espresso alone is left.
     await page.getByRole('button', { name: T.returns.open, exact: true }).click();
-    await expect.poll(() => dialog.getByRole('checkbox').count()).toBe(1);
+    await expect.poll(() => dialog.getByTestId('return-line').count()).toBe(1);
     await dialog.getByRole('checkbox', { name: 'Espresso', exact: true }).waitFor();
     await page.keyboard.press('Escape');
 
@@ -253,5 +259,38 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     const refund = page.locator('[data-testid="refund"][data-tender="cash"][data-state="done"]');
     await expect.poll(() => refund.textContent()).toMatch(/1 × Espresso · Spilled/);
     await page.getByTestId('signed-in').filter({ hasText: 'Bob' }).waitFor();
+  });
+
+  it('Exchange: a cappuccino paid by card is exchanged for a sandwich; the difference is paid in cash and the new sale has its receipt', async () => {
+    const page = await open();
+    await openDay(page);
+    await page.getByRole('button', { name: en.nav.sale, exact: true }).click();
+    await product(page, /Cappuccino/).click();
+    const orderId = await payByCard(page);
+
+    await details(page, en);
+    await page.getByRole('button', { name: en.returns.open, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: en.returns.title });
+    await dialog.getByRole('checkbox', { name: 'Cappuccino', exact: true }).check();
+    await dialog.getByRole('checkbox', { name: en.exchange.toggle }).check();
+    // The new item from the quick keys: a 6.95 sandwich for the 3.50 cappuccino, 3.45 to pay.
+    await dialog
+      .getByRole('region', { name: en.exchange.newItems })
+      .getByRole('button', { name: /Sandwich/ })
+      .click();
+    await expect.poll(() => dialog.getByTestId('exchange-difference').getAttribute('data-amount')).toBe('345');
+    await dialog.getByRole('textbox', { name: en.returns.reason }).fill('Wanted food instead');
+    await dialog.getByRole('textbox', { name: en.cash.given }).fill('5');
+    await shot(page, 'exchange');
+    await dialog.getByRole('button', { name: en.exchange.submit, exact: true }).click();
+    await page.getByText(/Exchanged: receipt \d+, change €1\.55\./).waitFor();
+    // The new sale's receipt: the sandwich, paid in cash.
+    const receipt = page.getByTestId('receipt');
+    await expect.poll(() => receipt.getByTestId('receipt-total').textContent()).toBe('€6.95');
+    expect(await receipt.textContent()).toContain('Sandwich');
+    // Nothing went back to the card; the cappuccino is returned on the original sale.
+    expect(sim.orders.get(orderId)!.refunds).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('refund').filter({ hasText: 'Wanted food instead (exchange)' }).waitFor();
   });
 });

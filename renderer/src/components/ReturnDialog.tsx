@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SaleRecord, TillApi } from '../../../shared/contract';
+import type { CatalogItem, SaleRecord, TillApi } from '../../../shared/contract';
+import { type CashRoundingStep, roundCash } from '../../../shared/cash';
+import { lineTotal, parseAmount } from '../../../shared/money';
+import { ItemPicker, type PickedRow, pickedLines, rowsValid } from './ItemPicker';
 import { returnableOf, returnAmount, returnLines } from '../../../shared/returns';
 import { refundTargets } from '../../../shared/sale';
 import { errorText } from '../errors';
@@ -15,19 +18,27 @@ interface Props {
   manager: boolean;
   onClose(): void;
   onDone(sale: SaleRecord, amount: number): void;
+  /** For an exchange: the quick keys, the till's cash rounding step, and what to do once it is done. */
+  catalog?: readonly CatalogItem[];
+  cashRounding?: number;
+  onExchanged?(out: { sale: SaleRecord; original: SaleRecord }): void;
 }
 
 /**
  * Return items: a checkbox per line still returnable (named by its product), how many of it (at most what was sold
  * less what was returned), and the reason. What it refunds, and where to, is shown before it is confirmed.
  */
-export function ReturnDialog({ api, sale, manager, onClose, onDone }: Props) {
+export function ReturnDialog({ api, sale, manager, onClose, onDone, catalog = [], cashRounding = 0, onExchanged }: Props) {
   const { t } = useTranslation();
   const left = returnableOf(sale);
   const [picked, setPicked] = useState<Record<number, string>>({});
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // Exchange: the new items, and the cash the customer hands over for the difference.
+  const [exchange, setExchange] = useState(false);
+  const [rows, setRows] = useState<PickedRow[]>([]);
+  const [given, setGiven] = useState('');
   const name = (l: { name: string }) => (isCustomLine(l.name) ? t('sale.customLine') : l.name);
 
   const chosen = Object.entries(picked).map(([i, q]) => ({ index: Number(i), text: q, quantity: Number(q) }));
@@ -36,11 +47,17 @@ export function ReturnDialog({ api, sale, manager, onClose, onDone }: Props) {
   // The tender the core gives it back through: the first part of the sale that can take all of it.
   const target = amount > 0 ? refundTargets(sale).find((x) => x.left >= amount) : undefined;
 
+  // The exchange's difference: to pay (more than 0) or to give back, and what moves through the drawer (rounded).
+  const newTotal = rowsValid(rows) ? lineTotal(pickedLines(rows)) : 0;
+  const difference = newTotal - amount;
+  const moved = cashRounding ? Math.sign(difference) * roundCash(Math.abs(difference), cashRounding as CashRoundingStep) : difference;
+
   const submit = () => {
     if (!chosen.length) return setError(t('returns.none'));
     const bad = chosen.find((c) => !(Number.isInteger(c.quantity) && c.quantity >= 1 && c.quantity <= left[c.index]!));
     if (bad) return setError(t('returns.badQuantity', { n: left[bad.index], name: name(sale.lines[bad.index]!) }));
     if (reason.trim().length < 3) return setError(t('returns.noReason'));
+    if (exchange) return submitExchange();
     setBusy(true);
     setError(undefined);
     api.returnItems({ saleId: sale.saleId, lines: chosen.map(({ index, quantity }) => ({ index, quantity })), reason }).then(
@@ -50,6 +67,29 @@ export function ReturnDialog({ api, sale, manager, onClose, onDone }: Props) {
         setError(errorText(e));
       },
     );
+  };
+
+  const submitExchange = () => {
+    if (!rows.length || !rowsValid(rows)) return setError(t('exchange.noItems'));
+    const handed = moved > 0 ? parseAmount(given, sale.currency) : 0;
+    if (handed === null || handed < moved) return setError(t('exchange.tooLittle', { amount: money(moved, sale.currency) }));
+    setBusy(true);
+    setError(undefined);
+    api
+      .exchangeItems({
+        saleId: sale.saleId,
+        lines: chosen.map(({ index, quantity }) => ({ index, quantity })),
+        reason,
+        newLines: pickedLines(rows),
+        given: handed,
+      })
+      .then(
+        (out) => onExchanged?.(out),
+        (e: unknown) => {
+          setBusy(false);
+          setError(errorText(e));
+        },
+      );
   };
 
   return (
@@ -100,19 +140,69 @@ export function ReturnDialog({ api, sale, manager, onClose, onDone }: Props) {
             ) : null,
           )}
         </ul>
-        <ReturnEnd
-          reason={reason}
-          onReason={(r) => (setReason(r), setError(undefined))}
-          amount={amount}
-          currency={sale.currency}
-          {...(target ? { tender: target.tender } : {})}
-          manager={manager}
-          error={error}
-          errorId="return-error"
-          busy={busy}
-          onClose={onClose}
-        />
+        {onExchanged && (
+          <label className="check">
+            <input type="checkbox" checked={exchange} onChange={(e) => (setExchange(e.target.checked), setError(undefined))} />
+            {t('exchange.toggle')}
+          </label>
+        )}
+        {!exchange && (
+          <ReturnEnd
+            reason={reason}
+            onReason={(r) => (setReason(r), setError(undefined))}
+            amount={amount}
+            currency={sale.currency}
+            {...(target ? { tender: target.tender } : {})}
+            manager={manager}
+            error={error}
+            errorId="return-error"
+            busy={busy}
+            onClose={onClose}
+          />
+        )}
       </form>
+      {exchange && (
+        <section aria-label={t('exchange.newItems')} className="exchange-items">
+          <h3>{t('exchange.newItems')}</h3>
+          <ItemPicker
+            api={api}
+            catalog={catalog}
+            currency={sale.currency}
+            busy={busy}
+            rows={rows}
+            onRows={(r) => (setRows(r), setError(undefined))}
+            testId="exchange-line"
+          />
+        </section>
+      )}
+      {exchange && (
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
+          <label>
+            {t('returns.reason')}
+            <input type="text" autoComplete="off" maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <p aria-live="polite" data-testid="exchange-difference" data-amount={moved}>
+            {t('exchange.credit', { amount: money(amount, sale.currency) })} ·{' '}
+            {moved >= 0
+              ? t('exchange.toPay', { amount: money(moved, sale.currency) })
+              : t('exchange.toGiveBack', { amount: money(-moved, sale.currency) })}
+          </p>
+          {moved > 0 && (
+            <label>
+              {t('cash.given')}
+              <input inputMode="decimal" autoComplete="off" value={given} onChange={(e) => setGiven(e.target.value)} />
+            </label>
+          )}
+          {!manager && <p className="needs-manager">{t('staff.needsManager')}</p>}
+          <DialogActions error={error} errorId="return-error" submit={t('exchange.submit')} busy={busy} onBack={onClose} />
+        </form>
+      )}
     </Modal>
   );
 }

@@ -216,6 +216,17 @@ export const en = {
       charged_back: 'Charged back',
     },
   },
+  exchange: {
+    toggle: 'Exchange for other items',
+    newItems: 'New items',
+    credit: 'Credit {{amount}}',
+    toPay: 'to pay in cash: {{amount}}',
+    toGiveBack: 'to give back in cash: {{amount}}',
+    submit: 'Exchange',
+    noItems: 'Choose the new items.',
+    tooLittle: 'The amount given is less than {{amount}}.',
+    done: 'Exchanged: receipt {{n}}, change {{change}}.',
+  },
   returns: {
     open: 'Return items',
     title: 'Return items',

@@ -330,6 +330,17 @@ export const nl: Dict = {
       charged_back: 'Teruggeboekt',
     },
   },
+  exchange: {
+    toggle: 'Ruilen voor andere artikelen',
+    newItems: 'Nieuwe artikelen',
+    credit: 'Tegoed {{amount}}',
+    toPay: 'contant bij te betalen: {{amount}}',
+    toGiveBack: 'contant terug te geven: {{amount}}',
+    submit: 'Ruilen',
+    noItems: 'Kies de nieuwe artikelen.',
+    tooLittle: 'Het gegeven bedrag is minder dan {{amount}}.',
+    done: 'Geruild: bon {{n}}, wisselgeld {{change}}.',
+  },
   returns: {
     open: 'Artikelen retour',
     title: 'Artikelen retour',

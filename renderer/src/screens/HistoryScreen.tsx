@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../errors';
-import type { ReceiptlessReturn, RefundRecord, SaleRecord, Snapshot, Terminal, TillApi } from '../../../shared/contract';
+import type { CatalogItem, ReceiptlessReturn, RefundRecord, SaleRecord, Snapshot, Terminal, TillApi } from '../../../shared/contract';
 import { parseAmount } from '../../../shared/money';
 import { chargedOf, tipOf } from '../../../shared/payment';
 import { amountDue, isSplit, paidCards, refundTargets } from '../../../shared/sale';
@@ -86,6 +86,8 @@ export function HistoryScreen({
         manager={isManager(snapshot)}
         onBack={() => setOpenId(undefined)}
         onReceipt={onReceipt}
+        catalog={snapshot.catalog}
+        cashRounding={snapshot.settings.cashRounding ?? 0}
       />
     );
 
@@ -219,9 +221,14 @@ function SaleDetail({
   manager,
   onBack,
   onReceipt,
+  catalog,
+  cashRounding,
 }: {
   api: TillApi;
   sale: SaleRecord;
+  /** For an exchange's new items: the quick keys, and the till's cash rounding step. */
+  catalog: readonly CatalogItem[];
+  cashRounding: number;
   terminals: readonly Terminal[];
   /** A receipt printer is set: receipts can be printed again on it. */
   printer: boolean;
@@ -368,6 +375,13 @@ function SaleDetail({
           onDone={(_done, amt) => {
             setReturning(false);
             setMsg(t('returns.done', { amount: money(amt, sale.currency) }));
+          }}
+          catalog={catalog}
+          cashRounding={cashRounding}
+          onExchanged={(out) => {
+            setReturning(false);
+            setMsg(t('exchange.done', { n: out.sale.receiptNumber ?? '', change: money(out.sale.cash?.change ?? 0, sale.currency) }));
+            onReceipt(out.sale);
           }}
         />
       )}
