@@ -182,4 +182,34 @@ describe.skipIf(Boolean(reason))('a return against kill -9 of headless mode', ()
       db.close();
     }
   });
+
+  it('exchange-journaled: the return and the new sale were written in one transaction; at restart both are there, once', async () => {
+    const terminalId = `RET${n++}`;
+    const dataDir = tempDir('till-return-crash-');
+    const env = { TILL_DATA_DIR: dataDir, TILL_MSP_BASE_URL: sim.apiRoot, TILL_MSP_API_KEY: TEST_KEY, TILL_TERMINAL_IDS: terminalId };
+    const first = await start({ ...env, TILL_CRASH_AT: 'exchange-journaled' });
+    const died = new Promise<void>((resolve) => first.till.proc.once('exit', () => resolve()));
+    expect((await first.ws.call('openDay', { float: 10_000 })).ok).toBe(true);
+    const saleId = (await first.ws.call<SaleRecord>('payCash', { lines: LINES, given: 10_000 })).result!.saleId;
+    // Two teas (8.98) for a kettle (39.99): 31.01 to pay, 31.00 in cash (rounded), 40.00 handed over.
+    const kettle = [LINES[0]!].map((l) => ({ ...l, quantity: 1 }));
+    const answer = await first.ws.call('exchangeItems', { saleId, ...RETURN, newLines: kettle, given: 4_000 });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'closed' } });
+    await died;
+    const second = await start(env);
+    const sales = await history(second.ws);
+    const original = sales.find((s) => s.saleId === saleId)!;
+    expect(original.refunds).toMatchObject([{ state: 'done', tender: 'cash', amount: 898 }]);
+    const exchanged = sales.find((s) => s.saleId !== saleId)!;
+    expect(exchanged).toMatchObject({ total: 3999, tender: 'cash', status: 'paid' });
+    expect(exchanged.cash).toMatchObject({ given: 898 + 4_000, change: 900, rounding: -1 });
+    // The teas are back once: asking again is refused, and nothing more is written.
+    expect(await second.ws.call('exchangeItems', { saleId, ...RETURN, newLines: kettle, given: 4_000 })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+    expect(await history(second.ws)).toHaveLength(2);
+    await second.till.stop('SIGTERM');
+    expect(onDisk(dataDir)).toEqual([{ ...row('done', 'cash'), reason: 'Opened box (exchange)' }]);
+  });
 });
