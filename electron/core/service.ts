@@ -1,21 +1,19 @@
 /**
- * The till service: request dispatch for the typed till API (shared/contract.ts). It wires the payment engine
- * (card payments), the sales book (cash, refunds, history, reports: sales.ts over the SQLite ledger) and
- * connection management (connection.ts), and keeps settings, catalog and notices. Transports (IPC, WebSocket)
- * call `dispatch`, which validates every request first.
+ * The till service, the composition root of the till: it wires the payment engine (card payments), the sales book
+ * (cash, refunds, history, reports: sales.ts over the SQLite ledger), connection management (connection.ts), staff
+ * and the shop database, and keeps settings, catalog and notices. Transports (IPC, WebSocket) call `dispatch`, which
+ * validates every request and checks the access policy (policy.ts) before its handler runs; the handlers are one
+ * module per domain in handlers/, each given a small context (handlers/context.ts).
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
 import {
   type Approval,
   ApprovalSchema,
   type CatalogItem,
   type CounterBasket,
   CounterBasketSchema,
-  CatalogItemSchema,
   METHODS,
   type MethodName,
   type Mode,
@@ -33,16 +31,16 @@ import type { EngineTiming } from './engine/types';
 import { LedgerLockedError } from './ledger/db';
 import { importJournal } from './ledger/import';
 import { Ledger, LedgerRowError } from './ledger/ledger';
-import { Shop, type ShopOptions } from './shop/shop';
+import type { ShopOptions } from './shop/shop';
 import type { Logger } from './log';
 import { silentLogger } from './log';
 import { MspError } from './msp/errors';
 import { EnvSecretStore, FileSecretStore, type SecretStore } from './secrets';
-import { merchantOf, readCatalog, readSettings, type StoredSettings } from './settings';
+import { readCatalog, readSettings, type StoredSettings } from './settings';
 import type { SimulatorConfig } from './simulator/simulator';
 import { Connection, type TillEnv } from './connection';
 import { SalesBook } from './sales';
-import { storage, storageFailure } from './storage/disk';
+import { storageFailure } from './storage/disk';
 import { Staff, type StaffMember } from './staff';
 import { POLICY, WHILE_LOCKED } from './policy';
 import type { SystemPrinter } from './printing/receipts';
@@ -55,7 +53,7 @@ import { paymentHandlers } from './handlers/payments';
 import { printingHandlers, receiptPrinting } from './handlers/printing';
 import { salesHandlers } from './handlers/sales';
 import { settingsHandlers } from './handlers/settings';
-import { shopHandlers } from './handlers/shop';
+import { ShopLink, shopHandlers } from './handlers/shop';
 import { staffHandlers } from './handlers/staff';
 
 export type { TillEnv };
@@ -98,9 +96,6 @@ export interface TillServiceOptions {
 }
 
 export const LEDGER_FILE = 'ledger.sqlite';
-/** How often, at most, the screens hear that another till's rows reached the shop database (ms). */
-const SHOP_CHANGED_MS = 1000;
-
 /** Reads TILL_* variables (headless mode and the desktop app). */
 export function envFromProcess(env: NodeJS.ProcessEnv = process.env): TillEnv {
   const out: TillEnv = {};
@@ -114,16 +109,6 @@ export function envFromProcess(env: NodeJS.ProcessEnv = process.env): TillEnv {
   if (env.TILL_NAME?.trim()) out.tillName = env.TILL_NAME.trim().slice(0, 40);
   return out;
 }
-
-const SharedCatalogSchema = z.array(CatalogItemSchema).max(60);
-const SharedMerchantSchema = z
-  .object({
-    merchantName: z.string().max(80),
-    merchantAddress: z.string().max(200),
-    vatRates: z.array(z.number().min(0).max(100)).min(1).max(6),
-    customVatRate: z.number().min(0).max(100),
-  })
-  .strip();
 
 export class TillService implements Dispatcher {
   readonly dataDir: string;
@@ -150,16 +135,15 @@ export class TillService implements Dispatcher {
   readonly #connection: Connection;
   /** One handler per method of the typed API, from the handler modules (handlers/). */
   readonly #handlers: Handlers;
+  /** The product list being sent in parts, and the product import being written. */
   readonly #imports: ProductImports;
+  /** Each receipt printed once, as it is given. */
   readonly #printing: ReturnType<typeof receiptPrinting>;
   #idleTimer: ReturnType<typeof setInterval> | undefined;
-  /** The shop database, when one is set; its connection string is kept in #shopSecrets (or the environment). */
-  #shop: Shop | undefined;
+  /** Where the shop database's connection is kept (unless the environment sets it). */
   readonly #shopSecrets: SecretStore;
-  readonly #shopShipping: ShopOptions['shipping'];
-  #shopEventTimer: ReturnType<typeof setTimeout> | undefined;
-  #shopChangedTimer: ReturnType<typeof setTimeout> | undefined;
-  #shopNamedNotice = false;
+  /** The shop database, when one is set. */
+  readonly #shopLink: ShopLink;
 
   private constructor(
     opts: TillServiceOptions,
@@ -249,7 +233,7 @@ export class TillService implements Dispatcher {
       ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
     this.ledger.onChange = (what) => {
-      this.#shop?.shipper.kick();
+      this.#shopLink?.shop?.shipper.kick();
       if (what === 'attempt') return;
       this.#emit({ type: 'history_changed' });
       // Money moved with no drawer session open opens one: every window hears of the session in use.
@@ -262,7 +246,6 @@ export class TillService implements Dispatcher {
     };
     this.#shownSession = this.sales.todaySessionId();
     this.#shopSecrets = opts.shopSecretStore ?? new FileSecretStore(opts.dataDir, 'shop-database');
-    this.#shopShipping = opts.shopShipping;
     const ctx: ServiceContext = {
       dataDir: this.dataDir,
       env: this.#env,
@@ -283,14 +266,10 @@ export class TillService implements Dispatcher {
       keepCatalog: (items) => this.#keepCatalog(items),
       quickKeys: () => this.#quickKeys(),
       terminals: (settings) => this.#terminals(settings),
-      shop: () => this.#shop,
-      restartShop: async () => {
-        await this.#shop?.stop();
-        this.#shop = undefined;
-        this.#startShop();
-        if (!this.#shop) this.#emit({ type: 'shop', shop: null });
-      },
-      shareStaff: () => this.#shareStaff(),
+      catalog: () => this.#catalogCache,
+      shop: () => this.#shopLink.shop,
+      restartShop: () => this.#shopLink.restart(),
+      shareStaff: () => this.#shopLink.shareStaff(),
       emit: (e) => this.#emit(e),
       emitStaff: () => this.#emitStaff(),
       notice: (level, message, extra) => this.#notice(level, message, extra),
@@ -310,7 +289,8 @@ export class TillService implements Dispatcher {
       ...printingHandlers(ctx),
       ...shopHandlers(ctx),
     };
-    this.#startShop();
+    this.#shopLink = new ShopLink(ctx, opts.shopShipping);
+    this.#shopLink.start();
     if (parts.state.damagedCopy)
       this.#notice(
         'warning',
@@ -383,9 +363,7 @@ export class TillService implements Dispatcher {
     this.#closed = true;
     clearInterval(this.#idleTimer);
     this.#imports.stop();
-    clearTimeout(this.#shopEventTimer);
-    clearTimeout(this.#shopChangedTimer);
-    await this.#shop?.stop();
+    await this.#shopLink.stop();
     this.sales.stop();
     await this.engine.stop();
     await this.#connection.close();
@@ -511,7 +489,7 @@ export class TillService implements Dispatcher {
       apiKeySet: Boolean(this.#secrets.get()),
       keyStorage: this.#secrets.kind,
       lockedByEnv: locked,
-      tillName: this.#tillName(),
+      tillName: this.#shopLink.tillName(),
       tillNameByEnv: Boolean(this.#env.tillName),
       shopDatabase: this.#env.shopDatabaseUrl ? 'env' : this.#shopSecrets.get() ? 'set' : 'none',
     };
@@ -543,7 +521,7 @@ export class TillService implements Dispatcher {
       catalog: this.#quickKeys(),
       notices: [...this.#notices],
       ...(this.#counterBasket() ? { basket: this.#counterBasket()! } : {}),
-      ...(this.#shop ? { shop: this.#shop.status() } : {}),
+      ...(this.#shopLink.shop ? { shop: this.#shopLink.shop.status() } : {}),
     };
   }
 
@@ -559,81 +537,6 @@ export class TillService implements Dispatcher {
     }
     const parsed = CounterBasketSchema.safeParse(json);
     return { basket: parsed.success ? parsed.data : { lines: [] }, rev: row.rev };
-  }
-
-  /** This till's name in the shop: TILL_NAME, else Settings -> Till name, else the computer's name. */
-  #tillName(): string {
-    return this.#env.tillName || this.#settings().tillName || hostname().slice(0, 40) || 'Till';
-  }
-
-  /** What another till of the shop changed (or this one, coming back): the quick keys, the merchant's details. */
-  #takeShopData(kind: string, data: unknown): void {
-    if (kind === 'catalog') {
-      const items = SharedCatalogSchema.parse(data);
-      if (JSON.stringify(items) === JSON.stringify(this.#catalogCache)) return;
-      this.#keepCatalog(items);
-      this.#emit({ type: 'catalog', catalog: items });
-    } else if (kind === 'staff') {
-      // A shop without staff never wipes the staff a till set up: the till shares its own instead.
-      if (Array.isArray(data) && data.length === 0 && this.staff.stored().length) return this.#shareStaff();
-      if (this.staff.adopt(data)) this.#emitStaff();
-    } else if (kind === 'merchant') {
-      const m = SharedMerchantSchema.parse(data);
-      const next = { ...this.#settings(), ...m };
-      if (!next.vatRates.includes(next.customVatRate)) next.customVatRate = next.vatRates[0]!;
-      if (JSON.stringify(merchantOf(next)) === JSON.stringify(merchantOf(this.#settings()))) return;
-      this.#keepSettings(next);
-      this.#emit({ type: 'settings', settings: this.#publicSettings(), mode: this.mode });
-    }
-  }
-
-  /** The staff list (PIN hashes, never PINs) goes to the shop's other tills, like the quick keys. */
-  #shareStaff(): void {
-    if (!this.#shop) return;
-    storage(() => this.ledger.outbox.shareShopData('staff', this.staff.stored()));
-    this.#shop.shipper.kick();
-  }
-
-  /** Starts shipping to the shop database set now (none: nothing runs). */
-  #startShop(): void {
-    const url = this.#env.shopDatabaseUrl ?? this.#shopSecrets.get();
-    if (!url) return;
-    this.#shop = new Shop({
-      outbox: this.ledger.outbox,
-      url,
-      tillName: () => this.#tillName(),
-      now: this.#now,
-      logger: this.#log,
-      ...(this.#shopShipping ? { shipping: this.#shopShipping } : {}),
-      onShopData: (kind, data) => this.#takeShopData(kind, data),
-      // At most one a second, however many tills are selling.
-      onShopRows: () => {
-        if (this.#shopChangedTimer) return;
-        this.#shopChangedTimer = setTimeout(() => {
-          this.#shopChangedTimer = undefined;
-          if (!this.#closed) this.#emit({ type: 'shop_changed' });
-        }, SHOP_CHANGED_MS);
-      },
-      shopDataOf: (kind) =>
-        kind === 'catalog' ? this.#catalogCache : kind === 'staff' ? this.staff.stored() : merchantOf(this.#settings()),
-      onStatus: (s) => {
-        if (s.nameTaken && !this.#shopNamedNotice) {
-          this.#shopNamedNotice = true;
-          this.#notice(
-            'warning',
-            `Another till of the shop is already called "${this.#tillName()}". Both keep selling and are told apart in Shop; give this till its own name in Settings.`,
-            { key: 'till_name_taken', params: { name: this.#tillName() } },
-          );
-        }
-        // Online and offline at once; the queue while catching up at most a few times a second.
-        if (this.#shopEventTimer) return;
-        this.#emit({ type: 'shop', shop: s });
-        this.#shopEventTimer = setTimeout(() => {
-          this.#shopEventTimer = undefined;
-          if (this.#shop && !this.#closed) this.#emit({ type: 'shop', shop: this.#shop.status() });
-        }, 250);
-      },
-    });
   }
 
   #terminals(settings = this.#settings()): Terminal[] {

@@ -53,6 +53,8 @@ export interface ServiceContext {
   /** Writes the settings to disk and keeps them. */
   keepSettings(next: StoredSettings): void;
   publicSettings(): PublicSettings;
+  /** The quick keys kept in Settings. */
+  catalog(): CatalogItem[];
   /** Writes the quick keys kept in Settings to disk and keeps them. */
   keepCatalog(items: CatalogItem[]): void;
   /** The quick keys the sale screen shows. */
