@@ -122,3 +122,11 @@ export function readCatalog(store: KeyValueStore): { catalog: CatalogItem[]; pro
   const parsed = z.array(CatalogItemSchema).max(60).safeParse(raw);
   return parsed.success ? { catalog: parsed.data } : { catalog: DEMO_CATALOG, problem: 'The saved quick keys were not readable' };
 }
+
+/** The merchant's details and VAT rates: the shop's, shared by its tills. */
+export const merchantOf = (s: StoredSettings) => ({
+  merchantName: s.merchantName,
+  merchantAddress: s.merchantAddress,
+  vatRates: s.vatRates,
+  customVatRate: s.customVatRate,
+});
