@@ -289,6 +289,7 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
       )}
       {receipt && (
         <Receipt
+          api={api}
           sale={receipt.sale}
           refundId={receipt.refundId}
           settings={snapshot.settings}

@@ -1,5 +1,5 @@
 /** The books in the till's screens: VAT settings and receipts, printing again, the day, staff, cash for an unpaid card, notices. */
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
@@ -210,6 +210,30 @@ describe('receipts', () => {
     f.api.printReceipt.mockRejectedValueOnce({ code: 'printer_error', message: 'The receipt printer at 192.168.1.50 did not answer.' });
     await user.click(screen.getByRole('button', { name: 'Print again' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('did not answer');
+  });
+
+  it("the receipt's one print action goes to the receipt printer when one is set, else to the browser's print", async () => {
+    const printed: number[] = [];
+    const original = window.print;
+    window.print = () => void printed.push(1);
+    try {
+      const { f, user } = await openReceipt(cardSale(), '80mm', '192.168.1.50');
+      await user.click(screen.getByRole('button', { name: 'Print receipt' }));
+      const dialog = screen.getByRole('dialog');
+      await user.click(within(dialog).getByRole('button', { name: 'Print receipt' }));
+      expect(f.api.printReceipt).toHaveBeenCalledWith({ saleId: 'abc-1' });
+      expect(await within(dialog).findByText('Sent to the receipt printer.')).toBeInTheDocument();
+      expect(printed).toEqual([]);
+      cleanup();
+      // Without a printer: the browser's print, and nothing sent to the till.
+      const other = await openReceipt(cardSale());
+      await other.user.click(screen.getByRole('button', { name: 'Print receipt' }));
+      await other.user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Print receipt' }));
+      expect(printed).toEqual([1]);
+      expect(other.f.api.printReceipt).not.toHaveBeenCalled();
+    } finally {
+      window.print = original;
+    }
   });
 
   it('no Print again without a printer', async () => {

@@ -1,12 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { isReceiptless } from '../../../shared/returns';
-import type { PublicSettings, RefundRecord, SaleRecord, Terminal } from '../../../shared/contract';
+import type { PublicSettings, RefundRecord, SaleRecord, Terminal, TillApi } from '../../../shared/contract';
 import type { SaleLine } from '../../../shared/payment';
 import { cashHanded, receiptTenders } from '../../../shared/receipt';
 import { vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
 import { money, time } from '../format';
 import { isCustomLine, terminalLabel } from '../sale';
 import { Modal } from './Modal';
+import { usePrintReceipt } from './usePrintReceipt';
 
 /** A line as the customer reads it: "2 × Espresso", or one custom amount as "Other item" in their language. */
 export function useLineName() {
@@ -268,14 +269,20 @@ export function ReceiptBody({
   );
 }
 
-/** The printable customer receipt, in a modal dialog; printed with the browser's (or the desktop window's) print. */
+/**
+ * The customer receipt, in a modal dialog. Its one print action goes to the till's receipt printer when one is set
+ * (a network printer, or the desktop app's chosen printer: a copy marked COPY, never opening the drawer), else to the
+ * browser's (or the desktop window's) print.
+ */
 export function Receipt({
+  api,
   sale,
   refundId,
   settings,
   terminals,
   onClose,
 }: {
+  api: TillApi;
   sale: SaleRecord;
   refundId?: string | undefined;
   settings: PublicSettings;
@@ -284,14 +291,18 @@ export function Receipt({
 }) {
   const { t } = useTranslation();
   const refund = refundId ? sale.refunds.find((r) => r.refundId === refundId) : undefined;
+  const printer = usePrintReceipt(api);
+  const toPrinter = Boolean(settings.printerHost || settings.systemPrinter);
+  const print = () => (toPrinter ? printer.print(sale.saleId, refund?.refundId) : window.print());
   return (
     <Modal label={t('receipt.title')} onClose={onClose} className="receipt-dialog">
       <ReceiptBody sale={sale} refund={refund} settings={settings} terminals={terminals} />
       <div className="no-print row">
-        <button className="primary" onClick={() => window.print()}>
+        <button className="primary" onClick={print}>
           {t('payment.print')}
         </button>
         <button onClick={onClose}>{t('cash.cancel')}</button>
+        {printer.result}
       </div>
     </Modal>
   );

@@ -7,6 +7,7 @@ import { chargedOf, tipOf } from '../../../shared/payment';
 import { amountDue, isSplit, paidCards, refundTargets } from '../../../shared/sale';
 import { useLineName } from '../components/Receipt';
 import { ReturnDialog } from '../components/ReturnDialog';
+import { usePrintReceipt } from '../components/usePrintReceipt';
 import { ReceiptlessReturnDialog } from '../components/ReceiptlessReturnDialog';
 import { receiptlessAsSale, returnableOf, returnedSoFar } from '../../../shared/returns';
 import { money, time } from '../format';
@@ -189,26 +190,14 @@ const PAGE = 50;
 /** Print again on the shop's receipt printer (never opens the cash drawer). */
 function PrintAgain({ api, saleId, refund }: { api: TillApi; saleId: string; refund?: RefundRecord }) {
   const { t } = useTranslation();
-  const [msg, setMsg] = useState<{ ok: boolean; text: string }>();
+  const printer = usePrintReceipt(api);
   return (
     <>
-      <button
-        onClick={() => {
-          setMsg(undefined);
-          api.printReceipt({ saleId, ...(refund ? { refundId: refund.refundId } : {}) }).then(
-            () => setMsg({ ok: true, text: t('receipt.printed') }),
-            (e: unknown) => setMsg({ ok: false, text: errorText(e) }),
-          );
-        }}
-      >
+      <button onClick={() => printer.print(saleId, refund?.refundId)}>
         {t('receipt.printAgain')}
         {refund && <span className="sr-only"> {refund.receiptNumber}</span>}
       </button>
-      {msg && (
-        <span role={msg.ok ? 'status' : 'alert'} className={msg.ok ? 'ok' : 'error'}>
-          {msg.text}
-        </span>
-      )}
+      {printer.result}
     </>
   );
 }
