@@ -695,6 +695,8 @@ export interface DayTotals {
   noSale?: Bucket;
   /** Discounts on the day's sales (given that day and taken with a sale): how many, and how much in all. */
   discounts?: Bucket;
+  /** Sales made in demo mode (training) and paid in full: how many and how much (they are in the totals too). */
+  training?: Bucket;
   /** The audit trail's count of the day: baskets cleared, clears undone and lines removed, with their amounts. */
   audit?: Partial<Record<AuditEvent, Bucket>>;
   /** Card + cash + cash rounding - refunds: the money taken that day. */

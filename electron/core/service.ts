@@ -180,6 +180,8 @@ export class TillService implements Dispatcher {
       logger: this.#log,
       onTerminals: () => this.#emit({ type: 'terminals', terminals: this.#terminals() }),
     });
+    // Sales made in demo mode are training: marked as such in the ledger (and counted apart in the day report).
+    this.ledger.training = this.#connection.mode === 'demo';
     this.engine = new PaymentEngine({
       client: () => this.#connection.client,
       store: this.#state,

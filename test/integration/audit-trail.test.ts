@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TillService } from '../../electron/core/service';
 import type { DayReport } from '../../shared/contract';
 import { tempDir } from '../helpers/engine';
+import { startSim, TEST_KEY } from '../helpers/sim';
 import { ok, type Reply } from '../helpers/reply';
 import { startFakePrinter } from '../helpers/fake-printer';
 
@@ -149,5 +150,34 @@ describe('the audit trail exported', () => {
       await call('exportAudit', { from: '2026-11-29', to: '2026-11-29', approval: { staffId: 'ann', pin: '4821' } }),
     );
     expect(other.rows).toBe(0);
+  });
+});
+
+describe('training (demo) use', () => {
+  it('sales made in demo mode are counted apart in the day report and listed in the audit trail with the switch to a real MultiSafepay', async () => {
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const dataDir = tempDir();
+    const svc = await TillService.create({ dataDir });
+    cleanups.push(() => svc.close());
+    const call = <T>(m: string, p: unknown = {}) => svc.dispatch(m, p) as Promise<Reply<T>>;
+    const lines = [{ name: 'Coffee', unitPrice: 250, quantity: 2, vatRate: 9 }];
+    expect(ok<{ mode: string }>(await call('snapshot')).mode).toBe('demo');
+    ok(await call('payCash', { lines, given: 500 }));
+    ok(await call('payCash', { lines, given: 500 }));
+    // The shop goes live: the switch is recorded, and sales from now on are real.
+    ok(await call('saveSettings', { mode: 'custom', baseUrl: s.root, apiKey: TEST_KEY }));
+    ok(await call('payCash', { lines, given: 500 }));
+    const day = ok<DayReport>(await call('dayReport', {})).totals[0]!;
+    expect(day.tenders.cash).toEqual({ count: 3, amount: 1500 });
+    expect(day.training).toEqual({ count: 2, amount: 1000 });
+    const local = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const out = ok<{ path: string }>(await call('exportAudit', { from: local(new Date()), to: local(new Date()) }));
+    const events = readFileSync(out.path, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('","')[1]);
+    expect(events).toEqual(['training_sale', 'training_sale', 'mode_custom']);
   });
 });

@@ -21,6 +21,8 @@ export function settingsHandlers(
     | 'shop'
     | 'restartShop'
     | 'emit'
+    | 'staff'
+    | 'now'
   >,
 ): Pick<Handlers, 'saveSettings' | 'testConnection' | 'refreshTerminals'> {
   return {
@@ -83,6 +85,11 @@ export function settingsHandlers(
       if (backendChanged) {
         await ctx.connection.apply();
         await ctx.connection.loadApiTerminals();
+      }
+      // Into or out of demo mode (training): recorded with who, and sales from now on are marked accordingly.
+      if (next.mode !== cur.mode) {
+        ctx.ledger.training = ctx.connection.mode === 'demo';
+        storage(() => ctx.ledger.recordModeChange(ctx.now(), ctx.connection.mode, ctx.staff.who()));
       }
       if (shopChanged) await ctx.restartShop();
       else if (p.tillName !== undefined) ctx.shop()?.shipper.kick();

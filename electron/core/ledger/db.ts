@@ -521,6 +521,21 @@ export const MIGRATIONS: readonly string[] = [
         AND state NOT IN ('completed', 'cancelled', 'failed'))
     BEGIN SELECT RAISE(ABORT, 'terminal busy: another payment on this terminal is not finished'); END;
   `,
+  `
+  -- Training: a sale made while the till runs in demo mode (on the embedded simulator) is marked, so the day report
+  -- counts it apart and the audit trail lists it; every switch between demo and the real MultiSafepay is recorded
+  -- with who and when. Nothing in mode_log can be changed or deleted.
+  ALTER TABLE sales ADD COLUMN training INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE mode_log (
+    id     INTEGER PRIMARY KEY,
+    at     INTEGER NOT NULL,
+    day    TEXT NOT NULL,
+    mode   TEXT NOT NULL,
+    staff  TEXT
+  );
+  CREATE TRIGGER mode_log_kept_update BEFORE UPDATE ON mode_log BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER mode_log_kept_delete BEFORE DELETE ON mode_log BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  `,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

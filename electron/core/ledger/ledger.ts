@@ -315,7 +315,8 @@ type TotalsStatements = Record<
   | 'receiptless'
   | 'receiptlessVat'
   | 'receiptlessProducts'
-  | 'discounts',
+  | 'discounts'
+  | 'training',
   StatementSync
 >;
 
@@ -381,6 +382,11 @@ function totalsStatements(p: (sql: string) => StatementSync, by: 'day' | 'sessio
               sum(json_extract(l.value, '$.quantity')) AS quantity, sum(json_extract(l.value, '$.amount')) AS amount
        FROM receiptless_returns x, json_each(x.lines) l WHERE x.${c.refund} = ? GROUP BY x.currency, coalesce(product_id, name)`,
     ),
+    // Sales made in demo mode (training), paid in full, counted apart (they are in the totals too).
+    training: p(
+      `SELECT currency, count(*) AS n, sum(total) AS amount FROM sales s WHERE s.${c.sale} = ? AND s.training = 1
+       AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale') GROUP BY currency`,
+    ),
     // The discounts on the sales of the key (a discount belongs to the sale it was taken with).
     discounts: p(
       `SELECT d.currency AS currency, count(*) AS n, sum(d.amount) AS amount
@@ -432,6 +438,8 @@ export class Ledger {
   readonly products: Products;
   /** Every write to the books, in order, for the shop database. */
   readonly outbox: Outbox;
+  /** The till runs in demo mode: new sales are marked as training (set by the service whenever the mode changes). */
+  training = false;
   /** Called after each committed change (history screens refresh). */
   onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve' | 'cash_move' | 'park') => void) | undefined;
 
@@ -445,8 +453,8 @@ export class Ledger {
     this.#q = {
       insertSale: p(
         `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, cash_given, cash_change, cash_amount,
-                                     cash_step, cash_rounding, cash_day, session_id, cash_session)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                     cash_step, cash_rounding, cash_day, session_id, cash_session, training)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       saleReceipt: p(
         `INSERT INTO receipts (number, kind, sale_id, at)
@@ -529,6 +537,7 @@ export class Ledger {
       refundBaseline: p('UPDATE refunds SET msp_before = ? WHERE refund_id = ?'),
       lastReceipt: p('SELECT at FROM receipts ORDER BY number DESC LIMIT 1'),
       counterBasket: p('SELECT rev, basket FROM counter_basket WHERE id = 1'),
+      insertModeLog: p('INSERT INTO mode_log (at, day, mode, staff) VALUES (?, ?, ?, ?)'),
       auditBetween: p(
         `SELECT * FROM (
            SELECT at, 'a' || id AS key, event, staff, NULL AS approved_by, amount, currency,
@@ -544,6 +553,9 @@ export class Ledger {
              FROM float_corrections f JOIN drawer_sessions s ON s.id = f.session_id WHERE f.at >= ?1 AND f.at < ?2
            UNION ALL SELECT at, 'r' || id, 'terminal_released', NULL, NULL, NULL, NULL, order_id || ': ' || reason
              FROM resolutions WHERE at >= ?1 AND at < ?2
+           UNION ALL SELECT at, 'o' || id, 'mode_' || mode, staff, NULL, NULL, NULL, NULL FROM mode_log WHERE at >= ?1 AND at < ?2
+           UNION ALL SELECT created_at, 'x' || sale_id, 'training_sale', staff, NULL, total, currency, sale_id
+             FROM sales WHERE training = 1 AND created_at >= ?1 AND created_at < ?2
          ) WHERE at > ?3 OR (at = ?3 AND key > ?4) ORDER BY at, key LIMIT ?5`,
       ),
       insertDiscount: p(
@@ -716,6 +728,7 @@ export class Ledger {
       c.tender === 'cash' ? localDate(c.at) : null,
       session,
       session,
+      this.training ? 1 : 0,
     );
     return Number(r.changes) === 1;
   }
@@ -1244,6 +1257,11 @@ export class Ledger {
     });
   }
 
+  /** Records a switch between demo mode (training) and a real MultiSafepay, with who did it. */
+  recordModeChange(at: number, mode: string, staff: string | undefined): void {
+    this.atomically(() => this.#q.insertModeLog!.run(at, localDate(at), mode, staff ?? null));
+  }
+
   /** The audit trail's rows of [from, to) (ms), oldest first, after `after`, a page at a time (`audit-export.ts`). */
   auditBetween(from: number, to: number, after: { at: number; key: string } | undefined, limit: number): AuditRow[] {
     const rows = this.#q.auditBetween!.all(from, to, after?.at ?? from - 1, after?.key ?? '', limit) as {
@@ -1468,6 +1486,8 @@ export class Ledger {
       add((of(r.currency)[moveBucket[r.kind]] ??= bucket()), r.n, r.amount);
     for (const r of q.discounts.all(key) as { currency: string; n: number; amount: number }[])
       add((of(r.currency).discounts ??= bucket()), r.n, r.amount);
+    for (const r of q.training.all(key) as { currency: string; n: number; amount: number }[])
+      add((of(r.currency).training ??= bucket()), r.n, r.amount);
     for (const r of (key_ === 'day' ? this.#q.dayAudit!.all(key) : []) as {
       currency: string;
       event: AuditEvent;

@@ -271,6 +271,8 @@ export const en = {
     paidIn: 'Paid in',
     paidOut: 'Paid out',
     noSale: 'Drawer opened, no sale',
+    discounts: 'Discounts given',
+    training: 'Training sales (demo mode, included above)',
     audit: { basket_cleared: 'Baskets cleared', clear_undone: 'Clears undone', line_removed: 'Lines removed' },
     cardTypes: 'Card types',
     refunds: 'Refunds',

@@ -385,6 +385,8 @@ export const nl: Dict = {
     paidIn: 'Inbetalingen',
     paidOut: 'Uitbetalingen',
     noSale: 'Lade geopend, geen verkoop',
+    discounts: 'Gegeven kortingen',
+    training: 'Oefenverkopen (demomodus, hierboven meegeteld)',
     audit: { basket_cleared: 'Gewiste mandjes', clear_undone: 'Wissen ongedaan gemaakt', line_removed: 'Verwijderde regels' },
     cardTypes: 'Kaartsoorten',
     refunds: 'Terugbetalingen',

@@ -398,6 +398,8 @@ export function Totals({ totals: x }: { totals: DayTotals }) {
     ...(x.paidIn ? [['paid-in', t('report.paidIn'), x.paidIn] as [string, string, Bucket]] : []),
     ...(x.paidOut ? [['paid-out', t('report.paidOut'), x.paidOut] as [string, string, Bucket]] : []),
     ...(x.noSale ? [['no-sale', t('report.noSale'), x.noSale] as [string, string, Bucket]] : []),
+    ...(x.discounts ? [['discounts', t('report.discounts'), x.discounts] as [string, string, Bucket]] : []),
+    ...(x.training ? [['training', t('report.training'), x.training] as [string, string, Bucket]] : []),
     // The audit trail: baskets cleared, clears undone and lines removed before payment.
     ...AUDIT_EVENTS.flatMap((e): [string, string, Bucket][] => {
       const b = x.audit?.[e];

@@ -50,6 +50,8 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
     ...(r.paidIn ? [['paid_in', t('report.paidIn'), r.paidIn] as [string, string, Bucket]] : []),
     ...(r.paidOut ? [['paid_out', t('report.paidOut'), r.paidOut] as [string, string, Bucket]] : []),
     ...(r.noSale ? [['no_sale', t('report.noSale'), r.noSale] as [string, string, Bucket]] : []),
+    ...(r.discounts ? [['discounts', t('report.discounts'), r.discounts] as [string, string, Bucket]] : []),
+    ...(r.training ? [['training', t('report.training'), r.training] as [string, string, Bucket]] : []),
     ...AUDIT_EVENTS.flatMap((e): [string, string, Bucket][] => {
       const b = r.audit?.[e];
       return b ? [[e, t(`report.audit.${e}`), b]] : [];
