@@ -293,4 +293,41 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('refund').filter({ hasText: 'Wanted food instead (exchange)' }).waitFor();
   });
+
+  it('Ruilen in Dutch: a latte paid in cash is exchanged for an espresso, and the difference is given back from the drawer', async () => {
+    const page = await open();
+    await openDay(page);
+    await page.getByRole('button', { name: en.nav.sale, exact: true }).click();
+    await product(page, /Latte/).click();
+    await page.getByRole('button', { name: en.sale.cash }).click();
+    const cash = page.getByRole('dialog', { name: en.cash.title });
+    await cash.getByRole('button', { name: '€5.00' }).click();
+    await page.getByTestId('change-due').waitFor();
+    await cash.getByRole('button', { name: 'New sale' }).click();
+    await cash.waitFor({ state: 'detached' });
+
+    const T = nl as typeof en;
+    await page.getByRole('button', { name: en.nav.settings }).click();
+    await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
+    await page.getByRole('button', { name: en.settings.save }).click();
+    await page.getByRole('button', { name: T.settings.save }).waitFor();
+
+    await details(page, T);
+    await page.getByRole('button', { name: T.returns.open, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: T.returns.title });
+    await dialog.getByRole('checkbox', { name: 'Latte', exact: true }).check();
+    await dialog.getByRole('checkbox', { name: T.exchange.toggle }).check();
+    await dialog
+      .getByRole('region', { name: T.exchange.newItems })
+      .getByRole('button', { name: /Espresso/ })
+      .click();
+    // 2,50 for the 3,90 latte: 1,40 back in cash, and no amount to hand over.
+    await expect.poll(() => dialog.getByTestId('exchange-difference').getAttribute('data-amount')).toBe('-140');
+    expect(await dialog.getByTestId('exchange-difference').textContent()).toMatch(/contant terug te geven: €\s?1,40/);
+    expect(await dialog.getByRole('textbox', { name: T.cash.given }).count()).toBe(0);
+    await dialog.getByRole('textbox', { name: T.returns.reason }).fill('Te sterk');
+    await dialog.getByRole('button', { name: T.exchange.submit, exact: true }).click();
+    await page.getByText(/Geruild: bon \d+, wisselgeld €\s?1,40\./).waitFor();
+    await shot(page, 'exchange-nl');
+  });
 });

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TillService, type TillServiceOptions } from '../../electron/core/service';
 import { POLICY } from '../../electron/core/policy';
+import { localDate } from '../../electron/core/ledger/ledger';
 import { PIN_GUARD } from '../../electron/core/staff';
 import { METHOD_NAMES, type Snapshot } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
@@ -567,11 +568,6 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const today = () => {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
-
 describe('exports and backups', () => {
   for (const [name, connect] of TRANSPORTS) {
     it(`${name}: a link planted at the export's or the backup's name is replaced, never followed; both files are 0600 from their first byte`, async () => {
@@ -624,7 +620,9 @@ describe('exports and backups', () => {
     card.type = '=HYPERLINK("http://evil.example","Click")';
     card.last4 = '1234,=1+2\nforged-sale,card,paid,999.00';
     await until(() => svc.ledger.attempt(paid.result.orderId)?.card?.last4 === card.last4, 'card recorded');
-    const r = (await svc.dispatch('exportTransactions', { from: today(), to: today() })) as { ok: true; result: { path: string } };
+    // The day of the till's own clock (the sale's), not of the machine running the test.
+    const day = localDate(svc.ledger.attempt(paid.result.orderId)!.createdAt);
+    const r = (await svc.dispatch('exportTransactions', { from: day, to: day })) as { ok: true; result: { path: string } };
     const rows = parseCsv(readFileSync(r.result.path, 'utf8'));
     expect(rows).toHaveLength(2); // the header and the one sale: no forged row
     const [header, sale] = rows as [string[], string[]];
