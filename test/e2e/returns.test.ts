@@ -76,6 +76,22 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     return orderId;
   }
 
+  /** Takes the basket in cash with the note `note` (e.g. '€10.00'), then switches the till to Dutch; its words. */
+  async function paidInCashThenDutch(page: Page, note: string): Promise<typeof en> {
+    await page.getByRole('button', { name: en.sale.cash }).click();
+    const cash = page.getByRole('dialog', { name: en.cash.title });
+    await cash.getByRole('button', { name: note }).click();
+    await page.getByTestId('change-due').waitFor();
+    await cash.getByRole('button', { name: 'New sale' }).click();
+    await cash.waitFor({ state: 'detached' });
+    const T = nl as typeof en;
+    await page.getByRole('button', { name: en.nav.settings }).click();
+    await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
+    await page.getByRole('button', { name: en.settings.save }).click();
+    await page.getByRole('button', { name: T.settings.save }).waitFor();
+    return T;
+  }
+
   /** The newest sale's details in the history. */
   async function details(page: Page, T: typeof en) {
     await page.getByRole('button', { name: T.nav.history }).click();
@@ -135,18 +151,7 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     await page.getByRole('button', { name: en.nav.sale, exact: true }).click();
     await product(page, /Espresso/).click();
     await product(page, /Cappuccino/).click();
-    await page.getByRole('button', { name: en.sale.cash }).click();
-    const cash = page.getByRole('dialog', { name: en.cash.title });
-    await cash.getByRole('button', { name: '€10.00' }).click();
-    await page.getByTestId('change-due').waitFor();
-    await cash.getByRole('button', { name: 'New sale' }).click();
-    await cash.waitFor({ state: 'detached' });
-
-    const T = nl as typeof en;
-    await page.getByRole('button', { name: en.nav.settings }).click();
-    await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
-    await page.getByRole('button', { name: en.settings.save }).click();
-    await page.getByRole('button', { name: T.settings.save }).waitFor();
+    const T = await paidInCashThenDutch(page, '€10.00');
 
     await details(page, T);
     await page.getByRole('button', { name: T.returns.open, exact: true }).click();
@@ -299,18 +304,7 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     await openDay(page);
     await page.getByRole('button', { name: en.nav.sale, exact: true }).click();
     await product(page, /Latte/).click();
-    await page.getByRole('button', { name: en.sale.cash }).click();
-    const cash = page.getByRole('dialog', { name: en.cash.title });
-    await cash.getByRole('button', { name: '€5.00' }).click();
-    await page.getByTestId('change-due').waitFor();
-    await cash.getByRole('button', { name: 'New sale' }).click();
-    await cash.waitFor({ state: 'detached' });
-
-    const T = nl as typeof en;
-    await page.getByRole('button', { name: en.nav.settings }).click();
-    await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
-    await page.getByRole('button', { name: en.settings.save }).click();
-    await page.getByRole('button', { name: T.settings.save }).waitFor();
+    const T = await paidInCashThenDutch(page, '€5.00');
 
     await details(page, T);
     await page.getByRole('button', { name: T.returns.open, exact: true }).click();
