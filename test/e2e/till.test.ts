@@ -384,6 +384,19 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
 
   const amountOf = (page: Page) => page.getByTestId('basket-total').getAttribute('data-amount');
 
+  /** A till whose screen speaks Dutch (at `size`, when given), on the sale screen; its words. */
+  async function dutch(size?: { width: number; height: number }) {
+    const { page } = await open();
+    if (size) await page.setViewportSize(size);
+    const T = nl as typeof en;
+    await page.getByRole('button', { name: en.nav.settings }).click();
+    await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
+    await page.getByRole('button', { name: en.settings.save }).click();
+    await page.getByRole('button', { name: T.settings.save }).waitFor();
+    await page.getByRole('button', { name: T.nav.sale, exact: true }).click();
+    return { page, T };
+  }
+
   /** Sets up Anna (manager, PIN 1234) and Bob (cashier, PIN 5678) in Settings, and signs Bob in on the keypad. */
   async function cashierBob(page: Page) {
     await page.getByRole('button', { name: 'Settings' }).click();
@@ -595,13 +608,7 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
   }
 
   it('a VAT receipt in Dutch: its number, BTW per rate (rounded per rate), the card and the MultiSafepay transaction', async () => {
-    const { page } = await open();
-    const T = nl as typeof en;
-    await page.getByRole('button', { name: en.nav.settings }).click();
-    await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
-    await page.getByRole('button', { name: en.settings.save }).click();
-    await page.getByRole('button', { name: T.settings.save }).waitFor();
-    await page.getByRole('button', { name: T.nav.sale, exact: true }).click();
+    const { page, T } = await dutch();
     // Three espressos (9 %) and a typed amount (21 %, the rate of typed amounts).
     const products = page.getByRole('region', { name: T.sale.products });
     for (let i = 0; i < 3; i++) await products.getByRole('button', { name: /Espresso/ }).click();
@@ -968,14 +975,7 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
   });
 
   it('Korting in Dutch: 10% off one line, shown under the line, on the cash total and on the receipt', async () => {
-    const { page } = await open();
-    await page.setViewportSize({ width: 1024, height: 768 });
-    const T = nl as typeof en;
-    await page.getByRole('button', { name: en.nav.settings }).click();
-    await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
-    await page.getByRole('button', { name: en.settings.save }).click();
-    await page.getByRole('button', { name: T.settings.save }).waitFor();
-    await page.getByRole('button', { name: T.nav.sale, exact: true }).click();
+    const { page, T } = await dutch({ width: 1024, height: 768 });
     for (const amount of ['12,10', '8,90']) {
       await page.getByRole('textbox', { name: T.sale.amount, exact: true }).fill(amount);
       await page.getByRole('button', { name: T.sale.add, exact: true }).click();
@@ -997,5 +997,39 @@ describe.skipIf(Boolean(reason))('till in Chromium against headless mode and the
     const receipt = page.getByTestId('receipt');
     await expect.poll(() => receipt.getByTestId('receipt-discount').textContent()).toContain(`${T.discount.open}: Kras op de doos`);
     expect(await receipt.getByTestId('receipt-total').textContent()).toMatch(/19,79/);
+  });
+
+  it('in Dutch: Verkoop parkeren and Hervatten, then Inbetaling and Uitbetaling on the Day screen with the expected cash following', async () => {
+    const { page, T } = await dutch({ width: 1024, height: 768 });
+    await page.getByRole('textbox', { name: T.sale.amount, exact: true }).fill('12,50');
+    await page.getByRole('button', { name: T.sale.add, exact: true }).click();
+    await page.getByRole('button', { name: T.park.open }).click();
+    const park = page.getByRole('dialog', { name: T.park.title });
+    await park.getByRole('textbox', { name: T.park.note }).fill('rode jas');
+    await park.getByRole('button', { name: T.park.park, exact: true }).click();
+    await expect.poll(() => amountOf(page)).toBe('0');
+    await page.getByRole('button', { name: T.openSales.open }).click();
+    const row = page.getByRole('dialog', { name: T.openSales.title }).getByTestId('parked-sale');
+    expect(await row.textContent()).toContain('rode jas');
+    await row.getByRole('button', { name: new RegExp(`^${T.openSales.resume}`) }).click();
+    await expect.poll(() => amountOf(page)).toBe('1250');
+
+    await page.getByRole('button', { name: T.nav.day, exact: true }).click();
+    await page.getByRole('textbox', { name: T.day.float }).fill('100');
+    await page.getByRole('button', { name: T.day.openDay }).click();
+    await page.getByTestId('day-open').waitFor();
+    for (const [name, amount, why] of [
+      [T.cashMove.paidIn, '20', 'Wisselgeld van de bank'],
+      [T.cashMove.paidOut, '5', 'Glazenwasser'],
+    ] as const) {
+      await page.getByRole('button', { name, exact: true }).click();
+      const dialog = page.getByRole('dialog', { name });
+      await dialog.getByRole('textbox', { name: T.cashMove.amount, exact: true }).fill(amount);
+      await dialog.getByRole('textbox', { name: T.cashMove.reason }).fill(why);
+      await dialog.getByRole('button', { name: T.cashMove.save }).click();
+      await dialog.waitFor({ state: 'detached' });
+    }
+    await expect.poll(() => page.getByTestId('day-expected-now').getAttribute('data-amount')).toBe(String(10_000 + 2000 - 500));
+    expect(await page.locator('[data-testid="cash-moves"] tbody tr').nth(1).textContent()).toContain('Glazenwasser');
   });
 });
