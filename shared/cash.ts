@@ -25,6 +25,17 @@ export function roundCash(amount: number, step: number): number {
   return amount < 0 ? -rounded : rounded;
 }
 
+/**
+ * An exchange's cash (minor units): the new items' total less the credit of the items given back is the difference;
+ * what moves through the drawer is that difference rounded to the till's cash step - paid in when positive, given back
+ * when negative - and `rounding` is what the drawer takes more (or less) than the difference.
+ */
+export function exchangeCash(newTotal: number, credit: number, step: number): { difference: number; moved: number; rounding: number } {
+  const difference = newTotal - credit;
+  const moved = difference < 0 ? -roundCash(-difference, step) : roundCash(difference, step);
+  return { difference, moved, rounding: moved - difference };
+}
+
 /** What cash takes for `due` and the difference (taken - due: -2 for 16.57 taken as 16.55). */
 export function cashTaken(due: number, step: number): { taken: number; rounding: number } {
   const taken = roundCash(due, step);

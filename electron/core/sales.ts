@@ -28,7 +28,7 @@ import { TillError } from '../../shared/errors';
 import { formatMoney, lineTotal, toUnits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
 import { receiptContent, type ReceiptTender, tenderKinds } from '../../shared/receipt';
-import { cashTaken, countTotal, expectedCash, roundCash } from '../../shared/cash';
+import { cashTaken, countTotal, exchangeCash, expectedCash, roundCash } from '../../shared/cash';
 import type { FailPoint, PaymentEngine } from './engine/engine';
 import { exportJournal } from './journal';
 import { z } from 'zod';
@@ -602,13 +602,10 @@ export class SalesBook {
     if (total > MAX_SALE_TOTAL)
       throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
     const step = this.#o.cashRounding();
-    const difference = total - credit;
     // What moves through the drawer: paid in (difference >= 0) or given back, rounded to the till's step.
-    const moved =
-      difference >= 0 ? (step ? roundCash(difference, step) : difference) : -(step ? roundCash(-difference, step) : -difference);
+    const { difference, moved, rounding } = exchangeCash(total, credit, step);
     if (difference >= 0 && handed < moved)
       throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the difference to pay.' });
-    const rounding = moved - difference;
     const given = credit + (difference >= 0 ? handed : 0);
     const newSaleId = `${saleIdPrefix}-c${randomBytes(4).toString('hex')}`;
     const refundId = `r${randomBytes(6).toString('hex')}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cashTaken, expectedCash, roundCash } from '../../shared/cash';
+import { cashTaken, exchangeCash, expectedCash, roundCash } from '../../shared/cash';
 
 const bucket = (amount: number) => ({ count: 1, amount });
 
@@ -54,5 +54,18 @@ describe('cash rounding', () => {
     };
     expect(expectedCash(10_000, totals)).toBe(10_000 + 1657 - 2 - 500);
     expect(expectedCash(10_000, undefined)).toBe(10_000);
+  });
+});
+
+describe('exchange cash', () => {
+  it.each([
+    // new total, credit, step -> difference, moved through the drawer, rounding
+    [999, 666, 5, 333, 335, 2],
+    [250, 499, 5, -249, -250, -1],
+    [390, 390, 5, 0, 0, 0],
+    [999, 666, 0, 333, 333, 0],
+    [1000, 343, 10, 657, 660, 3],
+  ])('%i for %i of credit at step %i: difference %i, %i moved, rounding %i', (total, credit, step, difference, moved, rounding) => {
+    expect(exchangeCash(total, credit, step)).toEqual({ difference, moved, rounding });
   });
 });

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CatalogItem, SaleRecord, TillApi } from '../../../shared/contract';
-import { type CashRoundingStep, roundCash } from '../../../shared/cash';
+import { exchangeCash } from '../../../shared/cash';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { ItemPicker, type PickedRow, pickedLines, rowsValid } from './ItemPicker';
 import { returnableOf, returnAmount, returnLines } from '../../../shared/returns';
@@ -49,8 +49,7 @@ export function ReturnDialog({ api, sale, manager, onClose, onDone, catalog = []
 
   // The exchange's difference: to pay (more than 0) or to give back, and what moves through the drawer (rounded).
   const newTotal = rowsValid(rows) ? lineTotal(pickedLines(rows)) : 0;
-  const difference = newTotal - amount;
-  const moved = cashRounding ? Math.sign(difference) * roundCash(Math.abs(difference), cashRounding as CashRoundingStep) : difference;
+  const { moved } = exchangeCash(newTotal, amount, cashRounding);
 
   const submit = () => {
     if (!chosen.length) return setError(t('returns.none'));
