@@ -99,6 +99,11 @@ const pin = z.string().regex(/^\d{4,8}$/, 'A PIN is 4 to 8 digits');
  */
 export const ApprovalSchema = z.object({ staffId, pin }).strict();
 export type Approval = z.infer<typeof ApprovalSchema>;
+/** Lines of a sale given back (Return items, an exchange): each line's place on the sale and how many of it. */
+const returnPicks = z
+  .array(z.object({ index: z.number().int().min(0).max(199), quantity: z.number().int().min(1).max(999) }).strict())
+  .min(1, 'Choose the items to return')
+  .max(200);
 const reason = z.string().trim().min(3, 'Give a reason').max(200, 'At most 200 characters');
 /** A count sheet: a euro note or coin (minor units, as text) -> how many (at most 100,000 of each). */
 const denominationCounts = z
@@ -807,10 +812,7 @@ export const METHODS = {
     z
       .object({
         saleId: id,
-        lines: z
-          .array(z.object({ index: z.number().int().min(0).max(199), quantity: z.number().int().min(1).max(999) }).strict())
-          .min(1, 'Choose the items to return')
-          .max(200),
+        lines: returnPicks,
         reason,
       })
       .strict(),
@@ -825,10 +827,7 @@ export const METHODS = {
     z
       .object({
         saleId: id,
-        lines: z
-          .array(z.object({ index: z.number().int().min(0).max(199), quantity: z.number().int().min(1).max(999) }).strict())
-          .min(1, 'Choose the items to return')
-          .max(200),
+        lines: returnPicks,
         reason,
         newLines: lines,
         given: z.number().int('Whole cents only').min(0).max(9_999_999_99),
