@@ -3,56 +3,26 @@
  * two of its three espressos back to the card; in Dutch a cash sale gives its cappuccino back from the drawer. The
  * ledger's answer (the history) and MultiSafepay's refunds are checked, and a line is never offered twice.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Simulator } from '../../electron/core/simulator/simulator';
-import { tempDir } from '../helpers/engine';
-import { startSim, TEST_KEY, until } from '../helpers/sim';
+import { until } from '../helpers/sim';
 import { en } from '../../renderer/src/locales/en';
 import { nl } from '../../renderer/src/locales/nl';
-import { launchBrowser, panel, shot, skipReason, startTill, type Till } from './harness';
+import { panel, shot, skipReason } from './harness';
+import { salePages } from './sale-page';
 
 const reason = skipReason();
 if (reason) console.warn(`[e2e] ${reason}`);
 
 describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
-  let browser: Browser;
+  const pages = salePages({ width: 1024, height: 768 }, { terminalId: 'RET-T1', approvalDelayMs: 10 });
+  const open = pages.open;
+  // The simulator of this block (started before its first test).
   let sim: Simulator;
-  let root: string;
-  const tills: Till[] = [];
-  const pages: Page[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    const s = await startSim({ approvalDelayMs: 10, terminals: [{ id: 'RET-T1', name: 'Counter 1' }] });
-    sim = s.sim;
-    root = s.root;
-  });
-  afterEach(async () => {
-    while (pages.length) await pages.pop()!.close();
-    while (tills.length) await tills.pop()!.stop();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await sim?.stop();
-  });
+  beforeAll(() => void (sim = pages.sim()));
 
   const product = (page: Page, name: RegExp) => page.getByRole('region', { name: en.sale.products }).getByRole('button', { name });
-
-  async function open() {
-    const till = await startTill({
-      TILL_DATA_DIR: tempDir('till-e2e-returns-'),
-      TILL_MSP_BASE_URL: root,
-      TILL_MSP_API_KEY: TEST_KEY,
-      TILL_TERMINAL_IDS: 'RET-T1',
-    });
-    tills.push(till);
-    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
-    pages.push(page);
-    await page.goto(till.url);
-    await page.getByRole('button', { name: en.sale.charge }).waitFor();
-    return page;
-  }
 
   /** Opens the day with 100.00 in the drawer. */
   async function openDay(page: Page) {

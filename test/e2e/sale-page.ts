@@ -1,5 +1,5 @@
 /**
- * One Chromium and one simulator (terminal E2E-T1) for a describe block, and `open()`: a fresh till in headless
+ * One Chromium and one simulator (terminal E2E-T1, or `opts.terminalId`) for a describe block, and `open()`: a fresh till in headless
  * mode on its own data folder, its sale screen in a new page of the given size. Tills and pages are stopped after
  * each test, the browser and simulator after the block. Call inside `describe`.
  */
@@ -10,7 +10,11 @@ import { tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY } from '../helpers/sim';
 import { launchBrowser, startTill, type Till } from './harness';
 
-export function salePages(viewport: { width: number; height: number }): { open(): Promise<Page> } {
+export function salePages(
+  viewport: { width: number; height: number },
+  opts: { terminalId?: string; approvalDelayMs?: number } = {},
+): { open(): Promise<Page>; sim(): Simulator } {
+  const terminalId = opts.terminalId ?? 'E2E-T1';
   let browser: Browser;
   let sim: Simulator;
   let root: string;
@@ -19,7 +23,10 @@ export function salePages(viewport: { width: number; height: number }): { open()
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    const s = await startSim({ terminals: [{ id: 'E2E-T1', name: 'Counter 1' }] });
+    const s = await startSim({
+      terminals: [{ id: terminalId, name: 'Counter 1' }],
+      ...(opts.approvalDelayMs !== undefined ? { approvalDelayMs: opts.approvalDelayMs } : {}),
+    });
     sim = s.sim;
     root = s.root;
   });
@@ -33,12 +40,13 @@ export function salePages(viewport: { width: number; height: number }): { open()
   });
 
   return {
+    sim: () => sim,
     async open() {
       const till = await startTill({
         TILL_DATA_DIR: tempDir('till-e2e-'),
         TILL_MSP_BASE_URL: root,
         TILL_MSP_API_KEY: TEST_KEY,
-        TILL_TERMINAL_IDS: 'E2E-T1',
+        TILL_TERMINAL_IDS: terminalId,
       });
       tills.push(till);
       const page = await browser.newPage({ viewport });
