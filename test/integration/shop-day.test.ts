@@ -4,6 +4,7 @@
  * the database stopped a till sells on and says since when it is offline and how much is queued; a till whose
  * clock is off shows its sales on the day its own clock gave them, with how far off it is.
  */
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { DayReport, SaleRecord, ShopDay, ShopStatus, Snapshot } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
@@ -166,6 +167,40 @@ describe('the shop day across tills', () => {
     expect(slow.totals[0]!.net).toBe(1250);
     expect(Math.abs(slow.clockSkewMs + behind)).toBeLessThan(60_000);
     expect(Math.abs(day.tills.find((t) => t.name === 'Front')!.clockSkewMs)).toBeLessThan(60_000);
+  });
+
+  it('a till still on a version from before tenders counts the cash of its sales rows, once, until it ships tenders', async () => {
+    const url = await pgs.fresh();
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const a = await till('Front', url, s.root, 'DEMO0001');
+    await a.call('openDay', { float: 0 });
+    await a.call('payCash', { lines: tea, given: 500 });
+    await shopStatus(a, (st) => st.online && st.queued === 0);
+    // What a till from before tenders shipped for a cash sale: its sales row with the cash part on it.
+    const date = localDate(Date.now());
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    cleanups.push(() => db.end());
+    const old = '00000000-0000-4000-8000-000000000001';
+    await db.query(`INSERT INTO tills (till_id, name) VALUES ($1, 'Old')`, [old]);
+    const row = { sale_id: 'old-1', day: date, tender: 'cash', total: 1250, currency: 'EUR', vat: [], cash_amount: 1250 };
+    await db.query(`INSERT INTO shop_rows (till_id, tbl, row_key, seq, row) VALUES ($1, 'sales', 'old-1', 1, $2)`, [
+      old,
+      { ...row, cash_given: 2000, cash_change: 750, cash_rounding: 0, cash_day: date },
+    ]);
+    const cashOf = (day: ShopDay, name: string) => day.tills.find((t) => t.name === name)!.totals[0]!.tenders.cash;
+    let day = await a.call<ShopDay>('shopDay', {});
+    expect(cashOf(day, 'Old')).toEqual({ count: 1, amount: 1250 });
+    expect(cashOf(day, 'Front')).toEqual({ count: 1, amount: 275 });
+    // Updated, it ships its cash parts again as tenders: counted from there, never twice.
+    await db.query(`INSERT INTO shop_rows (till_id, tbl, row_key, seq, row) VALUES ($1, 'tenders', '1', 2, $2)`, [
+      old,
+      { tender_id: 1, sale_id: 'old-1', kind: 'cash', amount: 1250, given: 2000, change: 750, rounding: 0, currency: 'EUR', day: date },
+    ]);
+    day = await a.call<ShopDay>('shopDay', {});
+    expect(cashOf(day, 'Old')).toEqual({ count: 1, amount: 1250 });
+    expect(day.totals[0]!.tenders.cash).toEqual({ count: 2, amount: 1525 });
   });
 
   it('a shop database typed in Settings is kept as a secret: never sent back, never logged, and the till starts shipping', async () => {

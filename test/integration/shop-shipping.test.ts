@@ -283,8 +283,8 @@ describe('the shop database over TLS', () => {
           });
           void t;
         });
-        // The sale, its receipt, and the drawer session the sale opened.
-        expect(await refused).toMatchObject({ online: false, queued: 3 });
+        // The sale, its cash tender, its receipt, and the drawer session the sale opened.
+        expect(await refused).toMatchObject({ online: false, queued: 4 });
         expect(seen!.problem).toMatch(problem);
       }
     } finally {

@@ -2,21 +2,13 @@
 import { DatabaseSync } from 'node:sqlite';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AttemptSnapshot, dayBounds, Ledger, LedgerRowError } from '../../electron/core/ledger/ledger';
 import { LedgerLockedError, SCHEMA_VERSION } from '../../electron/core/ledger/db';
 import { tempDir } from '../helpers/engine';
+import { ledger } from '../helpers/ledgers';
 
 const at = (h: number, day = 26) => new Date(2026, 10, day, h).getTime();
-const open: Ledger[] = [];
-afterEach(() => {
-  while (open.length) open.pop()!.close();
-});
-function ledger(path = join(tempDir(), 'ledger.sqlite')) {
-  const l = new Ledger(path);
-  open.push(l);
-  return l;
-}
 const attempt = (
   orderId: string,
   saleId: string,

@@ -69,22 +69,35 @@ const OUTBOX_TABLES: { tbl: string; key: string; cols: string; on: ('INSERT' | '
  * The outbox's triggers (a row appended after each write of a followed table, as `json_object` of its columns) and
  * the rows the till already had, appended once in the same order. Part of a shipped migration: never change it.
  */
-function outboxTriggers(): string {
+function outboxTriggers(tables: typeof OUTBOX_TABLES = OUTBOX_TABLES): string {
   const json = (prefix: string, cols: string) =>
     `json_object(${cols
       .split(' ')
       .map((c) => (c.startsWith('*') ? `'${c.slice(1)}', json(${prefix}${c.slice(1)})` : `'${c}', ${prefix}${c}`))
       .join(', ')})`;
-  return OUTBOX_TABLES.flatMap((t) => [
-    ...t.on.map(
-      (on) =>
-        `CREATE TRIGGER outbox_${t.tbl}_${on.toLowerCase()} AFTER ${on} ON ${t.tbl} BEGIN
+  return tables
+    .flatMap((t) => [
+      ...t.on.map(
+        (on) =>
+          `CREATE TRIGGER outbox_${t.tbl}_${on.toLowerCase()} AFTER ${on} ON ${t.tbl} BEGIN
            INSERT INTO outbox (tbl, row_key, row) VALUES ('${t.tbl}', CAST(NEW.${t.key} AS TEXT), ${json('NEW.', t.cols)});
          END;`,
-    ),
-    `INSERT INTO outbox (tbl, row_key, row) SELECT '${t.tbl}', CAST(${t.key} AS TEXT), ${json('', t.cols)} FROM ${t.tbl} ORDER BY ${t.order};`,
-  ]).join('\n');
+      ),
+      `INSERT INTO outbox (tbl, row_key, row) SELECT '${t.tbl}', CAST(${t.key} AS TEXT), ${json('', t.cols)} FROM ${t.tbl} ORDER BY ${t.order};`,
+    ])
+    .join('\n');
 }
+
+/** The tenders' outbox (a later migration than the other books'). */
+const TENDERS_OUTBOX: typeof OUTBOX_TABLES = [
+  {
+    tbl: 'tenders',
+    key: 'tender_id',
+    cols: 'tender_id sale_id kind provider order_id amount given change step rounding currency at day session_id staff',
+    on: ['INSERT'],
+    order: 'tender_id',
+  },
+];
 
 /** Each entry moves the schema from version i to i + 1. Never edit a shipped step: add one. */
 export const MIGRATIONS: readonly string[] = [
@@ -535,6 +548,64 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE TRIGGER mode_log_kept_update BEFORE UPDATE ON mode_log BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
   CREATE TRIGGER mode_log_kept_delete BEFORE DELETE ON mode_log BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  `,
+  `
+  -- Tenders: one row per payment of a sale, in the order they were made. A card row is the card attempt (its state,
+  -- what it charged and the card are the attempt's, in table attempts: the provider's side); a cash row carries
+  -- what it paid of the sale (amount), what the customer gave, the change, the rounding step and the rounding, and
+  -- the day and drawer session the cash moved in. A later tender (a voucher, store credit) is one more kind.
+  -- Rows are never changed or deleted. Filled from the sales and attempts the till already has: a cash part's time
+  -- is its sale receipt's (given when the cash paid), else the sale's. The sales' cash_* columns are kept as they
+  -- were and no longer written or read.
+  CREATE TABLE tenders (
+    tender_id   INTEGER PRIMARY KEY,
+    sale_id     TEXT NOT NULL REFERENCES sales (sale_id),
+    kind        TEXT NOT NULL CHECK (kind IN ('card', 'cash')),
+    provider    TEXT,
+    order_id    TEXT UNIQUE REFERENCES attempts (order_id),
+    amount      INTEGER,
+    given       INTEGER,
+    change      INTEGER,
+    step        INTEGER NOT NULL DEFAULT 0,
+    rounding    INTEGER NOT NULL DEFAULT 0,
+    currency    TEXT NOT NULL,
+    at          INTEGER NOT NULL,
+    day         TEXT,
+    session_id  INTEGER REFERENCES drawer_sessions (id),
+    staff       TEXT,
+    CHECK ((kind = 'card') = (order_id IS NOT NULL)),
+    CHECK (kind != 'cash' OR (amount IS NOT NULL AND given IS NOT NULL AND change IS NOT NULL AND day IS NOT NULL))
+  );
+  CREATE INDEX tenders_sale ON tenders (sale_id, tender_id);
+  -- One cash part per sale, as the till takes cash today (the rest of a sale, once).
+  CREATE UNIQUE INDEX tenders_one_cash ON tenders (sale_id) WHERE kind = 'cash';
+  CREATE INDEX tenders_cash_day ON tenders (day) WHERE kind = 'cash';
+  CREATE INDEX tenders_cash_session ON tenders (session_id) WHERE kind = 'cash';
+  CREATE TRIGGER tenders_kept_update BEFORE UPDATE ON tenders BEGIN SELECT RAISE(ABORT, 'a tender cannot be changed'); END;
+  CREATE TRIGGER tenders_kept_delete BEFORE DELETE ON tenders BEGIN SELECT RAISE(ABORT, 'a tender cannot be changed'); END;
+  -- A card attempt is a tender of its sale from the moment it is written, in the same transaction.
+  CREATE TRIGGER tenders_of_attempts AFTER INSERT ON attempts BEGIN
+    INSERT INTO tenders (sale_id, kind, provider, order_id, amount, currency, at, staff)
+    SELECT NEW.sale_id, 'card', 'multisafepay', NEW.order_id, json_extract(NEW.data, '$.amount'), s.currency, NEW.created_at,
+           json_extract(NEW.data, '$.staff')
+    FROM sales s WHERE s.sale_id = NEW.sale_id;
+  END;
+  INSERT INTO tenders (sale_id, kind, provider, order_id, amount, given, change, step, rounding, currency, at, day, session_id, staff)
+  SELECT sale_id, kind, provider, order_id, amount, given, change, step, rounding, currency, at, day, session_id, staff FROM (
+    SELECT a.sale_id, 'card' AS kind, 'multisafepay' AS provider, a.order_id, json_extract(a.data, '$.amount') AS amount,
+           NULL AS given, NULL AS change, 0 AS step, 0 AS rounding, s.currency, a.created_at AS at, NULL AS day,
+           NULL AS session_id, json_extract(a.data, '$.staff') AS staff, 0 AS part
+    FROM attempts a JOIN sales s ON s.sale_id = a.sale_id
+    UNION ALL
+    SELECT s.sale_id, 'cash', NULL, NULL, coalesce(s.cash_amount, s.total), coalesce(s.cash_given, s.total),
+           coalesce(s.cash_change, 0), s.cash_step, s.cash_rounding, s.currency,
+           coalesce((SELECT r.at FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale'), s.created_at),
+           coalesce(s.cash_day, s.day), s.cash_session, s.staff, 1
+    FROM sales s WHERE s.cash_amount IS NOT NULL OR s.tender = 'cash'
+  ) ORDER BY at, part;
+  DROP INDEX sales_cash_day;
+  DROP INDEX sales_cash_session;
+  ${outboxTriggers(TENDERS_OUTBOX)}
   `,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -110,13 +110,42 @@ const SaleRowSchema = z.object({
   lines: z.string(),
   vat: z.string(),
   staff: z.string().nullable(),
-  cash_given: z.number().int().nullable(),
-  cash_amount: z.number().int().nullable(),
-  cash_change: z.number().int().nullable(),
-  cash_step: z.number().int().min(0),
-  cash_rounding: z.number().int(),
 });
 type SaleRow = z.infer<typeof SaleRowSchema>;
+
+/**
+ * One payment of a sale as table `tenders` keeps it (amounts in minor units, times in ms). A card row is an attempt
+ * (`order_id`; its state and what it charged are the attempt's, `amount` is what it asked); a cash row has what it
+ * paid of the sale, what was given, the change, the rounding step and rounding, and its day and drawer session.
+ */
+const TenderRowSchema = z.object({
+  tender_id: z.number().int(),
+  sale_id: z.string(),
+  kind: z.enum(['card', 'cash']),
+  provider: z.string().nullable(),
+  order_id: z.string().nullable(),
+  amount: z.number().int().nullable(),
+  given: z.number().int().nullable(),
+  change: z.number().int().nullable(),
+  step: z.number().int().min(0),
+  rounding: z.number().int(),
+  currency: z.string(),
+  at: z.number(),
+  day: z.string().nullable(),
+  session_id: z.number().int().nullable(),
+  staff: z.string().nullable(),
+});
+export type TenderRow = z.infer<typeof TenderRowSchema>;
+
+/** A sale's cash tender as table `tenders` keeps it (minor units). */
+const CashTenderRowSchema = z.object({
+  sale_id: z.string(),
+  amount: z.number().int(),
+  given: z.number().int(),
+  change: z.number().int(),
+  step: z.number().int().min(0),
+  rounding: z.number().int(),
+});
 
 const RefundRowSchema = z.object({
   refund_id: z.string(),
@@ -327,8 +356,8 @@ type TotalsStatements = Record<
 function totalsStatements(p: (sql: string) => StatementSync, by: 'day' | 'session'): TotalsStatements {
   const c =
     by === 'day'
-      ? { sale: 'day', cash: 'cash_day', attempt: 'final_day', refund: 'day', move: 'day' }
-      : { sale: 'session_id', cash: 'cash_session', attempt: 'final_session', refund: 'session_id', move: 'session_id' };
+      ? { sale: 'day', cash: 'day', attempt: 'final_day', refund: 'day', move: 'day' }
+      : { sale: 'session_id', cash: 'session_id', attempt: 'final_session', refund: 'session_id', move: 'session_id' };
   return {
     paidVat: p(
       `SELECT s.currency AS currency, s.vat AS vat FROM sales s WHERE s.${c.sale} = ?
@@ -359,8 +388,8 @@ function totalsStatements(p: (sql: string) => StatementSync, by: 'day' | 'sessio
        FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE a.${c.attempt} = ? AND a.state = 'completed' GROUP BY s.currency, type`,
     ),
     cash: p(
-      `SELECT currency, count(*) AS n, sum(cash_amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
-       FROM sales WHERE ${c.cash} = ? AND cash_amount IS NOT NULL GROUP BY currency`,
+      `SELECT currency, count(*) AS n, sum(amount) AS amount, sum(rounding != 0) AS rounded, sum(rounding) AS rounding
+       FROM tenders WHERE ${c.cash} = ? AND kind = 'cash' GROUP BY currency`,
     ),
     refunds: p(
       `SELECT currency, tender, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
@@ -452,10 +481,14 @@ export class Ledger {
     const p = (sql: string) => this.#db.prepare(sql);
     this.#q = {
       insertSale: p(
-        `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, cash_given, cash_change, cash_amount,
-                                     cash_step, cash_rounding, cash_day, session_id, cash_session, training)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, session_id, training)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      insertCashTender: p(
+        `INSERT INTO tenders (sale_id, kind, amount, given, change, step, rounding, currency, at, day, session_id, staff)
+         VALUES (?, 'cash', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      cashTenderOf: p(`SELECT 1 AS x FROM tenders WHERE sale_id = ? AND kind = 'cash'`),
       saleReceipt: p(
         `INSERT INTO receipts (number, kind, sale_id, at)
          SELECT coalesce((SELECT max(number) FROM receipts), 0) + 1, 'sale', ?, ?
@@ -574,7 +607,8 @@ export class Ledger {
       parkedOne: p('SELECT * FROM parked_sales WHERE park_id = ?'),
       unpark: p('DELETE FROM parked_sales WHERE park_id = ?'),
       unpaidCardSales: p(
-        `SELECT rowid, * FROM sales WHERE created_at >= ? AND tender = 'card' AND cash_amount IS NULL
+        `SELECT rowid, * FROM sales WHERE created_at >= ? AND tender = 'card'
+         AND NOT EXISTS (SELECT 1 FROM tenders t WHERE t.sale_id = sales.sale_id AND t.kind = 'cash')
          AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = sales.sale_id AND r.kind = 'sale')
          AND EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = sales.sale_id AND a.state NOT IN ('cancelled', 'failed'))
          ORDER BY created_at DESC LIMIT ?`,
@@ -720,17 +754,40 @@ export class Ledger {
       JSON.stringify(c.lines),
       JSON.stringify(vatByRate(c.lines, LEGACY_VAT_RATE)),
       c.staff ?? null,
-      c.given ?? null,
-      c.change ?? null,
-      c.tender === 'cash' ? c.total : null,
-      c.step ?? 0,
-      c.rounding ?? 0,
-      c.tender === 'cash' ? localDate(c.at) : null,
-      session,
       session,
       this.training ? 1 : 0,
     );
-    return Number(r.changes) === 1;
+    const added = Number(r.changes) === 1;
+    if (added && c.tender === 'cash') this.#cashTender({ ...c, session, amount: c.total });
+    return added;
+  }
+
+  /** The cash tender of a sale: what it paid of the sale, what was given, the change and the rounding (minor units). */
+  #cashTender(t: {
+    saleId: string;
+    at: number;
+    currency: string;
+    session: number | null;
+    amount: number;
+    given?: number | undefined;
+    change?: number | undefined;
+    step?: number | undefined;
+    rounding?: number | undefined;
+    staff?: string | undefined;
+  }): void {
+    this.#q.insertCashTender!.run(
+      t.saleId,
+      t.amount,
+      t.given ?? t.amount,
+      t.change ?? 0,
+      t.step ?? 0,
+      t.rounding ?? 0,
+      t.currency,
+      t.at,
+      localDate(t.at),
+      t.session,
+      t.staff ?? null,
+    );
   }
 
   /**
@@ -749,31 +806,15 @@ export class Ledger {
     staff?: string;
   }): boolean {
     const changed = this.atomically(() => {
-      const row = this.#q.saleRow!.get(c.saleId) as { currency: string; tender: string; cash_amount: number | null } | undefined;
-      if (!row || row.tender !== 'card' || row.cash_amount !== null) return false;
+      const row = this.#q.saleRow!.get(c.saleId) as { currency: string; tender: string } | undefined;
+      if (!row || row.tender !== 'card' || this.#q.cashTenderOf!.get(c.saleId)) return false;
       const currency = row.currency;
       // The cash is money moved now: the open drawer session's, whichever session the card part belongs to.
       const session = this.#moneySession(c.at, currency);
-      const r = this.#db
-        .prepare(
-          `UPDATE sales SET tender = ?, cash_given = ?, cash_change = ?, cash_amount = ?, cash_step = ?, cash_rounding = ?,
-             staff = coalesce(?, staff), cash_day = ?, cash_session = ?, session_id = coalesce(session_id, ?)
-           WHERE sale_id = ? AND tender = 'card' AND cash_amount IS NULL`,
-        )
-        .run(
-          c.split ? 'card' : 'cash',
-          c.given,
-          c.change,
-          c.amount,
-          c.step,
-          c.rounding,
-          c.staff ?? null,
-          localDate(c.at),
-          session,
-          session,
-          c.saleId,
-        );
-      if (Number(r.changes) !== 1) return false;
+      this.#db
+        .prepare(`UPDATE sales SET tender = ?, staff = coalesce(?, staff), session_id = coalesce(session_id, ?) WHERE sale_id = ?`)
+        .run(c.split ? 'card' : 'cash', c.staff ?? null, session, c.saleId);
+      this.#cashTender({ ...c, currency, session });
       this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
       return true;
     });
@@ -1169,6 +1210,14 @@ export class Ledger {
       mspStatus: r.msp_status,
       at: r.at,
     }));
+  }
+
+  /** A sale's tenders (table `tenders`), in the order they were made: card attempts and the cash part. */
+  tendersOf(saleId: string): TenderRow[] {
+    return this.#db
+      .prepare('SELECT * FROM tenders WHERE sale_id = ? ORDER BY tender_id')
+      .all(saleId)
+      .map((r) => check(TenderRowSchema, r, 'tender'));
   }
 
   refundsOfOrder(orderId: string): RefundRow[] {
@@ -1658,6 +1707,19 @@ export class Ledger {
     }[])
       receipts.set(r.refund_id ?? `sale:${r.sale_id}`, { number: r.number, at: r.at });
     const returned = this.#returnedOf(ids, marks);
+    const cash = new Map<string, NonNullable<SaleRecord['cash']>>();
+    for (const raw of this.#db
+      .prepare(`SELECT sale_id, amount, given, change, step, rounding FROM tenders WHERE sale_id IN (${marks}) AND kind = 'cash'`)
+      .all(...ids)) {
+      const t = check(CashTenderRowSchema, raw, 'cash tender');
+      cash.set(t.sale_id, {
+        given: t.given,
+        change: t.change,
+        amount: t.amount,
+        ...(t.step ? { step: t.step } : {}),
+        ...(t.rounding ? { rounding: t.rounding } : {}),
+      });
+    }
     const refunds = new Map<string, RefundRecord[]>();
     for (const raw of this.#db.prepare(`SELECT * FROM refunds WHERE sale_id IN (${marks}) ORDER BY at`).all(...ids)) {
       const r = check(RefundRowSchema, raw, 'refund');
@@ -1701,14 +1763,8 @@ export class Ledger {
         sale.receiptAt = receipt.at;
       }
       if (row.staff) sale.staff = row.staff;
-      if (row.cash_amount !== null || row.tender === 'cash')
-        sale.cash = {
-          given: row.cash_given ?? row.total,
-          change: row.cash_change ?? 0,
-          amount: row.cash_amount ?? row.total,
-          ...(row.cash_step ? { step: row.cash_step } : {}),
-          ...(row.cash_rounding ? { rounding: row.cash_rounding } : {}),
-        };
+      const paidInCash = cash.get(row.sale_id);
+      if (paidInCash) sale.cash = paidInCash;
       sale.status = saleStatus(sale);
       return sale;
     });

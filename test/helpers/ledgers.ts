@@ -1,0 +1,23 @@
+/** Ledgers on fresh files for a test file, each closed after its test (`afterEach` registered by the caller's import). */
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { Ledger } from '../../electron/core/ledger/ledger';
+import { tempDir } from './engine';
+
+const open: Ledger[] = [];
+afterEach(() => {
+  while (open.length) open.pop()!.close();
+});
+
+/** A ledger at `path` (a new file by default), closed after the test. */
+export function ledger(path = join(tempDir(), 'ledger.sqlite')): Ledger {
+  const l = new Ledger(path);
+  open.push(l);
+  return l;
+}
+
+/** Closes a ledger before the test ends (to read its file directly, or open it again). */
+export function closeLedger(l: Ledger): void {
+  l.close();
+  open.splice(open.indexOf(l), 1);
+}

@@ -1,0 +1,180 @@
+/**
+ * Tenders: one row per payment of a sale (table `tenders`), on real SQLite files. Card attempts and the cash part
+ * are rows in the order they were made; cash is kept there only (the sales' old cash columns stay empty); rows are
+ * never changed; a ledger from before tenders gets every old sale's payments as rows, with the same totals.
+ */
+import { DatabaseSync } from 'node:sqlite';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type AttemptSnapshot, Ledger, localDate } from '../../electron/core/ledger/ledger';
+import { MIGRATIONS } from '../../electron/core/ledger/db';
+import { tempDir } from '../helpers/engine';
+import { closeLedger, ledger } from '../helpers/ledgers';
+
+const at = (h: number, min = 0) => new Date(2026, 10, 26, h, min).getTime();
+const DAY = localDate(at(12));
+const LINES = [
+  { name: 'Mok', unitPrice: 400, quantity: 1, vatRate: 21 },
+  { name: 'Brood', unitPrice: 300, quantity: 1, vatRate: 9 },
+];
+const attempt = (orderId: string, saleId: string, state: AttemptSnapshot['state'], createdAt: number, amount = 700): AttemptSnapshot => ({
+  attemptId: orderId,
+  saleId,
+  orderId,
+  terminalId: 'T1',
+  amount,
+  currency: 'EUR',
+  lines: LINES,
+  state,
+  createdAt,
+  updatedAt: createdAt,
+  ...(state === 'completed' || state === 'failed' ? { finalAt: createdAt } : {}),
+});
+/** The ledger's file read directly, once the till let go of it (a ledger is opened by one program at a time). */
+function raw(l: Ledger): DatabaseSync {
+  closeLedger(l);
+  return new DatabaseSync(l.path, { readOnly: true });
+}
+
+describe('tenders', () => {
+  it('a split sale is its card attempts and its cash part, in the order they were made, and cash lives only there', () => {
+    const l = ledger();
+    l.recordAttempt(attempt('x-1', 'x', 'creating', at(10)));
+    l.recordAttempt(attempt('x-1', 'x', 'failed', at(10)));
+    l.recordAttempt(attempt('x-2', 'x', 'creating', at(10, 1), 400));
+    l.recordAttempt(attempt('x-2', 'x', 'completed', at(10, 1), 400));
+    expect(l.sale('x')!.status).toBe('partly_paid');
+    expect(l.payInCash({ saleId: 'x', at: at(10, 2), given: 500, change: 200, amount: 300, split: true, step: 5, rounding: 0 })).toBe(true);
+
+    const rows = l.tendersOf('x');
+    expect(rows.map((t) => [t.kind, t.order_id, t.amount])).toEqual([
+      ['card', 'x-1', 700],
+      ['card', 'x-2', 400],
+      ['cash', null, 300],
+    ]);
+    expect(rows[2]).toMatchObject({ given: 500, change: 200, step: 5, rounding: 0, day: DAY, currency: 'EUR', at: at(10, 2) });
+    expect(rows[2]!.session_id).toBe(l.currentSession()!.id);
+    const sale = l.sale('x')!;
+    expect(sale.status).toBe('paid');
+    expect(sale.cash).toEqual({ given: 500, change: 200, amount: 300, step: 5 });
+    expect(sale.receiptNumber).toBe(1);
+    const day = l.dayTotals(DAY)[0]!;
+    expect([day.tenders.card.amount, day.tenders.cash.amount, day.net]).toEqual([400, 300, 700]);
+    // The sale row's old cash columns are not written any more.
+    const db = raw(l);
+    expect(db.prepare(`SELECT cash_amount, cash_given, cash_day, cash_session FROM sales WHERE sale_id = 'x'`).get()).toEqual({
+      cash_amount: null,
+      cash_given: null,
+      cash_day: null,
+      cash_session: null,
+    });
+    db.close();
+  });
+
+  it('a cash sale is one cash tender with what was given and the rounding; a second cash part is refused and changes nothing', () => {
+    const l = ledger();
+    l.recordCashSale({
+      saleId: 'c',
+      at: at(11),
+      lines: LINES,
+      total: 700,
+      currency: 'EUR',
+      given: 1000,
+      change: 300,
+      step: 5,
+      rounding: 0,
+    });
+    expect(l.tendersOf('c').map((t) => [t.kind, t.amount, t.given, t.change])).toEqual([['cash', 700, 1000, 300]]);
+    // A card sale already paid in cash takes no more cash.
+    l.recordAttempt(attempt('y-1', 'y', 'creating', at(12)));
+    l.recordAttempt(attempt('y-1', 'y', 'failed', at(12)));
+    expect(l.payInCash({ saleId: 'y', at: at(12, 1), given: 700, change: 0, amount: 700, split: false, step: 0, rounding: 0 })).toBe(true);
+    expect(l.payInCash({ saleId: 'y', at: at(12, 2), given: 700, change: 0, amount: 700, split: false, step: 0, rounding: 0 })).toBe(false);
+    expect(l.tendersOf('y').map((t) => t.kind)).toEqual(['card', 'cash']);
+    expect(l.sale('y')).toMatchObject({ tender: 'cash', status: 'paid', cash: { amount: 700, given: 700, change: 0 } });
+    expect(l.dayTotals(DAY)[0]!.tenders.cash).toEqual({ count: 2, amount: 1400 });
+  });
+
+  it('a tender cannot be changed or deleted', () => {
+    const l = ledger();
+    l.recordCashSale({ saleId: 'c', at: at(11), lines: LINES, total: 700, currency: 'EUR', given: 700, change: 0 });
+    closeLedger(l);
+    const w = new DatabaseSync(l.path);
+    try {
+      expect(() => w.exec(`UPDATE tenders SET amount = 1 WHERE sale_id = 'c'`)).toThrow(/a tender cannot be changed/);
+      expect(() => w.exec(`DELETE FROM tenders WHERE sale_id = 'c'`)).toThrow(/a tender cannot be changed/);
+      expect(() => w.exec(`INSERT INTO tenders (sale_id, kind, currency, at) VALUES ('c', 'cash', 'EUR', 1)`)).toThrow();
+    } finally {
+      w.close();
+    }
+    expect(
+      ledger(l.path)
+        .tendersOf('c')
+        .map((t) => t.amount),
+    ).toEqual([700]);
+  });
+});
+
+describe('the migration to tenders', () => {
+  it('gives every earlier sale its payments as tender rows, each once and in order, with the same day totals', () => {
+    const path = join(tempDir(), 'ledger.sqlite');
+    const mine = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE tenders'));
+    expect(mine).toBeGreaterThan(0);
+    const db = new DatabaseSync(path);
+    for (let v = 0; v < mine; v++) db.exec(MIGRATIONS[v]!);
+    db.exec(`PRAGMA user_version = ${mine}`);
+    const session = (db
+      .prepare(`INSERT INTO drawer_sessions (day, opened_at, float, currency) VALUES (?, ?, 5000, 'EUR') RETURNING id`)
+      .get(DAY, at(9)) as { id: number })!.id;
+    const sale = db.prepare(
+      `INSERT INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, cash_given, cash_change, cash_amount, cash_step,
+                          cash_rounding, cash_day, session_id, cash_session) VALUES (?, ?, ?, ?, 700, 'EUR', ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const card = db.prepare(
+      `INSERT INTO attempts (order_id, sale_id, terminal_id, state, created_at, data, final_day, final_session) VALUES (?, ?, 'T1', ?, ?, ?, ?, ?)`,
+    );
+    const lines = JSON.stringify(LINES);
+    // a cash sale: 7.00 paid with 10.00, rounded to 5 cents (nothing to round)
+    sale.run('cash', at(10), DAY, 'cash', lines, 1000, 300, 700, 5, 0, DAY, session, session);
+    // a split: 4.00 by card, then 3.00 in cash with 5.00 given, numbered when the cash paid
+    sale.run('split', at(11), DAY, 'card', lines, 500, 200, 300, 5, 0, DAY, session, session);
+    card.run('split-1', 'split', 'completed', at(11), JSON.stringify(attempt('split-1', 'split', 'completed', at(11), 400)), DAY, session);
+    db.exec(`INSERT INTO receipts (number, kind, sale_id, at) VALUES (1, 'sale', 'cash', ${at(10)}), (2, 'sale', 'split', ${at(11, 5)})`);
+    // a card sale paid on its second attempt
+    sale.run('card', at(12), DAY, 'card', lines, null, null, null, 0, 0, null, session, null);
+    card.run('card-1', 'card', 'failed', at(12), JSON.stringify(attempt('card-1', 'card', 'failed', at(12))), DAY, session);
+    card.run('card-2', 'card', 'completed', at(12, 1), JSON.stringify(attempt('card-2', 'card', 'completed', at(12, 1))), DAY, session);
+    db.exec(`INSERT INTO receipts (number, kind, sale_id, at) VALUES (3, 'sale', 'card', ${at(12, 1)})`);
+    const shippedBefore = (db.prepare(`SELECT count(*) AS n FROM outbox`).get() as { n: number }).n;
+    db.close();
+
+    const l = ledger(path);
+    expect(l.tendersOf('cash').map((t) => [t.kind, t.amount, t.given, t.change, t.step, t.day, t.session_id, t.at])).toEqual([
+      ['cash', 700, 1000, 300, 5, DAY, session, at(10)],
+    ]);
+    expect(l.tendersOf('split').map((t) => [t.kind, t.order_id, t.amount, t.given, t.change, t.at])).toEqual([
+      ['card', 'split-1', 400, null, null, at(11)],
+      ['cash', null, 300, 500, 200, at(11, 5)],
+    ]);
+    expect(l.tendersOf('card').map((t) => [t.kind, t.order_id])).toEqual([
+      ['card', 'card-1'],
+      ['card', 'card-2'],
+    ]);
+    expect(l.sale('cash')!.cash).toEqual({ given: 1000, change: 300, amount: 700, step: 5 });
+    expect(l.sale('split')).toMatchObject({ status: 'paid', cash: { given: 500, change: 200, amount: 300 } });
+    expect(l.sale('card')!.cash).toBeUndefined();
+    const day = l.dayTotals(DAY)[0]!;
+    expect([day.tenders.card.amount, day.tenders.cash.amount]).toEqual([1100, 1000]);
+    expect(l.sessionTotals(session)[0]!.tenders.cash.amount).toBe(1000);
+    // New payments keep going to tenders after the migration.
+    l.recordCashSale({ saleId: 'later', at: at(13), lines: LINES, total: 700, currency: 'EUR', given: 700, change: 0 });
+    expect(l.dayTotals(DAY)[0]!.tenders.cash.amount).toBe(1700);
+    // Every tender row is queued for the shop database once: the five from before, then the new one.
+    const r = raw(l);
+    const queued = r.prepare(`SELECT row_key FROM outbox WHERE tbl = 'tenders' AND seq > ? ORDER BY seq`).all(shippedBefore) as {
+      row_key: string;
+    }[];
+    r.close();
+    expect(queued.map((q) => q.row_key)).toEqual(['1', '2', '3', '4', '5', '6']);
+  });
+});
