@@ -5,202 +5,64 @@
  * sales. Rows read back are checked with zod before use.
  */
 import { writePrivateFile } from '../storage/private-file';
-import { TillError } from '../../../shared/errors';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
-import { z } from 'zod';
 import {
-  type AttemptSummary,
   type AuditEvent,
-  type Bucket,
-  CASH_MOVE_KINDS,
   type CashMove,
-  type CashMoveKind,
   type DayState,
   type DayTotals,
   type DenominationCounts,
   type DrawerSession,
   type FloatCorrection,
   type ParkedSale,
-  type RefundRecord,
   type ReceiptlessReturn,
-  type ReturnedLine,
   type SaleRecord,
 } from '../../../shared/contract';
 import { lineTotal, parseAmount } from '../../../shared/money';
-import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
-import { afterPayment, classifyStatus } from '../engine/transitions';
-import { amountDue, saleStatus } from '../../../shared/sale';
+import { isFinal, type SaleLine } from '../../../shared/payment';
+import { amountDue } from '../../../shared/sale';
 import { expectedCash } from '../../../shared/cash';
 import { addVat, LEGACY_VAT_RATE, vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
 import { vatOfLines } from '../../../shared/returns';
 import { openDatabase, releaseHolder, transaction } from './db';
 import { Products } from './products';
 import { Outbox } from './outbox';
+import { attemptOf, saleRecords } from './records';
+import { prepareStatements } from './statements';
+import { readTotals, totalsStatements, type TotalsStatements } from './totals';
+import {
+  type AttemptSnapshot,
+  type AuditRow,
+  cashMoveOf,
+  type CashSale,
+  check,
+  CountsSchema,
+  dayBounds,
+  type DiscountRecord,
+  ftsQuery,
+  LinesSchema,
+  localDate,
+  type NewRefund,
+  parkedOf,
+  ReceiptlessRowSchema,
+  type RefundBaseline,
+  type RefundRow,
+  RefundRowSchema,
+  ReturnedLinesSchema,
+  ReturnedTwiceError,
+  safeJson,
+  type SaleRow,
+  SaleRowSchema,
+  type SessionRow,
+  SessionRowSchema,
+  type StaffLogEntry,
+  type TenderRow,
+  TenderRowSchema,
+  VatSchema,
+} from './rows';
 
-export interface AttemptSnapshot extends AttemptFields {
-  /** Set when a supervisor resolved the attempt. */
-  resolvedReason?: string;
-  /** The till's sale counter when the attempt was made. */
-  seq?: number;
-  /** The description sent with the order (checked before an existing order is adopted). */
-  description?: string;
-  /** Who started the payment, when staff sign in. */
-  staff?: string;
-}
-
-/** What a card attempt charged, in SQL: MultiSafepay's amount once it said (`paidAmount`), else the amount asked. */
-const CHARGED = `coalesce(json_extract(a.data, '$.paidAmount'), json_extract(a.data, '$.amount'))`;
-
-const SaleLineSchema = z.object({
-  name: z.string(),
-  unitPrice: z.number().int(),
-  quantity: z.number().int(),
-  vatRate: z.number().optional(),
-  productId: z.number().int().optional(),
-  discount: z.object({ id: z.string(), amount: z.number().int(), reason: z.string(), percent: z.number().optional() }).optional(),
-});
-const VatSchema = z.array(z.object({ rate: z.number(), gross: z.number().int(), vat: z.number().int() }));
-const LinesSchema = z.array(SaleLineSchema);
-const CardSchema = z
-  .object({
-    type: z.string().optional(),
-    last4: z.string().optional(),
-    authorizationCode: z.string().optional(),
-    entryMode: z.string().optional(),
-  })
-  .strip();
-
-/** An attempt as stored: what the engine wrote, checked before it is trusted again. */
-export const AttemptSnapshotSchema = z
-  .object({
-    attemptId: z.string(),
-    saleId: z.string(),
-    orderId: z.string(),
-    terminalId: z.string(),
-    amount: z.number().int(),
-    paidAmount: z.number().int().optional(),
-    currency: z.string(),
-    lines: LinesSchema,
-    state: z.enum(ATTEMPT_STATES),
-    message: z.string().optional(),
-    messageKey: z.string().optional(),
-    card: CardSchema.optional(),
-    transactionId: z.string().optional(),
-    mspStatus: z.string().optional(),
-    mspReason: z.string().optional(),
-    mspReasonCode: z.string().optional(),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-    finalAt: z.number().optional(),
-    resolvedReason: z.string().optional(),
-    reason: z.enum(PAYMENT_REASONS).optional(),
-    seq: z.number().int().optional(),
-    description: z.string().optional(),
-    staff: z.string().optional(),
-  })
-  .passthrough();
-
-const SaleRowSchema = z.object({
-  rowid: z.number(),
-  sale_id: z.string(),
-  created_at: z.number(),
-  tender: z.enum(['card', 'cash']),
-  total: z.number().int(),
-  currency: z.string(),
-  lines: z.string(),
-  vat: z.string(),
-  staff: z.string().nullable(),
-});
-type SaleRow = z.infer<typeof SaleRowSchema>;
-
-/**
- * One payment of a sale as table `tenders` keeps it (amounts in minor units, times in ms). A card row is an attempt
- * (`order_id`; its state and what it charged are the attempt's, `amount` is what it asked); a cash row has what it
- * paid of the sale, what was given, the change, the rounding step and rounding, and its day and drawer session.
- */
-const TenderRowSchema = z.object({
-  tender_id: z.number().int(),
-  sale_id: z.string(),
-  kind: z.enum(['card', 'cash']),
-  provider: z.string().nullable(),
-  order_id: z.string().nullable(),
-  amount: z.number().int().nullable(),
-  given: z.number().int().nullable(),
-  change: z.number().int().nullable(),
-  step: z.number().int().min(0),
-  rounding: z.number().int(),
-  currency: z.string(),
-  at: z.number(),
-  day: z.string().nullable(),
-  session_id: z.number().int().nullable(),
-  staff: z.string().nullable(),
-});
-export type TenderRow = z.infer<typeof TenderRowSchema>;
-
-/** A sale's cash tender as table `tenders` keeps it (minor units). */
-const CashTenderRowSchema = z.object({
-  sale_id: z.string(),
-  amount: z.number().int(),
-  given: z.number().int(),
-  change: z.number().int(),
-  step: z.number().int().min(0),
-  rounding: z.number().int(),
-});
-
-const RefundRowSchema = z.object({
-  refund_id: z.string(),
-  order_id: z.string(),
-  sale_id: z.string(),
-  amount: z.number().int(),
-  currency: z.string(),
-  state: z.enum(['pending', 'done', 'failed']),
-  at: z.number(),
-  transaction_id: z.string().nullable(),
-  tender: z.enum(['card', 'cash']),
-  vat: z.string(),
-  staff: z.string().nullable(),
-  msp_before: z.string().nullable().optional(),
-  cash_rounding: z.number().int(),
-});
-export type RefundRow = z.infer<typeof RefundRowSchema>;
-
-const ReturnedLineRowSchema = z.object({
-  refund_id: z.string(),
-  line_index: z.number().int().min(0),
-  product_id: z.number().int().nullable(),
-  name: z.string(),
-  quantity: z.number().int().positive(),
-  unit_price: z.number().int(),
-  amount: z.number().int(),
-  vat_rate: z.number(),
-  vat: z.number().int(),
-  reason: z.string().nullable(),
-});
-
-const ReceiptlessRowSchema = z.object({
-  return_id: z.string(),
-  at: z.number(),
-  currency: z.string(),
-  amount: z.number().int().positive(),
-  cash_rounding: z.number().int(),
-  lines: z.string(),
-  vat: z.string(),
-  reason: z.string(),
-  staff: z.string().nullable(),
-  receipt_number: z.number().int().positive(),
-});
-const ReturnedLinesSchema = z.array(
-  z.object({
-    index: z.number().int().min(0),
-    name: z.string(),
-    productId: z.number().int().optional(),
-    quantity: z.number().int().positive(),
-    unitPrice: z.number().int(),
-    amount: z.number().int(),
-    vatRate: z.number(),
-    vat: z.number().int(),
-  }),
-);
+export * from './rows';
+export { emptyDayTotals } from './totals';
 
 /** VAT lines, each at most what is left at its rate. */
 function clampVat(vat: VatLine[], left: readonly VatLine[]): VatLine[] {
@@ -210,252 +72,8 @@ function clampVat(vat: VatLine[], left: readonly VatLine[]): VatLine[] {
   });
 }
 
-const CashMoveRowSchema = z.object({
-  id: z.number().int(),
-  at: z.number(),
-  kind: z.enum(CASH_MOVE_KINDS),
-  amount: z.number().int().min(0),
-  currency: z.string(),
-  reason: z.string(),
-  staff: z.string().nullable(),
-});
-
-/** What MultiSafepay knew of an order's refunds when a card refund began: its refunded amount and refund ids. */
-export interface RefundBaseline {
-  /** Minor units. */
-  refunded: number;
-  transactionIds: string[];
-}
-
-/** A row that does not match its schema: the ledger file was changed by something other than the till. */
-export class LedgerRowError extends Error {
-  constructor(what: string) {
-    super(`The sales ledger has an unreadable ${what} row.`);
-    this.name = 'LedgerRowError';
-  }
-}
-
-function check<T>(schema: z.ZodType<T>, row: unknown, what: string): T {
-  const r = schema.safeParse(row);
-  if (!r.success) throw new LedgerRowError(what);
-  return r.data;
-}
-
-/** Local calendar day (YYYY-MM-DD) of a time: what "today" means at the counter. */
-export function localDate(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-/** Local-time bounds [from, to) of YYYY-MM-DD. */
-export function dayBounds(date: string): [number, number] {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return [new Date(y, m - 1, d).getTime(), new Date(y, m - 1, d + 1).getTime()];
-}
-
-export interface NewRefund {
-  refundId: string;
-  orderId: string;
-  saleId: string;
-  amount: number;
-  currency: string;
-  at: number;
-  /** card: through MultiSafepay; cash: from the drawer. */
-  tender?: 'card' | 'cash';
-  /** A refund from the drawer of a rounded sale: what the drawer gave back less the amount (see shared/rounding.ts). */
-  rounding?: number;
-  staff?: string;
-  /** A return: the lines it gives back (their VAT is the refund's, per rate) and why. */
-  return?: { lines: ReturnedLine[]; reason: string };
-}
-
-/** A line asked back that was sold fewer times than it would now have been returned: nothing is written. */
-export class ReturnedTwiceError extends TillError {
-  constructor(readonly index: number) {
-    super({ code: 'not_allowed', message: `Line ${index + 1} of the sale has been returned already - nothing was refunded.` });
-  }
-}
-
-export interface CashSale {
-  saleId: string;
-  at: number;
-  lines: SaleLine[];
-  total: number;
-  currency: string;
-  given: number;
-  change: number;
-  /** The cash rounding step (minor units; absent or 0: none) and the difference the drawer took (rounded - total). */
-  step?: number;
-  rounding?: number;
-  staff?: string;
-}
-
-/** One line of the sign-in record: what happened to whose PIN, when, on which till, and who did it. */
-/** One row of the audit trail's export: when, what, who (and who approved), how much, and a detail. */
-export interface AuditRow {
-  at: number;
-  /** Orders rows of the same millisecond (the table and the row's id). */
-  key: string;
-  event: string;
-  staff: string | null;
-  approvedBy: string | null;
-  amount: number | null;
-  currency: string | null;
-  detail: string | null;
-}
-
-/** A discount given at the counter, as the ledger keeps it. */
-export interface DiscountRecord {
-  id: string;
-  at: number;
-  scope: 'line' | 'basket';
-  base: number;
-  percent?: number;
-  amount: number;
-  reason: string;
-  currency: string;
-  staff?: string;
-  approvedBy?: string;
-}
-
-export interface StaffLogEntry {
-  at: number;
-  till: string;
-  staffId: string;
-  /** approved: a manager's PIN approved one action on someone else's session (`by` names the action). */
-  event: 'pin_failed' | 'locked' | 'unlocked' | 'pin_reset' | 'signed_in' | 'approved';
-  by?: string;
-}
-
+/** The most ids one `IN (...)` list carries. */
 const MAX_IN = 500;
-const bucket = (): Bucket => ({ count: 0, amount: 0 });
-
-type TotalsStatements = Record<
-  | 'paidVat'
-  | 'refundVat'
-  | 'products'
-  | 'outcomes'
-  | 'tips'
-  | 'cardTypes'
-  | 'cash'
-  | 'refunds'
-  | 'cashMoves'
-  | 'returned'
-  | 'receiptless'
-  | 'receiptlessVat'
-  | 'receiptlessProducts'
-  | 'discounts'
-  | 'training',
-  StatementSync
->;
-
-/**
- * The totals' queries for one key: a calendar date (the day each row moved on) or a drawer session (the session
- * open when it moved). The same SQL, on the key's own columns.
- */
-function totalsStatements(p: (sql: string) => StatementSync, by: 'day' | 'session'): TotalsStatements {
-  const c =
-    by === 'day'
-      ? { sale: 'day', cash: 'day', attempt: 'final_day', refund: 'day', move: 'day' }
-      : { sale: 'session_id', cash: 'session_id', attempt: 'final_session', refund: 'session_id', move: 'session_id' };
-  return {
-    paidVat: p(
-      `SELECT s.currency AS currency, s.vat AS vat FROM sales s WHERE s.${c.sale} = ?
-         AND (s.tender = 'cash' OR EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = s.sale_id AND a.state = 'completed'))`,
-    ),
-    refundVat: p(`SELECT currency, vat FROM refunds WHERE ${c.refund} = ? AND state = 'done'`),
-    products: p(
-      `SELECT s.currency AS currency, json_extract(l.value, '$.productId') AS product_id, json_extract(l.value, '$.name') AS name,
-              sum(json_extract(l.value, '$.quantity')) AS quantity,
-              sum(json_extract(l.value, '$.quantity') * json_extract(l.value, '$.unitPrice')
-                  - coalesce(json_extract(l.value, '$.discount.amount'), 0)) AS amount
-       FROM sales s, json_each(s.lines) l
-       WHERE s.${c.sale} = ? AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale')
-       GROUP BY s.currency, coalesce(product_id, name) ORDER BY amount DESC LIMIT 500`,
-    ),
-    outcomes: p(
-      `SELECT s.currency AS currency, a.state AS state, count(*) AS n, sum(${CHARGED}) AS amount
-       FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE a.${c.attempt} = ? GROUP BY s.currency, a.state`,
-    ),
-    tips: p(
-      `SELECT s.currency AS currency, coalesce(json_extract(a.data, '$.staff'), '') AS staff, count(*) AS n,
-              sum(${CHARGED} - json_extract(a.data, '$.amount')) AS amount
-       FROM sales s JOIN attempts a ON a.sale_id = s.sale_id
-       WHERE a.${c.attempt} = ? AND a.state = 'completed' AND ${CHARGED} > json_extract(a.data, '$.amount') GROUP BY s.currency, staff`,
-    ),
-    cardTypes: p(
-      `SELECT s.currency AS currency, coalesce(a.card_type, 'Unknown') AS type, count(*) AS n, sum(${CHARGED}) AS amount
-       FROM sales s JOIN attempts a ON a.sale_id = s.sale_id WHERE a.${c.attempt} = ? AND a.state = 'completed' GROUP BY s.currency, type`,
-    ),
-    cash: p(
-      `SELECT currency, count(*) AS n, sum(amount) AS amount, sum(rounding != 0) AS rounded, sum(rounding) AS rounding
-       FROM tenders WHERE ${c.cash} = ? AND kind = 'cash' GROUP BY currency`,
-    ),
-    refunds: p(
-      `SELECT currency, tender, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
-       FROM refunds WHERE ${c.refund} = ? AND state = 'done' GROUP BY currency, tender`,
-    ),
-    cashMoves: p(`SELECT currency, kind, count(*) AS n, sum(amount) AS amount FROM cash_moves WHERE ${c.move} = ? GROUP BY currency, kind`),
-    returned: p(
-      `SELECT r.currency AS currency, l.product_id AS product_id, l.name AS name, sum(l.quantity) AS quantity, sum(l.amount) AS amount
-       FROM refunds r JOIN returned_lines l ON l.refund_id = r.refund_id
-       WHERE r.${c.refund} = ? AND r.state = 'done' GROUP BY r.currency, coalesce(l.product_id, l.name)`,
-    ),
-    receiptless: p(
-      `SELECT currency, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
-       FROM receiptless_returns WHERE ${c.refund} = ? GROUP BY currency`,
-    ),
-    receiptlessVat: p(`SELECT currency, vat FROM receiptless_returns WHERE ${c.refund} = ?`),
-    receiptlessProducts: p(
-      `SELECT x.currency AS currency, json_extract(l.value, '$.productId') AS product_id, json_extract(l.value, '$.name') AS name,
-              sum(json_extract(l.value, '$.quantity')) AS quantity, sum(json_extract(l.value, '$.amount')) AS amount
-       FROM receiptless_returns x, json_each(x.lines) l WHERE x.${c.refund} = ? GROUP BY x.currency, coalesce(product_id, name)`,
-    ),
-    // Sales made in demo mode (training), paid in full, counted apart (they are in the totals too).
-    training: p(
-      `SELECT currency, count(*) AS n, sum(total) AS amount FROM sales s WHERE s.${c.sale} = ? AND s.training = 1
-       AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale') GROUP BY currency`,
-    ),
-    // The discounts on the sales of the key (a discount belongs to the sale it was taken with).
-    discounts: p(
-      `SELECT d.currency AS currency, count(*) AS n, sum(d.amount) AS amount
-       FROM discounts d JOIN sales s ON s.sale_id = d.sale_id WHERE s.${c.sale} = ?
-       AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale') GROUP BY d.currency`,
-    ),
-  };
-}
-
-const SessionRowSchema = z.object({
-  id: z.number().int(),
-  day: z.string(),
-  opened_at: z.number(),
-  opened_by: z.string().nullable(),
-  float: z.number().int().min(0),
-  currency: z.string(),
-  closed_at: z.number().nullable(),
-  closed_by: z.string().nullable(),
-  counted: z.number().int().nullable(),
-  expected: z.number().int().nullable(),
-  counts: z.string().nullable(),
-  report: z.string().nullable(),
-  implicit: z.number().int(),
-});
-export type SessionRow = z.infer<typeof SessionRowSchema>;
-const CountsSchema = z.record(z.string(), z.number().int().min(0));
-
-/** A currency's totals of a day with nothing in them yet. */
-export function emptyDayTotals(currency: string): DayTotals {
-  return {
-    currency,
-    outcomes: { completed: bucket(), cancelled: bucket(), failed: bucket(), pending: bucket() },
-    tenders: { card: bucket(), cash: bucket() },
-    cardTypes: {},
-    refunds: bucket(),
-    refundsByTender: { card: bucket(), cash: bucket() },
-    net: 0,
-    vat: [],
-  };
-}
 
 export class Ledger {
   readonly path: string;
@@ -478,175 +96,8 @@ export class Ledger {
     this.#db = openDatabase(path, opts.busyWaitMs);
     this.products = new Products(this.#db);
     this.outbox = new Outbox(this.#db);
+    this.#q = prepareStatements(this.#db);
     const p = (sql: string) => this.#db.prepare(sql);
-    this.#q = {
-      insertSale: p(
-        `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, session_id, training)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertCashTender: p(
-        `INSERT INTO tenders (sale_id, kind, amount, given, change, step, rounding, currency, at, day, session_id, staff)
-         VALUES (?, 'cash', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      cashTenderOf: p(`SELECT 1 AS x FROM tenders WHERE sale_id = ? AND kind = 'cash'`),
-      saleReceipt: p(
-        `INSERT INTO receipts (number, kind, sale_id, at)
-         SELECT coalesce((SELECT max(number) FROM receipts), 0) + 1, 'sale', ?, ?
-         WHERE NOT EXISTS (SELECT 1 FROM receipts WHERE sale_id = ? AND kind = 'sale')`,
-      ),
-      refundReceipt: p(
-        `INSERT INTO receipts (number, kind, sale_id, refund_id, at)
-         SELECT coalesce((SELECT max(number) FROM receipts), 0) + 1, 'refund', sale_id, refund_id, ? FROM refunds WHERE refund_id = ?`,
-      ),
-      saleVat: p('SELECT vat FROM sales WHERE sale_id = ?'),
-      refundVatOfSale: p(`SELECT vat FROM refunds WHERE sale_id = ? AND state != 'failed'`),
-      openSession: p('INSERT INTO drawer_sessions (day, opened_at, opened_by, float, currency) VALUES (?, ?, ?, ?, ?) RETURNING id'),
-      openImplicit: p('INSERT INTO drawer_sessions (day, opened_at, float, currency, implicit) VALUES (?, ?, 0, ?, 1) RETURNING id'),
-      closeSession: p(
-        `UPDATE drawer_sessions SET closed_at = ?, counted = ?, expected = ?, closed_by = ?, counts = ?, report = ?
-         WHERE id = ? AND closed_at IS NULL`,
-      ),
-      insertReturnedLine: p(
-        `INSERT INTO returned_lines (refund_id, sale_id, line_index, product_id, name, quantity, unit_price, amount, vat_rate, vat)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertReturn: p('INSERT INTO returns (refund_id, reason) VALUES (?, ?)'),
-      returnedOfLine: p(
-        `SELECT coalesce(sum(l.quantity), 0) AS quantity FROM returned_lines l JOIN refunds r ON r.refund_id = l.refund_id
-         WHERE l.sale_id = ? AND l.line_index = ? AND r.state != 'failed'`,
-      ),
-      insertReceiptless: p(
-        `INSERT INTO receiptless_returns (return_id, at, day, currency, amount, cash_rounding, lines, vat, reason, staff, session_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      receiptlessReceipt: p(
-        `INSERT INTO receipts (number, kind, sale_id, refund_id, at)
-         SELECT coalesce((SELECT max(number) FROM receipts), 0) + 1, 'refund', ?, ?, ?`,
-      ),
-      receiptless: p(
-        `SELECT x.*, r.number AS receipt_number FROM receiptless_returns x JOIN receipts r ON r.refund_id = x.return_id
-         WHERE x.return_id = ?`,
-      ),
-      currentSession: p('SELECT * FROM drawer_sessions WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1'),
-      openSessions: p('SELECT * FROM drawer_sessions WHERE closed_at IS NULL ORDER BY id LIMIT 500'),
-      sessionById: p('SELECT * FROM drawer_sessions WHERE id = ?'),
-      lastSession: p('SELECT * FROM drawer_sessions ORDER BY id DESC LIMIT 1'),
-      sessionsOfDay: p('SELECT * FROM drawer_sessions WHERE day = ? ORDER BY id LIMIT 500'),
-      sessionsBetween: p('SELECT * FROM drawer_sessions WHERE day >= ? AND day <= ? AND id > ? ORDER BY id LIMIT 200'),
-      sessionsDuring: p(
-        `SELECT * FROM drawer_sessions WHERE opened_at < ? AND (closed_at IS NULL OR closed_at >= ?) OR day = ? ORDER BY id LIMIT 500`,
-      ),
-      recentFloats: p('SELECT float FROM drawer_sessions WHERE float > 0 ORDER BY id DESC LIMIT 5'),
-      insertCorrection: p('INSERT INTO float_corrections (session_id, at, float, reason, staff) VALUES (?, ?, ?, ?, ?)'),
-      correctionsOf: p('SELECT at, float, reason, staff FROM float_corrections WHERE session_id = ? ORDER BY id'),
-      finalSessionOf: p('SELECT state, final_session FROM attempts WHERE order_id = ?'),
-      saleSession: p('UPDATE sales SET session_id = coalesce(session_id, ?) WHERE sale_id = ?'),
-      refundSession: p('UPDATE refunds SET session_id = ? WHERE refund_id = ?'),
-      saleRow: p('SELECT rowid, * FROM sales WHERE sale_id = ?'),
-      upsertAttempt: p(
-        `INSERT INTO attempts (order_id, sale_id, terminal_id, state, seq, created_at, card_type, card_last4, data, final_day, final_session)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (order_id) DO UPDATE SET state = excluded.state, card_type = excluded.card_type,
-           card_last4 = excluded.card_last4, data = excluded.data, final_day = excluded.final_day,
-           final_session = excluded.final_session`,
-      ),
-      attempt: p('SELECT data FROM attempts WHERE order_id = ?'),
-      openAttempts: p(`SELECT data FROM attempts WHERE state NOT IN ('completed', 'cancelled', 'failed')`),
-      attemptsOfSale: p('SELECT data FROM attempts WHERE sale_id = ? ORDER BY created_at'),
-      cardsOfSale: p('SELECT card_type, card_last4 FROM attempts WHERE sale_id = ? AND (card_type IS NOT NULL OR card_last4 IS NOT NULL)'),
-      orderIdsOfSale: p('SELECT order_id FROM attempts WHERE sale_id = ?'),
-      attemptsBetween: p(
-        `SELECT data FROM attempts WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND order_id > ?))
-         ORDER BY created_at, order_id LIMIT ?`,
-      ),
-      deleteWords: p('DELETE FROM sales_search WHERE rowid = ?'),
-      insertWords: p('INSERT INTO sales_search (rowid, words) VALUES (?, ?)'),
-      insertRefund: p(
-        `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender, vat, staff, cash_rounding, session_id)
-         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      settleRefund: p(`UPDATE refunds SET state = ?, settled_at = ?, transaction_id = ? WHERE refund_id = ? AND state = 'pending'`),
-      refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),
-      refundBaseline: p('UPDATE refunds SET msp_before = ? WHERE refund_id = ?'),
-      lastReceipt: p('SELECT at FROM receipts ORDER BY number DESC LIMIT 1'),
-      counterBasket: p('SELECT rev, basket FROM counter_basket WHERE id = 1'),
-      insertModeLog: p('INSERT INTO mode_log (at, day, mode, staff) VALUES (?, ?, ?, ?)'),
-      auditBetween: p(
-        `SELECT * FROM (
-           SELECT at, 'a' || id AS key, event, staff, NULL AS approved_by, amount, currency,
-                  CASE WHEN lines > 0 THEN lines || ' line(s)' ELSE detail END AS detail FROM audit_log WHERE at >= ?1 AND at < ?2
-           UNION ALL SELECT at, 'm' || id, kind, staff, NULL, CASE WHEN kind = 'no_sale' THEN NULL ELSE amount END, currency, reason
-             FROM cash_moves WHERE at >= ?1 AND at < ?2
-           UNION ALL SELECT at, 'd' || discount_id, 'discount', staff, approved_by, amount, currency,
-                  reason || CASE WHEN percent IS NOT NULL THEN ' (' || printf('%g', percent) || '%)' ELSE '' END || CASE WHEN sale_id IS NULL THEN ', not used' ELSE ', sale ' || sale_id END
-             FROM discounts WHERE at >= ?1 AND at < ?2
-           UNION ALL SELECT at, 's' || id, event, staff_id, NULL, NULL, NULL, by FROM staff_log WHERE at >= ?1 AND at < ?2
-           UNION ALL SELECT at, 'p' || id, 'product_' || change, staff, NULL, NULL, NULL, after FROM product_changes WHERE at >= ?1 AND at < ?2
-           UNION ALL SELECT f.at, 'f' || f.id, 'float_corrected', f.staff, NULL, f.float, s.currency, f.reason
-             FROM float_corrections f JOIN drawer_sessions s ON s.id = f.session_id WHERE f.at >= ?1 AND f.at < ?2
-           UNION ALL SELECT at, 'r' || id, 'terminal_released', NULL, NULL, NULL, NULL, order_id || ': ' || reason
-             FROM resolutions WHERE at >= ?1 AND at < ?2
-           UNION ALL SELECT at, 'o' || id, 'mode_' || mode, staff, NULL, NULL, NULL, NULL FROM mode_log WHERE at >= ?1 AND at < ?2
-           UNION ALL SELECT created_at, 'x' || sale_id, 'training_sale', staff, NULL, total, currency, sale_id
-             FROM sales WHERE training = 1 AND created_at >= ?1 AND created_at < ?2
-         ) WHERE at > ?3 OR (at = ?3 AND key > ?4) ORDER BY at, key LIMIT ?5`,
-      ),
-      insertDiscount: p(
-        `INSERT INTO discounts (discount_id, at, day, scope, base, percent, amount, reason, currency, staff, approved_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      discount: p('SELECT * FROM discounts WHERE discount_id = ?'),
-      useDiscount: p('UPDATE discounts SET sale_id = ? WHERE discount_id = ? AND sale_id IS NULL'),
-      saveCounterBasket: p(
-        `INSERT INTO counter_basket (id, rev, at, basket, staff) VALUES (1, 1, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET rev = rev + 1, at = excluded.at, basket = excluded.basket, staff = excluded.staff
-         RETURNING rev`,
-      ),
-      park: p('INSERT INTO parked_sales (park_id, at, lines, currency, note, staff) VALUES (?, ?, ?, ?, ?, ?)'),
-      parked: p('SELECT * FROM parked_sales ORDER BY at DESC LIMIT ?'),
-      parkedOne: p('SELECT * FROM parked_sales WHERE park_id = ?'),
-      unpark: p('DELETE FROM parked_sales WHERE park_id = ?'),
-      unpaidCardSales: p(
-        `SELECT rowid, * FROM sales WHERE created_at >= ? AND tender = 'card'
-         AND NOT EXISTS (SELECT 1 FROM tenders t WHERE t.sale_id = sales.sale_id AND t.kind = 'cash')
-         AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = sales.sale_id AND r.kind = 'sale')
-         AND EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = sales.sale_id AND a.state NOT IN ('cancelled', 'failed'))
-         ORDER BY created_at DESC LIMIT ?`,
-      ),
-      receiptSale: p('SELECT sale_id FROM receipts WHERE number = ?'),
-      hasSaleReceipt: p(`SELECT 1 AS x FROM receipts WHERE sale_id = ? AND kind = 'sale'`),
-      receiptPrinted: p('UPDATE receipts SET printed_at = ? WHERE number = ? AND printed_at IS NULL'),
-      unprinted: p('SELECT number, sale_id, refund_id FROM receipts WHERE printed_at IS NULL AND at >= ? ORDER BY number LIMIT 100'),
-      pendingRefunds: p(`SELECT * FROM refunds WHERE state = 'pending'`),
-      insertResolution: p('INSERT INTO resolutions (order_id, at, reason, msp_status) VALUES (?, ?, ?, ?)'),
-      resolutionsOf: p('SELECT order_id, reason, msp_status, at FROM resolutions WHERE order_id = ? ORDER BY id'),
-      latest: p('SELECT rowid, * FROM sales WHERE created_at < ? ORDER BY created_at DESC LIMIT ?'),
-      byTotal: p('SELECT rowid, * FROM sales WHERE total = ? AND created_at < ? ORDER BY created_at DESC LIMIT ?'),
-      byWords: p('SELECT rowid FROM sales_search WHERE sales_search MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT ?'),
-      lastRowBefore: p('SELECT rowid FROM sales WHERE created_at < ? ORDER BY created_at DESC LIMIT 1'),
-      byOrderPrefix: p('SELECT DISTINCT sale_id FROM attempts WHERE order_id >= ? AND order_id < ? LIMIT ?'),
-      exportPage: p(
-        `SELECT rowid, * FROM sales WHERE created_at >= ? AND created_at < ? AND (created_at > ? OR (created_at = ? AND sale_id > ?))
-         ORDER BY created_at, sale_id LIMIT ?`,
-      ),
-      insertCashMove: p(
-        'INSERT INTO cash_moves (at, day, kind, amount, currency, reason, staff, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      cashMovesOfDay: p('SELECT * FROM cash_moves WHERE day = ? ORDER BY id LIMIT ?'),
-      cashMovesOfSession: p('SELECT * FROM cash_moves WHERE session_id = ? ORDER BY id LIMIT ?'),
-      insertAudit: p('INSERT INTO audit_log (at, day, event, amount, currency, lines, detail, staff) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      dayAudit: p('SELECT currency, event, count(*) AS n, sum(amount) AS amount FROM audit_log WHERE day = ? GROUP BY currency, event'),
-      staffEvent: p('INSERT INTO staff_log (at, till, staff_id, event, by) VALUES (?, ?, ?, ?, ?)'),
-      staffSince: p(
-        `SELECT event, at FROM staff_log WHERE staff_id = ? AND id > coalesce(
-           (SELECT max(id) FROM staff_log WHERE staff_id = ? AND event IN ('signed_in', 'approved', 'unlocked', 'pin_reset')), 0) ORDER BY id`,
-      ),
-      staffLog: p('SELECT at, till, staff_id, event, by FROM staff_log ORDER BY id DESC LIMIT ?'),
-      getMeta: p('SELECT value FROM meta WHERE key = ?'),
-      setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-      counts: p('SELECT (SELECT count(*) FROM sales) AS sales, (SELECT count(*) FROM attempts) AS attempts'),
-      maxSeq: p('SELECT max(seq) AS seq FROM attempts'),
-    };
     this.#totalsBy = { day: totalsStatements(p, 'day'), session: totalsStatements(p, 'session') };
   }
 
@@ -1183,23 +634,23 @@ export class Ledger {
 
   attempt(orderId: string): AttemptSnapshot | undefined {
     const row = this.#q.attempt!.get(orderId) as { data: string } | undefined;
-    return row ? this.#attemptOf(row.data) : undefined;
+    return row ? attemptOf(row.data) : undefined;
   }
 
   /** Every attempt MultiSafepay has not given a final status yet (an index holds only these). */
   openAttempts(): AttemptSnapshot[] {
-    return (this.#q.openAttempts!.all() as { data: string }[]).map((r) => this.#attemptOf(r.data));
+    return (this.#q.openAttempts!.all() as { data: string }[]).map((r) => attemptOf(r.data));
   }
 
   attemptsOfSale(saleId: string): AttemptSnapshot[] {
-    return (this.#q.attemptsOfSale!.all(saleId) as { data: string }[]).map((r) => this.#attemptOf(r.data));
+    return (this.#q.attemptsOfSale!.all(saleId) as { data: string }[]).map((r) => attemptOf(r.data));
   }
 
   /** Card attempts created in [from, to), a page at a time (after the given cursor). */
   attemptsBetween(from: number, to: number, after: { createdAt: number; orderId: string } | undefined, limit: number): AttemptSnapshot[] {
     const c = after ?? { createdAt: from - 1, orderId: '' };
     return (this.#q.attemptsBetween!.all(from, to, c.createdAt, c.createdAt, c.orderId, limit) as { data: string }[]).map((r) =>
-      this.#attemptOf(r.data),
+      attemptOf(r.data),
     );
   }
 
@@ -1246,7 +697,7 @@ export class Ledger {
    */
   openSales(since: number): SaleRecord[] {
     const rows = (this.#q.unpaidCardSales!.all(since, MAX_IN) as unknown[]).map((r) => check(SaleRowSchema, r, 'sale'));
-    return this.#records(rows).filter((s) => s.status === 'partly_paid' || s.status === 'pending');
+    return saleRecords(this.#db, rows).filter((s) => s.status === 'partly_paid' || s.status === 'pending');
   }
 
   /** Records a discount given at the counter (`authorizeDiscount`). */
@@ -1378,7 +829,7 @@ export class Ledger {
 
   sale(saleId: string): SaleRecord | undefined {
     const row = this.#q.saleRow!.get(saleId);
-    return row ? this.#records([check(SaleRowSchema, row, 'sale')])[0] : undefined;
+    return row ? saleRecords(this.#db, [check(SaleRowSchema, row, 'sale')])[0] : undefined;
   }
 
   saleOfOrder(orderId: string): SaleRecord | undefined {
@@ -1432,154 +883,17 @@ export class Ledger {
       }
       rows = [...found.values()].sort((a, b) => b.created_at - a.created_at).slice(0, limit);
     }
-    return this.#records(rows);
+    return saleRecords(this.#db, rows);
   }
 
   /** A day's totals, one block per currency, from the day's rows only. */
   dayTotals(date: string): DayTotals[] {
-    return this.#totals('day', date);
+    return readTotals(this.#totalsBy.day, date, this.#q.dayAudit);
   }
 
   /** A drawer session's totals, one block per currency, from the rows of money moved while it was open. */
   sessionTotals(sessionId: number): DayTotals[] {
-    return this.#totals('session', sessionId);
-  }
-
-  #totals(key_: 'day' | 'session', key: string | number): DayTotals[] {
-    const q = this.#totalsBy[key_];
-    const by = new Map<string, DayTotals>();
-    const of = (currency: string): DayTotals => {
-      let t = by.get(currency);
-      if (!t) by.set(currency, (t = emptyDayTotals(currency)));
-      return t;
-    };
-    const add = (b: Bucket, n: number, amount: number) => {
-      b.count += n;
-      b.amount += amount;
-    };
-    for (const r of q.outcomes.all(key) as { currency: string; state: string; n: number; amount: number }[]) {
-      const t = of(r.currency);
-      const outcome = r.state === 'completed' || r.state === 'cancelled' || r.state === 'failed' ? r.state : 'pending';
-      add(t.outcomes[outcome], r.n, r.amount);
-      if (r.state === 'completed') add(t.tenders.card, r.n, r.amount);
-    }
-    for (const r of q.tips.all(key) as { currency: string; staff: string; n: number; amount: number }[]) {
-      const t = of(r.currency);
-      add((t.tips ??= bucket()), r.n, r.amount);
-      if (r.staff) add(((t.tipsByStaff ??= {})[r.staff] ??= bucket()), r.n, r.amount);
-    }
-    for (const r of q.cardTypes.all(key) as { currency: string; type: string; n: number; amount: number }[])
-      add((of(r.currency).cardTypes[r.type] ??= bucket()), r.n, r.amount);
-    type Rounded = { rounded: number; rounding: number };
-    // What was sold, per product (a typed amount per its name), of the day's sales paid in full, best sellers first.
-    for (const r of q.products.all(key) as {
-      currency: string;
-      product_id: number | null;
-      name: string;
-      quantity: number;
-      amount: number;
-    }[])
-      (of(r.currency).products ??= []).push({
-        name: r.name,
-        ...(r.product_id !== null ? { productId: r.product_id } : {}),
-        quantity: r.quantity,
-        amount: r.amount,
-      });
-    this.#takeOffReturns(q, key, of);
-    for (const r of q.cash.all(key) as ({ currency: string; n: number; amount: number } & Rounded)[]) {
-      const t = of(r.currency);
-      add(t.tenders.cash, r.n, r.amount);
-      add(t.outcomes.completed, r.n, r.amount);
-      if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, r.rounding);
-    }
-    for (const r of q.refunds.all(key) as ({
-      currency: string;
-      tender: 'card' | 'cash';
-      n: number;
-      amount: number;
-    } & Rounded)[]) {
-      const t = of(r.currency);
-      add(t.refunds, r.n, r.amount);
-      add(t.refundsByTender[r.tender], r.n, r.amount);
-      // Money back from the drawer rounded down is money kept: the day's rounding moves the other way.
-      if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
-    }
-    // Returns without a receipt: cash refunds of the day, their VAT taken off.
-    for (const r of q.receiptless.all(key) as ({
-      currency: string;
-      n: number;
-      amount: number;
-    } & Rounded)[]) {
-      const t = of(r.currency);
-      add(t.refunds, r.n, r.amount);
-      add(t.refundsByTender.cash, r.n, r.amount);
-      if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
-    }
-    for (const r of q.receiptlessVat.all(key) as {
-      currency: string;
-      vat: string;
-    }[]) {
-      const t = of(r.currency);
-      t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'return VAT'), -1);
-    }
-    for (const r of q.paidVat.all(key) as { currency: string; vat: string }[]) {
-      const t = of(r.currency);
-      t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'sale VAT'));
-    }
-    for (const r of q.refundVat.all(key) as { currency: string; vat: string }[]) {
-      const t = of(r.currency);
-      t.vat = addVat(t.vat ?? [], check(VatSchema, safeJson(r.vat), 'refund VAT'), -1);
-    }
-    const moveBucket = { paid_in: 'paidIn', paid_out: 'paidOut', no_sale: 'noSale' } as const;
-    for (const r of q.cashMoves.all(key) as { currency: string; kind: CashMoveKind; n: number; amount: number }[])
-      add((of(r.currency)[moveBucket[r.kind]] ??= bucket()), r.n, r.amount);
-    for (const r of q.discounts.all(key) as { currency: string; n: number; amount: number }[])
-      add((of(r.currency).discounts ??= bucket()), r.n, r.amount);
-    for (const r of q.training.all(key) as { currency: string; n: number; amount: number }[])
-      add((of(r.currency).training ??= bucket()), r.n, r.amount);
-    for (const r of (key_ === 'day' ? this.#q.dayAudit!.all(key) : []) as {
-      currency: string;
-      event: AuditEvent;
-      n: number;
-      amount: number;
-    }[]) {
-      const t = of(r.currency);
-      add(((t.audit ??= {})[r.event] ??= bucket()), r.n, r.amount);
-    }
-    for (const t of by.values()) t.net = t.tenders.card.amount + t.tenders.cash.amount + (t.cashRounding?.amount ?? 0) - t.refunds.amount;
-    return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
-  }
-
-  /**
-   * The returns of the day or session (refunds done then, and returns without a receipt) come off the products table, per product;
-   * a product at nothing leaves it.
-   */
-  #takeOffReturns(q: TotalsStatements, key: string | number, of: (currency: string) => DayTotals): void {
-    type Row = { currency: string; product_id: number | null; name: string; quantity: number; amount: number };
-    const rows = [...(q.returned.all(key) as Row[]), ...(q.receiptlessProducts.all(key) as Row[])];
-    const touched = new Set<DayTotals>();
-    for (const r of rows) {
-      const t = of(r.currency);
-      const list = (t.products ??= []);
-      const same = list.find((p) =>
-        r.product_id !== null ? p.productId === r.product_id : p.productId === undefined && p.name === r.name,
-      );
-      if (same) {
-        same.quantity -= r.quantity;
-        same.amount -= r.amount;
-      } else
-        list.push({
-          name: r.name,
-          ...(r.product_id !== null ? { productId: r.product_id } : {}),
-          quantity: -r.quantity,
-          amount: -r.amount,
-        });
-      touched.add(t);
-    }
-    for (const t of touched) {
-      t.products = t.products!.filter((p) => p.quantity !== 0 || p.amount !== 0).sort((a, b) => b.amount - a.amount);
-      if (!t.products.length) delete t.products;
-    }
+    return readTotals(this.#totalsBy.session, sessionId, undefined);
   }
 
   /** Sales created in [from, to) in pages of `limit`, oldest first (exports): the cursor is the last row's. */
@@ -1588,7 +902,7 @@ export class Ledger {
     const rows = (this.#q.exportPage!.all(from, to, c.createdAt, c.createdAt, c.saleId, limit) as unknown[]).map((r) =>
       check(SaleRowSchema, r, 'sale'),
     );
-    return this.#records(rows);
+    return saleRecords(this.#db, rows);
   }
 
   /** The highest sale counter any attempt was made with: the counter must never go below it. */
@@ -1648,198 +962,4 @@ export class Ledger {
       }
     }
   }
-
-  // ---- building records ----
-
-  #attemptOf(data: string): AttemptSnapshot {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data);
-    } catch {
-      throw new LedgerRowError('attempt');
-    }
-    return check(AttemptSnapshotSchema, parsed, 'attempt') as AttemptSnapshot;
-  }
-
-  /** The returns of these sales, per refund: the lines given back and why. */
-  #returnedOf(ids: string[], marks: string): Map<string, { lines: ReturnedLine[]; reason: string }> {
-    const out = new Map<string, { lines: ReturnedLine[]; reason: string }>();
-    const rows = this.#db
-      .prepare(
-        `SELECT l.*, x.reason AS reason FROM returned_lines l LEFT JOIN returns x ON x.refund_id = l.refund_id
-         WHERE l.sale_id IN (${marks}) ORDER BY l.refund_id, l.line_index`,
-      )
-      .all(...ids);
-    for (const raw of rows) {
-      const r = check(ReturnedLineRowSchema, raw, 'returned line');
-      const ret = out.get(r.refund_id) ?? out.set(r.refund_id, { lines: [], reason: r.reason ?? '' }).get(r.refund_id)!;
-      ret.lines.push({
-        index: r.line_index,
-        name: r.name,
-        ...(r.product_id !== null ? { productId: r.product_id } : {}),
-        quantity: r.quantity,
-        unitPrice: r.unit_price,
-        amount: r.amount,
-        vatRate: r.vat_rate,
-        vat: r.vat,
-      });
-    }
-    return out;
-  }
-
-  #records(rows: SaleRow[]): SaleRecord[] {
-    if (!rows.length) return [];
-    const ids = rows.map((r) => r.sale_id);
-    const marks = ids.map(() => '?').join(',');
-    const attempts = new Map<string, AttemptSnapshot[]>();
-    for (const r of this.#db.prepare(`SELECT data FROM attempts WHERE sale_id IN (${marks}) ORDER BY created_at`).all(...ids) as {
-      data: string;
-    }[]) {
-      const a = this.#attemptOf(r.data);
-      (attempts.get(a.saleId) ?? attempts.set(a.saleId, []).get(a.saleId)!).push(a);
-    }
-    const receipts = new Map<string, { number: number; at: number }>();
-    for (const r of this.#db.prepare(`SELECT number, sale_id, refund_id, at FROM receipts WHERE sale_id IN (${marks})`).all(...ids) as {
-      number: number;
-      sale_id: string;
-      refund_id: string | null;
-      at: number;
-    }[])
-      receipts.set(r.refund_id ?? `sale:${r.sale_id}`, { number: r.number, at: r.at });
-    const returned = this.#returnedOf(ids, marks);
-    const cash = new Map<string, NonNullable<SaleRecord['cash']>>();
-    for (const raw of this.#db
-      .prepare(`SELECT sale_id, amount, given, change, step, rounding FROM tenders WHERE sale_id IN (${marks}) AND kind = 'cash'`)
-      .all(...ids)) {
-      const t = check(CashTenderRowSchema, raw, 'cash tender');
-      cash.set(t.sale_id, {
-        given: t.given,
-        change: t.change,
-        amount: t.amount,
-        ...(t.step ? { step: t.step } : {}),
-        ...(t.rounding ? { rounding: t.rounding } : {}),
-      });
-    }
-    const refunds = new Map<string, RefundRecord[]>();
-    for (const raw of this.#db.prepare(`SELECT * FROM refunds WHERE sale_id IN (${marks}) ORDER BY at`).all(...ids)) {
-      const r = check(RefundRowSchema, raw, 'refund');
-      const rec: RefundRecord = {
-        refundId: r.refund_id,
-        orderId: r.order_id,
-        amount: r.amount,
-        at: r.at,
-        state: r.state,
-        tender: r.tender,
-        vat: check(VatSchema, safeJson(r.vat), 'refund VAT'),
-      };
-      if (r.transaction_id) rec.transactionId = r.transaction_id;
-      if (r.staff) rec.staff = r.staff;
-      if (r.cash_rounding) rec.rounding = r.cash_rounding;
-      const vat = VatSchema.safeParse(safeJson(r.vat));
-      if (vat.success && vat.data.length) rec.vat = vat.data;
-      const receipt = receipts.get(r.refund_id);
-      if (receipt !== undefined) rec.receiptNumber = receipt.number;
-      const back = returned.get(r.refund_id);
-      if (back) Object.assign(rec, back);
-      (refunds.get(r.sale_id) ?? refunds.set(r.sale_id, []).get(r.sale_id)!).push(rec);
-    }
-    return rows.map((row) => {
-      const lines = check(LinesSchema, safeJson(row.lines), 'sale lines');
-      const sale: SaleRecord = {
-        saleId: row.sale_id,
-        createdAt: row.created_at,
-        lines,
-        total: row.total,
-        currency: row.currency,
-        tender: row.tender,
-        status: 'unpaid',
-        vat: check(VatSchema, safeJson(row.vat), 'sale VAT'),
-        attempts: (attempts.get(row.sale_id) ?? []).map(summary),
-        refunds: refunds.get(row.sale_id) ?? [],
-      };
-      const receipt = receipts.get(`sale:${row.sale_id}`);
-      if (receipt !== undefined) {
-        sale.receiptNumber = receipt.number;
-        sale.receiptAt = receipt.at;
-      }
-      if (row.staff) sale.staff = row.staff;
-      const paidInCash = cash.get(row.sale_id);
-      if (paidInCash) sale.cash = paidInCash;
-      sale.status = saleStatus(sale);
-      return sale;
-    });
-  }
-}
-
-function summary(a: AttemptSnapshot): AttemptSummary {
-  const s: AttemptSummary = { orderId: a.orderId, terminalId: a.terminalId, state: a.state, createdAt: a.createdAt, amount: a.amount };
-  if (a.paidAmount !== undefined) s.paidAmount = a.paidAmount;
-  if (a.card) s.card = a.card;
-  if (a.transactionId) s.transactionId = a.transactionId;
-  if (a.message) s.message = a.message;
-  if (a.finalAt) s.finalAt = a.finalAt;
-  if (a.resolvedReason) s.resolvedReason = a.resolvedReason;
-  if (a.mspStatus) s.mspStatus = a.mspStatus;
-  if (a.reason) s.reason = a.reason;
-  const after = afterOf(a);
-  if (after) s.after = after;
-  return s;
-}
-
-/** What became of a paid card attempt at the provider since, in provider-neutral words (see shared/sale.ts). */
-function afterOf(a: AttemptSnapshot): AttemptSummary['after'] {
-  if (a.state !== 'completed' || !a.mspStatus) return undefined;
-  if (classifyStatus(a.mspStatus) === 'not_paid') return 'reversed';
-  return afterPayment(a.mspStatus);
-}
-
-const ParkedRowSchema = z.object({
-  park_id: z.string(),
-  at: z.number(),
-  lines: z.string(),
-  currency: z.string(),
-  note: z.string(),
-  staff: z.string().nullable(),
-});
-function parkedOf(raw: unknown): ParkedSale {
-  const r = check(ParkedRowSchema, raw, 'parked sale');
-  return {
-    parkId: r.park_id,
-    at: r.at,
-    lines: check(LinesSchema, safeJson(r.lines), 'parked lines'),
-    currency: r.currency,
-    note: r.note,
-    ...(r.staff ? { staff: r.staff } : {}),
-  };
-}
-
-function cashMoveOf(raw: unknown): CashMove {
-  const r = check(CashMoveRowSchema, raw, 'cash move');
-  return {
-    id: r.id,
-    at: r.at,
-    kind: r.kind,
-    amount: r.amount,
-    currency: r.currency,
-    ...(r.reason ? { reason: r.reason } : {}),
-    ...(r.staff ? { staff: r.staff } : {}),
-  };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A full-text query for what a cashier typed: every word as a prefix, all of them required. */
-export function ftsQuery(text: string): string | undefined {
-  const words = text
-    .normalize('NFKC')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .slice(0, 8);
-  return words.length ? words.map((w) => `"${w}"*`).join(' ') : undefined;
 }
