@@ -108,8 +108,8 @@ export async function exportJournal(
   return writePrivateFile(path, async (_tmp, out) => {
     await out.write(`${HEADERS[opts.language].map(csvCell).join(';')}\n`);
     let rows = 0;
-    for (const row of ledger.sessionsOpenedBetween(from, to)) {
-      const s = ledger.drawerSession(row);
+    for (const row of ledger.sessions.openedBetween(from, to)) {
+      const s = ledger.sessions.view(row);
       let chunk = '';
       for (const r of journalRows(s)) {
         const cells = [

@@ -148,16 +148,16 @@ export class SalesBook {
    */
   today(): DayState | undefined {
     const id = this.todaySessionId();
-    const row = id !== undefined ? this.#o.ledger.sessionRow(id) : undefined;
+    const row = id !== undefined ? this.#o.ledger.sessions.byId(id) : undefined;
     return row ? this.#dayState(row) : undefined;
   }
 
   /** The id of today's drawer session (as `today()` names it), read without its figures. */
   todaySessionId(): number | undefined {
     const ledger = this.#o.ledger;
-    const open = ledger.currentSession();
+    const open = ledger.sessions.current();
     if (open) return open.id;
-    const last = ledger.lastSession();
+    const last = ledger.sessions.last();
     return last?.closed_at != null && localDate(last.closed_at) === localDate(this.#o.now()) ? last.id : undefined;
   }
 
@@ -166,9 +166,9 @@ export class SalesBook {
    * the closing of the last, counted and expected summed), each listed in `sessions`. Undefined: none opened that date.
    */
   dayState(date: string): DayState | undefined {
-    const rows = this.#o.ledger.sessionsOf(date, 'opened');
+    const rows = this.#o.ledger.sessions.of(date, 'opened');
     if (!rows.length) return undefined;
-    const sessions = rows.map((r) => this.#o.ledger.drawerSession(r));
+    const sessions = rows.map((r) => this.#o.ledger.sessions.view(r));
     if (rows.length === 1) return { ...this.#dayState(rows[0]!), sessions };
     const first = sessions[0]!;
     const last = sessions[sessions.length - 1]!;
@@ -193,11 +193,11 @@ export class SalesBook {
 
   /** The drawer sessions open at any time during a date (today when left out), with their totals. */
   drawerSessions(date: string | undefined): DrawerSession[] {
-    return this.#o.ledger.sessionsOf(date ?? localDate(this.#o.now())).map((r) => this.#o.ledger.drawerSession(r));
+    return this.#o.ledger.sessions.of(date ?? localDate(this.#o.now())).map((r) => this.#o.ledger.sessions.view(r));
   }
 
   #dayState(row: SessionRow): DayState {
-    const s = this.#o.ledger.drawerSession(row, false);
+    const s = this.#o.ledger.sessions.view(row, false);
     const d: DayState = { day: s.day, openedAt: s.openedAt, float: s.float, currency: s.currency, sessionId: s.id };
     if (s.openedBy) d.openedBy = s.openedBy;
     if (s.closedAt !== undefined) d.closedAt = s.closedAt;
@@ -216,8 +216,8 @@ export class SalesBook {
    */
   requireSession(what: 'sale' | 'cash' = 'sale'): void {
     const ledger = this.#o.ledger;
-    if (ledger.currentSession()) return;
-    const last = ledger.lastSession();
+    if (ledger.sessions.current()) return;
+    const last = ledger.sessions.last();
     if (last?.closed_at != null && localDate(last.closed_at) === localDate(this.#o.now()))
       throw new TillError({
         code: 'not_allowed',
@@ -236,8 +236,8 @@ export class SalesBook {
    */
   openDay(float: number, staff: string | undefined, confirm = false): DayState {
     const ledger = this.#o.ledger;
-    const open = ledger.currentSession();
-    if (open && !(open.implicit && !ledger.floatCorrections(open).length))
+    const open = ledger.sessions.current();
+    if (open && !(open.implicit && !ledger.sessions.floatCorrections(open).length))
       throw new TillError({
         code: 'not_allowed',
         key: 'day_open',
@@ -245,7 +245,7 @@ export class SalesBook {
       });
     const currency = open?.currency ?? this.#o.currency();
     if (!confirm) {
-      const usual = usualFloat(ledger.recentFloats());
+      const usual = usualFloat(ledger.sessions.recentFloats());
       if (float > UNUSUAL_FLOAT || (usual > 0 && float >= usual * UNUSUAL_FLOAT_FACTOR))
         throw new TillError({
           code: 'bad_request',
@@ -256,8 +256,8 @@ export class SalesBook {
     }
     const at = this.#o.now();
     storage(() => {
-      if (open) ledger.correctFloat({ sessionId: open.id, at, float, reason: 'Opening float', ...(staff ? { staff } : {}) });
-      else ledger.openSession({ at, float, currency, ...(staff ? { staff } : {}) });
+      if (open) ledger.sessions.correctFloat({ sessionId: open.id, at, float, reason: 'Opening float', ...(staff ? { staff } : {}) });
+      else ledger.sessions.open({ at, float, currency, ...(staff ? { staff } : {}) });
     });
     this.#o.failpoint?.(open ? 'float-corrected' : 'session-opened');
     return this.today()!;
@@ -266,11 +266,11 @@ export class SalesBook {
   /** A manager corrects the open session's float, with the reason: recorded beside the opening float, never over it. */
   correctFloat(float: number, reason: string, staff: string | undefined): DrawerSession {
     const ledger = this.#o.ledger;
-    const open = ledger.currentSession();
+    const open = ledger.sessions.current();
     if (!open) throw new TillError({ code: 'not_allowed', key: 'no_session', message: 'No drawer session is open - open one first.' });
-    storage(() => ledger.correctFloat({ sessionId: open.id, at: this.#o.now(), float, reason, ...(staff ? { staff } : {}) }));
+    storage(() => ledger.sessions.correctFloat({ sessionId: open.id, at: this.#o.now(), float, reason, ...(staff ? { staff } : {}) }));
     this.#o.failpoint?.('float-corrected');
-    return ledger.drawerSession(open);
+    return ledger.sessions.view(open);
   }
 
   /**
@@ -295,7 +295,7 @@ export class SalesBook {
         message: `The count sheet adds up to ${formatMoney(countTotal(counts), this.#o.currency())}, not the counted cash.`,
       });
     const ledger = this.#o.ledger;
-    const chosen = () => (opts.sessionId !== undefined ? ledger.sessionRow(opts.sessionId) : ledger.currentSession());
+    const chosen = () => (opts.sessionId !== undefined ? ledger.sessions.byId(opts.sessionId) : ledger.sessions.current());
     if (opts.sessionId !== undefined && (!chosen() || chosen()!.closed_at !== null))
       throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'That drawer session is not open.' });
     const refuseClosed = () => {
@@ -303,12 +303,12 @@ export class SalesBook {
       if (c && c.closed_at === null) return;
       if (opts.sessionId !== undefined)
         throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'That drawer session is not open.' });
-      const last = ledger.lastSession();
+      const last = ledger.sessions.last();
       if (last?.closed_at != null && localDate(last.closed_at) === localDate(this.#o.now()))
         throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
     };
     refuseClosed();
-    if (opts.handOver && (opts.sessionId !== undefined || ledger.openSessions().length > 1))
+    if (opts.handOver && (opts.sessionId !== undefined || ledger.sessions.allOpen().length > 1))
       throw new TillError({ code: 'not_allowed', key: 'day_open', message: 'Another drawer session is still open - close it first.' });
     // Checked against MultiSafepay first: the session's figures are then read and closed in one go, so no sale can
     // slip in between the figures and the close.
@@ -327,14 +327,14 @@ export class SalesBook {
       throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
     const at = this.#o.now();
     const currency = open?.currency ?? this.#o.currency();
-    const session = open ? ledger.drawerSession(open) : undefined;
+    const session = open ? ledger.sessions.view(open) : undefined;
     const float = session?.float ?? 0;
     const totals = session?.totals ?? [];
     const expected = expectedCash(
       float,
       totals.find((t) => t.currency === currency),
     );
-    const moves = open ? ledger.sessionCashMoves(open.id) : [];
+    const moves = open ? ledger.sessions.cashMoves(open.id) : [];
     const report: DayCloseReport = {
       date: open?.day ?? localDate(at),
       currency,
@@ -350,10 +350,10 @@ export class SalesBook {
     };
     const id = storage(() =>
       ledger.atomically(() => {
-        const id = open?.id ?? ledger.openImplicitInTransaction(at, currency);
+        const id = open?.id ?? ledger.sessions.openImplicitInTransaction(at, currency);
         report.sessionId = id;
         if (
-          !ledger.closeSessionInTransaction({
+          !ledger.sessions.closeInTransaction({
             id,
             at,
             counted,
@@ -364,12 +364,12 @@ export class SalesBook {
           })
         )
           throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
-        if (opts.handOver) ledger.openSessionInTransaction({ at, float: counted, currency, ...(staff ? { staff } : {}) });
+        if (opts.handOver) ledger.sessions.openInTransaction({ at, float: counted, currency, ...(staff ? { staff } : {}) });
         return id;
       }),
     );
     this.#o.failpoint?.('session-closed');
-    return this.#dayState(ledger.sessionRow(id)!);
+    return this.#dayState(ledger.sessions.byId(id)!);
   }
 
   /**
@@ -435,7 +435,7 @@ export class SalesBook {
    */
   cashMove(kind: 'paid_in' | 'paid_out', amount: number, reason: string, staff: string | undefined): CashMove {
     this.requireSession('cash');
-    const open = this.#o.ledger.currentSession();
+    const open = this.#o.ledger.sessions.current();
     const currency = open?.currency ?? this.#o.currency();
     if (kind === 'paid_out') this.#refuseMoreThanHeld(amount, currency, 'amount');
     return storage(() => this.#o.ledger.recordCashMove({ at: this.#o.now(), kind, amount, currency, reason, ...(staff ? { staff } : {}) }));
@@ -444,8 +444,8 @@ export class SalesBook {
   /** Cash out of the drawer is refused when it is more than the drawer should hold now (the expected cash). */
   /** Refuses taking `amount` out of the drawer when its open session should not hold that much. */
   #refuseMoreThanHeld(amount: number, currency: string, field: string): void {
-    const open = this.#o.ledger.currentSession();
-    const held = open ? this.#o.ledger.drawerSession(open).expectedNow : 0;
+    const open = this.#o.ledger.sessions.current();
+    const held = open ? this.#o.ledger.sessions.view(open).expectedNow : 0;
     if (amount > held)
       throw new TillError({
         code: 'bad_request',
@@ -456,7 +456,7 @@ export class SalesBook {
 
   /** Records that the drawer was opened without a sale (no sale), with who and when. */
   noSale(staff: string | undefined): CashMove {
-    const open = this.#o.ledger.currentSession();
+    const open = this.#o.ledger.sessions.current();
     return storage(() =>
       this.#o.ledger.recordCashMove({
         at: this.#o.now(),
@@ -655,7 +655,7 @@ export class SalesBook {
     const amount = lineTotal(lines);
     if (amount > MAX_SALE_TOTAL)
       throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
-    const currency = this.#o.ledger.currentSession()?.currency ?? this.#o.currency();
+    const currency = this.#o.ledger.sessions.current()?.currency ?? this.#o.currency();
     const step = this.#o.cashRounding();
     const back = step ? roundCash(amount, step) : amount;
     this.#refuseMoreThanHeld(back, currency, 'lines');

@@ -33,7 +33,7 @@ describe('the books store, in SQLite and in PostgreSQL', () => {
     pgs.cleanups.push(() => ledger.close());
     const at = Date.now();
     const date = localDate(at);
-    ledger.openSession({ at, float: 10_000, currency: 'EUR' });
+    ledger.sessions.open({ at, float: 10_000, currency: 'EUR' });
     for (let i = 0; i < 12; i++)
       ledger.recordCashSale({
         saleId: `s${i}`,

@@ -360,10 +360,10 @@ describe('the migration', () => {
     db.close();
     const ledger = new Ledger(path);
     try {
-      const [one, two] = ledger.sessionsOf('2026-11-02', 'opened').concat(ledger.sessionsOf('2026-11-03', 'opened'));
+      const [one, two] = ledger.sessions.of('2026-11-02', 'opened').concat(ledger.sessions.of('2026-11-03', 'opened'));
       expect(one).toMatchObject({ day: '2026-11-02', float: 10_000, opened_by: 'ann', counted: 10_500, expected: 10_500 });
       expect(two).toMatchObject({ day: '2026-11-03', float: 5000, closed_at: null });
-      expect(ledger.currentSession()?.id).toBe(two!.id);
+      expect(ledger.sessions.current()?.id).toBe(two!.id);
       const totals = ledger.sessionTotals(one!.id)[0]!;
       expect(totals.tenders.cash.amount).toBe(500);
       expect(totals.paidIn!.amount).toBe(300);
@@ -389,7 +389,7 @@ describe('days never closed before drawer sessions', () => {
     db.close();
     const t = await till(dir);
     ok<SaleRecord>(await t.call('payCash', { lines: line('Thee', 275), given: 275 }));
-    const open = t.svc.ledger.openSessions();
+    const open = t.svc.ledger.sessions.allOpen();
     expect(open.map((s) => s.day)).toEqual(['2026-11-03', '2026-11-04']);
     expect(t.svc.ledger.sessionTotals(open[1]!.id)[0]!.tenders.cash.amount).toBe(275);
     expect(ok<DayState>(await t.call('dayState', { date: '2026-11-03' })).closedAt).toBeUndefined();
@@ -401,7 +401,7 @@ describe('days never closed before drawer sessions', () => {
     const older = ok<DayState>(await t.call('closeDay', { counted: 5300, sessionId: open[0]!.id }));
     expect(older).toMatchObject({ day: '2026-11-03', expected: 5300, counted: 5300 });
     expect(await t.call('closeDay', { counted: 5300, sessionId: open[0]!.id })).toMatchObject({ ok: false });
-    expect(t.svc.ledger.openSessions().map((s) => s.id)).toEqual([open[1]!.id]);
+    expect(t.svc.ledger.sessions.allOpen().map((s) => s.id)).toEqual([open[1]!.id]);
   });
 });
 
@@ -422,7 +422,7 @@ describe('the journal import from an earlier version', () => {
     writeFileSync(join(dir, 'journal.jsonl'), `${old(1)}\n${old(2)}\n`);
     const t = await till(dir);
     expect(t.svc.ledger.counts().sales).toBe(2);
-    expect(t.svc.ledger.lastSession()).toBeUndefined();
+    expect(t.svc.ledger.sessions.last()).toBeUndefined();
     expect(ok(await t.call('dayState', {}))).toBeNull();
     ok(await t.call('openDay', { float: 5000 }));
     expect(ok<DrawerSession[]>(await t.call('drawerSessions', {}))[0]!.expectedNow).toBe(5000);
@@ -448,11 +448,11 @@ describe('money and its session in the ledger', () => {
         updatedAt: at,
         ...(state !== 'creating' ? { finalAt: at } : {}),
       });
-    const first = ledger.openSession({ at: base, float: 0, currency: 'EUR' });
+    const first = ledger.sessions.open({ at: base, float: 0, currency: 'EUR' });
     attempt('o1', 'creating', base);
     attempt('o2', 'failed', base + 1000);
-    ledger.atomically(() => ledger.closeSessionInTransaction({ id: first, at: base + 2000, counted: 0, expected: 0, report: undefined }));
-    const second = ledger.openSession({ at: base + 3000, float: 0, currency: 'EUR' });
+    ledger.atomically(() => ledger.sessions.closeInTransaction({ id: first, at: base + 2000, counted: 0, expected: 0, report: undefined }));
+    const second = ledger.sessions.open({ at: base + 3000, float: 0, currency: 'EUR' });
     attempt('o1', 'completed', base + 4000);
     attempt('o2', 'completed', base + 5000);
     expect(ledger.sessionTotals(first)).toEqual([]);

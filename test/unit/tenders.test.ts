@@ -53,7 +53,7 @@ describe('tenders', () => {
       ['cash', null, 300],
     ]);
     expect(rows[2]).toMatchObject({ given: 500, change: 200, step: 5, rounding: 0, day: DAY, currency: 'EUR', at: at(10, 2) });
-    expect(rows[2]!.session_id).toBe(l.currentSession()!.id);
+    expect(rows[2]!.session_id).toBe(l.sessions.current()!.id);
     const sale = l.sale('x')!;
     expect(sale.status).toBe('paid');
     expect(sale.cash).toEqual({ given: 500, change: 200, amount: 300, step: 5 });

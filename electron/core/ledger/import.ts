@@ -68,7 +68,7 @@ export async function importJournal(ledger: Ledger, journalPath: string, now = D
     while (from < chunk.length || (last && from === chunk.length)) {
       const started = performance.now();
       // Money from before drawer sessions belongs to none: the import never opens one.
-      ledger.withoutSessions(() => {
+      ledger.sessions.without(() => {
         while (from < chunk.length && performance.now() - started < SLICE_MS) {
           if (applyLine(ledger, chunk[from]!.text)) imported++;
           else skipped++;

@@ -9,11 +9,7 @@ import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'n
 import {
   type AuditEvent,
   type CashMove,
-  type DayState,
   type DayTotals,
-  type DenominationCounts,
-  type DrawerSession,
-  type FloatCorrection,
   type ParkedSale,
   type ReceiptlessReturn,
   type SaleRecord,
@@ -21,7 +17,6 @@ import {
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { isFinal, type SaleLine } from '../../../shared/payment';
 import { amountDue } from '../../../shared/sale';
-import { expectedCash } from '../../../shared/cash';
 import { addVat, LEGACY_VAT_RATE, vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
 import { vatOfLines } from '../../../shared/returns';
 import { openDatabase, releaseHolder, transaction } from './db';
@@ -29,6 +24,7 @@ import { Products } from './products';
 import { Outbox } from './outbox';
 import { attemptOf, saleRecords } from './records';
 import { prepareStatements } from './statements';
+import { DrawerSessions } from './sessions';
 import { readTotals, totalsStatements, type TotalsStatements } from './totals';
 import {
   type AttemptSnapshot,
@@ -36,8 +32,6 @@ import {
   cashMoveOf,
   type CashSale,
   check,
-  CountsSchema,
-  dayBounds,
   type DiscountRecord,
   ftsQuery,
   LinesSchema,
@@ -53,8 +47,6 @@ import {
   safeJson,
   type SaleRow,
   SaleRowSchema,
-  type SessionRow,
-  SessionRowSchema,
   type StaffLogEntry,
   type TenderRow,
   TenderRowSchema,
@@ -81,6 +73,8 @@ export class Ledger {
   readonly #q: Record<string, StatementSync>;
   /** The totals' queries, by calendar date and by drawer session. */
   readonly #totalsBy: Record<'day' | 'session', TotalsStatements>;
+  /** The drawer sessions (shifts), in the same database. */
+  readonly sessions: DrawerSessions;
   /** The product catalog, in the same database. */
   readonly products: Products;
   /** Every write to the books, in order, for the shop database. */
@@ -99,6 +93,11 @@ export class Ledger {
     this.#q = prepareStatements(this.#db);
     const p = (sql: string) => this.#db.prepare(sql);
     this.#totalsBy = { day: totalsStatements(p, 'day'), session: totalsStatements(p, 'session') };
+    this.sessions = new DrawerSessions(
+      this.#q,
+      (fn) => this.atomically(fn),
+      (id) => this.sessionTotals(id),
+    );
   }
 
   close(): void {
@@ -140,9 +139,9 @@ export class Ledger {
     let session: number | null = null;
     if (had?.state === 'completed' && had.final_session !== null) session = had.final_session;
     else if (a.state === 'completed') {
-      session = this.#moneySession(a.finalAt ?? a.updatedAt, a.currency);
+      session = this.sessions.moneySession(a.finalAt ?? a.updatedAt, a.currency);
       this.#q.saleSession!.run(session, a.saleId);
-    } else if (isFinal(a.state)) session = had?.final_session ?? this.#openSessionId();
+    } else if (isFinal(a.state)) session = had?.final_session ?? this.sessions.openId();
     this.#q.upsertAttempt!.run(
       a.orderId,
       a.saleId,
@@ -194,7 +193,7 @@ export class Ledger {
     rounding?: number;
   }): boolean {
     // A cash sale is money moved now: it belongs to the open drawer session (one is opened if none is).
-    const session = c.tender === 'cash' ? this.#moneySession(c.at, c.currency) : null;
+    const session = c.tender === 'cash' ? this.sessions.moneySession(c.at, c.currency) : null;
     const r = this.#q.insertSale!.run(
       c.saleId,
       c.at,
@@ -261,7 +260,7 @@ export class Ledger {
       if (!row || row.tender !== 'card' || this.#q.cashTenderOf!.get(c.saleId)) return false;
       const currency = row.currency;
       // The cash is money moved now: the open drawer session's, whichever session the card part belongs to.
-      const session = this.#moneySession(c.at, currency);
+      const session = this.sessions.moneySession(c.at, currency);
       this.#db
         .prepare(`UPDATE sales SET tender = ?, staff = coalesce(?, staff), session_id = coalesce(session_id, ?) WHERE sale_id = ?`)
         .run(c.split ? 'card' : 'cash', c.staff ?? null, session, c.saleId);
@@ -317,7 +316,7 @@ export class Ledger {
       r.staff ?? null,
       r.rounding ?? 0,
       // Until it is done, the session open when it began; once done, the one open then (settleRefund).
-      this.#openSessionId(),
+      this.sessions.openId(),
     );
     if (r.return) {
       this.#q.insertReturn!.run(r.refundId, r.return.reason);
@@ -351,7 +350,7 @@ export class Ledger {
       // The money went back now: the refund belongs to the drawer session open now (one is opened if none is).
       const currency = (this.#db.prepare('SELECT currency FROM refunds WHERE refund_id = ?').get(refundId) as { currency: string })
         .currency;
-      this.#q.refundSession!.run(this.#moneySession(at, currency), refundId);
+      this.#q.refundSession!.run(this.sessions.moneySession(at, currency), refundId);
     }
     return changed;
   }
@@ -370,7 +369,7 @@ export class Ledger {
         JSON.stringify(r.vat),
         r.reason,
         r.staff ?? null,
-        this.#moneySession(r.at, r.currency),
+        this.sessions.moneySession(r.at, r.currency),
       );
       this.#q.receiptlessReceipt!.run(r.returnId, r.returnId, r.at);
     });
@@ -397,172 +396,6 @@ export class Ledger {
     };
   }
 
-  // ---- drawer sessions ----
-
-  /** Set while older money is imported (the journal import): it belongs to no drawer session. */
-  #noSessions = false;
-
-  /** Runs `fn` as one transaction whose money belongs to no drawer session (imported from before sessions). */
-  withoutSessions<T>(fn: () => T): T {
-    this.#noSessions = true;
-    try {
-      return this.atomically(fn);
-    } finally {
-      this.#noSessions = false;
-    }
-  }
-
-  /** The open drawer session's id, if one is open. */
-  #openSessionId(): number | null {
-    if (this.#noSessions) return null;
-    return (this.#q.currentSession!.get() as { id: number } | undefined)?.id ?? null;
-  }
-
-  /**
-   * The drawer session money moving now belongs to: the open one, or - money moved while none is open (a card that
-   * turned out paid after a close, a sale on a till that never opened one) - a session opened for it with no float.
-   * Inside the caller's transaction, so the money and its session are one durable step.
-   */
-  #moneySession(at: number, currency: string): number | null {
-    if (this.#noSessions) return null;
-    return this.openImplicitInTransaction(at, currency);
-  }
-
-  /** The open drawer session, if any. */
-  currentSession(): SessionRow | undefined {
-    const r = this.#q.currentSession!.get();
-    return r ? check(SessionRowSchema, r, 'drawer session') : undefined;
-  }
-
-  /** Every open drawer session, oldest first: one, or more when days never closed were kept open by the migration. */
-  openSessions(): SessionRow[] {
-    return (this.#q.openSessions!.all() as unknown[]).map((r) => check(SessionRowSchema, r, 'drawer session'));
-  }
-
-  /** The newest drawer session (open or closed), if any. */
-  lastSession(): SessionRow | undefined {
-    const r = this.#q.lastSession!.get();
-    return r ? check(SessionRowSchema, r, 'drawer session') : undefined;
-  }
-
-  sessionRow(id: number): SessionRow | undefined {
-    const r = this.#q.sessionById!.get(id);
-    return r ? check(SessionRowSchema, r, 'drawer session') : undefined;
-  }
-
-  /** Drawer sessions opened on a date (`opened`), or open at any time during it (`during`, its local bounds). */
-  sessionsOf(date: string, which: 'opened' | 'during' = 'during'): SessionRow[] {
-    const [from, to] = dayBounds(date);
-    const rows = which === 'opened' ? this.#q.sessionsOfDay!.all(date) : this.#q.sessionsDuring!.all(to, from, date);
-    return (rows as unknown[]).map((r) => check(SessionRowSchema, r, 'drawer session'));
-  }
-
-  /** Drawer sessions opened from `from` to `to` (local dates), oldest first, read a page at a time. */
-  *sessionsOpenedBetween(from: string, to: string): Generator<SessionRow> {
-    let after = 0;
-    for (;;) {
-      const page = (this.#q.sessionsBetween!.all(from, to, after) as unknown[]).map((r) => check(SessionRowSchema, r, 'drawer session'));
-      if (!page.length) return;
-      yield* page;
-      after = page[page.length - 1]!.id;
-    }
-  }
-
-  /** The floats of the latest sessions that had one, newest first (what is usual at this till). */
-  recentFloats(): number[] {
-    return (this.#q.recentFloats!.all() as { float: number }[]).map((r) => r.float);
-  }
-
-  /** Opens a drawer session; refused by the database while another is open (at most one). */
-  openSession(d: { at: number; float: number; currency: string; staff?: string }): number {
-    return this.atomically(() => this.openSessionInTransaction(d));
-  }
-
-  openSessionInTransaction(d: { at: number; float: number; currency: string; staff?: string }): number {
-    if (this.#openSessionId() !== null) throw new Error('A drawer session is open already');
-    return Number((this.#q.openSession!.get(localDate(d.at), d.at, d.staff ?? null, d.float, d.currency) as { id: number }).id);
-  }
-
-  /** Opens a drawer session with no float for a close of a till that had none open (inside the caller's transaction). */
-  openImplicitInTransaction(at: number, currency: string): number {
-    return this.#openSessionId() ?? Number((this.#q.openImplicit!.get(localDate(at), at, currency) as { id: number }).id);
-  }
-
-  /** Closes a drawer session once; false if it was closed already. */
-  closeSessionInTransaction(d: {
-    id: number;
-    at: number;
-    counted: number;
-    expected: number;
-    counts?: DenominationCounts;
-    staff?: string;
-    report: DayState['report'];
-  }): boolean {
-    const r = this.#q.closeSession!.run(
-      d.at,
-      d.counted,
-      d.expected,
-      d.staff ?? null,
-      d.counts ? JSON.stringify(d.counts) : null,
-      d.report ? JSON.stringify(d.report) : null,
-      d.id,
-    );
-    return Number(r.changes) === 1;
-  }
-
-  /** Records a corrected float of a session with the reason (the opening float and earlier corrections are kept). */
-  correctFloat(c: { sessionId: number; at: number; float: number; reason: string; staff?: string }): void {
-    this.atomically(() => this.#q.insertCorrection!.run(c.sessionId, c.at, c.float, c.reason, c.staff ?? null));
-  }
-
-  /** A session's float corrections, oldest first, each with the float it replaced. */
-  floatCorrections(session: SessionRow): FloatCorrection[] {
-    let from = session.float;
-    return (this.#q.correctionsOf!.all(session.id) as { at: number; float: number; reason: string; staff: string | null }[]).map((r) => {
-      const c: FloatCorrection = { at: r.at, from, float: r.float, reason: r.reason, ...(r.staff ? { staff: r.staff } : {}) };
-      from = r.float;
-      return c;
-    });
-  }
-
-  /** A session's cash moves without a sale, oldest first (at most `limit`). */
-  sessionCashMoves(sessionId: number, limit = 500): CashMove[] {
-    return (this.#q.cashMovesOfSession!.all(sessionId, limit) as unknown[]).map(cashMoveOf);
-  }
-
-  /** A drawer session as the contract shows it, with its totals (as closed, or so far) and its expected cash. */
-  drawerSession(row: SessionRow, withTotals = true): DrawerSession {
-    const corrections = this.floatCorrections(row);
-    const float = corrections.length ? corrections[corrections.length - 1]!.float : row.float;
-    const report = row.report !== null ? (safeJson(row.report) as DayState['report']) : undefined;
-    // The totals of a session still open are added up from its rows: only when asked (not for today's state).
-    const totals = report?.totals ?? (withTotals ? this.sessionTotals(row.id) : []);
-    const s: DrawerSession = {
-      id: row.id,
-      day: row.day,
-      openedAt: row.opened_at,
-      float,
-      openingFloat: row.float,
-      currency: row.currency,
-      totals,
-      expectedNow:
-        row.expected ??
-        expectedCash(
-          float,
-          totals.find((t) => t.currency === row.currency),
-        ),
-    };
-    if (row.opened_by) s.openedBy = row.opened_by;
-    if (corrections.length) s.corrections = corrections;
-    if (row.closed_at !== null) s.closedAt = row.closed_at;
-    if (row.closed_by) s.closedBy = row.closed_by;
-    if (row.counted !== null) s.counted = row.counted;
-    if (row.expected !== null) s.expected = row.expected;
-    if (row.counts !== null) s.counts = check(CountsSchema, safeJson(row.counts), 'count sheet');
-    if (report) s.report = report;
-    return s;
-  }
-
   /** Records cash moved without a sale (paid in, paid out, no sale): one transaction. */
   recordCashMove(m: Omit<CashMove, 'id'>): CashMove {
     const r = this.atomically(() =>
@@ -575,7 +408,7 @@ export class Ledger {
         m.reason ?? '',
         m.staff ?? null,
         // Paid in and out move money: the open drawer session's (one is opened if none is); a no sale, the open one's.
-        m.kind === 'no_sale' ? this.#openSessionId() : this.#moneySession(m.at, m.currency),
+        m.kind === 'no_sale' ? this.sessions.openId() : this.sessions.moneySession(m.at, m.currency),
       ),
     );
     this.onChange?.('cash_move');
