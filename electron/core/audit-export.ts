@@ -29,7 +29,7 @@ export async function exportAudit(ledger: Ledger, dir: string, from: string, to:
     let rows = 0;
     let after: { at: number; key: string } | undefined;
     for (;;) {
-      const page = ledger.auditBetween(start, end, after, 500);
+      const page = ledger.audit.between(start, end, after, 500);
       if (!page.length) break;
       await out.write(page.map((r) => `${cells(r).map(csvCell).join(',')}\n`).join(''));
       rows += page.length;

@@ -163,7 +163,12 @@ export class TillService implements Dispatcher {
     this.ledger = parts.ledger;
     this.staff = new Staff({
       store: this.#settingsStore,
-      record: this.ledger,
+      record: {
+        recordStaffEvent: (e) => this.ledger.staffEvents.record(e),
+        pinFailures: (id) => this.ledger.staffEvents.pinFailures(id),
+        meta: (key) => this.ledger.meta(key),
+        setMeta: (key, value) => this.ledger.setMeta(key, value),
+      },
       till: () => this.engine.installId,
       now: this.#now,
       idleMs: () => this.#settings().idleMinutes * 60_000,
@@ -529,7 +534,7 @@ export class TillService implements Dispatcher {
 
   /** The sale on the counter as the ledger keeps it; a row that no longer reads as a basket counts as empty. */
   #counterBasket(): { basket: CounterBasket; rev: number } | undefined {
-    const row = this.ledger.counterBasket();
+    const row = this.ledger.counter.basket();
     if (!row) return undefined;
     let json: unknown;
     try {

@@ -59,7 +59,7 @@ describe('PIN guessing', () => {
       // The next try must wait, even with the right PIN; it is refused before the PIN is checked, so not counted.
       expect((await wrong()).error?.message).toMatch(/wait 5 seconds/);
       expect((await t.call('signIn', { staffId: 'ann', pin: '4821' })).error?.message).toMatch(/wait 5 seconds/);
-      expect(svc.ledger.pinFailures('ann').failures).toBe(3);
+      expect(svc.ledger.staffEvents.pinFailures('ann').failures).toBe(3);
       advance(5_000);
       expect((await wrong()).error?.message).toMatch(/not right/);
       expect((await wrong()).error?.message).toMatch(/wait 15 seconds/);
@@ -73,7 +73,7 @@ describe('PIN guessing', () => {
       const snap = (await t.call<Snapshot>('snapshot')).result!;
       expect(snap.user).toBeUndefined();
       expect(snap.staff?.find((m) => m.id === 'ann')).toMatchObject({ locked: true });
-      const log = svc.ledger.staffLog().reverse();
+      const log = svc.ledger.staffEvents.recent().reverse();
       expect(log.filter((e) => e.staffId === 'ann').map((e) => e.event)).toEqual([
         'pin_reset', // the PIN set with the staff list
         'signed_in', // whoever sets up the first manager stays signed in as that manager
@@ -86,11 +86,16 @@ describe('PIN guessing', () => {
       expect((await t.call('signIn', { staffId: 'bob', pin: '1234' })).ok).toBe(true);
       expect((await t.call('unlockStaff', { staffId: 'ann' })).error?.message).toMatch(/needs a manager/);
       expect((await t.call('unlockStaff', { staffId: 'ann', apiKey: 'not-the-key-at-all' })).error?.field).toBe('apiKey');
-      expect(svc.ledger.pinFailures('ann').locked).toBe(true);
+      expect(svc.ledger.staffEvents.pinFailures('ann').locked).toBe(true);
       expect((await t.call('signIn', { staffId: 'carl', pin: '5555' })).ok).toBe(true);
       expect((await t.call('unlockStaff', { staffId: 'carl' })).error?.message).toMatch(/Another manager/);
       expect((await t.call('unlockStaff', { staffId: 'ann' })).ok).toBe(true);
-      expect(svc.ledger.staffLog()[0]).toMatchObject({ staffId: 'ann', event: 'unlocked', by: 'Carl', till: svc.engine.installId });
+      expect(svc.ledger.staffEvents.recent()[0]).toMatchObject({
+        staffId: 'ann',
+        event: 'unlocked',
+        by: 'Carl',
+        till: svc.engine.installId,
+      });
       expect((await t.call('signIn', { staffId: 'ann', pin: '4821' })).result).toMatchObject({ id: 'ann', role: 'manager' });
     });
   }
@@ -101,7 +106,7 @@ describe('PIN guessing', () => {
       first.advance(60_000);
       await first.svc.dispatch('signIn', { staffId: 'ann', pin: '0000' });
     }
-    expect(first.svc.ledger.pinFailures('ann')).toMatchObject({ failures: 6, locked: true });
+    expect(first.svc.ledger.staffEvents.pinFailures('ann')).toMatchObject({ failures: 6, locked: true });
     await first.svc.close();
     const again = await first.open();
     expect(await again.dispatch('signIn', { staffId: 'ann', pin: '4821' })).toMatchObject({
@@ -109,7 +114,7 @@ describe('PIN guessing', () => {
       error: { message: expect.stringMatching(/locked/) },
     });
     expect(await again.dispatch('unlockStaff', { staffId: 'ann', apiKey: TEST_KEY })).toMatchObject({ ok: true });
-    expect(again.ledger.staffLog()[0]).toMatchObject({ event: 'unlocked', by: 'api key' });
+    expect(again.ledger.staffEvents.recent()[0]).toMatchObject({ event: 'unlocked', by: 'api key' });
     expect(await again.dispatch('signIn', { staffId: 'ann', pin: '4821' })).toMatchObject({ ok: true });
   });
 
@@ -215,7 +220,7 @@ describe('demo mode does not hand out the manager', () => {
       expect((await t.call('signIn', { staffId: 'bob', pin: '1234' })).ok).toBe(true);
       const refused = await t.call('resetManagerPin', { staffId: 'ann', pin: '1111' });
       expect(refused).toMatchObject({ ok: false, error: { code: 'not_allowed', field: 'apiKey' } });
-      expect(svc.ledger.staffLog().some((e) => e.event === 'pin_reset' && e.staffId === 'ann' && e.by)).toBe(false);
+      expect(svc.ledger.staffEvents.recent().some((e) => e.event === 'pin_reset' && e.staffId === 'ann' && e.by)).toBe(false);
       // The manager's PIN is unchanged; even the manager must type the key to leave demo mode.
       expect((await t.call('signIn', { staffId: 'ann', pin: '4821' })).ok).toBe(true);
       expect(await t.call('saveSettings', { mode: 'custom', baseUrl: s.root })).toMatchObject({
@@ -253,7 +258,7 @@ describe('inline manager approval', () => {
       // Without approval, with a wrong PIN, with a cashier's own PIN, or with a malformed approval: refused, nothing moved.
       expect((await t.call('paidOut', move)).error).toMatchObject({ key: 'needs_manager' });
       expect((await t.call('paidOut', { ...move, approval: { staffId: 'ann', pin: '0000' } })).error).toMatchObject({ field: 'pin' });
-      expect(svc.ledger.pinFailures('ann').failures).toBe(1);
+      expect(svc.ledger.staffEvents.pinFailures('ann').failures).toBe(1);
       expect((await t.call('paidOut', { ...move, approval: { staffId: 'bob', pin: '1234' } })).error?.message).toMatch(
         /Bob is not a manager/,
       );
@@ -266,9 +271,9 @@ describe('inline manager approval', () => {
       // With Ann's PIN it goes through; her run of wrong PINs ends; Bob is still the one signed in.
       expect((await t.call('paidOut', { ...move, approval: { staffId: 'ann', pin: '4821' } })).ok).toBe(true);
       expect(paidOut()).toBe(1);
-      expect(svc.ledger.pinFailures('ann').failures).toBe(0);
+      expect(svc.ledger.staffEvents.pinFailures('ann').failures).toBe(0);
       expect(svc.staff.current).toMatchObject({ id: 'bob', role: 'cashier' });
-      expect(svc.ledger.staffLog()[0]).toMatchObject({ staffId: 'ann', event: 'approved', by: 'A paid out' });
+      expect(svc.ledger.staffEvents.recent()[0]).toMatchObject({ staffId: 'ann', event: 'approved', by: 'A paid out' });
       // The approval was for that one action: the next paid out needs one again.
       expect((await t.call('paidOut', move)).error).toMatchObject({ key: 'needs_manager' });
     });
@@ -278,7 +283,7 @@ describe('inline manager approval', () => {
     const { svc } = await tillWithStaff();
     const refused = await svc.dispatch('closeDay', { counted: 0, approval: { staffId: 'ann', pin: '4821' } });
     expect(refused).toMatchObject({ ok: false, error: { key: 'sign_in' } });
-    expect(svc.ledger.staffLog().some((e) => e.event === 'approved')).toBe(false);
+    expect(svc.ledger.staffEvents.recent().some((e) => e.event === 'approved')).toBe(false);
   });
 });
 
@@ -405,7 +410,7 @@ describe('a damaged settings file does not switch staff roles off', () => {
       expect((await t.call('unlockTill', { apiKey: TEST_KEY })).ok).toBe(true);
       expect((await t.call<Snapshot>('snapshot')).result!.locked).toBeUndefined();
       expect((await t.call('saveStaff', { staff: STAFF })).ok).toBe(true);
-      expect(again.ledger.staffLog().some((e) => e.staffId === '*' && e.event === 'unlocked')).toBe(true);
+      expect(again.ledger.staffEvents.recent().some((e) => e.staffId === '*' && e.event === 'unlocked')).toBe(true);
     });
   }
 });

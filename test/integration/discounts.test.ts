@@ -98,7 +98,7 @@ describe('discounts', () => {
     );
     expect(approved).toMatchObject({ amount: 315, staff: 'Bob', approvedBy: 'Ann' });
     expect(svc.staff.current?.id).toBe('bob');
-    expect(svc.ledger.discount(approved.id)).toMatchObject({ amount: 315, approvedBy: 'Ann', staff: 'Bob', reason: 'Damaged box' });
+    expect(svc.ledger.discounts.get(approved.id)).toMatchObject({ amount: 315, approvedBy: 'Ann', staff: 'Bob', reason: 'Damaged box' });
     // An amount is checked the same way (3.00 of 21.00 is 14%).
     expect((await call('authorizeDiscount', { base: 2100, amount: 300, reason: 'Price match', scope: 'basket' })).error).toMatchObject({
       key: 'needs_manager',
@@ -125,7 +125,7 @@ describe('discounts', () => {
       { rate: 9, gross: 801, vat: 66 },
     ]);
     expect(sale.lines.map((l) => l.discount?.amount)).toEqual([121, 89]);
-    expect(svc.ledger.discount(d.id)?.saleId).toBe(sale.saleId);
+    expect(svc.ledger.discounts.get(d.id)?.saleId).toBe(sale.saleId);
     const report = ok<DayReport>(await call('dayReport', {}));
     expect(report.totals[0]).toMatchObject({ discounts: { count: 1, amount: 210 } });
     expect(report.totals[0]!.vat).toEqual(sale.vat);

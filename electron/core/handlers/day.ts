@@ -56,7 +56,7 @@ export function dayHandlers(
     recordAudit: async (p) => {
       const who = ctx.staff.who();
       storage(() =>
-        ctx.ledger.recordAudit({
+        ctx.ledger.audit.record({
           at: ctx.now(),
           event: p.event,
           amount: p.amount,

@@ -42,7 +42,7 @@ export function paymentHandlers(
   const payNewSaleInCash = (lines: SaleLine[], given: number): SaleRecord => {
     const discounts = checkDiscounts(ctx, lines);
     const sale = ctx.sales.payCash(withVat(ctx, lines), given, ctx.engine.installId, ctx.staff.who());
-    if (discounts.length) storage(() => ctx.ledger.useDiscounts(discounts, sale.saleId));
+    if (discounts.length) storage(() => ctx.ledger.discounts.use(discounts, sale.saleId));
     return sale;
   };
 
@@ -84,7 +84,7 @@ export function paymentHandlers(
       if (!saleId) {
         const discounts = checkDiscounts(ctx, p.lines);
         const view = await start(settings.currency, lineTotal(p.lines));
-        if (discounts.length) storage(() => ctx.ledger.useDiscounts(discounts, view.saleId));
+        if (discounts.length) storage(() => ctx.ledger.discounts.use(discounts, view.saleId));
         return view;
       }
       return payingSale(saleId, async () => {
@@ -114,7 +114,7 @@ export function paymentHandlers(
     exchangeItems: async (p) => {
       const discounts = checkDiscounts(ctx, p.newLines);
       const out = ctx.sales.exchange(p.saleId, p.lines, p.reason, withVat(ctx, p.newLines), p.given, ctx.engine.installId, ctx.staff.who());
-      if (discounts.length) storage(() => ctx.ledger.useDiscounts(discounts, out.sale.saleId));
+      if (discounts.length) storage(() => ctx.ledger.discounts.use(discounts, out.sale.saleId));
       // The return's refund receipt prints as any refund's does; the new sale's here.
       ctx.autoPrint(out.sale);
       return out;
@@ -185,7 +185,7 @@ function checkDiscounts(ctx: Pick<ServiceContext, 'ledger'>, lines: readonly Sal
     parts.set(l.discount.id, [...(parts.get(l.discount.id) ?? []), l.discount.amount]);
   }
   for (const [id, amounts] of parts) {
-    const d = ctx.ledger.discount(id);
+    const d = ctx.ledger.discounts.get(id);
     const sum = amounts.reduce((s, a) => s + a, 0);
     const fits = d && d.saleId === undefined && sum === d.amount && (d.scope === 'basket' || amounts.length === 1);
     if (!fits)

@@ -30,7 +30,7 @@ export function salesHandlers(
     history: async (p) => ctx.sales.history(p.query, p.limit, p.before),
     openSales: async () => ({
       sales: ctx.ledger.openSales(ctx.now() - OPEN_SALES_DAYS * 24 * 3600_000),
-      parked: ctx.ledger.parkedSales(),
+      parked: ctx.ledger.counter.parked(),
     }),
     authorizeDiscount: async (p) => {
       const amount = p.amount ?? percentOff(p.base, p.percent!);
@@ -57,7 +57,7 @@ export function salesHandlers(
         ...(who ? { staff: who } : {}),
         ...(approver ? { approvedBy: approver.name } : {}),
       };
-      storage(() => ctx.ledger.recordDiscount(d));
+      storage(() => ctx.ledger.discounts.record(d));
       return {
         id: d.id,
         amount,
@@ -69,7 +69,7 @@ export function salesHandlers(
       };
     },
     saveBasket: async (p) => {
-      const rev = storage(() => ctx.ledger.saveCounterBasket(JSON.stringify(p.basket), ctx.now(), ctx.staff.who()));
+      const rev = storage(() => ctx.ledger.counter.saveBasket(JSON.stringify(p.basket), ctx.now(), ctx.staff.who()));
       ctx.emit({ type: 'basket', basket: p.basket, rev, client: p.client });
       return { rev };
     },
@@ -82,11 +82,11 @@ export function salesHandlers(
         note: p.note ?? '',
         ...(ctx.staff.who() ? { staff: ctx.staff.who()! } : {}),
       };
-      storage(() => ctx.ledger.park(parked));
+      storage(() => ctx.ledger.counter.park(parked));
       return parked;
     },
     resumeParked: async (p) => {
-      const parked = storage(() => ctx.ledger.unpark(p.parkId));
+      const parked = storage(() => ctx.ledger.counter.unpark(p.parkId));
       if (!parked) throw new TillError({ code: 'not_found', message: 'That parked sale was resumed already.' });
       return parked;
     },

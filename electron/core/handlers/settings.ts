@@ -89,7 +89,7 @@ export function settingsHandlers(
       // Into or out of demo mode (training): recorded with who, and sales from now on are marked accordingly.
       if (next.mode !== cur.mode) {
         ctx.ledger.training = ctx.connection.mode === 'demo';
-        storage(() => ctx.ledger.recordModeChange(ctx.now(), ctx.connection.mode, ctx.staff.who()));
+        storage(() => ctx.ledger.audit.recordModeChange(ctx.now(), ctx.connection.mode, ctx.staff.who()));
       }
       if (shopChanged) await ctx.restartShop();
       else if (p.tillName !== undefined) ctx.shop()?.shipper.kick();

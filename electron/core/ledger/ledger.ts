@@ -6,14 +6,7 @@
  */
 import { writePrivateFile } from '../storage/private-file';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
-import {
-  type AuditEvent,
-  type CashMove,
-  type DayTotals,
-  type ParkedSale,
-  type ReceiptlessReturn,
-  type SaleRecord,
-} from '../../../shared/contract';
+import { type CashMove, type DayTotals, type ReceiptlessReturn, type SaleRecord } from '../../../shared/contract';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { isFinal, type SaleLine } from '../../../shared/payment';
 import { amountDue } from '../../../shared/sale';
@@ -23,21 +16,22 @@ import { openDatabase, releaseHolder, transaction } from './db';
 import { Products } from './products';
 import { Outbox } from './outbox';
 import { attemptOf, saleRecords } from './records';
-import { prepareStatements } from './statements';
+import { type LedgerChange, type LedgerContext, prepareStatements } from './statements';
 import { DrawerSessions } from './sessions';
+import { AuditTrail } from './audit';
+import { Discounts } from './discounts';
+import { StaffEvents } from './staff-events';
+import { CounterStore } from './counter';
 import { readTotals, totalsStatements, type TotalsStatements } from './totals';
 import {
   type AttemptSnapshot,
-  type AuditRow,
   cashMoveOf,
   type CashSale,
   check,
-  type DiscountRecord,
   ftsQuery,
   LinesSchema,
   localDate,
   type NewRefund,
-  parkedOf,
   ReceiptlessRowSchema,
   type RefundBaseline,
   type RefundRow,
@@ -47,7 +41,6 @@ import {
   safeJson,
   type SaleRow,
   SaleRowSchema,
-  type StaffLogEntry,
   type TenderRow,
   TenderRowSchema,
   VatSchema,
@@ -73,6 +66,14 @@ export class Ledger {
   readonly #q: Record<string, StatementSync>;
   /** The totals' queries, by calendar date and by drawer session. */
   readonly #totalsBy: Record<'day' | 'session', TotalsStatements>;
+  /** The sale on the counter and the parked baskets. */
+  readonly counter: CounterStore;
+  /** The sign-in record: PIN events, sign-ins and approvals. */
+  readonly staffEvents: StaffEvents;
+  /** Discounts given at the counter. */
+  readonly discounts: Discounts;
+  /** The audit trail. */
+  readonly audit: AuditTrail;
   /** The drawer sessions (shifts), in the same database. */
   readonly sessions: DrawerSessions;
   /** The product catalog, in the same database. */
@@ -82,7 +83,7 @@ export class Ledger {
   /** The till runs in demo mode: new sales are marked as training (set by the service whenever the mode changes). */
   training = false;
   /** Called after each committed change (history screens refresh). */
-  onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve' | 'cash_move' | 'park') => void) | undefined;
+  onChange: ((what: LedgerChange) => void) | undefined;
 
   /** `busyWaitMs`: how long to wait for a lock another program holds for a moment (not a till). */
   constructor(path: string, opts: { busyWaitMs?: number } = {}) {
@@ -93,6 +94,11 @@ export class Ledger {
     this.#q = prepareStatements(this.#db);
     const p = (sql: string) => this.#db.prepare(sql);
     this.#totalsBy = { day: totalsStatements(p, 'day'), session: totalsStatements(p, 'session') };
+    const context: LedgerContext = { q: this.#q, atomically: (fn) => this.atomically(fn), changed: (what) => this.onChange?.(what) };
+    this.counter = new CounterStore(context);
+    this.staffEvents = new StaffEvents(context);
+    this.discounts = new Discounts(context);
+    this.audit = new AuditTrail(context);
     this.sessions = new DrawerSessions(
       this.#q,
       (fn) => this.atomically(fn),
@@ -415,21 +421,6 @@ export class Ledger {
     return { ...m, id: Number(r.lastInsertRowid) };
   }
 
-  /** Records an event of the audit trail (a basket cleared, a clear undone, a line removed). */
-  recordAudit(e: {
-    at: number;
-    event: AuditEvent;
-    amount: number;
-    currency: string;
-    lines?: number;
-    detail?: string;
-    staff?: string;
-  }): void {
-    this.atomically(() =>
-      this.#q.insertAudit!.run(e.at, localDate(e.at), e.event, e.amount, e.currency, e.lines ?? 0, e.detail ?? '', e.staff ?? null),
-    );
-  }
-
   /** A day's cash moves without a sale, oldest first (at most `limit`). */
   cashMoves(date: string, limit = 500): CashMove[] {
     return (this.#q.cashMovesOfDay!.all(date, limit) as unknown[]).map(cashMoveOf);
@@ -533,124 +524,6 @@ export class Ledger {
     return saleRecords(this.#db, rows).filter((s) => s.status === 'partly_paid' || s.status === 'pending');
   }
 
-  /** Records a discount given at the counter (`authorizeDiscount`). */
-  recordDiscount(d: DiscountRecord): void {
-    this.#q.insertDiscount!.run(
-      d.id,
-      d.at,
-      localDate(d.at),
-      d.scope,
-      d.base,
-      d.percent ?? null,
-      d.amount,
-      d.reason,
-      d.currency,
-      d.staff ?? null,
-      d.approvedBy ?? null,
-    );
-  }
-
-  /** A discount as recorded, with the sale it was used on (if any). */
-  discount(id: string): (DiscountRecord & { saleId?: string }) | undefined {
-    const r = this.#q.discount!.get(id) as
-      | {
-          discount_id: string;
-          at: number;
-          scope: 'line' | 'basket';
-          base: number;
-          percent: number | null;
-          amount: number;
-          reason: string;
-          currency: string;
-          staff: string | null;
-          approved_by: string | null;
-          sale_id: string | null;
-        }
-      | undefined;
-    if (!r) return undefined;
-    return {
-      id: r.discount_id,
-      at: r.at,
-      scope: r.scope,
-      base: r.base,
-      amount: r.amount,
-      reason: r.reason,
-      currency: r.currency,
-      ...(r.percent !== null ? { percent: r.percent } : {}),
-      ...(r.staff !== null ? { staff: r.staff } : {}),
-      ...(r.approved_by !== null ? { approvedBy: r.approved_by } : {}),
-      ...(r.sale_id !== null ? { saleId: r.sale_id } : {}),
-    };
-  }
-
-  /** Binds discounts to the sale taken with them (once: a discount already on a sale stays on that one). */
-  useDiscounts(ids: readonly string[], saleId: string): void {
-    this.atomically(() => {
-      for (const id of ids) this.#q.useDiscount!.run(saleId, id);
-    });
-  }
-
-  /** Records a switch between demo mode (training) and a real MultiSafepay, with who did it. */
-  recordModeChange(at: number, mode: string, staff: string | undefined): void {
-    this.atomically(() => this.#q.insertModeLog!.run(at, localDate(at), mode, staff ?? null));
-  }
-
-  /** The audit trail's rows of [from, to) (ms), oldest first, after `after`, a page at a time (`audit-export.ts`). */
-  auditBetween(from: number, to: number, after: { at: number; key: string } | undefined, limit: number): AuditRow[] {
-    const rows = this.#q.auditBetween!.all(from, to, after?.at ?? from - 1, after?.key ?? '', limit) as {
-      at: number;
-      key: string;
-      event: string;
-      staff: string | null;
-      approved_by: string | null;
-      amount: number | null;
-      currency: string | null;
-      detail: string | null;
-    }[];
-    return rows.map((r) => ({
-      at: r.at,
-      key: r.key,
-      event: r.event,
-      staff: r.staff,
-      approvedBy: r.approved_by,
-      amount: r.amount,
-      currency: r.currency,
-      detail: r.detail,
-    }));
-  }
-
-  /** The sale on the counter as last saved (its JSON, as `saveCounterBasket` got it) and its revision. */
-  counterBasket(): { rev: number; basket: string } | undefined {
-    const r = this.#q.counterBasket!.get() as { rev: number; basket: string } | undefined;
-    return r ? { rev: Number(r.rev), basket: r.basket } : undefined;
-  }
-
-  /** Keeps the sale on the counter (one durable row, replaced each time); returns its new revision. */
-  saveCounterBasket(basket: string, at: number, staff: string | undefined): number {
-    return Number((this.#q.saveCounterBasket!.get(at, basket, staff ?? null) as { rev: number }).rev);
-  }
-
-  /** Puts a basket aside (Park sale): one durable row, kept until it is resumed. */
-  park(p: ParkedSale): void {
-    this.#q.park!.run(p.parkId, p.at, JSON.stringify(p.lines), p.currency, p.note, p.staff ?? null);
-    this.onChange?.('park');
-  }
-
-  /** The parked baskets, newest first. */
-  parkedSales(): ParkedSale[] {
-    return (this.#q.parked!.all(MAX_IN) as unknown[]).map((r) => parkedOf(r));
-  }
-
-  /** Takes a parked basket back (Resume): removed from the parked ones and returned; undefined when it is gone. */
-  unpark(parkId: string): ParkedSale | undefined {
-    return this.atomically(() => {
-      const row = this.#q.parkedOne!.get(parkId);
-      if (!row) return undefined;
-      this.#q.unpark!.run(parkId);
-      return parkedOf(row);
-    });
-  }
-
   /** When the newest receipt was given (wall clock, ms), if any. */
   lastReceiptAt(): number | undefined {
     return (this.#q.lastReceipt!.get() as { at: number } | undefined)?.at;
@@ -746,29 +619,6 @@ export class Ledger {
   counts(): { sales: number; attempts: number } {
     const r = this.#q.counts!.get() as { sales: number; attempts: number };
     return { sales: Number(r.sales), attempts: Number(r.attempts) };
-  }
-
-  /** Records a sign-in event (a wrong PIN, a lockout, an unlock, a new PIN, a sign-in). */
-  recordStaffEvent(e: StaffLogEntry): void {
-    this.#q.staffEvent!.run(e.at, e.till, e.staffId, e.event, e.by ?? null);
-  }
-
-  /** A member's wrong PINs since their last sign-in, unlock or new PIN, the last one's time, and whether that locked them. */
-  pinFailures(staffId: string): { failures: number; lastAt?: number; locked: boolean } {
-    const rows = this.#q.staffSince!.all(staffId, staffId) as { event: StaffLogEntry['event']; at: number }[];
-    const failed = rows.filter((r) => r.event === 'pin_failed');
-    return {
-      failures: failed.length,
-      ...(failed.length ? { lastAt: failed[failed.length - 1]!.at } : {}),
-      locked: rows.some((r) => r.event === 'locked'),
-    };
-  }
-
-  /** The newest sign-in events, newest first. */
-  staffLog(limit = 100): StaffLogEntry[] {
-    return (
-      this.#q.staffLog!.all(limit) as { at: number; till: string; staff_id: string; event: StaffLogEntry['event']; by: string | null }[]
-    ).map((r) => ({ at: r.at, till: r.till, staffId: r.staff_id, event: r.event, ...(r.by !== null ? { by: r.by } : {}) }));
   }
 
   meta(key: string): string | undefined {

@@ -4,6 +4,18 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
+/** What a part of the ledger works with: the prepared statements, one transaction, and the change notice. */
+export interface LedgerContext {
+  q: Record<string, StatementSync>;
+  /** Runs `fn` as one durable transaction. */
+  atomically: <T>(fn: () => T) => T;
+  /** Tells the ledger's listener that something changed (history screens refresh). */
+  changed: (what: LedgerChange) => void;
+}
+
+/** What changed in the ledger. */
+export type LedgerChange = 'attempt' | 'final' | 'cash' | 'refund' | 'resolve' | 'cash_move' | 'park';
+
 /** Prepares the ledger's statements on its database. */
 export function prepareStatements(db: DatabaseSync): Record<string, StatementSync> {
   const p = (sql: string) => db.prepare(sql);
