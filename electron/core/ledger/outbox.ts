@@ -1,5 +1,5 @@
 /**
- * The ledger's outbox (see the migration in db.ts): every write to the till's books appended, in the same
+ * The ledger's outbox (see migrations/sessions.ts): every write to the till's books appended, in the same
  * transaction, as the row now is. The shop shipper reads it in seq order and records how far the shop database has
  * confirmed it (meta 'shop_shipped'); the till's own identity for the shop (a random id, kept for good) is here too.
  */

@@ -1,6 +1,6 @@
 /**
- * The shop database's schema (PostgreSQL), beside the ledger's own (db.ts): an append-only array of steps, applied
- * in order, each in one transaction, under an advisory lock so tills starting together migrate it once.
+ * The shop database's schema (PostgreSQL), beside the ledger's own (migrations.ts): an append-only array of steps,
+ * applied in order, each in one transaction, under an advisory lock so tills starting together migrate it once.
  *
  * - `tills`: every till that ever shipped, by its random id, with its name and how far its clock is off.
  * - `shop_outbox`: every outbox row of every till, exactly once: the key (till_id, seq) makes a resend a no-op.

@@ -1,0 +1,175 @@
+/**
+ * Ledger versions 16 on: drawer sessions, the outbox to the shop database, category browsing, one open payment per
+ * terminal, training sales and the mode log, tenders. Shipped steps are never edited: a new step is appended here.
+ */
+import { outboxTriggers, TENDERS_OUTBOX } from './outbox-triggers';
+
+export const SESSIONS_STEPS: readonly string[] = [
+  `
+  -- Drawer sessions (shifts): a drawer is opened with a float and closed with the cash counted, any number of times a
+  -- day (a hand-over between cashiers, a close by mistake). At most one session is open. Money belongs to the session
+  -- open when it moved: the sale a session began (its VAT and products), the cash part of a sale, a card payment's
+  -- end, a refund, a paid in or out; set at that moment, never moved afterwards. Each earlier day becomes one session.
+  CREATE TABLE drawer_sessions (
+    id          INTEGER PRIMARY KEY,
+    day         TEXT NOT NULL,
+    opened_at   INTEGER NOT NULL,
+    opened_by   TEXT,
+    float       INTEGER NOT NULL CHECK (float >= 0),
+    currency    TEXT NOT NULL,
+    closed_at   INTEGER,
+    closed_by   TEXT,
+    counted     INTEGER,
+    expected    INTEGER,
+    -- The count sheet at closing (JSON: denomination in minor units -> how many), absent when only a total was typed.
+    counts      TEXT,
+    report      TEXT,
+    -- 1: opened by the till itself, because money moved while no session was open (its float is 0 until one is given).
+    implicit    INTEGER NOT NULL DEFAULT 0
+  );
+  -- The till opens a session only while none is open; days never closed before this step stay open sessions, to be
+  -- closed, and money goes to the newest open one.
+  CREATE INDEX drawer_sessions_open ON drawer_sessions (id) WHERE closed_at IS NULL;
+  CREATE INDEX drawer_sessions_day ON drawer_sessions (day, id);
+  CREATE INDEX drawer_sessions_opened ON drawer_sessions (opened_at);
+  INSERT INTO drawer_sessions (day, opened_at, opened_by, float, currency, closed_at, closed_by, counted, expected, report)
+    SELECT day, opened_at, opened_by, float, currency, closed_at, closed_by, counted, expected, report FROM days ORDER BY day;
+
+  -- A float corrected by a manager, with the reason: the session's float is the last correction's. Never changed.
+  CREATE TABLE float_corrections (
+    id          INTEGER PRIMARY KEY,
+    session_id  INTEGER NOT NULL REFERENCES drawer_sessions (id),
+    at          INTEGER NOT NULL,
+    float       INTEGER NOT NULL CHECK (float >= 0),
+    reason      TEXT NOT NULL,
+    staff       TEXT
+  );
+  CREATE INDEX float_corrections_session ON float_corrections (session_id, id);
+  CREATE TRIGGER float_corrections_kept_update BEFORE UPDATE ON float_corrections BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER float_corrections_kept_delete BEFORE DELETE ON float_corrections BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+
+  ALTER TABLE sales ADD COLUMN session_id INTEGER;
+  ALTER TABLE sales ADD COLUMN cash_session INTEGER;
+  ALTER TABLE attempts ADD COLUMN final_session INTEGER;
+  ALTER TABLE refunds ADD COLUMN session_id INTEGER;
+  ALTER TABLE cash_moves ADD COLUMN session_id INTEGER;
+  ALTER TABLE receiptless_returns ADD COLUMN session_id INTEGER;
+  UPDATE sales SET session_id = (SELECT id FROM drawer_sessions d WHERE d.day = sales.day);
+  UPDATE sales SET cash_session = (SELECT id FROM drawer_sessions d WHERE d.day = sales.cash_day) WHERE cash_day IS NOT NULL;
+  UPDATE attempts SET final_session = (SELECT id FROM drawer_sessions d WHERE d.day = attempts.final_day)
+    WHERE state IN ('completed', 'cancelled', 'failed');
+  UPDATE refunds SET session_id = (SELECT id FROM drawer_sessions d WHERE d.day = refunds.day);
+  UPDATE receiptless_returns SET session_id = (SELECT id FROM drawer_sessions d WHERE d.day = receiptless_returns.day);
+  CREATE INDEX receiptless_returns_session ON receiptless_returns (session_id) WHERE session_id IS NOT NULL;
+  DROP TRIGGER cash_moves_kept_update;
+  UPDATE cash_moves SET session_id = (SELECT id FROM drawer_sessions d WHERE d.day = cash_moves.day);
+  CREATE TRIGGER cash_moves_kept_update BEFORE UPDATE ON cash_moves BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE INDEX sales_session ON sales (session_id) WHERE session_id IS NOT NULL;
+  CREATE INDEX sales_cash_session ON sales (cash_session) WHERE cash_session IS NOT NULL;
+  CREATE INDEX attempts_final_session ON attempts (final_session) WHERE final_session IS NOT NULL;
+  CREATE INDEX refunds_session ON refunds (session_id) WHERE session_id IS NOT NULL;
+  CREATE INDEX cash_moves_session ON cash_moves (session_id, id) WHERE session_id IS NOT NULL;
+  `,
+  `
+  -- The outbox: every write to the till's own books (sales, attempts, refunds, receipts, cash moves, days, the audit
+  -- trail) appends the row as it now is, in the same transaction, numbered by seq. The shop database is sent these
+  -- rows in seq order (shop/shipper.ts); meta 'shop_shipped' is the last seq the shop database has confirmed.
+  -- Append-only: rows are never changed.
+  CREATE TABLE outbox (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    tbl      TEXT NOT NULL,
+    row_key  TEXT NOT NULL,
+    row      TEXT NOT NULL,
+    at       INTEGER NOT NULL DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
+  );
+  CREATE TRIGGER outbox_kept_update BEFORE UPDATE ON outbox BEGIN SELECT RAISE(ABORT, 'the outbox cannot be changed'); END;
+  ${outboxTriggers()}
+  `,
+  `
+  -- The sale screen's category buttons and a category's products, read through an index of the products on sale.
+  CREATE INDEX products_category ON products (category, name) WHERE active = 1;
+  `,
+  `
+  -- One payment at a time per terminal, in the ledger itself: a new attempt that is not final cannot be written while
+  -- another attempt on its terminal is not final (the engine's guard refuses it first; this is the line behind it).
+  -- Rows already written are left as they are.
+  CREATE TRIGGER attempts_one_open_per_terminal BEFORE INSERT ON attempts
+    WHEN NEW.state NOT IN ('completed', 'cancelled', 'failed') AND EXISTS (
+      SELECT 1 FROM attempts WHERE terminal_id = NEW.terminal_id AND order_id != NEW.order_id
+        AND state NOT IN ('completed', 'cancelled', 'failed'))
+    BEGIN SELECT RAISE(ABORT, 'terminal busy: another payment on this terminal is not finished'); END;
+  `,
+  `
+  -- Training: a sale made while the till runs in demo mode (on the embedded simulator) is marked, so the day report
+  -- counts it apart and the audit trail lists it; every switch between demo and the real MultiSafepay is recorded
+  -- with who and when. Nothing in mode_log can be changed or deleted.
+  ALTER TABLE sales ADD COLUMN training INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE mode_log (
+    id     INTEGER PRIMARY KEY,
+    at     INTEGER NOT NULL,
+    day    TEXT NOT NULL,
+    mode   TEXT NOT NULL,
+    staff  TEXT
+  );
+  CREATE TRIGGER mode_log_kept_update BEFORE UPDATE ON mode_log BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  CREATE TRIGGER mode_log_kept_delete BEFORE DELETE ON mode_log BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+  `,
+  `
+  -- Tenders: one row per payment of a sale, in the order they were made. A card row is the card attempt (its state,
+  -- what it charged and the card are the attempt's, in table attempts: the provider's side); a cash row carries
+  -- what it paid of the sale (amount), what the customer gave, the change, the rounding step and the rounding, and
+  -- the day and drawer session the cash moved in. A later tender (a voucher, store credit) is one more kind.
+  -- Rows are never changed or deleted. Filled from the sales and attempts the till already has: a cash part's time
+  -- is its sale receipt's (given when the cash paid), else the sale's. The sales' cash_* columns are kept as they
+  -- were and no longer written or read.
+  CREATE TABLE tenders (
+    tender_id   INTEGER PRIMARY KEY,
+    sale_id     TEXT NOT NULL REFERENCES sales (sale_id),
+    kind        TEXT NOT NULL CHECK (kind IN ('card', 'cash')),
+    provider    TEXT,
+    order_id    TEXT UNIQUE REFERENCES attempts (order_id),
+    amount      INTEGER,
+    given       INTEGER,
+    change      INTEGER,
+    step        INTEGER NOT NULL DEFAULT 0,
+    rounding    INTEGER NOT NULL DEFAULT 0,
+    currency    TEXT NOT NULL,
+    at          INTEGER NOT NULL,
+    day         TEXT,
+    session_id  INTEGER REFERENCES drawer_sessions (id),
+    staff       TEXT,
+    CHECK ((kind = 'card') = (order_id IS NOT NULL)),
+    CHECK (kind != 'cash' OR (amount IS NOT NULL AND given IS NOT NULL AND change IS NOT NULL AND day IS NOT NULL))
+  );
+  CREATE INDEX tenders_sale ON tenders (sale_id, tender_id);
+  -- One cash part per sale, as the till takes cash today (the rest of a sale, once).
+  CREATE UNIQUE INDEX tenders_one_cash ON tenders (sale_id) WHERE kind = 'cash';
+  CREATE INDEX tenders_cash_day ON tenders (day) WHERE kind = 'cash';
+  CREATE INDEX tenders_cash_session ON tenders (session_id) WHERE kind = 'cash';
+  CREATE TRIGGER tenders_kept_update BEFORE UPDATE ON tenders BEGIN SELECT RAISE(ABORT, 'a tender cannot be changed'); END;
+  CREATE TRIGGER tenders_kept_delete BEFORE DELETE ON tenders BEGIN SELECT RAISE(ABORT, 'a tender cannot be changed'); END;
+  -- A card attempt is a tender of its sale from the moment it is written, in the same transaction.
+  CREATE TRIGGER tenders_of_attempts AFTER INSERT ON attempts BEGIN
+    INSERT INTO tenders (sale_id, kind, provider, order_id, amount, currency, at, staff)
+    SELECT NEW.sale_id, 'card', 'multisafepay', NEW.order_id, json_extract(NEW.data, '$.amount'), s.currency, NEW.created_at,
+           json_extract(NEW.data, '$.staff')
+    FROM sales s WHERE s.sale_id = NEW.sale_id;
+  END;
+  INSERT INTO tenders (sale_id, kind, provider, order_id, amount, given, change, step, rounding, currency, at, day, session_id, staff)
+  SELECT sale_id, kind, provider, order_id, amount, given, change, step, rounding, currency, at, day, session_id, staff FROM (
+    SELECT a.sale_id, 'card' AS kind, 'multisafepay' AS provider, a.order_id, json_extract(a.data, '$.amount') AS amount,
+           NULL AS given, NULL AS change, 0 AS step, 0 AS rounding, s.currency, a.created_at AS at, NULL AS day,
+           NULL AS session_id, json_extract(a.data, '$.staff') AS staff, 0 AS part
+    FROM attempts a JOIN sales s ON s.sale_id = a.sale_id
+    UNION ALL
+    SELECT s.sale_id, 'cash', NULL, NULL, coalesce(s.cash_amount, s.total), coalesce(s.cash_given, s.total),
+           coalesce(s.cash_change, 0), s.cash_step, s.cash_rounding, s.currency,
+           coalesce((SELECT r.at FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale'), s.created_at),
+           coalesce(s.cash_day, s.day), s.cash_session, s.staff, 1
+    FROM sales s WHERE s.cash_amount IS NOT NULL OR s.tender = 'cash'
+  ) ORDER BY at, part;
+  DROP INDEX sales_cash_day;
+  DROP INDEX sales_cash_session;
+  ${outboxTriggers(TENDERS_OUTBOX)}
+  `,
+];
