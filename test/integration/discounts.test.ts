@@ -8,6 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TillService } from '../../electron/core/service';
 import type { DayReport, Discount, SaleRecord } from '../../shared/contract';
+import type { PaymentView } from '../../shared/payment';
 import { percentOff, spread } from '../../shared/discount';
 import type { SaleLine } from '../../shared/payment';
 import { vatByRate } from '../../shared/vat';
@@ -135,6 +136,29 @@ describe('discounts', () => {
     const again = await call('payCash', { lines, given: 2000 });
     expect(again.error?.message).toMatch(/not given at this till, or is used already/);
     expect(svc.ledger.counts().sales).toBe(before);
+  });
+
+  it('two card charges started at the same moment with the same discount: one goes to the terminal, the other is refused', async () => {
+    const { svc, call } = await tillWithCashier();
+    const d = ok<Discount>(await call('authorizeDiscount', { base: 2100, percent: 10, reason: 'Loyal customer', scope: 'basket' }));
+    const lines = withBasketDiscount(LINES, d);
+    const [one, two] = await Promise.all([
+      call<PaymentView>('charge', { terminalId: 'DEMO0001', lines }),
+      call<PaymentView>('charge', { terminalId: 'DEMO0002', lines }),
+    ]);
+    const started = [one, two].filter((r) => r.ok);
+    expect(started).toHaveLength(1);
+    expect([one, two].find((r) => !r.ok)!.error?.message).toMatch(/not given at this till, or is used already/);
+    const view = ok<PaymentView>(started[0]!);
+    expect(view.amount).toBe(1890);
+    expect(svc.ledger.discounts.get(d.id)?.saleId).toBe(view.saleId);
+    expect(svc.ledger.counts().sales).toBe(1);
+    // A charge that cannot be started lets its discount go: the same basket can be charged again.
+    const other = ok<Discount>(await call('authorizeDiscount', { base: 2100, percent: 5, reason: 'Neighbour', scope: 'basket' }));
+    const refused = await call('charge', { terminalId: 'NOPE', lines: withBasketDiscount(LINES, other) });
+    expect(refused.ok).toBe(false);
+    const later = ok<PaymentView>(await call('charge', { terminalId: 'DEMO0002', lines: withBasketDiscount(LINES, other) }));
+    expect(svc.ledger.discounts.get(other.id)?.saleId).toBe(later.saleId);
   });
 
   it('a discount not given at the till, or changed on the way, is refused with nothing taken; the record cannot be changed', async () => {

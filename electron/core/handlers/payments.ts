@@ -38,9 +38,12 @@ export function paymentHandlers(
     }
   };
 
+  /** Discounts of card charges still being started: not to be taken by another sale meanwhile. */
+  const held = new Set<string>();
+
   /** A new sale taken in cash, with the discounts on its lines checked and bound to it. */
   const payNewSaleInCash = (lines: SaleLine[], given: number): SaleRecord => {
-    const discounts = checkDiscounts(ctx, lines);
+    const discounts = checkDiscounts(ctx, lines, held);
     const sale = ctx.sales.payCash(withVat(ctx, lines), given, ctx.engine.installId, ctx.staff.who());
     if (discounts.length) storage(() => ctx.ledger.discounts.use(discounts, sale.saleId));
     return sale;
@@ -82,10 +85,17 @@ export function paymentHandlers(
       const saleId = p.saleId;
       // A new sale is in the currency set in Settings; the rest of a sale, in the sale's own currency.
       if (!saleId) {
-        const discounts = checkDiscounts(ctx, p.lines);
-        const view = await start(settings.currency, lineTotal(p.lines));
-        if (discounts.length) storage(() => ctx.ledger.discounts.use(discounts, view.saleId));
-        return view;
+        // The discounts are held for this charge while it is sent, so a second charge at the same moment cannot take
+        // them too; they are bound to the sale once the payment exists, or let go if it could not be started.
+        const discounts = checkDiscounts(ctx, p.lines, held);
+        for (const id of discounts) held.add(id);
+        try {
+          const view = await start(settings.currency, lineTotal(p.lines));
+          if (discounts.length) storage(() => ctx.ledger.discounts.use(discounts, view.saleId));
+          return view;
+        } finally {
+          for (const id of discounts) held.delete(id);
+        }
       }
       return payingSale(saleId, async () => {
         const unpaid = () => {
@@ -112,7 +122,7 @@ export function paymentHandlers(
     },
     // An exchange: the returned lines a credit towards new lines, the difference in cash (sales.ts `exchange`).
     exchangeItems: async (p) => {
-      const discounts = checkDiscounts(ctx, p.newLines);
+      const discounts = checkDiscounts(ctx, p.newLines, held);
       const out = ctx.sales.exchange(p.saleId, p.lines, p.reason, withVat(ctx, p.newLines), p.given, ctx.engine.installId, ctx.staff.who());
       if (discounts.length) storage(() => ctx.ledger.discounts.use(discounts, out.sale.saleId));
       // The return's refund receipt prints as any refund's does; the new sale's here.
@@ -174,9 +184,10 @@ export function withVat(ctx: Pick<ServiceContext, 'settings'>, lines: SaleLine[]
 /**
  * The discounts on a new sale's lines must be ones given here (`authorizeDiscount`), not yet on another sale, each
  * exactly as given: a line discount on one line, a basket discount spread over lines adding up to its amount, and
- * no line discounted below zero. Returns their ids. Throws `bad_request` naming the first that is not.
+ * no line discounted below zero, and none `held` for a card charge being started. Returns their ids. Throws
+ * `bad_request` naming the first that is not.
  */
-function checkDiscounts(ctx: Pick<ServiceContext, 'ledger'>, lines: readonly SaleLine[]): string[] {
+function checkDiscounts(ctx: Pick<ServiceContext, 'ledger'>, lines: readonly SaleLine[], held: ReadonlySet<string>): string[] {
   const parts = new Map<string, number[]>();
   for (const l of lines) {
     if (!l.discount) continue;
@@ -187,7 +198,7 @@ function checkDiscounts(ctx: Pick<ServiceContext, 'ledger'>, lines: readonly Sal
   for (const [id, amounts] of parts) {
     const d = ctx.ledger.discounts.get(id);
     const sum = amounts.reduce((s, a) => s + a, 0);
-    const fits = d && d.saleId === undefined && sum === d.amount && (d.scope === 'basket' || amounts.length === 1);
+    const fits = d && d.saleId === undefined && !held.has(id) && sum === d.amount && (d.scope === 'basket' || amounts.length === 1);
     if (!fits)
       throw new TillError({
         code: 'bad_request',
