@@ -163,6 +163,7 @@ export class TillService implements Dispatcher {
     this.ledger = parts.ledger;
     this.staff = new Staff({
       store: this.#settingsStore,
+      ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
       record: {
         recordStaffEvent: (e) => this.ledger.staffEvents.record(e),
         pinFailures: (id) => this.ledger.staffEvents.pinFailures(id),
@@ -187,6 +188,10 @@ export class TillService implements Dispatcher {
     });
     // Sales made in demo mode are training: marked as such in the ledger (and counted apart in the day report).
     this.ledger.training = this.#connection.mode === 'demo';
+    // A switch saved in Settings but not recorded (the till stopped in between) is recorded now, staff unknown.
+    const logged = this.ledger.audit.lastMode();
+    if (logged !== undefined && logged !== this.#connection.mode)
+      this.ledger.audit.recordModeChange(this.#now(), this.#connection.mode, undefined);
     this.engine = new PaymentEngine({
       client: () => this.#connection.client,
       store: this.#state,
@@ -281,6 +286,7 @@ export class TillService implements Dispatcher {
       emitStaff: () => this.#emitStaff(),
       notice: (level, message, extra) => this.#notice(level, message, extra),
       autoPrint: (sale, refund) => this.#printing.autoPrint(sale, refund),
+      failpoint: (point) => opts.failpoint?.(point),
     };
     this.#imports = new ProductImports(ctx);
     this.#printing = receiptPrinting(ctx);

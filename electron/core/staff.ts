@@ -77,6 +77,8 @@ const STAFF_SET_UP = 'staff_set_up';
 export interface StaffOptions {
   store: KeyValueStore;
   record: StaffRecord;
+  /** Called after an approval is recorded (crash tests kill the process there; unset in normal use). */
+  failpoint?: (point: 'approval-recorded') => void;
   /** This till's id, for the record. */
   till: () => string;
   now: () => number;
@@ -161,6 +163,7 @@ export class Staff {
     if (m.role !== 'manager')
       throw new TillError({ code: 'not_allowed', key: 'needs_manager', message: `${what} needs a manager - ${m.name} is not a manager.` });
     this.#log(m.id, 'approved', what.slice(0, 80));
+    this.#o.failpoint?.('approval-recorded');
     return { id: m.id, name: m.name, role: m.role };
   }
 

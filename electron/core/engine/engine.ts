@@ -68,7 +68,13 @@ export type FailPoint =
   /** The drawer's durable steps (sales.ts): a session opened, its float corrected, a session closed (and handed over). */
   | 'session-opened'
   | 'float-corrected'
-  | 'session-closed';
+  | 'session-closed'
+  /** At the counter: a discount given (recorded, not yet answered), a manager's inline approval recorded (the action
+   * it approves not run yet), and the settings of a switch between demo and a real MultiSafepay saved (the switch
+   * not yet in the audit trail). */
+  | 'discount-recorded'
+  | 'approval-recorded'
+  | 'mode-saved';
 
 export interface ChargeRequest {
   terminalId: string;

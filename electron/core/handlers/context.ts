@@ -3,6 +3,7 @@
  * of the till and the service's own helpers. Each module takes the few of these it needs and returns its handlers,
  * a part of `Handlers`; the service merges them into one handler per method of the typed API.
  */
+import type { FailPoint } from '../engine/engine';
 import type { z } from 'zod';
 import type {
   CatalogItem,
@@ -71,4 +72,6 @@ export interface ServiceContext {
   notice(level: Notice['level'], message: string, extra?: Pick<Notice, 'key' | 'params' | 'orderId'>): void;
   /** Prints a sale's (or refund's) receipt on the receipt printer, once, without blocking. */
   autoPrint(sale: SaleRecord, refund?: RefundRecord): void;
+  /** Called after each durable step of the counter (crash tests kill the process there; unset in normal use). */
+  failpoint(point: FailPoint): void;
 }

@@ -13,7 +13,7 @@ import { withVat } from './payments';
 const OPEN_SALES_DAYS = 7;
 
 export function salesHandlers(
-  ctx: Pick<ServiceContext, 'ledger' | 'sales' | 'staff' | 'settings' | 'now' | 'emit'>,
+  ctx: Pick<ServiceContext, 'ledger' | 'sales' | 'staff' | 'settings' | 'now' | 'emit' | 'failpoint'>,
 ): Pick<
   Handlers,
   | 'history'
@@ -58,6 +58,7 @@ export function salesHandlers(
         ...(approver ? { approvedBy: approver.name } : {}),
       };
       storage(() => ctx.ledger.discounts.record(d));
+      ctx.failpoint('discount-recorded');
       return {
         id: d.id,
         amount,

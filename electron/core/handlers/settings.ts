@@ -23,6 +23,7 @@ export function settingsHandlers(
     | 'emit'
     | 'staff'
     | 'now'
+    | 'failpoint'
   >,
 ): Pick<Handlers, 'saveSettings' | 'testConnection' | 'refreshTerminals'> {
   return {
@@ -82,6 +83,7 @@ export function settingsHandlers(
           message: err instanceof Error && /environment/.test(err.message) ? err.message : storageFailure(err).message,
         });
       }
+      if (next.mode !== cur.mode) ctx.failpoint('mode-saved');
       if (backendChanged) {
         await ctx.connection.apply();
         await ctx.connection.loadApiTerminals();

@@ -26,6 +26,16 @@ export class AuditTrail {
     this.#c.atomically(() => this.#c.q.insertModeLog!.run(at, localDate(at), mode, staff ?? null));
   }
 
+  /**
+   * The mode the audit trail last recorded; with none recorded, 'demo' when the newest sale was a training sale (the
+   * till ran in demo mode then), else undefined (nothing known).
+   */
+  lastMode(): string | undefined {
+    const r = this.#c.q.lastMode!.get() as { mode: string } | undefined;
+    if (r) return r.mode;
+    return (this.#c.q.newestTraining!.get() as { training: number } | undefined)?.training ? 'demo' : undefined;
+  }
+
   /** The audit trail's rows of [from, to) (ms), oldest first, after `after`, a page at a time (`audit-export.ts`). */
   between(from: number, to: number, after: { at: number; key: string } | undefined, limit: number): AuditRow[] {
     const rows = this.#c.q.auditBetween!.all(from, to, after?.at ?? from - 1, after?.key ?? '', limit) as {

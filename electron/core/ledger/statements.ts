@@ -111,6 +111,8 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
     lastReceipt: p('SELECT at FROM receipts ORDER BY number DESC LIMIT 1'),
     counterBasket: p('SELECT rev, basket FROM counter_basket WHERE id = 1'),
     insertModeLog: p('INSERT INTO mode_log (at, day, mode, staff) VALUES (?, ?, ?, ?)'),
+    lastMode: p('SELECT mode FROM mode_log ORDER BY id DESC LIMIT 1'),
+    newestTraining: p('SELECT training FROM sales ORDER BY created_at DESC LIMIT 1'),
     auditBetween: p(
       `SELECT * FROM (
          SELECT at, 'a' || id AS key, event, staff, NULL AS approved_by, amount, currency,
