@@ -143,10 +143,10 @@ function migrate(db: DatabaseSync): void {
       db.exec(MIGRATIONS[v]!);
       db.exec(`PRAGMA user_version = ${v + 1}`);
     });
+    // A step may rewrite much of the file (the outbox copies the books once): its write-ahead log is copied into the
+    // database and emptied after each step, so the log never holds more than one step and keeps no disk space after.
+    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   }
-  // A migration may rewrite much of the file (the outbox copies the books once): its write-ahead log is copied into
-  // the database and emptied now, so it does not keep that disk space while the till runs.
-  if (version < MIGRATIONS.length) db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
 }
 
 /** Runs `fn` in one transaction: all of it is durable, or none of it. */
