@@ -5,44 +5,39 @@
  * validates every request and checks the access policy (policy.ts) before its handler runs; the handlers are one
  * module per domain in handlers/, each given a small context (handlers/context.ts).
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import {} from 'node:crypto';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  type Approval,
-  ApprovalSchema,
   type CatalogItem,
   type CounterBasket,
   CounterBasketSchema,
-  METHODS,
-  type MethodName,
   type Mode,
   type Notice,
   type PublicSettings,
   type Snapshot,
   type Terminal,
   type TillEvent,
-  isMethodName,
 } from '../../shared/contract';
-import { TillError } from '../../shared/errors';
+import {} from '../../shared/errors';
 import type { Dispatcher, Reply } from '../../shared/wire';
 import { type EngineOptions, PaymentEngine } from './engine/engine';
 import type { EngineTiming } from './engine/types';
-import { LedgerLockedError } from './ledger/db';
+import {} from './ledger/db';
 import { importJournal } from './ledger/import';
-import { Ledger, LedgerRowError } from './ledger/ledger';
+import { Ledger } from './ledger/ledger';
 import type { ShopOptions } from './shop/shop';
 import type { Logger } from './log';
 import { silentLogger } from './log';
-import { MspError } from './msp/errors';
+import {} from './msp/errors';
 import { EnvSecretStore, FileSecretStore, type SecretStore } from './secrets';
 import { readCatalog, readSettings, type StoredSettings } from './settings';
 import type { SimulatorConfig } from './simulator/simulator';
 import { Connection, type TillEnv } from './connection';
 import { SalesBook } from './sales';
 import { storageFailure } from './storage/disk';
-import { Staff, type StaffMember } from './staff';
-import { POLICY, WHILE_LOCKED } from './policy';
+import { Staff } from './staff';
+import {} from './policy';
 import type { SystemPrinter } from './printing/receipts';
 import { keepCopy, type KeyValueStore, type OpenedStore, openConfStore } from './storage/kv';
 import type { Handlers, ServiceContext } from './handlers/context';
@@ -55,21 +50,12 @@ import { salesHandlers } from './handlers/sales';
 import { settingsHandlers } from './handlers/settings';
 import { ShopLink, shopHandlers } from './handlers/shop';
 import { staffHandlers } from './handlers/staff';
+import { RequestDispatcher, tillLockedError } from './dispatch';
+import { TillEvents } from './events';
+import { bookingClock, LEDGER_FILE, openLedger } from './service-setup';
 
 export type { TillEnv };
-
-/**
- * Splits a request's inline manager approval (`approval: {staffId, pin}`, see shared/contract.ts ApprovalSchema) off
- * its parameters, so each method's own schema stays as it is. A malformed approval is refused as a bad request.
- */
-function splitApproval(params: unknown): { approval: Approval | undefined; rest: unknown } {
-  if (!params || typeof params !== 'object' || !('approval' in params)) return { approval: undefined, rest: params };
-  const { approval, ...rest } = params as { approval: unknown };
-  const parsed = ApprovalSchema.safeParse(approval);
-  if (!parsed.success)
-    throw new TillError({ code: 'bad_request', field: 'approval', message: 'approval: a manager and their PIN are needed.' });
-  return { approval: parsed.data, rest };
-}
+export { bookingClock, envFromProcess, LEDGER_FILE } from './service-setup';
 
 export interface TillServiceOptions {
   dataDir: string;
@@ -95,21 +81,6 @@ export interface TillServiceOptions {
   shopShipping?: ShopOptions['shipping'];
 }
 
-export const LEDGER_FILE = 'ledger.sqlite';
-/** Reads TILL_* variables (headless mode and the desktop app). */
-export function envFromProcess(env: NodeJS.ProcessEnv = process.env): TillEnv {
-  const out: TillEnv = {};
-  if (env.TILL_MSP_BASE_URL?.trim()) out.baseUrl = env.TILL_MSP_BASE_URL.trim();
-  if (env.TILL_MSP_API_KEY?.trim()) out.apiKey = env.TILL_MSP_API_KEY.trim();
-  const ids = env.TILL_TERMINAL_IDS?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (ids?.length) out.terminalIds = ids;
-  if (env.TILL_SHOP_DATABASE_URL?.trim()) out.shopDatabaseUrl = env.TILL_SHOP_DATABASE_URL.trim();
-  if (env.TILL_NAME?.trim()) out.tillName = env.TILL_NAME.trim().slice(0, 40);
-  return out;
-}
-
 export class TillService implements Dispatcher {
   readonly dataDir: string;
   readonly engine: PaymentEngine;
@@ -127,14 +98,16 @@ export class TillService implements Dispatcher {
   #catalogCache: CatalogItem[];
   readonly #secrets: SecretStore;
   readonly #log: Logger;
-  readonly #listeners = new Set<(e: TillEvent) => void>();
-  readonly #notices: Notice[] = [];
+  /** Events to the windows, and the notices kept for them. */
+  readonly #events: TillEvents;
   readonly #now: () => number;
   /** The drawer session the windows were last told of ('day' events). */
   #shownSession: number | undefined;
   readonly #connection: Connection;
   /** One handler per method of the typed API, from the handler modules (handlers/). */
   readonly #handlers: Handlers;
+  /** Checks who may ask and what was asked, then runs the handler. */
+  readonly #dispatcher: RequestDispatcher;
   /** The product list being sent in parts, and the product import being written. */
   readonly #imports: ProductImports;
   /** Each receipt printed once, as it is given. */
@@ -154,6 +127,8 @@ export class TillService implements Dispatcher {
     this.#log = opts.logger ?? silentLogger;
     this.#systemPrinter = opts.systemPrinter;
     this.#now = bookingClock(opts.now ?? Date.now, opts.monotonic ?? (() => performance.now()), parts.ledger.lastReceiptAt());
+    // Who is signed in decides what the windows hear; staff is set up just below, and nothing is emitted before.
+    this.#events = new TillEvents(() => this.staff as Staff | undefined, this.#now);
     this.#state = parts.state.store;
     this.#settingsStore = parts.settings.store;
     const settings = readSettings(this.#settingsStore);
@@ -184,7 +159,7 @@ export class TillService implements Dispatcher {
       settings: () => this.#settings(),
       ...(opts.simulator ? { simulator: opts.simulator } : {}),
       logger: this.#log,
-      onTerminals: () => this.#emit({ type: 'terminals', terminals: this.#terminals() }),
+      onTerminals: () => this.#events.emit({ type: 'terminals', terminals: this.#terminals() }),
     });
     // Sales made in demo mode are training: marked as such in the ledger (and counted apart in the day report).
     this.ledger.training = this.#connection.mode === 'demo';
@@ -203,7 +178,7 @@ export class TillService implements Dispatcher {
       ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
     this.engine.on((e) => {
-      this.#emit(e);
+      this.#events.emit(e);
       // A card sale's receipt prints once the sale is paid in full and MultiSafepay has filled in the card; a card
       // that paid only part of it leaves the receipt to the tender that pays the rest.
       if (e.type === 'payment' && e.payment.state === 'completed' && e.payment.card) {
@@ -222,11 +197,11 @@ export class TillService implements Dispatcher {
       const now = performance.now();
       if (now - lastStorageNotice < 60_000) return;
       lastStorageNotice = now;
-      this.#notice('error', storageFailure(err).message);
+      this.#events.notice('error', storageFailure(err).message);
     };
-    this.engine.onAlarm = (level, message, key, params, orderId) => this.#notice(level, message, { key, params, orderId });
+    this.engine.onAlarm = (level, message, key, params, orderId) => this.#events.notice(level, message, { key, params, orderId });
     if (this.engine.guardDamagedCopy)
-      this.#notice(
+      this.#events.notice(
         'warning',
         `The payment state file held something unreadable. It was kept aside (${this.engine.guardDamagedCopy}) and open payments were restored from the sales ledger.`,
       );
@@ -240,20 +215,20 @@ export class TillService implements Dispatcher {
       currency: () => this.#settings().currency,
       cashRounding: () => this.#settings().cashRounding,
       ...(opts.refundGraceMs !== undefined ? { refundGraceMs: opts.refundGraceMs } : {}),
-      notice: (level, message, extra) => this.#notice(level, message, extra),
+      notice: (level, message, extra) => this.#events.notice(level, message, extra),
       onRefundDone: (sale, refund) => this.#printing.autoPrint(sale, refund),
       ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
     this.ledger.onChange = (what) => {
       this.#shopLink?.shop?.shipper.kick();
       if (what === 'attempt') return;
-      this.#emit({ type: 'history_changed' });
+      this.#events.emit({ type: 'history_changed' });
       // Money moved with no drawer session open opens one: every window hears of the session in use.
       if (what === 'park' || what === 'resolve') return;
       const id = this.sales.todaySessionId();
       if (id !== this.#shownSession) {
         this.#shownSession = id;
-        this.#emit({ type: 'day', today: this.sales.today() ?? null });
+        this.#events.emit({ type: 'day', today: this.sales.today() ?? null });
       }
     };
     this.#shownSession = this.sales.todaySessionId();
@@ -282,9 +257,9 @@ export class TillService implements Dispatcher {
       shop: () => this.#shopLink.shop,
       restartShop: () => this.#shopLink.restart(),
       shareStaff: () => this.#shopLink.shareStaff(),
-      emit: (e) => this.#emit(e),
+      emit: (e) => this.#events.emit(e),
       emitStaff: () => this.#emitStaff(),
-      notice: (level, message, extra) => this.#notice(level, message, extra),
+      notice: (level, message, extra) => this.#events.notice(level, message, extra),
       autoPrint: (sale, refund) => this.#printing.autoPrint(sale, refund),
       failpoint: (point) => opts.failpoint?.(point),
     };
@@ -302,25 +277,32 @@ export class TillService implements Dispatcher {
       ...printingHandlers(ctx),
       ...shopHandlers(ctx),
     };
+    this.#dispatcher = new RequestDispatcher({
+      staff: this.staff,
+      handlers: this.#handlers,
+      secrets: this.#secrets,
+      log: this.#log,
+      emitStaff: () => this.#emitStaff(),
+    });
     this.#shopLink = new ShopLink(ctx, opts.shopShipping);
     this.#shopLink.start();
     if (parts.state.damagedCopy)
-      this.#notice(
+      this.#events.notice(
         'warning',
         `The payment state file was damaged. It was kept aside (${parts.state.damagedCopy}) and open payments were restored from the sales ledger.`,
       );
-    if (parts.settings.damagedCopy) this.#notice('warning', 'The settings file was damaged and was reset. Check Settings.');
+    if (parts.settings.damagedCopy) this.#events.notice('warning', 'The settings file was damaged and was reset. Check Settings.');
     if (problems.length) {
       const kept = keepCopy(this.#settingsStore.path, this.#now());
-      this.#notice('warning', `${problems.join('. ')}. ${kept ? `The file was kept aside (${kept}); ` : ''}check Settings.`);
+      this.#events.notice('warning', `${problems.join('. ')}. ${kept ? `The file was kept aside (${kept}); ` : ''}check Settings.`);
     }
     if (this.staff.tillLocked)
-      this.#notice(
+      this.#events.notice(
         'error',
         'The staff list set up on this till could not be read, so the till is locked. Type the MultiSafepay API key to open it, then set up the staff again.',
       );
     if (parts.ledgerDamagedCopy)
-      this.#notice(
+      this.#events.notice(
         'error',
         `The sales ledger could not be read. It was kept aside (${parts.ledgerDamagedCopy}) and a new one was started; open payments were restored from the payment state file.`,
       );
@@ -341,7 +323,7 @@ export class TillService implements Dispatcher {
     try {
       const imported = await importJournal(ledger, join(opts.dataDir, 'journal.jsonl'));
       if (imported?.imported || imported?.skipped)
-        service.#notice(
+        service.#events.notice(
           imported.skipped ? 'warning' : 'info',
           `The sales history was moved into the new ledger: ${imported.imported} entries${imported.skipped ? `, ${imported.skipped} unreadable line(s) left out` : ''}. The old file was kept (${imported.keptAs}).`,
         );
@@ -368,8 +350,7 @@ export class TillService implements Dispatcher {
   }
 
   on(listener: (e: TillEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#events.on(listener);
   }
 
   async close(): Promise<void> {
@@ -385,88 +366,7 @@ export class TillService implements Dispatcher {
 
   /** Validates and runs one request. Never throws: errors come back as a typed shape. */
   async dispatch(method: unknown, params: unknown): Promise<Reply> {
-    try {
-      if (!isMethodName(method)) throw new TillError({ code: 'unknown_method', message: 'Unknown request.' });
-      // Who may ask comes first: a refused caller learns nothing of what the request should look like.
-      if (this.staff.touch()) this.#emitStaff();
-      const typedKey = (params as { apiKey?: unknown } | null | undefined)?.apiKey;
-      const { approval, rest } = splitApproval(params);
-      const approver = await this.#authorize(method, typeof typedKey === 'string' ? typedKey : undefined, approval);
-      const parsed = METHODS[method].params.safeParse(rest ?? {});
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        const field = issue.path.map(String).join('.');
-        throw new TillError({
-          code: 'bad_request',
-          message: field ? `${field}: ${issue.message}` : issue.message,
-          ...(field ? { field } : {}),
-        });
-      }
-      const handler = this.#handlers[method] as (p: unknown) => Promise<unknown>;
-      const result = approver ? await this.staff.withApprover(approver, () => handler(parsed.data)) : await handler(parsed.data);
-      return { ok: true, result };
-    } catch (err) {
-      if (err instanceof TillError) return { ok: false, error: err.toJSON() };
-      if (err instanceof LedgerRowError) return { ok: false, error: { code: 'storage_error', message: err.message } };
-      if (err instanceof MspError)
-        return {
-          ok: false,
-          error: { code: 'msp_error', message: err.cashierMessage, ...(err.code !== undefined ? { mspCode: err.code } : {}) },
-        };
-      this.#log.error('request failed', { method: String(method), error: err instanceof Error ? err.name : 'unknown' });
-      return { ok: false, error: { code: 'internal', message: 'Something went wrong inside the till. Nothing was changed.' } };
-    }
-  }
-
-  /**
-   * The policy table's rule for `method` (policy.ts), checked before its handler runs. A manager-only action asked
-   * by a cashier runs when it carries a manager's approval (their PIN, checked as at sign-in); the approving manager
-   * is returned so the handler's records can name them.
-   */
-  async #authorize(method: MethodName, apiKey: string | undefined, approval: Approval | undefined): Promise<StaffMember | undefined> {
-    if (this.staff.tillLocked && !WHILE_LOCKED.includes(method)) throw tillLockedError();
-    const rule = POLICY[method];
-    const what = rule.what ?? 'This';
-    switch (rule.access) {
-      case 'anyone':
-        return;
-      case 'signed_in':
-        this.staff.requireSignedIn();
-        // A manager's approval may come with any request (a discount over the cashier's limit).
-        return approval && this.staff.needsManager() ? this.staff.approve(approval.staffId, approval.pin, what) : undefined;
-      case 'manager':
-        return this.#managerOrApproval(what, approval);
-      case 'api_key':
-        if (!this.#keyProven(apiKey)) throw keyNeeded(what);
-        return;
-      case 'manager_or_api_key':
-        if (apiKey !== undefined) {
-          if (!this.#keyProven(apiKey)) throw keyNeeded(what);
-          return;
-        }
-        return this.#managerOrApproval(what, approval);
-      default: {
-        const never: never = rule.access;
-        throw new Error(`no rule ${String(never)}`);
-      }
-    }
-  }
-
-  /** Passes when a manager is signed in (or roles are off); otherwise a signed-in person needs a manager's approval. */
-  async #managerOrApproval(what: string, approval: Approval | undefined): Promise<StaffMember | undefined> {
-    if (!approval || !this.staff.needsManager()) {
-      this.staff.requireManager(what);
-      return undefined;
-    }
-    this.staff.requireSignedIn();
-    return this.staff.approve(approval.staffId, approval.pin, what);
-  }
-
-  /** Whether the MultiSafepay API key was typed again; a till with no key stored has none to type. */
-  #keyProven(typed: string | undefined): boolean {
-    const key = this.#secrets.get();
-    if (key === undefined) return true;
-    return typed !== undefined && sameSecret(typed, key);
+    return this.#dispatcher.dispatch(method, params);
   }
 
   // ---- internals ----
@@ -520,7 +420,7 @@ export class TillService implements Dispatcher {
         terminals: [],
         settings: this.#publicSettings(),
         catalog: [],
-        notices: this.staff.tillLocked ? [...this.#notices] : [],
+        notices: this.staff.tillLocked ? this.#events.notices() : [],
       };
     const today = this.sales.today();
     return {
@@ -532,7 +432,7 @@ export class TillService implements Dispatcher {
       terminals: this.#terminals(),
       settings: this.#publicSettings(),
       catalog: this.#quickKeys(),
-      notices: [...this.#notices],
+      notices: this.#events.notices(),
       ...(this.#counterBasket() ? { basket: this.#counterBasket()! } : {}),
       ...(this.#shopLink.shop ? { shop: this.#shopLink.shop.status() } : {}),
     };
@@ -557,7 +457,7 @@ export class TillService implements Dispatcher {
   }
 
   #emitStaff(): void {
-    this.#emit({ type: 'staff', user: this.staff.current ?? null, staff: this.staff.list() });
+    this.#events.emit({ type: 'staff', user: this.staff.current ?? null, staff: this.staff.list() });
   }
 
   /**
@@ -572,7 +472,7 @@ export class TillService implements Dispatcher {
 
   /** Shows a notice to the cashier (e.g. "update ready"). */
   notify(level: Notice['level'], message: string): void {
-    this.#notice(level, message);
+    this.#events.notice(level, message);
   }
 
   /** Terminals that have a non-final payment right now. */
@@ -582,83 +482,4 @@ export class TillService implements Dispatcher {
       .filter((p) => !['completed', 'cancelled', 'failed'].includes(p.state))
       .map((p) => p.terminalId);
   }
-
-  #notice(level: Notice['level'], message: string, extra: Pick<Notice, 'key' | 'params' | 'orderId'> = {}): void {
-    const notice: Notice = { id: randomUUID(), level, message, ...extra, at: this.#now() };
-    this.#notices.push(notice);
-    if (this.#notices.length > 20) this.#notices.shift();
-    this.#emit({ type: 'notice', notice });
-  }
-
-  #emit(e: TillEvent): void {
-    // Nobody signed in (or the till locked): screens learn only who may sign in and the settings, until someone does.
-    if ((this.staff.tillLocked || (this.staff.enforced && !this.staff.current)) && e.type !== 'staff' && e.type !== 'settings') return;
-    for (const l of this.#listeners) {
-      try {
-        l(e);
-      } catch {
-        // one broken listener must not stop the others
-      }
-    }
-  }
-}
-
-/**
- * The time money is booked at: the wall clock, except that it never goes back. A clock set back (a flat CMOS battery,
- * a wrong time zone, by hand) would book sales into a day already past and number receipts out of time order; the
- * till then goes on from the newest time it knew (at start: the last receipt's), at the pace of the monotonic clock,
- * until the wall clock catches up. Sales are never refused for it.
- */
-export function bookingClock(wall: () => number, monotonic: () => number, lastReceiptAt: number | undefined): () => number {
-  let anchor = Math.max(wall(), lastReceiptAt ?? -Infinity);
-  let anchorMono = monotonic();
-  let last = anchor;
-  return () => {
-    const w = wall();
-    const m = monotonic();
-    if (w >= last) {
-      anchor = last = w;
-      anchorMono = m;
-      return w;
-    }
-    // Behind what the till already used: carry on from there at the monotonic clock's pace.
-    last = Math.max(last, Math.round(anchor + (m - anchorMono)));
-    return last;
-  };
-}
-
-/** Opens the ledger; one that cannot be opened (not a database, damaged) is kept aside and a new one started. */
-function openLedger(path: string, now = Date.now()): { ledger: Ledger; damagedCopy?: string } {
-  try {
-    return { ledger: new Ledger(path) };
-  } catch (err) {
-    if (err instanceof LedgerLockedError) throw new TillError({ code: 'locked', message: err.message });
-    if (!existsSync(path) || /newer version/.test(String((err as Error)?.message))) throw err;
-    const damagedCopy = `${path}.damaged-${now}`;
-    renameSync(path, damagedCopy);
-    for (const side of ['-wal', '-shm']) if (existsSync(path + side)) renameSync(path + side, damagedCopy + side);
-    return { ledger: new Ledger(path), damagedCopy };
-  }
-}
-
-function tillLockedError(): TillError {
-  return new TillError({
-    code: 'not_allowed',
-    key: 'till_locked',
-    message: 'The till is locked: the staff list set up on it could not be read. Type the MultiSafepay API key to open it.',
-  });
-}
-
-function keyNeeded(what: string): TillError {
-  return new TillError({
-    code: 'not_allowed',
-    field: 'apiKey',
-    message: `${what} needs the MultiSafepay API key - type it as it was entered in Settings.`,
-  });
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a.trim());
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
