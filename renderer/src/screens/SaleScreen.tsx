@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import { AddScannedProduct } from '../components/AddScannedProduct';
-import { DiscountDialog } from '../components/DiscountDialog';
-import { ParkDialog } from '../components/ParkDialog';
+import { AddScannedProduct } from '../features/sale/AddScannedProduct';
+import { DiscountDialog } from '../features/sale/DiscountDialog';
+import { ParkDialog } from '../features/sale/ParkDialog';
 import { ProductSearch } from '../components/ProductSearch';
 import { AmountEntry } from '../features/sale/AmountEntry';
 import { Basket } from '../features/sale/Basket';

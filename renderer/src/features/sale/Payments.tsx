@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { isFinal } from '../../../../shared/payment';
-import { PaymentPanel } from '../../components/PaymentPanel';
+import { PaymentPanel } from './PaymentPanel';
 import { errorText } from '../../errors';
 import { EMPTY_SALE } from '../../sale';
 import { isUnpaid, type OpenSale, type SaleScreenProps } from './useOpenSale';

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import { CashDialog } from '../../components/CashDialog';
+import { CashDialog } from './CashDialog';
 import { Modal } from '../../components/Modal';
-import { SplitDialog } from '../../components/SplitDialog';
+import { SplitDialog } from './SplitDialog';
 import { moneyCode } from '../../format';
 import { EMPTY_SALE } from '../../sale';
 import { sameLines, type OpenSale, type SaleScreenProps } from './useOpenSale';
