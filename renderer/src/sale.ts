@@ -1,5 +1,5 @@
 /** The basket: pure helpers, so the screen only wires them to buttons and keys. */
-import type { CounterBasket, Discount, Terminal } from '../../shared/contract';
+import type { CatalogItem, CounterBasket, Discount, Product, Terminal } from '../../shared/contract';
 import { spread } from '../../shared/discount';
 import { minorDigits } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
@@ -17,6 +17,24 @@ export const paidByCard = (sale: Sale): number => Object.values(sale.paid ?? {})
 export const halfOf = (total: number): number => Math.floor(total / 2);
 
 export const EMPTY_SALE: Sale = { lines: [] };
+
+/** One of a quick key's item as a basket line. */
+export const catalogLine = (item: CatalogItem): SaleLine => ({
+  name: item.name,
+  unitPrice: item.price,
+  quantity: 1,
+  ...(item.vatRate !== undefined ? { vatRate: item.vatRate } : {}),
+  ...(item.productId !== undefined ? { productId: item.productId } : {}),
+});
+
+/** One of a catalog product as a basket line: its price and VAT as they are now, and its id. */
+export const productLine = (p: Product): SaleLine => ({
+  name: p.name,
+  unitPrice: p.price,
+  quantity: 1,
+  vatRate: p.vatRate,
+  productId: p.id,
+});
 
 /** Adds one of a line, or one more of an identical line (same name and price). */
 export function addLine(lines: SaleLine[], line: SaleLine): SaleLine[] {

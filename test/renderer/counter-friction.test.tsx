@@ -11,7 +11,7 @@ import { parseDate } from '../../renderer/src/components/DateField';
 import { localDay } from '../../renderer/src/day';
 import { SENTENCES } from '../../renderer/src/errors';
 import { nl } from '../../renderer/src/locales/nl';
-import { parseRates } from '../../renderer/src/screens/SettingsScreen';
+import { parseRates } from '../../renderer/src/features/settings/vatRates';
 import type { Params, StaffMember } from '../../shared/contract';
 import { fakeApi } from '../helpers/fake-api';
 

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { CatalogItem, TillApi } from '../../../shared/contract';
 import type { SaleLine } from '../../../shared/payment';
 import { money } from '../format';
+import { catalogLine, productLine } from '../sale';
 import { ProductSearch } from './ProductSearch';
 
 /** A product picked in a dialog, with how many of it as typed. */
@@ -49,31 +50,13 @@ export function ItemPicker({
       {catalog.length > 0 && (
         <section className="quick-keys" aria-label={t('sale.products')}>
           {catalog.map((item) => (
-            <button
-              key={item.id}
-              type="button"
-              className="key"
-              onClick={() =>
-                add({
-                  name: item.name,
-                  unitPrice: item.price,
-                  quantity: 1,
-                  ...(item.vatRate !== undefined ? { vatRate: item.vatRate } : {}),
-                  ...(item.productId !== undefined ? { productId: item.productId } : {}),
-                })
-              }
-            >
+            <button key={item.id} type="button" className="key" onClick={() => add(catalogLine(item))}>
               <span>{item.name}</span> <small>{money(item.price, currency)}</small>
             </button>
           ))}
         </section>
       )}
-      <ProductSearch
-        api={api}
-        currency={currency}
-        disabled={busy}
-        onPick={(p) => add({ name: p.name, unitPrice: p.price, quantity: 1, vatRate: p.vatRate, productId: p.id })}
-      />
+      <ProductSearch api={api} currency={currency} disabled={busy} onPick={(p) => add(productLine(p))} />
       <ul className="return-lines">
         {rows.map(({ line: l, quantity }, i) => (
           <li key={`${l.name}-${l.unitPrice}`} data-testid={testId} data-index={i}>

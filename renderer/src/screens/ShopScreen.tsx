@@ -6,7 +6,7 @@ import { ReconciliationView } from '../components/ReconciliationView';
 import { localDay } from '../day';
 import { errorText } from '../errors';
 import { money, time } from '../format';
-import { Totals, VatTotals } from './DayScreen';
+import { Totals, VatTotals } from '../features/day/Totals';
 
 interface Props {
   api: TillApi;

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { parseAmount } from '../../../shared/money';
-import { decimalComma, money } from '../format';
-import { halfOf, keypadText } from '../sale';
-import { Keypad } from './Keypad';
-import { DialogActions, Modal } from './Modal';
+import { parseAmount } from '../../../../shared/money';
+import { decimalComma, money } from '../../format';
+import { halfOf, keypadText } from '../../sale';
+import { Keypad } from '../../components/Keypad';
+import { DialogActions, Modal } from '../../components/Modal';
 
 interface Props {
   /** The basket's total, in minor units. */

@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SaleRecord, TillApi } from '../../../shared/contract';
-import { cashTaken } from '../../../shared/cash';
-import { lineTotal, parseAmount } from '../../../shared/money';
-import type { SaleLine } from '../../../shared/payment';
-import { errorText } from '../errors';
-import { money } from '../format';
-import { nextNotes } from '../sale';
-import { DialogActions, Modal } from './Modal';
+import type { SaleRecord, TillApi } from '../../../../shared/contract';
+import { cashTaken } from '../../../../shared/cash';
+import { lineTotal, parseAmount } from '../../../../shared/money';
+import type { SaleLine } from '../../../../shared/payment';
+import { errorText } from '../../errors';
+import { money } from '../../format';
+import { nextNotes } from '../../sale';
+import { DialogActions, Modal } from '../../components/Modal';
 
 interface Props {
   api: TillApi;

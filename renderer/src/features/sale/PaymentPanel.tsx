@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TillApi } from '../../../shared/contract';
-import { lineTotal } from '../../../shared/money';
-import { isFinal, type PaymentView } from '../../../shared/payment';
-import { errorText } from '../errors';
-import { money } from '../format';
-import { messageText, reasonText } from '../outcome';
+import type { TillApi } from '../../../../shared/contract';
+import { lineTotal } from '../../../../shared/money';
+import { isFinal, type PaymentView } from '../../../../shared/payment';
+import { errorText } from '../../errors';
+import { money } from '../../format';
+import { messageText, reasonText } from '../../outcome';
 
 interface Props {
   api: TillApi;

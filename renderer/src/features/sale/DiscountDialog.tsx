@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TillApi } from '../../../shared/contract';
-import { parseAmount } from '../../../shared/money';
-import type { SaleLine } from '../../../shared/payment';
-import { errorText } from '../errors';
-import { money } from '../format';
-import { discountable, withDiscount } from '../sale';
-import { ActionResult } from './ActionResult';
-import { Modal } from './Modal';
+import type { TillApi } from '../../../../shared/contract';
+import { parseAmount } from '../../../../shared/money';
+import type { SaleLine } from '../../../../shared/payment';
+import { errorText } from '../../errors';
+import { money } from '../../format';
+import { discountable, withDiscount } from '../../sale';
+import { ActionResult } from '../../components/ActionResult';
+import { Modal } from '../../components/Modal';
 
 /**
  * Discount: percent or amount off the whole basket or one line, with a reason. The core checks it against the

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ParkedSale, TillApi } from '../../../shared/contract';
-import type { SaleLine } from '../../../shared/payment';
-import { errorText } from '../errors';
-import { Modal } from './Modal';
+import type { ParkedSale, TillApi } from '../../../../shared/contract';
+import type { SaleLine } from '../../../../shared/payment';
+import { errorText } from '../../errors';
+import { Modal } from '../../components/Modal';
 
 /** Park sale: the basket is put aside in the core (kept across restarts) with an optional note, until resumed. */
 export function ParkDialog({

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Product, PublicSettings, TillApi } from '../../../shared/contract';
-import { DEFAULT_SCALE_LAYOUT, variableMeasure } from '../../../shared/barcode';
-import { parseAmount } from '../../../shared/money';
-import type { SaleLine } from '../../../shared/payment';
-import { DEFAULT_VAT_RATES } from '../../../shared/vat';
-import { errorText } from '../errors';
-import { Modal } from './Modal';
+import type { Product, PublicSettings, TillApi } from '../../../../shared/contract';
+import { DEFAULT_SCALE_LAYOUT, variableMeasure } from '../../../../shared/barcode';
+import { parseAmount } from '../../../../shared/money';
+import type { SaleLine } from '../../../../shared/payment';
+import { DEFAULT_VAT_RATES } from '../../../../shared/vat';
+import { errorText } from '../../errors';
+import { Modal } from '../../components/Modal';
 
 /**
  * **Add product** on the "Unknown barcode" notice: a small form (name, price, VAT rate, category; the barcode filled
