@@ -7,40 +7,25 @@
  * that order starts.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  type CashMove,
-  type DayCloseReport,
-  type DayReport,
-  type DayState,
-  type DenominationCounts,
-  type DrawerSession,
-  type Notice,
-  type ReceiptlessReturn,
-  type RefundRecord,
-  type SaleRecord,
-  UNUSUAL_FLOAT,
-  UNUSUAL_FLOAT_FACTOR,
-} from '../../shared/contract';
+import { type Notice, type ReceiptlessReturn, type RefundRecord, type SaleRecord } from '../../shared/contract';
 import { LEGACY_VAT_RATE, vatByRate } from '../../shared/vat';
 import { TillError } from '../../shared/errors';
-import { formatMoney, lineTotal, toUnits } from '../../shared/money';
+import { formatMoney, lineTotal } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
-import { receiptContent, type ReceiptTender, tenderKinds } from '../../shared/receipt';
-import { cashTaken, countTotal, exchangeCash, expectedCash, roundCash } from '../../shared/cash';
+import { cashTaken, exchangeCash, roundCash } from '../../shared/cash';
 import type { FailPoint, PaymentEngine } from './engine/engine';
-import { exportJournal } from './journal';
 import { z } from 'zod';
-import { dayBounds, type Ledger, localDate, type NewRefund, type RefundBaseline, type RefundRow, type SessionRow } from './ledger/ledger';
+import { type Ledger, type NewRefund, type RefundBaseline, type RefundRow } from './ledger/ledger';
 import { receiptlessAsSale, type ReturnPick, returnAmount, returnLines, returnProblem, vatOfLines } from '../../shared/returns';
-import { amountDue, isPaidCard, paidCards, refundTargets } from '../../shared/sale';
+import { amountDue, isPaidCard, refundTargets } from '../../shared/sale';
 import type { Logger } from './log';
-import { writePrivateFile } from './storage/private-file';
 import type { MspClient } from './msp/client';
 import { MspError } from './msp/errors';
 import type { MspOrder } from './msp/types';
 import { isDiskFull, storage } from './storage/disk';
+import { Drawer } from './drawer';
+import { SalesExports } from './sales-export';
+export { csvCell } from './sales-export';
 
 export interface SalesBookOptions {
   ledger: Ledger;
@@ -68,51 +53,14 @@ export interface SalesBookOptions {
 /** A return on its way: its lines and why, given to the refund that pays it back. */
 type Return = NonNullable<NewRefund['return']>;
 
-/** Column headers of the transactions CSV in the cashier's language (the values themselves stay codes). */
-const CSV_HEADERS = {
-  en: [
-    'created',
-    'sale_id',
-    'tender',
-    'status',
-    'total',
-    'currency',
-    'order_id',
-    'terminal_id',
-    'card_type',
-    'card_last4',
-    'refunded',
-    'receipt_no',
-    'card_amount',
-    'cash_amount',
-    'tip',
-    'cash_rounding',
-  ],
-  nl: [
-    'aangemaakt',
-    'verkoop',
-    'betaalwijze',
-    'status',
-    'totaal',
-    'valuta',
-    'order',
-    'terminal',
-    'kaartsoort',
-    'kaart_laatste4',
-    'terugbetaald',
-    'bonnummer',
-    'kaart_bedrag',
-    'contant_bedrag',
-    'fooi',
-    'afronding_contant',
-  ],
-} as const;
-
-/** The largest total one sale may charge (minor units): a typo must not reach a terminal. */
 export const MAX_SALE_TOTAL = 100_000_00;
 
 export class SalesBook {
   readonly #o: SalesBookOptions;
+  /** The drawer: sessions, cash moves, the day report. */
+  readonly drawer: Drawer;
+  /** The exports: the transactions CSV and the bookkeeping journal. */
+  readonly exports: SalesExports;
   readonly #checks = new Map<string, NodeJS.Timeout>();
   readonly #refunding = new Set<string>();
   /** Pending refunds the cashier was told the till cannot settle. */
@@ -121,6 +69,8 @@ export class SalesBook {
 
   constructor(opts: SalesBookOptions) {
     this.#o = opts;
+    this.drawer = new Drawer(opts);
+    this.exports = new SalesExports(opts);
   }
 
   /** Re-reads every refund left pending by a crash or a lost answer. */
@@ -140,236 +90,6 @@ export class SalesBook {
 
   sale(saleId: string): SaleRecord | undefined {
     return this.#o.ledger.sale(saleId);
-  }
-
-  /**
-   * Today as the counter sees it: the drawer session in use (opened today or earlier and never closed), else the
-   * last one closed today; undefined when none was opened since.
-   */
-  today(): DayState | undefined {
-    const id = this.todaySessionId();
-    const row = id !== undefined ? this.#o.ledger.sessions.byId(id) : undefined;
-    return row ? this.#dayState(row) : undefined;
-  }
-
-  /** The id of today's drawer session (as `today()` names it), read without its figures. */
-  todaySessionId(): number | undefined {
-    const ledger = this.#o.ledger;
-    const open = ledger.sessions.current();
-    if (open) return open.id;
-    const last = ledger.sessions.last();
-    return last?.closed_at != null && localDate(last.closed_at) === localDate(this.#o.now()) ? last.id : undefined;
-  }
-
-  /**
-   * A calendar date's state: its one drawer session as it is, or several added up (float and opening of the first,
-   * the closing of the last, counted and expected summed), each listed in `sessions`. Undefined: none opened that date.
-   */
-  dayState(date: string): DayState | undefined {
-    const rows = this.#o.ledger.sessions.of(date, 'opened');
-    if (!rows.length) return undefined;
-    const sessions = rows.map((r) => this.#o.ledger.sessions.view(r));
-    if (rows.length === 1) return { ...this.#dayState(rows[0]!), sessions };
-    const first = sessions[0]!;
-    const last = sessions[sessions.length - 1]!;
-    const closed = sessions.every((x) => x.closedAt !== undefined);
-    return {
-      day: date,
-      openedAt: first.openedAt,
-      float: first.float,
-      currency: first.currency,
-      ...(first.openedBy ? { openedBy: first.openedBy } : {}),
-      ...(closed
-        ? {
-            closedAt: last.closedAt!,
-            counted: sessions.reduce((n, x) => n + (x.counted ?? 0), 0),
-            expected: sessions.reduce((n, x) => n + (x.expected ?? 0), 0),
-            ...(last.closedBy ? { closedBy: last.closedBy } : {}),
-          }
-        : {}),
-      sessions,
-    };
-  }
-
-  /** The drawer sessions open at any time during a date (today when left out), with their totals. */
-  drawerSessions(date: string | undefined): DrawerSession[] {
-    return this.#o.ledger.sessions.of(date ?? localDate(this.#o.now())).map((r) => this.#o.ledger.sessions.view(r));
-  }
-
-  #dayState(row: SessionRow): DayState {
-    const s = this.#o.ledger.sessions.view(row, false);
-    const d: DayState = { day: s.day, openedAt: s.openedAt, float: s.float, currency: s.currency, sessionId: s.id };
-    if (s.openedBy) d.openedBy = s.openedBy;
-    if (s.closedAt !== undefined) d.closedAt = s.closedAt;
-    if (s.counted !== undefined) d.counted = s.counted;
-    if (s.expected !== undefined) d.expected = s.expected;
-    if (s.closedBy) d.closedBy = s.closedBy;
-    if (s.report) d.report = s.report;
-    if (s.counts) d.counts = s.counts;
-    if (row.implicit && !s.corrections && s.closedAt === undefined) d.implicit = true;
-    return d;
-  }
-
-  /**
-   * Money may move: a drawer session is open, or none was closed today (the till opens one for the money, with no
-   * float). After a close, the screen asks to open a new session - a close never stops the day's sales for good.
-   */
-  requireSession(what: 'sale' | 'cash' = 'sale'): void {
-    const ledger = this.#o.ledger;
-    if (ledger.sessions.current()) return;
-    const last = ledger.sessions.last();
-    if (last?.closed_at != null && localDate(last.closed_at) === localDate(this.#o.now()))
-      throw new TillError({
-        code: 'not_allowed',
-        key: 'day_closed',
-        message:
-          what === 'sale'
-            ? 'The drawer session has been closed - open a new drawer session to go on selling.'
-            : 'The drawer session has been closed - open a new drawer session to pay cash in or out.',
-      });
-  }
-
-  /**
-   * Opens a drawer session with the float. An unusual float (more than 1,000.00, or ten times the usual one or more)
-   * is refused until confirmed. A session the till opened by itself for money moved without one takes the float as
-   * its first correction (recorded, never written over).
-   */
-  openDay(float: number, staff: string | undefined, confirm = false): DayState {
-    const ledger = this.#o.ledger;
-    const open = ledger.sessions.current();
-    if (open && !(open.implicit && !ledger.sessions.floatCorrections(open).length))
-      throw new TillError({
-        code: 'not_allowed',
-        key: 'day_open',
-        message: 'A drawer session is open already - close it first, or hand it over.',
-      });
-    const currency = open?.currency ?? this.#o.currency();
-    if (!confirm) {
-      const usual = usualFloat(ledger.sessions.recentFloats());
-      if (float > UNUSUAL_FLOAT || (usual > 0 && float >= usual * UNUSUAL_FLOAT_FACTOR))
-        throw new TillError({
-          code: 'bad_request',
-          field: 'float',
-          key: 'float_unusual',
-          message: `A float of ${formatMoney(float, currency)} is unusual${usual > 0 ? ` (the usual float is ${formatMoney(usual, currency)})` : ''} - check it and confirm.`,
-        });
-    }
-    const at = this.#o.now();
-    storage(() => {
-      if (open) ledger.sessions.correctFloat({ sessionId: open.id, at, float, reason: 'Opening float', ...(staff ? { staff } : {}) });
-      else ledger.sessions.open({ at, float, currency, ...(staff ? { staff } : {}) });
-    });
-    this.#o.failpoint?.(open ? 'float-corrected' : 'session-opened');
-    return this.today()!;
-  }
-
-  /** A manager corrects the open session's float, with the reason: recorded beside the opening float, never over it. */
-  correctFloat(float: number, reason: string, staff: string | undefined): DrawerSession {
-    const ledger = this.#o.ledger;
-    const open = ledger.sessions.current();
-    if (!open) throw new TillError({ code: 'not_allowed', key: 'no_session', message: 'No drawer session is open - open one first.' });
-    storage(() => ledger.sessions.correctFloat({ sessionId: open.id, at: this.#o.now(), float, reason, ...(staff ? { staff } : {}) }));
-    this.#o.failpoint?.('float-corrected');
-    return ledger.sessions.view(open);
-  }
-
-  /**
-   * Closes the drawer session: expected cash is its float plus its cash sales and rounding and paid in, less its cash
-   * refunds and paid out; the counted cash (and the count sheet, whose total it must be) and the difference are
-   * recorded with the session's totals, VAT and the check against MultiSafepay. Money moving afterwards belongs to
-   * the next session. `handOver`: the next session opens in the same step, with the counted cash as its float.
-   */
-  async closeDay(
-    counted: number,
-    staff: string | undefined,
-    opts: { counts?: DenominationCounts | undefined; handOver?: boolean | undefined; sessionId?: number | undefined } = {},
-  ): Promise<DayState> {
-    if (this.#o.engine.hasPendingPayments())
-      throw new TillError({ code: 'not_allowed', key: 'payments_open', message: 'Finish the open payments before closing the day.' });
-    const counts = opts.counts && Object.fromEntries(Object.entries(opts.counts).filter(([, n]) => n > 0));
-    if (counts && countTotal(counts) !== counted)
-      throw new TillError({
-        code: 'bad_request',
-        field: 'counted',
-        key: 'count_mismatch',
-        message: `The count sheet adds up to ${formatMoney(countTotal(counts), this.#o.currency())}, not the counted cash.`,
-      });
-    const ledger = this.#o.ledger;
-    const chosen = () => (opts.sessionId !== undefined ? ledger.sessions.byId(opts.sessionId) : ledger.sessions.current());
-    if (opts.sessionId !== undefined && (!chosen() || chosen()!.closed_at !== null))
-      throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'That drawer session is not open.' });
-    const refuseClosed = () => {
-      const c = chosen();
-      if (c && c.closed_at === null) return;
-      if (opts.sessionId !== undefined)
-        throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'That drawer session is not open.' });
-      const last = ledger.sessions.last();
-      if (last?.closed_at != null && localDate(last.closed_at) === localDate(this.#o.now()))
-        throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
-    };
-    refuseClosed();
-    if (opts.handOver && (opts.sessionId !== undefined || ledger.sessions.allOpen().length > 1))
-      throw new TillError({ code: 'not_allowed', key: 'day_open', message: 'Another drawer session is still open - close it first.' });
-    // Checked against MultiSafepay first: the session's figures are then read and closed in one go, so no sale can
-    // slip in between the figures and the close.
-    const target = chosen();
-    const began = target?.opened_at ?? dayBounds(localDate(this.#o.now()))[0];
-    let reconciliation: DayCloseReport['reconciliation'];
-    try {
-      reconciliation = await this.#o.engine.reconcile(began, this.#o.now() + 1);
-    } catch {
-      reconciliation = 'unreachable';
-    }
-    refuseClosed();
-    const open = chosen();
-    // Closed (and perhaps handed over) from another window meanwhile: this close was for that session, not the next.
-    if (target && open?.id !== target.id)
-      throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
-    const at = this.#o.now();
-    const currency = open?.currency ?? this.#o.currency();
-    const session = open ? ledger.sessions.view(open) : undefined;
-    const float = session?.float ?? 0;
-    const totals = session?.totals ?? [];
-    const expected = expectedCash(
-      float,
-      totals.find((t) => t.currency === currency),
-    );
-    const moves = open ? ledger.sessions.cashMoves(open.id) : [];
-    const report: DayCloseReport = {
-      date: open?.day ?? localDate(at),
-      currency,
-      float,
-      expected,
-      counted,
-      difference: counted - expected,
-      totals,
-      reconciliation,
-      ...(moves.length ? { cashMoves: moves } : {}),
-      openedAt: open?.opened_at ?? at,
-      ...(counts ? { counts } : {}),
-    };
-    const id = storage(() =>
-      ledger.atomically(() => {
-        const id = open?.id ?? ledger.sessions.openImplicitInTransaction(at, currency);
-        report.sessionId = id;
-        if (
-          !ledger.sessions.closeInTransaction({
-            id,
-            at,
-            counted,
-            expected,
-            ...(counts ? { counts } : {}),
-            ...(staff ? { staff } : {}),
-            report,
-          })
-        )
-          throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
-        if (opts.handOver) ledger.sessions.openInTransaction({ at, float: counted, currency, ...(staff ? { staff } : {}) });
-        return id;
-      }),
-    );
-    this.#o.failpoint?.('session-closed');
-    return this.#dayState(ledger.sessions.byId(id)!);
   }
 
   /**
@@ -427,69 +147,6 @@ export class SalesBook {
 
   history(query: string | undefined, limit: number | undefined, before: number | undefined): SaleRecord[] {
     return this.#o.ledger.history({ query, limit, before });
-  }
-
-  /**
-   * Cash paid in or out of the drawer without a sale, with the reason: changes the cash expected at closing of the
-   * drawer session. Refused after a close (until a new session opens), and a paid out of more than the drawer should hold.
-   */
-  cashMove(kind: 'paid_in' | 'paid_out', amount: number, reason: string, staff: string | undefined): CashMove {
-    this.requireSession('cash');
-    const open = this.#o.ledger.sessions.current();
-    const currency = open?.currency ?? this.#o.currency();
-    if (kind === 'paid_out') this.#refuseMoreThanHeld(amount, currency, 'amount');
-    return storage(() => this.#o.ledger.recordCashMove({ at: this.#o.now(), kind, amount, currency, reason, ...(staff ? { staff } : {}) }));
-  }
-
-  /** Cash out of the drawer is refused when it is more than the drawer should hold now (the expected cash). */
-  /** Refuses taking `amount` out of the drawer when its open session should not hold that much. */
-  #refuseMoreThanHeld(amount: number, currency: string, field: string): void {
-    const open = this.#o.ledger.sessions.current();
-    const held = open ? this.#o.ledger.sessions.view(open).expectedNow : 0;
-    if (amount > held)
-      throw new TillError({
-        code: 'bad_request',
-        field,
-        message: `That is more than the drawer should hold (${formatMoney(Math.max(0, held), currency)}).`,
-      });
-  }
-
-  /** Records that the drawer was opened without a sale (no sale), with who and when. */
-  noSale(staff: string | undefined): CashMove {
-    const open = this.#o.ledger.sessions.current();
-    return storage(() =>
-      this.#o.ledger.recordCashMove({
-        at: this.#o.now(),
-        kind: 'no_sale',
-        amount: 0,
-        currency: open?.currency ?? this.#o.currency(),
-        ...(staff ? { staff } : {}),
-      }),
-    );
-  }
-
-  async dayReport(date: string | undefined, reconcile: boolean): Promise<DayReport> {
-    const day = date ?? localDate(this.#o.now());
-    const moves = this.#o.ledger.cashMoves(day);
-    const sessions = this.drawerSessions(day);
-    const report: DayReport = {
-      date: day,
-      totals: this.#o.ledger.dayTotals(day),
-      ...(moves.length ? { cashMoves: moves } : {}),
-      ...(sessions.length ? { sessions } : {}),
-    };
-    if (reconcile) {
-      const [from, to] = dayBounds(day);
-      report.reconciliation = await this.#o.engine.reconcile(from, to);
-      const orphans = report.reconciliation.mismatches.filter((m) => m.kind === 'orphan_payment');
-      if (orphans.length)
-        this.#o.notice(
-          'error',
-          `${orphans.length} payment(s) were paid at MultiSafepay but not recorded as paid: ${orphans.map((o) => o.orderId).join(', ')}`,
-          { key: 'orphan_payments', params: { count: orphans.length, orderIds: orphans.map((o) => o.orderId).join(', ') } },
-        );
-    }
-    return report;
   }
 
   /**
@@ -585,7 +242,7 @@ export class SalesBook {
     saleIdPrefix: string,
     staff?: string,
   ): { sale: SaleRecord; original: SaleRecord; refundId: string } {
-    this.requireSession('cash');
+    this.drawer.requireSession('cash');
     const sale = this.#returnable(saleId, picks);
     const returned = returnLines(sale, picks);
     const credit = returnAmount(returned);
@@ -651,14 +308,14 @@ export class SalesBook {
    * when the drawer should not hold that much.
    */
   returnWithoutReceipt(lines: SaleLine[], reason: string, staff?: string): ReceiptlessReturn {
-    this.requireSession('cash');
+    this.drawer.requireSession('cash');
     const amount = lineTotal(lines);
     if (amount > MAX_SALE_TOTAL)
       throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
     const currency = this.#o.ledger.sessions.current()?.currency ?? this.#o.currency();
     const step = this.#o.cashRounding();
     const back = step ? roundCash(amount, step) : amount;
-    this.#refuseMoreThanHeld(back, currency, 'lines');
+    this.drawer.refuseMoreThanHeld(back, currency, 'lines');
     // The lines' VAT as a sale of them would carry it, per line (shared/returns.ts).
     const returned = returnLines(
       { lines, vat: vatByRate(lines, LEGACY_VAT_RATE), refunds: [] },
@@ -895,101 +552,9 @@ export class SalesBook {
     }
     this.#scheduleCheck(r, tries + 1, since);
   }
-
-  /** The bookkeeping journal of the drawer sessions opened from `from` to `to` (see journal.ts). */
-  exportJournal(
-    dir: string,
-    from: string,
-    to: string,
-    opts: { language: 'en' | 'nl'; decimalComma: boolean },
-  ): Promise<{ path: string; rows: number }> {
-    return exportJournal(this.#o.ledger, dir, from, to, opts);
-  }
-
-  /** Every sale of [from, to) as CSV, written a page at a time (the event loop is never held for long). */
-  async exportCsv(dir: string, from: string, to: string, language: 'en' | 'nl' = 'en'): Promise<{ path: string; rows: number }> {
-    const [start] = dayBounds(from);
-    const [, end] = dayBounds(to);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const path = join(dir, `transactions-${from}-to-${to}.csv`);
-    return writePrivateFile(path, async (_tmp, out) => {
-      const rows = await this.#writeCsv((text) => out.write(text).then(() => undefined), start, end, language);
-      return { path, rows };
-    });
-  }
-
-  async #writeCsv(write: (text: string) => Promise<void>, start: number, end: number, language: 'en' | 'nl'): Promise<number> {
-    await write(`${CSV_HEADERS[language].join(',')}\n`);
-    let rows = 0;
-    let after: { createdAt: number; saleId: string } | undefined;
-    for (;;) {
-      const page = this.#o.ledger.salesBetween(start, end, after, 500);
-      if (!page.length) break;
-      let chunk = '';
-      for (const s of page) {
-        const paid = paidCards(s)[0] ?? s.attempts[s.attempts.length - 1];
-        const refunded = s.refunds.filter((r) => r.state === 'done').reduce((n, r) => n + r.amount, 0);
-        // The tenders as the receipt lists them (shared/receipt.ts): "card+cash" for a split sale.
-        const receipt = receiptContent(s);
-        const sum = (kind: 'card' | 'cash', of: (t: ReceiptTender) => number) =>
-          (receipt?.tenders ?? []).filter((t) => t.kind === kind).reduce((n, t) => n + of(t), 0);
-        chunk += `${[
-          new Date(s.createdAt).toISOString(),
-          s.saleId,
-          receipt ? tenderKinds(receipt) : s.tender,
-          s.status,
-          toUnits(s.total, s.currency),
-          s.currency,
-          paid?.orderId ?? '',
-          paid?.terminalId ?? '',
-          paid?.card?.type ?? '',
-          paid?.card?.last4 ?? '',
-          toUnits(refunded, s.currency),
-          receipt ? String(receipt.number) : '',
-          receipt
-            ? toUnits(
-                sum('card', (t) => t.amount),
-                s.currency,
-              )
-            : '',
-          receipt
-            ? toUnits(
-                sum('cash', (t) => t.amount),
-                s.currency,
-              )
-            : '',
-          receipt
-            ? toUnits(
-                sum('card', (t) => (t.kind === 'card' ? t.tip : 0)),
-                s.currency,
-              )
-            : '',
-          receipt
-            ? toUnits(
-                sum('cash', (t) => (t.kind === 'cash' ? (t.rounding ?? 0) : 0)),
-                s.currency,
-              )
-            : '',
-        ]
-          .map(csvCell)
-          .join(',')}\n`;
-        rows++;
-      }
-      await write(chunk);
-      const last = page[page.length - 1]!;
-      after = { createdAt: last.createdAt, saleId: last.saleId };
-      await new Promise<void>((r) => setImmediate(r));
-    }
-    return rows;
-  }
 }
 
 /** The usual float: the middle one of the latest sessions that had a float (0: none yet). */
-function usualFloat(recent: number[]): number {
-  if (!recent.length) return 0;
-  const sorted = [...recent].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 type MspRefund = NonNullable<MspOrder['related_transactions']>[number];
 
@@ -1017,14 +582,4 @@ function baselineOfRow(r: RefundRow): RefundBaseline | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * One CSV cell, quoted: text from outside (card fields from MultiSafepay) can neither split the row nor become a
- * spreadsheet formula - a cell starting with = + - @, a tab or a carriage return gets a leading ' (a plain
- * number, such as -2.50 or -2,50, is left as it is).
- */
-export function csvCell(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) && !/^-?\d+([.,]\d+)?$/.test(v) ? `'${v}` : v;
-  return `"${safe.replace(/"/g, '""')}"`;
 }

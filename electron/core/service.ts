@@ -225,13 +225,13 @@ export class TillService implements Dispatcher {
       this.#events.emit({ type: 'history_changed' });
       // Money moved with no drawer session open opens one: every window hears of the session in use.
       if (what === 'park' || what === 'resolve') return;
-      const id = this.sales.todaySessionId();
+      const id = this.sales.drawer.todaySessionId();
       if (id !== this.#shownSession) {
         this.#shownSession = id;
-        this.#events.emit({ type: 'day', today: this.sales.today() ?? null });
+        this.#events.emit({ type: 'day', today: this.sales.drawer.today() ?? null });
       }
     };
-    this.#shownSession = this.sales.todaySessionId();
+    this.#shownSession = this.sales.drawer.todaySessionId();
     this.#shopSecrets = opts.shopSecretStore ?? new FileSecretStore(opts.dataDir, 'shop-database');
     const ctx: ServiceContext = {
       dataDir: this.dataDir,
@@ -422,7 +422,7 @@ export class TillService implements Dispatcher {
         catalog: [],
         notices: this.staff.tillLocked ? this.#events.notices() : [],
       };
-    const today = this.sales.today();
+    const today = this.sales.drawer.today();
     return {
       mode: this.mode,
       ...(user ? { user } : {}),

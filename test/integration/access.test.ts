@@ -253,7 +253,7 @@ describe('inline manager approval', () => {
       expect((await t.call('signIn', { staffId: 'bob', pin: '1234' })).ok).toBe(true);
       expect((await t.call('openDay', { float: 10_000 })).ok).toBe(true);
       const move = { amount: 1250, reason: 'Window cleaner' };
-      const paidOut = () => svc.ledger.cashMoves(svc.sales.today()!.day).filter((m) => m.kind === 'paid_out').length;
+      const paidOut = () => svc.ledger.cashMoves(svc.sales.drawer.today()!.day).filter((m) => m.kind === 'paid_out').length;
 
       // Without approval, with a wrong PIN, with a cashier's own PIN, or with a malformed approval: refused, nothing moved.
       expect((await t.call('paidOut', move)).error).toMatchObject({ key: 'needs_manager' });

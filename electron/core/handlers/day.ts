@@ -37,8 +37,8 @@ export function dayHandlers(
   };
 
   return {
-    paidIn: async (p) => withDrawer(ctx.sales.cashMove('paid_in', p.amount, p.reason, ctx.staff.who())),
-    paidOut: async (p) => withDrawer(ctx.sales.cashMove('paid_out', p.amount, p.reason, ctx.staff.who())),
+    paidIn: async (p) => withDrawer(ctx.sales.drawer.cashMove('paid_in', p.amount, p.reason, ctx.staff.who())),
+    paidOut: async (p) => withDrawer(ctx.sales.drawer.cashMove('paid_out', p.amount, p.reason, ctx.staff.who())),
     openDrawer: async () => {
       const settings = ctx.settings();
       if (!settings.printerHost)
@@ -51,7 +51,7 @@ export function dayHandlers(
       } catch (err) {
         throw new TillError({ code: 'printer_error', message: err instanceof Error ? err.message : 'The cash drawer did not open.' });
       }
-      return ctx.sales.noSale(ctx.staff.who());
+      return ctx.sales.drawer.noSale(ctx.staff.who());
     },
     recordAudit: async (p) => {
       const who = ctx.staff.who();
@@ -68,28 +68,28 @@ export function dayHandlers(
       );
       return { ok: true as const };
     },
-    dayReport: async (p) => ctx.sales.dayReport(p.date, p.reconcile ?? false),
+    dayReport: async (p) => ctx.sales.drawer.dayReport(p.date, p.reconcile ?? false),
     openDay: async (p) => {
-      const day = ctx.sales.openDay(p.float, ctx.staff.who(), p.confirm ?? false);
+      const day = ctx.sales.drawer.openDay(p.float, ctx.staff.who(), p.confirm ?? false);
       ctx.emit({ type: 'day', today: day });
       ctx.emit({ type: 'history_changed' });
       return day;
     },
     closeDay: async (p) => {
-      const day = await ctx.sales.closeDay(p.counted, ctx.staff.who(), {
+      const day = await ctx.sales.drawer.closeDay(p.counted, ctx.staff.who(), {
         counts: p.counts,
         handOver: p.handOver,
         sessionId: p.sessionId,
       });
-      ctx.emit({ type: 'day', today: ctx.sales.today() ?? null });
+      ctx.emit({ type: 'day', today: ctx.sales.drawer.today() ?? null });
       ctx.emit({ type: 'history_changed' });
       return day;
     },
-    dayState: async (p) => (p.date ? ctx.sales.dayState(p.date) : ctx.sales.today()) ?? null,
-    drawerSessions: async (p) => ctx.sales.drawerSessions(p.date),
+    dayState: async (p) => (p.date ? ctx.sales.drawer.dayState(p.date) : ctx.sales.drawer.today()) ?? null,
+    drawerSessions: async (p) => ctx.sales.drawer.drawerSessions(p.date),
     correctFloat: async (p) => {
-      const session = ctx.sales.correctFloat(p.float, p.reason, ctx.staff.who());
-      ctx.emit({ type: 'day', today: ctx.sales.today() ?? null });
+      const session = ctx.sales.drawer.correctFloat(p.float, p.reason, ctx.staff.who());
+      ctx.emit({ type: 'day', today: ctx.sales.drawer.today() ?? null });
       return session;
     },
   };

@@ -21,7 +21,7 @@ export function exportHandlers(
       storageAsync(() => exportAudit(ctx.ledger, exportFolder(p.folder ?? join(ctx.dataDir, 'exports')), p.from, p.to)),
     exportJournal: async (p) => {
       return storageAsync(() =>
-        ctx.sales.exportJournal(exportFolder(p.folder ?? join(ctx.dataDir, 'exports')), p.from, p.to, {
+        ctx.sales.exports.exportJournal(exportFolder(p.folder ?? join(ctx.dataDir, 'exports')), p.from, p.to, {
           language: ctx.settings().language,
           decimalComma: p.decimalComma ?? ctx.settings().language === 'nl',
         }),
@@ -29,7 +29,7 @@ export function exportHandlers(
     },
     exportTransactions: async (p) => {
       return storageAsync(() =>
-        ctx.sales.exportCsv(exportFolder(p.folder ?? join(ctx.dataDir, 'exports')), p.from, p.to, ctx.settings().language),
+        ctx.sales.exports.exportCsv(exportFolder(p.folder ?? join(ctx.dataDir, 'exports')), p.from, p.to, ctx.settings().language),
       );
     },
   };

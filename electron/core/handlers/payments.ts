@@ -52,7 +52,7 @@ export function paymentHandlers(
   return {
     charge: async (p) => {
       const settings = ctx.settings();
-      ctx.sales.requireSession();
+      ctx.sales.drawer.requireSession();
       if (!ctx.terminals().some((t) => t.id === p.terminalId))
         throw new TillError({
           code: 'bad_request',
@@ -130,7 +130,7 @@ export function paymentHandlers(
       return out;
     },
     payCash: async (p) => {
-      ctx.sales.requireSession();
+      ctx.sales.drawer.requireSession();
       const saleId = p.saleId;
       const sale = saleId
         ? await payingSale(saleId, async () => {
