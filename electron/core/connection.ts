@@ -6,11 +6,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ConnectionTest, Mode, Terminal } from '../../shared/contract';
 import type { Logger } from './log';
-import { LIVE_API_ROOT, MspClient, TEST_API_ROOT } from './msp/client';
-import { MspError } from './msp/errors';
+import { LIVE_API_ROOT, MspClient, TEST_API_ROOT } from './payments/multisafepay/client';
+import { MspError } from './payments/multisafepay/errors';
 import type { SecretStore } from './secrets';
 import type { StoredSettings } from './settings';
-import { Simulator, type SimulatorConfig } from './simulator/simulator';
+import { Simulator, type SimulatorConfig } from './payments/multisafepay/simulator/simulator';
 import type { KeyValueStore } from './storage/kv';
 
 export interface TillEnv {

@@ -37,9 +37,9 @@ import { receiptlessAsSale, type ReturnPick, returnAmount, returnLines, returnPr
 import { amountDue, isPaidCard, paidCards, refundTargets } from '../../shared/sale';
 import type { Logger } from './log';
 import { writePrivateFile } from './storage/private-file';
-import type { MspClient } from './msp/client';
-import { MspError } from './msp/errors';
-import type { MspOrder } from './msp/types';
+import type { MspClient } from './payments/multisafepay/client';
+import { MspError } from './payments/multisafepay/errors';
+import type { MspOrder } from './payments/multisafepay/types';
 import { isDiskFull, storage } from './storage/disk';
 
 export interface SalesBookOptions {

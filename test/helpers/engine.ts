@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PaymentEngine, type EngineEvent } from '../../electron/core/engine/engine';
-import type { MspClient } from '../../electron/core/msp/client';
+import type { MspClient } from '../../electron/core/payments/multisafepay/client';
 import { Ledger } from '../../electron/core/ledger/ledger';
 import { openConfStore } from '../../electron/core/storage/kv';
 import type { PaymentView } from '../../shared/payment';

@@ -10,10 +10,10 @@
  */
 import type { ConnectionState } from '../../../shared/payment';
 import type { Logger } from '../log';
-import type { MspClient } from '../msp/client';
-import { MspError } from '../msp/errors';
-import { OrderStream, type StreamAuth } from '../msp/stream';
-import type { MspOrder } from '../msp/types';
+import type { MspClient } from '../payments/multisafepay/client';
+import { MspError } from '../payments/multisafepay/errors';
+import { OrderStream, type StreamAuth } from '../payments/multisafepay/stream';
+import type { MspOrder } from '../payments/multisafepay/types';
 import { backoffDelay } from './backoff';
 import { classifyStatus } from './transitions';
 

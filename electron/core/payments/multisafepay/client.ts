@@ -7,8 +7,8 @@
  *   burst allowed), and a 429 answer (or a 503 with Retry-After) pauses every call until its Retry-After has passed.
  */
 import type { z } from 'zod';
-import type { Logger } from '../log';
-import { silentLogger } from '../log';
+import type { Logger } from '../../log';
+import { silentLogger } from '../../log';
 import { MspError } from './errors';
 import { parseMspJson } from './json';
 import {
