@@ -34,7 +34,8 @@ import { Ledger, LedgerRowError } from './ledger/ledger';
 import type { ShopOptions } from './shop/shop';
 import type { Logger } from './log';
 import { silentLogger } from './log';
-import { MspError } from './payments/multisafepay/errors';
+import { readStatus } from './payments/multisafepay/statuses';
+import { ProviderError } from './payments/provider';
 import { EnvSecretStore, FileSecretStore, type SecretStore } from './secrets';
 import { readCatalog, readSettings, type StoredSettings } from './settings';
 import type { SimulatorConfig } from './payments/multisafepay/simulator/simulator';
@@ -183,7 +184,7 @@ export class TillService implements Dispatcher {
     // Sales made in demo mode are training: marked as such in the ledger (and counted apart in the day report).
     this.ledger.training = this.#connection.mode === 'demo';
     this.engine = new PaymentEngine({
-      client: () => this.#connection.client,
+      provider: () => this.#connection.provider,
       store: this.#state,
       ledger: this.ledger,
       logger: this.#log,
@@ -223,7 +224,7 @@ export class TillService implements Dispatcher {
     this.sales = new SalesBook({
       ledger: this.ledger,
       engine: this.engine,
-      client: () => this.#connection.client,
+      provider: () => this.#connection.provider,
       logger: this.#log,
       now: this.#now,
       monotonic: opts.monotonic ?? (() => performance.now()),
@@ -397,7 +398,7 @@ export class TillService implements Dispatcher {
     } catch (err) {
       if (err instanceof TillError) return { ok: false, error: err.toJSON() };
       if (err instanceof LedgerRowError) return { ok: false, error: { code: 'storage_error', message: err.message } };
-      if (err instanceof MspError)
+      if (err instanceof ProviderError)
         return {
           ok: false,
           error: { code: 'msp_error', message: err.cashierMessage, ...(err.code !== undefined ? { mspCode: err.code } : {}) },
@@ -619,14 +620,14 @@ export function bookingClock(wall: () => number, monotonic: () => number, lastRe
 /** Opens the ledger; one that cannot be opened (not a database, damaged) is kept aside and a new one started. */
 function openLedger(path: string, now = Date.now()): { ledger: Ledger; damagedCopy?: string } {
   try {
-    return { ledger: new Ledger(path) };
+    return { ledger: new Ledger(path, { readStatus }) };
   } catch (err) {
     if (err instanceof LedgerLockedError) throw new TillError({ code: 'locked', message: err.message });
     if (!existsSync(path) || /newer version/.test(String((err as Error)?.message))) throw err;
     const damagedCopy = `${path}.damaged-${now}`;
     renameSync(path, damagedCopy);
     for (const side of ['-wal', '-shm']) if (existsSync(path + side)) renameSync(path + side, damagedCopy + side);
-    return { ledger: new Ledger(path), damagedCopy };
+    return { ledger: new Ledger(path, { readStatus }), damagedCopy };
   }
 }
 

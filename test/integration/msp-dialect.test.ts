@@ -9,7 +9,7 @@ import type { Logger } from '../../electron/core/log';
 import { MspClient } from '../../electron/core/payments/multisafepay/client';
 import { MspError } from '../../electron/core/payments/multisafepay/errors';
 import { OrderEventSchema } from '../../electron/core/payments/multisafepay/types';
-import { cardOf } from '../../electron/core/engine/engine';
+import { cardOf } from '../../electron/core/payments/multisafepay/provider';
 import { cannedServer } from '../helpers/canned';
 
 const FIXTURES = join(__dirname, '../fixtures/msp');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AttemptSnapshot, dayBounds, Ledger, LedgerRowError } from '../../electron/core/ledger/ledger';
 import { LedgerLockedError, SCHEMA_VERSION } from '../../electron/core/ledger/db';
+import { readStatus } from '../../electron/core/payments/multisafepay/statuses';
 import { tempDir } from '../helpers/engine';
 
 const at = (h: number, day = 26) => new Date(2026, 10, day, h).getTime();
@@ -12,8 +13,9 @@ const open: Ledger[] = [];
 afterEach(() => {
   while (open.length) open.pop()!.close();
 });
+// The ledger reads the raw statuses it stores with the provider's reader (MultiSafepay's, as the service gives it).
 function ledger(path = join(tempDir(), 'ledger.sqlite')) {
-  const l = new Ledger(path);
+  const l = new Ledger(path, { readStatus });
   open.push(l);
   return l;
 }

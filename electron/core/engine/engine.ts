@@ -11,33 +11,28 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { TillError } from '../../../shared/errors';
 import { formatMoney, lineTotal } from '../../../shared/money';
-import type { AttemptState, CardDetails, ConnectionState, PaymentReason, PaymentView, SaleLine } from '../../../shared/payment';
+import type { AttemptState, ConnectionState, PaymentReason, PaymentView, SaleLine } from '../../../shared/payment';
 import { isFinal } from '../../../shared/payment';
 import type { Mismatch, NoticeKey, Reconciliation } from '../../../shared/contract';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
-import type { MspClient } from '../payments/multisafepay/client';
-import { MspError } from '../payments/multisafepay/errors';
-import type { StreamAuth } from '../payments/multisafepay/stream';
-import type { MspOrder } from '../payments/multisafepay/types';
+import { type PaymentProvider, ProviderError, type ProviderOrder, type StatusReading } from '../payments/provider';
 import { storageFailure } from '../storage/disk';
 import { keepCopy, type KeyValueStore } from '../storage/kv';
 import { type AttemptSnapshot, AttemptSnapshotSchema, type Ledger } from '../ledger/ledger';
 import { Follower, type FollowerHost } from './follower';
-import { afterPayment, classifyStatus, type AttemptEvent, normalizeStatus, transition } from './transitions';
+import { type AttemptEvent, transition } from './transitions';
 import { type AttemptRecord, DEFAULT_TIMING, type EngineTiming, type LiveAttempt } from './types';
 
 export type EngineEvent = { type: 'payment'; payment: PaymentView } | { type: 'payment_removed'; orderId: string };
 
 export interface EngineOptions {
-  /** The client to use now (settings can swap it while the till is idle). */
-  client: () => MspClient;
+  /** The payment provider to use now (settings can swap it while the till is idle). */
+  provider: () => PaymentProvider;
   store: KeyValueStore;
   ledger: Ledger;
   logger?: Logger;
   timing?: Partial<EngineTiming>;
-  streamAuth?: 'auto' | StreamAuth;
-  fetch?: typeof fetch;
   /** Wall-clock time, stored for people only. */
   now?: () => number;
   /** Monotonic time in ms for every timeout, grace and elapsed time (a wall clock can jump). */
@@ -82,6 +77,9 @@ export interface ChargeRequest {
   amount?: number;
 }
 
+/** The create was answered: the terminal shows the payment and waits for the card. */
+const CREATED: AttemptEvent = { type: 'status', status: 'initialized', reading: { class: 'waiting', expired: false, after: undefined } };
+
 const NOT_SENT = 'The payment never reached MultiSafepay. Nothing was charged.';
 const ID_USED = 'Nothing was charged - this order id was already used at MultiSafepay by another order. Try again.';
 
@@ -89,9 +87,7 @@ export class PaymentEngine implements FollowerHost {
   readonly timing: EngineTiming;
   readonly random: () => number;
   readonly log: Logger;
-  readonly streamAuth: 'auto' | StreamAuth;
-  readonly fetch?: typeof fetch;
-  readonly client: () => MspClient;
+  readonly provider: () => PaymentProvider;
   /** Told when a status could not be saved (disk full...), so the cashier can be warned. */
   onStorageError: ((err: unknown) => void) | undefined;
 
@@ -130,13 +126,11 @@ export class PaymentEngine implements FollowerHost {
   #active: Record<string, AttemptRecord>;
 
   constructor(opts: EngineOptions) {
-    this.client = opts.client;
+    this.provider = opts.provider;
     this.#store = opts.store;
     this.#ledger = opts.ledger;
     this.log = opts.logger ?? silentLogger;
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
-    this.streamAuth = opts.streamAuth ?? 'auto';
-    if (opts.fetch) this.fetch = opts.fetch;
     this.#now = opts.now ?? Date.now;
     this.#mono = opts.monotonic ?? (() => performance.now());
     this.random = opts.random ?? Math.random;
@@ -246,12 +240,12 @@ export class PaymentEngine implements FollowerHost {
   }
 
   #resendCancel(orderId: string): void {
-    const p = this.client()
-      .cancelOrder(orderId)
+    const p = this.provider()
+      .cancel(orderId)
       .then(
-        (order) => this.#apply(orderId, { type: 'msp_status', status: order.status }, orderPatch(order)),
+        (order) => this.#apply(orderId, this.#statusEvent(order.status), this.#patch(order)),
         (err: unknown) => {
-          const why = err instanceof MspError ? err.cashierMessage : 'Unknown error.';
+          const why = err instanceof ProviderError ? err.cashierMessage : 'Unknown error.';
           this.#apply(
             orderId,
             { type: 'cancel_failed', previous: 'initialized' },
@@ -347,7 +341,7 @@ export class PaymentEngine implements FollowerHost {
 
     this.#sentAt.set(orderId, this.#mono());
     try {
-      const created = await this.client().createOrder({
+      const created = await this.provider().create({
         orderId,
         amount: rec.amount,
         currency: rec.currency,
@@ -358,11 +352,11 @@ export class PaymentEngine implements FollowerHost {
       const patch: Partial<AttemptRecord> = {};
       if (created.eventsToken) patch.eventsToken = created.eventsToken;
       if (created.eventsStreamUrl) patch.eventsStreamUrl = created.eventsStreamUrl;
-      this.#apply(orderId, { type: 'msp_status', status: 'initialized' }, patch);
+      this.#apply(orderId, CREATED, patch);
       this.#follow(orderId);
     } catch (err) {
-      if (err instanceof MspError && err.kind === 'refused' && err.code !== 1006) {
-        const messageKey = err.httpStatus === 409 ? 'terminal_busy' : `refused_${err.code ?? 'other'}`;
+      if (err instanceof ProviderError && err.kind === 'refused' && !err.isNotFound) {
+        const messageKey = err.terminalBusy ? 'terminal_busy' : `refused_${err.code ?? 'other'}`;
         this.#apply(orderId, { type: 'create_refused' }, { message: err.message, messageKey });
       } else {
         // Unknown outcome (timeout, 5xx, lost answer) or "order id exists": ask MultiSafepay before anything else,
@@ -391,10 +385,10 @@ export class PaymentEngine implements FollowerHost {
     }
     this.#apply(orderId, { type: 'cancel_requested' }, { message: 'Cancelling...', messageKey: 'cancelling' });
     try {
-      const order = await this.client().cancelOrder(orderId);
-      this.#apply(orderId, { type: 'msp_status', status: order.status }, orderPatch(order));
+      const order = await this.provider().cancel(orderId);
+      this.#apply(orderId, this.#statusEvent(order.status), this.#patch(order));
     } catch (err) {
-      const why = err instanceof MspError ? err.cashierMessage : 'Unknown error.';
+      const why = err instanceof ProviderError ? err.cashierMessage : 'Unknown error.';
       this.#apply(
         orderId,
         { type: 'cancel_failed', previous },
@@ -422,11 +416,11 @@ export class PaymentEngine implements FollowerHost {
   async resolve(orderId: string, reason: string): Promise<PaymentView> {
     const live = this.#requireLive(orderId);
     if (isFinal(live.rec.state)) return toView(live);
-    let order: MspOrder;
+    let order: ProviderOrder;
     try {
-      order = await this.client().getOrder(orderId);
+      order = await this.provider().get(orderId);
     } catch (err) {
-      if (err instanceof MspError && err.isNotFound && this.#live.get(orderId)?.rec.state === 'creating') {
+      if (err instanceof ProviderError && err.isNotFound && this.#live.get(orderId)?.rec.state === 'creating') {
         this.#notFoundCount.set(orderId, (this.#notFoundCount.get(orderId) ?? 0) + 1);
         if (!this.#notFoundIsCertain(orderId)) {
           throw new TillError({
@@ -445,23 +439,23 @@ export class PaymentEngine implements FollowerHost {
       this.adopt(orderId, order);
       return this.payment(orderId)!;
     }
-    const cls = classifyStatus(order.status);
+    const cls = this.#class(order.status);
     if (cls !== 'paid' && cls !== 'not_paid') {
       try {
         // Only `status` is read from a cancel answer (it has no order id, amount or card).
-        const cancelled = await this.client().cancelOrder(orderId);
+        const cancelled = await this.provider().cancel(orderId);
         order = { ...order, status: cancelled.status };
       } catch (err) {
         this.log.warn('cancel during resolve failed; releasing on the status read', {
           orderId,
-          reason: err instanceof MspError ? err.kind : 'error',
+          reason: err instanceof ProviderError ? err.kind : 'error',
         });
       }
     }
-    const patch = { ...orderPatch(order), resolvedReason: reason };
+    const patch = { ...this.#patch(order), resolvedReason: reason };
     this.#ledger.recordResolution(orderId, this.#now(), reason, order.status);
-    const final = classifyStatus(order.status);
-    if (final === 'paid' || final === 'not_paid') this.#apply(orderId, { type: 'msp_status', status: order.status }, patch);
+    const final = this.#class(order.status);
+    if (final === 'paid' || final === 'not_paid') this.#apply(orderId, this.#statusEvent(order.status), patch);
     else
       this.#apply(
         orderId,
@@ -510,15 +504,16 @@ export class PaymentEngine implements FollowerHost {
       let status: string;
       let charged: number | undefined;
       try {
-        const order = await this.client().getOrder(a.orderId);
+        const order = await this.provider().get(a.orderId);
         status = order.status;
-        charged = paidAmountOf(order);
+        charged = paidAmountOf(order, this.#read(order.status));
       } catch (err) {
-        if (err instanceof MspError && err.isNotFound) status = 'not_found';
+        if (err instanceof ProviderError && err.isNotFound) status = 'not_found';
         else return void mismatches.push({ ...base, msp: 'unreachable', kind: 'unreachable' });
       }
-      const cls = classifyStatus(status);
-      const after = afterPayment(status);
+      const reading = this.#read(status);
+      const cls = reading.class;
+      const after = reading.after;
       const mspPaid = cls === 'paid';
       if (mspPaid && a.state !== 'completed') mismatches.push({ ...base, msp: status, kind: 'orphan_payment' });
       else if (!mspPaid && a.state === 'completed') mismatches.push({ ...base, msp: status, kind: 'recorded_paid_not_paid' });
@@ -578,15 +573,15 @@ export class PaymentEngine implements FollowerHost {
     return this.#live.get(orderId)?.rec;
   }
 
-  onStatus(orderId: string, status: string, order?: MspOrder, transactionId?: string): void {
-    const patch: Partial<AttemptRecord> = order ? orderPatch(order) : { mspStatus: status };
+  onStatus(orderId: string, status: string, order?: ProviderOrder, transactionId?: string): void {
+    const patch: Partial<AttemptRecord> = order ? this.#patch(order) : { mspStatus: status };
     if (transactionId) patch.transactionId = transactionId;
-    if (classifyStatus(status) === 'other') {
+    if (this.#class(status) === 'other') {
       // A status the till has no meaning for: keep waiting, and say what MultiSafepay reports.
       patch.message = `MultiSafepay reports "${status}" - waiting for a final status.`;
       patch.messageKey = 'msp_status';
     }
-    this.#apply(orderId, { type: 'msp_status', status }, patch);
+    this.#apply(orderId, this.#statusEvent(status), patch);
   }
 
   /** Whether "not found" is certain: asked often enough, and past the terminal's window since the create was sent. */
@@ -614,7 +609,7 @@ export class PaymentEngine implements FollowerHost {
     return true;
   }
 
-  adopt(orderId: string, order: MspOrder): boolean {
+  adopt(orderId: string, order: ProviderOrder): boolean {
     const rec = this.#live.get(orderId)?.rec;
     if (!rec) return false;
     const mismatch = identityMismatch(rec, order);
@@ -677,7 +672,8 @@ export class PaymentEngine implements FollowerHost {
       next.finalAt = next.updatedAt;
       // How long since the last news is measured on the monotonic clock: a wall clock set forward or back in
       // between does not turn a cancel on the terminal into a time-out.
-      const reason = endReason(cur, state, event, mono - live.newsAt, this.timing.terminalIdleMs);
+      const last = cur.mspStatus ? this.#read(cur.mspStatus) : undefined;
+      const reason = endReason(cur, state, event, mono - live.newsAt, this.timing.terminalIdleMs, last);
       if (reason) next.reason = reason;
     }
     try {
@@ -782,9 +778,9 @@ export class PaymentEngine implements FollowerHost {
     }
     const delay = tries === 0 ? 0 : Math.min(this.timing.cardRetryMaxMs, this.timing.backoffBaseMs * 2 ** (tries - 1));
     const timer = setTimeout(() => {
-      const p = this.client()
-        .getOrder(rec.orderId)
-        .then((order) => orderPatch(order))
+      const p = this.provider()
+        .get(rec.orderId)
+        .then((order) => this.#patch(order))
         .catch(() => undefined)
         .then((patch) => {
           this.#cardWatch.delete(rec.orderId);
@@ -807,17 +803,17 @@ export class PaymentEngine implements FollowerHost {
     if (this.#stopped || watches.has(rec.orderId)) return;
     if (this.#mono() - since > (afterFinalMs ?? this.timing.lateWatchMs)) return;
     const timer = setTimeout(() => {
-      const p = this.client()
-        .getOrder(rec.orderId)
+      const p = this.provider()
+        .get(rec.orderId)
         .then(
           (order) => order,
-          (err: unknown) => (err instanceof MspError && err.isNotFound ? null : undefined),
+          (err: unknown) => (err instanceof ProviderError && err.isNotFound ? null : undefined),
         )
         .then((order) => {
           watches.delete(rec.orderId);
           if (order === null || order === undefined) return this.#watchLate(rec, since, warned, afterFinalMs);
           if (identityMismatch(rec, order)) return; // somebody else's order: nothing of this sale's
-          const cls = classifyStatus(order.status);
+          const cls = this.#class(order.status);
           if (cls === 'paid') return this.#lateOutcome(rec, order);
           // After a cancel, "cancelled" is what is expected: keep reading until the window ends.
           if (cls === 'not_paid') return afterFinalMs === undefined ? undefined : this.#watchLate(rec, since, warned, afterFinalMs);
@@ -854,15 +850,15 @@ export class PaymentEngine implements FollowerHost {
     const delay = this.timing.lateWatchPollMs * 2 ** tries;
     if (this.#mono() + delay - since > this.timing.finalWatchMs) return;
     const timer = setTimeout(() => {
-      const p = this.client()
-        .getOrder(rec.orderId)
+      const p = this.provider()
+        .get(rec.orderId)
         .then(
           (order) => order,
           () => undefined,
         )
         .then((order) => {
           this.#finalWatch.delete(rec.orderId);
-          if (order && classifyStatus(order.status) === 'not_paid' && !identityMismatch(rec, order)) return this.#reversed(rec, order);
+          if (order && this.#class(order.status) === 'not_paid' && !identityMismatch(rec, order)) return this.#reversed(rec, order);
           this.#watchReversal(rec, since, tries + 1);
         })
         .finally(() => this.#pending.delete(p));
@@ -872,7 +868,7 @@ export class PaymentEngine implements FollowerHost {
   }
 
   /** MultiSafepay reports a paid payment as not paid after all (void, cancelled, expired): record it, say so loudly. */
-  #reversed(rec: AttemptRecord, order: MspOrder): void {
+  #reversed(rec: AttemptRecord, order: ProviderOrder): void {
     this.#recordLate(rec, 'a reversed payment', {
       mspStatus: order.status,
       message: `MultiSafepay reports this payment as "${order.status}" after it was paid - it did not go through.`,
@@ -906,10 +902,10 @@ export class PaymentEngine implements FollowerHost {
   }
 
   /** A payment the till had given up on went through after all: record it as paid, and say so loudly. */
-  #lateOutcome(rec: AttemptRecord, order: MspOrder): void {
+  #lateOutcome(rec: AttemptRecord, order: ProviderOrder): void {
     const now = this.#now();
     const next = this.#recordLate(rec, 'a late payment', {
-      ...orderPatch(order),
+      ...this.#patch(order),
       state: 'completed',
       message: 'This payment went through after all.',
       messageKey: 'late_paid',
@@ -936,11 +932,11 @@ export class PaymentEngine implements FollowerHost {
     for (const a of this.#ledger.attemptsOfSale(saleId)) {
       // A part the till already knows as paid (a split sale) is counted, not asked about.
       if (a.state === 'completed') continue;
-      let order: MspOrder;
+      let order: ProviderOrder;
       try {
-        order = await this.client().getOrder(a.orderId);
+        order = await this.provider().get(a.orderId);
       } catch (err) {
-        if (err instanceof MspError && err.isNotFound) continue;
+        if (err instanceof ProviderError && err.isNotFound) continue;
         // Cash may be taken while MultiSafepay cannot be read for an attempt that ended unpaid here: the attempt
         // stays watched, and a later "paid" raises the alarm.
         if (opts.cashIfUnreadable && isFinal(a.state)) {
@@ -954,7 +950,7 @@ export class PaymentEngine implements FollowerHost {
         });
       }
       if (identityMismatch(a, order)) continue;
-      const cls = classifyStatus(order.status);
+      const cls = this.#class(order.status);
       if (cls === 'paid') {
         this.#lateOutcome(a, order);
         throw new TillError({
@@ -1049,6 +1045,23 @@ export class PaymentEngine implements FollowerHost {
     return live;
   }
 
+  /** How the provider reads a raw status. */
+  #read(status: string): StatusReading {
+    return this.provider().readStatus(status);
+  }
+
+  #class(status: string): StatusReading['class'] {
+    return this.#read(status).class;
+  }
+
+  #statusEvent(status: string): AttemptEvent {
+    return { type: 'status', status, reading: this.#read(status) };
+  }
+
+  #patch(order: ProviderOrder): Partial<AttemptRecord> {
+    return orderPatch(order, this.#read(order.status));
+  }
+
   #emit(orderId: string): void {
     const live = this.#live.get(orderId);
     if (!live) return;
@@ -1062,16 +1075,16 @@ function snapshot(rec: AttemptRecord): AttemptSnapshot {
   return snap;
 }
 
-function orderPatch(order: MspOrder): Partial<AttemptRecord> {
+/** What an answer of the provider changes on an attempt. */
+function orderPatch(order: ProviderOrder, reading: StatusReading): Partial<AttemptRecord> {
   const patch: Partial<AttemptRecord> = { mspStatus: order.status };
   // The reason of this answer only: a reason of an earlier decline must not be shown for a later one.
   patch.mspReason = order.reason;
-  patch.mspReasonCode = order.reason_code;
-  if (order.transaction_id !== undefined) patch.transactionId = order.transaction_id;
-  const paid = paidAmountOf(order);
+  patch.mspReasonCode = order.reasonCode;
+  if (order.transactionId !== undefined) patch.transactionId = order.transactionId;
+  const paid = paidAmountOf(order, reading);
   if (paid !== undefined) patch.paidAmount = paid;
-  const card = cardOf(order);
-  if (card) patch.card = card;
+  if (order.card) patch.card = order.card;
   return patch;
 }
 
@@ -1082,24 +1095,12 @@ const STOP_WAIT_MS = 2_000;
 const needsReading = (rec: AttemptRecord): boolean => rec.state === 'completed' && (!rec.card || rec.paidAmount === undefined);
 
 /** What a completed order charged (its `amount`, minor units); undefined while not paid or not said. */
-export function paidAmountOf(order: MspOrder): number | undefined {
-  return classifyStatus(order.status) === 'paid' && typeof order.amount === 'number' && order.amount >= 0 ? order.amount : undefined;
-}
-
-/** The card as MultiSafepay read it; undefined while its fields are still null (the card is not read yet). */
-export function cardOf(order: MspOrder): CardDetails | undefined {
-  const d = order.payment_details;
-  if (!d || !(d.last4 || d.type || d.authorization_code)) return undefined;
-  return {
-    ...(d.type ? { type: d.type } : {}),
-    ...(d.last4 ? { last4: d.last4 } : {}),
-    ...(d.authorization_code ? { authorizationCode: d.authorization_code } : {}),
-    ...(d.card_entry_mode ? { entryMode: d.card_entry_mode } : {}),
-  };
+export function paidAmountOf(order: ProviderOrder, reading: StatusReading): number | undefined {
+  return reading.class === 'paid' && typeof order.amount === 'number' && order.amount >= 0 ? order.amount : undefined;
 }
 
 function lockedError(err: unknown): unknown {
-  if (!(err instanceof MspError)) return err;
+  if (!(err instanceof ProviderError)) return err;
   return new TillError({
     code: 'msp_error',
     message: `${err.cashierMessage} The terminal stays locked.`,
@@ -1143,9 +1144,9 @@ function toView(l: LiveAttempt): PaymentView {
  * and the amount MultiSafepay charged is recorded as it is (`paidAmount`). A field MultiSafepay left out (null) is
  * not a difference.
  */
-export function identityMismatch(rec: AttemptSnapshot, order: MspOrder): 'currency' | 'terminal' | undefined {
+export function identityMismatch(rec: AttemptSnapshot, order: ProviderOrder): 'currency' | 'terminal' | undefined {
   if (order.currency !== undefined && order.currency.toUpperCase() !== rec.currency.toUpperCase()) return 'currency';
-  const terminal = order.payment_details?.terminal_id;
+  const terminal = order.terminalId;
   if (terminal !== undefined && terminal.toUpperCase() !== rec.terminalId.toUpperCase()) return 'terminal';
   return undefined;
 }
@@ -1162,6 +1163,8 @@ export function endReason(
   /** Milliseconds since the attempt's last news, on the monotonic clock. */
   sinceNewsMs: number,
   idleMs = DEFAULT_TIMING.terminalIdleMs,
+  /** How the attempt's last provider status (`cur.mspStatus`) reads, when it has one. */
+  last?: StatusReading,
 ): PaymentReason | undefined {
   if (state === 'failed') {
     if (event.type === 'not_found') return 'not_sent';
@@ -1170,9 +1173,8 @@ export function endReason(
   }
   if (state !== 'cancelled') return undefined;
   if (cur.state === 'cancelling' || cur.resolvedReason) return 'cancelled_by_till';
-  const status = event.type === 'msp_status' ? normalizeStatus(event.status) : '';
-  if (status === 'expired') return 'expired';
-  if (cur.state === 'soft_declined' || (cur.mspStatus && normalizeStatus(cur.mspStatus) === 'declined')) return 'declined';
+  if (event.type === 'status' && event.reading.expired) return 'expired';
+  if (cur.state === 'soft_declined' || last?.class === 'soft_declined') return 'declined';
   // The terminal cancels a payment nobody touched for 60 s: a cancel this long after the last news is that.
   if (sinceNewsMs >= idleMs) return 'expired';
   return 'cancelled_on_terminal';

@@ -28,7 +28,7 @@ import {
 } from '../../../shared/contract';
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { ATTEMPT_STATES, type AttemptFields, isFinal, PAYMENT_REASONS, type SaleLine } from '../../../shared/payment';
-import { afterPayment, classifyStatus } from '../engine/transitions';
+import type { StatusReader } from '../payments/provider';
 import { amountDue, saleStatus } from '../../../shared/sale';
 import { expectedCash } from '../../../shared/cash';
 import { addVat, LEGACY_VAT_RATE, vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
@@ -443,9 +443,19 @@ export class Ledger {
   /** Called after each committed change (history screens refresh). */
   onChange: ((what: 'attempt' | 'final' | 'cash' | 'refund' | 'resolve' | 'cash_move' | 'park') => void) | undefined;
 
-  /** `busyWaitMs`: how long to wait for a lock another program holds for a moment (not a till). */
-  constructor(path: string, opts: { busyWaitMs?: number } = {}) {
+  /**
+   * How the payment provider's statuses read (what became of a paid card payment since: refunded, charged back,
+   * reversed). Without it the books do not say.
+   */
+  readonly #readStatus: StatusReader | undefined;
+
+  /**
+   * `busyWaitMs`: how long to wait for a lock another program holds for a moment (not a till). `readStatus`: the
+   * provider's status reader (the ledger stores raw statuses and never imports a provider).
+   */
+  constructor(path: string, opts: { busyWaitMs?: number; readStatus?: StatusReader } = {}) {
     this.path = path;
+    this.#readStatus = opts.readStatus;
     this.#db = openDatabase(path, opts.busyWaitMs);
     this.products = new Products(this.#db);
     this.outbox = new Outbox(this.#db);
@@ -1692,7 +1702,7 @@ export class Ledger {
         tender: row.tender,
         status: 'unpaid',
         vat: check(VatSchema, safeJson(row.vat), 'sale VAT'),
-        attempts: (attempts.get(row.sale_id) ?? []).map(summary),
+        attempts: (attempts.get(row.sale_id) ?? []).map((a) => summary(a, this.#readStatus)),
         refunds: refunds.get(row.sale_id) ?? [],
       };
       const receipt = receipts.get(`sale:${row.sale_id}`);
@@ -1715,7 +1725,7 @@ export class Ledger {
   }
 }
 
-function summary(a: AttemptSnapshot): AttemptSummary {
+function summary(a: AttemptSnapshot, readStatus: StatusReader | undefined): AttemptSummary {
   const s: AttemptSummary = { orderId: a.orderId, terminalId: a.terminalId, state: a.state, createdAt: a.createdAt, amount: a.amount };
   if (a.paidAmount !== undefined) s.paidAmount = a.paidAmount;
   if (a.card) s.card = a.card;
@@ -1725,16 +1735,17 @@ function summary(a: AttemptSnapshot): AttemptSummary {
   if (a.resolvedReason) s.resolvedReason = a.resolvedReason;
   if (a.mspStatus) s.mspStatus = a.mspStatus;
   if (a.reason) s.reason = a.reason;
-  const after = afterOf(a);
+  const after = afterOf(a, readStatus);
   if (after) s.after = after;
   return s;
 }
 
 /** What became of a paid card attempt at the provider since, in provider-neutral words (see shared/sale.ts). */
-function afterOf(a: AttemptSnapshot): AttemptSummary['after'] {
-  if (a.state !== 'completed' || !a.mspStatus) return undefined;
-  if (classifyStatus(a.mspStatus) === 'not_paid') return 'reversed';
-  return afterPayment(a.mspStatus);
+function afterOf(a: AttemptSnapshot, readStatus: StatusReader | undefined): AttemptSummary['after'] {
+  if (a.state !== 'completed' || !a.mspStatus || !readStatus) return undefined;
+  const reading = readStatus(a.mspStatus);
+  if (reading.class === 'not_paid') return 'reversed';
+  return reading.after;
 }
 
 const ParkedRowSchema = z.object({

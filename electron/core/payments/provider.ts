@@ -152,10 +152,10 @@ export class ProviderError extends Error {
     kind: ProviderErrorKind;
     cashierMessage: string;
     message?: string;
-    code?: number;
+    code?: number | undefined;
     isNotFound?: boolean;
     terminalBusy?: boolean;
-    retryAfterMs?: number;
+    retryAfterMs?: number | undefined;
   }) {
     super(opts.message ?? opts.cashierMessage);
     this.name = 'ProviderError';
