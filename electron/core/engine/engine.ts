@@ -8,10 +8,9 @@
  * two writes is repaired on the next start by re-reading the order from MultiSafepay.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { TillError } from '../../../shared/errors';
-import { formatMoney, lineTotal } from '../../../shared/money';
-import type { AttemptState, ConnectionState, PaymentReason, PaymentView, SaleLine } from '../../../shared/payment';
+import { lineTotal } from '../../../shared/money';
+import type { ConnectionState, PaymentView, SaleLine } from '../../../shared/payment';
 import { isFinal } from '../../../shared/payment';
 import type { Mismatch, NoticeKey, Reconciliation } from '../../../shared/contract';
 import type { Logger } from '../log';
@@ -19,8 +18,23 @@ import { silentLogger } from '../log';
 import { type PaymentProvider, ProviderError, type ProviderOrder, type StatusReading } from '../payments/provider';
 import { storageFailure } from '../storage/disk';
 import { keepCopy, type KeyValueStore } from '../storage/kv';
-import { type AttemptSnapshot, AttemptSnapshotSchema, type Ledger } from '../ledger/ledger';
+import { type AttemptSnapshot, type Ledger } from '../ledger/ledger';
 import { Follower, type FollowerHost } from './follower';
+import { Watches } from './watches';
+import {
+  CREATED,
+  GuardSchema,
+  ID_USED,
+  identityMismatch,
+  lockedError,
+  needsReading,
+  NOT_SENT,
+  orderPatch,
+  paidAmountOf,
+  snapshot,
+  toView,
+  endReason,
+} from './attempt';
 import { type AttemptEvent, transition } from './transitions';
 import { type AttemptRecord, DEFAULT_TIMING, type EngineTiming, type LiveAttempt } from './types';
 
@@ -77,11 +91,8 @@ export interface ChargeRequest {
   amount?: number;
 }
 
-/** The create was answered: the terminal shows the payment and waits for the card. */
-const CREATED: AttemptEvent = { type: 'status', status: 'initialized', reading: { class: 'waiting', expired: false, after: undefined } };
-
-const NOT_SENT = 'The payment never reached MultiSafepay. Nothing was charged.';
-const ID_USED = 'Nothing was charged - this order id was already used at MultiSafepay by another order. Try again.';
+/** How long `stop()` waits for look-ups already on their way (ms). */
+const STOP_WAIT_MS = 2_000;
 
 export class PaymentEngine implements FollowerHost {
   readonly timing: EngineTiming;
@@ -102,12 +113,9 @@ export class PaymentEngine implements FollowerHost {
   readonly #followers = new Map<string, Follower>();
   readonly #listeners = new Set<(e: EngineEvent) => void>();
   readonly #pending = new Set<Promise<unknown>>();
-  readonly #cardWatch = new Map<string, NodeJS.Timeout>();
-  readonly #lateWatch = new Map<string, NodeJS.Timeout>();
+  readonly #watches: Watches;
   /** Final outcomes waiting for room on the disk (see #unsaved). */
   readonly #unsavedRetry = new Map<string, NodeJS.Timeout>();
-  /** Reads of a paid order after its final answer, in case MultiSafepay reverses it (see #watchAfterFinal). */
-  readonly #finalWatch = new Map<string, NodeJS.Timeout>();
   /** Monotonic time each creating attempt's create was sent (or, after a restart, when it was picked up again). */
   readonly #sentAt = new Map<string, number>();
   /** How many times MultiSafepay said it does not know each creating attempt. */
@@ -136,6 +144,19 @@ export class PaymentEngine implements FollowerHost {
     this.random = opts.random ?? Math.random;
     this.#failpoint = opts.failpoint ?? (() => {});
     this.#randomId = opts.randomId ?? (() => randomBytes(6).toString('base64url'));
+    this.#watches = new Watches({
+      provider: () => this.provider(),
+      timing: this.timing,
+      log: this.log,
+      ledger: this.#ledger,
+      now: () => this.#now(),
+      mono: () => this.#mono(),
+      stopped: () => this.#stopped,
+      live: (orderId) => this.#live.get(orderId),
+      emit: (orderId) => this.#emit(orderId),
+      alarm: (level, message, key, params, orderId) => this.#alarm(level, message, key, params, orderId),
+      pending: this.#pending,
+    });
 
     let installId = this.#store.get('installId');
     if (typeof installId !== 'string' || !/^[a-z0-9]{8}$/.test(installId)) {
@@ -205,38 +226,7 @@ export class PaymentEngine implements FollowerHost {
       // A cancel the till was sending when it stopped: send it again (a cancel changes nothing of a finished order).
       if (rec.state === 'cancelling') this.#resendCancel(rec.orderId);
     }
-    this.#resumeWatches();
-  }
-
-  /**
-   * The look-ups that outlive a restart, worked out from the ledger: the late watch of an attempt not sent or
-   * released, the card and charged amount still to come of a paid one, and the reads after any final answer - each
-   * for what is left of its window (counted from the attempt's final time).
-   */
-  #resumeWatches(): void {
-    const t = this.timing;
-    const window = Math.max(t.lateWatchMs, t.cardWatchMs, t.finalWatchMs);
-    const now = this.#now();
-    const mono = this.#mono();
-    // A payment ends within minutes of its start: an hour more covers every attempt that can still be watched.
-    const from = now - window - 60 * 60_000;
-    let after: { createdAt: number; orderId: string } | undefined;
-    for (;;) {
-      const page = this.#ledger.attemptsBetween(from, now + 1, after, 200);
-      if (!page.length) break;
-      const last = page[page.length - 1]!;
-      after = { createdAt: last.createdAt, orderId: last.orderId };
-      for (const a of page) {
-        if (!isFinal(a.state) || a.finalAt === undefined || this.#live.has(a.orderId)) continue;
-        const since = mono - Math.max(0, now - a.finalAt);
-        if (a.state === 'failed' && (a.reason === 'not_sent' || a.resolvedReason)) this.#watchLate(a, since);
-        else if (a.state === 'cancelled' && t.finalWatchMs > 0) this.#watchLate(a, since, false, t.finalWatchMs);
-        else if (a.state === 'completed') {
-          if (needsReading(a)) this.#watchCard(a, since, 0);
-          if (t.finalWatchMs > 0) this.#watchReversal(a, since, 0);
-        }
-      }
-    }
+    this.#watches.resume();
   }
 
   #resendCancel(orderId: string): void {
@@ -276,12 +266,12 @@ export class PaymentEngine implements FollowerHost {
    * quit warning does, so that a late outcome is not left to the next start alone.
    */
   hasPendingPayments(): boolean {
-    return Object.keys(this.#active).length > 0 || this.#lateWatch.size > 0;
+    return Object.keys(this.#active).length > 0 || this.#watches.lateWatching;
   }
 
   /** Open streams and timers of all followers: zero when nothing is being followed. */
   get openHandles(): number {
-    let n = this.#pending.size + this.#cardWatch.size + this.#lateWatch.size;
+    let n = this.#pending.size + this.#watches.handles;
     for (const f of this.#followers.values()) n += f.openHandles;
     return n;
   }
@@ -430,7 +420,7 @@ export class PaymentEngine implements FollowerHost {
         }
         this.#ledger.recordResolution(orderId, this.#now(), reason, 'not_found');
         this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, messageKey: 'not_sent', resolvedReason: reason });
-        this.#watchLate(this.#live.get(orderId)!.rec);
+        this.#watches.watchLate(this.#live.get(orderId)!.rec);
         return this.payment(orderId)!;
       }
       throw lockedError(err);
@@ -467,7 +457,7 @@ export class PaymentEngine implements FollowerHost {
         },
       );
     const after = this.#live.get(orderId)?.rec;
-    if (after?.state === 'failed') this.#watchLate(after);
+    if (after?.state === 'failed') this.#watches.watchLate(after);
     return this.payment(orderId)!;
   }
 
@@ -549,12 +539,7 @@ export class PaymentEngine implements FollowerHost {
     this.#stopped = true;
     for (const f of this.#followers.values()) f.stop();
     this.#followers.clear();
-    for (const t of this.#cardWatch.values()) clearTimeout(t);
-    this.#cardWatch.clear();
-    for (const t of this.#lateWatch.values()) clearTimeout(t);
-    this.#lateWatch.clear();
-    for (const t of this.#finalWatch.values()) clearTimeout(t);
-    this.#finalWatch.clear();
+    this.#watches.stop();
     for (const t of this.#unsavedRetry.values()) clearTimeout(t);
     this.#unsavedRetry.clear();
     // A look-up still on its way is waited for a moment, never for as long as a stalled link would hold it: what
@@ -605,7 +590,7 @@ export class PaymentEngine implements FollowerHost {
     this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, messageKey: 'not_sent' });
     const after = this.#live.get(orderId)?.rec;
     // MultiSafepay may still process a create late: keep looking for a while.
-    if (after?.state === 'failed') this.#watchLate(after);
+    if (after?.state === 'failed') this.#watches.watchLate(after);
     return true;
   }
 
@@ -652,7 +637,7 @@ export class PaymentEngine implements FollowerHost {
     if (isFinal(cur.state)) {
       // Card details and the amount charged can still arrive after completion (the stream says completed before
       // GET order does).
-      if (cur.state === 'completed') this.#recordAfterPaid(orderId, cur, patch);
+      if (cur.state === 'completed') this.#watches.recordAfterPaid(orderId, cur, patch);
       return;
     }
     const { state } = transition(cur.state, event);
@@ -688,7 +673,7 @@ export class PaymentEngine implements FollowerHost {
       return;
     }
     if (isFinal(state)) this.#finished(live);
-    if (next.paidAmount !== undefined && cur.paidAmount === undefined) this.#chargedOtherAmount(next);
+    if (next.paidAmount !== undefined && cur.paidAmount === undefined) this.#watches.chargedOtherAmount(next);
   }
 
   /**
@@ -720,7 +705,7 @@ export class PaymentEngine implements FollowerHost {
         }
         this.log.warn('a payment outcome was saved once there was room', { orderId: next.orderId });
         this.#finished(live);
-        if (next.paidAmount !== undefined) this.#chargedOtherAmount(next);
+        if (next.paidAmount !== undefined) this.#watches.chargedOtherAmount(next);
       },
       Math.min(5_000, this.timing.backoffBaseMs * 2 ** tries),
     );
@@ -762,164 +747,8 @@ export class PaymentEngine implements FollowerHost {
     this.#followers.delete(orderId);
     this.#sentAt.delete(orderId);
     this.#notFoundCount.delete(orderId);
-    if (live.rec.state === 'completed' && needsReading(live.rec)) this.#watchCard(live.rec, this.#mono(), 0);
-    this.#watchAfterFinal(live.rec, this.#mono());
-  }
-
-  /**
-   * Reads a completed order until MultiSafepay shows its card (type, last4, authorization code, entry mode),
-   * backing off up to `cardRetryMaxMs`, for `cardWatchMs` - also after the cashier started a new sale.
-   */
-  #watchCard(rec: AttemptRecord, since: number, tries: number): void {
-    if (this.#stopped || this.#cardWatch.has(rec.orderId)) return;
-    if (this.#mono() - since > this.timing.cardWatchMs) {
-      this.log.warn('card details never arrived', { orderId: rec.orderId });
-      return;
-    }
-    const delay = tries === 0 ? 0 : Math.min(this.timing.cardRetryMaxMs, this.timing.backoffBaseMs * 2 ** (tries - 1));
-    const timer = setTimeout(() => {
-      const p = this.provider()
-        .get(rec.orderId)
-        .then((order) => this.#patch(order))
-        .catch(() => undefined)
-        .then((patch) => {
-          this.#cardWatch.delete(rec.orderId);
-          const latest = this.#live.get(rec.orderId)?.rec ?? this.#ledger.attempt(rec.orderId) ?? rec;
-          const after = patch ? this.#recordAfterPaid(rec.orderId, latest, patch) : latest;
-          if (needsReading(after)) this.#watchCard(after, since, tries + 1);
-        })
-        .finally(() => this.#pending.delete(p));
-      this.#pending.add(p);
-    }, delay);
-    this.#cardWatch.set(rec.orderId, timer);
-  }
-
-  /**
-   * An attempt declared not sent (or released by a supervisor) is still looked up for `lateWatchMs`: if
-   * MultiSafepay reports it after all, the ledger records the real outcome and the cashier is alarmed.
-   */
-  #watchLate(rec: AttemptRecord, since = this.#mono(), warned = false, afterFinalMs?: number): void {
-    const watches = afterFinalMs === undefined ? this.#lateWatch : this.#finalWatch;
-    if (this.#stopped || watches.has(rec.orderId)) return;
-    if (this.#mono() - since > (afterFinalMs ?? this.timing.lateWatchMs)) return;
-    const timer = setTimeout(() => {
-      const p = this.provider()
-        .get(rec.orderId)
-        .then(
-          (order) => order,
-          (err: unknown) => (err instanceof ProviderError && err.isNotFound ? null : undefined),
-        )
-        .then((order) => {
-          watches.delete(rec.orderId);
-          if (order === null || order === undefined) return this.#watchLate(rec, since, warned, afterFinalMs);
-          if (identityMismatch(rec, order)) return; // somebody else's order: nothing of this sale's
-          const cls = this.#class(order.status);
-          if (cls === 'paid') return this.#lateOutcome(rec, order);
-          // After a cancel, "cancelled" is what is expected: keep reading until the window ends.
-          if (cls === 'not_paid') return afterFinalMs === undefined ? undefined : this.#watchLate(rec, since, warned, afterFinalMs);
-          if (!warned)
-            this.#alarm(
-              'warning',
-              `MultiSafepay shows payment ${rec.orderId} (${formatMoney(rec.amount, rec.currency)}) waiting on terminal ${rec.terminalId} after all - do not take another payment for that sale until it ends.`,
-              'late_waiting',
-              { orderId: rec.orderId, amount: rec.amount, currency: rec.currency, terminalId: rec.terminalId },
-              rec.orderId,
-            );
-          this.#watchLate(rec, since, true, afterFinalMs);
-        })
-        .finally(() => this.#pending.delete(p));
-      this.#pending.add(p);
-    }, this.timing.lateWatchPollMs);
-    watches.set(rec.orderId, timer);
-  }
-
-  /**
-   * A final answer is not always the last word: a cancel can cross a card being authorised, and an approval can be
-   * reversed (void) when the card declines the last step. For `finalWatchMs` after any final state the order is
-   * read again, less often as time goes by: a later "paid" for an unpaid attempt is recorded as paid after all, a
-   * later "not paid" for a paid one raises the "reversed" alarm. These reads are not counted in `openHandles`.
-   */
-  #watchAfterFinal(rec: AttemptRecord, since: number): void {
-    if (this.timing.finalWatchMs <= 0 || rec.state === 'failed') return; // refused or not sent: see notFound/resolve
-    if (rec.state !== 'completed') return this.#watchLate(rec, since, false, this.timing.finalWatchMs);
-    this.#watchReversal(rec, since, 0);
-  }
-
-  #watchReversal(rec: AttemptRecord, since: number, tries: number): void {
-    if (this.#stopped || this.#finalWatch.has(rec.orderId)) return;
-    const delay = this.timing.lateWatchPollMs * 2 ** tries;
-    if (this.#mono() + delay - since > this.timing.finalWatchMs) return;
-    const timer = setTimeout(() => {
-      const p = this.provider()
-        .get(rec.orderId)
-        .then(
-          (order) => order,
-          () => undefined,
-        )
-        .then((order) => {
-          this.#finalWatch.delete(rec.orderId);
-          if (order && this.#class(order.status) === 'not_paid' && !identityMismatch(rec, order)) return this.#reversed(rec, order);
-          this.#watchReversal(rec, since, tries + 1);
-        })
-        .finally(() => this.#pending.delete(p));
-      this.#pending.add(p);
-    }, delay);
-    this.#finalWatch.set(rec.orderId, timer);
-  }
-
-  /** MultiSafepay reports a paid payment as not paid after all (void, cancelled, expired): record it, say so loudly. */
-  #reversed(rec: AttemptRecord, order: ProviderOrder): void {
-    this.#recordLate(rec, 'a reversed payment', {
-      mspStatus: order.status,
-      message: `MultiSafepay reports this payment as "${order.status}" after it was paid - it did not go through.`,
-      messageKey: 'reversed',
-      updatedAt: this.#now(),
-    });
-    this.#alarm(
-      'error',
-      `Payment ${rec.orderId} of ${formatMoney(rec.paidAmount ?? rec.amount, rec.currency)} for sale ${rec.saleId} was reversed by MultiSafepay ("${order.status}") after it was paid - the customer has not paid. Take the payment again.`,
-      'reversed',
-      { orderId: rec.orderId, amount: rec.paidAmount ?? rec.amount, currency: rec.currency, saleId: rec.saleId, status: order.status },
-      rec.orderId,
-    );
-  }
-
-  /** Records what MultiSafepay said after a final answer on the attempt as it stands, and shows it if on screen. */
-  #recordLate(rec: AttemptRecord, what: string, change: Partial<AttemptRecord>): AttemptRecord {
-    const base = this.#live.get(rec.orderId)?.rec ?? this.#ledger.attempt(rec.orderId) ?? rec;
-    const next: AttemptRecord = { ...base, ...change };
-    try {
-      this.#ledger.recordAttempt(snapshot(next));
-    } catch (err) {
-      this.log.error(`could not record ${what}`, { orderId: rec.orderId, code: (err as NodeJS.ErrnoException)?.code });
-    }
-    const live = this.#live.get(rec.orderId);
-    if (live) {
-      live.rec = next;
-      this.#emit(rec.orderId);
-    }
-    return next;
-  }
-
-  /** A payment the till had given up on went through after all: record it as paid, and say so loudly. */
-  #lateOutcome(rec: AttemptRecord, order: ProviderOrder): void {
-    const now = this.#now();
-    const next = this.#recordLate(rec, 'a late payment', {
-      ...this.#patch(order),
-      state: 'completed',
-      message: 'This payment went through after all.',
-      messageKey: 'late_paid',
-      updatedAt: now,
-      finalAt: now,
-    });
-    this.#alarm(
-      'error',
-      `Payment ${rec.orderId} of ${formatMoney(rec.amount, rec.currency)} on terminal ${rec.terminalId} went through after all - the customer has paid for sale ${rec.saleId}. If the sale was paid again another way, refund one of them.`,
-      'late_paid',
-      { orderId: rec.orderId, amount: rec.amount, currency: rec.currency, terminalId: rec.terminalId, saleId: rec.saleId },
-      rec.orderId,
-    );
-    if (!next.card) this.#watchCard(next, this.#mono(), 0);
+    if (live.rec.state === 'completed' && needsReading(live.rec)) this.#watches.watchCard(live.rec, this.#mono(), 0);
+    this.#watches.watchAfterFinal(live.rec, this.#mono());
   }
 
   /**
@@ -941,7 +770,7 @@ export class PaymentEngine implements FollowerHost {
         // stays watched, and a later "paid" raises the alarm.
         if (opts.cashIfUnreadable && isFinal(a.state)) {
           unchecked.push(a.orderId);
-          this.#watchLate(a);
+          this.#watches.watchLate(a);
           continue;
         }
         throw new TillError({
@@ -952,7 +781,7 @@ export class PaymentEngine implements FollowerHost {
       if (identityMismatch(a, order)) continue;
       const cls = this.#class(order.status);
       if (cls === 'paid') {
-        this.#lateOutcome(a, order);
+        this.#watches.lateOutcome(a, order);
         throw new TillError({
           code: 'not_allowed',
           message: `This sale was paid after all (payment ${a.orderId}) - nothing new was started.`,
@@ -970,66 +799,6 @@ export class PaymentEngine implements FollowerHost {
   #alarm(level: 'warning' | 'error', message: string, key: NoticeKey, params: Record<string, string | number>, orderId: string): void {
     this.log.warn('alarm', { level, key });
     this.onAlarm?.(level, message, key, params, orderId);
-  }
-
-  /** Saves the card of a completed attempt, whether it is still on screen or not. */
-  /**
-   * Records what a read after completion adds: the card (once) and the amount MultiSafepay charged (once). Returns
-   * the attempt as it now stands.
-   */
-  #recordAfterPaid(orderId: string, rec: AttemptRecord, patch: Partial<AttemptRecord>): AttemptRecord {
-    const add: Partial<AttemptRecord> = {};
-    if (patch.card && !rec.card) add.card = patch.card;
-    if (patch.paidAmount !== undefined && rec.paidAmount === undefined) add.paidAmount = patch.paidAmount;
-    if (!add.card && add.paidAmount === undefined) return rec;
-    const next: AttemptRecord = { ...rec, ...add, updatedAt: this.#now() };
-    try {
-      this.#ledger.recordAttempt(snapshot(next));
-    } catch (err) {
-      this.log.error('could not save what MultiSafepay read after the payment', { orderId, code: (err as NodeJS.ErrnoException)?.code });
-      if (!this.#cardWatch.has(orderId)) this.#watchCard(rec, this.#mono(), 1);
-      return rec;
-    }
-    const live = this.#live.get(orderId);
-    if (live) {
-      live.rec = next;
-      this.#emit(orderId);
-    }
-    if (add.paidAmount !== undefined) this.#chargedOtherAmount(next);
-    return next;
-  }
-
-  /**
-   * MultiSafepay charged another amount than the till asked for: more is a tip the customer added on the terminal
-   * (kept apart from the sale and its VAT); less leaves the rest of the sale due. Either way the cashier is told.
-   */
-  #chargedOtherAmount(rec: AttemptRecord): void {
-    const paid = rec.paidAmount;
-    if (paid === undefined || paid === rec.amount) return;
-    const params = {
-      orderId: rec.orderId,
-      amount: rec.amount,
-      paid,
-      currency: rec.currency,
-      saleId: rec.saleId,
-      ...(paid > rec.amount ? { tip: paid - rec.amount } : { due: rec.amount - paid }),
-    };
-    if (paid > rec.amount)
-      this.#alarm(
-        'warning',
-        `Payment ${rec.orderId} charged ${formatMoney(paid, rec.currency)} for ${formatMoney(rec.amount, rec.currency)}: the customer added a tip of ${formatMoney(paid - rec.amount, rec.currency)} on the terminal.`,
-        'paid_tip',
-        params,
-        rec.orderId,
-      );
-    else
-      this.#alarm(
-        'error',
-        `Payment ${rec.orderId} charged only ${formatMoney(paid, rec.currency)} of ${formatMoney(rec.amount, rec.currency)} - ${formatMoney(rec.amount - paid, rec.currency)} of sale ${rec.saleId} is still due.`,
-        'paid_less',
-        params,
-        rec.orderId,
-      );
   }
 
   #setMessage(orderId: string, message: string, messageKey: string): void {
@@ -1070,112 +839,4 @@ export class PaymentEngine implements FollowerHost {
   }
 }
 
-function snapshot(rec: AttemptRecord): AttemptSnapshot {
-  const { eventsToken: _t, eventsStreamUrl: _u, ...snap } = rec;
-  return snap;
-}
-
-/** What an answer of the provider changes on an attempt. */
-function orderPatch(order: ProviderOrder, reading: StatusReading): Partial<AttemptRecord> {
-  const patch: Partial<AttemptRecord> = { mspStatus: order.status };
-  // The reason of this answer only: a reason of an earlier decline must not be shown for a later one.
-  patch.mspReason = order.reason;
-  patch.mspReasonCode = order.reasonCode;
-  if (order.transactionId !== undefined) patch.transactionId = order.transactionId;
-  const paid = paidAmountOf(order, reading);
-  if (paid !== undefined) patch.paidAmount = paid;
-  if (order.card) patch.card = order.card;
-  return patch;
-}
-
-/** How long `stop()` waits for look-ups already on their way (ms). */
-const STOP_WAIT_MS = 2_000;
-
-/** A completed attempt is read again until MultiSafepay shows its card and the amount it charged. */
-const needsReading = (rec: AttemptRecord): boolean => rec.state === 'completed' && (!rec.card || rec.paidAmount === undefined);
-
-/** What a completed order charged (its `amount`, minor units); undefined while not paid or not said. */
-export function paidAmountOf(order: ProviderOrder, reading: StatusReading): number | undefined {
-  return reading.class === 'paid' && typeof order.amount === 'number' && order.amount >= 0 ? order.amount : undefined;
-}
-
-function lockedError(err: unknown): unknown {
-  if (!(err instanceof ProviderError)) return err;
-  return new TillError({
-    code: 'msp_error',
-    message: `${err.cashierMessage} The terminal stays locked.`,
-    ...(err.code !== undefined ? { mspCode: err.code } : {}),
-  });
-}
-
-function toView(l: LiveAttempt): PaymentView {
-  const r = l.rec;
-  const view: PaymentView = {
-    attemptId: r.attemptId,
-    saleId: r.saleId,
-    orderId: r.orderId,
-    terminalId: r.terminalId,
-    amount: r.amount,
-    currency: r.currency,
-    lines: r.lines,
-    state: r.state,
-    connection: l.connection,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    recovered: l.recovered,
-  };
-  if (r.paidAmount !== undefined) view.paidAmount = r.paidAmount;
-  if (r.message) view.message = r.message;
-  if (r.messageKey) view.messageKey = r.messageKey;
-  if (r.card) view.card = r.card;
-  if (r.transactionId) view.transactionId = r.transactionId;
-  if (r.finalAt) view.finalAt = r.finalAt;
-  if (r.mspStatus) view.mspStatus = r.mspStatus;
-  if (r.mspReason) view.mspReason = r.mspReason;
-  if (r.mspReasonCode) view.mspReasonCode = r.mspReasonCode;
-  if (r.reason) view.reason = r.reason;
-  return view;
-}
-
-/**
- * Which of currency and terminal of an existing order under this attempt's id differ from the attempt's, if any.
- * The order id carries 48 random bits and is written before the create, so an order found under it with this
- * currency and terminal is this attempt's whatever its amount: a customer may add a tip on the terminal, or pay less,
- * and the amount MultiSafepay charged is recorded as it is (`paidAmount`). A field MultiSafepay left out (null) is
- * not a difference.
- */
-export function identityMismatch(rec: AttemptSnapshot, order: ProviderOrder): 'currency' | 'terminal' | undefined {
-  if (order.currency !== undefined && order.currency.toUpperCase() !== rec.currency.toUpperCase()) return 'currency';
-  const terminal = order.terminalId;
-  if (terminal !== undefined && terminal.toUpperCase() !== rec.terminalId.toUpperCase()) return 'terminal';
-  return undefined;
-}
-
-const AttemptRecordSchema = AttemptSnapshotSchema.extend({ eventsToken: z.string().optional(), eventsStreamUrl: z.string().optional() });
-/** The guard map on disk: terminal id -> its one open attempt. */
-const GuardSchema = z.record(z.string(), AttemptRecordSchema);
-
-/** Why an attempt ended unpaid, as far as the till can tell (the panel's `data-reason`). */
-export function endReason(
-  cur: AttemptRecord,
-  state: AttemptState,
-  event: AttemptEvent,
-  /** Milliseconds since the attempt's last news, on the monotonic clock. */
-  sinceNewsMs: number,
-  idleMs = DEFAULT_TIMING.terminalIdleMs,
-  /** How the attempt's last provider status (`cur.mspStatus`) reads, when it has one. */
-  last?: StatusReading,
-): PaymentReason | undefined {
-  if (state === 'failed') {
-    if (event.type === 'not_found') return 'not_sent';
-    if (event.type === 'released') return 'cancelled_by_till';
-    return 'refused';
-  }
-  if (state !== 'cancelled') return undefined;
-  if (cur.state === 'cancelling' || cur.resolvedReason) return 'cancelled_by_till';
-  if (event.type === 'status' && event.reading.expired) return 'expired';
-  if (cur.state === 'soft_declined' || last?.class === 'soft_declined') return 'declined';
-  // The terminal cancels a payment nobody touched for 60 s: a cancel this long after the last news is that.
-  if (sinceNewsMs >= idleMs) return 'expired';
-  return 'cancelled_on_terminal';
-}
+export { endReason, identityMismatch, paidAmountOf } from './attempt';
