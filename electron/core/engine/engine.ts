@@ -17,14 +17,14 @@ import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { type PaymentProvider, ProviderError, type ProviderOrder, type StatusReading } from '../payments/provider';
 import { storageFailure } from '../storage/disk';
-import { keepCopy, type KeyValueStore } from '../storage/kv';
+import type { KeyValueStore } from '../storage/kv';
 import { type AttemptSnapshot, type Ledger } from '../ledger/ledger';
 import { Follower, type FollowerHost } from './follower';
+import { loadGuard } from './guard';
 import { checkAttempts, checkEarlierAttempts } from './reconcile';
 import { Watches } from './watches';
 import {
   CREATED,
-  GuardSchema,
   ID_USED,
   identityMismatch,
   lockedError,
@@ -158,51 +158,12 @@ export class PaymentEngine implements FollowerHost {
       pending: this.#pending,
     });
 
-    let installId = this.#store.get('installId');
-    if (typeof installId !== 'string' || !/^[a-z0-9]{8}$/.test(installId)) {
-      installId = randomBytes(8).toString('hex').slice(0, 8);
-      this.#store.set({ installId });
-    }
-    this.#installId = installId as string;
-    const seq = this.#store.get('seq');
-    this.#seq = typeof seq === 'number' && Number.isInteger(seq) && seq >= 0 ? seq : 0;
-    const guard = GuardSchema.safeParse(this.#store.get('active') ?? {});
-    this.#active = guard.success ? (guard.data as Record<string, AttemptRecord>) : {};
-    if (!guard.success) this.guardDamagedCopy = keepCopy(this.#store.path, this.#now());
-    this.#reconcileGuard();
-  }
-
-  /**
-   * Guard and ledger agree at every start, both ways: an open attempt in the ledger holds its terminal again;
-   * an attempt the guard holds that the ledger lacks (a crash right after the guard was written) is written to
-   * the ledger; a newer state in the ledger wins; one the ledger has as final releases its terminal. The sale
-   * counter is never lower than the ledger's.
-   */
-  #reconcileGuard(): void {
-    const active: Record<string, AttemptRecord> = { ...this.#active };
-    for (const [terminalId, rec] of Object.entries(active)) {
-      const inLedger = this.#ledger.attempt(rec.orderId);
-      if (!inLedger) this.#ledger.recordAttempt(snapshot(rec));
-      else if (isFinal(inLedger.state)) delete active[terminalId];
-      else if (inLedger.updatedAt > rec.updatedAt)
-        active[terminalId] = {
-          ...inLedger,
-          ...(rec.eventsToken ? { eventsToken: rec.eventsToken } : {}),
-          ...(rec.eventsStreamUrl ? { eventsStreamUrl: rec.eventsStreamUrl } : {}),
-        };
-    }
-    for (const a of this.#ledger.openAttempts()) {
-      const held = active[a.terminalId];
-      if (!held) active[a.terminalId] = a;
-      else if (held.orderId !== a.orderId) this.#extraOpen.push(a);
-    }
-    const seq = Math.max(this.#seq, this.#ledger.maxSeq());
-    if (seq !== this.#seq || JSON.stringify(active) !== JSON.stringify(this.#active)) {
-      this.#store.set({ active, seq });
-      this.log.warn('guard reconciled with the ledger', { held: Object.keys(active).length, seq });
-    }
-    this.#active = active;
-    this.#seq = seq;
+    const guard = loadGuard(this.#store, this.#ledger, this.log, this.#now());
+    this.#installId = guard.installId;
+    this.#seq = guard.seq;
+    this.#active = guard.active;
+    this.#extraOpen = guard.extraOpen;
+    if (guard.damagedCopy) this.guardDamagedCopy = guard.damagedCopy;
   }
 
   get installId(): string {
