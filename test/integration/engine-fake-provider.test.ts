@@ -19,6 +19,8 @@ import type { PaymentView } from '../../shared/payment';
 import type { RefundRecord, SaleRecord } from '../../shared/contract';
 import { FAKE_CARD, FakeProvider } from '../helpers/fake-provider';
 
+// The simulator suite's fast timings (test/helpers/engine.ts, which imports MultiSafepay, so copied), no reads after
+// a final answer.
 const TIMING: Partial<EngineTiming> = {
   backoffBaseMs: 10,
   backoffMaxMs: 80,
