@@ -4,6 +4,10 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const NO_ELECTRON = { name: 'electron', message: 'Only the thin adapters in electron/*.ts may import electron.' };
+const NO_PROVIDER = {
+  group: ['**/payments/multisafepay', '**/payments/multisafepay/**'],
+  message: 'Only payments/provider.ts: a provider (MultiSafepay) is wired in by the service and the connection.',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-electron/**', 'release/**', 'node_modules/**', 'test-results/**', 'bench/results/**'] },
@@ -73,10 +77,24 @@ export default tseslint.config(
           patterns: [
             { group: ['**/renderer/**'], message: 'The core never imports the screen.' },
             {
-              group: ['**/engine/engine', '**/engine/follower', '**/msp/client', '**/msp/stream', '**/service'],
-              message: 'The ledger and printing are below the engine and the MultiSafepay client: they may not call them.',
+              group: ['**/engine/engine', '**/engine/follower', '**/service'],
+              message: 'The ledger and printing are below the engine: they may not call it.',
             },
+            NO_PROVIDER,
           ],
+        },
+      ],
+    },
+  },
+  // The engine and the sales book speak to the payment-provider port (payments/provider.ts), never to a provider.
+  {
+    files: ['electron/core/engine/**/*.ts', 'electron/core/sales.ts', 'electron/core/drawer.ts', 'electron/core/sales-export.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [NO_ELECTRON],
+          patterns: [{ group: ['**/renderer/**'], message: 'The core never imports the screen.' }, NO_PROVIDER],
         },
       ],
     },

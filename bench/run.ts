@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { TillService } from '../electron/core/service';
-import { Simulator } from '../electron/core/simulator/simulator';
+import { Simulator } from '../electron/core/payments/multisafepay/simulator/simulator';
 import { launchBrowser, ROOT, skipReason, startTill, type Till } from '../test/e2e/harness';
 import { tempDir } from '../test/helpers/engine';
 import { fillLedger } from './fill-ledger';
@@ -238,7 +238,7 @@ if (runs('4a')) {
 if (runs('4b')) {
   const gc = (globalThis as { gc?: () => void }).gc;
   // The simulator runs in its own process here, so the heap measured is the till core's alone.
-  const simProc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/core/simulator/cli.ts')], {
+  const simProc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/core/payments/multisafepay/simulator/cli.ts')], {
     env: { ...process.env, SIM_PORT: '0', SIM_API_KEY: TEST_KEY, SIM_TERMINALS: 'CORE1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

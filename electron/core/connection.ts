@@ -6,11 +6,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ConnectionTest, Mode, Terminal } from '../../shared/contract';
 import type { Logger } from './log';
-import { LIVE_API_ROOT, MspClient, TEST_API_ROOT } from './msp/client';
-import { MspError } from './msp/errors';
+import { LIVE_API_ROOT, MspClient, TEST_API_ROOT } from './payments/multisafepay/client';
+import { MspError } from './payments/multisafepay/errors';
+import { MultiSafepayProvider } from './payments/multisafepay/provider';
+import type { PaymentProvider } from './payments/provider';
 import type { SecretStore } from './secrets';
 import type { StoredSettings } from './settings';
-import { Simulator, type SimulatorConfig } from './simulator/simulator';
+import { Simulator, type SimulatorConfig } from './payments/multisafepay/simulator/simulator';
 import type { KeyValueStore } from './storage/kv';
 
 export interface TillEnv {
@@ -73,6 +75,8 @@ export interface ConnectionOptions {
 export class Connection {
   readonly #o: ConnectionOptions;
   #client: MspClient;
+  /** The payment provider over the current client (made again when the client changes). */
+  #provider: MultiSafepayProvider | undefined;
   #simulator: Simulator | undefined;
   #apiTerminals: Terminal[] = [];
 
@@ -131,6 +135,13 @@ export class Connection {
 
   get client(): MspClient {
     return this.#client;
+  }
+
+  /** The payment provider the engine and the sales book use now: MultiSafepay over the current client. */
+  get provider(): PaymentProvider {
+    if (this.#provider?.client !== this.#client)
+      this.#provider = new MultiSafepayProvider({ client: this.#client, logger: this.#o.logger });
+    return this.#provider;
   }
 
   get simulator(): Simulator | undefined {

@@ -11,7 +11,7 @@ import type { Reply } from '../../shared/wire';
 import type { Handlers } from './handlers/context';
 import { LedgerRowError } from './ledger/ledger';
 import type { Logger } from './log';
-import { MspError } from './msp/errors';
+import { ProviderError } from './payments/provider';
 import { POLICY, WHILE_LOCKED } from './policy';
 import type { SecretStore } from './secrets';
 import type { Staff, StaffMember } from './staff';
@@ -60,7 +60,7 @@ export class RequestDispatcher {
     } catch (err) {
       if (err instanceof TillError) return { ok: false, error: err.toJSON() };
       if (err instanceof LedgerRowError) return { ok: false, error: { code: 'storage_error', message: err.message } };
-      if (err instanceof MspError)
+      if (err instanceof ProviderError)
         return {
           ok: false,
           error: { code: 'msp_error', message: err.cashierMessage, ...(err.code !== undefined ? { mspCode: err.code } : {}) },

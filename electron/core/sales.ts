@@ -19,9 +19,7 @@ import { type Ledger, type NewRefund, type RefundBaseline, type RefundRow } from
 import { receiptlessAsSale, type ReturnPick, returnAmount, returnLines, returnProblem, vatOfLines } from '../../shared/returns';
 import { amountDue, isPaidCard, refundTargets } from '../../shared/sale';
 import type { Logger } from './log';
-import type { MspClient } from './msp/client';
-import { MspError } from './msp/errors';
-import type { MspOrder } from './msp/types';
+import { type PaymentProvider, ProviderError, type ProviderOrder, type ProviderRefund } from './payments/provider';
 import { isDiskFull, storage } from './storage/disk';
 import { Drawer } from './drawer';
 import { SalesExports } from './sales-export';
@@ -30,7 +28,8 @@ export { csvCell } from './sales-export';
 export interface SalesBookOptions {
   ledger: Ledger;
   engine: PaymentEngine;
-  client: () => MspClient;
+  /** The payment provider to use now: card refunds and re-reads of a paid order go through it. */
+  provider: () => PaymentProvider;
   logger: Logger;
   now: () => number;
   monotonic: () => number;
@@ -367,12 +366,12 @@ export class SalesBook {
     // One refund of a payment at a time, from here on: a second click is refused at once (above).
     this.#refunding.add(orderId);
     try {
-      before = baselineOf(refundsAtMsp(await this.#o.client().getOrder(orderId)));
+      before = baselineOf(refundsAtMsp(await this.#o.provider().get(orderId)));
     } catch (err) {
       this.#refunding.delete(orderId);
       this.#o.logger.warn('refund not started: the order cannot be read', {
         orderId,
-        reason: err instanceof MspError ? err.kind : 'error',
+        reason: err instanceof ProviderError ? err.kind : 'error',
       });
       throw new TillError({
         code: 'msp_error',
@@ -405,15 +404,15 @@ export class SalesBook {
     try {
       let transactionId: string | undefined;
       try {
-        const res = await this.#o.client().refund(orderId, {
+        const res = await this.#o.provider().refund(orderId, {
           currency: sale.currency,
           amount,
           description: `${ret ? 'Return' : 'Refund'} ${sale.saleId}`,
         });
-        transactionId = res.transaction_id;
+        transactionId = res.transactionId;
         if (ret) this.#o.failpoint?.('return-sent');
       } catch (err) {
-        if (err instanceof MspError && err.kind === 'refused') {
+        if (err instanceof ProviderError && err.kind === 'refused') {
           ledger.settleRefund(refundId, 'failed', this.#o.now());
           throw err;
         }
@@ -505,7 +504,7 @@ export class SalesBook {
   async #check(r: RefundRow, tries: number, since: number): Promise<void> {
     const ledger = this.#o.ledger;
     try {
-      const now = refundsAtMsp(await this.#o.client().getOrder(r.order_id));
+      const now = refundsAtMsp(await this.#o.provider().get(r.order_id));
       const others = ledger.refundsOfOrder(r.order_id).filter((x) => x.refund_id !== r.refund_id);
       const known = new Set(others.map((x) => x.transaction_id));
       const before = baselineOfRow(r);
@@ -513,12 +512,12 @@ export class SalesBook {
       // Without a baseline (a refund begun by an older till) the till's own done refunds stand in for it.
       const base = before?.refunded ?? others.filter((x) => x.state === 'done').reduce((s, x) => s + x.amount, 0);
       const fresh = now.related.filter(
-        (t) => t.transaction_id && !known.has(t.transaction_id) && !(before?.transactionIds ?? []).includes(t.transaction_id),
+        (t) => t.transactionId && !known.has(t.transactionId) && !(before?.transactionIds ?? []).includes(t.transactionId),
       );
       const match = fresh.find((t) => t.amount === r.amount);
       const went = now.related.length || before?.transactionIds.length ? match !== undefined : now.refunded >= base + r.amount;
       if (went) {
-        const tx = match?.transaction_id;
+        const tx = match?.transactionId;
         if (ledger.settleRefund(r.refund_id, 'done', this.#o.now(), tx)) {
           this.#refundDone(r.sale_id, r.refund_id);
           this.#o.notice('info', `The refund of ${formatMoney(r.amount, r.currency)} (${r.order_id}) went through at MultiSafepay.`, {
@@ -539,7 +538,10 @@ export class SalesBook {
         return;
       }
     } catch (err) {
-      this.#o.logger.warn('pending refund not checked yet', { orderId: r.order_id, reason: err instanceof MspError ? err.kind : 'error' });
+      this.#o.logger.warn('pending refund not checked yet', {
+        orderId: r.order_id,
+        reason: err instanceof ProviderError ? err.kind : 'error',
+      });
     }
     // Still not telling after a long while: say so once (the dashboard can tell), and keep looking.
     if (this.#o.monotonic() - since >= (this.#o.refundUnknownMs ?? 10 * 60_000) && !this.#unknown.has(r.refund_id)) {
@@ -554,23 +556,14 @@ export class SalesBook {
   }
 }
 
-/** The usual float: the middle one of the latest sessions that had a float (0: none yet). */
-
-type MspRefund = NonNullable<MspOrder['related_transactions']>[number];
-
-/** An order's refunds as MultiSafepay reports them: the amount refunded and each refund transaction. */
-function refundsAtMsp(order: MspOrder): { refunded: number; related: MspRefund[] } {
-  const related = (order.related_transactions ?? []).filter((t) => (t.type ?? 'refund').toLowerCase() === 'refund');
-  const refunded =
-    order.amount_refunded ??
-    (related.length ? related.reduce((s, t) => s + (t.amount ?? 0), 0) : undefined) ??
-    (/^refunded$/i.test(order.status) ? (order.amount ?? 0) : 0);
-  return { refunded, related };
+/** An order's refunds as the provider reports them: the amount refunded and each refund transaction. */
+function refundsAtMsp(order: ProviderOrder): { refunded: number; related: ProviderRefund[] } {
+  return { refunded: order.refunds.refunded, related: order.refunds.transactions };
 }
 
-const baselineOf = (at: { refunded: number; related: MspRefund[] }): RefundBaseline => ({
+const baselineOf = (at: { refunded: number; related: ProviderRefund[] }): RefundBaseline => ({
   refunded: at.refunded,
-  transactionIds: at.related.flatMap((t) => (t.transaction_id ? [t.transaction_id] : [])),
+  transactionIds: at.related.flatMap((t) => (t.transactionId ? [t.transactionId] : [])),
 });
 
 const BaselineSchema = z.object({ refunded: z.number().int(), transactionIds: z.array(z.string()) });

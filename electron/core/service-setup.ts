@@ -7,6 +7,7 @@ import { TillError } from '../../shared/errors';
 import type { TillEnv } from './connection';
 import { LedgerLockedError } from './ledger/db';
 import { Ledger } from './ledger/ledger';
+import { readStatus } from './payments/multisafepay/statuses';
 
 export const LEDGER_FILE = 'ledger.sqlite';
 /** Reads TILL_* variables (headless mode and the desktop app). */
@@ -50,13 +51,13 @@ export function bookingClock(wall: () => number, monotonic: () => number, lastRe
 /** Opens the ledger; one that cannot be opened (not a database, damaged) is kept aside and a new one started. */
 export function openLedger(path: string, now = Date.now()): { ledger: Ledger; damagedCopy?: string } {
   try {
-    return { ledger: new Ledger(path) };
+    return { ledger: new Ledger(path, { readStatus }) };
   } catch (err) {
     if (err instanceof LedgerLockedError) throw new TillError({ code: 'locked', message: err.message });
     if (!existsSync(path) || /newer version/.test(String((err as Error)?.message))) throw err;
     const damagedCopy = `${path}.damaged-${now}`;
     renameSync(path, damagedCopy);
     for (const side of ['-wal', '-shm']) if (existsSync(path + side)) renameSync(path + side, damagedCopy + side);
-    return { ledger: new Ledger(path), damagedCopy };
+    return { ledger: new Ledger(path, { readStatus }), damagedCopy };
   }
 }

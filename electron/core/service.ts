@@ -29,10 +29,9 @@ import { Ledger } from './ledger/ledger';
 import type { ShopOptions } from './shop/shop';
 import type { Logger } from './log';
 import { silentLogger } from './log';
-import {} from './msp/errors';
 import { EnvSecretStore, FileSecretStore, type SecretStore } from './secrets';
 import { readCatalog, readSettings, type StoredSettings } from './settings';
-import type { SimulatorConfig } from './simulator/simulator';
+import type { SimulatorConfig } from './payments/multisafepay/simulator/simulator';
 import { Connection, type TillEnv } from './connection';
 import { SalesBook } from './sales';
 import { storageFailure } from './storage/disk';
@@ -168,7 +167,7 @@ export class TillService implements Dispatcher {
     if (logged !== undefined && logged !== this.#connection.mode)
       this.ledger.audit.recordModeChange(this.#now(), this.#connection.mode, undefined);
     this.engine = new PaymentEngine({
-      client: () => this.#connection.client,
+      provider: () => this.#connection.provider,
       store: this.#state,
       ledger: this.ledger,
       logger: this.#log,
@@ -208,7 +207,7 @@ export class TillService implements Dispatcher {
     this.sales = new SalesBook({
       ledger: this.ledger,
       engine: this.engine,
-      client: () => this.#connection.client,
+      provider: () => this.#connection.provider,
       logger: this.#log,
       now: this.#now,
       monotonic: opts.monotonic ?? (() => performance.now()),

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Simulator } from '../../electron/core/simulator/simulator';
+import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import { until } from '../helpers/sim';
 import { en } from '../../renderer/src/locales/en';
 import { nl } from '../../renderer/src/locales/nl';

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { Simulator } from '../../electron/core/simulator/simulator';
+import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import { tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY } from '../helpers/sim';
 import { launchBrowser, startTill, type Till } from './harness';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { Simulator } from '../../electron/core/simulator/simulator';
+import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import { en, type Dict } from '../../renderer/src/locales/en';
 import { nl } from '../../renderer/src/locales/nl';
 import { tempDir } from '../helpers/engine';

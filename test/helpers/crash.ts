@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import type { FailPoint } from '../../electron/core/engine/engine';
-import type { Simulator } from '../../electron/core/simulator/simulator';
+import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import { isFinal, type PaymentView } from '../../shared/payment';
 import { startTill } from '../e2e/harness';
 import { tempDir } from './engine';

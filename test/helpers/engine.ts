@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PaymentEngine, type EngineEvent } from '../../electron/core/engine/engine';
-import type { MspClient } from '../../electron/core/msp/client';
+import type { MspClient } from '../../electron/core/payments/multisafepay/client';
+import { MultiSafepayProvider } from '../../electron/core/payments/multisafepay/provider';
+import type { PaymentProvider } from '../../electron/core/payments/provider';
 import { Ledger } from '../../electron/core/ledger/ledger';
 import { openConfStore } from '../../electron/core/storage/kv';
 import type { PaymentView } from '../../shared/payment';
@@ -25,12 +27,21 @@ export const FAST_TIMING = {
 
 export const tempDir = (prefix = 'till-') => mkdtempSync(join(tmpdir(), prefix));
 
-/** An engine on a data dir (reused across "restarts" when given), following payments with fast timings. */
+/** An engine on a data dir (reused across "restarts" when given), following MultiSafepay payments with fast timings. */
 export function makeEngine(client: MspClient, dataDir = tempDir(), extra: Partial<ConstructorParameters<typeof PaymentEngine>[0]> = {}) {
+  return makeEngineWith(new MultiSafepayProvider({ client }), dataDir, extra);
+}
+
+/** An engine on a data dir (reused across "restarts" when given), following payments of `provider` with fast timings. */
+export function makeEngineWith(
+  provider: PaymentProvider,
+  dataDir = tempDir(),
+  extra: Partial<ConstructorParameters<typeof PaymentEngine>[0]> = {},
+) {
   const opened = openConfStore(dataDir, 'till-state');
-  const ledger = new Ledger(join(dataDir, 'ledger.sqlite'));
+  const ledger = new Ledger(join(dataDir, 'ledger.sqlite'), { readStatus: provider.readStatus });
   const engine = new PaymentEngine({
-    client: () => client,
+    provider: () => provider,
     store: opened.store,
     ledger,
     timing: FAST_TIMING,

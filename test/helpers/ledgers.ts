@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { Ledger } from '../../electron/core/ledger/ledger';
+import { readStatus } from '../../electron/core/payments/multisafepay/statuses';
 import { tempDir } from './engine';
 
 const open: Ledger[] = [];
@@ -9,9 +10,12 @@ afterEach(() => {
   while (open.length) open.pop()!.close();
 });
 
-/** A ledger at `path` (a new file by default), closed after the test. */
+/**
+ * A ledger at `path` (a new file by default), closed after the test; it reads the raw statuses it stores with
+ * MultiSafepay's status reader, as the service gives it.
+ */
 export function ledger(path = join(tempDir(), 'ledger.sqlite')): Ledger {
-  const l = new Ledger(path);
+  const l = new Ledger(path, { readStatus });
   open.push(l);
   return l;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { MspClient } from '../../electron/core/msp/client';
-import { Simulator, type SimulatorOptions } from '../../electron/core/simulator/simulator';
+import { MspClient } from '../../electron/core/payments/multisafepay/client';
+import { Simulator, type SimulatorOptions } from '../../electron/core/payments/multisafepay/simulator/simulator';
 
 export const TEST_KEY = `test_${randomBytes(16).toString('hex')}`;
 

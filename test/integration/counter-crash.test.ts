@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../electron/core/simulator/simulator';
+import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import type { DayReport, Discount, SaleRecord, Snapshot } from '../../shared/contract';
 import { spread } from '../../shared/discount';
 import type { SaleLine } from '../../shared/payment';

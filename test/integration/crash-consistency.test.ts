@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../electron/core/simulator/simulator';
+import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import { caseFromSeed, type CrashCase, POINTS, runCrashCase, SCENARIOS } from '../helpers/crash';
 import { skipReason } from '../e2e/harness';
 import { startSim } from '../helpers/sim';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Simulator } from '../../electron/core/simulator/simulator';
+import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import { TillError } from '../../shared/errors';
 import { engineWithSim, LINES, makeEngine, tempDir } from '../helpers/engine';
 import { startSim, until } from '../helpers/sim';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MspError } from '../../electron/core/msp/errors';
+import { MspError } from '../../electron/core/payments/multisafepay/errors';
 import { TillService } from '../../electron/core/service';
 import { Ledger } from '../../electron/core/ledger/ledger';
 import { isDiskFull, storageFailure } from '../../electron/core/storage/disk';
@@ -77,7 +77,7 @@ describe('network faults', () => {
   it('create answered after the client gave up: the order is found and followed, never re-sent', async () => {
     const s = await startSim();
     cleanups.push(() => s.sim.stop());
-    const { MspClient } = await import('../../electron/core/msp/client');
+    const { MspClient } = await import('../../electron/core/payments/multisafepay/client');
     const impatient = new MspClient({ baseUrl: s.root, apiKey: TEST_KEY, timeoutMs: 100, retryDelayMs: 5 });
     const e = makeEngine(impatient);
     cleanups.push(e.stop);

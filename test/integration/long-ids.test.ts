@@ -4,8 +4,8 @@
  * The ids here are odd, so a reader that goes through a JavaScript number cannot get them right by luck.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MspClient } from '../../electron/core/msp/client';
-import { parseMspJson } from '../../electron/core/msp/json';
+import { MspClient } from '../../electron/core/payments/multisafepay/client';
+import { parseMspJson } from '../../electron/core/payments/multisafepay/json';
 import type { PaymentView } from '../../shared/payment';
 import { cannedServer } from '../helpers/canned';
 import { serviceWithSim } from '../helpers/engine';

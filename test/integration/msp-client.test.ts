@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MspClient } from '../../electron/core/msp/client';
-import { MspError } from '../../electron/core/msp/errors';
-import { OrderStream } from '../../electron/core/msp/stream';
-import type { OrderEvent } from '../../electron/core/msp/types';
-import type { Simulator } from '../../electron/core/simulator/simulator';
+import { MspClient } from '../../electron/core/payments/multisafepay/client';
+import { MspError } from '../../electron/core/payments/multisafepay/errors';
+import { OrderStream } from '../../electron/core/payments/multisafepay/stream';
+import type { OrderEvent } from '../../electron/core/payments/multisafepay/types';
+import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
 
 let sim: Simulator | undefined;

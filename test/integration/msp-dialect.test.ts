@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../electron/core/log';
-import { MspClient } from '../../electron/core/msp/client';
-import { MspError } from '../../electron/core/msp/errors';
-import { OrderEventSchema } from '../../electron/core/msp/types';
-import { cardOf } from '../../electron/core/engine/engine';
+import { MspClient } from '../../electron/core/payments/multisafepay/client';
+import { MspError } from '../../electron/core/payments/multisafepay/errors';
+import { OrderEventSchema } from '../../electron/core/payments/multisafepay/types';
+import { cardOf } from '../../electron/core/payments/multisafepay/provider';
 import { cannedServer } from '../helpers/canned';
 
 const FIXTURES = join(__dirname, '../fixtures/msp');

@@ -5,8 +5,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MspClient } from '../../electron/core/msp/client';
-import { MspError } from '../../electron/core/msp/errors';
+import { MspClient } from '../../electron/core/payments/multisafepay/client';
+import { MspError } from '../../electron/core/payments/multisafepay/errors';
 import { engineWithSim, FAST_TIMING, LINES } from '../helpers/engine';
 import { until } from '../helpers/sim';
 

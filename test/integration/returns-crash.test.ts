@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../electron/core/simulator/simulator';
+import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import type { DayReport, SaleRecord } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
 import { skipReason, startTill, type Till } from '../e2e/harness';

@@ -7,8 +7,8 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrderStream } from '../../electron/core/msp/stream';
-import type { OrderEvent } from '../../electron/core/msp/types';
+import { OrderStream } from '../../electron/core/payments/multisafepay/stream';
+import type { OrderEvent } from '../../electron/core/payments/multisafepay/types';
 import { until } from '../helpers/sim';
 
 const enc = (s: string) => Buffer.from(s, 'utf8');

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type AttemptEvent, classifyStatus, transition } from '../../electron/core/engine/transitions';
+import { type AttemptEvent, transition } from '../../electron/core/engine/transitions';
 import { endReason } from '../../electron/core/engine/engine';
+import { classifyStatus, readStatus } from '../../electron/core/payments/multisafepay/statuses';
 import { ATTEMPT_STATES, type AttemptState } from '../../shared/payment';
 
-const S = (status: string): AttemptEvent => ({ type: 'msp_status', status });
+const S = (status: string): AttemptEvent => ({ type: 'status', status, reading: readStatus(status) });
 const EVENTS: Record<string, AttemptEvent> = {
   initialized: S('initialized'),
   declined: S('declined'),
@@ -230,7 +231,7 @@ describe('why an attempt ended unpaid (data-reason)', () => {
     createdAt: 0,
     updatedAt: 1_000,
   };
-  const S = (status: string): AttemptEvent => ({ type: 'msp_status', status });
+  const S = (status: string): AttemptEvent => ({ type: 'status', status, reading: readStatus(status) });
   it.each([
     ['initialized', S('cancelled'), 2_000, {}, 'cancelled_on_terminal'],
     ['initialized', S('cancelled'), 61_000, {}, 'expired'],

@@ -1,80 +1,30 @@
 /**
- * The payment engine: turns "charge this sale on that terminal" into MultiSafepay orders and follows each one to
- * its final status, without ever charging twice or losing an outcome.
+ * The payment engine: turns "charge this sale on that terminal" into orders at the payment provider and follows each
+ * one to its final status, without ever charging twice or losing an outcome. This file holds the actions (charge,
+ * cancel, resolve, reconcile), recovery at start and the follower's host; the state and the durable write path are
+ * `EngineCore` (core.ts).
  *
  * Durability: the per-terminal guard is the store's `active` map (terminal id -> its one non-final attempt),
  * written atomically before the create request is sent. Every state change is appended to the journal; a final
  * state is journaled first and only then removed from `active`, which releases the guard. A crash between any
- * two writes is repaired on the next start by re-reading the order from MultiSafepay.
+ * two writes is repaired on the next start by re-reading the order from the provider.
  */
-import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { TillError } from '../../../shared/errors';
-import { formatMoney, lineTotal } from '../../../shared/money';
-import type { AttemptState, CardDetails, ConnectionState, PaymentReason, PaymentView, SaleLine } from '../../../shared/payment';
+import { lineTotal } from '../../../shared/money';
+import type { ConnectionState, PaymentView, SaleLine } from '../../../shared/payment';
 import { isFinal } from '../../../shared/payment';
-import type { Mismatch, NoticeKey, Reconciliation } from '../../../shared/contract';
-import type { Logger } from '../log';
-import { silentLogger } from '../log';
-import type { MspClient } from '../msp/client';
-import { MspError } from '../msp/errors';
-import type { StreamAuth } from '../msp/stream';
-import type { MspOrder } from '../msp/types';
+import type { Reconciliation } from '../../../shared/contract';
+import { ProviderError, type ProviderOrder } from '../payments/provider';
 import { storageFailure } from '../storage/disk';
-import { keepCopy, type KeyValueStore } from '../storage/kv';
-import { type AttemptSnapshot, AttemptSnapshotSchema, type Ledger } from '../ledger/ledger';
+import type { AttemptSnapshot } from '../ledger/ledger';
 import { Follower, type FollowerHost } from './follower';
-import { afterPayment, classifyStatus, type AttemptEvent, normalizeStatus, transition } from './transitions';
-import { type AttemptRecord, DEFAULT_TIMING, type EngineTiming, type LiveAttempt } from './types';
+import { checkAttempts, checkEarlierAttempts } from './reconcile';
+import { CREATED, ID_USED, identityMismatch, lockedError, NOT_SENT, snapshot, toView } from './attempt';
+import { transition } from './transitions';
+import type { AttemptRecord } from './types';
+import { EngineCore, type EngineEvent, type EngineOptions, type FailPoint } from './core';
 
-export type EngineEvent = { type: 'payment'; payment: PaymentView } | { type: 'payment_removed'; orderId: string };
-
-export interface EngineOptions {
-  /** The client to use now (settings can swap it while the till is idle). */
-  client: () => MspClient;
-  store: KeyValueStore;
-  ledger: Ledger;
-  logger?: Logger;
-  timing?: Partial<EngineTiming>;
-  streamAuth?: 'auto' | StreamAuth;
-  fetch?: typeof fetch;
-  /** Wall-clock time, stored for people only. */
-  now?: () => number;
-  /** Monotonic time in ms for every timeout, grace and elapsed time (a wall clock can jump). */
-  monotonic?: () => number;
-  random?: () => number;
-  /** The random part of each order id (default: 48 random bits, base64url). */
-  randomId?: () => string;
-  /**
-   * Called right after each durable write of the payment lifecycle, with its name. Fault-injection tests use it
-   * to kill the process at exactly that point (see test/integration/crash-consistency.test.ts).
-   */
-  failpoint?: (point: FailPoint) => void;
-}
-
-export type FailPoint =
-  | 'guard-taken'
-  | 'attempt-journaled'
-  | 'order-created'
-  | 'state-journaled'
-  | 'state-stored'
-  | 'final-journaled'
-  | 'guard-released'
-  /** A return (sales.ts): its lines and refund written (a card refund pending, not sent yet), and its refund answered. */
-  | 'return-journaled'
-  | 'return-sent'
-  /** An exchange (sales.ts): its return and its new sale written, in one transaction. */
-  | 'exchange-journaled'
-  /** The drawer's durable steps (sales.ts): a session opened, its float corrected, a session closed (and handed over). */
-  | 'session-opened'
-  | 'float-corrected'
-  | 'session-closed'
-  /** At the counter: a discount given (recorded, not yet answered), a manager's inline approval recorded (the action
-   * it approves not run yet), and the settings of a switch between demo and a real MultiSafepay saved (the switch
-   * not yet in the audit trail). */
-  | 'discount-recorded'
-  | 'approval-recorded'
-  | 'mode-saved';
+export type { EngineEvent, EngineOptions, FailPoint };
 
 export interface ChargeRequest {
   terminalId: string;
@@ -88,214 +38,38 @@ export interface ChargeRequest {
   amount?: number;
 }
 
-const NOT_SENT = 'The payment never reached MultiSafepay. Nothing was charged.';
-const ID_USED = 'Nothing was charged - this order id was already used at MultiSafepay by another order. Try again.';
-
-export class PaymentEngine implements FollowerHost {
-  readonly timing: EngineTiming;
-  readonly random: () => number;
-  readonly log: Logger;
-  readonly streamAuth: 'auto' | StreamAuth;
-  readonly fetch?: typeof fetch;
-  readonly client: () => MspClient;
-  /** Told when a status could not be saved (disk full...), so the cashier can be warned. */
-  onStorageError: ((err: unknown) => void) | undefined;
-
-  readonly #store: KeyValueStore;
-  readonly #ledger: Ledger;
-  readonly #now: () => number;
-  readonly #mono: () => number;
-  readonly #failpoint: (point: FailPoint) => void;
-  readonly #randomId: () => string;
-  /** Attempts on screen: every non-final one, plus final ones until the cashier starts a new sale. */
-  readonly #live = new Map<string, LiveAttempt>();
-  readonly #followers = new Map<string, Follower>();
-  readonly #listeners = new Set<(e: EngineEvent) => void>();
-  readonly #pending = new Set<Promise<unknown>>();
-  readonly #cardWatch = new Map<string, NodeJS.Timeout>();
-  readonly #lateWatch = new Map<string, NodeJS.Timeout>();
-  /** Final outcomes waiting for room on the disk (see #unsaved). */
-  readonly #unsavedRetry = new Map<string, NodeJS.Timeout>();
-  /** Reads of a paid order after its final answer, in case MultiSafepay reverses it (see #watchAfterFinal). */
-  readonly #finalWatch = new Map<string, NodeJS.Timeout>();
-  /** Monotonic time each creating attempt's create was sent (or, after a restart, when it was picked up again). */
-  readonly #sentAt = new Map<string, number>();
-  /** How many times MultiSafepay said it does not know each creating attempt. */
-  readonly #notFoundCount = new Map<string, number>();
-  /** Open attempts in the ledger beyond the one per terminal the guard holds (followed to their end too). */
-  #extraOpen: AttemptRecord[] = [];
-  #stopped = false;
-  /** Alarms for the cashier: a payment that went through after all, an order id used by another order. */
-  onAlarm:
-    | ((level: 'warning' | 'error', message: string, key: NoticeKey, params: Record<string, string | number>, orderId: string) => void)
-    | undefined;
-  /** Set when the guard file held something that is not a guard map: where the copy was kept. */
-  readonly guardDamagedCopy: string | undefined;
-  readonly #installId: string;
-  #seq: number;
-  #active: Record<string, AttemptRecord>;
-
-  constructor(opts: EngineOptions) {
-    this.client = opts.client;
-    this.#store = opts.store;
-    this.#ledger = opts.ledger;
-    this.log = opts.logger ?? silentLogger;
-    this.timing = { ...DEFAULT_TIMING, ...opts.timing };
-    this.streamAuth = opts.streamAuth ?? 'auto';
-    if (opts.fetch) this.fetch = opts.fetch;
-    this.#now = opts.now ?? Date.now;
-    this.#mono = opts.monotonic ?? (() => performance.now());
-    this.random = opts.random ?? Math.random;
-    this.#failpoint = opts.failpoint ?? (() => {});
-    this.#randomId = opts.randomId ?? (() => randomBytes(6).toString('base64url'));
-
-    let installId = this.#store.get('installId');
-    if (typeof installId !== 'string' || !/^[a-z0-9]{8}$/.test(installId)) {
-      installId = randomBytes(8).toString('hex').slice(0, 8);
-      this.#store.set({ installId });
-    }
-    this.#installId = installId as string;
-    const seq = this.#store.get('seq');
-    this.#seq = typeof seq === 'number' && Number.isInteger(seq) && seq >= 0 ? seq : 0;
-    const guard = GuardSchema.safeParse(this.#store.get('active') ?? {});
-    this.#active = guard.success ? (guard.data as Record<string, AttemptRecord>) : {};
-    if (!guard.success) this.guardDamagedCopy = keepCopy(this.#store.path, this.#now());
-    this.#reconcileGuard();
-  }
-
-  /**
-   * Guard and ledger agree at every start, both ways: an open attempt in the ledger holds its terminal again;
-   * an attempt the guard holds that the ledger lacks (a crash right after the guard was written) is written to
-   * the ledger; a newer state in the ledger wins; one the ledger has as final releases its terminal. The sale
-   * counter is never lower than the ledger's.
-   */
-  #reconcileGuard(): void {
-    const active: Record<string, AttemptRecord> = { ...this.#active };
-    for (const [terminalId, rec] of Object.entries(active)) {
-      const inLedger = this.#ledger.attempt(rec.orderId);
-      if (!inLedger) this.#ledger.recordAttempt(snapshot(rec));
-      else if (isFinal(inLedger.state)) delete active[terminalId];
-      else if (inLedger.updatedAt > rec.updatedAt)
-        active[terminalId] = {
-          ...inLedger,
-          ...(rec.eventsToken ? { eventsToken: rec.eventsToken } : {}),
-          ...(rec.eventsStreamUrl ? { eventsStreamUrl: rec.eventsStreamUrl } : {}),
-        };
-    }
-    for (const a of this.#ledger.openAttempts()) {
-      const held = active[a.terminalId];
-      if (!held) active[a.terminalId] = a;
-      else if (held.orderId !== a.orderId) this.#extraOpen.push(a);
-    }
-    const seq = Math.max(this.#seq, this.#ledger.maxSeq());
-    if (seq !== this.#seq || JSON.stringify(active) !== JSON.stringify(this.#active)) {
-      this.#store.set({ active, seq });
-      this.log.warn('guard reconciled with the ledger', { held: Object.keys(active).length, seq });
-    }
-    this.#active = active;
-    this.#seq = seq;
-  }
-
-  get installId(): string {
-    return this.#installId;
-  }
-
-  on(listener: (e: EngineEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
+export class PaymentEngine extends EngineCore implements FollowerHost {
   /** Loads every non-final attempt, shows it as recovered and reconciles it with MultiSafepay. */
   start(): void {
-    for (const rec of [...Object.values(this.#active), ...this.#extraOpen]) {
-      if (this.#live.has(rec.orderId)) continue;
-      this.#live.set(rec.orderId, { rec, connection: 'reconnecting', recovered: true, newsAt: this.#mono() });
+    for (const rec of [...Object.values(this.active), ...this.extraOpen]) {
+      if (this.live.has(rec.orderId)) continue;
+      this.live.set(rec.orderId, { rec, connection: 'reconnecting', recovered: true, newsAt: this.mono() });
       // The terminal's payment window is counted again from now: "not found" is trusted only after it.
-      if (rec.state === 'creating') this.#sentAt.set(rec.orderId, this.#mono());
-      this.#emit(rec.orderId);
+      if (rec.state === 'creating') this.sentAt.set(rec.orderId, this.mono());
+      this.emit(rec.orderId);
       this.#follow(rec.orderId);
       // A cancel the till was sending when it stopped: send it again (a cancel changes nothing of a finished order).
       if (rec.state === 'cancelling') this.#resendCancel(rec.orderId);
     }
-    this.#resumeWatches();
-  }
-
-  /**
-   * The look-ups that outlive a restart, worked out from the ledger: the late watch of an attempt not sent or
-   * released, the card and charged amount still to come of a paid one, and the reads after any final answer - each
-   * for what is left of its window (counted from the attempt's final time).
-   */
-  #resumeWatches(): void {
-    const t = this.timing;
-    const window = Math.max(t.lateWatchMs, t.cardWatchMs, t.finalWatchMs);
-    const now = this.#now();
-    const mono = this.#mono();
-    // A payment ends within minutes of its start: an hour more covers every attempt that can still be watched.
-    const from = now - window - 60 * 60_000;
-    let after: { createdAt: number; orderId: string } | undefined;
-    for (;;) {
-      const page = this.#ledger.attemptsBetween(from, now + 1, after, 200);
-      if (!page.length) break;
-      const last = page[page.length - 1]!;
-      after = { createdAt: last.createdAt, orderId: last.orderId };
-      for (const a of page) {
-        if (!isFinal(a.state) || a.finalAt === undefined || this.#live.has(a.orderId)) continue;
-        const since = mono - Math.max(0, now - a.finalAt);
-        if (a.state === 'failed' && (a.reason === 'not_sent' || a.resolvedReason)) this.#watchLate(a, since);
-        else if (a.state === 'cancelled' && t.finalWatchMs > 0) this.#watchLate(a, since, false, t.finalWatchMs);
-        else if (a.state === 'completed') {
-          if (needsReading(a)) this.#watchCard(a, since, 0);
-          if (t.finalWatchMs > 0) this.#watchReversal(a, since, 0);
-        }
-      }
-    }
+    this.watches.resume();
   }
 
   #resendCancel(orderId: string): void {
-    const p = this.client()
-      .cancelOrder(orderId)
+    const p = this.provider()
+      .cancel(orderId)
       .then(
-        (order) => this.#apply(orderId, { type: 'msp_status', status: order.status }, orderPatch(order)),
+        (order) => this.apply(orderId, this.statusEvent(order.status), this.patchOf(order)),
         (err: unknown) => {
-          const why = err instanceof MspError ? err.cashierMessage : 'Unknown error.';
-          this.#apply(
+          const why = err instanceof ProviderError ? err.cashierMessage : 'Unknown error.';
+          this.apply(
             orderId,
             { type: 'cancel_failed', previous: 'initialized' },
             { message: `The cancel did not go through: ${why}`, messageKey: 'cancel_failed' },
           );
         },
       )
-      .finally(() => this.#pending.delete(p));
-    this.#pending.add(p);
-  }
-
-  payments(): PaymentView[] {
-    return [...this.#live.values()].map(toView).sort((a, b) => a.createdAt - b.createdAt);
-  }
-
-  payment(orderId: string): PaymentView | undefined {
-    const l = this.#live.get(orderId);
-    return l && toView(l);
-  }
-
-  /** The attempt holding the terminal's guard, if any. */
-  busyOrderId(terminalId: string): string | undefined {
-    return this.#active[terminalId]?.orderId;
-  }
-
-  /**
-   * A payment is open, or one the till gave up on (not sent, released) is still looked up: an update waits, as the
-   * quit warning does, so that a late outcome is not left to the next start alone.
-   */
-  hasPendingPayments(): boolean {
-    return Object.keys(this.#active).length > 0 || this.#lateWatch.size > 0;
-  }
-
-  /** Open streams and timers of all followers: zero when nothing is being followed. */
-  get openHandles(): number {
-    let n = this.#pending.size + this.#cardWatch.size + this.#lateWatch.size;
-    for (const f of this.#followers.values()) n += f.openHandles;
-    return n;
+      .finally(() => this.pending.delete(p));
+    this.pending.add(p);
   }
 
   /**
@@ -303,20 +77,20 @@ export class PaymentEngine implements FollowerHost {
    * second request for the same terminal (double click, second window) is refused with `terminal_busy`.
    */
   async charge(req: ChargeRequest): Promise<PaymentView> {
-    const busy = this.#active[req.terminalId];
+    const busy = this.active[req.terminalId];
     if (busy) {
       throw new TillError({
         code: 'terminal_busy',
         message: `Terminal ${req.terminalId} is busy with payment ${busy.orderId} - finish or cancel that one first.`,
       });
     }
-    const seq = this.#seq + 1;
-    const saleId = req.saleId ?? `${this.#installId}-${seq}`;
+    const seq = this.seq + 1;
+    const saleId = req.saleId ?? `${this.ownInstallId}-${seq}`;
     // A random part makes every order id new, even from a data folder restored from a backup or copied to a
     // second till: MultiSafepay never sees an id twice, and an existing order is never mistaken for this one.
-    const orderId = `${saleId}-${seq}-${this.#randomId()}`;
+    const orderId = `${saleId}-${seq}-${this.randomId()}`;
     if (orderId.length > 50) throw new TillError({ code: 'bad_request', message: 'That sale id is too long.' });
-    const now = this.#now();
+    const now = this.now();
     const rec: AttemptRecord = {
       attemptId: orderId,
       saleId,
@@ -332,49 +106,49 @@ export class PaymentEngine implements FollowerHost {
       createdAt: now,
       updatedAt: now,
     };
-    const active = { ...this.#active, [req.terminalId]: rec };
+    const active = { ...this.active, [req.terminalId]: rec };
     try {
-      this.#store.set({ active, seq });
+      this.store.set({ active, seq });
     } catch (err) {
       throw storageFailure(err, 'the payment was not started');
     }
-    this.#failpoint('guard-taken');
+    this.failpoint('guard-taken');
     try {
-      this.#ledger.recordAttempt(snapshot(rec));
-      this.#failpoint('attempt-journaled');
+      this.ledger.recordAttempt(snapshot(rec));
+      this.failpoint('attempt-journaled');
     } catch (err) {
-      this.#store.set({ active: this.#active, seq: this.#seq }); // put the guard back as it was
+      this.store.set({ active: this.active, seq: this.seq }); // put the guard back as it was
       throw storageFailure(err, 'the payment was not started');
     }
-    this.#active = active;
-    this.#seq = seq;
-    this.#live.set(orderId, { rec, connection: 'live', recovered: false, newsAt: this.#mono() });
-    this.#emit(orderId);
+    this.active = active;
+    this.seq = seq;
+    this.live.set(orderId, { rec, connection: 'live', recovered: false, newsAt: this.mono() });
+    this.emit(orderId);
 
-    this.#sentAt.set(orderId, this.#mono());
+    this.sentAt.set(orderId, this.mono());
     try {
-      const created = await this.client().createOrder({
+      const created = await this.provider().create({
         orderId,
         amount: rec.amount,
         currency: rec.currency,
         description: rec.description!,
         terminalId: rec.terminalId,
       });
-      this.#failpoint('order-created');
+      this.failpoint('order-created');
       const patch: Partial<AttemptRecord> = {};
       if (created.eventsToken) patch.eventsToken = created.eventsToken;
       if (created.eventsStreamUrl) patch.eventsStreamUrl = created.eventsStreamUrl;
-      this.#apply(orderId, { type: 'msp_status', status: 'initialized' }, patch);
+      this.apply(orderId, CREATED, patch);
       this.#follow(orderId);
     } catch (err) {
-      if (err instanceof MspError && err.kind === 'refused' && err.code !== 1006) {
-        const messageKey = err.httpStatus === 409 ? 'terminal_busy' : `refused_${err.code ?? 'other'}`;
-        this.#apply(orderId, { type: 'create_refused' }, { message: err.message, messageKey });
+      if (err instanceof ProviderError && err.kind === 'refused' && !err.isNotFound) {
+        const messageKey = err.terminalBusy ? 'terminal_busy' : `refused_${err.code ?? 'other'}`;
+        this.apply(orderId, { type: 'create_refused' }, { message: err.message, messageKey });
       } else {
         // Unknown outcome (timeout, 5xx, lost answer) or "order id exists": ask MultiSafepay before anything else,
         // and adopt an existing order only if it is this attempt's.
         this.log.warn('create answer unknown; checking the order', { orderId });
-        this.#setMessage(orderId, 'Checking with MultiSafepay whether the payment reached the terminal...', 'checking');
+        this.setMessage(orderId, 'Checking with MultiSafepay whether the payment reached the terminal...', 'checking');
         this.#follow(orderId);
       }
     }
@@ -383,7 +157,7 @@ export class PaymentEngine implements FollowerHost {
 
   /** Cancels a waiting payment with POST /cancel. The final state is what MultiSafepay reports next. */
   async cancel(orderId: string): Promise<PaymentView> {
-    const live = this.#requireLive(orderId);
+    const live = this.requireLive(orderId);
     const previous = live.rec.state;
     const next = transition(previous, { type: 'cancel_requested' });
     if (next.ignored) {
@@ -395,28 +169,28 @@ export class PaymentEngine implements FollowerHost {
             : 'This payment cannot be cancelled now.',
       });
     }
-    this.#apply(orderId, { type: 'cancel_requested' }, { message: 'Cancelling...', messageKey: 'cancelling' });
+    this.apply(orderId, { type: 'cancel_requested' }, { message: 'Cancelling...', messageKey: 'cancelling' });
     try {
-      const order = await this.client().cancelOrder(orderId);
-      this.#apply(orderId, { type: 'msp_status', status: order.status }, orderPatch(order));
+      const order = await this.provider().cancel(orderId);
+      this.apply(orderId, this.statusEvent(order.status), this.patchOf(order));
     } catch (err) {
-      const why = err instanceof MspError ? err.cashierMessage : 'Unknown error.';
-      this.#apply(
+      const why = err instanceof ProviderError ? err.cashierMessage : 'Unknown error.';
+      this.apply(
         orderId,
         { type: 'cancel_failed', previous },
         { message: `The cancel did not go through: ${why}`, messageKey: 'cancel_failed' },
       );
-      void this.#followers.get(orderId)?.refresh();
+      void this.followers.get(orderId)?.refresh();
     }
     return this.payment(orderId)!;
   }
 
   /** Takes a final payment off the screen (New sale). */
   dismiss(orderId: string): void {
-    const live = this.#requireLive(orderId);
+    const live = this.requireLive(orderId);
     if (!isFinal(live.rec.state)) throw new TillError({ code: 'not_allowed', message: 'This payment is still in progress.' });
-    this.#live.delete(orderId);
-    for (const l of this.#listeners) l({ type: 'payment_removed', orderId });
+    this.live.delete(orderId);
+    for (const l of this.listeners) l({ type: 'payment_removed', orderId });
   }
 
   /**
@@ -426,23 +200,23 @@ export class PaymentEngine implements FollowerHost {
    * (the attempt ends as failed, "released", and is still watched in case MultiSafepay later reports it paid).
    */
   async resolve(orderId: string, reason: string): Promise<PaymentView> {
-    const live = this.#requireLive(orderId);
+    const live = this.requireLive(orderId);
     if (isFinal(live.rec.state)) return toView(live);
-    let order: MspOrder;
+    let order: ProviderOrder;
     try {
-      order = await this.client().getOrder(orderId);
+      order = await this.provider().get(orderId);
     } catch (err) {
-      if (err instanceof MspError && err.isNotFound && this.#live.get(orderId)?.rec.state === 'creating') {
-        this.#notFoundCount.set(orderId, (this.#notFoundCount.get(orderId) ?? 0) + 1);
+      if (err instanceof ProviderError && err.isNotFound && this.live.get(orderId)?.rec.state === 'creating') {
+        this.notFoundCount.set(orderId, (this.notFoundCount.get(orderId) ?? 0) + 1);
         if (!this.#notFoundIsCertain(orderId)) {
           throw new TillError({
             code: 'not_allowed',
             message: 'MultiSafepay may still be processing this payment - try again in a minute.',
           });
         }
-        this.#ledger.recordResolution(orderId, this.#now(), reason, 'not_found');
-        this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, messageKey: 'not_sent', resolvedReason: reason });
-        this.#watchLate(this.#live.get(orderId)!.rec);
+        this.ledger.recordResolution(orderId, this.now(), reason, 'not_found');
+        this.apply(orderId, { type: 'not_found' }, { message: NOT_SENT, messageKey: 'not_sent', resolvedReason: reason });
+        this.watches.watchLate(this.live.get(orderId)!.rec);
         return this.payment(orderId)!;
       }
       throw lockedError(err);
@@ -451,25 +225,25 @@ export class PaymentEngine implements FollowerHost {
       this.adopt(orderId, order);
       return this.payment(orderId)!;
     }
-    const cls = classifyStatus(order.status);
+    const cls = this.classOf(order.status);
     if (cls !== 'paid' && cls !== 'not_paid') {
       try {
         // Only `status` is read from a cancel answer (it has no order id, amount or card).
-        const cancelled = await this.client().cancelOrder(orderId);
+        const cancelled = await this.provider().cancel(orderId);
         order = { ...order, status: cancelled.status };
       } catch (err) {
         this.log.warn('cancel during resolve failed; releasing on the status read', {
           orderId,
-          reason: err instanceof MspError ? err.kind : 'error',
+          reason: err instanceof ProviderError ? err.kind : 'error',
         });
       }
     }
-    const patch = { ...orderPatch(order), resolvedReason: reason };
-    this.#ledger.recordResolution(orderId, this.#now(), reason, order.status);
-    const final = classifyStatus(order.status);
-    if (final === 'paid' || final === 'not_paid') this.#apply(orderId, { type: 'msp_status', status: order.status }, patch);
+    const patch = { ...this.patchOf(order), resolvedReason: reason };
+    this.ledger.recordResolution(orderId, this.now(), reason, order.status);
+    const final = this.classOf(order.status);
+    if (final === 'paid' || final === 'not_paid') this.apply(orderId, this.statusEvent(order.status), patch);
     else
-      this.#apply(
+      this.apply(
         orderId,
         { type: 'released' },
         {
@@ -478,8 +252,8 @@ export class PaymentEngine implements FollowerHost {
           messageKey: 'released',
         },
       );
-    const after = this.#live.get(orderId)?.rec;
-    if (after?.state === 'failed') this.#watchLate(after);
+    const after = this.live.get(orderId)?.rec;
+    if (after?.state === 'failed') this.watches.watchLate(after);
     return this.payment(orderId)!;
   }
 
@@ -489,145 +263,82 @@ export class PaymentEngine implements FollowerHost {
    */
   async reconcile(from: number, to: number): Promise<Reconciliation> {
     return this.checkAttempts(
-      async (after) => this.#ledger.attemptsBetween(from, to, after, 200),
-      async (orderId) => this.#ledger.refundsOfOrder(orderId).some((r) => r.state === 'done'),
+      async (after) => this.ledger.attemptsBetween(from, to, after, 200),
+      async (orderId) => this.ledger.refundsOfOrder(orderId).some((r) => r.state === 'done'),
     );
   }
 
   /**
-   * Checks attempts against MultiSafepay, a page at a time (`page` gives the page after a cursor, empty at the end):
+   * Checks attempts against the provider, a page at a time (`page` gives the page after a cursor, empty at the end):
    * this till's own, or every till's of the shop (shop/shop-day.ts). `refunded`: the books hold a refund done of it.
    */
-  async checkAttempts(
+  checkAttempts(
     page: (after: { createdAt: number; orderId: string } | undefined) => Promise<AttemptSnapshot[]>,
     refunded: (orderId: string) => Promise<boolean>,
   ): Promise<Reconciliation> {
-    const mismatches: Mismatch[] = [];
-    let checked = 0;
-    const read = async (a: AttemptSnapshot) => {
-      const base = {
-        orderId: a.orderId,
-        saleId: a.saleId,
-        terminalId: a.terminalId,
-        amount: a.amount,
-        currency: a.currency,
-        till: a.state,
-      };
-      let status: string;
-      let charged: number | undefined;
-      try {
-        const order = await this.client().getOrder(a.orderId);
-        status = order.status;
-        charged = paidAmountOf(order);
-      } catch (err) {
-        if (err instanceof MspError && err.isNotFound) status = 'not_found';
-        else return void mismatches.push({ ...base, msp: 'unreachable', kind: 'unreachable' });
-      }
-      const cls = classifyStatus(status);
-      const after = afterPayment(status);
-      const mspPaid = cls === 'paid';
-      if (mspPaid && a.state !== 'completed') mismatches.push({ ...base, msp: status, kind: 'orphan_payment' });
-      else if (!mspPaid && a.state === 'completed') mismatches.push({ ...base, msp: status, kind: 'recorded_paid_not_paid' });
-      else if (after === 'chargedback') mismatches.push({ ...base, msp: status, kind: 'charged_back' });
-      else if (mspPaid && charged !== undefined && charged !== (a.paidAmount ?? a.amount))
-        mismatches.push({ ...base, msp: status, kind: 'amount_differs', mspAmount: charged });
-      else if (after && !(await refunded(a.orderId))) mismatches.push({ ...base, msp: status, kind: 'refunded_at_msp' });
-      else if (isFinal(a.state) && (cls === 'waiting' || cls === 'soft_declined'))
-        mismatches.push({ ...base, msp: status, kind: 'status_differs' });
-    };
-    // A page of attempts at a time, a few reads at a time: a busy month must neither be held in memory nor flood
-    // MultiSafepay.
-    let after: { createdAt: number; orderId: string } | undefined;
-    for (;;) {
-      const rows = await page(after);
-      if (!rows.length) break;
-      checked += rows.length;
-      const last = rows[rows.length - 1]!;
-      after = { createdAt: last.createdAt, orderId: last.orderId };
-      const queue = [...rows];
-      await Promise.all(
-        Array.from({ length: Math.min(4, queue.length) }, async () => {
-          for (let a = queue.shift(); a; a = queue.shift()) await read(a);
-        }),
-      );
-    }
-    mismatches.sort((a, b) => a.orderId.localeCompare(b.orderId));
-    return { at: this.#now(), checked, mismatches };
+    return checkAttempts({ provider: () => this.provider(), now: () => this.now() }, page, refunded);
   }
 
-  /** Stops following (streams, timers). Non-final attempts stay in the store for the next start. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    for (const f of this.#followers.values()) f.stop();
-    this.#followers.clear();
-    for (const t of this.#cardWatch.values()) clearTimeout(t);
-    this.#cardWatch.clear();
-    for (const t of this.#lateWatch.values()) clearTimeout(t);
-    this.#lateWatch.clear();
-    for (const t of this.#finalWatch.values()) clearTimeout(t);
-    this.#finalWatch.clear();
-    for (const t of this.#unsavedRetry.values()) clearTimeout(t);
-    this.#unsavedRetry.clear();
-    // A look-up still on its way is waited for a moment, never for as long as a stalled link would hold it: what
-    // it would have recorded is read again at the next start.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.#pending]),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS))),
-    ]);
-    clearTimeout(timer);
+  /**
+   * Before a sale is tried again: re-reads every earlier attempt at the provider. Refuses while one of them is paid
+   * (recorded at once), still open, or cannot be checked - except, with `cashIfUnreadable`, an attempt that ended
+   * unpaid here and cannot be read now: its order id is returned, and it is watched for a late "paid".
+   */
+  checkEarlierAttempts(saleId: string, opts: { cashIfUnreadable?: boolean } = {}): Promise<string[]> {
+    const ctx = { provider: () => this.provider(), now: () => this.now(), ledger: this.ledger, watches: this.watches };
+    return checkEarlierAttempts(ctx, saleId, opts);
   }
 
   // ---- FollowerHost ----
 
   record(orderId: string): AttemptRecord | undefined {
-    return this.#live.get(orderId)?.rec;
+    return this.live.get(orderId)?.rec;
   }
 
-  onStatus(orderId: string, status: string, order?: MspOrder, transactionId?: string): void {
-    const patch: Partial<AttemptRecord> = order ? orderPatch(order) : { mspStatus: status };
+  onStatus(orderId: string, status: string, order?: ProviderOrder, transactionId?: string): void {
+    const patch: Partial<AttemptRecord> = order ? this.patchOf(order) : { mspStatus: status };
     if (transactionId) patch.transactionId = transactionId;
-    if (classifyStatus(status) === 'other') {
+    if (this.classOf(status) === 'other') {
       // A status the till has no meaning for: keep waiting, and say what MultiSafepay reports.
       patch.message = `MultiSafepay reports "${status}" - waiting for a final status.`;
       patch.messageKey = 'msp_status';
     }
-    this.#apply(orderId, { type: 'msp_status', status }, patch);
+    this.apply(orderId, this.statusEvent(status), patch);
   }
 
   /** Whether "not found" is certain: asked often enough, and past the terminal's window since the create was sent. */
   #notFoundIsCertain(orderId: string): boolean {
-    const sent = this.#sentAt.get(orderId);
+    const sent = this.sentAt.get(orderId);
     return (
-      (this.#notFoundCount.get(orderId) ?? 0) >= this.timing.notFoundAnswers &&
+      (this.notFoundCount.get(orderId) ?? 0) >= this.timing.notFoundAnswers &&
       sent !== undefined &&
-      this.#mono() - sent >= this.timing.createGraceMs
+      this.mono() - sent >= this.timing.createGraceMs
     );
   }
 
   notFound(orderId: string): boolean {
-    const rec = this.#live.get(orderId)?.rec;
+    const rec = this.live.get(orderId)?.rec;
     if (!rec || rec.state !== 'creating') return false;
-    this.#notFoundCount.set(orderId, (this.#notFoundCount.get(orderId) ?? 0) + 1);
+    this.notFoundCount.set(orderId, (this.notFoundCount.get(orderId) ?? 0) + 1);
     if (!this.#notFoundIsCertain(orderId)) {
-      this.#setMessage(orderId, 'Checking with MultiSafepay whether the payment reached the terminal...', 'checking');
+      this.setMessage(orderId, 'Checking with MultiSafepay whether the payment reached the terminal...', 'checking');
       return false;
     }
-    this.#apply(orderId, { type: 'not_found' }, { message: NOT_SENT, messageKey: 'not_sent' });
-    const after = this.#live.get(orderId)?.rec;
+    this.apply(orderId, { type: 'not_found' }, { message: NOT_SENT, messageKey: 'not_sent' });
+    const after = this.live.get(orderId)?.rec;
     // MultiSafepay may still process a create late: keep looking for a while.
-    if (after?.state === 'failed') this.#watchLate(after);
+    if (after?.state === 'failed') this.watches.watchLate(after);
     return true;
   }
 
-  adopt(orderId: string, order: MspOrder): boolean {
-    const rec = this.#live.get(orderId)?.rec;
+  adopt(orderId: string, order: ProviderOrder): boolean {
+    const rec = this.live.get(orderId)?.rec;
     if (!rec) return false;
     const mismatch = identityMismatch(rec, order);
     if (!mismatch) return true;
     this.log.error('order id already used by another order; not adopted', { orderId, field: mismatch });
-    this.#apply(orderId, { type: 'create_refused' }, { message: ID_USED, messageKey: 'order_id_used' });
-    this.#alarm(
+    this.apply(orderId, { type: 'create_refused' }, { message: ID_USED, messageKey: 'order_id_used' });
+    this.alarm(
       'error',
       `Order ${orderId} already exists at MultiSafepay with a different ${mismatch}: it is not this sale's and was not used. Nothing was charged for this sale. This happens when a data folder was restored from a backup or copied to another till - check the till's data folder.`,
       'order_id_used',
@@ -638,548 +349,22 @@ export class PaymentEngine implements FollowerHost {
   }
 
   onConnection(orderId: string, state: ConnectionState): void {
-    const live = this.#live.get(orderId);
+    const live = this.live.get(orderId);
     if (!live || isFinal(live.rec.state) || live.connection === state) return;
     live.connection = state;
-    this.#emit(orderId);
+    this.emit(orderId);
   }
 
   // ---- internals ----
 
   #follow(orderId: string): void {
-    if (this.#followers.has(orderId)) return;
-    const rec = this.#live.get(orderId)?.rec;
+    if (this.followers.has(orderId)) return;
+    const rec = this.live.get(orderId)?.rec;
     if (!rec || isFinal(rec.state)) return;
     const f = new Follower(orderId, this);
-    this.#followers.set(orderId, f);
+    this.followers.set(orderId, f);
     f.start();
   }
-
-  /** Applies an event; persists and publishes only when something changed. */
-  #apply(orderId: string, event: AttemptEvent, patch: Partial<AttemptRecord> = {}): void {
-    const live = this.#live.get(orderId);
-    if (!live) return;
-    const cur = live.rec;
-    if (isFinal(cur.state)) {
-      // Card details and the amount charged can still arrive after completion (the stream says completed before
-      // GET order does).
-      if (cur.state === 'completed') this.#recordAfterPaid(orderId, cur, patch);
-      return;
-    }
-    const { state } = transition(cur.state, event);
-    const next: AttemptRecord = { ...cur, ...patch, state };
-    if (state !== cur.state && !('message' in patch)) {
-      delete next.message;
-      delete next.messageKey;
-    }
-    if (isFinal(state)) {
-      delete next.eventsToken;
-      delete next.eventsStreamUrl;
-    }
-    if (JSON.stringify(next) === JSON.stringify(cur)) return;
-    next.updatedAt = this.#now();
-    const mono = this.#mono();
-    if (isFinal(state)) {
-      next.finalAt = next.updatedAt;
-      // How long since the last news is measured on the monotonic clock: a wall clock set forward or back in
-      // between does not turn a cancel on the terminal into a time-out.
-      const reason = endReason(cur, state, event, mono - live.newsAt, this.timing.terminalIdleMs);
-      if (reason) next.reason = reason;
-    }
-    try {
-      this.#commit(live, next);
-      live.newsAt = mono;
-    } catch (err) {
-      // Memory is back to the previous state: the follower's next read applies the same status again.
-      this.log.error('could not save a payment status', { orderId, code: (err as NodeJS.ErrnoException)?.code });
-      this.onStorageError?.(err);
-      // An outcome is never lost or hidden for want of disk space: shown as it is, and written once there is room.
-      if (isFinal(state)) this.#unsaved(live, next, 0);
-      return;
-    }
-    if (isFinal(state)) this.#finished(live);
-    if (next.paidAmount !== undefined && cur.paidAmount === undefined) this.#chargedOtherAmount(next);
-  }
-
-  /**
-   * A final outcome that could not be written (the disk is full): the panel shows it at once, saying it is not saved
-   * yet, and New sale may go ahead; the follower stops (the outcome is known) and the write is tried again, more
-   * slowly each time, until it lands. The terminal stays held until then (the guard is written with the outcome).
-   */
-  #unsaved(live: LiveAttempt, next: AttemptRecord, tries: number): void {
-    if (tries === 0) {
-      live.rec = {
-        ...next,
-        message: 'Not saved yet: the disk is full. Keep the till on - it is saved as soon as there is room.',
-        messageKey: 'not_saved',
-      };
-      this.#emit(next.orderId);
-      this.#followers.get(next.orderId)?.stop();
-      this.#followers.delete(next.orderId);
-    }
-    if (this.#stopped) return;
-    const timer = setTimeout(
-      () => {
-        this.#unsavedRetry.delete(next.orderId);
-        const shown = live.rec;
-        try {
-          this.#commit(live, next);
-        } catch {
-          live.rec = shown;
-          return this.#unsaved(live, next, tries + 1);
-        }
-        this.log.warn('a payment outcome was saved once there was room', { orderId: next.orderId });
-        this.#finished(live);
-        if (next.paidAmount !== undefined) this.#chargedOtherAmount(next);
-      },
-      Math.min(5_000, this.timing.backoffBaseMs * 2 ** tries),
-    );
-    this.#unsavedRetry.set(next.orderId, timer);
-  }
-
-  /**
-   * Publishes what MultiSafepay said at once, then makes it durable in the same tick: no request can run in
-   * between, so nothing acts on the new state before it is on disk. If a write fails, memory goes back to the
-   * previous state and the follower applies the same status again (what the screen shows stays true).
-   */
-  #commit(live: LiveAttempt, next: AttemptRecord): void {
-    const final = isFinal(next.state);
-    const prev = { rec: live.rec, connection: live.connection };
-    live.rec = next;
-    if (final) live.connection = 'live';
-    this.#emit(next.orderId);
-    try {
-      this.#ledger.recordAttempt(snapshot(next));
-      this.#failpoint(final ? 'final-journaled' : 'state-journaled');
-      if (this.#active[next.terminalId]?.orderId === next.orderId) {
-        const active = { ...this.#active };
-        if (final) delete active[next.terminalId];
-        else active[next.terminalId] = next;
-        this.#store.set({ active });
-        this.#active = active;
-        this.#failpoint(final ? 'guard-released' : 'state-stored');
-      }
-    } catch (err) {
-      live.rec = prev.rec;
-      live.connection = prev.connection;
-      throw err;
-    }
-  }
-
-  #finished(live: LiveAttempt): void {
-    const orderId = live.rec.orderId;
-    this.#followers.get(orderId)?.stop();
-    this.#followers.delete(orderId);
-    this.#sentAt.delete(orderId);
-    this.#notFoundCount.delete(orderId);
-    if (live.rec.state === 'completed' && needsReading(live.rec)) this.#watchCard(live.rec, this.#mono(), 0);
-    this.#watchAfterFinal(live.rec, this.#mono());
-  }
-
-  /**
-   * Reads a completed order until MultiSafepay shows its card (type, last4, authorization code, entry mode),
-   * backing off up to `cardRetryMaxMs`, for `cardWatchMs` - also after the cashier started a new sale.
-   */
-  #watchCard(rec: AttemptRecord, since: number, tries: number): void {
-    if (this.#stopped || this.#cardWatch.has(rec.orderId)) return;
-    if (this.#mono() - since > this.timing.cardWatchMs) {
-      this.log.warn('card details never arrived', { orderId: rec.orderId });
-      return;
-    }
-    const delay = tries === 0 ? 0 : Math.min(this.timing.cardRetryMaxMs, this.timing.backoffBaseMs * 2 ** (tries - 1));
-    const timer = setTimeout(() => {
-      const p = this.client()
-        .getOrder(rec.orderId)
-        .then((order) => orderPatch(order))
-        .catch(() => undefined)
-        .then((patch) => {
-          this.#cardWatch.delete(rec.orderId);
-          const latest = this.#live.get(rec.orderId)?.rec ?? this.#ledger.attempt(rec.orderId) ?? rec;
-          const after = patch ? this.#recordAfterPaid(rec.orderId, latest, patch) : latest;
-          if (needsReading(after)) this.#watchCard(after, since, tries + 1);
-        })
-        .finally(() => this.#pending.delete(p));
-      this.#pending.add(p);
-    }, delay);
-    this.#cardWatch.set(rec.orderId, timer);
-  }
-
-  /**
-   * An attempt declared not sent (or released by a supervisor) is still looked up for `lateWatchMs`: if
-   * MultiSafepay reports it after all, the ledger records the real outcome and the cashier is alarmed.
-   */
-  #watchLate(rec: AttemptRecord, since = this.#mono(), warned = false, afterFinalMs?: number): void {
-    const watches = afterFinalMs === undefined ? this.#lateWatch : this.#finalWatch;
-    if (this.#stopped || watches.has(rec.orderId)) return;
-    if (this.#mono() - since > (afterFinalMs ?? this.timing.lateWatchMs)) return;
-    const timer = setTimeout(() => {
-      const p = this.client()
-        .getOrder(rec.orderId)
-        .then(
-          (order) => order,
-          (err: unknown) => (err instanceof MspError && err.isNotFound ? null : undefined),
-        )
-        .then((order) => {
-          watches.delete(rec.orderId);
-          if (order === null || order === undefined) return this.#watchLate(rec, since, warned, afterFinalMs);
-          if (identityMismatch(rec, order)) return; // somebody else's order: nothing of this sale's
-          const cls = classifyStatus(order.status);
-          if (cls === 'paid') return this.#lateOutcome(rec, order);
-          // After a cancel, "cancelled" is what is expected: keep reading until the window ends.
-          if (cls === 'not_paid') return afterFinalMs === undefined ? undefined : this.#watchLate(rec, since, warned, afterFinalMs);
-          if (!warned)
-            this.#alarm(
-              'warning',
-              `MultiSafepay shows payment ${rec.orderId} (${formatMoney(rec.amount, rec.currency)}) waiting on terminal ${rec.terminalId} after all - do not take another payment for that sale until it ends.`,
-              'late_waiting',
-              { orderId: rec.orderId, amount: rec.amount, currency: rec.currency, terminalId: rec.terminalId },
-              rec.orderId,
-            );
-          this.#watchLate(rec, since, true, afterFinalMs);
-        })
-        .finally(() => this.#pending.delete(p));
-      this.#pending.add(p);
-    }, this.timing.lateWatchPollMs);
-    watches.set(rec.orderId, timer);
-  }
-
-  /**
-   * A final answer is not always the last word: a cancel can cross a card being authorised, and an approval can be
-   * reversed (void) when the card declines the last step. For `finalWatchMs` after any final state the order is
-   * read again, less often as time goes by: a later "paid" for an unpaid attempt is recorded as paid after all, a
-   * later "not paid" for a paid one raises the "reversed" alarm. These reads are not counted in `openHandles`.
-   */
-  #watchAfterFinal(rec: AttemptRecord, since: number): void {
-    if (this.timing.finalWatchMs <= 0 || rec.state === 'failed') return; // refused or not sent: see notFound/resolve
-    if (rec.state !== 'completed') return this.#watchLate(rec, since, false, this.timing.finalWatchMs);
-    this.#watchReversal(rec, since, 0);
-  }
-
-  #watchReversal(rec: AttemptRecord, since: number, tries: number): void {
-    if (this.#stopped || this.#finalWatch.has(rec.orderId)) return;
-    const delay = this.timing.lateWatchPollMs * 2 ** tries;
-    if (this.#mono() + delay - since > this.timing.finalWatchMs) return;
-    const timer = setTimeout(() => {
-      const p = this.client()
-        .getOrder(rec.orderId)
-        .then(
-          (order) => order,
-          () => undefined,
-        )
-        .then((order) => {
-          this.#finalWatch.delete(rec.orderId);
-          if (order && classifyStatus(order.status) === 'not_paid' && !identityMismatch(rec, order)) return this.#reversed(rec, order);
-          this.#watchReversal(rec, since, tries + 1);
-        })
-        .finally(() => this.#pending.delete(p));
-      this.#pending.add(p);
-    }, delay);
-    this.#finalWatch.set(rec.orderId, timer);
-  }
-
-  /** MultiSafepay reports a paid payment as not paid after all (void, cancelled, expired): record it, say so loudly. */
-  #reversed(rec: AttemptRecord, order: MspOrder): void {
-    this.#recordLate(rec, 'a reversed payment', {
-      mspStatus: order.status,
-      message: `MultiSafepay reports this payment as "${order.status}" after it was paid - it did not go through.`,
-      messageKey: 'reversed',
-      updatedAt: this.#now(),
-    });
-    this.#alarm(
-      'error',
-      `Payment ${rec.orderId} of ${formatMoney(rec.paidAmount ?? rec.amount, rec.currency)} for sale ${rec.saleId} was reversed by MultiSafepay ("${order.status}") after it was paid - the customer has not paid. Take the payment again.`,
-      'reversed',
-      { orderId: rec.orderId, amount: rec.paidAmount ?? rec.amount, currency: rec.currency, saleId: rec.saleId, status: order.status },
-      rec.orderId,
-    );
-  }
-
-  /** Records what MultiSafepay said after a final answer on the attempt as it stands, and shows it if on screen. */
-  #recordLate(rec: AttemptRecord, what: string, change: Partial<AttemptRecord>): AttemptRecord {
-    const base = this.#live.get(rec.orderId)?.rec ?? this.#ledger.attempt(rec.orderId) ?? rec;
-    const next: AttemptRecord = { ...base, ...change };
-    try {
-      this.#ledger.recordAttempt(snapshot(next));
-    } catch (err) {
-      this.log.error(`could not record ${what}`, { orderId: rec.orderId, code: (err as NodeJS.ErrnoException)?.code });
-    }
-    const live = this.#live.get(rec.orderId);
-    if (live) {
-      live.rec = next;
-      this.#emit(rec.orderId);
-    }
-    return next;
-  }
-
-  /** A payment the till had given up on went through after all: record it as paid, and say so loudly. */
-  #lateOutcome(rec: AttemptRecord, order: MspOrder): void {
-    const now = this.#now();
-    const next = this.#recordLate(rec, 'a late payment', {
-      ...orderPatch(order),
-      state: 'completed',
-      message: 'This payment went through after all.',
-      messageKey: 'late_paid',
-      updatedAt: now,
-      finalAt: now,
-    });
-    this.#alarm(
-      'error',
-      `Payment ${rec.orderId} of ${formatMoney(rec.amount, rec.currency)} on terminal ${rec.terminalId} went through after all - the customer has paid for sale ${rec.saleId}. If the sale was paid again another way, refund one of them.`,
-      'late_paid',
-      { orderId: rec.orderId, amount: rec.amount, currency: rec.currency, terminalId: rec.terminalId, saleId: rec.saleId },
-      rec.orderId,
-    );
-    if (!next.card) this.#watchCard(next, this.#mono(), 0);
-  }
-
-  /**
-   * Before a sale is tried again: re-reads every earlier attempt at MultiSafepay. Refuses while one of them is
-   * paid (recorded at once), still open, or cannot be checked - except, with `cashIfUnreadable`, an attempt that
-   * ended unpaid here and cannot be read now: its order id is returned, and it is watched for a late "paid".
-   */
-  async checkEarlierAttempts(saleId: string, opts: { cashIfUnreadable?: boolean } = {}): Promise<string[]> {
-    const unchecked: string[] = [];
-    for (const a of this.#ledger.attemptsOfSale(saleId)) {
-      // A part the till already knows as paid (a split sale) is counted, not asked about.
-      if (a.state === 'completed') continue;
-      let order: MspOrder;
-      try {
-        order = await this.client().getOrder(a.orderId);
-      } catch (err) {
-        if (err instanceof MspError && err.isNotFound) continue;
-        // Cash may be taken while MultiSafepay cannot be read for an attempt that ended unpaid here: the attempt
-        // stays watched, and a later "paid" raises the alarm.
-        if (opts.cashIfUnreadable && isFinal(a.state)) {
-          unchecked.push(a.orderId);
-          this.#watchLate(a);
-          continue;
-        }
-        throw new TillError({
-          code: 'not_allowed',
-          message: 'The earlier attempt of this sale cannot be checked with MultiSafepay right now - try again in a moment, or take cash.',
-        });
-      }
-      if (identityMismatch(a, order)) continue;
-      const cls = classifyStatus(order.status);
-      if (cls === 'paid') {
-        this.#lateOutcome(a, order);
-        throw new TillError({
-          code: 'not_allowed',
-          message: `This sale was paid after all (payment ${a.orderId}) - nothing new was started.`,
-        });
-      }
-      if (cls !== 'not_paid')
-        throw new TillError({
-          code: 'not_allowed',
-          message: `An earlier payment of this sale (${a.orderId}) is still open at MultiSafepay - let it end on the terminal first.`,
-        });
-    }
-    return unchecked;
-  }
-
-  #alarm(level: 'warning' | 'error', message: string, key: NoticeKey, params: Record<string, string | number>, orderId: string): void {
-    this.log.warn('alarm', { level, key });
-    this.onAlarm?.(level, message, key, params, orderId);
-  }
-
-  /** Saves the card of a completed attempt, whether it is still on screen or not. */
-  /**
-   * Records what a read after completion adds: the card (once) and the amount MultiSafepay charged (once). Returns
-   * the attempt as it now stands.
-   */
-  #recordAfterPaid(orderId: string, rec: AttemptRecord, patch: Partial<AttemptRecord>): AttemptRecord {
-    const add: Partial<AttemptRecord> = {};
-    if (patch.card && !rec.card) add.card = patch.card;
-    if (patch.paidAmount !== undefined && rec.paidAmount === undefined) add.paidAmount = patch.paidAmount;
-    if (!add.card && add.paidAmount === undefined) return rec;
-    const next: AttemptRecord = { ...rec, ...add, updatedAt: this.#now() };
-    try {
-      this.#ledger.recordAttempt(snapshot(next));
-    } catch (err) {
-      this.log.error('could not save what MultiSafepay read after the payment', { orderId, code: (err as NodeJS.ErrnoException)?.code });
-      if (!this.#cardWatch.has(orderId)) this.#watchCard(rec, this.#mono(), 1);
-      return rec;
-    }
-    const live = this.#live.get(orderId);
-    if (live) {
-      live.rec = next;
-      this.#emit(orderId);
-    }
-    if (add.paidAmount !== undefined) this.#chargedOtherAmount(next);
-    return next;
-  }
-
-  /**
-   * MultiSafepay charged another amount than the till asked for: more is a tip the customer added on the terminal
-   * (kept apart from the sale and its VAT); less leaves the rest of the sale due. Either way the cashier is told.
-   */
-  #chargedOtherAmount(rec: AttemptRecord): void {
-    const paid = rec.paidAmount;
-    if (paid === undefined || paid === rec.amount) return;
-    const params = {
-      orderId: rec.orderId,
-      amount: rec.amount,
-      paid,
-      currency: rec.currency,
-      saleId: rec.saleId,
-      ...(paid > rec.amount ? { tip: paid - rec.amount } : { due: rec.amount - paid }),
-    };
-    if (paid > rec.amount)
-      this.#alarm(
-        'warning',
-        `Payment ${rec.orderId} charged ${formatMoney(paid, rec.currency)} for ${formatMoney(rec.amount, rec.currency)}: the customer added a tip of ${formatMoney(paid - rec.amount, rec.currency)} on the terminal.`,
-        'paid_tip',
-        params,
-        rec.orderId,
-      );
-    else
-      this.#alarm(
-        'error',
-        `Payment ${rec.orderId} charged only ${formatMoney(paid, rec.currency)} of ${formatMoney(rec.amount, rec.currency)} - ${formatMoney(rec.amount - paid, rec.currency)} of sale ${rec.saleId} is still due.`,
-        'paid_less',
-        params,
-        rec.orderId,
-      );
-  }
-
-  #setMessage(orderId: string, message: string, messageKey: string): void {
-    const live = this.#live.get(orderId);
-    if (!live) return;
-    live.rec = { ...live.rec, message, messageKey };
-    this.#emit(orderId);
-  }
-
-  #requireLive(orderId: string): LiveAttempt {
-    const live = this.#live.get(orderId);
-    if (!live) throw new TillError({ code: 'not_found', message: `No payment ${orderId} on this till.` });
-    return live;
-  }
-
-  #emit(orderId: string): void {
-    const live = this.#live.get(orderId);
-    if (!live) return;
-    const payment = toView(live);
-    for (const l of this.#listeners) l({ type: 'payment', payment });
-  }
 }
 
-function snapshot(rec: AttemptRecord): AttemptSnapshot {
-  const { eventsToken: _t, eventsStreamUrl: _u, ...snap } = rec;
-  return snap;
-}
-
-function orderPatch(order: MspOrder): Partial<AttemptRecord> {
-  const patch: Partial<AttemptRecord> = { mspStatus: order.status };
-  // The reason of this answer only: a reason of an earlier decline must not be shown for a later one.
-  patch.mspReason = order.reason;
-  patch.mspReasonCode = order.reason_code;
-  if (order.transaction_id !== undefined) patch.transactionId = order.transaction_id;
-  const paid = paidAmountOf(order);
-  if (paid !== undefined) patch.paidAmount = paid;
-  const card = cardOf(order);
-  if (card) patch.card = card;
-  return patch;
-}
-
-/** How long `stop()` waits for look-ups already on their way (ms). */
-const STOP_WAIT_MS = 2_000;
-
-/** A completed attempt is read again until MultiSafepay shows its card and the amount it charged. */
-const needsReading = (rec: AttemptRecord): boolean => rec.state === 'completed' && (!rec.card || rec.paidAmount === undefined);
-
-/** What a completed order charged (its `amount`, minor units); undefined while not paid or not said. */
-export function paidAmountOf(order: MspOrder): number | undefined {
-  return classifyStatus(order.status) === 'paid' && typeof order.amount === 'number' && order.amount >= 0 ? order.amount : undefined;
-}
-
-/** The card as MultiSafepay read it; undefined while its fields are still null (the card is not read yet). */
-export function cardOf(order: MspOrder): CardDetails | undefined {
-  const d = order.payment_details;
-  if (!d || !(d.last4 || d.type || d.authorization_code)) return undefined;
-  return {
-    ...(d.type ? { type: d.type } : {}),
-    ...(d.last4 ? { last4: d.last4 } : {}),
-    ...(d.authorization_code ? { authorizationCode: d.authorization_code } : {}),
-    ...(d.card_entry_mode ? { entryMode: d.card_entry_mode } : {}),
-  };
-}
-
-function lockedError(err: unknown): unknown {
-  if (!(err instanceof MspError)) return err;
-  return new TillError({
-    code: 'msp_error',
-    message: `${err.cashierMessage} The terminal stays locked.`,
-    ...(err.code !== undefined ? { mspCode: err.code } : {}),
-  });
-}
-
-function toView(l: LiveAttempt): PaymentView {
-  const r = l.rec;
-  const view: PaymentView = {
-    attemptId: r.attemptId,
-    saleId: r.saleId,
-    orderId: r.orderId,
-    terminalId: r.terminalId,
-    amount: r.amount,
-    currency: r.currency,
-    lines: r.lines,
-    state: r.state,
-    connection: l.connection,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    recovered: l.recovered,
-  };
-  if (r.paidAmount !== undefined) view.paidAmount = r.paidAmount;
-  if (r.message) view.message = r.message;
-  if (r.messageKey) view.messageKey = r.messageKey;
-  if (r.card) view.card = r.card;
-  if (r.transactionId) view.transactionId = r.transactionId;
-  if (r.finalAt) view.finalAt = r.finalAt;
-  if (r.mspStatus) view.mspStatus = r.mspStatus;
-  if (r.mspReason) view.mspReason = r.mspReason;
-  if (r.mspReasonCode) view.mspReasonCode = r.mspReasonCode;
-  if (r.reason) view.reason = r.reason;
-  return view;
-}
-
-/**
- * Which of currency and terminal of an existing order under this attempt's id differ from the attempt's, if any.
- * The order id carries 48 random bits and is written before the create, so an order found under it with this
- * currency and terminal is this attempt's whatever its amount: a customer may add a tip on the terminal, or pay less,
- * and the amount MultiSafepay charged is recorded as it is (`paidAmount`). A field MultiSafepay left out (null) is
- * not a difference.
- */
-export function identityMismatch(rec: AttemptSnapshot, order: MspOrder): 'currency' | 'terminal' | undefined {
-  if (order.currency !== undefined && order.currency.toUpperCase() !== rec.currency.toUpperCase()) return 'currency';
-  const terminal = order.payment_details?.terminal_id;
-  if (terminal !== undefined && terminal.toUpperCase() !== rec.terminalId.toUpperCase()) return 'terminal';
-  return undefined;
-}
-
-const AttemptRecordSchema = AttemptSnapshotSchema.extend({ eventsToken: z.string().optional(), eventsStreamUrl: z.string().optional() });
-/** The guard map on disk: terminal id -> its one open attempt. */
-const GuardSchema = z.record(z.string(), AttemptRecordSchema);
-
-/** Why an attempt ended unpaid, as far as the till can tell (the panel's `data-reason`). */
-export function endReason(
-  cur: AttemptRecord,
-  state: AttemptState,
-  event: AttemptEvent,
-  /** Milliseconds since the attempt's last news, on the monotonic clock. */
-  sinceNewsMs: number,
-  idleMs = DEFAULT_TIMING.terminalIdleMs,
-): PaymentReason | undefined {
-  if (state === 'failed') {
-    if (event.type === 'not_found') return 'not_sent';
-    if (event.type === 'released') return 'cancelled_by_till';
-    return 'refused';
-  }
-  if (state !== 'cancelled') return undefined;
-  if (cur.state === 'cancelling' || cur.resolvedReason) return 'cancelled_by_till';
-  const status = event.type === 'msp_status' ? normalizeStatus(event.status) : '';
-  if (status === 'expired') return 'expired';
-  if (cur.state === 'soft_declined' || (cur.mspStatus && normalizeStatus(cur.mspStatus) === 'declined')) return 'declined';
-  // The terminal cancels a payment nobody touched for 60 s: a cancel this long after the last news is that.
-  if (sinceNewsMs >= idleMs) return 'expired';
-  return 'cancelled_on_terminal';
-}
+export { endReason, identityMismatch, paidAmountOf } from './attempt';

@@ -1,7 +1,7 @@
 /**
- * Follows one MultiSafepay order until the engine stops it (at a final status):
- * the SSE stream with the events token, a GET order on every (re)connect, capped exponential backoff with
- * jitter for reconnects, and GET order polling while the stream is down or refused (401: token expired).
+ * Follows one payment at the provider until the engine stops it (at a final status):
+ * the provider's event stream with the events token, a read of the order on every (re)connect, capped exponential
+ * backoff with jitter for reconnects, and reads while the stream is down or refused (e.g. the token expired).
  * A slow safety poll also runs while the stream is open, so a stream that goes silent cannot hide an outcome.
  *
  * A stream that opens and ends at once, again and again, must not become a storm: the backoff starts again only
@@ -10,31 +10,20 @@
  */
 import type { ConnectionState } from '../../../shared/payment';
 import type { Logger } from '../log';
-import type { MspClient } from '../msp/client';
-import { MspError } from '../msp/errors';
-import { OrderStream, type StreamAuth } from '../msp/stream';
-import type { MspOrder } from '../msp/types';
+import { type PaymentProvider, ProviderError, type ProviderOrder, type Subscription } from '../payments/provider';
 import { backoffDelay } from './backoff';
-import { classifyStatus } from './transitions';
-
-const isFinalStatus = (status: string) => {
-  const c = classifyStatus(status);
-  return c === 'paid' || c === 'not_paid';
-};
 import type { AttemptRecord, EngineTiming } from './types';
 
 export interface FollowerHost {
-  client(): MspClient;
+  /** The provider to use now. */
+  provider(): PaymentProvider;
   readonly timing: EngineTiming;
   readonly random: () => number;
   readonly log: Logger;
-  /** `auto`: the raw token first (as documented), `Bearer` when the raw reading is refused. */
-  readonly streamAuth: 'auto' | StreamAuth;
-  readonly fetch?: typeof fetch;
   record(orderId: string): AttemptRecord | undefined;
-  onStatus(orderId: string, status: string, order?: MspOrder, transactionId?: string): void;
+  onStatus(orderId: string, status: string, order?: ProviderOrder, transactionId?: string): void;
   /**
-   * MultiSafepay said it does not know an attempt that is still `creating`. Returns true once that is certain
+   * The provider said it does not know an attempt that is still `creating`. Returns true once that is certain
    * (asked repeatedly, past the terminal's payment window) and the attempt was declared not sent.
    */
   notFound(orderId: string): boolean;
@@ -42,14 +31,14 @@ export interface FollowerHost {
    * An order exists under a `creating` attempt's id: adopt it only if it is this attempt's (amount, currency,
    * terminal, description). Returns false for somebody else's order; the attempt has then failed.
    */
-  adopt(orderId: string, order: MspOrder): boolean;
+  adopt(orderId: string, order: ProviderOrder): boolean;
   onConnection(orderId: string, state: ConnectionState): void;
 }
 
 export class Follower {
   readonly orderId: string;
   readonly #host: FollowerHost;
-  #stream: OrderStream | undefined;
+  #stream: Subscription | undefined;
   #streamOpen = false;
   /** No stream can be had for this payment (no events token, or refused): reads alone follow it. */
   #pollingOnly = false;
@@ -57,14 +46,14 @@ export class Follower {
   #pollTimer: NodeJS.Timeout | undefined;
   #silenceTimer: NodeJS.Timeout | undefined;
   #failures = 0;
-  #auth: StreamAuth;
-  #triedOtherAuth = false;
+  /** Which of the provider's ways of opening the stream is tried now (another after a refusal, once each). */
+  #variant = 0;
   #refused = false;
   #stopped = false;
   #refreshing: Promise<void> | undefined;
   /** Stream events heard so far (to tell a GET answer older than the stream's news). */
   #events = 0;
-  /** The last GET order failed: MultiSafepay cannot be read right now. */
+  /** The last read of the order failed: the provider cannot be read right now. */
   #readFailed = false;
   /** The last status the till heard for this order (from the stream or a read). */
   #lastStatus: string | undefined;
@@ -81,7 +70,6 @@ export class Follower {
   constructor(orderId: string, host: FollowerHost) {
     this.orderId = orderId;
     this.#host = host;
-    this.#auth = host.streamAuth === 'bearer' ? 'bearer' : 'raw';
   }
 
   start(): void {
@@ -144,11 +132,11 @@ export class Follower {
     );
   }
 
-  /** A `creating` attempt whose create answer never arrived: did MultiSafepay get it? */
+  /** A `creating` attempt whose create answer never arrived: did the provider get it? */
   async #checkCreated(): Promise<void> {
     if (this.#stopped) return;
     try {
-      const order = await this.#host.client().getOrder(this.orderId);
+      const order = await this.#host.provider().get(this.orderId);
       if (this.#stopped) return;
       this.#failures = 0;
       if (!this.#host.adopt(this.orderId, order)) return;
@@ -156,7 +144,7 @@ export class Follower {
       if (!this.#stopped) this.#connect();
     } catch (err) {
       if (this.#stopped) return;
-      const notFound = err instanceof MspError && err.isNotFound;
+      const notFound = err instanceof ProviderError && err.isNotFound;
       if (notFound && this.#host.notFound(this.orderId)) return;
       // Unreachable, or not found yet while the create may still be in flight: ask again.
       this.#host.onConnection(this.orderId, notFound ? 'reconnecting' : 'offline');
@@ -178,15 +166,9 @@ export class Follower {
       this.#schedulePoll(this.#host.timing.downPollMs);
       return;
     }
-    this.#stream = new OrderStream(
-      {
-        url: rec.eventsStreamUrl,
-        token: rec.eventsToken,
-        auth: this.#auth,
-        logger: this.#host.log,
-        ...(this.#host.fetch ? { fetch: this.#host.fetch } : {}),
-      },
-      {
+    this.#stream = this.#host
+      .provider()
+      .follow({ orderId: this.orderId, eventsToken: rec.eventsToken, eventsStreamUrl: rec.eventsStreamUrl }, this.#variant, {
         onOpen: () => {
           if (this.#stopped) return;
           this.#streamOpen = true;
@@ -203,16 +185,15 @@ export class Follower {
           // The server's own reconnection time is the least the till waits (within the backoff's ceiling).
           this.#serverRetryMs = Math.min(ms, this.#host.timing.backoffMaxMs);
         },
-        onOrderEvent: (e) => {
-          if (this.#stopped || e.order_id !== this.orderId) return;
+        onStatus: (e) => {
+          if (this.#stopped || e.orderId !== this.orderId) return;
           this.#events++;
           if (e.status.toLowerCase() !== this.#lastStatus) this.#news = true;
           this.#lastStatus = e.status.toLowerCase();
-          this.#host.onStatus(this.orderId, e.status, undefined, e.transaction_id === undefined ? undefined : String(e.transaction_id));
+          this.#host.onStatus(this.orderId, e.status, undefined, e.transactionId);
         },
-        onError: (e) => this.#streamFailed(e.status),
-      },
-    );
+        onError: (e) => this.#streamFailed(e.refused, e.status),
+      });
     // Until the stream opens, follow by polling; a connect that never opens (a stalled link) is abandoned like
     // a silent stream.
     this.#schedulePoll(this.#host.timing.downPollMs);
@@ -230,11 +211,11 @@ export class Follower {
       if (this.#stopped || !this.#stream) return;
       this.#host.log.warn('stream silent past its keep-alive window; reconnecting', { orderId: this.orderId });
       this.#stream.close();
-      this.#streamFailed(undefined);
+      this.#streamFailed(false, undefined);
     }, this.#host.timing.streamSilenceMs);
   }
 
-  #streamFailed(status: number | undefined): void {
+  #streamFailed(refused: boolean, status: number | undefined): void {
     // A stream that brought news or lasted was working: the next reconnect starts from the first step again.
     if (this.#streamOpen && (this.#news || performance.now() - this.#openedAt >= this.#host.timing.streamStableMs)) this.#failures = 0;
     this.#stream = undefined;
@@ -242,10 +223,9 @@ export class Follower {
     clearTimeout(this.#silenceTimer);
     this.#silenceTimer = undefined;
     if (this.#stopped) return;
-    if (status === 401 || status === 403) {
-      if (this.#host.streamAuth === 'auto' && !this.#triedOtherAuth) {
-        this.#triedOtherAuth = true;
-        this.#auth = this.#auth === 'raw' ? 'bearer' : 'raw';
+    if (refused) {
+      if (this.#variant + 1 < this.#host.provider().followVariants) {
+        this.#variant++;
         this.#host.log.info('stream refused; trying the other Authorization reading', { orderId: this.orderId });
         return this.#connect();
       }
@@ -255,7 +235,7 @@ export class Follower {
       this.#schedulePoll(this.#host.timing.downPollMs);
       return;
     }
-    // While MultiSafepay cannot be read either, the panel keeps saying offline.
+    // While the provider cannot be read either, the panel keeps saying offline.
     this.#host.onConnection(this.orderId, this.#readFailed ? 'offline' : 'reconnecting');
     void this.refresh();
     this.#schedulePoll(this.#host.timing.downPollMs);
@@ -291,12 +271,13 @@ export class Follower {
     try {
       const eventsBefore = this.#events;
       this.#lastReadAt = performance.now();
-      const order = await this.#host.client().getOrder(this.orderId);
+      const order = await this.#host.provider().get(this.orderId);
       if (this.#stopped) return;
       this.#readFailed = false;
       // A read that started before the stream's latest event may be older than it: a final status always
       // counts, a waiting one from such a read would move the panel back (e.g. PIN asked again) and is dropped.
-      const stale = this.#events !== eventsBefore && !isFinalStatus(order.status);
+      const cls = this.#host.provider().readStatus(order.status).class;
+      const stale = this.#events !== eventsBefore && cls !== 'paid' && cls !== 'not_paid';
       if (!stale) {
         this.#lastStatus = order.status.toLowerCase();
         this.#host.onStatus(this.orderId, order.status, order);
@@ -306,15 +287,15 @@ export class Follower {
       else this.#host.onConnection(this.orderId, 'reconnecting');
     } catch (err) {
       if (this.#stopped) return;
-      if (err instanceof MspError && err.isNotFound) {
-        // Only a `creating` attempt can be unknown at MultiSafepay; for any other it is a glitch - keep going.
+      if (err instanceof ProviderError && err.isNotFound) {
+        // Only a `creating` attempt can be unknown at the provider; for any other it is a glitch - keep going.
         if (this.#host.record(this.orderId)?.state === 'creating') this.#host.notFound(this.orderId);
         return;
       }
       this.#readFailed = true;
       this.#host.log.warn('GET order failed while following', {
         orderId: this.orderId,
-        reason: err instanceof MspError ? err.kind : 'error',
+        reason: err instanceof ProviderError ? err.kind : 'error',
       });
       if (!this.#streamOpen) this.#host.onConnection(this.orderId, 'offline');
     }

@@ -10,6 +10,7 @@ import { type CashMove, type DayTotals, type ReceiptlessReturn, type SaleRecord 
 import { lineTotal, parseAmount } from '../../../shared/money';
 import { isFinal, type SaleLine } from '../../../shared/payment';
 import { amountDue } from '../../../shared/sale';
+import type { StatusReader } from '../payments/provider';
 import { addVat, LEGACY_VAT_RATE, vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
 import { vatOfLines } from '../../../shared/returns';
 import { openDatabase, releaseHolder, transaction } from './db';
@@ -85,9 +86,19 @@ export class Ledger {
   /** Called after each committed change (history screens refresh). */
   onChange: ((what: LedgerChange) => void) | undefined;
 
-  /** `busyWaitMs`: how long to wait for a lock another program holds for a moment (not a till). */
-  constructor(path: string, opts: { busyWaitMs?: number } = {}) {
+  /**
+   * How the payment provider's statuses read (what became of a paid card payment since: refunded, charged back,
+   * reversed). Without it the books do not say.
+   */
+  readonly #readStatus: StatusReader | undefined;
+
+  /**
+   * `busyWaitMs`: how long to wait for a lock another program holds for a moment (not a till). `readStatus`: the
+   * provider's status reader (the ledger stores raw statuses and never imports a provider).
+   */
+  constructor(path: string, opts: { busyWaitMs?: number; readStatus?: StatusReader } = {}) {
     this.path = path;
+    this.#readStatus = opts.readStatus;
     this.#db = openDatabase(path, opts.busyWaitMs);
     this.products = new Products(this.#db);
     this.outbox = new Outbox(this.#db);
@@ -521,7 +532,7 @@ export class Ledger {
    */
   openSales(since: number): SaleRecord[] {
     const rows = (this.#q.unpaidCardSales!.all(since, MAX_IN) as unknown[]).map((r) => check(SaleRowSchema, r, 'sale'));
-    return saleRecords(this.#db, rows).filter((s) => s.status === 'partly_paid' || s.status === 'pending');
+    return saleRecords(this.#db, this.#readStatus, rows).filter((s) => s.status === 'partly_paid' || s.status === 'pending');
   }
 
   /** When the newest receipt was given (wall clock, ms), if any. */
@@ -535,7 +546,7 @@ export class Ledger {
 
   sale(saleId: string): SaleRecord | undefined {
     const row = this.#q.saleRow!.get(saleId);
-    return row ? saleRecords(this.#db, [check(SaleRowSchema, row, 'sale')])[0] : undefined;
+    return row ? saleRecords(this.#db, this.#readStatus, [check(SaleRowSchema, row, 'sale')])[0] : undefined;
   }
 
   saleOfOrder(orderId: string): SaleRecord | undefined {
@@ -589,7 +600,7 @@ export class Ledger {
       }
       rows = [...found.values()].sort((a, b) => b.created_at - a.created_at).slice(0, limit);
     }
-    return saleRecords(this.#db, rows);
+    return saleRecords(this.#db, this.#readStatus, rows);
   }
 
   /** A day's totals, one block per currency, from the day's rows only. */
@@ -608,7 +619,7 @@ export class Ledger {
     const rows = (this.#q.exportPage!.all(from, to, c.createdAt, c.createdAt, c.saleId, limit) as unknown[]).map((r) =>
       check(SaleRowSchema, r, 'sale'),
     );
-    return saleRecords(this.#db, rows);
+    return saleRecords(this.#db, this.#readStatus, rows);
   }
 
   /** The highest sale counter any attempt was made with: the counter must never go below it. */

@@ -5,7 +5,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AttemptSummary, RefundRecord, ReturnedLine, SaleRecord } from '../../../shared/contract';
 import { saleStatus } from '../../../shared/sale';
-import { afterPayment, classifyStatus } from '../engine/transitions';
+import type { StatusReader } from '../payments/provider';
 import {
   type AttemptSnapshot,
   AttemptSnapshotSchema,
@@ -58,7 +58,7 @@ function returnedOf(db: DatabaseSync, ids: string[], marks: string): Map<string,
 }
 
 /** The sales of these rows as records: their attempts, cash tender, refunds with their returns, receipts and status. */
-export function saleRecords(db: DatabaseSync, rows: SaleRow[]): SaleRecord[] {
+export function saleRecords(db: DatabaseSync, readStatus: StatusReader | undefined, rows: SaleRow[]): SaleRecord[] {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.sale_id);
   const marks = ids.map(() => '?').join(',');
@@ -125,7 +125,7 @@ export function saleRecords(db: DatabaseSync, rows: SaleRow[]): SaleRecord[] {
       tender: row.tender,
       status: 'unpaid',
       vat: check(VatSchema, safeJson(row.vat), 'sale VAT'),
-      attempts: (attempts.get(row.sale_id) ?? []).map(summary),
+      attempts: (attempts.get(row.sale_id) ?? []).map((a) => summary(a, readStatus)),
       refunds: refunds.get(row.sale_id) ?? [],
     };
     const receipt = receipts.get(`sale:${row.sale_id}`);
@@ -141,7 +141,7 @@ export function saleRecords(db: DatabaseSync, rows: SaleRow[]): SaleRecord[] {
   });
 }
 
-function summary(a: AttemptSnapshot): AttemptSummary {
+function summary(a: AttemptSnapshot, readStatus: StatusReader | undefined): AttemptSummary {
   const s: AttemptSummary = { orderId: a.orderId, terminalId: a.terminalId, state: a.state, createdAt: a.createdAt, amount: a.amount };
   if (a.paidAmount !== undefined) s.paidAmount = a.paidAmount;
   if (a.card) s.card = a.card;
@@ -151,14 +151,15 @@ function summary(a: AttemptSnapshot): AttemptSummary {
   if (a.resolvedReason) s.resolvedReason = a.resolvedReason;
   if (a.mspStatus) s.mspStatus = a.mspStatus;
   if (a.reason) s.reason = a.reason;
-  const after = afterOf(a);
+  const after = afterOf(a, readStatus);
   if (after) s.after = after;
   return s;
 }
 
 /** What became of a paid card attempt at the provider since, in provider-neutral words (see shared/sale.ts). */
-function afterOf(a: AttemptSnapshot): AttemptSummary['after'] {
-  if (a.state !== 'completed' || !a.mspStatus) return undefined;
-  if (classifyStatus(a.mspStatus) === 'not_paid') return 'reversed';
-  return afterPayment(a.mspStatus);
+function afterOf(a: AttemptSnapshot, readStatus: StatusReader | undefined): AttemptSummary['after'] {
+  if (a.state !== 'completed' || !a.mspStatus || !readStatus) return undefined;
+  const reading = readStatus(a.mspStatus);
+  if (reading.class === 'not_paid') return 'reversed';
+  return reading.after;
 }

@@ -2,11 +2,14 @@
  * Typed MultiSafepay errors. Every error carries MultiSafepay's `error_code` where there is one and a sentence a
  * cashier understands. Messages never contain the API key or full URLs with query strings.
  */
-export type MspErrorKind =
-  /** MultiSafepay answered and refused (success:false or an HTTP 4xx): the request had no effect. */
-  | 'refused'
-  /** No answer we can trust: network error, timeout, 5xx, unreadable body. The request may or may not have taken effect. */
-  | 'unknown_outcome';
+import { ProviderError, type ProviderErrorKind } from '../provider';
+
+/**
+ * `refused`: MultiSafepay answered and refused (success:false or an HTTP 4xx): the request had no effect.
+ * `unknown_outcome`: no answer we can trust (network error, timeout, 5xx, unreadable body): the request may or may
+ * not have taken effect.
+ */
+export type MspErrorKind = ProviderErrorKind;
 
 const CASHIER_MESSAGES: Record<number, string> = {
   1000: 'MultiSafepay refused the request.',
@@ -33,37 +36,42 @@ export function cashierMessageFor(code: number | undefined, httpStatus: number |
   return 'MultiSafepay refused the request.';
 }
 
-export class MspError extends Error {
-  readonly kind: MspErrorKind;
-  readonly code: number | undefined;
+export class MspError extends ProviderError {
   readonly httpStatus: number | undefined;
   /** MultiSafepay's own text (error_info), for support; may be undefined. */
   readonly info: string | undefined;
-  readonly cashierMessage: string;
   /** The body was MultiSafepay's own JSON (`success`/`error_code`), not a bare status from a proxy or another host. */
   readonly fromMsp: boolean;
 
-  constructor(opts: { kind: MspErrorKind; code?: number; httpStatus?: number; info?: string; cashierMessage?: string; fromMsp?: boolean }) {
+  constructor(opts: {
+    kind: MspErrorKind;
+    code?: number;
+    httpStatus?: number;
+    info?: string;
+    cashierMessage?: string;
+    fromMsp?: boolean;
+    retryAfterMs?: number;
+  }) {
     const cashier =
       opts.cashierMessage ??
       (opts.kind === 'refused'
         ? cashierMessageFor(opts.code, opts.httpStatus)
         : 'No answer from MultiSafepay - check the internet connection.');
-    super(`${cashier}${opts.code !== undefined ? ` (MultiSafepay code ${opts.code})` : ''}`);
+    super({
+      kind: opts.kind,
+      code: opts.code,
+      cashierMessage: cashier,
+      message: `${cashier}${opts.code !== undefined ? ` (MultiSafepay code ${opts.code})` : ''}`,
+      // MultiSafepay itself says this order does not exist (its error 1006). A bare 404 without MultiSafepay's JSON
+      // (a proxy, a wrong base URL) proves nothing about the order and is not read as "not found".
+      isNotFound: opts.kind === 'refused' && opts.code === 1006,
+      // MultiSafepay documents no code for a busy terminal; a conflict status is the clearest signal.
+      terminalBusy: opts.kind === 'refused' && opts.httpStatus === 409,
+      retryAfterMs: opts.retryAfterMs,
+    });
     this.name = 'MspError';
-    this.kind = opts.kind;
-    this.code = opts.code;
     this.httpStatus = opts.httpStatus;
     this.info = opts.info;
-    this.cashierMessage = cashier;
     this.fromMsp = opts.fromMsp ?? false;
-  }
-
-  /**
-   * MultiSafepay itself says this order does not exist (its error 1006). A bare 404 without MultiSafepay's JSON
-   * (a proxy, a wrong base URL) proves nothing about the order and is not read as "not found".
-   */
-  get isNotFound(): boolean {
-    return this.kind === 'refused' && this.code === 1006;
   }
 }

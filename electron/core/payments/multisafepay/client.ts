@@ -7,8 +7,8 @@
  *   burst allowed), and a 429 answer (or a 503 with Retry-After) pauses every call until its Retry-After has passed.
  */
 import type { z } from 'zod';
-import type { Logger } from '../log';
-import { silentLogger } from '../log';
+import type { Logger } from '../../log';
+import { silentLogger } from '../../log';
 import { MspError } from './errors';
 import { parseMspJson } from './json';
 import {
@@ -239,6 +239,7 @@ export class MspClient {
       throw new MspError({
         kind: method === 'GET' ? 'unknown_outcome' : 'refused',
         httpStatus: 429,
+        retryAfterMs: pause,
         cashierMessage: 'MultiSafepay asks the till to slow down - try again in a moment.',
       });
     }
@@ -263,8 +264,9 @@ export class MspClient {
     if (res.status >= 500) {
       // A 503 that says when to come back (an outage, maintenance): every call waits until then.
       const retryAfter = res.headers.get('retry-after');
+      let pause: number | undefined;
       if (res.status === 503 && retryAfter) {
-        const pause = retryAfterMs(retryAfter);
+        pause = retryAfterMs(retryAfter);
         this.#pausedUntil = Math.max(this.#pausedUntil, performance.now() + pause);
         this.#log.warn('msp is unavailable for a while', { method, path: logPath, pauseMs: pause });
       }
@@ -272,6 +274,7 @@ export class MspClient {
         kind: 'unknown_outcome',
         httpStatus: res.status,
         ...(code !== undefined ? { code } : {}),
+        ...(pause !== undefined ? { retryAfterMs: pause } : {}),
         fromMsp,
         cashierMessage: 'MultiSafepay had a problem answering - the outcome is not known yet.',
       });

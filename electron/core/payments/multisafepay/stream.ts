@@ -12,8 +12,8 @@
  */
 import { EventSource } from 'eventsource';
 import { createParser } from 'eventsource-parser';
-import type { Logger } from '../log';
-import { silentLogger } from '../log';
+import type { Logger } from '../../log';
+import { silentLogger } from '../../log';
 import { parseMspJson } from './json';
 import { type OrderEvent, OrderEventSchema } from './types';
 
