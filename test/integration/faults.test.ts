@@ -149,6 +149,13 @@ describe('network faults', () => {
     const p = await charge(t);
     await t.waitFor(p.orderId, (x) => x.connection === 'live');
     t.sim.faults.silent = true;
+    // The stream is open and the till has read the order once since (its catch-up on opening): from here on only a
+    // later read can bring the outcome, the stream says nothing.
+    const read = `/orders/${p.orderId}`;
+    await until(
+      () => (t.sim.openStreams > 0 && t.sim.requestLog.some((u) => u.endsWith(read)) ? true : undefined),
+      'stream open, order read',
+    );
     t.sim.terminalAction('DEMO0001', 'approve');
     await until(() => t.sim.orders.get(p.orderId)?.status === 'completed', 'paid');
     expect(t.engine.payment(p.orderId)?.state).toBe('initialized');

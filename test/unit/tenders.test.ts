@@ -178,3 +178,66 @@ describe('the migration to tenders', () => {
     expect(queued.map((q) => q.row_key)).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 });
+
+describe('VAT where the sale was paid in full', () => {
+  it('a split partly paid at a close adds no VAT to that close; the session that takes the rest counts all of it, with its products', () => {
+    const l = ledger();
+    const first = l.sessions.open({ at: at(9), float: 0, currency: 'EUR' });
+    l.recordAttempt(attempt('p-1', 'p', 'creating', at(10), 400));
+    l.recordAttempt(attempt('p-1', 'p', 'completed', at(10), 400));
+    expect(l.sale('p')!.status).toBe('partly_paid');
+    // The close: the card part is in the drawer session's card tender, the sale's VAT is not.
+    const atClose = l.sessionTotals(first)[0]!;
+    expect(atClose.tenders.card.amount).toBe(400);
+    expect(atClose.vat ?? []).toEqual([]);
+    expect(atClose.products).toBeUndefined();
+    l.atomically(() => l.sessions.closeInTransaction({ id: first, at: at(11), counted: 0, expected: 0, report: undefined }));
+    // The next session takes the rest in cash: the whole sale's VAT and products count there.
+    const second = l.sessions.open({ at: at(12), float: 0, currency: 'EUR' });
+    expect(l.payInCash({ saleId: 'p', at: at(12, 5), given: 300, change: 0, amount: 300, split: true, step: 0, rounding: 0 })).toBe(true);
+    const next = l.sessionTotals(second)[0]!;
+    expect(next.tenders.cash.amount).toBe(300);
+    expect(next.vat).toEqual(l.sale('p')!.vat);
+    expect(next.products?.map((p) => [p.name, p.quantity])).toEqual([
+      ['Mok', 1],
+      ['Brood', 1],
+    ]);
+    expect(l.sessionTotals(first)[0]!.vat ?? []).toEqual([]);
+    // By calendar date alike: the day it was paid in full.
+    expect(l.dayTotals(DAY)[0]!.vat).toEqual(l.sale('p')!.vat);
+  });
+
+  it('the migration keeps the totals of sales paid before it where they were', () => {
+    const mine = MIGRATIONS.findIndex((m) => m.includes('ADD COLUMN paid_day'));
+    expect(mine).toBeGreaterThan(0);
+    // A ledger as a till from before left it, with a cash sale paid in full.
+    const old = join(tempDir(), 'old.sqlite');
+    const o = new DatabaseSync(old);
+    for (let v = 0; v < mine; v++) o.exec(MIGRATIONS[v]!);
+    o.exec(`PRAGMA user_version = ${mine}`);
+    const session = (
+      o
+        .prepare(`INSERT INTO drawer_sessions (day, opened_at, float, currency) VALUES ('2026-11-20', ?, 0, 'EUR') RETURNING id`)
+        .get(at(9)) as { id: number }
+    ).id;
+    o.prepare(
+      `INSERT INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, session_id) VALUES ('old', ?, '2026-11-20', 'cash', 700, 'EUR', ?, ?, ?)`,
+    ).run(
+      at(10),
+      JSON.stringify(LINES),
+      JSON.stringify([
+        { rate: 21, gross: 400, vat: 69 },
+        { rate: 9, gross: 300, vat: 25 },
+      ]),
+      session,
+    );
+    o.exec(`INSERT INTO receipts (number, kind, sale_id, at) VALUES (1, 'sale', 'old', ${at(10)})`);
+    o.close();
+    const l = ledger(old);
+    expect(l.dayTotals('2026-11-20')[0]!.vat).toEqual([
+      { rate: 21, gross: 400, vat: 69 },
+      { rate: 9, gross: 300, vat: 25 },
+    ]);
+    expect(l.sessionTotals(session)[0]!.vat).toEqual(l.dayTotals('2026-11-20')[0]!.vat);
+  });
+});

@@ -178,10 +178,19 @@ export class Ledger {
     // A sale numbered already (card details or the amount charged arriving later) is not read again.
     if (a.state === 'completed' && !this.#q.hasSaleReceipt!.get(a.saleId)) {
       const sale = this.sale(a.saleId);
-      if (sale && amountDue(sale) === 0) this.#q.saleReceipt!.run(a.saleId, a.finalAt ?? a.updatedAt, a.saleId);
+      if (sale && amountDue(sale) === 0) this.#numberSale(a.saleId, a.finalAt ?? a.updatedAt);
     }
     // The words a sale is found by change only with a new attempt (its order id) or a card.
     if (newSale || a.state === 'creating' || a.card) this.#indexWords(a.saleId);
+  }
+
+  /**
+   * Gives a sale paid in full its receipt number (the next, gap-free; once) and records when and in which drawer
+   * session it was paid in full: its VAT and products count there. Inside the caller's transaction.
+   */
+  #numberSale(saleId: string, at: number): void {
+    if (Number(this.#q.saleReceipt!.run(saleId, at, saleId).changes) === 1)
+      this.#q.salePaid!.run(localDate(at), this.sessions.openId(), saleId);
   }
 
   recordCashSale(c: CashSale): void {
@@ -191,7 +200,7 @@ export class Ledger {
 
   recordCashSaleInTransaction(c: CashSale): void {
     this.#insertSale({ ...c, tender: 'cash' });
-    this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
+    this.#numberSale(c.saleId, c.at);
     this.#indexWords(c.saleId);
   }
 
@@ -223,6 +232,9 @@ export class Ledger {
       c.staff ?? null,
       session,
       this.training ? 1 : 0,
+      // A cash sale is paid in full as it is written (its receipt number follows in the same transaction).
+      c.tender === 'cash' ? localDate(c.at) : null,
+      c.tender === 'cash' ? session : null,
     );
     const added = Number(r.changes) === 1;
     if (added && c.tender === 'cash') this.#cashTender({ ...c, session, amount: c.total });
@@ -282,7 +294,7 @@ export class Ledger {
         .prepare(`UPDATE sales SET tender = ?, staff = coalesce(?, staff), session_id = coalesce(session_id, ?) WHERE sale_id = ?`)
         .run(c.split ? 'card' : 'cash', c.staff ?? null, session, c.saleId);
       this.#cashTender({ ...c, currency, session });
-      this.#q.saleReceipt!.run(c.saleId, c.at, c.saleId);
+      this.#numberSale(c.saleId, c.at);
       return true;
     });
     if (changed) this.onChange?.('cash');

@@ -64,6 +64,10 @@ const SHOP_MIGRATIONS: string[] = [
     at       timestamptz NOT NULL DEFAULT now()
   );
   `,
+  `
+  -- A sale's VAT is read on the day it was paid in full (the till's paid_day).
+  CREATE INDEX shop_rows_paid_day ON shop_rows ((row->>'paid_day')) WHERE tbl = 'sales';
+  `,
 ];
 
 export const SHOP_SCHEMA_VERSION = SHOP_MIGRATIONS.length;

@@ -21,14 +21,16 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
   const p = (sql: string) => db.prepare(sql);
   return {
     insertSale: p(
-      `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, session_id, training)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, staff, session_id, training, paid_day,
+                                   paid_session)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertCashTender: p(
       `INSERT INTO tenders (sale_id, kind, amount, given, change, step, rounding, currency, at, day, session_id, staff)
        VALUES (?, 'cash', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     cashTenderOf: p(`SELECT 1 AS x FROM tenders WHERE sale_id = ? AND kind = 'cash'`),
+    salePaid: p('UPDATE sales SET paid_day = ?, paid_session = ? WHERE sale_id = ? AND paid_day IS NULL'),
     saleReceipt: p(
       `INSERT INTO receipts (number, kind, sale_id, at)
        SELECT coalesce((SELECT max(number) FROM receipts), 0) + 1, 'sale', ?, ?

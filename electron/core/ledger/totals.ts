@@ -39,12 +39,12 @@ export type TotalsStatements = Record<
 export function totalsStatements(p: (sql: string) => StatementSync, by: 'day' | 'session'): TotalsStatements {
   const c =
     by === 'day'
-      ? { sale: 'day', cash: 'day', attempt: 'final_day', refund: 'day', move: 'day' }
-      : { sale: 'session_id', cash: 'session_id', attempt: 'final_session', refund: 'session_id', move: 'session_id' };
+      ? { paid: 'paid_day', cash: 'day', attempt: 'final_day', refund: 'day', move: 'day' }
+      : { paid: 'paid_session', cash: 'session_id', attempt: 'final_session', refund: 'session_id', move: 'session_id' };
   return {
     paidVat: p(
-      `SELECT s.currency AS currency, s.vat AS vat FROM sales s WHERE s.${c.sale} = ?
-         AND (s.tender = 'cash' OR EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = s.sale_id AND a.state = 'completed'))`,
+      // A sale's VAT counts where it was paid in full (a part paid earlier adds none of it).
+      `SELECT s.currency AS currency, s.vat AS vat FROM sales s WHERE s.${c.paid} = ?`,
     ),
     refundVat: p(`SELECT currency, vat FROM refunds WHERE ${c.refund} = ? AND state = 'done'`),
     products: p(
@@ -53,7 +53,7 @@ export function totalsStatements(p: (sql: string) => StatementSync, by: 'day' | 
               sum(json_extract(l.value, '$.quantity') * json_extract(l.value, '$.unitPrice')
                   - coalesce(json_extract(l.value, '$.discount.amount'), 0)) AS amount
        FROM sales s, json_each(s.lines) l
-       WHERE s.${c.sale} = ? AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale')
+       WHERE s.${c.paid} = ?
        GROUP BY s.currency, coalesce(product_id, name) ORDER BY amount DESC LIMIT 500`,
     ),
     outcomes: p(
@@ -96,14 +96,12 @@ export function totalsStatements(p: (sql: string) => StatementSync, by: 'day' | 
     ),
     // Sales made in demo mode (training), paid in full, counted apart (they are in the totals too).
     training: p(
-      `SELECT currency, count(*) AS n, sum(total) AS amount FROM sales s WHERE s.${c.sale} = ? AND s.training = 1
-       AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale') GROUP BY currency`,
+      `SELECT currency, count(*) AS n, sum(total) AS amount FROM sales s WHERE s.${c.paid} = ? AND s.training = 1 GROUP BY currency`,
     ),
     // The discounts on the sales of the key (a discount belongs to the sale it was taken with).
     discounts: p(
       `SELECT d.currency AS currency, count(*) AS n, sum(d.amount) AS amount
-       FROM discounts d JOIN sales s ON s.sale_id = d.sale_id WHERE s.${c.sale} = ?
-       AND EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = s.sale_id AND r.kind = 'sale') GROUP BY d.currency`,
+       FROM discounts d JOIN sales s ON s.sale_id = d.sale_id WHERE s.${c.paid} = ? GROUP BY d.currency`,
     ),
   };
 }

@@ -44,10 +44,17 @@ const Q = {
                    sum((row->>'amount')::bigint)::bigint AS amount, sum(((row->>'cash_rounding')::bigint <> 0)::int)::int AS rounded,
                    sum((row->>'cash_rounding')::bigint)::bigint AS rounding
             FROM shop_rows WHERE tbl = 'refunds' AND day = $1 AND row->>'state' = 'done' GROUP BY 1, 2, 3`,
+  // A sale's VAT counts on the day it was paid in full (paid_day); a sales row shipped by a till from before paid_day
+  // was counted as that till counted it then: on its own day, once cash or a card had paid.
   vat: `SELECT s.till_id::text, s.row->>'currency' AS currency, (v->>'rate')::float8 AS rate,
                sum((v->>'gross')::bigint)::bigint AS gross, sum((v->>'vat')::bigint)::bigint AS vat, 1 AS sign
         FROM shop_rows s, jsonb_array_elements(s.row->'vat') v
-        WHERE s.tbl = 'sales' AND s.day = $1 AND (s.row->>'tender' = 'cash' OR EXISTS (
+        WHERE s.tbl = 'sales' AND s.row->>'paid_day' = $1
+        GROUP BY 1, 2, 3
+        UNION ALL
+        SELECT s.till_id::text, s.row->>'currency', (v->>'rate')::float8, sum((v->>'gross')::bigint)::bigint, sum((v->>'vat')::bigint)::bigint, 1
+        FROM shop_rows s, jsonb_array_elements(s.row->'vat') v
+        WHERE s.tbl = 'sales' AND s.day = $1 AND NOT (s.row ? 'paid_day') AND (s.row->>'tender' = 'cash' OR EXISTS (
           SELECT 1 FROM shop_rows a WHERE a.tbl = 'attempts' AND a.till_id = s.till_id AND a.row->>'sale_id' = s.row_key
             AND a.row->>'state' = 'completed'))
         GROUP BY 1, 2, 3

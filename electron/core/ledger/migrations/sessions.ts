@@ -2,7 +2,7 @@
  * Ledger versions 16 on: drawer sessions, the outbox to the shop database, category browsing, one open payment per
  * terminal, training sales and the mode log, tenders. Shipped steps are never edited: a new step is appended here.
  */
-import { outboxTriggers, TENDERS_OUTBOX } from './outbox-triggers';
+import { outboxTriggers, SALES_PAID_OUTBOX, TENDERS_OUTBOX } from './outbox-triggers';
 
 export const SESSIONS_STEPS: readonly string[] = [
   `
@@ -171,5 +171,21 @@ export const SESSIONS_STEPS: readonly string[] = [
   DROP INDEX sales_cash_day;
   DROP INDEX sales_cash_session;
   ${outboxTriggers(TENDERS_OUTBOX)}
+  `,
+  `
+  -- When a sale was paid in full: the day (the till's own date) and the drawer session its receipt number was given
+  -- in. The sale's VAT, products, discounts and training count there, so a sale partly paid at a close adds no VAT to
+  -- that close and all of it to the session that takes the rest. Sales numbered before keep their day and session
+  -- (their totals do not change). The sales' outbox triggers are made again with these columns and training; rows
+  -- shipped before keep theirs (the shop database reads those by the earlier rule).
+  DROP TRIGGER outbox_sales_insert;
+  DROP TRIGGER outbox_sales_update;
+  ALTER TABLE sales ADD COLUMN paid_day TEXT;
+  ALTER TABLE sales ADD COLUMN paid_session INTEGER;
+  UPDATE sales SET paid_day = day, paid_session = session_id
+    WHERE EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = sales.sale_id AND r.kind = 'sale');
+  CREATE INDEX sales_paid_day ON sales (paid_day) WHERE paid_day IS NOT NULL;
+  CREATE INDEX sales_paid_session ON sales (paid_session) WHERE paid_session IS NOT NULL;
+  ${outboxTriggers(SALES_PAID_OUTBOX, false)}
   `,
 ];
