@@ -8,7 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TillService } from '../../electron/core/service';
-import type { DayReport } from '../../shared/contract';
+import type { DayReport, DayState, DrawerSession } from '../../shared/contract';
 import { tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY } from '../helpers/sim';
 import { ok, type Reply } from '../helpers/reply';
@@ -150,6 +150,32 @@ describe('the audit trail exported', () => {
       await call('exportAudit', { from: '2026-11-29', to: '2026-11-29', approval: { staffId: 'ann', pin: '4821' } }),
     );
     expect(other.rows).toBe(0);
+  });
+});
+
+describe('the audit trail per drawer session', () => {
+  it("a session's report counts the events of its own time: a closed one keeps them, the next starts from none", async () => {
+    let clock = Date.parse('2026-11-30T09:00:00');
+    const svc = await TillService.create({ dataDir: tempDir(), now: () => (clock += 1000) });
+    cleanups.push(() => svc.close());
+    const call = <T>(m: string, p: unknown = {}) => svc.dispatch(m, p) as Promise<Reply<T>>;
+    ok(await call('openDay', { float: 5000 }));
+    ok(await call('recordAudit', { event: 'basket_cleared', amount: 1250, lines: 3 }));
+    ok(await call('recordAudit', { event: 'line_removed', amount: 350, name: 'Cappuccino' }));
+    const closed = ok<DayState>(await call('closeDay', { counted: 5000, handOver: true }));
+    expect(closed.report!.totals[0]!.audit).toEqual({
+      basket_cleared: { count: 1, amount: 1250 },
+      line_removed: { count: 1, amount: 350 },
+    });
+    ok(await call('recordAudit', { event: 'basket_cleared', amount: 700, lines: 2 }));
+    const sessions = ok<DrawerSession[]>(await call('drawerSessions', {}));
+    expect(sessions.map((s) => s.totals[0]?.audit)).toEqual([
+      { basket_cleared: { count: 1, amount: 1250 }, line_removed: { count: 1, amount: 350 } },
+      { basket_cleared: { count: 1, amount: 700 } },
+    ]);
+    // The day counts both.
+    const day = ok<DayReport>(await call('dayReport', {})).totals[0]!;
+    expect(day.audit?.basket_cleared).toEqual({ count: 2, amount: 1950 });
   });
 });
 

@@ -617,13 +617,17 @@ export class Ledger {
 
   /** A day's totals, one block per currency, from the day's rows only. */
   dayTotals(date: string): DayTotals[] {
-    return readTotals(this.#totalsBy.day, date, this.#q.dayAudit);
+    return readTotals(this.#totalsBy.day, date, () => this.#q.dayAudit!.all(date));
   }
 
   /** A drawer session's totals, one block per currency, from the rows of money moved while it was open. */
   sessionTotals(sessionId: number): DayTotals[] {
-    return readTotals(this.#totalsBy.session, sessionId, undefined);
+    // The audit trail counts what happened while the session was open (until now, while it is).
+    const row = this.sessions.byId(sessionId);
+    const audit = () => (row ? this.#q.sessionAudit!.all(row.opened_at, row.closed_at ?? Number.MAX_SAFE_INTEGER) : []);
+    return readTotals(this.#totalsBy.session, sessionId, audit);
   }
+
 
   /** Sales created in [from, to) in pages of `limit`, oldest first (exports): the cursor is the last row's. */
   salesBetween(from: number, to: number, after: { createdAt: number; saleId: string } | undefined, limit: number): SaleRecord[] {

@@ -180,6 +180,9 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
     cashMovesOfSession: p('SELECT * FROM cash_moves WHERE session_id = ? ORDER BY id LIMIT ?'),
     insertAudit: p('INSERT INTO audit_log (at, day, event, amount, currency, lines, detail, staff) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     dayAudit: p('SELECT currency, event, count(*) AS n, sum(amount) AS amount FROM audit_log WHERE day = ? GROUP BY currency, event'),
+    sessionAudit: p(
+      'SELECT currency, event, count(*) AS n, sum(amount) AS amount FROM audit_log WHERE at >= ? AND at < ? GROUP BY currency, event',
+    ),
     staffEvent: p('INSERT INTO staff_log (at, till, staff_id, event, by) VALUES (?, ?, ?, ?, ?)'),
     staffSince: p(
       `SELECT event, at FROM staff_log WHERE staff_id = ? AND id > coalesce(

@@ -121,10 +121,10 @@ export function emptyDayTotals(currency: string): DayTotals {
 }
 
 /**
- * The totals of one day or drawer session (`key`), one block per currency, from its rows only; `dayAudit`: the
- * audit trail's counts of a day (a session has none). Amounts in minor units.
+ * The totals of one day or drawer session (`key`), one block per currency, from its rows only; `audit`: the
+ * audit trail's counts of the day or of the session's time. Amounts in minor units.
  */
-export function readTotals(q: TotalsStatements, key: string | number, dayAudit: StatementSync | undefined): DayTotals[] {
+export function readTotals(q: TotalsStatements, key: string | number, audit: () => unknown[]): DayTotals[] {
   const by = new Map<string, DayTotals>();
   const of = (currency: string): DayTotals => {
     let t = by.get(currency);
@@ -215,7 +215,7 @@ export function readTotals(q: TotalsStatements, key: string | number, dayAudit: 
     add((of(r.currency).discounts ??= bucket()), r.n, r.amount);
   for (const r of q.training.all(key) as { currency: string; n: number; amount: number }[])
     add((of(r.currency).training ??= bucket()), r.n, r.amount);
-  for (const r of (dayAudit ? dayAudit.all(key) : []) as {
+  for (const r of audit() as {
     currency: string;
     event: AuditEvent;
     n: number;

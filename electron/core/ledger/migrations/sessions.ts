@@ -188,4 +188,8 @@ export const SESSIONS_STEPS: readonly string[] = [
   CREATE INDEX sales_paid_session ON sales (paid_session) WHERE paid_session IS NOT NULL;
   ${outboxTriggers(SALES_PAID_OUTBOX, false)}
   `,
+  `
+  -- A drawer session's report counts the audit trail's events of its time (opened to closed).
+  CREATE INDEX audit_log_at ON audit_log (at);
+  `,
 ];
