@@ -74,7 +74,7 @@ export class SalesBook {
 
   /** Re-reads every refund left pending by a crash or a lost answer. */
   start(): void {
-    for (const r of this.#o.ledger.pendingRefunds()) this.#scheduleCheck(r, 0, this.#o.monotonic());
+    for (const r of this.#o.ledger.refunds.pending()) this.#scheduleCheck(r, 0, this.#o.monotonic());
   }
 
   stop(): void {
@@ -145,7 +145,7 @@ export class SalesBook {
   }
 
   history(query: string | undefined, limit: number | undefined, before: number | undefined): SaleRecord[] {
-    return this.#o.ledger.history({ query, limit, before });
+    return this.#o.ledger.history.page({ query, limit, before });
   }
 
   /**
@@ -158,7 +158,7 @@ export class SalesBook {
     // A sale id refunds the cash part (all of a cash sale, the cash of a split one) from the drawer.
     const cashSale = ledger.sale(orderId);
     if (cashSale?.cash) return this.#refundCash(cashSale, requested, staff);
-    const sale = ledger.saleOfOrder(orderId);
+    const sale = ledger.history.saleOfOrder(orderId);
     const attempt = sale?.attempts.find((a) => a.orderId === orderId);
     if (!sale || !attempt || !isPaidCard(attempt))
       throw new TillError({ code: 'not_allowed', message: 'Only a completed card payment can be refunded.' });
@@ -268,7 +268,7 @@ export class SalesBook {
     const at = this.#o.now();
     storage(() =>
       this.#o.ledger.atomically(() => {
-        this.#o.ledger.beginRefundInTransaction({
+        this.#o.ledger.refunds.beginInTransaction({
           refundId,
           orderId: sale.saleId,
           saleId: sale.saleId,
@@ -279,7 +279,7 @@ export class SalesBook {
           ...(staff ? { staff } : {}),
           return: { lines: returned, reason: `${reason} (exchange)` },
         });
-        this.#o.ledger.settleRefundInTransaction(refundId, 'done', at);
+        this.#o.ledger.refunds.settleInTransaction(refundId, 'done', at);
         this.#o.ledger.recordCashSaleInTransaction({
           saleId: newSaleId,
           at,
@@ -321,7 +321,7 @@ export class SalesBook {
       lines.map((l, index) => ({ index, quantity: l.quantity })),
     );
     const ret = storage(() =>
-      this.#o.ledger.recordReceiptlessReturn({
+      this.#o.ledger.refunds.recordReceiptless({
         returnId: `x${randomBytes(6).toString('hex')}`,
         at: this.#o.now(),
         currency,
@@ -341,13 +341,13 @@ export class SalesBook {
 
   /** A return without a receipt as a sale record with its one refund (`receiptlessAsSale`), for its receipt. */
   receiptlessSale(returnId: string): SaleRecord | undefined {
-    const r = this.#o.ledger.receiptlessReturn(returnId);
+    const r = this.#o.ledger.refunds.receiptless(returnId);
     return r && receiptlessAsSale(r);
   }
 
   /** A refund of this card payment is in flight or unknown: nothing new starts (and the unknown one is re-read now). */
   #refuseWhilePending(orderId: string): void {
-    const pending = this.#o.ledger.refundsOfOrder(orderId).find((r) => r.state === 'pending');
+    const pending = this.#o.ledger.refunds.ofOrder(orderId).find((r) => r.state === 'pending');
     if (!this.#refunding.has(orderId) && !pending) return;
     if (pending) this.#scheduleCheck(pending, 0, this.#o.monotonic());
     throw new TillError({
@@ -382,7 +382,7 @@ export class SalesBook {
     // Recorded before it is sent: if the answer is lost, or the till dies, the refund is known and re-read.
     try {
       storage(() =>
-        ledger.beginRefund(
+        ledger.refunds.begin(
           {
             refundId,
             orderId,
@@ -413,10 +413,10 @@ export class SalesBook {
         if (ret) this.#o.failpoint?.('return-sent');
       } catch (err) {
         if (err instanceof ProviderError && err.kind === 'refused') {
-          ledger.settleRefund(refundId, 'failed', this.#o.now());
+          ledger.refunds.settle(refundId, 'failed', this.#o.now());
           throw err;
         }
-        const pending = ledger.refundsOfOrder(orderId).find((r) => r.refund_id === refundId);
+        const pending = ledger.refunds.ofOrder(orderId).find((r) => r.refund_id === refundId);
         if (pending) this.#scheduleCheck(pending, 1, this.#o.monotonic());
         throw new TillError({
           code: 'refund_unknown',
@@ -424,7 +424,7 @@ export class SalesBook {
         });
       }
       try {
-        ledger.settleRefund(refundId, 'done', this.#o.now(), transactionId);
+        ledger.refunds.settle(refundId, 'done', this.#o.now(), transactionId);
       } catch (err) {
         this.#o.logger.error('refund done at MultiSafepay but not recorded', { orderId, code: (err as NodeJS.ErrnoException)?.code });
         throw new TillError({
@@ -458,7 +458,7 @@ export class SalesBook {
     const at = this.#o.now();
     storage(() =>
       this.#o.ledger.atomically(() => {
-        this.#o.ledger.beginRefundInTransaction({
+        this.#o.ledger.refunds.beginInTransaction({
           refundId,
           orderId: sale.saleId,
           saleId: sale.saleId,
@@ -470,7 +470,7 @@ export class SalesBook {
           ...(staff ? { staff } : {}),
           ...(ret ? { return: ret } : {}),
         });
-        this.#o.ledger.settleRefundInTransaction(refundId, 'done', at);
+        this.#o.ledger.refunds.settleInTransaction(refundId, 'done', at);
       }),
     );
     if (ret) this.#o.failpoint?.('return-journaled');
@@ -505,7 +505,7 @@ export class SalesBook {
     const ledger = this.#o.ledger;
     try {
       const now = refundsAtMsp(await this.#o.provider().get(r.order_id));
-      const others = ledger.refundsOfOrder(r.order_id).filter((x) => x.refund_id !== r.refund_id);
+      const others = ledger.refunds.ofOrder(r.order_id).filter((x) => x.refund_id !== r.refund_id);
       const known = new Set(others.map((x) => x.transaction_id));
       const before = baselineOfRow(r);
       // What MultiSafepay refunded since this refund began, and a refund of exactly this amount it did not know then.
@@ -518,7 +518,7 @@ export class SalesBook {
       const went = now.related.length || before?.transactionIds.length ? match !== undefined : now.refunded >= base + r.amount;
       if (went) {
         const tx = match?.transactionId;
-        if (ledger.settleRefund(r.refund_id, 'done', this.#o.now(), tx)) {
+        if (ledger.refunds.settle(r.refund_id, 'done', this.#o.now(), tx)) {
           this.#refundDone(r.sale_id, r.refund_id);
           this.#o.notice('info', `The refund of ${formatMoney(r.amount, r.currency)} (${r.order_id}) went through at MultiSafepay.`, {
             key: 'refund_went_through',
@@ -529,7 +529,7 @@ export class SalesBook {
         return;
       }
       if (now.refunded <= base && this.#o.monotonic() - since >= (this.#o.refundGraceMs ?? 60_000)) {
-        if (ledger.settleRefund(r.refund_id, 'failed', this.#o.now()))
+        if (ledger.refunds.settle(r.refund_id, 'failed', this.#o.now()))
           this.#o.notice(
             'info',
             `The refund of ${formatMoney(r.amount, r.currency)} (${r.order_id}) did not go through - nothing was refunded.`,

@@ -46,8 +46,8 @@ describe('the books store, in SQLite and in PostgreSQL', () => {
         ...(i === 4 ? { step: 5, rounding: -2 } : {}),
       });
     ledger.recordCashMove({ at, kind: 'paid_in', amount: 2000, currency: 'EUR', reason: 'Change' });
-    ledger.beginRefund({ refundId: 'r1', orderId: 's0', saleId: 's0', amount: 1250, currency: 'EUR', at, tender: 'cash' });
-    ledger.settleRefund('r1', 'done', at);
+    ledger.refunds.begin({ refundId: 'r1', orderId: 's0', saleId: 's0', amount: 1250, currency: 'EUR', at, tender: 'cash' });
+    ledger.refunds.settle('r1', 'done', at);
 
     const url = await pgs.fresh();
     const shipper = new Shipper({ outbox: ledger.outbox, url, tillName: () => 'Front' });

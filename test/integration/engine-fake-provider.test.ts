@@ -337,10 +337,10 @@ describe('refunds through the provider port', () => {
     t.fake.failNext('refund', 'lose_answer');
     const settled = t.nextRefundDone();
     await expect(t.sales.refund(t.orderId, 300)).rejects.toMatchObject({ code: 'refund_unknown' });
-    expect(t.ledger.refundsOfOrder(t.orderId).map((r) => r.state)).toEqual(['pending']);
+    expect(t.ledger.refunds.ofOrder(t.orderId).map((r) => r.state)).toEqual(['pending']);
     await expect(t.sales.refund(t.orderId, 200)).rejects.toMatchObject({ code: 'refund_pending' });
     await settled;
-    expect(t.ledger.refundsOfOrder(t.orderId)).toMatchObject([
+    expect(t.ledger.refunds.ofOrder(t.orderId)).toMatchObject([
       { state: 'done', amount: 300, transaction_id: t.fake.payments.get(t.orderId)!.refunds[0]!.transactionId },
     ]);
     expect(t.fake.payments.get(t.orderId)!.refunds).toHaveLength(1);
@@ -352,7 +352,7 @@ describe('refunds through the provider port', () => {
     const t = await paidSale();
     t.fake.failNext('refund', new ProviderError({ kind: 'refused', cashierMessage: 'Too much.', code: 9003 }));
     await expect(t.sales.refund(t.orderId, 300)).rejects.toMatchObject({ kind: 'refused', code: 9003 });
-    expect(t.ledger.refundsOfOrder(t.orderId).map((r) => r.state)).toEqual(['failed']);
+    expect(t.ledger.refunds.ofOrder(t.orderId).map((r) => r.state)).toEqual(['failed']);
     expect(t.fake.payments.get(t.orderId)!.refunds).toHaveLength(0);
   });
 });

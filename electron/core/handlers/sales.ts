@@ -29,7 +29,7 @@ export function salesHandlers(
   return {
     history: async (p) => ctx.sales.history(p.query, p.limit, p.before),
     openSales: async () => ({
-      sales: ctx.ledger.openSales(ctx.now() - OPEN_SALES_DAYS * 24 * 3600_000),
+      sales: ctx.ledger.history.openSales(ctx.now() - OPEN_SALES_DAYS * 24 * 3600_000),
       parked: ctx.ledger.counter.parked(),
     }),
     authorizeDiscount: async (p) => {
