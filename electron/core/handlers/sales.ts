@@ -92,7 +92,7 @@ export function salesHandlers(
       return parked;
     },
     refund: async (p) => {
-      return ctx.sales.refund(p.orderId, p.amount, ctx.staff.who());
+      return ctx.sales.refunds.refund(p.orderId, p.amount, ctx.staff.who());
     },
     returnItems: async (p) => ctx.sales.returnItems(p.saleId, p.lines, p.reason, ctx.staff.who()),
     returnWithoutReceipt: async (p) => ctx.sales.returnWithoutReceipt(p.lines, p.reason, ctx.staff.who()),
