@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { TillService } from '../electron/core/service';
 import { Simulator } from '../electron/core/payments/multisafepay/simulator/simulator';
 import { launchBrowser, ROOT, skipReason, startTill, type Till } from '../test/e2e/harness';
 import { tempDir } from '../test/helpers/engine';
@@ -19,6 +18,8 @@ import { benchSignIn } from './sign-in';
 import { benchCatalog, catalogEan } from './catalog';
 import { benchScanToLine } from './scan';
 import { benchShop } from './shop';
+import { benchCorePayments } from './core-payments';
+import { benchJournalImport } from './journal-import';
 import { TEST_KEY, until } from '../test/helpers/sim';
 import { WsTill } from '../test/helpers/ws-till';
 
@@ -236,85 +237,9 @@ if (runs('4a')) {
 
 // 4b. 1,000 payments in a row through the core: memory growth and leaked handles.
 if (runs('4b')) {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  // The simulator runs in its own process here, so the heap measured is the till core's alone.
-  const simProc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/core/payments/multisafepay/simulator/cli.ts')], {
-    env: { ...process.env, SIM_PORT: '0', SIM_API_KEY: TEST_KEY, SIM_TERMINALS: 'CORE1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const simRoot = await new Promise<string>((resolve) => {
-    let out = '';
-    simProc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-  });
-  const simOrigin = new URL(simRoot).origin;
-  // Card fields at once: this measures the core's own cost per payment, not MultiSafepay's card delay.
-  await fetch(`${simOrigin}/_sim/dialect`, { method: 'POST', body: JSON.stringify({ cardDetailsDelayMs: 0 }) });
-  const service = await TillService.create({
-    dataDir: tempDir('till-bench-core-'),
-    env: { baseUrl: simRoot, apiKey: TEST_KEY, terminalIds: ['CORE1'] },
-  });
-  const before = process.getActiveResourcesInfo().length;
-  const heap: { n: number; mb: number }[] = [];
-  // 300 payments first warm up V8 and the HTTP client's pools (their one-off growth is not the till's);
-  // then 1,000 in a row are measured.
-  const WARMUP = 300;
-  let t0 = now();
-  for (let i = 1 - WARMUP; i <= 1000; i++) {
-    if (i === 1) {
-      gc?.();
-      heap.push({ n: 0, mb: process.memoryUsage().heapUsed / 1e6 });
-      t0 = now();
-    }
-    const r = await service.dispatch('charge', { terminalId: 'CORE1', lines });
-    if (!r.ok) throw new Error(r.error.message);
-    const orderId = (r.result as { orderId: string }).orderId;
-    await fetch(`${simOrigin}/_sim/orders/${orderId}/complete`, { method: 'POST' });
-    await until(() => service.engine.payment(orderId)?.state === 'completed' && service.engine.openHandles === 0, 'final');
-    await service.dispatch('dismissPayment', { orderId });
-    if (i > 0 && i % 100 === 0) {
-      gc?.();
-      heap.push({ n: i, mb: process.memoryUsage().heapUsed / 1e6 });
-    }
-  }
-  const ms = now() - t0;
-  const leaked = service.engine.openHandles;
-  // The ledger on disk (nothing of it is kept in memory).
-  const journalKbPer1000 = statSync(service.ledger.path).size / 1024 / 1.3;
-  await service.close();
-  simProc.kill('SIGTERM');
-  await new Promise((r) => simProc.once('exit', r));
-  const after = process.getActiveResourcesInfo().length;
-  // Least-squares slope of the heap over the measured payments (samples every 100, after the first 100), and the
-  // growth over the second half alone: a leak keeps its slope, warm-up flattens out.
-  const measured = heap.filter((h) => h.n >= 100);
-  const n = measured.length;
-  const mx = measured.reduce((s, h) => s + h.n, 0) / n;
-  const my = measured.reduce((s, h) => s + h.mb, 0) / n;
-  const slope = measured.reduce((s, h) => s + (h.n - mx) * (h.mb - my), 0) / measured.reduce((s, h) => s + (h.n - mx) ** 2, 0);
-  const half = measured.find((h) => h.n === 500)!;
-  const secondHalfMb = measured.at(-1)!.mb - half.mb;
-  results.thousandPayments = {
-    ms,
-    perPaymentMs: ms / 1000,
-    heapMb: heap,
-    heapSlopeMbPer1000: slope * 1000,
-    heapSecondHalfMb: secondHalfMb,
-    ledgerKbPer1000: journalKbPer1000,
-    engineHandlesAfter: leaked,
-    processHandlesBefore: before,
-    processHandlesAfter: after,
-    gc: Boolean(gc),
-  };
-  rows.push([
-    '1,000 payments in a row (core)',
-    `${(ms / 1000).toFixed(2)} ms each`,
-    `heap ${measured[0]!.mb.toFixed(1)} -> ${heap.at(-1)!.mb.toFixed(1)} MB, slope ${(slope * 1000).toFixed(2)} MB/1000, last 500: ${secondHalfMb >= 0 ? '+' : ''}${secondHalfMb.toFixed(2)} MB`,
-    `ledger on disk ${journalKbPer1000.toFixed(0)} KiB; leaked handles: engine ${leaked}, process ${after - before}`,
-  ]);
+  const r = await benchCorePayments(lines);
+  results.thousandPayments = r.results;
+  rows.push(r.row);
 }
 
 // 5. Size and cold start.
@@ -409,50 +334,9 @@ if (runs('7') && Object.keys(ledgerDirs).length) {
 
 // 8. Importing a journal.jsonl of an earlier version (300,000 lines): total time and the longest event-loop block.
 if (runs('8')) {
-  const dir = tempDir('till-bench-import-');
-  const n = Number(process.env.BENCH_IMPORT_LINES ?? 300_000);
-  const lines: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const at = Date.now() - (n - i) * 60_000;
-    const attempt = {
-      attemptId: `imp-${i}-${i}`,
-      saleId: `imp-${i}`,
-      orderId: `imp-${i}-${i}`,
-      terminalId: 'T1',
-      amount: 995,
-      currency: 'EUR',
-      lines: [{ name: 'Latte', unitPrice: 995, quantity: 1 }],
-      state: 'completed',
-      card: { type: 'VISA', last4: String(i % 10_000).padStart(4, '0') },
-      createdAt: at,
-      updatedAt: at,
-      finalAt: at,
-    };
-    lines.push(JSON.stringify({ k: 'attempt', at, attempt }));
-  }
-  writeFileSync(join(dir, 'journal.jsonl'), `${lines.join('\n')}\n`);
-  let last = now();
-  let longest = 0;
-  let ticking = true;
-  const tick = () => {
-    const t = now();
-    longest = Math.max(longest, t - last);
-    last = t;
-    if (ticking) setImmediate(tick);
-  };
-  setImmediate(tick);
-  const t0 = now();
-  const svc = await TillService.create({ dataDir: dir });
-  const ms = now() - t0;
-  ticking = false;
-  await svc.close();
-  results.journalImport = { lines: n, ms, longestBlockMs: longest };
-  rows.push([
-    `import of a ${n.toLocaleString('en')}-line journal at first start`,
-    `${(ms / 1000).toFixed(1)} s`,
-    `longest block ${longest.toFixed(1)} ms`,
-    'block < ~20 ms',
-  ]);
+  const r = await benchJournalImport();
+  results.journalImport = r.results;
+  rows.push(r.row);
 }
 
 // 9. Sign-in: one PIN check, and another window's requests while 200 sign-ins arrive at once.

@@ -88,7 +88,7 @@ export class SalesExports {
     let rows = 0;
     let after: { createdAt: number; saleId: string } | undefined;
     for (;;) {
-      const page = this.#o.ledger.salesBetween(start, end, after, 500);
+      const page = this.#o.ledger.history.salesBetween(start, end, after, 500);
       if (!page.length) break;
       let chunk = '';
       for (const s of page) {

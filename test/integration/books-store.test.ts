@@ -51,8 +51,8 @@ describe('the books store, in SQLite and in PostgreSQL', () => {
     const part = { attemptId: 'p-1', saleId: 'p', orderId: 'p-1', terminalId: 'T1', amount: 500, currency: 'EUR', lines: book };
     ledger.recordAttempt({ ...part, state: 'completed', createdAt: at, updatedAt: at, finalAt: at });
     expect(ledger.sale('p')!.status).toBe('partly_paid');
-    ledger.beginRefund({ refundId: 'r1', orderId: 's0', saleId: 's0', amount: 1250, currency: 'EUR', at, tender: 'cash' });
-    ledger.settleRefund('r1', 'done', at);
+    ledger.refunds.begin({ refundId: 'r1', orderId: 's0', saleId: 's0', amount: 1250, currency: 'EUR', at, tender: 'cash' });
+    ledger.refunds.settle('r1', 'done', at);
 
     const url = await pgs.fresh();
     const shipper = new Shipper({ outbox: ledger.outbox, url, tillName: () => 'Front' });
@@ -73,7 +73,7 @@ describe('the books store, in SQLite and in PostgreSQL', () => {
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[0]!.totals[0]).toMatchObject({ refunds: { count: 1, amount: 1250 }, paidIn: { count: 1, amount: 2000 } });
     // VAT is the cash sales' less the refund's: the part paid by card adds none.
-    const cashSales = ledger.history({ limit: 50 }).filter((s) => s.saleId !== 'p');
+    const cashSales = ledger.history.page({ limit: 50 }).filter((s) => s.saleId !== 'p');
     const gross = (answers[0]!.totals[0]!.vat ?? []).reduce((s, v) => s + v.gross, 0);
     expect(gross).toBe(cashSales.reduce((s, x) => s + x.total, 0) - 1250);
     expect(answers[0]!.totals[0]!.tenders.card.amount).toBe(500);

@@ -141,7 +141,7 @@ describe('receipt numbers', () => {
     const all = new Set<number>();
     let before: number | undefined;
     for (;;) {
-      const page = l.history({ limit: 500, ...(before ? { before } : {}) });
+      const page = l.history.page({ limit: 500, ...(before ? { before } : {}) });
       if (!page.length) break;
       for (const s of page) all.add(s.receiptNumber!);
       before = page.at(-1)!.createdAt;

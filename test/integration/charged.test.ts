@@ -155,7 +155,7 @@ describe('a lost refund answer is settled against every refund MultiSafepay know
       t.sim.faults.refundDropRequest = 1;
       const lost = await t.call('refund', { orderId: t.orderId, amount: till });
       expect(lost).toMatchObject({ ok: false, error: { code: 'refund_unknown' } });
-      await until(() => (t.svc.ledger.refundsOfOrder(t.orderId)[0]?.state === 'failed' ? true : undefined), 'settled as not made');
+      await until(() => (t.svc.ledger.refunds.ofOrder(t.orderId)[0]?.state === 'failed' ? true : undefined), 'settled as not made');
       expect(t.notices.map((n) => n.key)).toContain('refund_not_made');
       expect(t.notices.map((n) => n.key)).not.toContain('refund_went_through');
       expect(t.sale(t.saleId).refunds.filter((r) => r.state === 'done')).toEqual([]);
@@ -170,9 +170,9 @@ describe('a lost refund answer is settled against every refund MultiSafepay know
     t.sim.faults.refundLoseResponse = 1;
     const lost = await t.call('refund', { orderId: t.orderId, amount: 2500 });
     expect(lost).toMatchObject({ ok: false, error: { code: 'refund_unknown' } });
-    await until(() => (t.svc.ledger.refundsOfOrder(t.orderId)[0]?.state === 'done' ? true : undefined), 'settled as done');
+    await until(() => (t.svc.ledger.refunds.ofOrder(t.orderId)[0]?.state === 'done' ? true : undefined), 'settled as done');
     const mine = t.sim.orders.get(t.orderId)!.refunds.find((r) => r.amount === 2500)!;
-    expect(t.svc.ledger.refundsOfOrder(t.orderId)[0]).toMatchObject({ amount: 2500, transaction_id: mine.transaction_id });
+    expect(t.svc.ledger.refunds.ofOrder(t.orderId)[0]).toMatchObject({ amount: 2500, transaction_id: mine.transaction_id });
   });
 
   it('MultiSafepay cannot be read when a refund begins: nothing is sent or recorded', async () => {
@@ -180,7 +180,7 @@ describe('a lost refund answer is settled against every refund MultiSafepay know
     t.sim.faults.getFail = 1_000_000;
     const r = await t.call('refund', { orderId: t.orderId, amount: 1000 });
     expect(r).toMatchObject({ ok: false, error: { code: 'msp_error', message: expect.stringMatching(/nothing was refunded/) } });
-    expect(t.svc.ledger.refundsOfOrder(t.orderId)).toEqual([]);
+    expect(t.svc.ledger.refunds.ofOrder(t.orderId)).toEqual([]);
     expect(t.sim.orders.get(t.orderId)!.refunds).toEqual([]);
   });
 });

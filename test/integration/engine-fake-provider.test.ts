@@ -325,7 +325,7 @@ describe('refunds through the provider port', () => {
 
   it('a card refund is sent to the provider and recorded with its transaction id', async () => {
     const t = await paidSale();
-    const sale = await t.sales.refund(t.orderId, 300);
+    const sale = await t.sales.refunds.refund(t.orderId, 300);
     const tx = t.fake.payments.get(t.orderId)!.refunds[0]!.transactionId;
     expect(sale.refunds).toMatchObject([{ amount: 300, state: 'done', transactionId: tx }]);
     expect(sale.status).toBe('partially_refunded');
@@ -336,11 +336,11 @@ describe('refunds through the provider port', () => {
     const t = await paidSale();
     t.fake.failNext('refund', 'lose_answer');
     const settled = t.nextRefundDone();
-    await expect(t.sales.refund(t.orderId, 300)).rejects.toMatchObject({ code: 'refund_unknown' });
-    expect(t.ledger.refundsOfOrder(t.orderId).map((r) => r.state)).toEqual(['pending']);
-    await expect(t.sales.refund(t.orderId, 200)).rejects.toMatchObject({ code: 'refund_pending' });
+    await expect(t.sales.refunds.refund(t.orderId, 300)).rejects.toMatchObject({ code: 'refund_unknown' });
+    expect(t.ledger.refunds.ofOrder(t.orderId).map((r) => r.state)).toEqual(['pending']);
+    await expect(t.sales.refunds.refund(t.orderId, 200)).rejects.toMatchObject({ code: 'refund_pending' });
     await settled;
-    expect(t.ledger.refundsOfOrder(t.orderId)).toMatchObject([
+    expect(t.ledger.refunds.ofOrder(t.orderId)).toMatchObject([
       { state: 'done', amount: 300, transaction_id: t.fake.payments.get(t.orderId)!.refunds[0]!.transactionId },
     ]);
     expect(t.fake.payments.get(t.orderId)!.refunds).toHaveLength(1);
@@ -351,8 +351,8 @@ describe('refunds through the provider port', () => {
   it('a refund the provider refuses is recorded as failed and nothing is refunded', async () => {
     const t = await paidSale();
     t.fake.failNext('refund', new ProviderError({ kind: 'refused', cashierMessage: 'Too much.', code: 9003 }));
-    await expect(t.sales.refund(t.orderId, 300)).rejects.toMatchObject({ kind: 'refused', code: 9003 });
-    expect(t.ledger.refundsOfOrder(t.orderId).map((r) => r.state)).toEqual(['failed']);
+    await expect(t.sales.refunds.refund(t.orderId, 300)).rejects.toMatchObject({ kind: 'refused', code: 9003 });
+    expect(t.ledger.refunds.ofOrder(t.orderId).map((r) => r.state)).toEqual(['failed']);
     expect(t.fake.payments.get(t.orderId)!.refunds).toHaveLength(0);
   });
 });

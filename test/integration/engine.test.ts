@@ -211,7 +211,7 @@ describe('payment engine against the simulator', () => {
     expect(rec.mismatches).toEqual([
       expect.objectContaining({ orderId: p.orderId, kind: 'orphan_payment', till: 'cancelled', msp: 'completed' }),
     ]);
-    expect(t.ledger.resolutionsOf(p.orderId).map((r) => r.reason)).toContain('supervisor: terminal frozen');
+    expect(t.ledger.history.resolutionsOf(p.orderId).map((r) => r.reason)).toContain('supervisor: terminal frozen');
   });
 });
 

@@ -296,7 +296,7 @@ describe('storage faults', () => {
       ledger.close();
       const again = new Ledger(path);
       cleanups.push(() => again.close());
-      expect(again.history({}).map((s) => s.saleId)).toEqual(['c3', 'c1']);
+      expect(again.history.page({}).map((s) => s.saleId)).toEqual(['c3', 'c1']);
     },
   );
 
@@ -466,7 +466,7 @@ describe('importing an old journal survives kill -9', () => {
     expect(svc.ledger.counts().sales).toBe(n);
     expect(existsSync(join(dir, 'journal.jsonl'))).toBe(false);
     // Receipt numbers of the imported sales run 1..n once each.
-    const numbers = new Set(svc.ledger.history({ limit: 500 }).map((s) => s.receiptNumber));
+    const numbers = new Set(svc.ledger.history.page({ limit: 500 }).map((s) => s.receiptNumber));
     expect(numbers.size).toBe(500);
     expect(Math.max(...(numbers as Set<number>))).toBe(n);
   });

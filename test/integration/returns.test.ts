@@ -276,7 +276,7 @@ describe('Return items', () => {
       tender: 'cash' as const,
       return: { lines: [{ index: 0, name: 'Tea', quantity: 2, unitPrice: 333, amount: 666, vatRate: 21, vat: 115 }], reason: 'Race' },
     };
-    expect(() => t.svc.ledger.beginRefund(racing)).toThrow(/Line 1 of the sale has been returned already/);
+    expect(() => t.svc.ledger.refunds.begin(racing)).toThrow(/Line 1 of the sale has been returned already/);
     expect(t.svc.sales.sale(sale.saleId)!.refunds).toHaveLength(1);
     // The last tea: exactly the 0.58 VAT left at 21 %.
     const last = await t.call<SaleRecord>('returnItems', {
@@ -431,13 +431,13 @@ describe('Exchange', () => {
     expect(session!.expectedNow).toBe(5_000 - 250);
     // Dearer items with too little cash: refused, and neither the return nor a sale is written.
     const counts = t.svc.ledger.counts();
-    const refunds = t.svc.ledger.refundsOfOrder(saleId).length;
+    const refunds = t.svc.ledger.refunds.ofOrder(saleId).length;
     const dear = [{ name: 'Kettle', unitPrice: 2_999, quantity: 1, vatRate: 21 }];
     expect(
       (await t.refused('exchangeItems', { saleId, lines: [{ index: 1, quantity: 1 }], reason: 'Stale', newLines: dear, given: 100 }))
         .message,
     ).toMatch(/less than the difference/);
     expect(t.svc.ledger.counts()).toEqual(counts);
-    expect(t.svc.ledger.refundsOfOrder(saleId)).toHaveLength(refunds);
+    expect(t.svc.ledger.refunds.ofOrder(saleId)).toHaveLength(refunds);
   });
 });

@@ -49,7 +49,7 @@ describe('refunds are never guessed', () => {
     expect(again).toMatchObject({ ok: false, error: { code: 'refund_pending' } });
     expect(t.sim.orders.get(t.orderId)!.refunds).toHaveLength(1);
     // The re-read finds MultiSafepay's refunded amount: recorded as done.
-    await until(() => t.svc.ledger.refundsOfOrder(t.orderId)[0]?.state === 'done', 'settled from the re-read');
+    await until(() => t.svc.ledger.refunds.ofOrder(t.orderId)[0]?.state === 'done', 'settled from the re-read');
     const sale = t.svc.sales.sale(t.saleId)!;
     expect(sale.status).toBe('partially_refunded');
     expect(sale.refunds).toMatchObject([
@@ -62,9 +62,9 @@ describe('refunds are never guessed', () => {
     // The request dies on the way: MultiSafepay refunds nothing, and the till cannot know that.
     t.sim.faults.refundDropRequest = 1;
     expect(await t.call('refund', { orderId: t.orderId, amount: 300 })).toMatchObject({ ok: false, error: { code: 'refund_unknown' } });
-    expect(t.svc.ledger.refundsOfOrder(t.orderId)[0]!.state).toBe('pending');
+    expect(t.svc.ledger.refunds.ofOrder(t.orderId)[0]!.state).toBe('pending');
     expect(t.svc.sales.sale(t.saleId)!.status).toBe('paid');
-    await until(() => t.svc.ledger.refundsOfOrder(t.orderId)[0]?.state === 'failed', 'settled as not refunded');
+    await until(() => t.svc.ledger.refunds.ofOrder(t.orderId)[0]?.state === 'failed', 'settled as not refunded');
     expect(await t.call('refund', { orderId: t.orderId, amount: 300 })).toMatchObject({ ok: true });
     expect(t.sim.orders.get(t.orderId)!.refunds).toHaveLength(1);
   });
@@ -91,7 +91,7 @@ describe('refunds are never guessed', () => {
       const t = await tillWithPaidSale(join(mnt, 'data'));
       t.sim.faults.refundDelayMs = 300;
       const refund = t.call('refund', { orderId: t.orderId, amount: 400 });
-      await until(() => t.svc.ledger.refundsOfOrder(t.orderId).length === 1, 'pending recorded');
+      await until(() => t.svc.ledger.refunds.ofOrder(t.orderId).length === 1, 'pending recorded');
       // the disk is full now, while MultiSafepay is refunding
       disk.fill();
       const r = await refund;
@@ -102,7 +102,7 @@ describe('refunds are never guessed', () => {
       expect(t.sim.orders.get(t.orderId)!.refunds).toHaveLength(1);
       expect(await t.call('refund', { orderId: t.orderId, amount: 100 })).toMatchObject({ ok: false, error: { code: 'refund_pending' } });
       disk.free();
-      await until(() => t.svc.ledger.refundsOfOrder(t.orderId)[0]?.state === 'done', 'recorded once there is room');
+      await until(() => t.svc.ledger.refunds.ofOrder(t.orderId)[0]?.state === 'done', 'recorded once there is room');
     },
   );
 });

@@ -100,7 +100,7 @@ describe('supervisor release', () => {
     expect(r.messageKey).toBe('released');
     expect(r.message).toContain('"uncleared"');
     expect(t.engine.busyOrderId('DEMO0001')).toBeUndefined();
-    expect(t.ledger.resolutionsOf(p.orderId)).toMatchObject([
+    expect(t.ledger.history.resolutionsOf(p.orderId)).toMatchObject([
       { orderId: p.orderId, mspStatus: 'uncleared', reason: 'terminal broken, customer left' },
     ]);
     expect(t.ledger.attempt(p.orderId)?.resolvedReason).toBe('terminal broken, customer left');

@@ -34,8 +34,8 @@ function fill(l: Ledger) {
   l.recordAttempt(attempt('a-1', 'a', 'creating', at(9)));
   l.recordAttempt(attempt('a-1', 'a', 'cancelled', at(9)));
   l.recordAttempt(attempt('a-2', 'a', 'completed', at(9) + 1, { card: { type: 'VISA', last4: '4242' } }));
-  l.beginRefund({ refundId: 'r1', orderId: 'a-2', saleId: 'a', amount: 300, currency: 'EUR', at: at(11) });
-  l.settleRefund('r1', 'done', at(11), '777');
+  l.refunds.begin({ refundId: 'r1', orderId: 'a-2', saleId: 'a', amount: 300, currency: 'EUR', at: at(11) });
+  l.refunds.settle('r1', 'done', at(11), '777');
   // sale b: failed, never paid
   l.recordAttempt(attempt('b-1', 'b', 'failed', at(10)));
   // sale c: still waiting
@@ -62,7 +62,7 @@ describe('history', () => {
   it('groups attempts into sales with the latest state of each, newest first, with a status per sale', () => {
     const l = ledger();
     fill(l);
-    const sales = l.history({});
+    const sales = l.history.page({});
     expect(sales.map((s) => s.saleId)).toEqual(['f', 'd', 'c', 'b', 'a', 'e']);
     const by = Object.fromEntries(sales.map((s) => [s.saleId, s]));
     expect(by.a!.attempts.map((x) => x.state)).toEqual(['cancelled', 'completed']);
@@ -94,15 +94,15 @@ describe('history', () => {
   it('pages with a cursor', () => {
     const l = ledger();
     fill(l);
-    const first = l.history({ limit: 2 });
-    const next = l.history({ limit: 2, before: first[first.length - 1]!.createdAt });
+    const first = l.history.page({ limit: 2 });
+    const next = l.history.page({ limit: 2, before: first[first.length - 1]!.createdAt });
     expect([...first, ...next].map((s) => s.saleId)).toEqual(['f', 'd', 'c', 'b']);
   });
 
   it('finds sales by order id, sale number, amount either way, card last four, brand and product', () => {
     const l = ledger();
     fill(l);
-    const find = (q: string) => l.history({ query: q }).map((s) => s.saleId);
+    const find = (q: string) => l.history.page({ query: q }).map((s) => s.saleId);
     expect(find('b-1')).toEqual(['b']);
     expect(find('5,00')).toEqual(['d']);
     expect(find('10.00').sort()).toEqual(['a', 'b', 'c', 'e']);
@@ -137,7 +137,7 @@ describe('history', () => {
     const seen: string[] = [];
     let before: number | undefined;
     for (;;) {
-      const page = l.history({ query: 'tea', limit: 5, ...(before ? { before } : {}) });
+      const page = l.history.page({ query: 'tea', limit: 5, ...(before ? { before } : {}) });
       if (!page.length) break;
       seen.push(...page.map((s) => s.saleId));
       before = page.at(-1)!.createdAt;
@@ -151,9 +151,9 @@ describe('history', () => {
   it('a card that arrives after completion makes the sale findable by it', () => {
     const l = ledger();
     l.recordAttempt(attempt('g-1', 'g', 'completed', at(9)));
-    expect(l.history({ query: '9876' })).toEqual([]);
+    expect(l.history.page({ query: '9876' })).toEqual([]);
     l.recordAttempt(attempt('g-1', 'g', 'completed', at(9), { card: { type: 'MAESTRO', last4: '9876' } }));
-    expect(l.history({ query: '9876' }).map((s) => s.saleId)).toEqual(['g']);
+    expect(l.history.page({ query: '9876' }).map((s) => s.saleId)).toEqual(['g']);
   });
 });
 
@@ -196,7 +196,7 @@ describe('the file', () => {
     raw.close();
     const again = ledger(path);
     expect(again.counts()).toEqual({ sales: 6, attempts: 6 });
-    expect(again.openAttempts().map((a) => a.orderId)).toEqual(['c-1']);
+    expect(again.history.openAttempts().map((a) => a.orderId)).toEqual(['c-1']);
   });
 
   it('refuses a ledger written by a newer till instead of misreading it', () => {
@@ -250,7 +250,7 @@ describe('open sales', () => {
     l.atomically(() => {
       for (let i = 0; i < 700; i++) l.recordAttemptInTransaction(attempt(`x-${i}`, `x${i}`, 'cancelled', at(9) + i));
     });
-    const open = l.openSales(at(0));
+    const open = l.history.openSales(at(0));
     expect(open.map((s) => s.saleId)).toEqual(['p']);
     expect(open[0]!.status).toBe('partly_paid');
   });

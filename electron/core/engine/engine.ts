@@ -263,8 +263,8 @@ export class PaymentEngine extends EngineCore implements FollowerHost {
    */
   async reconcile(from: number, to: number): Promise<Reconciliation> {
     return this.checkAttempts(
-      async (after) => this.ledger.attemptsBetween(from, to, after, 200),
-      async (orderId) => this.ledger.refundsOfOrder(orderId).some((r) => r.state === 'done'),
+      async (after) => this.ledger.history.attemptsBetween(from, to, after, 200),
+      async (orderId) => this.ledger.refunds.ofOrder(orderId).some((r) => r.state === 'done'),
     );
   }
 

@@ -65,7 +65,7 @@ function reconcileGuard(
         ...(rec.eventsStreamUrl ? { eventsStreamUrl: rec.eventsStreamUrl } : {}),
       };
   }
-  for (const a of ledger.openAttempts()) {
+  for (const a of ledger.history.openAttempts()) {
     const held = active[a.terminalId];
     if (!held) active[a.terminalId] = a;
     else if (held.orderId !== a.orderId) extraOpen.push(a);

@@ -92,7 +92,7 @@ export async function checkEarlierAttempts(
   opts: { cashIfUnreadable?: boolean } = {},
 ): Promise<string[]> {
   const unchecked: string[] = [];
-  for (const a of ctx.ledger.attemptsOfSale(saleId)) {
+  for (const a of ctx.ledger.history.attemptsOfSale(saleId)) {
     // A part the till already knows as paid (a split sale) is counted, not asked about.
     if (a.state === 'completed') continue;
     let order: ProviderOrder;

@@ -85,7 +85,7 @@ export class Watches {
     const from = now - window - 60 * 60_000;
     let after: { createdAt: number; orderId: string } | undefined;
     for (;;) {
-      const page = this.#h.ledger.attemptsBetween(from, now + 1, after, 200);
+      const page = this.#h.ledger.history.attemptsBetween(from, now + 1, after, 200);
       if (!page.length) break;
       const last = page[page.length - 1]!;
       after = { createdAt: last.createdAt, orderId: last.orderId };

@@ -29,7 +29,7 @@ export function salesHandlers(
   return {
     history: async (p) => ctx.sales.history(p.query, p.limit, p.before),
     openSales: async () => ({
-      sales: ctx.ledger.openSales(ctx.now() - OPEN_SALES_DAYS * 24 * 3600_000),
+      sales: ctx.ledger.history.openSales(ctx.now() - OPEN_SALES_DAYS * 24 * 3600_000),
       parked: ctx.ledger.counter.parked(),
     }),
     authorizeDiscount: async (p) => {
@@ -92,7 +92,7 @@ export function salesHandlers(
       return parked;
     },
     refund: async (p) => {
-      return ctx.sales.refund(p.orderId, p.amount, ctx.staff.who());
+      return ctx.sales.refunds.refund(p.orderId, p.amount, ctx.staff.who());
     },
     returnItems: async (p) => ctx.sales.returnItems(p.saleId, p.lines, p.reason, ctx.staff.who()),
     returnWithoutReceipt: async (p) => ctx.sales.returnWithoutReceipt(p.lines, p.reason, ctx.staff.who()),

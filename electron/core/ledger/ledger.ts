@@ -6,13 +6,12 @@
  */
 import { writePrivateFile } from '../storage/private-file';
 import { backup as sqliteBackup, type DatabaseSync, type StatementSync } from 'node:sqlite';
-import { type CashMove, type DayTotals, type ReceiptlessReturn, type SaleRecord } from '../../../shared/contract';
-import { lineTotal, parseAmount } from '../../../shared/money';
+import { type CashMove, type DayTotals, type SaleRecord } from '../../../shared/contract';
+import { lineTotal } from '../../../shared/money';
 import { isFinal, type SaleLine } from '../../../shared/payment';
 import { amountDue } from '../../../shared/sale';
 import type { StatusReader } from '../payments/provider';
-import { addVat, LEGACY_VAT_RATE, vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
-import { vatOfLines } from '../../../shared/returns';
+import { LEGACY_VAT_RATE, vatByRate } from '../../../shared/vat';
 import { openDatabase, releaseHolder, transaction } from './db';
 import { Products } from './products';
 import { Outbox } from './outbox';
@@ -20,46 +19,16 @@ import { attemptOf, saleRecords } from './records';
 import { type LedgerChange, type LedgerContext, prepareStatements } from './statements';
 import { DrawerSessions } from './sessions';
 import { AuditTrail } from './audit';
+import { Refunds } from './refunds';
+import { SaleHistory } from './history';
 import { Discounts } from './discounts';
 import { StaffEvents } from './staff-events';
 import { CounterStore } from './counter';
 import { readTotals, totalsStatements, type TotalsStatements } from './totals';
-import {
-  type AttemptSnapshot,
-  cashMoveOf,
-  type CashSale,
-  check,
-  ftsQuery,
-  LinesSchema,
-  localDate,
-  type NewRefund,
-  ReceiptlessRowSchema,
-  type RefundBaseline,
-  type RefundRow,
-  RefundRowSchema,
-  ReturnedLinesSchema,
-  ReturnedTwiceError,
-  safeJson,
-  type SaleRow,
-  SaleRowSchema,
-  type TenderRow,
-  TenderRowSchema,
-  VatSchema,
-} from './rows';
+import { type AttemptSnapshot, cashMoveOf, type CashSale, check, localDate, SaleRowSchema, type TenderRow, TenderRowSchema } from './rows';
 
 export * from './rows';
 export { emptyDayTotals } from './totals';
-
-/** VAT lines, each at most what is left at its rate. */
-function clampVat(vat: VatLine[], left: readonly VatLine[]): VatLine[] {
-  return vat.map((v) => {
-    const l = left.find((x) => x.rate === v.rate);
-    return { ...v, vat: Math.max(0, Math.min(v.vat, l?.vat ?? 0)) };
-  });
-}
-
-/** The most ids one `IN (...)` list carries. */
-const MAX_IN = 500;
 
 export class Ledger {
   readonly path: string;
@@ -77,6 +46,10 @@ export class Ledger {
   readonly audit: AuditTrail;
   /** The drawer sessions (shifts), in the same database. */
   readonly sessions: DrawerSessions;
+  /** Refunds and returns (with and without a receipt). */
+  readonly refunds: Refunds;
+  /** Reads of sales and attempts: history and search, open sales, a time span's sales and attempts. */
+  readonly history: SaleHistory;
   /** The product catalog, in the same database. */
   readonly products: Products;
   /** Every write to the books, in order, for the shop database. */
@@ -115,6 +88,8 @@ export class Ledger {
       (fn) => this.atomically(fn),
       (id) => this.sessionTotals(id),
     );
+    this.refunds = new Refunds(context, this.sessions);
+    this.history = new SaleHistory(context, this.#db, this.#readStatus, (id) => this.sale(id));
   }
 
   close(): void {
@@ -306,125 +281,6 @@ export class Ledger {
     this.onChange?.('resolve');
   }
 
-  /** A refund about to be sent: recorded as pending first, so an unknown outcome is never forgotten. */
-  /** Records a refund as pending before it is sent, with what MultiSafepay knew of the order's refunds then. */
-  beginRefund(r: NewRefund, mspBefore?: RefundBaseline): void {
-    this.atomically(() => {
-      this.beginRefundInTransaction(r);
-      if (mspBefore) this.#q.refundBaseline!.run(JSON.stringify(mspBefore), r.refundId);
-    });
-    this.onChange?.('refund');
-  }
-
-  beginRefundInTransaction(r: NewRefund): void {
-    const saleVat = this.#q.saleVat!.get(r.saleId) as { vat: string } | undefined;
-    // What is left of the sale's VAT: its VAT less that of its refunds made or still pending.
-    let left = saleVat ? check(VatSchema, safeJson(saleVat.vat), 'sale VAT') : [];
-    for (const e of this.#q.refundVatOfSale!.all(r.saleId) as { vat: string }[])
-      left = addVat(left, check(VatSchema, safeJson(e.vat), 'refund VAT'), -1);
-    // A return reverses the VAT of its lines (never more than is left at a rate); any other refund its share.
-    const vat = r.return ? clampVat(vatOfLines(r.return.lines), left) : vatOfRefund(left, r.amount);
-    if (r.return) {
-      const sale = this.#q.saleRow!.get(r.saleId) as { lines: string } | undefined;
-      const sold = sale ? check(LinesSchema, safeJson(sale.lines), 'sale lines') : [];
-      for (const l of r.return.lines) {
-        const done = Number((this.#q.returnedOfLine!.get(r.saleId, l.index) as { quantity: number }).quantity);
-        if (l.index >= sold.length || done + l.quantity > sold[l.index]!.quantity) throw new ReturnedTwiceError(l.index);
-      }
-    }
-    this.#q.insertRefund!.run(
-      r.refundId,
-      r.orderId,
-      r.saleId,
-      r.amount,
-      r.currency,
-      r.at,
-      localDate(r.at),
-      r.tender ?? 'card',
-      JSON.stringify(vat),
-      r.staff ?? null,
-      r.rounding ?? 0,
-      // Until it is done, the session open when it began; once done, the one open then (settleRefund).
-      this.sessions.openId(),
-    );
-    if (r.return) {
-      this.#q.insertReturn!.run(r.refundId, r.return.reason);
-      for (const l of r.return.lines)
-        this.#q.insertReturnedLine!.run(
-          r.refundId,
-          r.saleId,
-          l.index,
-          l.productId ?? null,
-          l.name,
-          l.quantity,
-          l.unitPrice,
-          l.amount,
-          l.vatRate,
-          l.vat,
-        );
-    }
-  }
-
-  /** Settles a pending refund from MultiSafepay's answer (or a re-read). Returns false if it was not pending. */
-  settleRefund(refundId: string, state: 'done' | 'failed', at: number, transactionId?: string): boolean {
-    const changed = this.atomically(() => this.settleRefundInTransaction(refundId, state, at, transactionId));
-    this.onChange?.('refund');
-    return changed;
-  }
-
-  settleRefundInTransaction(refundId: string, state: 'done' | 'failed', at: number, transactionId?: string): boolean {
-    const changed = Number(this.#q.settleRefund!.run(state, at, transactionId ?? null, refundId).changes) === 1;
-    if (changed && state === 'done') {
-      this.#q.refundReceipt!.run(at, refundId);
-      // The money went back now: the refund belongs to the drawer session open now (one is opened if none is).
-      const currency = (this.#db.prepare('SELECT currency FROM refunds WHERE refund_id = ?').get(refundId) as { currency: string })
-        .currency;
-      this.#q.refundSession!.run(this.sessions.moneySession(at, currency), refundId);
-    }
-    return changed;
-  }
-
-  /** Records a return without a receipt (cash from the drawer) with its refund receipt number, in one transaction. */
-  recordReceiptlessReturn(r: Omit<ReceiptlessReturn, 'receiptNumber'>): ReceiptlessReturn {
-    this.atomically(() => {
-      this.#q.insertReceiptless!.run(
-        r.returnId,
-        r.at,
-        localDate(r.at),
-        r.currency,
-        r.amount,
-        r.rounding ?? 0,
-        JSON.stringify(r.lines),
-        JSON.stringify(r.vat),
-        r.reason,
-        r.staff ?? null,
-        this.sessions.moneySession(r.at, r.currency),
-      );
-      this.#q.receiptlessReceipt!.run(r.returnId, r.returnId, r.at);
-    });
-    this.onChange?.('refund');
-    return this.receiptlessReturn(r.returnId)!;
-  }
-
-  /** A return without a receipt, by its id. */
-  receiptlessReturn(returnId: string): ReceiptlessReturn | undefined {
-    const raw = this.#q.receiptless!.get(returnId);
-    if (!raw) return undefined;
-    const r = check(ReceiptlessRowSchema, raw, 'return');
-    return {
-      returnId: r.return_id,
-      at: r.at,
-      currency: r.currency,
-      amount: r.amount,
-      ...(r.cash_rounding ? { rounding: r.cash_rounding } : {}),
-      lines: check(ReturnedLinesSchema, safeJson(r.lines), 'returned lines'),
-      vat: check(VatSchema, safeJson(r.vat), 'return VAT'),
-      reason: r.reason,
-      ...(r.staff ? { staff: r.staff } : {}),
-      receiptNumber: r.receipt_number,
-    };
-  }
-
   /** Records cash moved without a sale (paid in, paid out, no sale): one transaction. */
   recordCashMove(m: Omit<CashMove, 'id'>): CashMove {
     const r = this.atomically(() =>
@@ -447,13 +303,6 @@ export class Ledger {
   /** A day's cash moves without a sale, oldest first (at most `limit`). */
   cashMoves(date: string, limit = 500): CashMove[] {
     return (this.#q.cashMovesOfDay!.all(date, limit) as unknown[]).map(cashMoveOf);
-  }
-
-  /** A refund already settled elsewhere (the journal import), inside the caller's transaction; idempotent. */
-  /** A refund already settled elsewhere (the journal import), inside the caller's transaction. */
-  importSettledRefund(r: NewRefund & { transactionId?: string }): void {
-    this.beginRefundInTransaction(r);
-    this.settleRefundInTransaction(r.refundId, 'done', r.at, r.transactionId);
   }
 
   /** A resolution from the journal import, inside the caller's transaction; idempotent. */
@@ -484,42 +333,12 @@ export class Ledger {
     return row ? attemptOf(row.data) : undefined;
   }
 
-  /** Every attempt MultiSafepay has not given a final status yet (an index holds only these). */
-  openAttempts(): AttemptSnapshot[] {
-    return (this.#q.openAttempts!.all() as { data: string }[]).map((r) => attemptOf(r.data));
-  }
-
-  attemptsOfSale(saleId: string): AttemptSnapshot[] {
-    return (this.#q.attemptsOfSale!.all(saleId) as { data: string }[]).map((r) => attemptOf(r.data));
-  }
-
-  /** Card attempts created in [from, to), a page at a time (after the given cursor). */
-  attemptsBetween(from: number, to: number, after: { createdAt: number; orderId: string } | undefined, limit: number): AttemptSnapshot[] {
-    const c = after ?? { createdAt: from - 1, orderId: '' };
-    return (this.#q.attemptsBetween!.all(from, to, c.createdAt, c.createdAt, c.orderId, limit) as { data: string }[]).map((r) =>
-      attemptOf(r.data),
-    );
-  }
-
-  resolutionsOf(orderId: string): { orderId: string; reason: string; mspStatus: string; at: number }[] {
-    return (this.#q.resolutionsOf!.all(orderId) as { order_id: string; reason: string; msp_status: string; at: number }[]).map((r) => ({
-      orderId: r.order_id,
-      reason: r.reason,
-      mspStatus: r.msp_status,
-      at: r.at,
-    }));
-  }
-
   /** A sale's tenders (table `tenders`), in the order they were made: card attempts and the cash part. */
   tendersOf(saleId: string): TenderRow[] {
     return this.#db
       .prepare('SELECT * FROM tenders WHERE sale_id = ? ORDER BY tender_id')
       .all(saleId)
       .map((r) => check(TenderRowSchema, r, 'tender'));
-  }
-
-  refundsOfOrder(orderId: string): RefundRow[] {
-    return (this.#q.refundsOfOrder!.all(orderId) as unknown[]).map((r) => check(RefundRowSchema, r, 'refund'));
   }
 
   /** Records that receipt `number` was printed (once). */
@@ -536,83 +355,14 @@ export class Ledger {
     }));
   }
 
-  /**
-   * Card sales made since `since` (epoch ms) that are not paid in full: partly paid, or still paying on a terminal
-   * (a sale left on a terminal by Start another sale), newest first. Sales that ended unpaid are not listed, and
-   * are left out by the query itself (a card attempt paid or still open), so any number of abandoned declines never
-   * push an open sale off the list.
-   */
-  openSales(since: number): SaleRecord[] {
-    const rows = (this.#q.unpaidCardSales!.all(since, MAX_IN) as unknown[]).map((r) => check(SaleRowSchema, r, 'sale'));
-    return saleRecords(this.#db, this.#readStatus, rows).filter((s) => s.status === 'partly_paid' || s.status === 'pending');
-  }
-
   /** When the newest receipt was given (wall clock, ms), if any. */
   lastReceiptAt(): number | undefined {
     return (this.#q.lastReceipt!.get() as { at: number } | undefined)?.at;
   }
 
-  pendingRefunds(): RefundRow[] {
-    return (this.#q.pendingRefunds!.all() as unknown[]).map((r) => check(RefundRowSchema, r, 'refund'));
-  }
-
   sale(saleId: string): SaleRecord | undefined {
     const row = this.#q.saleRow!.get(saleId);
     return row ? saleRecords(this.#db, this.#readStatus, [check(SaleRowSchema, row, 'sale')])[0] : undefined;
-  }
-
-  saleOfOrder(orderId: string): SaleRecord | undefined {
-    const a = this.attempt(orderId);
-    return a ? this.sale(a.saleId) : undefined;
-  }
-
-  /**
-   * A page of history, newest first: everything, or what matches the query - an amount ("12.50"), a card's
-   * last four digits, a card brand, a product, a sale number or (the start of) an order id.
-   */
-  history(opts: { query?: string | undefined; limit?: number | undefined; before?: number | undefined }): SaleRecord[] {
-    const limit = Math.min(opts.limit ?? 50, MAX_IN);
-    const before = opts.before ?? Number.MAX_SAFE_INTEGER;
-    const q = opts.query?.trim();
-    let rows: SaleRow[];
-    if (!q) rows = (this.#q.latest!.all(before, limit) as unknown[]).map((r) => check(SaleRowSchema, r, 'sale'));
-    else {
-      const found = new Map<string, SaleRow>();
-      const add = (r: unknown) => {
-        const row = check(SaleRowSchema, r, 'sale');
-        if (row.created_at < before) found.set(row.sale_id, row);
-      };
-      const amount = parseAmount(q);
-      if (amount !== null) for (const r of this.#q.byTotal!.all(amount, before, limit) as unknown[]) add(r);
-      const match = ftsQuery(q);
-      if (match) {
-        // Matches come newest first (rowids grow with time): a page starts at the newest sale before `before`.
-        const bound = opts.before
-          ? ((this.#q.lastRowBefore!.get(opts.before) as { rowid: number } | undefined)?.rowid ?? 0)
-          : Number.MAX_SAFE_INTEGER;
-        const ids = (this.#q.byWords!.all(match, bound, limit) as { rowid: number }[]).map((r) => r.rowid);
-        for (let i = 0; i < ids.length; i += MAX_IN) {
-          const part = ids.slice(i, i + MAX_IN);
-          for (const r of this.#db.prepare(`SELECT rowid, * FROM sales WHERE rowid IN (${part.map(() => '?').join(',')})`).all(...part))
-            add(r);
-        }
-      }
-      // A receipt number: "12", "#12", "no. 12", "nr 12", "bon 12", "receipt 12".
-      const receipt = /^(?:#|no\.?|nr\.?|bon|receipt)?\s*(\d{1,12})$/i.exec(q);
-      if (receipt) {
-        const r = this.#q.receiptSale!.get(Number(receipt[1])) as { sale_id: string } | undefined;
-        const row = r && this.#q.saleRow!.get(r.sale_id);
-        if (row) add(row);
-      }
-      if (/^[A-Za-z0-9_-]{3,50}$/.test(q)) {
-        for (const { sale_id } of this.#q.byOrderPrefix!.all(q, `${q}\uffff`, limit) as { sale_id: string }[]) {
-          const r = this.#q.saleRow!.get(sale_id);
-          if (r) add(r);
-        }
-      }
-      rows = [...found.values()].sort((a, b) => b.created_at - a.created_at).slice(0, limit);
-    }
-    return saleRecords(this.#db, this.#readStatus, rows);
   }
 
   /** A day's totals, one block per currency, from the day's rows only. */
@@ -626,16 +376,6 @@ export class Ledger {
     const row = this.sessions.byId(sessionId);
     const audit = () => (row ? this.#q.sessionAudit!.all(row.opened_at, row.closed_at ?? Number.MAX_SAFE_INTEGER) : []);
     return readTotals(this.#totalsBy.session, sessionId, audit);
-  }
-
-
-  /** Sales created in [from, to) in pages of `limit`, oldest first (exports): the cursor is the last row's. */
-  salesBetween(from: number, to: number, after: { createdAt: number; saleId: string } | undefined, limit: number): SaleRecord[] {
-    const c = after ?? { createdAt: from - 1, saleId: '' };
-    const rows = (this.#q.exportPage!.all(from, to, c.createdAt, c.createdAt, c.saleId, limit) as unknown[]).map((r) =>
-      check(SaleRowSchema, r, 'sale'),
-    );
-    return saleRecords(this.#db, this.#readStatus, rows);
   }
 
   /** The highest sale counter any attempt was made with: the counter must never go below it. */

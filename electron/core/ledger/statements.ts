@@ -84,6 +84,7 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
     finalSessionOf: p('SELECT state, final_session FROM attempts WHERE order_id = ?'),
     saleSession: p('UPDATE sales SET session_id = coalesce(session_id, ?) WHERE sale_id = ?'),
     refundSession: p('UPDATE refunds SET session_id = ? WHERE refund_id = ?'),
+    refundCurrency: p('SELECT currency FROM refunds WHERE refund_id = ?'),
     saleRow: p('SELECT rowid, * FROM sales WHERE sale_id = ?'),
     upsertAttempt: p(
       `INSERT INTO attempts (order_id, sale_id, terminal_id, state, seq, created_at, card_type, card_last4, data, final_day, final_session)

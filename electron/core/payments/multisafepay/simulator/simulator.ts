@@ -5,8 +5,9 @@
  * lists, refunds as linked records) and is never kinder than MultiSafepay: see faults.ts for every fault and
  * every reading of what the documentation leaves open.
  *
- * Split along its concerns: orders.ts (the account and the terminals' behaviour, answer shapes), streams.ts
- * (the event stream), faults.ts (faults and dialect), http.ts (routing and the control API).
+ * Split along its concerns: orders.ts (the account and the terminals' behaviour, answer shapes), lifecycle.ts
+ * (how an order moves on: timers, completing, finishing, refunds), streams.ts (the event stream), faults.ts
+ * (faults and dialect), http.ts (routing and the control API).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ import {
   terminalJson,
 } from './orders';
 import { StreamHub } from './streams';
+import { OrderLifecycle } from './lifecycle';
 
 export { DEMO_TERMINALS, NO_FAULTS, DOCUMENTED_DIALECT };
 export type { Dialect, Faults, SimOrder, SimStatus, TerminalActionName };
@@ -82,7 +84,8 @@ export class Simulator {
   readonly #statePath: string | undefined;
   readonly controlToken: string | undefined;
   readonly #server: Server;
-  readonly #timers = new Map<string, Set<NodeJS.Timeout>>();
+  /** How its orders move on: timers, completing, finishing, status changes, refunds. */
+  readonly #life: OrderLifecycle;
   #port: number;
   #url = '';
 
@@ -108,6 +111,13 @@ export class Simulator {
       secret: () => this.#secret,
       order: (id) => this.orders.get(id),
     });
+    this.#life = new OrderLifecycle({
+      terminals: this.terminals,
+      config: this.config,
+      dialect: this.dialect,
+      emit: (order) => this.streams.emit(order),
+      save: () => this.#save(),
+    });
     this.#server = createSimServer(this, opts.apiKey);
   }
 
@@ -128,7 +138,7 @@ export class Simulator {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || this.#port === 0 || !this.#statePath) throw err;
       await listen(0);
     }
-    for (const o of this.orders.values()) if (isWaiting(o)) this.#armExpiry(o);
+    for (const o of this.orders.values()) if (isWaiting(o)) this.#life.armExpiry(o);
     this.#port = (this.#server.address() as AddressInfo).port;
     this.#url = `http://127.0.0.1:${this.#port}`;
     return this.apiRoot;
@@ -148,8 +158,7 @@ export class Simulator {
   }
 
   async stop(): Promise<void> {
-    for (const set of this.#timers.values()) for (const t of set) clearTimeout(t);
-    this.#timers.clear();
+    this.#life.clearAll();
     this.dropStreams();
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
@@ -179,26 +188,26 @@ export class Simulator {
     if (!order || !isWaiting(order)) return false;
     switch (action) {
       case 'approve':
-        this.#later(order.order_id, this.config.approvalDelayMs, () => this.#complete(order, charged));
+        this.#life.later(order.order_id, this.config.approvalDelayMs, () => this.#life.complete(order, charged));
         return true;
       case 'soft_decline':
         // The card needs a PIN: declined, then the terminal asks again (a new transaction).
-        this.#setStatus(order, 'declined', ['Declined', '1001']);
-        this.#armExpiry(order);
-        this.#later(order.order_id, this.config.softDeclineRetryMs, () => {
+        this.#life.setStatus(order, 'declined', ['Declined', '1001']);
+        this.#life.armExpiry(order);
+        this.#life.later(order.order_id, this.config.softDeclineRetryMs, () => {
           if (order.status !== 'declined') return;
           order.transaction_id = newTransactionId(this.dialect.longIds);
-          this.#setStatus(order, 'initialized');
+          this.#life.setStatus(order, 'initialized');
         });
         return true;
       case 'decline':
         // Declined is never final on POS: the customer may present another card until someone cancels or the
         // terminal gives up after its inactivity window.
-        this.#setStatus(order, 'declined', ['Declined', '1001']);
-        this.#armExpiry(order);
+        this.#life.setStatus(order, 'declined', ['Declined', '1001']);
+        this.#life.armExpiry(order);
         return true;
       case 'cancel':
-        this.#finish(order, 'cancelled');
+        this.#life.finish(order, 'cancelled');
         return true;
     }
   }
@@ -206,7 +215,7 @@ export class Simulator {
   /** Completes an order directly, as if the customer paid (e.g. while the till was not looking). */
   completeOrder(orderId: string, charged?: number): void {
     const order = this.orders.get(orderId);
-    if (order && isWaiting(order)) this.#complete(order, charged);
+    if (order && isWaiting(order)) this.#life.complete(order, charged);
   }
 
   /** A refund made in MultiSafepay's dashboard, outside the till (minor units). False when it cannot be made. */
@@ -215,7 +224,7 @@ export class Simulator {
     if (!order || order.completed === null) return false;
     const left = order.amount - order.refunds.reduce((s, r) => s + r.amount, 0);
     if (!Number.isInteger(amount) || amount <= 0 || amount > left) return false;
-    this.#addRefund(order, amount, 'Refund from the dashboard');
+    this.#life.addRefund(order, amount, 'Refund from the dashboard');
     return true;
   }
 
@@ -234,11 +243,11 @@ export class Simulator {
       order.completed = mspTime();
     }
     if (paid || ['cancelled', 'void', 'expired'].includes(lower)) {
-      this.#clearTimers(orderId);
+      this.#life.clearTimers(orderId);
       const term = this.terminals.get(order.terminal_id);
       if (term?.busyOrderId === orderId) term.busyOrderId = null;
     }
-    this.#setStatus(order, status as SimStatus);
+    this.#life.setStatus(order, status as SimStatus);
   }
 
   // ---------- the API (http.ts routes here) ----------
@@ -256,7 +265,7 @@ export class Simulator {
     if (this.faults.createProcessLate > 0) {
       // The request is taken, the answer never comes, and the order appears only later (once: it is one request).
       this.faults.createProcessLate--;
-      this.#later(requestedId, this.faults.createProcessLateMs, () => void this.#processCreate(b));
+      this.#life.later(requestedId, this.faults.createProcessLateMs, () => void this.#processCreate(b));
       return 'drop';
     }
     return this.#processCreate(b);
@@ -280,8 +289,8 @@ export class Simulator {
     this.orders.set(c.orderId, order);
     term.busyOrderId = c.orderId;
     this.#save();
-    this.#armExpiry(order);
-    if (this.config.autoApproveMs !== null) this.#later(c.orderId, this.config.autoApproveMs, () => this.#complete(order));
+    this.#life.armExpiry(order);
+    if (this.config.autoApproveMs !== null) this.#life.later(c.orderId, this.config.autoApproveMs, () => this.#life.complete(order));
 
     if (this.faults.createLoseResponse > 0) {
       this.faults.createLoseResponse--;
@@ -325,7 +334,7 @@ export class Simulator {
     const order = this.orders.get(orderId);
     if (!order) return refuse(1006, 'Invalid transaction ID', 404);
     // A customer who already paid wins: cancelling a completed order changes nothing.
-    if (isWaiting(order)) this.#finish(order, 'cancelled');
+    if (isWaiting(order)) this.#life.finish(order, 'cancelled');
     return ok(cancelJson(order));
   }
 
@@ -356,7 +365,7 @@ export class Simulator {
       return refuse(1034, 'Invalid refund amount');
     if (b.currency !== order.currency) return refuse(1002, 'Invalid currency');
     if (order.refunds.some((r) => r.amount === amount && Date.now() - r.at < 5 * 60_000)) return refuse(1034, 'Duplicate refund');
-    const refund = this.#addRefund(order, amount, typeof b.description === 'string' ? b.description : '');
+    const refund = this.#life.addRefund(order, amount, typeof b.description === 'string' ? b.description : '');
     if (this.faults.refundLoseResponse > 0) {
       this.faults.refundLoseResponse--;
       return 'drop';
@@ -400,75 +409,6 @@ export class Simulator {
       printed_on: mspTime(),
       related_transactions: o.related_transactions,
     });
-  }
-
-  // ---------- lifecycle ----------
-
-  #addRefund(order: SimOrder, amount: number, description: string): SimOrder['refunds'][number] {
-    const refunded = order.refunds.reduce((s, r) => s + r.amount, 0);
-    const refund = {
-      transaction_id: newTransactionId(this.dialect.longIds),
-      amount,
-      currency: order.currency,
-      description,
-      created: mspTime(),
-      at: Date.now(),
-    };
-    order.refunds.push(refund);
-    order.status = refunded + amount === order.amount ? 'refunded' : 'partial_refunded';
-    order.modified = mspTime();
-    this.#save();
-    return refund;
-  }
-
-  #complete(order: SimOrder, charged?: number): void {
-    if (!isWaiting(order)) return;
-    if (charged !== undefined) order.amount = charged;
-    order.card = readCard();
-    order.cardVisibleAt = Date.now() + this.dialect.cardDetailsDelayMs;
-    order.completed = mspTime();
-    this.#finish(order, 'completed', ['Approved', '1000']);
-  }
-
-  #finish(order: SimOrder, status: 'completed' | 'cancelled', reason: [string, string] | null = null): void {
-    if (!isWaiting(order)) return;
-    this.#clearTimers(order.order_id);
-    const term = this.terminals.get(order.terminal_id);
-    if (term?.busyOrderId === order.order_id) term.busyOrderId = null;
-    this.#setStatus(order, status, reason);
-  }
-
-  #setStatus(order: SimOrder, status: SimStatus, reason: [string, string] | null = null): void {
-    order.status = status;
-    order.financial_status = status;
-    order.modified = mspTime();
-    order.reason = reason?.[0] ?? null;
-    order.reason_code = reason?.[1] ?? null;
-    order.history.push(status);
-    this.#save();
-    this.streams.emit(order);
-  }
-
-  #armExpiry(order: SimOrder): void {
-    this.#clearTimers(order.order_id);
-    this.#later(order.order_id, this.config.expiryMs, () => this.#finish(order, 'cancelled'));
-  }
-
-  #later(orderId: string, ms: number, fn: () => void): void {
-    let set = this.#timers.get(orderId);
-    if (!set) this.#timers.set(orderId, (set = new Set()));
-    const t = setTimeout(() => {
-      set.delete(t);
-      fn();
-    }, ms);
-    set.add(t);
-  }
-
-  #clearTimers(orderId: string): void {
-    const set = this.#timers.get(orderId);
-    if (!set) return;
-    for (const t of set) clearTimeout(t);
-    this.#timers.delete(orderId);
   }
 
   #load(): void {
