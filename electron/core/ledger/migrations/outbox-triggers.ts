@@ -78,7 +78,9 @@ export function outboxTriggers(tables: typeof OUTBOX_TABLES = OUTBOX_TABLES, cop
          END;`,
       ),
       ...(copyExisting
-        ? [`INSERT INTO outbox (tbl, row_key, row) SELECT '${t.tbl}', CAST(${t.key} AS TEXT), ${json('', t.cols)} FROM ${t.tbl} ORDER BY ${t.order};`]
+        ? [
+            `INSERT INTO outbox (tbl, row_key, row) SELECT '${t.tbl}', CAST(${t.key} AS TEXT), ${json('', t.cols)} FROM ${t.tbl} ORDER BY ${t.order};`,
+          ]
         : []),
     ])
     .join('\n');
