@@ -295,9 +295,9 @@ const baselineOf = (at: { refunded: number; related: ProviderRefund[] }): Refund
 
 const BaselineSchema = z.object({ refunded: z.number().int(), transactionIds: z.array(z.string()) });
 function baselineOfRow(r: RefundRow): RefundBaseline | undefined {
-  if (!r.msp_before) return undefined;
+  if (!r.provider_before) return undefined;
   try {
-    const b = BaselineSchema.safeParse(JSON.parse(r.msp_before));
+    const b = BaselineSchema.safeParse(JSON.parse(r.provider_before));
     return b.success ? b.data : undefined;
   } catch {
     return undefined;

@@ -126,11 +126,13 @@ export class SaleHistory {
   }
 
   resolutionsOf(orderId: string): { orderId: string; reason: string; mspStatus: string; at: number }[] {
-    return (this.#c.q.resolutionsOf!.all(orderId) as { order_id: string; reason: string; msp_status: string; at: number }[]).map((r) => ({
-      orderId: r.order_id,
-      reason: r.reason,
-      mspStatus: r.msp_status,
-      at: r.at,
-    }));
+    return (this.#c.q.resolutionsOf!.all(orderId) as { order_id: string; reason: string; provider_status: string; at: number }[]).map(
+      (r) => ({
+        orderId: r.order_id,
+        reason: r.reason,
+        mspStatus: r.provider_status,
+        at: r.at,
+      }),
+    );
   }
 }

@@ -127,7 +127,7 @@ export const RefundRowSchema = z.object({
   tender: z.enum(['card', 'cash']),
   vat: z.string(),
   staff: z.string().nullable(),
-  msp_before: z.string().nullable().optional(),
+  provider_before: z.string().nullable().optional(),
   cash_rounding: z.number().int(),
 });
 export type RefundRow = z.infer<typeof RefundRowSchema>;

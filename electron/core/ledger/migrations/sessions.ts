@@ -192,4 +192,10 @@ export const SESSIONS_STEPS: readonly string[] = [
   -- A drawer session's report counts the audit trail's events of its time (opened to closed).
   CREATE INDEX audit_log_at ON audit_log (at);
   `,
+  `
+  -- Provider-neutral names: what the payment provider knew of an order's refunds before a card refund, and the
+  -- status it reported when a supervisor released a payment.
+  ALTER TABLE refunds RENAME COLUMN msp_before TO provider_before;
+  ALTER TABLE resolutions RENAME COLUMN msp_status TO provider_status;
+  `,
 ];
