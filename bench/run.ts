@@ -20,6 +20,7 @@ import { benchScanToLine } from './scan';
 import { benchShop } from './shop';
 import { benchCorePayments } from './core-payments';
 import { benchJournalImport } from './journal-import';
+import { benchBooksProof } from './books-proof';
 import { TEST_KEY, until } from '../test/helpers/sim';
 import { WsTill } from '../test/helpers/ws-till';
 
@@ -410,6 +411,19 @@ if (runs('11')) {
     'ms',
     '< 200 ms',
   );
+}
+
+// 13. The books add up to the cent after seeded days with kill -9 at random moments (the books-add-up test's day).
+if (runs('13')) {
+  const b = await benchBooksProof();
+  results.booksProof = b;
+  const sum = (k: 'sales' | 'kills' | 'receipts') => b.passed.reduce((s, d) => s + d[k], 0);
+  rows.push([
+    'books add up: seeded days of card, split, cash and refunds, kill -9 at random, checked at the close',
+    `${b.passed.length} of ${b.seeds.length} days exact`,
+    `${sum('sales')} sales, ${sum('kills')} kills, ${sum('receipts')} receipts, ${(b.ms / 1000).toFixed(0)} s`,
+    'every day exact',
+  ]);
 }
 
 await browser.close();

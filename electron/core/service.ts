@@ -162,10 +162,6 @@ export class TillService implements Dispatcher {
     });
     // Sales made in demo mode are training: marked as such in the ledger (and counted apart in the day report).
     this.ledger.training = this.#connection.mode === 'demo';
-    // A switch saved in Settings but not recorded (the till stopped in between) is recorded now, staff unknown.
-    const logged = this.ledger.audit.lastMode();
-    if (logged !== undefined && logged !== this.#connection.mode)
-      this.ledger.audit.recordModeChange(this.#now(), this.#connection.mode, undefined);
     this.engine = new PaymentEngine({
       provider: () => this.#connection.provider,
       store: this.#state,
@@ -326,6 +322,7 @@ export class TillService implements Dispatcher {
           imported.skipped ? 'warning' : 'info',
           `The sales history was moved into the new ledger: ${imported.imported} entries${imported.skipped ? `, ${imported.skipped} unreadable line(s) left out` : ''}. The old file was kept (${imported.keptAs}).`,
         );
+      service.#recordMissedModeSwitch();
       await service.#connection.apply();
     } catch (err) {
       ledger.close();
@@ -369,6 +366,15 @@ export class TillService implements Dispatcher {
   }
 
   // ---- internals ----
+
+  /** A switch between demo and a real MultiSafepay saved in Settings but not recorded (the till stopped in between)
+   * is recorded now, once, with nobody named. */
+  #recordMissedModeSwitch(): void {
+    const known = this.ledger.audit.lastMode();
+    const mode = this.#connection.mode;
+    const missed = known && ('mode' in known ? known.mode !== mode : known.demo !== (mode === 'demo'));
+    if (missed) this.ledger.audit.recordModeChange(this.#now(), mode, undefined);
+  }
 
   #settings(): StoredSettings {
     return this.#settingsCache;

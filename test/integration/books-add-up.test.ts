@@ -6,6 +6,7 @@
  * MultiSafepay payment recorded once and as MultiSafepay has it, nothing paid twice, expected cash, and VAT per
  * rate equal to the lines' VAT less what the refunds reversed.
  */
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,7 +38,8 @@ const PRODUCTS: SaleLine[] = [
 ];
 
 describe.skipIf(Boolean(why))('the books add up to the cent', () => {
-  for (const seed of [11, 12]) {
+  // BOOKS_SEEDS: other days (npm run bench runs five more).
+  for (const seed of process.env.BOOKS_SEEDS?.split(',').map(Number) ?? [11, 12]) {
     it(
       `seed ${seed}: a day of sales and refunds with kill -9 in between closes with every figure right`,
       { timeout: 180_000 },
@@ -188,6 +190,12 @@ describe.skipIf(Boolean(why))('the books add up to the cent', () => {
             expect(a[0]!.state === 'completed', o.order_id).toBe(o.completed !== null);
           }
           expect([...s.sim.createRequests.values()].every((c) => c === 1)).toBe(true); // no create sent twice
+          // Every check held: the day is reported to npm run bench (bench/books-proof.ts).
+          if (process.env.BOOKS_PROOF_OUT)
+            appendFileSync(
+              process.env.BOOKS_PROOF_OUT,
+              `${JSON.stringify({ seed, sales: sales.length, kills, receipts: numbers.length, refunds: refunds.length, orders: s.sim.orders.size })}\n`,
+            );
         } finally {
           db.close();
         }

@@ -179,6 +179,12 @@ describe('the migration to tenders', () => {
   });
 });
 
+/** The VAT of LINES (4.00 at 21 %, 3.00 at 9 %). */
+const vatOf700 = [
+  { rate: 21, gross: 400, vat: 69 },
+  { rate: 9, gross: 300, vat: 25 },
+];
+
 describe('VAT where the sale was paid in full', () => {
   it('a split partly paid at a close adds no VAT to that close; the session that takes the rest counts all of it, with its products', () => {
     const l = ledger();
@@ -222,22 +228,31 @@ describe('VAT where the sale was paid in full', () => {
     ).id;
     o.prepare(
       `INSERT INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, session_id) VALUES ('old', ?, '2026-11-20', 'cash', 700, 'EUR', ?, ?, ?)`,
-    ).run(
-      at(10),
-      JSON.stringify(LINES),
-      JSON.stringify([
-        { rate: 21, gross: 400, vat: 69 },
-        { rate: 9, gross: 300, vat: 25 },
-      ]),
-      session,
-    );
+    ).run(at(10), JSON.stringify(LINES), JSON.stringify(vatOf700), session);
     o.exec(`INSERT INTO receipts (number, kind, sale_id, at) VALUES (1, 'sale', 'old', ${at(10)})`);
+    // And a split whose card part was paid that day, the rest still due: the earlier rule counted its VAT then.
+    o.prepare(
+      `INSERT INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, session_id) VALUES ('part', ?, '2026-11-20', 'card', 700, 'EUR', ?, ?, ?)`,
+    ).run(at(11), JSON.stringify(LINES), JSON.stringify(vatOf700), session);
+    o.prepare(
+      `INSERT INTO attempts (order_id, sale_id, terminal_id, state, created_at, data, final_day, final_session) VALUES ('part-1', 'part', 'T1', 'completed', ?, ?, '2026-11-20', ?)`,
+    ).run(at(11), JSON.stringify(attempt('part-1', 'part', 'completed', at(11), 400)), session);
     o.close();
     const l = ledger(old);
-    expect(l.dayTotals('2026-11-20')[0]!.vat).toEqual([
-      { rate: 21, gross: 400, vat: 69 },
-      { rate: 9, gross: 300, vat: 25 },
-    ]);
-    expect(l.sessionTotals(session)[0]!.vat).toEqual(l.dayTotals('2026-11-20')[0]!.vat);
+    const both = [
+      { rate: 21, gross: 800, vat: 138 },
+      { rate: 9, gross: 600, vat: 50 },
+    ];
+    expect(l.dayTotals('2026-11-20')[0]!.vat).toEqual(both);
+    expect(l.sessionTotals(session)[0]!.vat).toEqual(both);
+    // Its rest paid after the upgrade, in a new session: the VAT stays where it was counted, never twice.
+    l.atomically(() => l.sessions.closeInTransaction({ id: session, at: at(12), counted: 0, expected: 0, report: undefined }));
+    const next = l.sessions.open({ at: at(13), float: 0, currency: 'EUR' });
+    expect(l.payInCash({ saleId: 'part', at: at(13, 5), given: 300, change: 0, amount: 300, split: true, step: 0, rounding: 0 })).toBe(
+      true,
+    );
+    expect(l.sale('part')!.status).toBe('paid');
+    expect(l.sessionTotals(next)[0]!.vat ?? []).toEqual([]);
+    expect(l.sessionTotals(session)[0]!.vat).toEqual(both);
   });
 });

@@ -17,7 +17,17 @@ export class AuditTrail {
   /** Records an event of the audit trail (a basket cleared, a clear undone, a line removed). */
   record(e: { at: number; event: AuditEvent; amount: number; currency: string; lines?: number; detail?: string; staff?: string }): void {
     this.#c.atomically(() =>
-      this.#c.q.insertAudit!.run(e.at, localDate(e.at), e.event, e.amount, e.currency, e.lines ?? 0, e.detail ?? '', e.staff ?? null),
+      this.#c.q.insertAudit!.run(
+        e.at,
+        localDate(e.at),
+        e.event,
+        e.amount,
+        e.currency,
+        e.lines ?? 0,
+        e.detail ?? '',
+        e.staff ?? null,
+        this.#c.openSession(),
+      ),
     );
   }
 
@@ -27,13 +37,14 @@ export class AuditTrail {
   }
 
   /**
-   * The mode the audit trail last recorded; with none recorded, 'demo' when the newest sale was a training sale (the
-   * till ran in demo mode then), else undefined (nothing known).
+   * What the till last knew of its mode: the mode the audit trail last recorded; with none recorded, whether the
+   * newest sale was made in demo mode (a training sale); with no sale either, undefined (nothing known).
    */
-  lastMode(): string | undefined {
+  lastMode(): { mode: string } | { demo: boolean } | undefined {
     const r = this.#c.q.lastMode!.get() as { mode: string } | undefined;
-    if (r) return r.mode;
-    return (this.#c.q.newestTraining!.get() as { training: number } | undefined)?.training ? 'demo' : undefined;
+    if (r) return { mode: r.mode };
+    const newest = this.#c.q.newestTraining!.get() as { training: number } | undefined;
+    return newest ? { demo: newest.training === 1 } : undefined;
   }
 
   /** The audit trail's rows of [from, to) (ms), oldest first, after `after`, a page at a time (`audit-export.ts`). */

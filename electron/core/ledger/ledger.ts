@@ -78,7 +78,12 @@ export class Ledger {
     this.#q = prepareStatements(this.#db);
     const p = (sql: string) => this.#db.prepare(sql);
     this.#totalsBy = { day: totalsStatements(p, 'day'), session: totalsStatements(p, 'session') };
-    const context: LedgerContext = { q: this.#q, atomically: (fn) => this.atomically(fn), changed: (what) => this.onChange?.(what) };
+    const context: LedgerContext = {
+      q: this.#q,
+      atomically: (fn) => this.atomically(fn),
+      changed: (what) => this.onChange?.(what),
+      openSession: () => this.sessions.openId(),
+    };
     this.counter = new CounterStore(context);
     this.staffEvents = new StaffEvents(context);
     this.discounts = new Discounts(context);
@@ -153,7 +158,7 @@ export class Ledger {
     // A sale numbered already (card details or the amount charged arriving later) is not read again.
     if (a.state === 'completed' && !this.#q.hasSaleReceipt!.get(a.saleId)) {
       const sale = this.sale(a.saleId);
-      if (sale && amountDue(sale) === 0) this.#numberSale(a.saleId, a.finalAt ?? a.updatedAt);
+      if (sale && amountDue(sale) === 0) this.#numberSale(a.saleId, a.finalAt ?? a.updatedAt, session);
     }
     // The words a sale is found by change only with a new attempt (its order id) or a card.
     if (newSale || a.state === 'creating' || a.card) this.#indexWords(a.saleId);
@@ -161,11 +166,11 @@ export class Ledger {
 
   /**
    * Gives a sale paid in full its receipt number (the next, gap-free; once) and records when and in which drawer
-   * session it was paid in full: its VAT and products count there. Inside the caller's transaction.
+   * session it was paid in full (`session`: the one the paying tender moved money in): its VAT and products count
+   * there. A cash sale has them from its insert. Inside the caller's transaction.
    */
-  #numberSale(saleId: string, at: number): void {
-    if (Number(this.#q.saleReceipt!.run(saleId, at, saleId).changes) === 1)
-      this.#q.salePaid!.run(localDate(at), this.sessions.openId(), saleId);
+  #numberSale(saleId: string, at: number, session: number | null): void {
+    if (Number(this.#q.saleReceipt!.run(saleId, at, saleId).changes) === 1) this.#q.salePaid!.run(localDate(at), session, saleId);
   }
 
   recordCashSale(c: CashSale): void {
@@ -175,7 +180,7 @@ export class Ledger {
 
   recordCashSaleInTransaction(c: CashSale): void {
     this.#insertSale({ ...c, tender: 'cash' });
-    this.#numberSale(c.saleId, c.at);
+    this.#numberSale(c.saleId, c.at, null);
     this.#indexWords(c.saleId);
   }
 
@@ -269,7 +274,7 @@ export class Ledger {
         .prepare(`UPDATE sales SET tender = ?, staff = coalesce(?, staff), session_id = coalesce(session_id, ?) WHERE sale_id = ?`)
         .run(c.split ? 'card' : 'cash', c.staff ?? null, session, c.saleId);
       this.#cashTender({ ...c, currency, session });
-      this.#numberSale(c.saleId, c.at);
+      this.#numberSale(c.saleId, c.at, session);
       return true;
     });
     if (changed) this.onChange?.('cash');
@@ -372,10 +377,7 @@ export class Ledger {
 
   /** A drawer session's totals, one block per currency, from the rows of money moved while it was open. */
   sessionTotals(sessionId: number): DayTotals[] {
-    // The audit trail counts what happened while the session was open (until now, while it is).
-    const row = this.sessions.byId(sessionId);
-    const audit = () => (row ? this.#q.sessionAudit!.all(row.opened_at, row.closed_at ?? Number.MAX_SAFE_INTEGER) : []);
-    return readTotals(this.#totalsBy.session, sessionId, audit);
+    return readTotals(this.#totalsBy.session, sessionId, () => this.#q.sessionAudit!.all(sessionId));
   }
 
   /** The highest sale counter any attempt was made with: the counter must never go below it. */

@@ -65,8 +65,9 @@ const SHOP_MIGRATIONS: string[] = [
   );
   `,
   `
-  -- A sale's VAT is read on the day it was paid in full (the till's paid_day).
+  -- A sale's VAT is read on the day it was paid in full (the till's paid_day); a sale's cash tender by the sale.
   CREATE INDEX shop_rows_paid_day ON shop_rows ((row->>'paid_day')) WHERE tbl = 'sales';
+  CREATE INDEX shop_rows_tender_sale ON shop_rows (till_id, (row->>'sale_id')) WHERE tbl = 'tenders';
   `,
 ];
 

@@ -11,6 +11,8 @@ export interface LedgerContext {
   atomically: <T>(fn: () => T) => T;
   /** Tells the ledger's listener that something changed (history screens refresh). */
   changed: (what: LedgerChange) => void;
+  /** The open drawer session's id, if one is open. */
+  openSession: () => number | null;
 }
 
 /** What changed in the ledger. */
@@ -179,10 +181,12 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
     ),
     cashMovesOfDay: p('SELECT * FROM cash_moves WHERE day = ? ORDER BY id LIMIT ?'),
     cashMovesOfSession: p('SELECT * FROM cash_moves WHERE session_id = ? ORDER BY id LIMIT ?'),
-    insertAudit: p('INSERT INTO audit_log (at, day, event, amount, currency, lines, detail, staff) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertAudit: p(
+      'INSERT INTO audit_log (at, day, event, amount, currency, lines, detail, staff, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
     dayAudit: p('SELECT currency, event, count(*) AS n, sum(amount) AS amount FROM audit_log WHERE day = ? GROUP BY currency, event'),
     sessionAudit: p(
-      'SELECT currency, event, count(*) AS n, sum(amount) AS amount FROM audit_log WHERE at >= ? AND at < ? GROUP BY currency, event',
+      'SELECT currency, event, count(*) AS n, sum(amount) AS amount FROM audit_log WHERE session_id = ? GROUP BY currency, event',
     ),
     staffEvent: p('INSERT INTO staff_log (at, till, staff_id, event, by) VALUES (?, ?, ?, ?, ?)'),
     staffSince: p(

@@ -28,7 +28,8 @@ const Q = {
                     count(*)::int AS n, sum(${CHARGED})::bigint AS amount
              FROM shop_rows WHERE tbl = 'attempts' AND day = $1 GROUP BY 1, 2, 3, 4`,
   // The cash tenders of the day; a till on a version from before tenders shipped its cash parts on the sales rows,
-  // read from there until it ships tenders (the till ships its older cash parts as tenders when it updates).
+  // read from there for each sale whose cash tender has not arrived (a till ships its older cash parts as tenders
+  // when it updates).
   cash: `SELECT till_id, currency, sum(n)::int AS n, sum(amount)::bigint AS amount, sum(rounded)::int AS rounded,
                 sum(rounding)::bigint AS rounding FROM (
            SELECT till_id::text, row->>'currency' AS currency, count(*) AS n, sum((row->>'amount')::bigint) AS amount,
@@ -38,7 +39,8 @@ const Q = {
            SELECT s.till_id::text, s.row->>'currency', count(*), sum((s.row->>'cash_amount')::bigint),
                   sum(((s.row->>'cash_rounding')::bigint <> 0)::int), sum((s.row->>'cash_rounding')::bigint)
            FROM shop_rows s WHERE s.tbl = 'sales' AND s.cash_day = $1 AND s.row->>'cash_amount' IS NOT NULL
-             AND NOT EXISTS (SELECT 1 FROM shop_rows t WHERE t.till_id = s.till_id AND t.tbl = 'tenders')
+             AND NOT EXISTS (SELECT 1 FROM shop_rows t WHERE t.till_id = s.till_id AND t.tbl = 'tenders'
+                               AND t.row->>'sale_id' = s.row_key AND t.row->>'kind' = 'cash')
            GROUP BY 1, 2) x GROUP BY 1, 2`,
   refunds: `SELECT till_id::text, row->>'currency' AS currency, row->>'tender' AS tender, count(*)::int AS n,
                    sum((row->>'amount')::bigint)::bigint AS amount, sum(((row->>'cash_rounding')::bigint <> 0)::int)::int AS rounded,

@@ -175,22 +175,26 @@ export const SESSIONS_STEPS: readonly string[] = [
   `
   -- When a sale was paid in full: the day (the till's own date) and the drawer session its receipt number was given
   -- in. The sale's VAT, products, discounts and training count there, so a sale partly paid at a close adds no VAT to
-  -- that close and all of it to the session that takes the rest. Sales numbered before keep their day and session
-  -- (their totals do not change). The sales' outbox triggers are made again with these columns and training; rows
-  -- shipped before keep theirs (the shop database reads those by the earlier rule).
+  -- that close and all of it to the session that takes the rest. Sales the earlier rule counted already (paid in
+  -- cash, or by a card that completed, numbered or not) keep their day and session, so their totals do not change
+  -- and the rest of one paid later does not count it again. The sales' outbox triggers are made again with these
+  -- columns and training; rows shipped before keep theirs (the shop database reads those by the earlier rule).
   DROP TRIGGER outbox_sales_insert;
   DROP TRIGGER outbox_sales_update;
   ALTER TABLE sales ADD COLUMN paid_day TEXT;
   ALTER TABLE sales ADD COLUMN paid_session INTEGER;
   UPDATE sales SET paid_day = day, paid_session = session_id
-    WHERE EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = sales.sale_id AND r.kind = 'sale');
+    WHERE tender = 'cash' OR EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = sales.sale_id AND r.kind = 'sale')
+       OR EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = sales.sale_id AND a.state = 'completed');
   CREATE INDEX sales_paid_day ON sales (paid_day) WHERE paid_day IS NOT NULL;
   CREATE INDEX sales_paid_session ON sales (paid_session) WHERE paid_session IS NOT NULL;
   ${outboxTriggers(SALES_PAID_OUTBOX, false)}
   `,
   `
-  -- A drawer session's report counts the audit trail's events of its time (opened to closed).
-  CREATE INDEX audit_log_at ON audit_log (at);
+  -- The drawer session open when an event of the audit trail happened (none: no session was open, or it happened
+  -- before sessions were kept): a session's report counts its own events.
+  ALTER TABLE audit_log ADD COLUMN session_id INTEGER;
+  CREATE INDEX audit_log_session ON audit_log (session_id) WHERE session_id IS NOT NULL;
   `,
   `
   -- Provider-neutral names: what the payment provider knew of an order's refunds before a card refund, and the
