@@ -1,7 +1,8 @@
 /**
  * Fills a data folder's sales ledger with `n` sales as the till records them (card attempts with their card
  * details, some declined and retried, cash sales, a few refunds), spread over the days before today at about
- * 300 sales a day. `tsx bench/fill-ledger.ts <dataDir> <n>` - for benchmarks and for trying the till at shop scale.
+ * 300 sales a day, the drawer session closed at the end of each day as a shop does. `tsx bench/fill-ledger.ts
+ * <dataDir> <n>` - for benchmarks and for trying the till at shop scale.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -26,6 +27,11 @@ export function fillLedger(dataDir: string, n: number, perDay = 300): { ms: numb
     ledger.atomically(() => {
       for (let j = i; j < Math.min(n, i + BATCH); j++) {
         const at = firstAt + Math.floor((j / perDay) * dayMs) + Math.floor(next() * 60_000);
+        // Closing time: the day's drawer session is closed before the next day's first sale.
+        if (j > 0 && j % perDay === 0) {
+          const open = ledger.sessions.current();
+          if (open) ledger.sessions.closeInTransaction({ id: open.id, at: at - 1, counted: 0, expected: 0, report: undefined });
+        }
         const lines = Array.from({ length: 1 + Math.floor(next() * 3) }, () => ({
           name: pick(PRODUCTS),
           unitPrice: 200 + Math.floor(next() * 800),
