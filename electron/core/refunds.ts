@@ -185,7 +185,7 @@ export class RefundDesk {
     const at = this.#o.now();
     storage(() =>
       this.#o.ledger.atomically(() => {
-        this.#o.ledger.refunds.beginInTransaction({
+        this.#o.ledger.refunds.recordDone({
           refundId,
           orderId: sale.saleId,
           saleId: sale.saleId,
@@ -197,7 +197,6 @@ export class RefundDesk {
           ...(staff ? { staff } : {}),
           ...(ret ? { return: ret } : {}),
         });
-        this.#o.ledger.refunds.settleInTransaction(refundId, 'done', at);
       }),
     );
     if (ret) this.#o.failpoint?.('return-journaled');

@@ -231,7 +231,7 @@ export class SalesBook {
     const at = this.#o.now();
     storage(() =>
       this.#o.ledger.atomically(() => {
-        this.#o.ledger.refunds.beginInTransaction({
+        this.#o.ledger.refunds.recordDone({
           refundId,
           orderId: sale.saleId,
           saleId: sale.saleId,
@@ -242,7 +242,6 @@ export class SalesBook {
           ...(staff ? { staff } : {}),
           return: { lines: returned, reason: `${reason} (exchange)` },
         });
-        this.#o.ledger.refunds.settleInTransaction(refundId, 'done', at);
         this.#o.ledger.recordCashSaleInTransaction({
           saleId: newSaleId,
           at,

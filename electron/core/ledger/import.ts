@@ -137,7 +137,7 @@ function applyEntry(ledger: Ledger, e: z.infer<typeof EntrySchema>): boolean {
       return true;
     case 'refund':
       // Journal refunds were written only after MultiSafepay accepted them.
-      ledger.refunds.importSettled({
+      ledger.refunds.recordDone({
         refundId: `j-${e.orderId}-${e.at}-${e.amount}`,
         orderId: e.orderId,
         saleId: e.saleId,

@@ -161,9 +161,11 @@ export class Refunds {
     };
   }
 
-  /** A refund already settled elsewhere (the journal import), inside the caller's transaction; idempotent. */
-  /** A refund already settled elsewhere (the journal import), inside the caller's transaction. */
-  importSettled(r: NewRefund & { transactionId?: string }): void {
+  /**
+   * A refund done as it is written - cash given back from the drawer, or one settled elsewhere (the journal import) -
+   * recorded and settled inside the caller's transaction, with its receipt number.
+   */
+  recordDone(r: NewRefund & { transactionId?: string }): void {
     this.beginInTransaction(r);
     this.settleInTransaction(r.refundId, 'done', r.at, r.transactionId);
   }
