@@ -12,18 +12,9 @@ import type { PaymentView } from '../../shared/payment';
 import { startSim, TEST_KEY, until } from './sim';
 import { TillService, type TillServiceOptions } from '../../electron/core/service';
 
-export const FAST_TIMING = {
-  backoffBaseMs: 10,
-  backoffMaxMs: 80,
-  downPollMs: 25,
-  livePollMs: 200,
-  createGraceMs: 300,
-  streamSilenceMs: 2_000,
-  readGapMs: 20,
-  cardRetryMaxMs: 100,
-  lateWatchPollMs: 50,
-  finalWatchMs: 1_000,
-};
+import { FAST_TIMING } from './timing';
+
+export { FAST_TIMING };
 
 export const tempDir = (prefix = 'till-') => mkdtempSync(join(tmpdir(), prefix));
 

@@ -18,21 +18,10 @@ import { openConfStore } from '../../electron/core/storage/kv';
 import type { PaymentView } from '../../shared/payment';
 import type { RefundRecord, SaleRecord } from '../../shared/contract';
 import { FAKE_CARD, FakeProvider } from '../helpers/fake-provider';
+import { FAST_TIMING } from '../helpers/timing';
 
-// The simulator suite's fast timings (test/helpers/engine.ts, which imports MultiSafepay, so copied), no reads after
-// a final answer.
-const TIMING: Partial<EngineTiming> = {
-  backoffBaseMs: 10,
-  backoffMaxMs: 80,
-  downPollMs: 25,
-  livePollMs: 200,
-  createGraceMs: 300,
-  streamSilenceMs: 2_000,
-  readGapMs: 20,
-  cardRetryMaxMs: 100,
-  lateWatchPollMs: 50,
-  finalWatchMs: 0,
-};
+// The simulator suite's fast timings (test/helpers/timing.ts, free of MultiSafepay), no reads after a final answer.
+const TIMING: Partial<EngineTiming> = { ...FAST_TIMING, finalWatchMs: 0 };
 const LINES = [{ name: 'Coffee', unitPrice: 350, quantity: 2 }];
 const T1 = 'TERM-1';
 
