@@ -8,14 +8,15 @@
  */
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import type { DayReport, Discount, SaleRecord, Snapshot } from '../../shared/contract';
 import { spread } from '../../shared/discount';
 import type { SaleLine } from '../../shared/payment';
-import { skipReason, startTill, type Till } from '../e2e/harness';
+import { skipReason } from '../e2e/harness';
 import { tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY } from '../helpers/sim';
+import { headlessTills } from '../helpers/headless-tills';
 import { WsTill } from '../helpers/ws-till';
 
 const reason = skipReason()?.includes('dist-electron') ? skipReason() : undefined;
@@ -33,24 +34,11 @@ const STAFF = [
 describe.skipIf(Boolean(reason))('the counter against kill -9 of headless mode', () => {
   let sim: Simulator;
   let root = '';
-  const tills: Till[] = [];
-  const sockets: WsTill[] = [];
+  const start = headlessTills();
   beforeAll(async () => {
     ({ sim, root } = await startSim({ approvalDelayMs: 5 }));
   });
-  afterEach(async () => {
-    while (sockets.length) sockets.pop()!.close();
-    while (tills.length) await tills.pop()!.stop('SIGKILL');
-  });
   afterAll(async () => sim?.stop());
-
-  async function start(env: Record<string, string>) {
-    const till = await startTill(env);
-    tills.push(till);
-    const ws = await WsTill.connect(till.url);
-    sockets.push(ws);
-    return { till, ws };
-  }
   /** A till that will kill itself at `point`; `prepare` runs first, `fatal` is the request it dies in. */
   async function crashAt(point: string, prepare: (ws: WsTill) => Promise<void>, fatal: (ws: WsTill) => Promise<unknown>) {
     const dataDir = tempDir('till-counter-crash-');

@@ -6,13 +6,14 @@
  */
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import type { DayReport, SaleRecord } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
-import { skipReason, startTill, type Till } from '../e2e/harness';
+import { skipReason } from '../e2e/harness';
 import { tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY, until } from '../helpers/sim';
+import { headlessTills } from '../helpers/headless-tills';
 import { WsTill } from '../helpers/ws-till';
 
 const reason = skipReason()?.includes('dist-electron') ? skipReason() : undefined;
@@ -27,24 +28,11 @@ const RETURN = { lines: [{ index: 1, quantity: 2 }], reason: 'Opened box' };
 describe.skipIf(Boolean(reason))('a return against kill -9 of headless mode', () => {
   let sim: Simulator;
   let n = 0;
-  const tills: Till[] = [];
-  const sockets: WsTill[] = [];
+  const start = headlessTills();
   beforeAll(async () => {
     sim = (await startSim({ approvalDelayMs: 5 })).sim;
   });
-  afterEach(async () => {
-    while (sockets.length) sockets.pop()!.close();
-    while (tills.length) await tills.pop()!.stop('SIGKILL');
-  });
   afterAll(async () => sim?.stop());
-
-  async function start(env: Record<string, string>) {
-    const till = await startTill(env);
-    tills.push(till);
-    const ws = await WsTill.connect(till.url);
-    sockets.push(ws);
-    return { till, ws };
-  }
   const history = async (ws: WsTill) => (await ws.call<SaleRecord[]>('history', {})).result!;
   /** The sale as the till's history shows it, once `ready` holds for it (asked again on each history change). */
   async function saleWhen(ws: WsTill, saleId: string, ready: (s: SaleRecord) => boolean, what: string): Promise<SaleRecord> {
