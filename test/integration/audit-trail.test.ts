@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Ledger } from '../../electron/core/ledger/ledger';
 import { TillService } from '../../electron/core/service';
 import type { DayReport, DayState, DrawerSession } from '../../shared/contract';
 import { tempDir } from '../helpers/engine';
@@ -205,5 +206,36 @@ describe('training (demo) use', () => {
       .slice(1)
       .map((l) => l.split('","')[1]);
     expect(events).toEqual(['training_sale', 'training_sale', 'mode_custom']);
+  });
+
+  it('a switch into demo mode the audit trail never got (a real sale last, nothing logged) is recorded at the next start, once', async () => {
+    const dataDir = tempDir();
+    // The till sold for real, then its settings were switched to demo and it stopped before the switch was logged.
+    const before = new Ledger(join(dataDir, 'ledger.sqlite'));
+    before.recordCashSale({
+      saleId: 'real',
+      at: Date.now(),
+      lines: [{ name: 'Tea', unitPrice: 275, quantity: 1 }],
+      total: 275,
+      currency: 'EUR',
+      given: 275,
+      change: 0,
+    });
+    expect(before.audit.lastMode()).toEqual({ demo: false });
+    before.close();
+    for (let start = 0; start < 2; start++) {
+      const svc = await TillService.create({ dataDir });
+      expect(svc.mode).toBe('demo');
+      expect(svc.ledger.audit.lastMode()).toEqual({ mode: 'demo' });
+      await svc.close();
+    }
+    const db = new DatabaseSync(join(dataDir, 'ledger.sqlite'), { readOnly: true });
+    cleanups.push(() => db.close());
+    expect(
+      db
+        .prepare('SELECT mode, staff FROM mode_log')
+        .all()
+        .map((r) => ({ ...r })),
+    ).toEqual([{ mode: 'demo', staff: null }]);
   });
 });
