@@ -9,9 +9,9 @@ import { z } from 'zod';
 import type { PaymentView, SaleLine } from './payment';
 import type { MethodName } from './methods';
 import { AUDIT_EVENTS, IMPORT_PART_CHARS } from './constants';
-import { Empty, MAX_FLOAT, currency, folderPath, id, isoDate, minor, reason, vatRate } from './contract/fields';
+import { Empty, MAX_FLOAT, creditCode, currency, folderPath, id, isoDate, minor, reason, vatRate } from './contract/fields';
 import { CounterBasketSchema, lines, returnPicks } from './contract/sales';
-import type { Discount, OpenSales, ParkedSale, ReceiptlessReturn, SaleRecord } from './contract/sales';
+import type { CreditNote, Discount, OpenSales, ParkedSale, ReceiptlessReturn, SaleRecord } from './contract/sales';
 import { denominationCounts } from './contract/day';
 import type { CashMove, DayReport, DayState, DrawerSession } from './contract/day';
 import { CatalogItemSchema, NewProductSchema } from './contract/catalog';
@@ -41,6 +41,8 @@ export { CounterBasketSchema, SaleLineSchema } from './contract/sales';
 export type {
   AttemptSummary,
   CounterBasket,
+  CreditNote,
+  CreditPart,
   Discount,
   OpenSales,
   ParkedSale,
@@ -144,10 +146,20 @@ export const METHODS = {
       .strict(),
   ),
   /**
-   * A return without a receipt: the items (lines as on a sale) given back in cash from the drawer, with the reason.
-   * Manager.
+   * A return without a receipt: the items (lines as on a sale) given back in cash from the drawer, or (`tender`
+   * credit) as a store credit note of their amount with a new code, with the reason. Manager.
    */
-  returnWithoutReceipt: method<ReceiptlessReturn>()(z.object({ lines, reason }).strict()),
+  returnWithoutReceipt: method<ReceiptlessReturn>()(z.object({ lines, reason, tender: z.enum(['cash', 'credit']).optional() }).strict()),
+  /**
+   * Store credit: pays the basket (a new sale), or what is due on the sale `saleId` (partly paid or unpaid, the same
+   * lines), with the credit note `code` - what is left on it, up to what is due. The rest is paid as a split sale's,
+   * in cash or on a card with the same `saleId`. Paid in full: the sale's receipt.
+   */
+  payCredit: method<SaleRecord>()(
+    z.object({ lines: lines.min(1, 'The basket is empty'), code: creditCode, saleId: id.optional() }).strict(),
+  ),
+  /** A credit note by its code (as typed or scanned), with what is left on it. */
+  creditNote: method<CreditNote>()(z.object({ code: creditCode }).strict()),
   /** Refunds a card payment (its order id) through MultiSafepay, or a cash sale (its sale id) from the drawer. */
   refund: method<SaleRecord>()(z.object({ orderId: id, amount: minor.optional() }).strict()),
   /**

@@ -19,6 +19,8 @@ export const METHOD_NAMES = [
   'returnItems',
   'exchangeItems',
   'returnWithoutReceipt',
+  'payCredit',
+  'creditNote',
   'dayReport',
   'saveSettings',
   'testConnection',

@@ -48,7 +48,18 @@ export interface ReceiptCashTender {
   change?: number;
 }
 
-export type ReceiptTender = ReceiptCardTender | ReceiptCashTender;
+/** Store credit: a credit note that paid part or all of the sale, or one given for a return without a receipt. */
+export interface ReceiptCreditTender {
+  kind: 'credit';
+  /** What it paid of the sale (or what the note given is worth). */
+  amount: number;
+  /** The credit note's code (`XXXXX-XXXXX`). */
+  code: string;
+  /** What is left on the note after this payment (a sale only). */
+  left?: number;
+}
+
+export type ReceiptTender = ReceiptCardTender | ReceiptCashTender | ReceiptCreditTender;
 
 export interface ReceiptContent {
   kind: 'sale' | 'refund';
@@ -81,7 +92,8 @@ export const tenderKinds = (r: Pick<ReceiptContent, 'tenders'>): string => [...n
 
 /**
  * Every tender that has paid the sale so far, in the order they paid: each card part with what it charged and any
- * tip, then the cash with what was given, the change and any rounding. A sale with a part still due lists the
+ * tip, then store credit with its note's code and what is left on it, then the cash with what was given, the change
+ * and any rounding. A sale with a part still due lists the
  * tenders that paid (the screen shows them before the receipt exists).
  */
 export function receiptTenders(sale: SaleRecord): ReceiptTender[] {
@@ -94,6 +106,7 @@ export function receiptTenders(sale: SaleRecord): ReceiptTender[] {
     ...(a.card ? { card: a.card } : {}),
     ...(a.transactionId ? { transactionId: a.transactionId } : {}),
   }));
+  for (const c of sale.credit ?? []) tenders.push({ kind: 'credit', amount: c.amount, code: c.code, left: c.left });
   if (sale.cash)
     tenders.push({
       kind: 'cash',
@@ -118,17 +131,19 @@ export function receiptContent(sale: SaleRecord, refund?: RefundRecord, fallback
   if (refund) {
     const paidBy = cards.find((a) => a.orderId === refund.orderId);
     const tender: ReceiptTender =
-      refund.tender === 'cash'
-        ? { kind: 'cash', amount: refund.amount, ...(refund.rounding ? { rounding: refund.rounding } : {}) }
-        : {
-            kind: 'card',
-            amount: refund.amount,
-            tip: 0,
-            orderId: refund.orderId,
-            ...(paidBy?.card ? { card: paidBy.card } : {}),
-            ...(refund.transactionId ? { transactionId: refund.transactionId } : {}),
-            ...(paidBy ? { terminalId: paidBy.terminalId } : {}),
-          };
+      refund.tender === 'credit'
+        ? { kind: 'credit', amount: refund.amount, code: refund.creditNote ?? '' }
+        : refund.tender === 'cash'
+          ? { kind: 'cash', amount: refund.amount, ...(refund.rounding ? { rounding: refund.rounding } : {}) }
+          : {
+              kind: 'card',
+              amount: refund.amount,
+              tip: 0,
+              orderId: refund.orderId,
+              ...(paidBy?.card ? { card: paidBy.card } : {}),
+              ...(refund.transactionId ? { transactionId: refund.transactionId } : {}),
+              ...(paidBy ? { terminalId: paidBy.terminalId } : {}),
+            };
     return {
       kind: 'refund',
       ...common,

@@ -6,7 +6,7 @@
 import type { AttemptSummary, RefundRecord, SaleRecord, SaleStatus } from './contract';
 import { chargedOf, isFinal, salePartOf, tipOf } from './payment';
 
-type Tenders = Pick<SaleRecord, 'tender' | 'attempts' | 'total' | 'cash'>;
+type Tenders = Pick<SaleRecord, 'tender' | 'attempts' | 'total' | 'cash' | 'credit'>;
 
 /** A card attempt that paid: completed, and not reversed by the payment provider since. */
 export const isPaidCard = (a: Pick<AttemptSummary, 'state' | 'after'>): boolean => a.state === 'completed' && a.after !== 'reversed';
@@ -15,13 +15,20 @@ export const isPaidCard = (a: Pick<AttemptSummary, 'state' | 'after'>): boolean 
 export const paidCards = (sale: Pick<SaleRecord, 'tender' | 'attempts'>): AttemptSummary[] =>
   sale.tender === 'cash' ? [] : sale.attempts.filter(isPaidCard);
 
-/** A sale paid in parts: a card and cash, or two cards. */
-export const isSplit = (sale: Tenders): boolean => sale.tender === 'card' && (Boolean(sale.cash) || paidCards(sale).length > 1);
+/** What store credit notes paid of the sale (minor units). */
+export const paidByCredit = (sale: Pick<SaleRecord, 'credit'>): number => (sale.credit ?? []).reduce((s, c) => s + c.amount, 0);
 
-/** What the tenders have paid of the sale so far (tips apart): all of a cash sale; cards' parts plus any cash part. */
+/** A sale paid in parts: a card and cash, two cards, or store credit and another tender. */
+export const isSplit = (sale: Tenders): boolean =>
+  sale.tender === 'card' && paidCards(sale).length + (sale.cash ? 1 : 0) + (sale.credit?.length ?? 0) > 1;
+
+/**
+ * What the tenders have paid of the sale so far (tips apart): all of a cash sale; cards' parts plus store credit plus
+ * any cash part.
+ */
 export function paidSoFar(sale: Tenders): number {
   if (sale.tender === 'cash') return sale.total;
-  return paidCards(sale).reduce((s, a) => s + salePartOf(a, sale.total), 0) + (sale.cash?.amount ?? 0);
+  return paidCards(sale).reduce((s, a) => s + salePartOf(a, sale.total), 0) + paidByCredit(sale) + (sale.cash?.amount ?? 0);
 }
 
 /** What is still to pay on the sale. */
@@ -81,12 +88,12 @@ export function refundTargets(sale: SaleRecord, withPending = true): RefundTarge
 }
 
 /** What a sale is now: paid, partly paid, refunded (by the till or at the provider), charged back, pending or unpaid. */
-export function saleStatus(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'refunds' | 'total' | 'cash'>): SaleStatus {
+export function saleStatus(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'refunds' | 'total' | 'cash' | 'credit'>): SaleStatus {
   const paid = sale.tender === 'cash' ? undefined : paidCards(sale)[0];
   if (sale.tender === 'card') {
     const open = sale.attempts.some((a) => !isFinal(a.state));
-    if (!paid) return open ? 'pending' : 'unpaid';
-    // Part paid by card, the rest still due (in cash or on another card).
+    if (!paid && !sale.credit?.length) return open ? 'pending' : 'unpaid';
+    // Part paid (by card or store credit), the rest still due (in cash or on a card).
     if (amountDue(sale) > 0) return open ? 'pending' : 'partly_paid';
   }
   if (paid?.after === 'chargedback') return 'charged_back';

@@ -39,6 +39,9 @@ export type JournalEntry =
   | 'cash_rounding'
   | 'paid_in'
   | 'paid_out'
+  /** Store credit notes given (returns without a receipt) and spent as a tender: no money moved. */
+  | 'credit_issued'
+  | 'credit_spent'
   | 'float'
   | 'expected_cash'
   | 'counted_cash'
@@ -59,6 +62,10 @@ export function journalRows(s: DrawerSession): JournalRow[] {
     rows.push({ entry: 'cash_rounding', gross: t.cashRounding?.amount ?? 0, count: t.cashRounding?.count ?? 0, currency: c });
     rows.push({ entry: 'paid_in', gross: t.paidIn?.amount ?? 0, count: t.paidIn?.count ?? 0, currency: c });
     rows.push({ entry: 'paid_out', gross: t.paidOut?.amount ?? 0, count: t.paidOut?.count ?? 0, currency: c });
+    if (t.storeCredit) {
+      rows.push({ entry: 'credit_issued', gross: t.storeCredit.issued.amount, count: t.storeCredit.issued.count, currency: c });
+      rows.push({ entry: 'credit_spent', gross: t.storeCredit.spent.amount, count: t.storeCredit.spent.count, currency: c });
+    }
   }
   // The drawer's own figures, in the session's currency.
   const c = s.currency;

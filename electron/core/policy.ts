@@ -52,6 +52,8 @@ export const POLICY: { readonly [M in MethodName]: Rule } = {
   refreshTerminals: signedIn,
   simulateTerminal: signedIn,
   printReceipt: signedIn,
+  payCredit: signedIn,
+  creditNote: signedIn,
   printers: signedIn,
   findBarcode: signedIn,
   searchProducts: signedIn,

@@ -17,9 +17,11 @@ import { amountDue, refundTargets } from '../../shared/sale';
 import type { Logger } from './log';
 import type { PaymentProvider } from './payments/provider';
 import { storage } from './storage/disk';
+import { creditCodeOf } from '../../shared/credit';
 import { Drawer } from './drawer';
 import { SalesExports } from './sales-export';
 import { RefundDesk, type Return } from './refunds';
+import { StoreCredit } from './store-credit';
 export { csvCell } from './sales-export';
 
 export interface SalesBookOptions {
@@ -56,12 +58,15 @@ export class SalesBook {
   readonly exports: SalesExports;
   /** Refunds: card refunds through the provider, cash from the drawer, and the re-reads of pending ones. */
   readonly refunds: RefundDesk;
+  /** Store credit: credit notes looked up and spent as a tender. */
+  readonly credit: StoreCredit;
 
   constructor(opts: SalesBookOptions) {
     this.#o = opts;
     this.drawer = new Drawer(opts);
     this.exports = new SalesExports(opts);
     this.refunds = new RefundDesk(opts);
+    this.credit = new StoreCredit(opts);
   }
 
   /** Starts re-reading the refunds left pending (`refunds.start`). */
@@ -264,19 +269,20 @@ export class SalesBook {
   }
 
   /**
-   * A return without a receipt (a manager's): the items' amount in cash from the drawer - rounded as cash is - with the
-   * VAT of the lines and the reason, in one transaction with its refund receipt number. Refused on a closed day, and
-   * when the drawer should not hold that much.
+   * A return without a receipt (a manager's): the items' amount in cash from the drawer - rounded as cash is - or
+   * (`tender` credit) as a store credit note of exactly that amount, with a new code; with the VAT of the lines and
+   * the reason, in one transaction with its refund receipt number. Refused on a closed day, and (cash) when the drawer
+   * should not hold that much.
    */
-  returnWithoutReceipt(lines: SaleLine[], reason: string, staff?: string): ReceiptlessReturn {
+  returnWithoutReceipt(lines: SaleLine[], reason: string, staff?: string, tender: 'cash' | 'credit' = 'cash'): ReceiptlessReturn {
     this.drawer.requireSession('cash');
     const amount = lineTotal(lines);
     if (amount > MAX_SALE_TOTAL)
       throw new TillError({ code: 'bad_request', field: 'lines', message: 'That total is too large for one sale - check the amounts.' });
     const currency = this.#o.ledger.sessions.current()?.currency ?? this.#o.currency();
-    const step = this.#o.cashRounding();
+    const step = tender === 'cash' ? this.#o.cashRounding() : 0;
     const back = step ? roundCash(amount, step) : amount;
-    this.drawer.refuseMoreThanHeld(back, currency, 'lines');
+    if (tender === 'cash') this.drawer.refuseMoreThanHeld(back, currency, 'lines');
     // The lines' VAT as a sale of them would carry it, per line (shared/returns.ts).
     const returned = returnLines(
       { lines, vat: vatByRate(lines, LEGACY_VAT_RATE), refunds: [] },
@@ -293,6 +299,7 @@ export class SalesBook {
         vat: vatOfLines(returned),
         reason,
         ...(staff ? { staff } : {}),
+        ...(tender === 'credit' ? { creditCode: creditCodeOf(randomBytes(10)) } : {}),
       }),
     );
     this.#o.failpoint?.('return-journaled');

@@ -170,6 +170,12 @@ export interface DayTotals {
   noSale?: Bucket;
   /** Discounts on the day's sales (given that day and taken with a sale): how many, and how much in all. */
   discounts?: Bucket;
+  /**
+   * Store credit: credit notes given for returns without a receipt (instead of cash; their VAT and products are taken
+   * off as any return's) and credit tenders that spent notes on sales. Neither moved money: never in the tenders,
+   * refunds, `net` or the expected cash. Absent when there was none.
+   */
+  storeCredit?: { issued: Bucket; spent: Bucket };
   /** Sales made in demo mode (training) and paid in full: how many and how much (they are in the totals too). */
   training?: Bucket;
   /** The audit trail's count of the day: baskets cleared, clears undone and lines removed, with their amounts. */

@@ -27,3 +27,6 @@ export const folderPath = z
   .string()
   .max(1000)
   .refine((p) => /^(\/|[A-Za-z]:[\\/])/.test(p) && !p.includes('\0'), 'Choose a folder (a full path)');
+
+/** A store credit note's code as typed or scanned (read leniently by `readCreditCode`, shared/credit.ts). */
+export const creditCode = z.string().trim().min(1, 'Type the code on the credit note').max(20, 'At most 20 characters');

@@ -94,8 +94,10 @@ export interface RefundRecord {
   at: number;
   /** pending: sent, outcome not known yet; done: refunded; failed: MultiSafepay refused it, nothing changed. */
   state: 'pending' | 'done' | 'failed';
-  /** card: back to the card through MultiSafepay; cash: from the drawer. */
-  tender: 'card' | 'cash';
+  /** card: back to the card through MultiSafepay; cash: from the drawer; credit: a store credit note (`creditNote`). */
+  tender: 'card' | 'cash' | 'credit';
+  /** A return given as store credit: the credit note's code. */
+  creditNote?: string;
   transactionId?: string;
   /** The refund receipt's number, once done. */
   receiptNumber?: number;
@@ -109,19 +111,49 @@ export interface RefundRecord {
   reason?: string;
 }
 
-/** Items brought back without a receipt: cash from the drawer, with a manager's approval. */
+/**
+ * Items brought back without a receipt, with a manager's approval: cash from the drawer, or a store credit note for
+ * what they are worth (`creditNote`, nothing from the drawer).
+ */
 export interface ReceiptlessReturn {
   returnId: string;
   at: number;
   currency: string;
-  /** What the lines are worth (minor units); the drawer gave back `amount + rounding`. */
+  /** What the lines are worth (minor units); the drawer gave back `amount + rounding` (cash), or nothing (credit). */
   amount: number;
   rounding?: number;
+  /** Given as store credit: the credit note (its code is printed on the return's receipt). */
+  creditNote?: CreditNote;
   lines: ReturnedLine[];
   vat: VatLine[];
   reason: string;
   staff?: string;
   receiptNumber: number;
+}
+
+/**
+ * A store credit note: given for items returned without a receipt, spent at the counter as a tender of later sales
+ * (all at once or in parts) until nothing is left. Minor units.
+ */
+export interface CreditNote {
+  /** What the customer shows: ten characters of Crockford base32 as `XXXXX-XXXXX` (see shared/credit.ts). */
+  code: string;
+  amount: number;
+  /** What is left to spend. */
+  left: number;
+  currency: string;
+  /** When it was given (epoch ms) and by whom. */
+  at: number;
+  staff?: string;
+}
+
+/** A store credit tender of a sale: what it paid, and the credit note it spent. */
+export interface CreditPart {
+  code: string;
+  amount: number;
+  at: number;
+  /** What was left on the note after this payment. */
+  left: number;
 }
 
 /** A line of a sale given back by a return: which line, how many, and what it paid back with its VAT. */
@@ -165,6 +197,8 @@ export interface SaleRecord {
    * 16.55: -2); the change is worked out from the rounded amount. Absent: 0.
    */
   cash?: { given: number; change: number; amount?: number; step?: number; rounding?: number };
+  /** Store credit tenders, in the order they paid (absent: none). */
+  credit?: CreditPart[];
   refunds: RefundRecord[];
 }
 

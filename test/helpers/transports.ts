@@ -48,6 +48,25 @@ export async function overWebSocket(
   return { name: 'WebSocket', call: (method, params = {}) => ws.call(method, params), url: server.url };
 }
 
+/**
+ * `call` that returns the result or throws the till's error as `code: message`, and `refused` that expects a refusal
+ * and returns the error.
+ */
+export function callers(call: Call) {
+  return {
+    call: async <T>(method: string, params: unknown = {}): Promise<T> => {
+      const r = await call<T>(method, params);
+      if (!r.ok) throw new Error(`${r.error!.code}: ${r.error!.message}`);
+      return r.result as T;
+    },
+    refused: async (method: string, params: unknown) => {
+      const r = await call(method, params);
+      if (r.ok) throw new Error(`${method} was expected to be refused, and was done`);
+      return r.error!;
+    },
+  };
+}
+
 /** Both transports, one after the other, each on a service made fresh for it. */
 export const TRANSPORTS = [
   ['IPC', async (svc: TillService, cleanups: Cleanups) => overIpc(svc, cleanups)],

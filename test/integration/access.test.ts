@@ -428,6 +428,8 @@ describe('who may do what', () => {
       cancelPayment: { access: 'signed_in' },
       dismissPayment: { access: 'signed_in' },
       payCash: { access: 'signed_in' },
+      payCredit: { access: 'signed_in' },
+      creditNote: { access: 'signed_in' },
       history: { access: 'signed_in' },
       openSales: { access: 'signed_in' },
       parkSale: { access: 'signed_in' },

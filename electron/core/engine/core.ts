@@ -66,7 +66,9 @@ export type FailPoint =
    * not yet in the audit trail). */
   | 'discount-recorded'
   | 'approval-recorded'
-  | 'mode-saved';
+  | 'mode-saved'
+  /** Store credit (store-credit.ts): a credit tender written (the sale's rest, if any, not paid yet). */
+  | 'credit-spent';
 
 /** How long `stop()` waits for look-ups already on their way (ms). */
 const STOP_WAIT_MS = 2_000;

@@ -18,7 +18,10 @@ type PaymentsContext = Pick<
 
 export function paymentHandlers(
   ctx: PaymentsContext,
-): Pick<Handlers, 'charge' | 'cancelPayment' | 'dismissPayment' | 'resolvePayment' | 'payCash' | 'exchangeItems' | 'simulateTerminal'> {
+): Pick<
+  Handlers,
+  'charge' | 'cancelPayment' | 'dismissPayment' | 'resolvePayment' | 'payCash' | 'payCredit' | 'exchangeItems' | 'simulateTerminal'
+> {
   /** Sales being paid right now (a card part or cash): a second payment of the same sale is refused meanwhile. */
   const settling = new Set<string>();
 
@@ -134,20 +137,7 @@ export function paymentHandlers(
       const saleId = p.saleId;
       const sale = saleId
         ? await payingSale(saleId, async () => {
-            const unpaid = () => {
-              const found = ctx.sales.sale(saleId);
-              if (!found || found.tender !== 'card')
-                throw new TillError({ code: 'not_found', message: `No card sale ${saleId} to pay in cash.` });
-              if (found.status !== 'unpaid' && found.status !== 'partly_paid')
-                throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
-              if (!sameLines(found.lines, p.lines))
-                throw new TillError({
-                  code: 'bad_request',
-                  field: 'lines',
-                  message: 'The basket changed since the card payment - start a new sale for it.',
-                });
-              return found;
-            };
+            const unpaid = () => unpaidSale(ctx, saleId, p.lines, 'to pay in cash');
             unpaid();
             // The customer may have paid by card after all: ask MultiSafepay before taking cash. When it cannot be
             // read, the cash is taken and the card attempt stays watched: a later "paid" raises the alarm.
@@ -163,6 +153,39 @@ export function paymentHandlers(
           })
         : payNewSaleInCash(p.lines, p.given);
       ctx.autoPrint(sale);
+      return sale;
+    },
+    // Store credit: a new sale, or the rest of one; the rest after it as a split sale's (store-credit.ts).
+    payCredit: async (p) => {
+      ctx.sales.drawer.requireSession();
+      const saleId = p.saleId;
+      const sale = saleId
+        ? await payingSale(saleId, async () => {
+            unpaidSale(ctx, saleId, p.lines, 'to pay with store credit');
+            // A card that seemed unpaid may have paid after all: asked first (refused when it cannot be read).
+            await ctx.engine.checkEarlierAttempts(saleId);
+            return ctx.sales.credit.pay(
+              p.lines,
+              p.code,
+              unpaidSale(ctx, saleId, p.lines, 'to pay with store credit'),
+              ctx.engine.installId,
+              ctx.staff.who(),
+            );
+          })
+        : (() => {
+            const discounts = checkDiscounts(ctx, p.lines, held);
+            const lines = withVat(ctx, p.lines);
+            if (lineTotal(lines) > MAX_SALE_TOTAL)
+              throw new TillError({
+                code: 'bad_request',
+                field: 'lines',
+                message: 'That total is too large for one sale - check the amounts.',
+              });
+            const paid = ctx.sales.credit.pay(lines, p.code, undefined, ctx.engine.installId, ctx.staff.who());
+            if (discounts.length) storage(() => ctx.ledger.discounts.use(discounts, paid.saleId));
+            return paid;
+          })();
+      if (sale.receiptNumber !== undefined) ctx.autoPrint(sale);
       return sale;
     },
     simulateTerminal: async (p) => {
@@ -207,6 +230,21 @@ function checkDiscounts(ctx: Pick<ServiceContext, 'ledger'>, lines: readonly Sal
       });
   }
   return [...parts.keys()];
+}
+
+/** The sale `saleId` still to pay (unpaid or partly paid), its lines `lines`; else a clear refusal. */
+function unpaidSale(ctx: Pick<ServiceContext, 'sales'>, saleId: string, lines: readonly SaleLine[], what: string): SaleRecord {
+  const found = ctx.sales.sale(saleId);
+  if (!found || found.tender !== 'card') throw new TillError({ code: 'not_found', message: `No card sale ${saleId} ${what}.` });
+  if (found.status !== 'unpaid' && found.status !== 'partly_paid')
+    throw new TillError({ code: 'not_allowed', message: 'This sale is already paid or still in progress.' });
+  if (!sameLines(found.lines, lines))
+    throw new TillError({
+      code: 'bad_request',
+      field: 'lines',
+      message: 'The basket changed since the card payment - start a new sale for it.',
+    });
+  return found;
 }
 
 /** The same lines (name, price, quantity; a missing VAT rate matches any). */

@@ -25,6 +25,7 @@ export function salesHandlers(
   | 'refund'
   | 'returnItems'
   | 'returnWithoutReceipt'
+  | 'creditNote'
 > {
   return {
     history: async (p) => ctx.sales.history(p.query, p.limit, p.before),
@@ -95,6 +96,7 @@ export function salesHandlers(
       return ctx.sales.refunds.refund(p.orderId, p.amount, ctx.staff.who());
     },
     returnItems: async (p) => ctx.sales.returnItems(p.saleId, p.lines, p.reason, ctx.staff.who()),
-    returnWithoutReceipt: async (p) => ctx.sales.returnWithoutReceipt(p.lines, p.reason, ctx.staff.who()),
+    returnWithoutReceipt: async (p) => ctx.sales.returnWithoutReceipt(p.lines, p.reason, ctx.staff.who(), p.tender),
+    creditNote: async (p) => ctx.sales.credit.note(p.code),
   };
 }

@@ -22,6 +22,7 @@ import { AuditTrail } from './audit';
 import { Refunds } from './refunds';
 import { SaleHistory } from './history';
 import { Discounts } from './discounts';
+import { CreditNotes } from './credit-notes';
 import { StaffEvents } from './staff-events';
 import { CounterStore } from './counter';
 import { readTotals, totalsStatements, type TotalsStatements } from './totals';
@@ -48,6 +49,8 @@ export class Ledger {
   readonly sessions: DrawerSessions;
   /** Refunds and returns (with and without a receipt). */
   readonly refunds: Refunds;
+  /** Store credit notes: given for returns without a receipt, spent as a tender. */
+  readonly creditNotes: CreditNotes;
   /** Reads of sales and attempts: history and search, open sales, a time span's sales and attempts. */
   readonly history: SaleHistory;
   /** The product catalog, in the same database. */
@@ -93,7 +96,8 @@ export class Ledger {
       (fn) => this.atomically(fn),
       (id) => this.sessionTotals(id),
     );
-    this.refunds = new Refunds(context, this.sessions);
+    this.creditNotes = new CreditNotes(context);
+    this.refunds = new Refunds(context, this.sessions, this.creditNotes);
     this.history = new SaleHistory(context, this.#db, this.#readStatus, (id) => this.sale(id));
   }
 
@@ -279,6 +283,34 @@ export class Ledger {
     });
     if (changed) this.onChange?.('cash');
     return changed;
+  }
+
+  /**
+   * Store credit for a sale: a credit tender of `amount` (minor units) spending credit note `code`, money moved now
+   * (the open drawer session's). A new sale is written first with `lines` (a sale paid by its tenders, as a card
+   * sale is, so the rest may follow in cash or on a card). Paid in full: its receipt number in the same transaction.
+   * Throws when it is more than is due (nothing written), or more than is left on the note (the database refuses).
+   */
+  payWithCredit(c: {
+    saleId: string;
+    at: number;
+    code: string;
+    amount: number;
+    currency: string;
+    lines: SaleLine[];
+    staff?: string;
+  }): void {
+    this.atomically(() => {
+      const added = this.#insertSale({ ...c, tender: 'card', total: lineTotal(c.lines) });
+      const before = this.sale(c.saleId);
+      if (!before || c.amount > amountDue(before)) throw new RangeError('more than is due on this sale');
+      const session = this.sessions.moneySession(c.at, c.currency);
+      this.#q.saleSession!.run(session, c.saleId);
+      this.#q.insertCreditTender!.run(c.saleId, c.amount, c.currency, c.at, localDate(c.at), session, c.staff ?? null, c.code);
+      if (c.amount === amountDue(before)) this.#numberSale(c.saleId, c.at, session);
+      if (added) this.#indexWords(c.saleId);
+    });
+    this.onChange?.('cash');
   }
 
   recordResolution(orderId: string, at: number, reason: string, mspStatus: string): void {

@@ -11,6 +11,7 @@ import {
   AttemptSnapshotSchema,
   CashTenderRowSchema,
   check,
+  CreditTenderRowSchema,
   LedgerRowError,
   LinesSchema,
   RefundRowSchema,
@@ -91,6 +92,25 @@ export function saleRecords(db: DatabaseSync, readStatus: StatusReader | undefin
       ...(t.rounding ? { rounding: t.rounding } : {}),
     });
   }
+  const credit = new Map<string, NonNullable<SaleRecord['credit']>>();
+  for (const raw of db
+    .prepare(
+      // What was left on the note after this tender spent it (the same on every reprint).
+      `SELECT t.sale_id, t.amount, t.at, t.credit_code,
+              (SELECT c.amount FROM credit_notes c WHERE c.code = t.credit_code)
+                - (SELECT sum(s.amount) FROM tenders s WHERE s.kind = 'credit' AND s.credit_code = t.credit_code AND s.tender_id <= t.tender_id)
+                AS left_after
+       FROM tenders t WHERE t.sale_id IN (${marks}) AND t.kind = 'credit' ORDER BY t.tender_id`,
+    )
+    .all(...ids)) {
+    const t = check(CreditTenderRowSchema, raw, 'credit tender');
+    (credit.get(t.sale_id) ?? credit.set(t.sale_id, []).get(t.sale_id)!).push({
+      code: t.credit_code,
+      amount: t.amount,
+      at: t.at,
+      left: t.left_after,
+    });
+  }
   const refunds = new Map<string, RefundRecord[]>();
   for (const raw of db.prepare(`SELECT * FROM refunds WHERE sale_id IN (${marks}) ORDER BY at`).all(...ids)) {
     const r = check(RefundRowSchema, raw, 'refund');
@@ -136,6 +156,8 @@ export function saleRecords(db: DatabaseSync, readStatus: StatusReader | undefin
     if (row.staff) sale.staff = row.staff;
     const paidInCash = cash.get(row.sale_id);
     if (paidInCash) sale.cash = paidInCash;
+    const byCredit = credit.get(row.sale_id);
+    if (byCredit) sale.credit = byCredit;
     sale.status = saleStatus(sale);
     return sale;
   });

@@ -22,6 +22,7 @@ import {
 } from './rows';
 import type { DrawerSessions } from './sessions';
 import type { LedgerContext } from './statements';
+import type { CreditNotes } from './credit-notes';
 
 /** VAT lines, each at most what is left at its rate. */
 function clampVat(vat: VatLine[], left: readonly VatLine[]): VatLine[] {
@@ -36,9 +37,13 @@ export class Refunds {
   /** The drawer sessions the money of a refund belongs to. */
   readonly #sessions: DrawerSessions;
 
-  constructor(c: LedgerContext, sessions: DrawerSessions) {
+  /** Store credit notes: a return without a receipt may give one instead of cash. */
+  readonly #credit: CreditNotes;
+
+  constructor(c: LedgerContext, sessions: DrawerSessions, credit: CreditNotes) {
     this.#c = c;
     this.#sessions = sessions;
+    this.#credit = credit;
   }
 
   /** A refund about to be sent: recorded as pending first, so an unknown outcome is never forgotten. */
@@ -120,9 +125,23 @@ export class Refunds {
     return changed;
   }
 
-  /** Records a return without a receipt (cash from the drawer) with its refund receipt number, in one transaction. */
-  recordReceiptless(r: Omit<ReceiptlessReturn, 'receiptNumber'>): ReceiptlessReturn {
+  /**
+   * Records a return without a receipt with its refund receipt number, in one transaction: cash from the drawer, or
+   * (`creditCode`) a store credit note of its amount, given in the same transaction.
+   */
+  recordReceiptless(r: Omit<ReceiptlessReturn, 'receiptNumber' | 'creditNote'> & { creditCode?: string }): ReceiptlessReturn {
     this.#c.atomically(() => {
+      const session = this.#sessions.moneySession(r.at, r.currency);
+      if (r.creditCode)
+        this.#credit.issueInTransaction({
+          code: r.creditCode,
+          amount: r.amount,
+          currency: r.currency,
+          at: r.at,
+          session,
+          ...(r.staff ? { staff: r.staff } : {}),
+          returnId: r.returnId,
+        });
       this.#c.q.insertReceiptless!.run(
         r.returnId,
         r.at,
@@ -134,7 +153,8 @@ export class Refunds {
         JSON.stringify(r.vat),
         r.reason,
         r.staff ?? null,
-        this.#sessions.moneySession(r.at, r.currency),
+        session,
+        r.creditCode ?? null,
       );
       this.#c.q.receiptlessReceipt!.run(r.returnId, r.returnId, r.at);
     });
@@ -147,7 +167,7 @@ export class Refunds {
     const raw = this.#c.q.receiptless!.get(returnId);
     if (!raw) return undefined;
     const r = check(ReceiptlessRowSchema, raw, 'return');
-    return {
+    const ret: ReceiptlessReturn = {
       returnId: r.return_id,
       at: r.at,
       currency: r.currency,
@@ -159,6 +179,8 @@ export class Refunds {
       ...(r.staff ? { staff: r.staff } : {}),
       receiptNumber: r.receipt_number,
     };
+    const note = r.credit_code ? this.#credit.get(r.credit_code) : undefined;
+    return note ? { ...ret, creditNote: note } : ret;
   }
 
   /**

@@ -84,12 +84,13 @@ export type SaleRow = z.infer<typeof SaleRowSchema>;
 /**
  * One payment of a sale as table `tenders` keeps it (amounts in minor units, times in ms). A card row is an attempt
  * (`order_id`; its state and what it charged are the attempt's, `amount` is what it asked); a cash row has what it
- * paid of the sale, what was given, the change, the rounding step and rounding, and its day and drawer session.
+ * paid of the sale, what was given, the change, the rounding step and rounding, and its day and drawer session; a
+ * credit row (store credit) what it paid, the credit note it spent (`credit_code`), its day and drawer session.
  */
 export const TenderRowSchema = z.object({
   tender_id: z.number().int(),
   sale_id: z.string(),
-  kind: z.enum(['card', 'cash']),
+  kind: z.enum(['card', 'cash', 'credit']),
   provider: z.string().nullable(),
   order_id: z.string().nullable(),
   amount: z.number().int().nullable(),
@@ -102,6 +103,7 @@ export const TenderRowSchema = z.object({
   day: z.string().nullable(),
   session_id: z.number().int().nullable(),
   staff: z.string().nullable(),
+  credit_code: z.string().nullable().optional(),
 });
 export type TenderRow = z.infer<typeof TenderRowSchema>;
 
@@ -113,6 +115,15 @@ export const CashTenderRowSchema = z.object({
   change: z.number().int(),
   step: z.number().int().min(0),
   rounding: z.number().int(),
+});
+
+/** A sale's store credit tender as table `tenders` keeps it (minor units). */
+export const CreditTenderRowSchema = z.object({
+  sale_id: z.string(),
+  amount: z.number().int().positive(),
+  at: z.number(),
+  credit_code: z.string(),
+  left_after: z.number().int().min(0),
 });
 
 export const RefundRowSchema = z.object({
@@ -156,6 +167,18 @@ export const ReceiptlessRowSchema = z.object({
   reason: z.string(),
   staff: z.string().nullable(),
   receipt_number: z.number().int().positive(),
+  credit_code: z.string().nullable().optional(),
+});
+
+/** A credit note as table `credit_notes` keeps it, with what tenders spent of it so far (`spent`, minor units). */
+export const CreditNoteRowSchema = z.object({
+  code: z.string(),
+  amount: z.number().int().positive(),
+  currency: z.string(),
+  at: z.number(),
+  staff: z.string().nullable(),
+  return_id: z.string(),
+  spent: z.number().int().min(0),
 });
 export const ReturnedLinesSchema = z.array(
   z.object({

@@ -32,6 +32,18 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
        VALUES (?, 'cash', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     cashTenderOf: p(`SELECT 1 AS x FROM tenders WHERE sale_id = ? AND kind = 'cash'`),
+    insertCreditTender: p(
+      `INSERT INTO tenders (sale_id, kind, amount, currency, at, day, session_id, staff, credit_code)
+       VALUES (?, 'credit', ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertCreditNote: p(
+      'INSERT INTO credit_notes (code, amount, currency, at, day, session_id, staff, return_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    creditNote: p(
+      `SELECT c.code, c.amount, c.currency, c.at, c.staff, c.return_id,
+              coalesce((SELECT sum(t.amount) FROM tenders t WHERE t.kind = 'credit' AND t.credit_code = c.code), 0) AS spent
+       FROM credit_notes c WHERE c.code = ?`,
+    ),
     salePaid: p('UPDATE sales SET paid_day = ?, paid_session = ? WHERE sale_id = ? AND paid_day IS NULL'),
     saleReceipt: p(
       `INSERT INTO receipts (number, kind, sale_id, at)
@@ -60,8 +72,9 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
        WHERE l.sale_id = ? AND l.line_index = ? AND r.state != 'failed'`,
     ),
     insertReceiptless: p(
-      `INSERT INTO receiptless_returns (return_id, at, day, currency, amount, cash_rounding, lines, vat, reason, staff, session_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO receiptless_returns (return_id, at, day, currency, amount, cash_rounding, lines, vat, reason, staff, session_id,
+                                        credit_code)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     receiptlessReceipt: p(
       `INSERT INTO receipts (number, kind, sale_id, refund_id, at)
@@ -157,7 +170,8 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
       `SELECT rowid, * FROM sales WHERE created_at >= ? AND tender = 'card'
        AND NOT EXISTS (SELECT 1 FROM tenders t WHERE t.sale_id = sales.sale_id AND t.kind = 'cash')
        AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.sale_id = sales.sale_id AND r.kind = 'sale')
-       AND EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = sales.sale_id AND a.state NOT IN ('cancelled', 'failed'))
+       AND (EXISTS (SELECT 1 FROM attempts a WHERE a.sale_id = sales.sale_id AND a.state NOT IN ('cancelled', 'failed'))
+            OR EXISTS (SELECT 1 FROM tenders t WHERE t.sale_id = sales.sale_id AND t.kind = 'credit'))
        ORDER BY created_at DESC LIMIT ?`,
     ),
     receiptSale: p('SELECT sale_id FROM receipts WHERE number = ?'),

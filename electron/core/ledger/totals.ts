@@ -28,7 +28,9 @@ export type TotalsStatements = Record<
   | 'receiptlessVat'
   | 'receiptlessProducts'
   | 'discounts'
-  | 'training',
+  | 'training'
+  | 'creditIssued'
+  | 'creditSpent',
   StatementSync
 >;
 
@@ -84,9 +86,15 @@ export function totalsStatements(p: (sql: string) => StatementSync, by: 'day' | 
        FROM refunds r JOIN returned_lines l ON l.refund_id = r.refund_id
        WHERE r.${c.refund} = ? AND r.state = 'done' GROUP BY r.currency, coalesce(l.product_id, l.name)`,
     ),
+    // Returns without a receipt paid back in cash (one given as store credit moved no money: see creditIssued).
     receiptless: p(
       `SELECT currency, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
-       FROM receiptless_returns WHERE ${c.refund} = ? GROUP BY currency`,
+       FROM receiptless_returns WHERE ${c.refund} = ? AND credit_code IS NULL GROUP BY currency`,
+    ),
+    // Store credit: notes given (for returns without a receipt), and credit tenders that spent notes.
+    creditIssued: p(`SELECT currency, count(*) AS n, sum(amount) AS amount FROM credit_notes WHERE ${c.refund} = ? GROUP BY currency`),
+    creditSpent: p(
+      `SELECT currency, count(*) AS n, sum(amount) AS amount FROM tenders WHERE ${c.cash} = ? AND kind = 'credit' GROUP BY currency`,
     ),
     receiptlessVat: p(`SELECT currency, vat FROM receiptless_returns WHERE ${c.refund} = ?`),
     receiptlessProducts: p(
@@ -193,6 +201,14 @@ export function readTotals(q: TotalsStatements, key: string | number, audit: () 
     add(t.refundsByTender.cash, r.n, r.amount);
     if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -r.rounding);
   }
+  for (const [query, which] of [
+    [q.creditIssued, 'issued'],
+    [q.creditSpent, 'spent'],
+  ] as const)
+    for (const r of query.all(key) as { currency: string; n: number; amount: number }[]) {
+      const t = of(r.currency);
+      add((t.storeCredit ??= { issued: bucket(), spent: bucket() })[which], r.n, r.amount);
+    }
   for (const r of q.receiptlessVat.all(key) as {
     currency: string;
     vat: string;

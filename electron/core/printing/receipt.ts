@@ -60,6 +60,10 @@ interface Words {
   copy: string;
   tip: string;
   discount: string;
+  credit: string;
+  creditCode: string;
+  creditLeft: string;
+  creditKeep: string;
 }
 
 const WORDS: Readonly<Record<ReceiptData['language'], Words>> = {
@@ -90,6 +94,10 @@ const WORDS: Readonly<Record<ReceiptData['language'], Words>> = {
     copy: '*** COPY ***',
     tip: 'Tip',
     discount: 'Discount',
+    credit: 'Store credit',
+    creditCode: 'Credit note',
+    creditLeft: 'Left on credit note',
+    creditKeep: 'Show this credit note to pay with it.',
   },
   nl: {
     receiptNo: 'Bonnummer',
@@ -118,6 +126,10 @@ const WORDS: Readonly<Record<ReceiptData['language'], Words>> = {
     copy: '*** KOPIE ***',
     tip: 'Fooi',
     discount: 'Korting',
+    credit: 'Tegoedbon',
+    creditCode: 'Code tegoedbon',
+    creditLeft: 'Resterend tegoed',
+    creditKeep: 'Toon deze tegoedbon om ermee te betalen.',
   },
 };
 
@@ -279,7 +291,7 @@ export function inCodePage(r: ReceiptData): ReceiptData {
     currency: t(r.currency),
   };
   out.tenders = r.tenders.map((tender) => {
-    if (tender.kind === 'cash') return tender;
+    if (tender.kind === 'cash' || tender.kind === 'credit') return tender;
     const next: ReceiptCardTender = { ...tender };
     if (tender.card) {
       const card: NonNullable<typeof tender.card> = {};
@@ -336,6 +348,13 @@ export function receiptText(data: ReceiptData, paper: Paper, codePage = false): 
       }
       out.push(...labelValue(words.cash, money(t.given ?? t.amount + (t.rounding ?? 0)), w));
       if (t.given !== undefined) out.push(...labelValue(words.change, money(t.change ?? 0), w));
+      continue;
+    }
+    if (t.kind === 'credit') {
+      // Store credit: what the note paid (or is worth, given for a return), its code, and what is left on it.
+      out.push(...labelValue(words.credit, money(t.amount), w), ...labelValue(words.creditCode, t.code, w));
+      if (t.left !== undefined) out.push(...labelValue(words.creditLeft, money(t.left), w));
+      else out.push(...wrap(words.creditKeep, w));
       continue;
     }
     out.push(...labelValue(words.card, money(t.amount), w));

@@ -226,6 +226,38 @@ export function ReceiptBody({
                     </p>
                   )}
                 </div>
+              ) : tender.kind === 'credit' ? (
+                <table
+                  className="receipt-lines receipt-credit"
+                  data-testid="receipt-credit"
+                  data-amount={tender.amount}
+                  key={`credit-${i}`}
+                >
+                  <tbody>
+                    <tr>
+                      <td>{t('credit.tender')}</td>
+                      <td className="num">{money(tender.amount, cur)}</td>
+                    </tr>
+                    <tr>
+                      <td>{t('credit.code')}</td>
+                      <td className="num receipt-id" data-testid="receipt-credit-code">
+                        {tender.code}
+                      </td>
+                    </tr>
+                    {tender.left !== undefined ? (
+                      <tr>
+                        <td>{t('credit.left')}</td>
+                        <td className="num" data-testid="receipt-credit-left" data-amount={tender.left}>
+                          {money(tender.left, cur)}
+                        </td>
+                      </tr>
+                    ) : (
+                      <tr>
+                        <td colSpan={2}>{t('credit.keep')}</td>
+                      </tr>
+                    )}
+                  </tbody>
+                </table>
               ) : (
                 <table className="receipt-lines receipt-cash" data-testid="receipt-cash" data-amount={tender.amount} key={`cash-${i}`}>
                   <tbody>

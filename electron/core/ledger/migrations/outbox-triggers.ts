@@ -107,3 +107,30 @@ export const TENDERS_OUTBOX: typeof OUTBOX_TABLES = [
     order: 'tender_id',
   },
 ];
+
+/** The tenders' outbox again, with the credit note a credit tender spent (the tenders table was made again). */
+export const CREDIT_OUTBOX: typeof OUTBOX_TABLES = [
+  {
+    tbl: 'tenders',
+    key: 'tender_id',
+    cols: 'tender_id sale_id kind provider order_id amount given change step rounding currency at day session_id staff credit_code',
+    on: ['INSERT'],
+    order: 'tender_id',
+  },
+];
+
+/** Credit notes given (store credit). */
+export const CREDIT_NOTES_OUTBOX: typeof OUTBOX_TABLES = [
+  { tbl: 'credit_notes', key: 'code', cols: 'code amount currency at day session_id staff return_id', on: ['INSERT'], order: 'at' },
+];
+
+/** Returns without a receipt, with the credit note one gave instead of cash. */
+export const RECEIPTLESS_CREDIT_OUTBOX: typeof OUTBOX_TABLES = [
+  {
+    tbl: 'receiptless_returns',
+    key: 'return_id',
+    cols: 'return_id at day currency amount cash_rounding *lines *vat reason staff session_id credit_code',
+    on: ['INSERT'],
+    order: 'at',
+  },
+];

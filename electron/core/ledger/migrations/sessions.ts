@@ -2,7 +2,14 @@
  * Ledger versions 16 on: drawer sessions, the outbox to the shop database, category browsing, one open payment per
  * terminal, training sales and the mode log, tenders. Shipped steps are never edited: a new step is appended here.
  */
-import { outboxTriggers, SALES_PAID_OUTBOX, TENDERS_OUTBOX } from './outbox-triggers';
+import {
+  CREDIT_NOTES_OUTBOX,
+  CREDIT_OUTBOX,
+  outboxTriggers,
+  RECEIPTLESS_CREDIT_OUTBOX,
+  SALES_PAID_OUTBOX,
+  TENDERS_OUTBOX,
+} from './outbox-triggers';
 
 export const SESSIONS_STEPS: readonly string[] = [
   `
@@ -201,5 +208,81 @@ export const SESSIONS_STEPS: readonly string[] = [
   -- status it reported when a supervisor released a payment.
   ALTER TABLE refunds RENAME COLUMN msp_before TO provider_before;
   ALTER TABLE resolutions RENAME COLUMN msp_status TO provider_status;
+  `,
+  `
+  -- Store credit: a credit note given for items returned without a receipt, instead of cash (its code printed on the
+  -- return's receipt), spent at the counter as a tender of a later sale, all at once or in parts. What is left on a
+  -- note is its amount less the credit tenders that spent it; a tender that would spend more is refused by the
+  -- database itself. Notes cannot be changed or deleted. The tenders table is made again to take the new kind (its
+  -- rows, ids and order kept; its triggers and indexes made again as they were, the outbox's with the note's code).
+  CREATE TABLE credit_notes (
+    code        TEXT PRIMARY KEY,
+    amount      INTEGER NOT NULL CHECK (amount > 0),
+    currency    TEXT NOT NULL,
+    at          INTEGER NOT NULL,
+    day         TEXT NOT NULL,
+    session_id  INTEGER REFERENCES drawer_sessions (id),
+    staff       TEXT,
+    return_id   TEXT NOT NULL UNIQUE
+  );
+  CREATE INDEX credit_notes_day ON credit_notes (day);
+  CREATE INDEX credit_notes_session ON credit_notes (session_id);
+  CREATE TRIGGER credit_notes_kept_update BEFORE UPDATE ON credit_notes BEGIN SELECT RAISE(ABORT, 'a credit note cannot be changed'); END;
+  CREATE TRIGGER credit_notes_kept_delete BEFORE DELETE ON credit_notes BEGIN SELECT RAISE(ABORT, 'a credit note cannot be changed'); END;
+  -- A return without a receipt given as store credit (not cash from the drawer): the note it gave.
+  ALTER TABLE receiptless_returns ADD COLUMN credit_code TEXT REFERENCES credit_notes (code);
+  DROP TRIGGER tenders_of_attempts;
+  CREATE TABLE tenders_next (
+    tender_id   INTEGER PRIMARY KEY,
+    sale_id     TEXT NOT NULL REFERENCES sales (sale_id),
+    kind        TEXT NOT NULL CHECK (kind IN ('card', 'cash', 'credit')),
+    provider    TEXT,
+    order_id    TEXT UNIQUE REFERENCES attempts (order_id),
+    amount      INTEGER,
+    given       INTEGER,
+    change      INTEGER,
+    step        INTEGER NOT NULL DEFAULT 0,
+    rounding    INTEGER NOT NULL DEFAULT 0,
+    currency    TEXT NOT NULL,
+    at          INTEGER NOT NULL,
+    day         TEXT,
+    session_id  INTEGER REFERENCES drawer_sessions (id),
+    staff       TEXT,
+    credit_code TEXT REFERENCES credit_notes (code),
+    CHECK ((kind = 'card') = (order_id IS NOT NULL)),
+    CHECK ((kind = 'credit') = (credit_code IS NOT NULL)),
+    CHECK (kind != 'cash' OR (amount IS NOT NULL AND given IS NOT NULL AND change IS NOT NULL AND day IS NOT NULL)),
+    CHECK (kind != 'credit' OR (amount > 0 AND day IS NOT NULL))
+  );
+  INSERT INTO tenders_next (tender_id, sale_id, kind, provider, order_id, amount, given, change, step, rounding, currency, at, day,
+                            session_id, staff)
+  SELECT tender_id, sale_id, kind, provider, order_id, amount, given, change, step, rounding, currency, at, day, session_id, staff
+  FROM tenders ORDER BY tender_id;
+  DROP TABLE tenders;
+  ALTER TABLE tenders_next RENAME TO tenders;
+  CREATE INDEX tenders_sale ON tenders (sale_id, tender_id);
+  CREATE UNIQUE INDEX tenders_one_cash ON tenders (sale_id) WHERE kind = 'cash';
+  CREATE INDEX tenders_cash_day ON tenders (day) WHERE kind = 'cash';
+  CREATE INDEX tenders_cash_session ON tenders (session_id) WHERE kind = 'cash';
+  CREATE INDEX tenders_credit ON tenders (credit_code) WHERE kind = 'credit';
+  CREATE INDEX tenders_credit_day ON tenders (day) WHERE kind = 'credit';
+  CREATE INDEX tenders_credit_session ON tenders (session_id) WHERE kind = 'credit';
+  CREATE TRIGGER tenders_kept_update BEFORE UPDATE ON tenders BEGIN SELECT RAISE(ABORT, 'a tender cannot be changed'); END;
+  CREATE TRIGGER tenders_kept_delete BEFORE DELETE ON tenders BEGIN SELECT RAISE(ABORT, 'a tender cannot be changed'); END;
+  CREATE TRIGGER tenders_credit_covered BEFORE INSERT ON tenders WHEN NEW.kind = 'credit' BEGIN
+    SELECT RAISE(ABORT, 'more than is left on this credit note')
+    WHERE coalesce((SELECT c.amount FROM credit_notes c WHERE c.code = NEW.credit_code AND c.currency = NEW.currency), 0)
+          < coalesce((SELECT sum(t.amount) FROM tenders t WHERE t.kind = 'credit' AND t.credit_code = NEW.credit_code), 0) + NEW.amount;
+  END;
+  CREATE TRIGGER tenders_of_attempts AFTER INSERT ON attempts BEGIN
+    INSERT INTO tenders (sale_id, kind, provider, order_id, amount, currency, at, staff)
+    SELECT NEW.sale_id, 'card', 'multisafepay', NEW.order_id, json_extract(NEW.data, '$.amount'), s.currency, NEW.created_at,
+           json_extract(NEW.data, '$.staff')
+    FROM sales s WHERE s.sale_id = NEW.sale_id;
+  END;
+  ${outboxTriggers(CREDIT_OUTBOX, false)}
+  ${outboxTriggers(CREDIT_NOTES_OUTBOX)}
+  DROP TRIGGER outbox_receiptless_returns_insert;
+  ${outboxTriggers(RECEIPTLESS_CREDIT_OUTBOX, false)}
   `,
 ];

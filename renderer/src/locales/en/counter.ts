@@ -109,6 +109,12 @@ export const counter = {
     tooLittleDue: 'That is less than what is due.',
     doneSplit: 'Sale paid by card and cash. Change: {{change}}',
   },
+  credit: {
+    tender: 'Store credit',
+    code: 'Credit note',
+    left: 'Left on credit note',
+    keep: 'Show this credit note to pay with it.',
+  },
   split: {
     title: 'Split payment',
     part: 'Card part',

@@ -119,6 +119,12 @@ export const counter: Dict = {
     tooLittleDue: 'Dat is minder dan wat nog te betalen is.',
     doneSplit: 'Verkoop betaald met kaart en contant. Wisselgeld: {{change}}',
   },
+  credit: {
+    tender: 'Tegoedbon',
+    code: 'Code tegoedbon',
+    left: 'Resterend tegoed',
+    keep: 'Toon deze tegoedbon om ermee te betalen.',
+  },
   split: {
     title: 'Gesplitst betalen',
     part: 'Deel per kaart',

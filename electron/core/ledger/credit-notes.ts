@@ -1,0 +1,44 @@
+/**
+ * Store credit notes in the ledger (table `credit_notes`, which cannot be edited): each given for a return without a
+ * receipt, with what is left on it - its amount less the credit tenders that spent it (table `tenders`, kind
+ * `credit`; the database refuses a tender that would spend more). Part of the Ledger (`ledger.creditNotes`).
+ */
+import type { CreditNote } from '../../../shared/contract';
+import { check, CreditNoteRowSchema, localDate } from './rows';
+import type { LedgerContext } from './statements';
+
+export class CreditNotes {
+  readonly #c: LedgerContext;
+
+  constructor(c: LedgerContext) {
+    this.#c = c;
+  }
+
+  /** Gives a credit note, inside the caller's transaction (the return it is for is written in the same one). */
+  issueInTransaction(n: {
+    code: string;
+    amount: number;
+    currency: string;
+    at: number;
+    session: number | null;
+    staff?: string;
+    returnId: string;
+  }): void {
+    this.#c.q.insertCreditNote!.run(n.code, n.amount, n.currency, n.at, localDate(n.at), n.session, n.staff ?? null, n.returnId);
+  }
+
+  /** A credit note by its code (`XXXXX-XXXXX`), with what is left on it; undefined when no note has that code. */
+  get(code: string): CreditNote | undefined {
+    const raw = this.#c.q.creditNote!.get(code);
+    if (!raw) return undefined;
+    const r = check(CreditNoteRowSchema, raw, 'credit note');
+    return {
+      code: r.code,
+      amount: r.amount,
+      left: r.amount - r.spent,
+      currency: r.currency,
+      at: r.at,
+      ...(r.staff ? { staff: r.staff } : {}),
+    };
+  }
+}

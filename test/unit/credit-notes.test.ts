@@ -1,0 +1,133 @@
+/**
+ * Store credit notes in the ledger, on real SQLite files: what is left on a note is its amount less the credit
+ * tenders that spent it, and the database itself refuses a tender that would spend more (whatever the caller checked);
+ * notes and tenders cannot be changed; a ledger from before store credit keeps its tenders, ids and triggers.
+ */
+import { DatabaseSync } from 'node:sqlite';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { localDate } from '../../electron/core/ledger/ledger';
+import { MIGRATIONS } from '../../electron/core/ledger/db';
+import { creditCodeOf, readCreditCode } from '../../shared/credit';
+import { tempDir } from '../helpers/engine';
+import { closeLedger, ledger } from '../helpers/ledgers';
+
+const at = (h: number, min = 0) => new Date(2026, 10, 27, h, min).getTime();
+const LINE = (name: string, unitPrice: number) => [{ name, unitPrice, quantity: 1, vatRate: 21 }];
+const returned = (amount: number) => [
+  { index: 0, name: 'Coat', quantity: 1, unitPrice: amount, amount, vatRate: 21, vat: Math.round((amount * 21) / 121) },
+];
+
+describe('credit note codes', () => {
+  it('are ten Crockford base32 characters, read back however a cashier types them', () => {
+    const code = creditCodeOf(new Uint8Array([0, 1, 8, 17, 18, 21, 22, 27, 31, 255]));
+    expect(code).toBe('018HJ-NPVZZ');
+    expect(readCreditCode(' 018hj npvzz ')).toBe(code);
+    expect(readCreditCode('O18HJ-NPVZZ')).toBe(code);
+    expect(readCreditCode('0l8HJ-NPVZZ')).toBe(code);
+    expect(readCreditCode('018HJ-NPVZ')).toBeUndefined();
+    expect(readCreditCode('018HJ-NPVZU')).toBeUndefined();
+  });
+});
+
+describe('credit notes in the ledger', () => {
+  it('a note is spent in parts down to nothing; one more cent is refused by the database and writes nothing', () => {
+    const l = ledger();
+    const ret = l.refunds.recordReceiptless({
+      returnId: 'x1',
+      at: at(10),
+      currency: 'EUR',
+      amount: 1000,
+      lines: returned(1000),
+      vat: [{ rate: 21, gross: 1000, vat: 174 }],
+      reason: 'No receipt',
+      creditCode: 'AAAAA-BBBBB',
+    });
+    expect(ret.creditNote).toMatchObject({ code: 'AAAAA-BBBBB', amount: 1000, left: 1000 });
+    l.payWithCredit({ saleId: 's1', at: at(11), code: 'AAAAA-BBBBB', amount: 600, currency: 'EUR', lines: LINE('Hat', 600) });
+    expect(l.sale('s1')).toMatchObject({ status: 'paid', receiptNumber: 2, credit: [{ code: 'AAAAA-BBBBB', amount: 600, left: 400 }] });
+    l.payWithCredit({ saleId: 's2', at: at(12), code: 'AAAAA-BBBBB', amount: 400, currency: 'EUR', lines: LINE('Gloves', 900) });
+    expect(l.sale('s2')).toMatchObject({ status: 'partly_paid', credit: [{ amount: 400, left: 0 }] });
+    expect(l.creditNotes.get('AAAAA-BBBBB')).toMatchObject({ left: 0 });
+    // Past the checks a caller makes: the database refuses, and the new sale is not written either.
+    expect(() =>
+      l.payWithCredit({ saleId: 's3', at: at(13), code: 'AAAAA-BBBBB', amount: 1, currency: 'EUR', lines: LINE('Pin', 100) }),
+    ).toThrow(/more than is left on this credit note/);
+    expect(l.sale('s3')).toBeUndefined();
+    // Nor more than is due on the sale, nor a note that does not exist, nor one in another currency.
+    expect(() => l.payWithCredit({ saleId: 's2', at: at(13), code: 'AAAAA-BBBBB', amount: 600, currency: 'EUR', lines: [] })).toThrow(
+      /more than is due/,
+    );
+    expect(() =>
+      l.payWithCredit({ saleId: 's4', at: at(13), code: 'ZZZZZ-ZZZZZ', amount: 1, currency: 'EUR', lines: LINE('Pin', 100) }),
+    ).toThrow();
+    expect(l.sale('s4')).toBeUndefined();
+    const day = l.dayTotals(localDate(at(12)))[0]!;
+    expect(day.storeCredit).toEqual({ issued: { count: 1, amount: 1000 }, spent: { count: 2, amount: 1000 } });
+    expect(day.net).toBe(0);
+    closeLedger(l);
+    const db = new DatabaseSync(l.path);
+    expect(() => db.exec(`UPDATE credit_notes SET amount = 5000`)).toThrow(/cannot be changed/);
+    expect(() => db.exec(`DELETE FROM tenders WHERE kind = 'credit'`)).toThrow(/cannot be changed/);
+    db.close();
+  });
+
+  it('a ledger from before store credit keeps every tender with its id, and card attempts still become tenders', () => {
+    const path = join(tempDir(), 'ledger.sqlite');
+    const mine = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE credit_notes'));
+    expect(mine).toBeGreaterThan(0);
+    // A ledger as the till before this step left it: a cash sale and a card attempt, each a tender row.
+    const older = ledger(path);
+    older.recordCashSale({ saleId: 'c', at: at(9), lines: LINE('Tea', 400), total: 400, currency: 'EUR', given: 500, change: 100 });
+    older.recordAttempt({
+      attemptId: 'k-1',
+      orderId: 'k-1',
+      saleId: 'k',
+      terminalId: 'T1',
+      amount: 700,
+      currency: 'EUR',
+      lines: LINE('Mug', 700),
+      state: 'creating',
+      createdAt: at(10),
+      updatedAt: at(10),
+    });
+    const before = [...older.tendersOf('c'), ...older.tendersOf('k')];
+    closeLedger(older);
+    // Taken back to the version before this step (its tables made again as that version made them).
+    const db = new DatabaseSync(path);
+    const rows = db.prepare('SELECT * FROM tenders ORDER BY tender_id').all();
+    db.exec(`DROP TRIGGER tenders_of_attempts; DROP TRIGGER tenders_credit_covered; DROP TABLE tenders; DROP TABLE credit_notes;
+             DROP TRIGGER outbox_receiptless_returns_insert; ALTER TABLE receiptless_returns DROP COLUMN credit_code;`);
+    expect(MIGRATIONS[mine]).toContain('CREATE TABLE tenders_next');
+    const previous = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE tenders ('));
+    db.exec(MIGRATIONS[previous]!.split('INSERT INTO tenders (sale_id, kind, provider, order_id, amount, given')[0]!);
+    db.exec(`CREATE TRIGGER outbox_receiptless_returns_insert AFTER INSERT ON receiptless_returns BEGIN SELECT 1; END;`);
+    const put = db.prepare(
+      `INSERT INTO tenders (tender_id, sale_id, kind, provider, order_id, amount, given, change, step, rounding, currency, at, day, session_id, staff)
+       VALUES (:tender_id, :sale_id, :kind, :provider, :order_id, :amount, :given, :change, :step, :rounding, :currency, :at, :day, :session_id,
+               :staff)`,
+    );
+    for (const { credit_code: _, ...r } of rows) put.run(r);
+    db.exec(`PRAGMA user_version = ${mine}`);
+    db.close();
+
+    const l = ledger(path);
+    expect([...l.tendersOf('c'), ...l.tendersOf('k')]).toEqual(before.map((t) => ({ ...t, credit_code: null })));
+    l.recordAttempt({
+      attemptId: 'k-2',
+      orderId: 'k-2',
+      saleId: 'k',
+      terminalId: 'T2',
+      amount: 700,
+      currency: 'EUR',
+      lines: LINE('Mug', 700),
+      state: 'creating',
+      createdAt: at(11),
+      updatedAt: at(11),
+    });
+    expect(l.tendersOf('k').map((t) => [t.kind, t.order_id])).toEqual([
+      ['card', 'k-1'],
+      ['card', 'k-2'],
+    ]);
+  });
+});
