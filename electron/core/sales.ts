@@ -12,7 +12,7 @@ import type { SaleLine } from '../../shared/payment';
 import { cashTaken, exchangeCash, roundCash } from '../../shared/cash';
 import type { FailPoint, PaymentEngine } from './engine/engine';
 import type { Ledger } from './ledger/ledger';
-import { receiptlessAsSale, type ReturnPick, returnAmount, returnLines, returnProblem, vatOfLines } from '../../shared/returns';
+import { type ReturnPick, returnAmount, returnLines, returnProblem, vatOfLines } from '../../shared/returns';
 import { amountDue, refundTargets } from '../../shared/sale';
 import type { Logger } from './log';
 import type { PaymentProvider } from './payments/provider';
@@ -310,7 +310,6 @@ export class SalesBook {
 
   /** A return without a receipt as a sale record with its one refund (`receiptlessAsSale`), for its receipt. */
   receiptlessSale(returnId: string): SaleRecord | undefined {
-    const r = this.#o.ledger.refunds.receiptless(returnId);
-    return r && receiptlessAsSale(r);
+    return this.#o.ledger.history.receiptless(returnId);
   }
 }

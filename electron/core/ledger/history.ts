@@ -6,6 +6,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { SaleRecord } from '../../../shared/contract';
 import { parseAmount } from '../../../shared/money';
+import { readCreditCode } from '../../../shared/credit';
 import type { StatusReader } from '../payments/provider';
 import { attemptOf, saleRecords } from './records';
 import { type AttemptSnapshot, check, ftsQuery, type SaleRow, SaleRowSchema } from './rows';
@@ -21,12 +22,21 @@ export class SaleHistory {
   readonly #readStatus: StatusReader | undefined;
   /** One sale by its id (the ledger's). */
   readonly #sale: (saleId: string) => SaleRecord | undefined;
+  /** A return without a receipt as a record (`receiptlessAsSale`), by its id. */
+  readonly #receiptless: (returnId: string) => SaleRecord | undefined;
 
-  constructor(c: LedgerContext, db: DatabaseSync, readStatus: StatusReader | undefined, sale: (saleId: string) => SaleRecord | undefined) {
+  constructor(
+    c: LedgerContext,
+    db: DatabaseSync,
+    readStatus: StatusReader | undefined,
+    sale: (saleId: string) => SaleRecord | undefined,
+    receiptless: (returnId: string) => SaleRecord | undefined,
+  ) {
     this.#c = c;
     this.#db = db;
     this.#readStatus = readStatus;
     this.#sale = sale;
+    this.#receiptless = receiptless;
   }
 
   /** Sale records of rows read (with their attempts, tenders, refunds and returns). */
@@ -36,13 +46,15 @@ export class SaleHistory {
 
   /**
    * A page of history, newest first: everything, or what matches the query - an amount ("12.50"), a card's
-   * last four digits, a card brand, a product, a sale number or (the start of) an order id.
+   * last four digits, a card brand, a product, a sale number or (the start of) an order id. A receipt number or a
+   * credit note's code also finds a return without a receipt (as `receiptlessAsSale` shows it), to print it again.
    */
   page(opts: { query?: string | undefined; limit?: number | undefined; before?: number | undefined }): SaleRecord[] {
     const limit = Math.min(opts.limit ?? 50, MAX_IN);
     const before = opts.before ?? Number.MAX_SAFE_INTEGER;
     const q = opts.query?.trim();
     let rows: SaleRow[];
+    const returns: SaleRecord[] = [];
     if (!q) rows = (this.#c.q.latest!.all(before, limit) as unknown[]).map((r) => check(SaleRowSchema, r, 'sale'));
     else {
       const found = new Map<string, SaleRow>();
@@ -71,7 +83,13 @@ export class SaleHistory {
         const r = this.#c.q.receiptSale!.get(Number(receipt[1])) as { sale_id: string } | undefined;
         const row = r && this.#c.q.saleRow!.get(r.sale_id);
         if (row) add(row);
+        const ret = r && !row ? this.#receiptless(r.sale_id) : undefined;
+        if (ret && ret.createdAt < before) returns.push(ret);
       }
+      const code = readCreditCode(q);
+      const note = code && (this.#c.q.creditNoteReturn!.get(code) as { return_id: string } | undefined);
+      const given = note ? this.#receiptless(note.return_id) : undefined;
+      if (given && given.createdAt < before) returns.push(given);
       if (/^[A-Za-z0-9_-]{3,50}$/.test(q)) {
         for (const { sale_id } of this.#c.q.byOrderPrefix!.all(q, `${q}\uffff`, limit) as { sale_id: string }[]) {
           const r = this.#c.q.saleRow!.get(sale_id);
@@ -80,7 +98,13 @@ export class SaleHistory {
       }
       rows = [...found.values()].sort((a, b) => b.created_at - a.created_at).slice(0, limit);
     }
-    return this.#records(rows);
+    const records = this.#records(rows);
+    return returns.length ? [...records, ...returns].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit) : records;
+  }
+
+  /** A return without a receipt as a sale record with its one refund (`receiptlessAsSale`), for its receipt. */
+  receiptless(returnId: string): SaleRecord | undefined {
+    return this.#receiptless(returnId);
   }
 
   saleOfOrder(orderId: string): SaleRecord | undefined {

@@ -10,6 +10,7 @@ import { type CashMove, type DayTotals, type SaleRecord } from '../../../shared/
 import { lineTotal } from '../../../shared/money';
 import { isFinal, type SaleLine } from '../../../shared/payment';
 import { amountDue } from '../../../shared/sale';
+import { receiptlessAsSale } from '../../../shared/returns';
 import type { StatusReader } from '../payments/provider';
 import { LEGACY_VAT_RATE, vatByRate } from '../../../shared/vat';
 import { openDatabase, releaseHolder, transaction } from './db';
@@ -98,7 +99,16 @@ export class Ledger {
     );
     this.creditNotes = new CreditNotes(context);
     this.refunds = new Refunds(context, this.sessions, this.creditNotes);
-    this.history = new SaleHistory(context, this.#db, this.#readStatus, (id) => this.sale(id));
+    this.history = new SaleHistory(
+      context,
+      this.#db,
+      this.#readStatus,
+      (id) => this.sale(id),
+      (id) => {
+        const r = this.refunds.receiptless(id);
+        return r && receiptlessAsSale(r);
+      },
+    );
   }
 
   close(): void {

@@ -36,6 +36,7 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
       `INSERT INTO tenders (sale_id, kind, amount, currency, at, day, session_id, staff, credit_code)
        VALUES (?, 'credit', ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    creditNoteReturn: p('SELECT return_id FROM credit_notes WHERE code = ?'),
     insertCreditNote: p(
       'INSERT INTO credit_notes (code, amount, currency, at, day, session_id, staff, return_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
