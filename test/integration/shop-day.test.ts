@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import type { DayReport, SaleRecord, ShopDay, ShopStatus, Snapshot } from '../../shared/contract';
+import type { DayReport, ReceiptlessReturn, SaleRecord, ShopDay, ShopStatus, Snapshot } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
 import { localDate } from '../../electron/core/ledger/ledger';
 import { TillService } from '../../electron/core/service';
@@ -80,6 +80,10 @@ describe('the shop day across tills', () => {
     await until(() => b.svc.engine.payment(lost.orderId)?.state === 'cancelled', 'card cancelled');
     // Terrace: three cash sales.
     for (let i = 0; i < 3; i++) await c.call('payCash', { lines: tea, given: 275 });
+    // Terrace also: a return without a receipt from the drawer, one given as a store credit note, and part of that note spent.
+    await c.call('returnWithoutReceipt', { lines: tea, reason: 'No receipt' });
+    const { creditNote } = await c.call<ReceiptlessReturn>('returnWithoutReceipt', { lines: wine, reason: 'No receipt', tender: 'credit' });
+    await c.call('payCredit', { lines: tea, code: creditNote!.code });
     for (const t of [a, b, c]) await shopStatus(t, (st) => st.online && st.queued === 0);
 
     const date = localDate(Date.now());
@@ -91,13 +95,14 @@ describe('the shop day across tills', () => {
       const own = await t.call<DayReport>('dayReport', {});
       const name = (await t.call<Snapshot>('snapshot')).settings.tillName;
       const there = day.tills.find((x) => x.name === name)!;
-      const pick = ({ tenders, refunds, refundsByTender, net, vat, paidOut }: DayReport['totals'][number]) => ({
+      const pick = ({ tenders, refunds, refundsByTender, net, vat, paidOut, storeCredit }: DayReport['totals'][number]) => ({
         tenders,
         refunds,
         refundsByTender,
         net,
         vat,
         paidOut,
+        storeCredit,
       });
       expect(there.totals.map(pick)).toEqual(own.totals.map(pick));
       const today = (await t.call<Snapshot>('snapshot')).today!;
@@ -105,6 +110,10 @@ describe('the shop day across tills', () => {
     }
     const front = day.tills.find((t) => t.name === 'Front')!;
     expect(front.cash!.expected).toBe(10_000 + 275 + 1250 - 275 - 300);
+    const terrace = day.tills.find((t) => t.name === 'Terrace')!;
+    expect(terrace.cash!.expected).toBe(30_000 + 3 * 275 - 275);
+    expect(terrace.totals[0]!.storeCredit).toEqual({ issued: { count: 1, amount: 1250 }, spent: { count: 1, amount: 275 } });
+    expect(day.totals[0]!.storeCredit).toEqual(terrace.totals[0]!.storeCredit);
     expect(day.totals[0]!.net).toBe(day.tills.reduce((sum, t) => sum + (t.totals[0]?.net ?? 0), 0));
     expect(day.totals[0]!.tenders.card.amount).toBe(1250);
     // Back is switched off; meanwhile its cancelled payment went through at MultiSafepay after all. Checked from

@@ -63,7 +63,21 @@ const Q = {
         UNION ALL
         SELECT r.till_id::text, r.row->>'currency', (v->>'rate')::float8, sum((v->>'gross')::bigint)::bigint, sum((v->>'vat')::bigint)::bigint, -1
         FROM shop_rows r, jsonb_array_elements(r.row->'vat') v
-        WHERE r.tbl = 'refunds' AND r.day = $1 AND r.row->>'state' = 'done' GROUP BY 1, 2, 3`,
+        WHERE r.tbl = 'refunds' AND r.day = $1 AND r.row->>'state' = 'done' GROUP BY 1, 2, 3
+        UNION ALL
+        SELECT x.till_id::text, x.row->>'currency', (v->>'rate')::float8, sum((v->>'gross')::bigint)::bigint, sum((v->>'vat')::bigint)::bigint, -1
+        FROM shop_rows x, jsonb_array_elements(x.row->'vat') v
+        WHERE x.tbl = 'receiptless_returns' AND x.day = $1 GROUP BY 1, 2, 3`,
+  // Returns without a receipt paid back from the drawer (one given as store credit moved no money).
+  receiptless: `SELECT till_id::text, row->>'currency' AS currency, count(*)::int AS n, sum((row->>'amount')::bigint)::bigint AS amount,
+                       sum(((row->>'cash_rounding')::bigint <> 0)::int)::int AS rounded, sum((row->>'cash_rounding')::bigint)::bigint AS rounding
+                FROM shop_rows WHERE tbl = 'receiptless_returns' AND day = $1 AND row->>'credit_code' IS NULL GROUP BY 1, 2`,
+  // Store credit notes given, and credit tenders that spent notes.
+  credit: `SELECT till_id::text, row->>'currency' AS currency, 'issued' AS which, count(*)::int AS n, sum((row->>'amount')::bigint)::bigint AS amount
+           FROM shop_rows WHERE tbl = 'credit_notes' AND day = $1 GROUP BY 1, 2
+           UNION ALL
+           SELECT till_id::text, row->>'currency', 'spent', count(*)::int, sum((row->>'amount')::bigint)::bigint
+           FROM shop_rows WHERE tbl = 'tenders' AND day = $1 AND row->>'kind' = 'credit' GROUP BY 1, 2`,
   moves: `SELECT till_id::text, row->>'currency' AS currency, row->>'kind' AS kind, count(*)::int AS n, sum((row->>'amount')::bigint)::bigint AS amount
           FROM shop_rows WHERE tbl = 'cash_moves' AND day = $1 GROUP BY 1, 2, 3`,
   // The drawer sessions the till opened that day: the first one's float, the last one's close, and the cash
@@ -93,7 +107,7 @@ export type CheckAttempts = (
 
 /** The shop's day `date` (YYYY-MM-DD) from the shop database; `check`: also check every till's card payments. */
 export async function readShopDay(db: pg.Pool, date: string, thisTill: string, now: number, check?: CheckAttempts): Promise<ShopDay> {
-  const [tills, outcomes, cash, refunds, vat, moves, days] = await Promise.all([
+  const [tills, outcomes, cash, refunds, vat, moves, days, receiptless, credit] = await Promise.all([
     db.query<{ till_id: string; name: string; last_seen: Num; clock_skew_ms: Num; same_name: number }>(Q.tills),
     db.query<{ till_id: string; currency: string; state: string; card_type: string; n: number; amount: Num }>(Q.outcomes, [date]),
     db.query<{ till_id: string; currency: string; n: number; amount: Num; rounded: number; rounding: Num }>(Q.cash, [date]),
@@ -104,6 +118,8 @@ export async function readShopDay(db: pg.Pool, date: string, thisTill: string, n
     db.query<{ till_id: string; currency: string; rate: number; gross: Num; vat: Num; sign: number }>(Q.vat, [date]),
     db.query<{ till_id: string; currency: string; kind: 'paid_in' | 'paid_out' | 'no_sale'; n: number; amount: Num }>(Q.moves, [date]),
     db.query<{ till_id: string; first: SessionRow; last: SessionRow; sessions: number; difference: Num }>(Q.days, [date]),
+    db.query<{ till_id: string; currency: string; n: number; amount: Num; rounded: number; rounding: Num }>(Q.receiptless, [date]),
+    db.query<{ till_id: string; currency: string; which: 'issued' | 'spent'; n: number; amount: Num }>(Q.credit, [date]),
   ]);
   const byTill = new Map<string, Map<string, DayTotals>>();
   const of = (till: string, currency: string): DayTotals => {
@@ -134,6 +150,14 @@ export async function readShopDay(db: pg.Pool, date: string, thisTill: string, n
     add(t.refundsByTender[r.tender], r.n, n(r.amount));
     if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -n(r.rounding));
   }
+  for (const r of receiptless.rows) {
+    const t = of(r.till_id, r.currency);
+    add(t.refunds, r.n, n(r.amount));
+    add(t.refundsByTender.cash, r.n, n(r.amount));
+    if (r.rounded) add((t.cashRounding ??= bucket()), r.rounded, -n(r.rounding));
+  }
+  for (const r of credit.rows)
+    add((of(r.till_id, r.currency).storeCredit ??= { issued: bucket(), spent: bucket() })[r.which], r.n, n(r.amount));
   for (const r of vat.rows) {
     const t = of(r.till_id, r.currency);
     t.vat = addVat(t.vat ?? [], [{ rate: r.rate, gross: n(r.gross), vat: n(r.vat) }], r.sign);
@@ -193,6 +217,10 @@ function sumTotals(all: DayTotals[]): DayTotals[] {
     for (const k of ['cashRounding', 'paidIn', 'paidOut', 'noSale'] as const) {
       const b = t[k];
       if (b) add((s[k] ??= bucket()), b.count, b.amount);
+    }
+    if (t.storeCredit) {
+      const c = (s.storeCredit ??= { issued: bucket(), spent: bucket() });
+      merge(c, t.storeCredit);
     }
     s.vat = addVat(s.vat ?? [], t.vat ?? []);
     s.net += t.net;
