@@ -188,7 +188,8 @@ export const METHODS = {
         lines: returnPicks,
         reason,
         newLines: lines,
-        given: z.number().int('Whole cents only').min(0).max(9_999_999_99),
+        given: z.number().int('Whole cents only').min(0).max(9_999_999_99).optional(),
+        restByCard: z.boolean().optional(),
       })
       .strict(),
   ),

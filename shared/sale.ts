@@ -47,9 +47,10 @@ export const refundedOf = (
 
 /** A tender a refund can go back through, and how much it may still take. */
 export interface RefundTarget {
-  /** What `refund` is called with: a card payment's order id, or the sale id for the cash. */
+  /** What `refund` is called with: a card payment's order id, or the sale id for the cash (and store credit). */
   id: string;
-  tender: 'card' | 'cash';
+  /** credit: the part credit notes paid, given back as a new credit note (returns only, never a plain refund). */
+  tender: 'card' | 'cash' | 'credit';
   /** Minor units; 0 when nothing is left. */
   left: number;
 }
@@ -83,6 +84,13 @@ export function refundTargets(sale: SaleRecord, withPending = true): RefundTarge
         0,
         Math.min(leftOfSale, (sale.cash.amount ?? sale.total) - refundedOf(sale.refunds, (r) => r.tender === 'cash', withPending)),
       ),
+    });
+  const credit = paidByCredit(sale);
+  if (credit > 0)
+    targets.push({
+      id: sale.saleId,
+      tender: 'credit',
+      left: Math.max(0, Math.min(leftOfSale, credit - refundedOf(sale.refunds, (r) => r.tender === 'credit', withPending))),
     });
   return targets;
 }

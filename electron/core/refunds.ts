@@ -12,6 +12,7 @@ import { type SaleRecord } from '../../shared/contract';
 import { TillError } from '../../shared/errors';
 import { formatMoney } from '../../shared/money';
 import { roundCash } from '../../shared/cash';
+import { creditCodeOf } from '../../shared/credit';
 import { isPaidCard, refundTargets } from '../../shared/sale';
 import { z } from 'zod';
 import type { NewRefund, RefundBaseline, RefundRow } from './ledger/ledger';
@@ -181,23 +182,38 @@ export class RefundDesk {
     const takenLeft = cashPart + (sale.cash?.rounding ?? 0) - done.reduce((s, r) => s + r.amount + (r.rounding ?? 0), 0);
     const back = step ? (amount === cashLeft ? takenLeft : Math.min(roundCash(amount, step), takenLeft)) : amount;
     const rounding = back - amount;
+    return this.#doneAtOnce(sale, amount, staff, ret, { tender: 'cash', ...(rounding ? { rounding } : {}) });
+  }
+
+  /**
+   * Store credit back: a new credit note of `amount` (minor units), recorded with the refund (and the return's lines)
+   * in one transaction; the refund receipt is the note. For the part of a sale a credit note paid. Nothing moves
+   * through the drawer or the provider.
+   */
+  credit(sale: SaleRecord, amount: number, staff?: string, ret?: Return): SaleRecord {
+    const left = refundTargets(sale, false).find((t) => t.tender === 'credit')?.left ?? 0;
+    if (amount > left || amount <= 0)
+      throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this sale.' });
+    return this.#doneAtOnce(sale, amount, staff, ret, { tender: 'credit', creditCode: creditCodeOf(randomBytes(10)) });
+  }
+
+  /** A refund of the sale done as it is written (cash from the drawer, or store credit), with the return's lines. */
+  #doneAtOnce(sale: SaleRecord, amount: number, staff: string | undefined, ret: Return | undefined, how: Partial<NewRefund>): SaleRecord {
     const refundId = `r${randomBytes(6).toString('hex')}`;
-    const at = this.#o.now();
     storage(() =>
-      this.#o.ledger.atomically(() => {
+      this.#o.ledger.atomically(() =>
         this.#o.ledger.refunds.recordDone({
           refundId,
           orderId: sale.saleId,
           saleId: sale.saleId,
           amount,
           currency: sale.currency,
-          at,
-          tender: 'cash',
-          ...(rounding ? { rounding } : {}),
+          at: this.#o.now(),
+          ...how,
           ...(staff ? { staff } : {}),
           ...(ret ? { return: ret } : {}),
-        });
-      }),
+        }),
+      ),
     );
     if (ret) this.#o.failpoint?.('return-journaled');
     this.#o.ledger.onChange?.('refund');

@@ -4,7 +4,7 @@
  * (drawer.ts), the exports (sales-export.ts) and the refunds (refunds.ts); returns and exchanges are here.
  */
 import { randomBytes } from 'node:crypto';
-import { type Notice, type ReceiptlessReturn, type RefundRecord, type SaleRecord } from '../../shared/contract';
+import { type Notice, type ReceiptlessReturn, type RefundRecord, type ReturnedLine, type SaleRecord } from '../../shared/contract';
 import { LEGACY_VAT_RATE, vatByRate } from '../../shared/vat';
 import { TillError } from '../../shared/errors';
 import { lineTotal } from '../../shared/money';
@@ -162,6 +162,7 @@ export class SalesBook {
       });
     const ret: Return = { lines, reason };
     if (target.tender === 'cash') return this.refunds.cash(sale, amount, staff, ret);
+    if (target.tender === 'credit') return this.refunds.credit(sale, amount, staff, ret);
     this.refunds.refuseWhilePending(target.id);
     return this.refunds.card(sale, target.id, amount, staff, ret);
   }
@@ -196,9 +197,12 @@ export class SalesBook {
    * difference moves through the drawer, rounded as cash is: the customer pays `N - R`, or is given `R - N` back.
    * Recorded as a cash refund of `R` on the original sale (its lines returned, with their VAT) and a new cash sale of
    * `N` (given: the credit plus the cash handed over; the drawer's rounding on the new sale), each with its receipt
-   * number, so the day, the drawer session and the VAT follow as for any return and sale. Throws `bad_request` for
-   * picks that cannot be returned, new lines that are not valid, or too little cash handed over; `not_allowed` for a
-   * sale not paid in full or with no drawer session open.
+   * number, so the day, the drawer session and the VAT follow as for any return and sale. `restByCard`: the customer
+   * pays the difference on a card instead - the returned lines are then given back as a store credit note spent at
+   * once on the new sale (a refund and a credit tender, one transaction, no cash), which is left partly paid for the
+   * card to pay the rest (`charge` with its sale id), or any tender if the card does not. Throws `bad_request` for
+   * picks that cannot be returned, new lines that are not valid, too little cash handed over, or nothing left to pay
+   * by card; `not_allowed` for a sale not paid in full or with no drawer session open.
    */
   exchange(
     saleId: string,
@@ -208,6 +212,7 @@ export class SalesBook {
     handed: number,
     saleIdPrefix: string,
     staff?: string,
+    restByCard = false,
   ): { sale: SaleRecord; original: SaleRecord; refundId: string } {
     this.drawer.requireSession('cash');
     const sale = this.#returnable(saleId, picks);
@@ -228,6 +233,13 @@ export class SalesBook {
     const step = this.#o.cashRounding();
     // What moves through the drawer: paid in (difference >= 0) or given back, rounded to the till's step.
     const { difference, moved, rounding } = exchangeCash(total, credit, step);
+    if (restByCard && difference <= 0)
+      throw new TillError({
+        code: 'bad_request',
+        field: 'newLines',
+        message: 'Nothing is left to pay by card - the returned items cover the new ones.',
+      });
+    if (restByCard) return this.#exchangeRestByCard(sale, returned, credit, reason, newLines, saleIdPrefix, staff);
     if (difference >= 0 && handed < moved)
       throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the difference to pay.' });
     const given = credit + (difference >= 0 ? handed : 0);
@@ -259,6 +271,43 @@ export class SalesBook {
           rounding,
           ...(staff ? { staff } : {}),
         });
+      }),
+    );
+    this.#o.failpoint?.('exchange-journaled');
+    this.#o.ledger.onChange?.('refund');
+    this.#o.ledger.onChange?.('cash');
+    const original = this.refunds.done(sale.saleId, refundId);
+    return { sale: this.sale(newSaleId)!, original, refundId };
+  }
+
+  /** The exchange whose difference a card pays: the returned lines a credit note spent on the new sale, at once. */
+  #exchangeRestByCard(
+    sale: SaleRecord,
+    returned: ReturnedLine[],
+    credit: number,
+    reason: string,
+    newLines: SaleLine[],
+    saleIdPrefix: string,
+    staff: string | undefined,
+  ): { sale: SaleRecord; original: SaleRecord; refundId: string } {
+    const newSaleId = `${saleIdPrefix}-k${randomBytes(4).toString('hex')}`;
+    const refundId = `r${randomBytes(6).toString('hex')}`;
+    const code = creditCodeOf(randomBytes(10));
+    const at = this.#o.now();
+    const common = { currency: sale.currency, at, ...(staff ? { staff } : {}) };
+    storage(() =>
+      this.#o.ledger.atomically(() => {
+        this.#o.ledger.refunds.recordDone({
+          ...common,
+          refundId,
+          orderId: sale.saleId,
+          saleId: sale.saleId,
+          amount: credit,
+          tender: 'credit',
+          creditCode: code,
+          return: { lines: returned, reason: `${reason} (exchange)` },
+        });
+        this.#o.ledger.payWithCreditInTransaction({ ...common, saleId: newSaleId, code, amount: credit, lines: newLines });
       }),
     );
     this.#o.failpoint?.('exchange-journaled');

@@ -162,6 +162,80 @@ describe('store credit', () => {
     ]);
   });
 
+  it('items of a sale a credit note paid come back as a new credit note, never from the drawer', async () => {
+    const t = await till();
+    await t.call('openDay', { float: 1000 });
+    const { creditNote } = await t.call<ReceiptlessReturn>('returnWithoutReceipt', {
+      lines: SCARF,
+      reason: 'No receipt',
+      tender: 'credit',
+    });
+    const paid = await t.call<SaleRecord>('payCredit', { lines: SCARF, code: creditNote!.code });
+    expect(paid.status).toBe('paid');
+    const back = await t.call<SaleRecord>('returnItems', {
+      saleId: paid.saleId,
+      lines: [{ index: 0, quantity: 1 }],
+      reason: 'Wrong colour',
+    });
+    const refund = back.refunds[0]!;
+    expect(refund).toMatchObject({ tender: 'credit', amount: 1250, state: 'done', receiptNumber: 3 });
+    expect(refund.creditNote).not.toBe(creditNote!.code);
+    expect(await t.call<CreditNote>('creditNote', { code: refund.creditNote! })).toMatchObject({ amount: 1250, left: 1250 });
+    expect(receiptContent(back, refund)!.tenders).toEqual([{ kind: 'credit', amount: 1250, code: refund.creditNote }]);
+    // Nothing more can come back; the day moved no money and counts two notes given, one spent.
+    expect(await t.refused('returnItems', { saleId: paid.saleId, lines: [{ index: 0, quantity: 1 }], reason: 'Again' })).toMatchObject({
+      code: 'not_allowed',
+    });
+    const d = await t.day();
+    expect(d.storeCredit).toEqual({ issued: { count: 2, amount: 2500 }, spent: { count: 1, amount: 1250 } });
+    expect([d.refunds, d.net]).toEqual([{ count: 0, amount: 0 }, 0]);
+    expect(d.vat).toEqual([{ rate: 21, gross: -1250, vat: -217 }]);
+    expect(await t.call<DayState>('closeDay', { counted: 1000 })).toMatchObject({ expected: 1000 });
+  });
+
+  it('an exchange whose difference is paid on a card: the returned items pay the new sale as store credit, the card the rest', async () => {
+    const t = await till();
+    await t.call('openDay', { float: 1000 });
+    const socks = await t.call<SaleRecord>('payCash', { lines: SOCKS, given: 1000 });
+    // Nothing is left to pay by card when the returned items cover the new ones: refused, nothing written.
+    const pin = [{ name: 'Pin', unitPrice: 500, quantity: 1, vatRate: 21 }];
+    expect(
+      await t.refused('exchangeItems', {
+        saleId: socks.saleId,
+        lines: [{ index: 0, quantity: 1 }],
+        reason: 'Too big',
+        newLines: pin,
+        restByCard: true,
+      }),
+    ).toMatchObject({ code: 'bad_request', message: 'Nothing is left to pay by card - the returned items cover the new ones.' });
+    const out = await t.call<{ sale: SaleRecord; original: SaleRecord }>('exchangeItems', {
+      saleId: socks.saleId,
+      lines: [{ index: 0, quantity: 1 }],
+      reason: 'Too small',
+      newLines: SCARF,
+      restByCard: true,
+    });
+    expect(out.original.refunds[0]).toMatchObject({ tender: 'credit', amount: 1000, reason: 'Too small (exchange)' });
+    expect(out.sale).toMatchObject({ status: 'partly_paid', total: 1250, credit: [{ amount: 1000, left: 0 }] });
+    const pay = await t.call<PaymentView>('charge', { terminalId: 'DEMO0001', lines: SCARF, saleId: out.sale.saleId });
+    expect(pay.amount).toBe(250);
+    await until(() => t.s.sim.openStreams >= 1, 'stream');
+    t.s.sim.terminalAction('DEMO0001', 'approve');
+    const paid = await until(() => {
+      const sale = t.svc.sales.sale(out.sale.saleId);
+      return sale?.status === 'paid' && sale;
+    }, 'paid in full');
+    expect(receiptContent(paid)!.tenders.map((x) => [x.kind, x.amount])).toEqual([
+      ['card', 250],
+      ['credit', 1000],
+    ]);
+    const d = await t.day();
+    expect(d.tenders).toEqual({ card: { count: 1, amount: 250 }, cash: { count: 1, amount: 1000 } });
+    expect(d.storeCredit).toEqual({ issued: { count: 1, amount: 1000 }, spent: { count: 1, amount: 1000 } });
+    expect(d.net).toBe(1250);
+    expect(await t.call<DayState>('closeDay', { counted: 2000 })).toMatchObject({ expected: 2000 });
+  });
+
   it('a code that is not one, or that no note has, or a note in another state of the sale, is refused and changes nothing', async () => {
     const t = await till();
     await t.call('openDay', { float: 0 });

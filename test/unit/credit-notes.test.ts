@@ -130,4 +130,39 @@ describe('credit notes in the ledger', () => {
       ['card', 'k-2'],
     ]);
   });
+
+  it('a ledger from before refunds as store credit keeps its refunds, their returned lines and reasons', () => {
+    const path = join(tempDir(), 'ledger.sqlite');
+    const mine = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE refunds_before'));
+    expect(mine).toBeGreaterThan(0);
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA foreign_keys = ON');
+    for (let v = 0; v < mine; v++) db.exec(MIGRATIONS[v]!);
+    db.exec(`PRAGMA user_version = ${mine}`);
+    const day = localDate(at(10));
+    db.prepare(
+      `INSERT INTO sales (sale_id, created_at, day, tender, total, currency, lines, vat, paid_day) VALUES ('s', ?, ?, 'cash', 600, 'EUR', ?, ?, ?)`,
+    ).run(at(10), day, JSON.stringify(LINE('Hat', 600)), JSON.stringify([{ rate: 21, gross: 600, vat: 104 }]), day);
+    db.prepare(
+      `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender, vat, cash_rounding, provider_before)
+       VALUES ('r1', 's', 's', 600, 'EUR', 'done', ?, ?, 'cash', ?, -1, '{"x":1}')`,
+    ).run(at(11), day, JSON.stringify([{ rate: 21, gross: 600, vat: 104 }]));
+    db.exec(`INSERT INTO returned_lines (refund_id, sale_id, line_index, name, quantity, unit_price, amount, vat_rate, vat)
+             VALUES ('r1', 's', 0, 'Hat', 1, 600, 600, 21, 104);
+             INSERT INTO returns (refund_id, reason) VALUES ('r1', 'Too big');
+             INSERT INTO receipts (number, kind, sale_id, refund_id, at) VALUES (1, 'refund', 's', 'r1', ${at(11)});`);
+    db.close();
+
+    const l = ledger(path);
+    expect(l.sale('s')!.refunds).toEqual([
+      expect.objectContaining({ refundId: 'r1', tender: 'cash', amount: 600, rounding: -1, receiptNumber: 1, reason: 'Too big' }),
+    ]);
+    expect(l.sale('s')!.refunds[0]!.lines).toEqual([expect.objectContaining({ index: 0, name: 'Hat', quantity: 1, amount: 600 })]);
+    expect(l.dayTotals(day)[0]!.refundsByTender.cash).toEqual({ count: 1, amount: 600 });
+    closeLedger(l);
+    const after = new DatabaseSync(path, { readOnly: true });
+    expect(after.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    expect(after.prepare(`SELECT provider_before FROM refunds`).get()).toEqual({ provider_before: '{"x":1}' });
+    after.close();
+  });
 });

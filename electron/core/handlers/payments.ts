@@ -126,7 +126,16 @@ export function paymentHandlers(
     // An exchange: the returned lines a credit towards new lines, the difference in cash (sales.ts `exchange`).
     exchangeItems: async (p) => {
       const discounts = checkDiscounts(ctx, p.newLines, held);
-      const out = ctx.sales.exchange(p.saleId, p.lines, p.reason, withVat(ctx, p.newLines), p.given, ctx.engine.installId, ctx.staff.who());
+      const out = ctx.sales.exchange(
+        p.saleId,
+        p.lines,
+        p.reason,
+        withVat(ctx, p.newLines),
+        p.given ?? 0,
+        ctx.engine.installId,
+        ctx.staff.who(),
+        p.restByCard,
+      );
       if (discounts.length) storage(() => ctx.ledger.discounts.use(discounts, out.sale.saleId));
       // The return's refund receipt prints as any refund's does; the new sale's here.
       ctx.autoPrint(out.sale);

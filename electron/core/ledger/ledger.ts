@@ -30,6 +30,17 @@ import { readTotals, totalsStatements, type TotalsStatements } from './totals';
 import { type AttemptSnapshot, cashMoveOf, type CashSale, check, localDate, SaleRowSchema, type TenderRow, TenderRowSchema } from './rows';
 
 export * from './rows';
+
+/** Store credit for a sale (`payWithCredit`): minor units, epoch ms. */
+export interface CreditPayment {
+  saleId: string;
+  at: number;
+  code: string;
+  amount: number;
+  currency: string;
+  lines: SaleLine[];
+  staff?: string;
+}
 export { emptyDayTotals } from './totals';
 
 export class Ledger {
@@ -301,26 +312,21 @@ export class Ledger {
    * sale is, so the rest may follow in cash or on a card). Paid in full: its receipt number in the same transaction.
    * Throws when it is more than is due (nothing written), or more than is left on the note (the database refuses).
    */
-  payWithCredit(c: {
-    saleId: string;
-    at: number;
-    code: string;
-    amount: number;
-    currency: string;
-    lines: SaleLine[];
-    staff?: string;
-  }): void {
-    this.atomically(() => {
-      const added = this.#insertSale({ ...c, tender: 'card', total: lineTotal(c.lines) });
-      const before = this.sale(c.saleId);
-      if (!before || c.amount > amountDue(before)) throw new RangeError('more than is due on this sale');
-      const session = this.sessions.moneySession(c.at, c.currency);
-      this.#q.saleSession!.run(session, c.saleId);
-      this.#q.insertCreditTender!.run(c.saleId, c.amount, c.currency, c.at, localDate(c.at), session, c.staff ?? null, c.code);
-      if (c.amount === amountDue(before)) this.#numberSale(c.saleId, c.at, session);
-      if (added) this.#indexWords(c.saleId);
-    });
+  payWithCredit(c: CreditPayment): void {
+    this.atomically(() => this.payWithCreditInTransaction(c));
     this.onChange?.('cash');
+  }
+
+  /** The same, inside the caller's transaction (an exchange writes its return in the same one). */
+  payWithCreditInTransaction(c: CreditPayment): void {
+    const added = this.#insertSale({ ...c, tender: 'card', total: lineTotal(c.lines) });
+    const before = this.sale(c.saleId);
+    if (!before || c.amount > amountDue(before)) throw new RangeError('more than is due on this sale');
+    const session = this.sessions.moneySession(c.at, c.currency);
+    this.#q.saleSession!.run(session, c.saleId);
+    this.#q.insertCreditTender!.run(c.saleId, c.amount, c.currency, c.at, localDate(c.at), session, c.staff ?? null, c.code);
+    if (c.amount === amountDue(before)) this.#numberSale(c.saleId, c.at, session);
+    if (added) this.#indexWords(c.saleId);
   }
 
   recordResolution(orderId: string, at: number, reason: string, mspStatus: string): void {

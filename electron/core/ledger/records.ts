@@ -126,6 +126,7 @@ export function saleRecords(db: DatabaseSync, readStatus: StatusReader | undefin
     if (r.transaction_id) rec.transactionId = r.transaction_id;
     if (r.staff) rec.staff = r.staff;
     if (r.cash_rounding) rec.rounding = r.cash_rounding;
+    if (r.credit_code) rec.creditNote = r.credit_code;
     const vat = VatSchema.safeParse(safeJson(r.vat));
     if (vat.success && vat.data.length) rec.vat = vat.data;
     const receipt = receipts.get(r.refund_id);

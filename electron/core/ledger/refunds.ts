@@ -87,6 +87,7 @@ export class Refunds {
       r.rounding ?? 0,
       // Until it is done, the session open when it began; once done, the one open then (settle).
       this.#sessions.openId(),
+      r.creditCode ?? null,
     );
     if (r.return) {
       q.insertReturn!.run(r.refundId, r.return.reason);
@@ -188,6 +189,19 @@ export class Refunds {
    * recorded and settled inside the caller's transaction, with its receipt number.
    */
   recordDone(r: NewRefund & { transactionId?: string }): void {
+    // Given as store credit: its credit note first, of the refund's amount, in the same transaction.
+    if (r.tender === 'credit') {
+      if (!r.creditCode) throw new RangeError('a refund as store credit needs its credit note code');
+      this.#credit.issueInTransaction({
+        code: r.creditCode,
+        amount: r.amount,
+        currency: r.currency,
+        at: r.at,
+        session: this.#sessions.moneySession(r.at, r.currency),
+        ...(r.staff ? { staff: r.staff } : {}),
+        returnId: r.refundId,
+      });
+    }
     this.beginInTransaction(r);
     this.settleInTransaction(r.refundId, 'done', r.at, r.transactionId);
   }

@@ -135,9 +135,10 @@ export const RefundRowSchema = z.object({
   state: z.enum(['pending', 'done', 'failed']),
   at: z.number(),
   transaction_id: z.string().nullable(),
-  tender: z.enum(['card', 'cash']),
+  tender: z.enum(['card', 'cash', 'credit']),
   vat: z.string(),
   staff: z.string().nullable(),
+  credit_code: z.string().nullable().optional(),
   provider_before: z.string().nullable().optional(),
   cash_rounding: z.number().int(),
 });
@@ -243,8 +244,9 @@ export interface NewRefund {
   amount: number;
   currency: string;
   at: number;
-  /** card: through MultiSafepay; cash: from the drawer. */
-  tender?: 'card' | 'cash';
+  /** card: through MultiSafepay; cash: from the drawer; credit: a new store credit note (`creditCode`, `recordDone`). */
+  tender?: 'card' | 'cash' | 'credit';
+  creditCode?: string;
   /** A refund from the drawer of a rounded sale: what the drawer gave back less the amount (see shared/rounding.ts). */
   rounding?: number;
   staff?: string;

@@ -121,8 +121,9 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
     deleteWords: p('DELETE FROM sales_search WHERE rowid = ?'),
     insertWords: p('INSERT INTO sales_search (rowid, words) VALUES (?, ?)'),
     insertRefund: p(
-      `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender, vat, staff, cash_rounding, session_id)
-       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, tender, vat, staff, cash_rounding, session_id,
+                            credit_code)
+       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     settleRefund: p(`UPDATE refunds SET state = ?, settled_at = ?, transaction_id = ? WHERE refund_id = ? AND state = 'pending'`),
     refundsOfOrder: p('SELECT * FROM refunds WHERE order_id = ? ORDER BY at'),

@@ -78,7 +78,7 @@ export function totalsStatements(p: (sql: string) => StatementSync, by: 'day' | 
     ),
     refunds: p(
       `SELECT currency, tender, count(*) AS n, sum(amount) AS amount, sum(cash_rounding != 0) AS rounded, sum(cash_rounding) AS rounding
-       FROM refunds WHERE ${c.refund} = ? AND state = 'done' GROUP BY currency, tender`,
+       FROM refunds WHERE ${c.refund} = ? AND state = 'done' AND tender != 'credit' GROUP BY currency, tender`,
     ),
     cashMoves: p(`SELECT currency, kind, count(*) AS n, sum(amount) AS amount FROM cash_moves WHERE ${c.move} = ? GROUP BY currency, kind`),
     returned: p(

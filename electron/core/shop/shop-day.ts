@@ -45,7 +45,7 @@ const Q = {
   refunds: `SELECT till_id::text, row->>'currency' AS currency, row->>'tender' AS tender, count(*)::int AS n,
                    sum((row->>'amount')::bigint)::bigint AS amount, sum(((row->>'cash_rounding')::bigint <> 0)::int)::int AS rounded,
                    sum((row->>'cash_rounding')::bigint)::bigint AS rounding
-            FROM shop_rows WHERE tbl = 'refunds' AND day = $1 AND row->>'state' = 'done' GROUP BY 1, 2, 3`,
+            FROM shop_rows WHERE tbl = 'refunds' AND day = $1 AND row->>'state' = 'done' AND row->>'tender' <> 'credit' GROUP BY 1, 2, 3`,
   // A sale's VAT counts on the day it was paid in full (paid_day); a sales row shipped by a till from before paid_day
   // was counted as that till counted it then: on its own day, once cash or a card had paid.
   vat: `SELECT s.till_id::text, s.row->>'currency' AS currency, (v->>'rate')::float8 AS rate,

@@ -213,7 +213,7 @@ export function ReturnEnd(p: {
   amount: number;
   currency: string;
   /** Where the refund goes, once known. */
-  tender?: 'card' | 'cash';
+  tender?: 'card' | 'cash' | 'credit';
   manager: boolean;
   error: string | undefined;
   errorId: string;
@@ -236,7 +236,7 @@ export function ReturnEnd(p: {
       </label>
       <p aria-live="polite" data-testid="return-total" data-amount={p.amount}>
         {t('returns.total', { amount: money(p.amount, p.currency) })}
-        {p.tender && ` · ${t(p.tender === 'cash' ? 'returns.toCash' : 'returns.toCard')}`}
+        {p.tender && ` · ${t(p.tender === 'cash' ? 'returns.toCash' : p.tender === 'credit' ? 'returns.toCredit' : 'returns.toCard')}`}
       </p>
       {!p.manager && <p className="needs-manager">{t('staff.needsManager')}</p>}
       <DialogActions

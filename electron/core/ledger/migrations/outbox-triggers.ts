@@ -134,3 +134,14 @@ export const RECEIPTLESS_CREDIT_OUTBOX: typeof OUTBOX_TABLES = [
     order: 'at',
   },
 ];
+
+/** The refunds' outbox again, with the credit note a refund given as store credit gave (the refunds table was made again). */
+export const REFUNDS_CREDIT_OUTBOX: typeof OUTBOX_TABLES = [
+  {
+    tbl: 'refunds',
+    key: 'refund_id',
+    cols: 'refund_id order_id sale_id amount currency state at day settled_at transaction_id tender *vat staff cash_rounding session_id credit_code',
+    on: ['INSERT', 'UPDATE'],
+    order: 'at',
+  },
+];

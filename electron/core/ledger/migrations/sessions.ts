@@ -7,6 +7,7 @@ import {
   CREDIT_OUTBOX,
   outboxTriggers,
   RECEIPTLESS_CREDIT_OUTBOX,
+  REFUNDS_CREDIT_OUTBOX,
   SALES_PAID_OUTBOX,
   TENDERS_OUTBOX,
 } from './outbox-triggers';
@@ -284,5 +285,47 @@ export const SESSIONS_STEPS: readonly string[] = [
   ${outboxTriggers(CREDIT_NOTES_OUTBOX)}
   DROP TRIGGER outbox_receiptless_returns_insert;
   ${outboxTriggers(RECEIPTLESS_CREDIT_OUTBOX, false)}
+  `,
+  `
+  -- A refund may be given as store credit (tender 'credit'): a return of a sale paid with a credit note, a return the
+  -- customer takes as credit, or the returned lines of an exchange whose rest is paid on a card. Its credit note is
+  -- given in the same transaction. The refunds table is made again to take the new tender, its rows kept.
+  -- The rows are copied aside, the table made again under its own name and filled back, so every line and reason of a
+  -- return finds its refund again before this step commits (foreign keys are checked then).
+  PRAGMA defer_foreign_keys = ON;
+  CREATE TABLE refunds_before AS SELECT rowid AS n, * FROM refunds;
+  DROP TABLE refunds;
+  CREATE TABLE refunds (
+    refund_id       TEXT PRIMARY KEY,
+    order_id        TEXT NOT NULL,
+    sale_id         TEXT NOT NULL REFERENCES sales (sale_id),
+    amount          INTEGER NOT NULL,
+    currency        TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+    at              INTEGER NOT NULL,
+    day             TEXT NOT NULL,
+    settled_at      INTEGER,
+    transaction_id  TEXT,
+    tender          TEXT NOT NULL DEFAULT 'card' CHECK (tender IN ('card', 'cash', 'credit')),
+    vat             TEXT NOT NULL DEFAULT '[]',
+    staff           TEXT,
+    provider_before TEXT,
+    cash_rounding   INTEGER NOT NULL DEFAULT 0,
+    session_id      INTEGER,
+    credit_code     TEXT REFERENCES credit_notes (code),
+    CHECK ((tender = 'credit') = (credit_code IS NOT NULL))
+  );
+  INSERT INTO refunds (refund_id, order_id, sale_id, amount, currency, state, at, day, settled_at, transaction_id, tender, vat, staff,
+                       provider_before, cash_rounding, session_id)
+  SELECT refund_id, order_id, sale_id, amount, currency, state, at, day, settled_at, transaction_id, tender, vat, staff, provider_before,
+         cash_rounding, session_id
+  FROM refunds_before ORDER BY n;
+  DROP TABLE refunds_before;
+  CREATE INDEX refunds_order ON refunds (order_id);
+  CREATE INDEX refunds_sale ON refunds (sale_id);
+  CREATE INDEX refunds_day ON refunds (day);
+  CREATE INDEX refunds_pending ON refunds (state) WHERE state = 'pending';
+  CREATE INDEX refunds_session ON refunds (session_id) WHERE session_id IS NOT NULL;
+  ${outboxTriggers(REFUNDS_CREDIT_OUTBOX, false)}
   `,
 ];

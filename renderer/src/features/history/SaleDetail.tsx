@@ -63,7 +63,8 @@ export function SaleDetail({
   // Where a refund can go and how much each tender may still take: the sale's rules (shared/sale.ts), as the core
   // applies them - a card sale through its paid order, a cash sale from the drawer, a split sale's parts each within
   // what it paid.
-  const targets = refundTargets(sale);
+  // Store credit goes back only with returned items (as a new credit note), never as a plain refund.
+  const targets = refundTargets(sale).filter((x) => x.tender !== 'credit');
   const open = targets.filter((x) => x.left > 0);
   const [targetId, setTargetId] = useState<string>();
   const target = open.find((x) => x.id === targetId) ?? open[0];

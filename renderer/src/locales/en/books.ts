@@ -72,6 +72,7 @@ export const books = {
     total: 'To refund: {{amount}}',
     toCard: 'Back to the card',
     toCash: 'Cash from the drawer',
+    toCredit: 'As a store credit note',
     submit: 'Refund {{amount}}',
     none: 'Choose the items to return.',
     noReason: 'Give a reason.',

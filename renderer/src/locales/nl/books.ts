@@ -74,6 +74,7 @@ export const books: Dict = {
     total: 'Terug te betalen: {{amount}}',
     toCard: 'Terug op de kaart',
     toCash: 'Contant uit de lade',
+    toCredit: 'Als tegoedbon',
     submit: '{{amount}} terugbetalen',
     none: 'Kies de artikelen die terugkomen.',
     noReason: 'Geef een reden.',
