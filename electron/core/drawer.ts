@@ -249,7 +249,8 @@ export class Drawer {
           })
         )
           throw new TillError({ code: 'not_allowed', key: 'day_closed', message: 'Today has been closed already.' });
-        if (opts.handOver) ledger.sessions.openInTransaction({ at, float: counted, currency, ...(staff ? { staff } : {}) });
+        // Handed over: opened by whoever signs in next (or by the closer, when nobody signs in at this till).
+        if (opts.handOver) ledger.sessions.openInTransaction({ at, float: counted, currency, ...(staff ? { handedBy: staff } : {}) });
         return id;
       }),
     );

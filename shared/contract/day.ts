@@ -57,7 +57,10 @@ export interface DrawerSession {
   /** The calendar date it was opened on. */
   day: string;
   openedAt: number;
+  /** Who opened it: for a hand-over, the first person to sign in after it (absent until then). */
   openedBy?: string;
+  /** Opened by a hand-over: who closed the session before it and handed the drawer over. */
+  handedOverBy?: string;
   /** The float: the opening float, or the last correction's. */
   float: number;
   openingFloat: number;

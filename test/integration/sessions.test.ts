@@ -162,6 +162,38 @@ describe('drawer sessions', () => {
     ok<SaleRecord>(await t.call('payCash', { lines: line('Brood', 325, 9), given: 325 }));
   });
 
+  it('hand-over between cashiers: the session it opens is opened by the first one to sign in after it, and names who handed over', async () => {
+    const t = await till();
+    ok(
+      await t.call('saveStaff', {
+        staff: [
+          { id: 'ann', name: 'Ann', role: 'manager', pin: '4821' },
+          { id: 'bob', name: 'Bob', role: 'cashier', pin: '1234' },
+          { id: 'cas', name: 'Cas', role: 'cashier', pin: '5678' },
+        ],
+      }),
+    );
+    ok(await t.call('signIn', { staffId: 'ann', pin: '4821' }));
+    ok(await t.call('openDay', { float: 10_000 }));
+    ok(await t.call('closeDay', { counted: 10_000, handOver: true }));
+    const [first, handed] = ok<DrawerSession[]>(await t.call('drawerSessions', {}));
+    expect(first).toMatchObject({ openedBy: 'Ann', closedBy: 'Ann' });
+    expect(handed).toMatchObject({ handedOverBy: 'Ann', float: 10_000 });
+    expect(handed!.openedBy).toBeUndefined();
+    // Bob signs in and takes the drawer over; Cas signing in later changes nothing; nor does a wrong PIN before that.
+    expect(await t.call('signIn', { staffId: 'cas', pin: '0000' })).toMatchObject({ ok: false });
+    ok(await t.call('signIn', { staffId: 'bob', pin: '1234' }));
+    ok(await t.call('signIn', { staffId: 'cas', pin: '5678' }));
+    const [, taken] = ok<DrawerSession[]>(await t.call('drawerSessions', {}));
+    expect(taken).toMatchObject({ id: handed!.id, openedBy: 'Bob', handedOverBy: 'Ann' });
+    // A session opened the usual way is never taken over by a sign-in.
+    ok(await t.call('signIn', { staffId: 'ann', pin: '4821' }));
+    ok(await t.call('closeDay', { counted: 10_000 }));
+    ok(await t.call('openDay', { float: 5_000 }));
+    ok(await t.call('signIn', { staffId: 'bob', pin: '1234' }));
+    expect(ok<DrawerSession[]>(await t.call('drawerSessions', {}))[2]).toMatchObject({ openedBy: 'Ann' });
+  });
+
   it('two windows closing at once: one close goes through, the other is refused and never closes the session handed over to', async () => {
     const t = await till();
     ok(await t.call('openDay', { float: 10_000 }));

@@ -4,13 +4,16 @@ import { storage, storageAsync } from '../storage/disk';
 import type { Handlers, ServiceContext } from './context';
 
 export function staffHandlers(
-  ctx: Pick<ServiceContext, 'staff' | 'emitStaff' | 'shareStaff'>,
+  ctx: Pick<ServiceContext, 'staff' | 'emitStaff' | 'shareStaff' | 'ledger' | 'sales' | 'emit'>,
 ): Pick<Handlers, 'signIn' | 'signOut' | 'saveStaff' | 'resetManagerPin' | 'unlockStaff' | 'unlockTill'> {
   return {
     signIn: async (p) => {
       const before = ctx.staff.recorded;
       try {
-        return await ctx.staff.signIn(p.staffId, p.pin);
+        const member = await ctx.staff.signIn(p.staffId, p.pin);
+        // The first one in after a hand-over takes the drawer over.
+        if (storage(() => ctx.ledger.sessions.takeOver(member.name))) ctx.emit({ type: 'day', today: ctx.sales.drawer.today() ?? null });
+        return member;
       } finally {
         // Signed in, or a wrong PIN that may have locked the member: every screen learns it (a refusal before the
         // PIN was checked changed nothing, and says nothing to the others).

@@ -326,6 +326,7 @@ export const SessionRowSchema = z.object({
   counts: z.string().nullable(),
   report: z.string().nullable(),
   implicit: z.number().int(),
+  handed_by: z.string().nullable().optional(),
 });
 export type SessionRow = z.infer<typeof SessionRowSchema>;
 export const CountsSchema = z.record(z.string(), z.number().int().min(0));

@@ -98,9 +98,17 @@ export class DrawerSessions {
     return this.#atomically(() => this.openInTransaction(d));
   }
 
-  openInTransaction(d: { at: number; float: number; currency: string; staff?: string }): number {
+  /** `handedBy`: opened by a hand-over from this person; who opened it is then whoever signs in next (`takeOver`). */
+  openInTransaction(d: { at: number; float: number; currency: string; staff?: string; handedBy?: string }): number {
     if (this.openId() !== null) throw new Error('A drawer session is open already');
-    return Number((this.#q.openSession!.get(localDate(d.at), d.at, d.staff ?? null, d.float, d.currency) as { id: number }).id);
+    return Number(
+      (this.#q.openSession!.get(localDate(d.at), d.at, d.staff ?? null, d.float, d.currency, d.handedBy ?? null) as { id: number }).id,
+    );
+  }
+
+  /** The first person to sign in after a hand-over takes the open session over: it is then opened by them. */
+  takeOver(staff: string): boolean {
+    return Number(this.#atomically(() => this.#q.takeOver!.run(staff)).changes) === 1;
   }
 
   /** Opens a drawer session with no float for a close of a till that had none open (inside the caller's transaction). */
@@ -173,6 +181,7 @@ export class DrawerSessions {
         ),
     };
     if (row.opened_by) s.openedBy = row.opened_by;
+    if (row.handed_by) s.handedOverBy = row.handed_by;
     if (corrections.length) s.corrections = corrections;
     if (row.closed_at !== null) s.closedAt = row.closed_at;
     if (row.closed_by) s.closedBy = row.closed_by;

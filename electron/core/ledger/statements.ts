@@ -57,7 +57,10 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
     ),
     saleVat: p('SELECT vat FROM sales WHERE sale_id = ?'),
     refundVatOfSale: p(`SELECT vat FROM refunds WHERE sale_id = ? AND state != 'failed'`),
-    openSession: p('INSERT INTO drawer_sessions (day, opened_at, opened_by, float, currency) VALUES (?, ?, ?, ?, ?) RETURNING id'),
+    openSession: p(
+      'INSERT INTO drawer_sessions (day, opened_at, opened_by, float, currency, handed_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
+    ),
+    takeOver: p('UPDATE drawer_sessions SET opened_by = ? WHERE closed_at IS NULL AND handed_by IS NOT NULL AND opened_by IS NULL'),
     openImplicit: p('INSERT INTO drawer_sessions (day, opened_at, float, currency, implicit) VALUES (?, ?, 0, ?, 1) RETURNING id'),
     closeSession: p(
       `UPDATE drawer_sessions SET closed_at = ?, counted = ?, expected = ?, closed_by = ?, counts = ?, report = ?

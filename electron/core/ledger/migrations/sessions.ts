@@ -328,4 +328,9 @@ export const SESSIONS_STEPS: readonly string[] = [
   CREATE INDEX refunds_session ON refunds (session_id) WHERE session_id IS NOT NULL;
   ${outboxTriggers(REFUNDS_CREDIT_OUTBOX, false)}
   `,
+  `
+  -- A hand-over: the session it opens is opened by whoever takes the drawer over - the first person to sign in after
+  -- it (opened_by stays empty until then) - and records who handed it over.
+  ALTER TABLE drawer_sessions ADD COLUMN handed_by TEXT;
+  `,
 ];
