@@ -115,6 +115,20 @@ describe('tenders', () => {
   });
 });
 
+describe('the sales row a card sale ships', () => {
+  it('is written once when the sale begins and once when the card paid it in full, with its session and where it was paid', () => {
+    const l = ledger();
+    l.sessions.open({ at: at(9), float: 0, currency: 'EUR' });
+    l.recordAttempt(attempt('y-1', 'y', 'creating', at(10)));
+    l.recordAttempt(attempt('y-1', 'y', 'completed', at(10, 1)));
+    const rows = l.outbox.after(0, 100).filter((r) => r.tbl === 'sales' && r.rowKey === 'y');
+    expect(rows).toHaveLength(2);
+    const session = l.sessions.current()!.id;
+    expect(JSON.parse(rows[1]!.row)).toMatchObject({ session_id: session, paid_session: session, paid_day: DAY });
+    expect(l.sale('y')).toMatchObject({ status: 'paid', receiptNumber: 1 });
+  });
+});
+
 describe('the migration to tenders', () => {
   it('gives every earlier sale its payments as tender rows, each once and in order, with the same day totals', () => {
     const path = join(tempDir(), 'ledger.sqlite');

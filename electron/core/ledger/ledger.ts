@@ -159,10 +159,12 @@ export class Ledger {
     // payment that turns out paid after all belongs to the session open then, never to a closed one.
     const had = this.#q.finalSessionOf!.get(a.orderId) as { state: string; final_session: number | null } | undefined;
     let session: number | null = null;
+    // A card that paid now: its sale's session is set with its numbering below (one write), or on its own.
+    let paidNow = false;
     if (had?.state === 'completed' && had.final_session !== null) session = had.final_session;
     else if (a.state === 'completed') {
       session = this.sessions.moneySession(a.finalAt ?? a.updatedAt, a.currency);
-      this.#q.saleSession!.run(session, a.saleId);
+      paidNow = true;
     } else if (isFinal(a.state)) session = had?.final_session ?? this.sessions.openId();
     this.#q.upsertAttempt!.run(
       a.orderId,
@@ -181,10 +183,12 @@ export class Ledger {
     // Paid in full: the sale gets its receipt number in the same transaction (no gap, no duplicate). A card that
     // paid part of it (a split, or less than asked) leaves the number to the tender that pays the rest.
     // A sale numbered already (card details or the amount charged arriving later) is not read again.
+    let numbered = false;
     if (a.state === 'completed' && !this.#q.hasSaleReceipt!.get(a.saleId)) {
       const sale = this.sale(a.saleId);
-      if (sale && amountDue(sale) === 0) this.#numberSale(a.saleId, a.finalAt ?? a.updatedAt, session);
+      if (sale && amountDue(sale) === 0) numbered = this.#numberSale(a.saleId, a.finalAt ?? a.updatedAt, session);
     }
+    if (paidNow && !numbered) this.#q.saleSession!.run(session, a.saleId);
     // The words a sale is found by change only with a new attempt (its order id) or a card.
     if (newSale || a.state === 'creating' || a.card) this.#indexWords(a.saleId);
   }
@@ -194,8 +198,10 @@ export class Ledger {
    * session it was paid in full (`session`: the one the paying tender moved money in): its VAT and products count
    * there. A cash sale has them from its insert. Inside the caller's transaction.
    */
-  #numberSale(saleId: string, at: number, session: number | null): void {
-    if (Number(this.#q.saleReceipt!.run(saleId, at, saleId).changes) === 1) this.#q.salePaid!.run(localDate(at), session, saleId);
+  #numberSale(saleId: string, at: number, session: number | null): boolean {
+    if (Number(this.#q.saleReceipt!.run(saleId, at, saleId).changes) !== 1) return false;
+    this.#q.salePaid!.run(localDate(at), session, session, saleId);
+    return true;
   }
 
   recordCashSale(c: CashSale): void {
@@ -323,9 +329,8 @@ export class Ledger {
     const before = this.sale(c.saleId);
     if (!before || c.amount > amountDue(before)) throw new RangeError('more than is due on this sale');
     const session = this.sessions.moneySession(c.at, c.currency);
-    this.#q.saleSession!.run(session, c.saleId);
     this.#q.insertCreditTender!.run(c.saleId, c.amount, c.currency, c.at, localDate(c.at), session, c.staff ?? null, c.code);
-    if (c.amount === amountDue(before)) this.#numberSale(c.saleId, c.at, session);
+    if (c.amount !== amountDue(before) || !this.#numberSale(c.saleId, c.at, session)) this.#q.saleSession!.run(session, c.saleId);
     if (added) this.#indexWords(c.saleId);
   }
 

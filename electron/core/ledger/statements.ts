@@ -45,7 +45,10 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
               coalesce((SELECT sum(t.amount) FROM tenders t WHERE t.kind = 'credit' AND t.credit_code = c.code), 0) AS spent
        FROM credit_notes c WHERE c.code = ?`,
     ),
-    salePaid: p('UPDATE sales SET paid_day = ?, paid_session = ? WHERE sale_id = ? AND paid_day IS NULL'),
+    // Paid in full: where, and (for a sale whose session is not set yet, a card sale's) its session, in one write.
+    salePaid: p(
+      'UPDATE sales SET paid_day = ?, paid_session = ?, session_id = coalesce(session_id, ?) WHERE sale_id = ? AND paid_day IS NULL',
+    ),
     saleReceipt: p(
       `INSERT INTO receipts (number, kind, sale_id, at)
        SELECT coalesce((SELECT max(number) FROM receipts), 0) + 1, 'sale', ?, ?
