@@ -4,7 +4,7 @@ import type { SaleRecord, TillApi } from '../../shared/contract';
 import { lineTotal } from '../../shared/money';
 import { isFinal, type PaymentView, salePartOf } from '../../shared/payment';
 import { OpenSales } from './components/OpenSales';
-import { money, time } from './format';
+import { partPaidText, time } from './format';
 import { Receipt } from './components/Receipt';
 import { LockedTill } from './components/LockedTill';
 import { useManagerApproval } from './components/ManagerApproval';
@@ -12,7 +12,7 @@ import { SignIn } from './components/SignIn';
 import i18n from './i18n';
 import { noticeTarget, noticeText } from './notices';
 import { reasonText } from './outcome';
-import { EMPTY_SALE, paidByCard, type Sale, terminalLabel } from './sale';
+import { EMPTY_SALE, paidByCard, paidByCreditNotes, type Sale, terminalLabel } from './sale';
 import { DayScreen } from './screens/DayScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
 import { ReportScreen } from './screens/ReportScreen';
@@ -24,12 +24,16 @@ import { localDay } from './day';
 import { useTill } from './useTill';
 import { useCounterBasket } from './useCounterBasket';
 
-/** A card part of a split sale, paid: "Paid by card €10.00 - due €5.84" (nothing when it paid the rest). */
+/**
+ * A card part of a split sale, paid: "Paid by card €10.00 - due €5.84", its store credit counted (nothing when it paid
+ * the rest).
+ */
 function partText(p: PaymentView, onCounter: Sale): string | undefined {
   const earlier = onCounter.saleId === p.saleId ? Object.entries(onCounter.paid ?? {}).filter(([id]) => id !== p.orderId) : [];
   const byCard = earlier.reduce((s, [, a]) => s + a, p.amount);
   const due = lineTotal(p.lines) - byCard;
-  return due > 0 ? i18n.t('sale.partPaid', { paid: money(byCard, p.currency), due: money(due, p.currency) }) : undefined;
+  const credit = onCounter.saleId === p.saleId ? paidByCreditNotes(onCounter) : 0;
+  return due > 0 ? partPaidText(byCard, credit, due, p.currency) : undefined;
 }
 
 type View = 'sale' | 'history' | 'report' | 'day' | 'shop' | 'settings';

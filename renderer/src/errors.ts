@@ -67,6 +67,11 @@ export const SENTENCES: [RegExp, string][] = [
   [/^VAT rate .* is not one of the till's VAT rates/, 'rate_not_offered'],
   [/^That product is not in the catalog/, 'product_unknown'],
   [/^The quick keys hold at most/, 'quick_keys_full'],
+  [/^That is not a credit note code/, 'credit_bad_code'],
+  [/^No credit note has the code/, 'credit_unknown'],
+  [/^Nothing is left on credit note/, 'credit_used'],
+  [/^Credit note \S+ is in [A-Z]{3}, this sale in/, 'credit_currency'],
+  [/^Credit note \S+ or this sale changed at the same moment/, 'credit_race'],
 ];
 
 /** Whether the core refused because a manager must do this (the screen then says so plainly). */

@@ -8,3 +8,12 @@ export const moneyCode = (minor: number, currency: string) =>
   new Intl.NumberFormat(locale(), { style: 'currency', currency, currencyDisplay: 'code' }).format(minor / 10 ** minorDigits(currency));
 export const time = (ms: number) => new Intl.DateTimeFormat(locale(), { dateStyle: 'short', timeStyle: 'medium' }).format(ms);
 export const decimalComma = () => i18n.language === 'nl';
+
+/**
+ * Part of a split sale paid, the rest due: "Paid by card €10.00 - due €5.84"; with store credit among the parts,
+ * "Paid €10.00 (store credit €10.00) - due €5.84".
+ */
+export function partPaidText(paid: number, credit: number, due: number, currency: string): string {
+  const amounts = { paid: money(paid, currency), credit: money(credit, currency), due: money(due, currency) };
+  return i18n.t(credit > 0 ? 'sale.partPaidCredit' : 'sale.partPaid', amounts);
+}

@@ -10,8 +10,18 @@ import type { SaleLine } from '../../shared/payment';
  */
 export type Sale = CounterBasket;
 
-/** What cards have paid of the sale on the counter so far (split tender). */
+/**
+ * What the parts paid so far of the sale on the counter (split tender): its cards, and its store credit notes (kept
+ * under `creditKey`).
+ */
 export const paidByCard = (sale: Sale): number => Object.values(sale.paid ?? {}).reduce((s, a) => s + a, 0);
+
+/** Where a store credit part is kept in the counter sale's `paid`: `credit:<code>`. */
+export const creditKey = (code: string) => `credit:${code}`;
+
+/** What store credit notes paid of the sale on the counter so far. */
+export const paidByCreditNotes = (sale: Sale): number =>
+  Object.entries(sale.paid ?? {}).reduce((s, [k, a]) => (k.startsWith('credit:') ? s + a : s), 0);
 
 /** Half of a total, in whole minor units (the split's first suggestion for the card part). */
 export const halfOf = (total: number): number => Math.floor(total / 2);

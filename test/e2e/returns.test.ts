@@ -8,9 +8,8 @@ import type { Page } from 'playwright-core';
 import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import { until } from '../helpers/sim';
 import { en } from '../../renderer/src/locales/en';
-import { nl } from '../../renderer/src/locales/nl';
 import { panel, shot, skipReason } from './harness';
-import { salePages } from './sale-page';
+import { openDay, salePages, toDutch } from './sale-page';
 
 const reason = skipReason();
 if (reason) console.warn(`[e2e] ${reason}`);
@@ -23,15 +22,6 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
   beforeAll(() => void (sim = pages.sim()));
 
   const product = (page: Page, name: RegExp) => page.getByRole('region', { name: en.sale.products }).getByRole('button', { name });
-
-  /** Opens the day with 100.00 in the drawer. */
-  async function openDay(page: Page) {
-    await page.getByRole('button', { name: en.nav.day, exact: true }).click();
-    const pad = page.getByRole('group', { name: en.day.float });
-    for (const k of ['1', '0', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
-    await page.getByRole('button', { name: en.day.openDay }).click();
-    await page.getByTestId('day-open').waitFor();
-  }
 
   /** Charges the basket on RET-T1 and approves it on the terminal; returns the order id once it is paid. */
   async function payByCard(page: Page) {
@@ -54,12 +44,7 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
     await page.getByTestId('change-due').waitFor();
     await cash.getByRole('button', { name: 'New sale' }).click();
     await cash.waitFor({ state: 'detached' });
-    const T = nl as typeof en;
-    await page.getByRole('button', { name: en.nav.settings }).click();
-    await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
-    await page.getByRole('button', { name: en.settings.save }).click();
-    await page.getByRole('button', { name: T.settings.save }).waitFor();
-    return T;
+    return toDutch(page);
   }
 
   /** The newest sale's details in the history. */

@@ -5,6 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { en } from '../../renderer/src/locales/en';
+import { nl } from '../../renderer/src/locales/nl';
 import type { Simulator } from '../../electron/core/payments/multisafepay/simulator/simulator';
 import { tempDir } from '../helpers/engine';
 import { startSim, TEST_KEY } from '../helpers/sim';
@@ -56,4 +58,23 @@ export function salePages(
       return page;
     },
   };
+}
+
+/** Opens the day (Day screen, English) with 100.00 in the drawer. */
+export async function openDay(page: Page): Promise<void> {
+  await page.getByRole('button', { name: en.nav.day, exact: true }).click();
+  const pad = page.getByRole('group', { name: en.day.float });
+  for (const k of ['1', '0', '0', '00']) await pad.getByRole('button', { name: k, exact: true }).click();
+  await page.getByRole('button', { name: en.day.openDay }).click();
+  await page.getByTestId('day-open').waitFor();
+}
+
+/** Switches the till from English to Dutch in Settings; Dutch words, in English's shape. */
+export async function toDutch(page: Page): Promise<typeof en> {
+  const T = nl as typeof en;
+  await page.getByRole('button', { name: en.nav.settings }).click();
+  await page.getByRole('combobox', { name: en.settings.language }).selectOption('nl');
+  await page.getByRole('button', { name: en.settings.save }).click();
+  await page.getByRole('button', { name: T.settings.save }).waitFor();
+  return T;
 }

@@ -40,6 +40,7 @@ export function fakeApi(snapshot: Partial<Snapshot> = {}) {
     dismissPayment: vi.fn(async () => ({ ok: true })),
     resolvePayment: vi.fn(async () => ({}) as PaymentView),
     payCash: vi.fn(),
+    payCredit: vi.fn(),
     history: vi.fn(async (_p?: unknown): Promise<SaleRecord[]> => []),
     refund: vi.fn(),
     dayReport: vi.fn(),

@@ -6,13 +6,17 @@ import { salePartOf } from '../../../shared/payment';
 import { amountDue, paidCards } from '../../../shared/sale';
 import { errorText } from '../errors';
 import { money, time } from '../format';
-import type { Sale } from '../sale';
+import { creditKey, type Sale } from '../sale';
 import type { SaleRecord } from '../../../shared/contract';
 import { Modal } from './Modal';
 
-/** The basket of a sale taken up again: its lines, its id, what its cards paid, and a payment still running. */
+/**
+ * The basket of a sale taken up again: its lines, its id, what its cards and store credit notes paid, and a payment
+ * still running.
+ */
 export function resumedSale(s: SaleRecord): Sale {
-  const paid = Object.fromEntries(paidCards(s).map((a) => [a.orderId, salePartOf(a, s.total)]));
+  const paid: Record<string, number> = Object.fromEntries(paidCards(s).map((a) => [a.orderId, salePartOf(a, s.total)]));
+  for (const c of s.credit ?? []) paid[creditKey(c.code)] = (paid[creditKey(c.code)] ?? 0) + c.amount;
   const running = s.attempts.find((a) => !['completed', 'cancelled', 'failed'].includes(a.state));
   return {
     lines: s.lines,

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { isReceiptless } from '../../../shared/returns';
 import type { PublicSettings, RefundRecord, SaleRecord, Terminal, TillApi } from '../../../shared/contract';
 import type { SaleLine } from '../../../shared/payment';
-import { cashHanded, receiptTenders } from '../../../shared/receipt';
+import { cashHanded, type ReceiptCreditTender, receiptTenders } from '../../../shared/receipt';
 import { vatByRate, type VatLine, vatOfRefund } from '../../../shared/vat';
 import { money, time } from '../format';
 import { isCustomLine, terminalLabel } from '../sale';
@@ -19,6 +19,42 @@ export function useLineName() {
 }
 
 export type Paper = '58mm' | '80mm';
+
+/**
+ * Store credit on a receipt: what a credit note paid of the sale and what is left on it, or (given for a return) the
+ * note itself, with its code to show when paying.
+ */
+function CreditTender({ tender, currency: cur }: { tender: ReceiptCreditTender; currency: string }) {
+  const { t } = useTranslation();
+  return (
+    <table className="receipt-lines receipt-credit" data-testid="receipt-credit" data-amount={tender.amount}>
+      <tbody>
+        <tr>
+          <td>{t('credit.tender')}</td>
+          <td className="num">{money(tender.amount, cur)}</td>
+        </tr>
+        <tr>
+          <td>{t('credit.code')}</td>
+          <td className="num receipt-id" data-testid="receipt-credit-code">
+            {tender.code}
+          </td>
+        </tr>
+        {tender.left !== undefined ? (
+          <tr>
+            <td>{t('credit.left')}</td>
+            <td className="num" data-testid="receipt-credit-left" data-amount={tender.left}>
+              {money(tender.left, cur)}
+            </td>
+          </tr>
+        ) : (
+          <tr>
+            <td colSpan={2}>{t('credit.keep')}</td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}
 
 /** VAT per rate of a sale: the core's own figures, or (an older record) worked out the same way from its lines. */
 export const saleVat = (sale: SaleRecord, fallbackRate: number): VatLine[] => sale.vat ?? vatByRate(sale.lines, fallbackRate);
@@ -132,18 +168,23 @@ export function ReceiptBody({
               </tbody>
             </table>
             <VatTable vat={refund.lines && refund.vat ? refund.vat : vatOfRefund(vat, refund.amount)} currency={cur} sign={-1} />
-            <p>
-              {refund.tender === 'cash' ? t('receipt.refundCash') : t('receipt.refundCard')}
-              {refund.rounding ? (
-                <>
-                  {' '}
-                  <span data-testid="receipt-cash-taken" data-amount={refund.amount + refund.rounding}>
-                    {money(refund.amount + refund.rounding, cur)}
-                  </span>{' '}
-                  ({t('receipt.rounding')} <span data-testid="receipt-rounding">{money(refund.rounding, cur)}</span>)
-                </>
-              ) : null}
-            </p>
+            {refund.tender === 'credit' ? (
+              // Given as a store credit note: the note itself, with its code.
+              <CreditTender tender={{ kind: 'credit', amount: refund.amount, code: refund.creditNote ?? '' }} currency={cur} />
+            ) : (
+              <p>
+                {refund.tender === 'cash' ? t('receipt.refundCash') : t('receipt.refundCard')}
+                {refund.rounding ? (
+                  <>
+                    {' '}
+                    <span data-testid="receipt-cash-taken" data-amount={refund.amount + refund.rounding}>
+                      {money(refund.amount + refund.rounding, cur)}
+                    </span>{' '}
+                    ({t('receipt.rounding')} <span data-testid="receipt-rounding">{money(refund.rounding, cur)}</span>)
+                  </>
+                ) : null}
+              </p>
+            )}
             {refund.transactionId && (
               <p>
                 {t('receipt.transaction')}: <span className="receipt-id">{refund.transactionId}</span>
@@ -227,37 +268,7 @@ export function ReceiptBody({
                   )}
                 </div>
               ) : tender.kind === 'credit' ? (
-                <table
-                  className="receipt-lines receipt-credit"
-                  data-testid="receipt-credit"
-                  data-amount={tender.amount}
-                  key={`credit-${i}`}
-                >
-                  <tbody>
-                    <tr>
-                      <td>{t('credit.tender')}</td>
-                      <td className="num">{money(tender.amount, cur)}</td>
-                    </tr>
-                    <tr>
-                      <td>{t('credit.code')}</td>
-                      <td className="num receipt-id" data-testid="receipt-credit-code">
-                        {tender.code}
-                      </td>
-                    </tr>
-                    {tender.left !== undefined ? (
-                      <tr>
-                        <td>{t('credit.left')}</td>
-                        <td className="num" data-testid="receipt-credit-left" data-amount={tender.left}>
-                          {money(tender.left, cur)}
-                        </td>
-                      </tr>
-                    ) : (
-                      <tr>
-                        <td colSpan={2}>{t('credit.keep')}</td>
-                      </tr>
-                    )}
-                  </tbody>
-                </table>
+                <CreditTender key={`credit-${i}`} tender={tender} currency={cur} />
               ) : (
                 <table className="receipt-lines receipt-cash" data-testid="receipt-cash" data-amount={tender.amount} key={`cash-${i}`}>
                   <tbody>

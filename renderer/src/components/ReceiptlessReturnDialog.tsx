@@ -19,13 +19,14 @@ interface Props {
 
 /**
  * Return without receipt (a manager): the products coming back, from the quick keys or a search, how many of each,
- * and the reason; their amount is given back in cash from the drawer.
+ * and the reason; their amount is given back in cash from the drawer, or as a store credit note.
  */
 export function ReceiptlessReturnDialog({ api, catalog, currency, manager, onClose, onDone }: Props) {
   const { t } = useTranslation();
   // Each product coming back, with how many as typed.
   const [rows, setRows] = useState<PickedRow[]>([]);
   const [reason, setReason] = useState('');
+  const [tender, setTender] = useState<'cash' | 'credit'>('cash');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const counted = pickedLines(rows);
@@ -39,7 +40,7 @@ export function ReceiptlessReturnDialog({ api, catalog, currency, manager, onClo
     if (reason.trim().length < 3) return setError(t('returns.noReason'));
     setBusy(true);
     setError(undefined);
-    api.returnWithoutReceipt({ lines: counted, reason }).then(onDone, (e: unknown) => {
+    api.returnWithoutReceipt({ lines: counted, reason, tender }).then(onDone, (e: unknown) => {
       setBusy(false);
       setError(errorText(e));
     });
@@ -64,12 +65,21 @@ export function ReceiptlessReturnDialog({ api, catalog, currency, manager, onClo
           submit();
         }}
       >
+        <fieldset className="choice" role="radiogroup" disabled={busy}>
+          <legend>{t('returns.giveAs')}</legend>
+          {(['cash', 'credit'] as const).map((k) => (
+            <label key={k} className="check">
+              <input type="radio" name="receiptless-tender" value={k} checked={tender === k} onChange={() => setTender(k)} />
+              {t(k === 'cash' ? 'returns.asCash' : 'returns.asCredit')}
+            </label>
+          ))}
+        </fieldset>
         <ReturnEnd
           reason={reason}
           onReason={(r) => (setReason(r), setError(undefined))}
           amount={amount}
           currency={currency}
-          tender="cash"
+          tender={tender}
           manager={manager}
           error={error}
           errorId="receiptless-error"

@@ -206,13 +206,15 @@ export function ReturnDialog({ api, sale, manager, onClose, onDone, catalog = []
   );
 }
 
+const TO = { card: 'returns.toCard', cash: 'returns.toCash', credit: 'returns.toCredit' } as const;
+
 /** The end of a return's form: the reason, what it refunds and where to, and the buttons. */
 export function ReturnEnd(p: {
   reason: string;
   onReason(reason: string): void;
   amount: number;
   currency: string;
-  /** Where the refund goes, once known. */
+  /** Where the refund goes, once known: the card, the drawer, or a store credit note. */
   tender?: 'card' | 'cash' | 'credit';
   manager: boolean;
   error: string | undefined;
@@ -236,7 +238,7 @@ export function ReturnEnd(p: {
       </label>
       <p aria-live="polite" data-testid="return-total" data-amount={p.amount}>
         {t('returns.total', { amount: money(p.amount, p.currency) })}
-        {p.tender && ` · ${t(p.tender === 'cash' ? 'returns.toCash' : p.tender === 'credit' ? 'returns.toCredit' : 'returns.toCard')}`}
+        {p.tender && ` · ${t(TO[p.tender])}`}
       </p>
       {!p.manager && <p className="needs-manager">{t('staff.needsManager')}</p>}
       <DialogActions

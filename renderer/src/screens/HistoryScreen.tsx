@@ -106,11 +106,17 @@ export function HistoryScreen({
         <button onClick={() => (setReturned(undefined), setReceiptless(true))}>{t('returns.noReceipt')}</button>
         {returned && (
           <>
-            <p role="status">
-              {t('returns.noReceiptDone', {
-                amount: money(returned.amount + (returned.rounding ?? 0), returned.currency),
-                n: returned.receiptNumber,
-              })}
+            <p role="status" data-testid="receiptless-done">
+              {returned.creditNote
+                ? t('returns.noReceiptCredit', {
+                    code: returned.creditNote.code,
+                    amount: money(returned.creditNote.amount, returned.currency),
+                    n: returned.receiptNumber,
+                  })
+                : t('returns.noReceiptDone', {
+                    amount: money(returned.amount + (returned.rounding ?? 0), returned.currency),
+                    n: returned.receiptNumber,
+                  })}
             </p>
             <button onClick={() => onReceipt(receiptlessAsSale(returned), returned.returnId)}>
               {t('receipt.show')} <span className="sr-only">{t('receipt.refundNumber', { n: returned.receiptNumber })}</span>
@@ -128,6 +134,8 @@ export function HistoryScreen({
           onDone={(r) => {
             setReceiptless(false);
             setReturned(r);
+            // A store credit note is the customer's to keep: its receipt (the note, with its code) is shown at once.
+            if (r.creditNote) onReceipt(receiptlessAsSale(r), r.returnId);
           }}
         />
       )}

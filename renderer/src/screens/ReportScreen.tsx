@@ -9,6 +9,7 @@ import type { Bucket, DayReport, DayTotals, TillApi } from '../../../shared/cont
 import { AUDIT_EVENTS } from '../../../shared/constants';
 import { ReconciliationView } from '../components/ReconciliationView';
 import { money } from '../format';
+import { figureTestId, storeCreditRows } from '../features/day/Totals';
 
 const today = () => {
   const d = new Date();
@@ -51,6 +52,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
     ...(r.paidOut ? [['paid_out', t('report.paidOut'), r.paidOut] as [string, string, Bucket]] : []),
     ...(r.noSale ? [['no_sale', t('report.noSale'), r.noSale] as [string, string, Bucket]] : []),
     ...(r.discounts ? [['discounts', t('report.discounts'), r.discounts] as [string, string, Bucket]] : []),
+    ...storeCreditRows(t, r),
     ...(r.training ? [['training', t('report.training'), r.training] as [string, string, Bucket]] : []),
     ...AUDIT_EVENTS.flatMap((e): [string, string, Bucket][] => {
       const b = r.audit?.[e];
@@ -126,7 +128,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
               </thead>
               <tbody>
                 {rows(totals).map(([section, name, b]) => (
-                  <tr key={`${section}-${name}`} data-testid={`report-${section}`}>
+                  <tr key={`${section}-${name}`} data-testid={figureTestId('report', section)} data-amount={b.amount}>
                     <td>{name}</td>
                     <td className="num">{b.count}</td>
                     <td className="num">{money(b.amount, totals.currency)}</td>
@@ -135,7 +137,7 @@ export function ReportScreen({ api, version }: { api: TillApi; version: number }
                 <tr className="receipt-total">
                   <td>{t('report.net')}</td>
                   <td />
-                  <td className="num" data-testid="report-net">
+                  <td className="num" data-testid="report-net" data-amount={totals.net}>
                     {money(totals.net, totals.currency)}
                   </td>
                 </tr>

@@ -1,8 +1,24 @@
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { Bucket, DayTotals } from '../../../../shared/contract';
 import { AUDIT_EVENTS } from '../../../../shared/constants';
 import { money } from '../../format';
 import { isCustomLine } from '../../sale';
+
+/**
+ * Store credit of a day or a drawer session: notes given for returns and notes spent on sales (no money moved, so
+ * never in the tenders or the net). Keyed (and test ids) `credit-issued` and `credit-spent`.
+ */
+export const storeCreditRows = (t: TFunction, x: Pick<DayTotals, 'storeCredit'>): [string, string, Bucket][] =>
+  x.storeCredit
+    ? [
+        ['credit-issued', t('report.creditIssued'), x.storeCredit.issued],
+        ['credit-spent', t('report.creditSpent'), x.storeCredit.spent],
+      ]
+    : [];
+
+/** The test id of a figure's row: `credit-…` rows keep their key, others are `<prefix>-<key>`. */
+export const figureTestId = (prefix: string, k: string) => (k.startsWith('credit-') ? k : `${prefix}-${k}`);
 
 /** A day's totals in one currency: per tender and card brand, tips, refunds, drawer moves, audit, VAT and products. */
 export function Totals({ totals: x }: { totals: DayTotals }) {
@@ -20,6 +36,7 @@ export function Totals({ totals: x }: { totals: DayTotals }) {
     ...(x.paidOut ? [['paid-out', t('report.paidOut'), x.paidOut] as [string, string, Bucket]] : []),
     ...(x.noSale ? [['no-sale', t('report.noSale'), x.noSale] as [string, string, Bucket]] : []),
     ...(x.discounts ? [['discounts', t('report.discounts'), x.discounts] as [string, string, Bucket]] : []),
+    ...storeCreditRows(t, x),
     ...(x.training ? [['training', t('report.training'), x.training] as [string, string, Bucket]] : []),
     // The audit trail: baskets cleared, clears undone and lines removed before payment.
     ...AUDIT_EVENTS.flatMap((e): [string, string, Bucket][] => {
@@ -46,7 +63,7 @@ export function Totals({ totals: x }: { totals: DayTotals }) {
         </thead>
         <tbody>
           {rows.map(([k, name, b]) => (
-            <tr key={k} data-testid={`day-${k}`} data-amount={b.amount}>
+            <tr key={k} data-testid={figureTestId('day', k)} data-amount={b.amount}>
               <th scope="row">{name}</th>
               <td className="num">{b.count}</td>
               <td className="num">{money(b.amount, x.currency)}</td>

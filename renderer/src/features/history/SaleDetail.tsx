@@ -101,7 +101,7 @@ export function SaleDetail({
           </li>
         ))}
       </ul>
-      {(split || sale.status === 'partly_paid') && (
+      {(split || sale.status === 'partly_paid' || Boolean(sale.credit?.length)) && (
         <>
           <h3>{t('history.parts')}</h3>
           <ul>
@@ -116,6 +116,12 @@ export function SaleDetail({
                 {t('report.card')} · {money(chargedOf(a, sale.total), sale.currency)}
                 {tipOf(a, sale.total) > 0 && ` (${t('receipt.tip')} ${money(tipOf(a, sale.total), sale.currency)})`}
                 {a.card && ` · ${a.card.type ?? ''} ${a.card.last4 ?? ''}`} · {terminalLabel(a.terminalId, terminals)}
+              </li>
+            ))}
+            {sale.credit?.map((c, i) => (
+              <li key={`credit-${i}`} data-testid="tender-part" data-tender="credit" data-code={c.code} data-amount={c.amount}>
+                {t('credit.tender')} · {money(c.amount, sale.currency)} · {t('credit.code')} {c.code} · {t('credit.left')}{' '}
+                {money(c.left, sale.currency)}
               </li>
             ))}
             {sale.cash && (

@@ -4,6 +4,7 @@ import type { SaleRecord, TillApi } from '../../../../shared/contract';
 import { cashTaken } from '../../../../shared/cash';
 import { lineTotal, parseAmount } from '../../../../shared/money';
 import type { SaleLine } from '../../../../shared/payment';
+import { paidByCredit as creditOf } from '../../../../shared/sale';
 import { errorText } from '../../errors';
 import { money } from '../../format';
 import { nextNotes } from '../../sale';
@@ -15,9 +16,13 @@ interface Props {
   currency: string;
   /** A card sale that ended unpaid with this basket: the cash pays that same sale. */
   unpaidSaleId?: string | undefined;
-  /** Split tender: what is left to pay after the card part (`paidByCard`); the cash pays that, for the same sale. */
+  /**
+   * Split tender: what is left to pay after the card parts (`paidByCard`) and store credit (`paidByCredit`); the cash
+   * pays that, for the same sale.
+   */
   due?: number;
   paidByCard?: number;
+  paidByCredit?: number;
   /** The till's cash rounding step (minor units, 0: off): what the cash takes is rounded, the card part never. */
   rounding?: number;
   onClose(): void;
@@ -26,7 +31,19 @@ interface Props {
 }
 
 /** Cash tender: exact and next-note buttons take the cash at once; the change due is shown large, then a receipt. */
-export function CashDialog({ api, lines, currency, unpaidSaleId, due, paidByCard, rounding = 0, onClose, onPaid, onReceipt }: Props) {
+export function CashDialog({
+  api,
+  lines,
+  currency,
+  unpaidSaleId,
+  due,
+  paidByCard = 0,
+  paidByCredit = 0,
+  rounding = 0,
+  onClose,
+  onPaid,
+  onReceipt,
+}: Props) {
   const { t } = useTranslation();
   // What the cash pays: the whole basket, or the rest of a split sale, rounded to the till's cash rounding.
   const value = due ?? lineTotal(lines);
@@ -57,6 +74,9 @@ export function CashDialog({ api, lines, currency, unpaidSaleId, due, paidByCard
     const cur = sale.currency;
     const change = money(sale.cash?.change ?? 0, cur);
     const split = sale.tender === 'card' && sale.cash;
+    // A split sale's other parts: its cards, and its store credit.
+    const credit = creditOf(sale);
+    const byCard = sale.total - (sale.cash?.amount ?? 0) - credit;
     return (
       <Modal label={t('cash.title')} onClose={onClose} testId="cash-dialog">
         <h2>{t('receipt.cash')}</h2>
@@ -75,11 +95,12 @@ export function CashDialog({ api, lines, currency, unpaidSaleId, due, paidByCard
         </p>
         {split && (
           <p data-testid="cash-split">
-            {t('receipt.paidBy')} {money(sale.total - (sale.cash?.amount ?? 0), cur)} · {t('receipt.cash')}{' '}
-            {money(sale.cash?.amount ?? 0, cur)}
+            {byCard > 0 && `${t('receipt.paidBy')} ${money(byCard, cur)} · `}
+            {credit > 0 && `${t('credit.tender')} ${money(credit, cur)} · `}
+            {t('receipt.cash')} {money(sale.cash?.amount ?? 0, cur)}
           </p>
         )}
-        <p role="status">{split ? t('cash.doneSplit', { change }) : t('cash.done', { change })}</p>
+        <p role="status">{split ? t(credit > 0 ? 'cash.doneCredit' : 'cash.doneSplit', { change }) : t('cash.done', { change })}</p>
         <div className="row">
           <button className="primary big" autoFocus onClick={onClose}>
             {t('payment.newSale')}
@@ -97,8 +118,10 @@ export function CashDialog({ api, lines, currency, unpaidSaleId, due, paidByCard
       <h2>{t('cash.title')}</h2>
       {due !== undefined ? (
         <p className="cash-total" data-testid="cash-due" data-amount={due}>
-          {t('sale.total')} {money(lineTotal(lines), currency)} · {t('receipt.paidBy')} {money(paidByCard ?? 0, currency)} · {t('cash.due')}
-          : <strong>{money(due, currency)}</strong>
+          {t('sale.total')} {money(lineTotal(lines), currency)} ·{' '}
+          {paidByCard > 0 && `${t('receipt.paidBy')} ${money(paidByCard, currency)} · `}
+          {paidByCredit > 0 && `${t('credit.tender')} ${money(paidByCredit, currency)} · `}
+          {t('cash.due')}: <strong>{money(due, currency)}</strong>
         </p>
       ) : (
         <p className="cash-total">

@@ -24,10 +24,13 @@ const kbd = (k: string) => (
   </kbd>
 );
 
-/** Charge, Cash, Split (with their F-keys), Clear or Undo clear, Park sale, Discount, Another sale. */
+/** Charge, Cash, Split (with their F-keys), Store credit, Clear or Undo clear, Park sale, Discount, Another sale. */
 export function TenderActions({ sale: s, chargeRef, cashRef, undoRef, hasItems, charged, dayClosed, onAnother }: Props) {
   const { t } = useTranslation();
   const { basket, frozen, partPaid, chargeDisabledReason } = s;
+  // Cash and store credit: anything to pay, no card payment running, and today open.
+  const tenderOff = !hasItems || s.locked || s.charging || dayClosed;
+  const tenderWhy = dayClosed ? 'day-closed' : partPaid ? 'split-due' : undefined;
   return (
     <div className="sale-actions">
       <button
@@ -43,8 +46,8 @@ export function TenderActions({ sale: s, chargeRef, cashRef, undoRef, hasItems, 
       <button
         ref={cashRef}
         className="big"
-        disabled={!hasItems || s.locked || s.charging || dayClosed}
-        aria-describedby={dayClosed ? 'day-closed' : partPaid ? 'split-due' : undefined}
+        disabled={tenderOff}
+        aria-describedby={tenderWhy}
         aria-keyshortcuts={SHORTCUTS.cash}
         onClick={s.openCash}
       >
@@ -61,6 +64,9 @@ export function TenderActions({ sale: s, chargeRef, cashRef, undoRef, hasItems, 
           {t('sale.split')} {kbd(SHORTCUTS.split)}
         </button>
       )}
+      <button className="big" disabled={tenderOff} aria-describedby={tenderWhy} onClick={s.openCredit}>
+        {t('credit.pay')}
+      </button>
       {s.undo ? (
         <button ref={undoRef} onClick={s.undoClear}>
           {t('sale.undoClear')}

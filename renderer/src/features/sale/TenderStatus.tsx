@@ -1,9 +1,9 @@
 import { useTranslation } from 'react-i18next';
-import { money } from '../../format';
+import { partPaidText } from '../../format';
 import type { OpenSale } from './useOpenSale';
 
 /**
- * Where the sale stands (being paid, part paid with the rest due, unpaid with the basket kept), the terminal to charge
+ * Where the sale stands (being paid, part paid by card or store credit with the rest due, unpaid with the basket kept), the terminal to charge
  * on, and why Charge cannot be pressed.
  */
 export function TenderStatus({ sale: s, terminals }: { sale: OpenSale; terminals: { id: string }[] }) {
@@ -19,7 +19,7 @@ export function TenderStatus({ sale: s, terminals }: { sale: OpenSale; terminals
       {s.partPaid && (
         <p className="split-due" id="split-due" data-testid="split-due" data-paid={s.cardPaid} data-due={s.due}>
           <strong data-testid="amount-due" data-amount={s.due}>
-            {t('sale.partPaid', { paid: money(s.cardPaid, currency), due: money(s.due, currency) })}
+            {partPaidText(s.cardPaid, s.creditPaid, s.due, currency)}
           </strong>{' '}
           {t('sale.partChoice')}
         </p>

@@ -4,7 +4,17 @@ import type { Params, Product, SaleRecord, Snapshot, TillApi } from '../../../..
 import { lineTotal, parseAmount } from '../../../../shared/money';
 import { isFinal, type PaymentView, type SaleLine } from '../../../../shared/payment';
 import { errorText } from '../../errors';
-import { addLine, bigAmount, changeQty, EMPTY_SALE, paidByCard, productLine, type Sale, terminalLabel } from '../../sale';
+import {
+  addLine,
+  bigAmount,
+  changeQty,
+  EMPTY_SALE,
+  paidByCard,
+  paidByCreditNotes,
+  productLine,
+  type Sale,
+  terminalLabel,
+} from '../../sale';
 import type { AmountEntryState } from './useAmountEntry';
 
 /** What the sale screen is given, and hands on to its parts. */
@@ -40,6 +50,7 @@ export function useOpenSale({ api, snapshot, sale, setSale, onNewSale, dayClosed
   const [terminalId, setTerminalId] = useState(settings.defaultTerminalId || terminals[0]?.id || '');
   const [cashOpen, setCashOpen] = useState(false);
   const [splitOpen, setSplitOpen] = useState(false);
+  const [creditOpen, setCreditOpen] = useState(false);
   const [charging, setCharging] = useState(false);
   const [confirmBig, setConfirmBig] = useState<{ minor: number; then?: 'charge' }>();
   const [undo, setUndo] = useState<Sale>();
@@ -52,8 +63,10 @@ export function useOpenSale({ api, snapshot, sale, setSale, onNewSale, dayClosed
   const basket = sale.lines;
   const total = lineTotal(basket);
   const label = (id: string) => terminalLabel(id, terminals);
-  // Split tender: a card paid part of this sale; the rest is due, in cash or on another card. Its lines stay as charged.
+  // Split tender: a card or a store credit note paid part of this sale; the rest is due, in cash, on a card or with
+  // another credit note. Its lines stay as charged.
   const cardPaid = paidByCard(sale);
+  const creditPaid = paidByCreditNotes(sale);
   const due = total - cardPaid;
   const partPaid = cardPaid > 0 && due > 0;
   const amountText = amount.text;
@@ -163,11 +176,15 @@ export function useOpenSale({ api, snapshot, sale, setSale, onNewSale, dayClosed
     }
     if (toCharge.length) void charge(toCharge, terminalId, sale.saleId, true);
   };
-  const openCash = () => {
+  /** Cash, Store credit: what is typed in the amount field is added first, then the tender's dialog opens. */
+  const openTender = (setOpen: (open: boolean) => void) => () => {
     if (locked || charging || dayClosed) return;
     if (amountText.trim() && !takeAmount()) return;
-    if (basket.length || amountText.trim()) setCashOpen(true);
+    if (basket.length || amountText.trim()) setOpen(true);
   };
+  const openCash = openTender(setCashOpen);
+  /** Store credit: a credit note pays the basket, or what is due of it. */
+  const openCredit = openTender(setCreditOpen);
   /** Split: part on a card (the amount asked in a dialog), then the rest in cash or on another card. */
   const canSplit = canCharge && !partPaid;
   const openSplit = () => {
@@ -249,6 +266,7 @@ export function useOpenSale({ api, snapshot, sale, setSale, onNewSale, dayClosed
     basket,
     total,
     cardPaid,
+    creditPaid,
     due,
     partPaid,
     pending,
@@ -274,6 +292,8 @@ export function useOpenSale({ api, snapshot, sale, setSale, onNewSale, dayClosed
     setCashOpen,
     splitOpen,
     setSplitOpen,
+    creditOpen,
+    setCreditOpen,
     discountOpen,
     setDiscountOpen,
     parkOpen,
@@ -287,6 +307,7 @@ export function useOpenSale({ api, snapshot, sale, setSale, onNewSale, dayClosed
     chargeNow,
     openCash,
     openSplit,
+    openCredit,
     submitAmount,
     confirmAmount,
     removeLine,
