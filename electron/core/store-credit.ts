@@ -45,6 +45,14 @@ export class StoreCredit {
     const note = this.note(typed);
     if (note.left <= 0)
       throw new TillError({ code: 'not_allowed', field: 'code', message: `Nothing is left on credit note ${note.code}.` });
+    if (Boolean(note.training) !== this.#o.ledger.training)
+      throw new TillError({
+        code: 'not_allowed',
+        field: 'code',
+        message: note.training
+          ? `Credit note ${note.code} was given in demo mode (training): it cannot pay a real sale.`
+          : `Credit note ${note.code} is a real one: it cannot pay a sale in demo mode (training).`,
+      });
     const currency = sale?.currency ?? this.#o.currency();
     if (note.currency !== currency)
       throw new TillError({

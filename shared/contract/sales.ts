@@ -145,6 +145,8 @@ export interface CreditNote {
   /** When it was given (epoch ms) and by whom. */
   at: number;
   staff?: string;
+  /** Given while the till ran in demo mode: it pays only sales made in demo mode (and a real note only real sales). */
+  training?: true;
 }
 
 /** A store credit tender of a sale: what it paid, and the credit note it spent. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TillService } from '../../electron/core/service';
-import type { CreditNote, DayReport, DayState, ReceiptlessReturn, SaleRecord } from '../../shared/contract';
+import type { CreditNote, DayReport, DayState, ReceiptlessReturn, SaleRecord, Snapshot } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
 import { receiptContent } from '../../shared/receipt';
 import { localDate } from '../../electron/core/ledger/ledger';
@@ -234,6 +234,33 @@ describe('store credit', () => {
     expect(d.storeCredit).toEqual({ issued: { count: 1, amount: 1000 }, spent: { count: 1, amount: 1000 } });
     expect(d.net).toBe(1250);
     expect(await t.call<DayState>('closeDay', { counted: 2000 })).toMatchObject({ expected: 2000 });
+  });
+
+  it('a note given in demo mode (training) pays only training sales, and a real one only real sales', async () => {
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const svc = await TillService.create({ dataDir: tempDir('till-credit-demo-') });
+    cleanups.push(() => svc.close());
+    const { call, refused } = callers((m, p) => svc.dispatch(m, p) as never);
+    expect((await call<Snapshot>('snapshot')).mode).toBe('demo');
+    const practice = (await call<ReceiptlessReturn>('returnWithoutReceipt', { lines: SCARF, reason: 'Practice', tender: 'credit' }))
+      .creditNote!;
+    expect(practice.training).toBe(true);
+    // The shop goes live: the practice note pays nothing real, and nothing is written.
+    await call('saveSettings', { mode: 'custom', baseUrl: s.root, apiKey: TEST_KEY });
+    expect(await refused('payCredit', { lines: SOCKS, code: practice.code })).toMatchObject({
+      code: 'not_allowed',
+      message: `Credit note ${practice.code} was given in demo mode (training): it cannot pay a real sale.`,
+    });
+    expect(await call<CreditNote>('creditNote', { code: practice.code })).toMatchObject({ left: 1250 });
+    const real = (await call<ReceiptlessReturn>('returnWithoutReceipt', { lines: SCARF, reason: 'No receipt', tender: 'credit' }))
+      .creditNote!;
+    expect(real.training).toBeUndefined();
+    expect(await call<SaleRecord>('payCredit', { lines: SOCKS, code: real.code })).toMatchObject({ status: 'paid' });
+    await call('saveSettings', { mode: 'demo' });
+    expect(await refused('payCredit', { lines: SOCKS, code: real.code })).toMatchObject({
+      message: `Credit note ${real.code} is a real one: it cannot pay a sale in demo mode (training).`,
+    });
   });
 
   it('a code that is not one, or that no note has, or a note in another state of the sale, is refused and changes nothing', async () => {

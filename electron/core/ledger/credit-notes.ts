@@ -9,9 +9,12 @@ import type { LedgerContext } from './statements';
 
 export class CreditNotes {
   readonly #c: LedgerContext;
+  /** The till runs in demo mode now (the ledger's flag): a note given now is a training note. */
+  readonly #training: () => boolean;
 
-  constructor(c: LedgerContext) {
+  constructor(c: LedgerContext, training: () => boolean) {
     this.#c = c;
+    this.#training = training;
   }
 
   /** Gives a credit note, inside the caller's transaction (the return it is for is written in the same one). */
@@ -24,10 +27,20 @@ export class CreditNotes {
     staff?: string;
     returnId: string;
   }): void {
-    this.#c.q.insertCreditNote!.run(n.code, n.amount, n.currency, n.at, localDate(n.at), n.session, n.staff ?? null, n.returnId);
+    this.#c.q.insertCreditNote!.run(
+      n.code,
+      n.amount,
+      n.currency,
+      n.at,
+      localDate(n.at),
+      n.session,
+      n.staff ?? null,
+      n.returnId,
+      this.#training() ? 1 : 0,
+    );
   }
 
-  /** A credit note by its code (`XXXXX-XXXXX`), with what is left on it; undefined when no note has that code. */
+  /** A credit note by its code (`XXXXX-XXXXX`), with what is left on it and whether it was given in training. */
   get(code: string): CreditNote | undefined {
     const raw = this.#c.q.creditNote!.get(code);
     if (!raw) return undefined;
@@ -39,6 +52,7 @@ export class CreditNotes {
       currency: r.currency,
       at: r.at,
       ...(r.staff ? { staff: r.staff } : {}),
+      ...(r.training ? { training: true as const } : {}),
     };
   }
 }

@@ -108,7 +108,7 @@ export class Ledger {
       (fn) => this.atomically(fn),
       (id) => this.sessionTotals(id),
     );
-    this.creditNotes = new CreditNotes(context);
+    this.creditNotes = new CreditNotes(context, () => this.training);
     this.refunds = new Refunds(context, this.sessions, this.creditNotes);
     this.history = new SaleHistory(
       context,

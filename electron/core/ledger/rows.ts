@@ -179,6 +179,7 @@ export const CreditNoteRowSchema = z.object({
   at: z.number(),
   staff: z.string().nullable(),
   return_id: z.string(),
+  training: z.number().int(),
   spent: z.number().int().min(0),
 });
 export const ReturnedLinesSchema = z.array(

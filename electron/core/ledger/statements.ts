@@ -38,10 +38,10 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
     ),
     creditNoteReturn: p('SELECT return_id FROM credit_notes WHERE code = ?'),
     insertCreditNote: p(
-      'INSERT INTO credit_notes (code, amount, currency, at, day, session_id, staff, return_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO credit_notes (code, amount, currency, at, day, session_id, staff, return_id, training) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     creditNote: p(
-      `SELECT c.code, c.amount, c.currency, c.at, c.staff, c.return_id,
+      `SELECT c.code, c.amount, c.currency, c.at, c.staff, c.return_id, c.training,
               coalesce((SELECT sum(t.amount) FROM tenders t WHERE t.kind = 'credit' AND t.credit_code = c.code), 0) AS spent
        FROM credit_notes c WHERE c.code = ?`,
     ),

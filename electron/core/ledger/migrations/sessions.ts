@@ -333,4 +333,9 @@ export const SESSIONS_STEPS: readonly string[] = [
   -- it (opened_by stays empty until then) - and records who handed it over.
   ALTER TABLE drawer_sessions ADD COLUMN handed_by TEXT;
   `,
+  `
+  -- A credit note given while the till runs in demo mode (training) pays only training sales, and a real one only
+  -- real sales: a note made up in training is never money.
+  ALTER TABLE credit_notes ADD COLUMN training INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
