@@ -13,7 +13,7 @@ import { TillError } from '../../shared/errors';
 import { formatMoney } from '../../shared/money';
 import { roundCash } from '../../shared/cash';
 import { creditCodeOf } from '../../shared/credit';
-import { isPaidCard, refundTargets } from '../../shared/sale';
+import { isPaidCard, paidByCredit, paidCards, refundTargets } from '../../shared/sale';
 import { z } from 'zod';
 import type { NewRefund, RefundBaseline, RefundRow } from './ledger/ledger';
 import { ProviderError, type ProviderOrder, type ProviderRefund } from './payments/provider';
@@ -60,6 +60,9 @@ export class RefundDesk {
     // A sale id refunds the cash part (all of a cash sale, the cash of a split one) from the drawer.
     const cashSale = ledger.sale(orderId);
     if (cashSale?.cash) return this.cash(cashSale, requested, staff);
+    // A sale with no cash part that a credit note paid (all, or part of it, the rest never paid): a new note.
+    if (cashSale && paidByCredit(cashSale) > 0 && !paidCards(cashSale).length)
+      return this.credit(cashSale, requested ?? refundTargets(cashSale, false).find((t) => t.tender === 'credit')?.left ?? 0, staff);
     const sale = ledger.history.saleOfOrder(orderId);
     const attempt = sale?.attempts.find((a) => a.orderId === orderId);
     if (!sale || !attempt || !isPaidCard(attempt))

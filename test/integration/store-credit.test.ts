@@ -236,6 +236,28 @@ describe('store credit', () => {
     expect(await t.call<DayState>('closeDay', { counted: 2000 })).toMatchObject({ expected: 2000 });
   });
 
+  it('a customer who paid part with a note and left gets the note back: a refund of that part is a new note', async () => {
+    const t = await till();
+    await t.call('openDay', { float: 0 });
+    const { creditNote } = await t.call<ReceiptlessReturn>('returnWithoutReceipt', {
+      lines: SOCKS,
+      reason: 'No receipt',
+      tender: 'credit',
+    });
+    const part = await t.call<SaleRecord>('payCredit', { lines: SCARF, code: creditNote!.code });
+    expect(part.status).toBe('partly_paid');
+    const back = await t.call<SaleRecord>('refund', { orderId: part.saleId });
+    expect(back.refunds).toMatchObject([{ tender: 'credit', amount: 1000, state: 'done' }]);
+    expect(await t.call<CreditNote>('creditNote', { code: back.refunds[0]!.creditNote! })).toMatchObject({ left: 1000 });
+    // Nothing more to give back; the day gave two notes, spent one, moved no money.
+    expect(await t.refused('refund', { orderId: part.saleId })).toMatchObject({ code: 'bad_request' });
+    // Nor is the sale open any more: its only paid part was given back.
+    expect((await t.call<{ sales: SaleRecord[] }>('openSales', {})).sales).toEqual([]);
+    const d = await t.day();
+    expect(d.storeCredit).toEqual({ issued: { count: 2, amount: 2000 }, spent: { count: 1, amount: 1000 } });
+    expect(d.net).toBe(0);
+  });
+
   it('a note given in demo mode (training) pays only training sales, and a real one only real sales', async () => {
     const s = await startSim();
     cleanups.push(() => s.sim.stop());

@@ -7,6 +7,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { SaleRecord } from '../../../shared/contract';
 import { parseAmount } from '../../../shared/money';
 import { readCreditCode } from '../../../shared/credit';
+import { paidSoFar, refundedOf } from '../../../shared/sale';
 import type { StatusReader } from '../payments/provider';
 import { attemptOf, saleRecords } from './records';
 import { type AttemptSnapshot, check, ftsQuery, type SaleRow, SaleRowSchema } from './rows';
@@ -120,7 +121,10 @@ export class SaleHistory {
    */
   openSales(since: number): SaleRecord[] {
     const rows = (this.#c.q.unpaidCardSales!.all(since, MAX_IN) as unknown[]).map((r) => check(SaleRowSchema, r, 'sale'));
-    return this.#records(rows).filter((s) => s.status === 'partly_paid' || s.status === 'pending');
+    // A partly paid sale whose paid parts were all given back (the customer left) is not open any more.
+    return this.#records(rows).filter(
+      (s) => s.status === 'pending' || (s.status === 'partly_paid' && refundedOf(s.refunds) < paidSoFar(s)),
+    );
   }
 
   /** Sales created in [from, to) in pages of `limit`, oldest first (exports): the cursor is the last row's. */

@@ -63,15 +63,24 @@ export function SaleDetail({
   // Where a refund can go and how much each tender may still take: the sale's rules (shared/sale.ts), as the core
   // applies them - a card sale through its paid order, a cash sale from the drawer, a split sale's parts each within
   // what it paid.
-  // Store credit goes back only with returned items (as a new credit note), never as a plain refund.
-  const targets = refundTargets(sale).filter((x) => x.tender !== 'credit');
+  // Store credit goes back as a new credit note: with returned items, or as a refund of a sale that only credit
+  // notes paid (all of it, or part of it whose rest was never paid).
+  const targets = refundTargets(sale).filter((x) => x.tender !== 'credit' || (!sale.cash && !cards.length));
   const open = targets.filter((x) => x.left > 0);
   const [targetId, setTargetId] = useState<string>();
   const target = open.find((x) => x.id === targetId) ?? open[0];
   const refundId = target?.id;
   const left = target?.left ?? 0;
-  const refundable = sale.status === 'paid' || sale.status === 'partially_refunded' || (split && sale.status === 'partly_paid');
-  const confirmKey = target?.tender === 'cash' ? 'history.refundConfirmCash' : 'history.refundConfirm';
+  const refundable =
+    sale.status === 'paid' ||
+    sale.status === 'partially_refunded' ||
+    ((split || Boolean(sale.credit?.length)) && sale.status === 'partly_paid');
+  const confirmKey =
+    target?.tender === 'cash'
+      ? 'history.refundConfirmCash'
+      : target?.tender === 'credit'
+        ? 'history.refundConfirmCredit'
+        : 'history.refundConfirm';
   const due = amountDue(sale);
   const [amount, setAmount] = useState('');
   const [confirm, setConfirm] = useState<number>();
@@ -228,7 +237,8 @@ export function SaleDetail({
               <select value={target?.id} onChange={(e) => (setTargetId(e.target.value), setAmount(''))}>
                 {open.map((x) => (
                   <option key={x.id} value={x.id}>
-                    {x.tender === 'cash' ? t('report.cash') : `${t('report.card')} ${x.id}`} · {money(x.left, sale.currency)}
+                    {x.tender === 'cash' ? t('report.cash') : x.tender === 'credit' ? t('credit.tender') : `${t('report.card')} ${x.id}`} ·{' '}
+                    {money(x.left, sale.currency)}
                   </option>
                 ))}
               </select>

@@ -19,6 +19,7 @@ export const books = {
     searchPlaceholder: 'e.g. 12.50, 4242, VISA, Espresso',
     searchHint: 'Search by amount, the last 4 digits or the brand of a card, a product, or the start of an order id.',
     refundConfirmCash: 'Refund {{amount}} in cash from the drawer?',
+    refundConfirmCredit: 'Give {{amount}} back as a new store credit note?',
     refundTender: { card: 'to the card', cash: 'cash from the drawer', credit: 'as a store credit note' },
     refundState: { pending: 'being checked', done: 'done', failed: 'refused - nothing changed' },
     more: 'Show older sales',

@@ -21,6 +21,7 @@ export const books: Dict = {
     searchPlaceholder: 'bijv. 12,50, 4242, VISA, Espresso',
     searchHint: 'Zoek op bedrag, de laatste 4 cijfers of het merk van een kaart, een product, of het begin van een ordernummer.',
     refundConfirmCash: '{{amount}} contant terugbetalen uit de la?',
+    refundConfirmCredit: '{{amount}} teruggeven als nieuwe tegoedbon?',
     refundTender: { card: 'naar de kaart', cash: 'contant uit de la', credit: 'als tegoedbon' },
     refundState: { pending: 'wordt gecontroleerd', done: 'gedaan', failed: 'geweigerd - er is niets gewijzigd' },
     more: 'Oudere verkopen tonen',
