@@ -95,4 +95,41 @@ describe.skipIf(Boolean(reason))('store credit against kill -9 of headless mode'
     expect(day.net).toBe(2000);
     await second.till.stop('SIGTERM');
   });
+
+  it('exchange-journaled (difference on a card): the return as store credit and the new sale were written together; at restart the sale waits for its card', async () => {
+    const env = envOf();
+    const first = await start({ ...env, TILL_CRASH_AT: 'exchange-journaled' });
+    const died = new Promise<void>((resolve) => first.till.proc.once('exit', () => resolve()));
+    expect((await first.ws.call('openDay', { float: 0 })).ok).toBe(true);
+    const saleId = (await first.ws.call<SaleRecord>('payCash', { lines: COAT, given: 4000 })).result!.saleId;
+    const answer = await first.ws.call('exchangeItems', {
+      saleId,
+      lines: [{ index: 0, quantity: 1 }],
+      reason: 'Too small',
+      newLines: BOOTS,
+      restByCard: true,
+    });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'closed' } });
+    await died;
+    const second = await start(env);
+    const open = (await second.ws.call<OpenSales>('openSales', {})).result!.sales;
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ status: 'partly_paid', total: 6000, credit: [{ amount: 4000, left: 0 }] });
+    const original = (await second.ws.call<SaleRecord[]>('history', {})).result!.find((s) => s.saleId === saleId)!;
+    expect(original.refunds).toMatchObject([{ tender: 'credit', amount: 4000, state: 'done', reason: 'Too small (exchange)' }]);
+    // Once: asking again is refused, and the day counts one note given and spent, and the coat's cash only.
+    expect(
+      await second.ws.call('exchangeItems', {
+        saleId,
+        lines: [{ index: 0, quantity: 1 }],
+        reason: 'Too small',
+        newLines: BOOTS,
+        restByCard: true,
+      }),
+    ).toMatchObject({ ok: false });
+    const day = await dayOf(second.ws);
+    expect(day.storeCredit).toEqual({ issued: { count: 1, amount: 4000 }, spent: { count: 1, amount: 4000 } });
+    expect([day.tenders.cash.amount, day.net]).toEqual([4000, 4000]);
+    await second.till.stop('SIGTERM');
+  });
 });
