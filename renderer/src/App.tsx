@@ -55,6 +55,12 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
   const [newSaleAt, setNewSaleAt] = useState(0);
   const [outcomes, setOutcomes] = useState<PaymentView[]>([]);
   const [openSalesShown, setOpenSalesShown] = useState(false);
+  /** Counts the sales put on the counter to be charged there: each time, Charge gets the focus once it shows. */
+  const [chargeNext, setChargeNext] = useState(0);
+  useEffect(() => {
+    // After the sale screen's own first focus (its effects run before this one).
+    if (chargeNext) document.getElementById('charge')?.focus();
+  }, [chargeNext]);
   const payments = snapshot?.payments;
   const terminals = snapshot?.terminals;
   const viewRef = useRef(view);
@@ -146,6 +152,12 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
       const found = list.find((s) => s.saleId === of);
       setReceipt(found && { sale: found, refundId });
     });
+  };
+  /** A sale taken up again (Resume) or to charge (`charge`: an exchange whose difference a card pays) on the counter. */
+  const toCounter = (next: Sale, charge = false) => {
+    setSale(next);
+    setView('sale');
+    if (charge) setChargeNext((n) => n + 1);
   };
   const showPayment = (orderId: string) => {
     setView('sale');
@@ -274,6 +286,7 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
             initialQuery={historyQuery?.query}
             focusSearch={historyKey}
             onReceipt={openReceipt}
+            onCounter={(next) => toCounter(next, true)}
           />
         )}
         {!mustSignIn && view === 'report' && <ReportScreen api={api} version={historyVersion} />}
@@ -281,16 +294,7 @@ export function App({ api: tillApi, linkUp = true }: { api: TillApi; linkUp?: bo
         {!mustSignIn && view === 'shop' && <ShopScreen api={api} snapshot={snapshot} version={historyVersion + shopVersion} />}
         {!mustSignIn && view === 'settings' && <SettingsScreen api={api} snapshot={snapshot} />}
       </main>
-      {openSalesShown && (
-        <OpenSales
-          api={api}
-          onResume={(resumed) => {
-            setSale(resumed);
-            setView('sale');
-          }}
-          onClose={() => setOpenSalesShown(false)}
-        />
-      )}
+      {openSalesShown && <OpenSales api={api} onResume={(resumed) => toCounter(resumed)} onClose={() => setOpenSalesShown(false)} />}
       {receipt && (
         <Receipt
           api={api}

@@ -9,7 +9,7 @@ import type { Simulator } from '../../electron/core/payments/multisafepay/simula
 import { until } from '../helpers/sim';
 import { en } from '../../renderer/src/locales/en';
 import { panel, shot, skipReason } from './harness';
-import { openDay, salePages, toDutch } from './sale-page';
+import { newestSaleDetails, openDay, salePages, toDutch } from './sale-page';
 
 const reason = skipReason();
 if (reason) console.warn(`[e2e] ${reason}`);
@@ -48,14 +48,7 @@ describe.skipIf(Boolean(reason))('Return items in Chromium', () => {
   }
 
   /** The newest sale's details in the history. */
-  async function details(page: Page, T: typeof en) {
-    await page.getByRole('button', { name: T.nav.history }).click();
-    await page
-      .locator('[data-testid="history-row"]')
-      .first()
-      .getByRole('button', { name: new RegExp(T.history.details) })
-      .click();
-  }
+  const details = newestSaleDetails;
 
   it('English: two of three espressos go back to the card with their VAT; the third is all that is offered next', async () => {
     const page = await open();

@@ -78,3 +78,13 @@ export async function toDutch(page: Page): Promise<typeof en> {
   await page.getByRole('button', { name: T.settings.save }).waitFor();
   return T;
 }
+
+/** History, then the newest sale's details (in `T`'s words). */
+export async function newestSaleDetails(page: Page, T: typeof en): Promise<void> {
+  await page.getByRole('button', { name: T.nav.history }).click();
+  await page
+    .locator('[data-testid="history-row"]')
+    .first()
+    .getByRole('button', { name: new RegExp(T.history.details) })
+    .click();
+}

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { en } from '../../renderer/src/locales/en';
 import { shot, skipReason } from './harness';
-import { openDay, salePages, toDutch } from './sale-page';
+import { newestSaleDetails, openDay, salePages, toDutch } from './sale-page';
 
 const reason = skipReason();
 if (reason) console.warn(`[e2e] ${reason}`);
@@ -109,12 +109,7 @@ describe.skipIf(Boolean(reason))('Store credit in Chromium', () => {
     expect(await page.getByTestId('split-due').count()).toBe(0);
 
     // History: the sale's parts, the credit note with its code.
-    await page.getByRole('button', { name: en.nav.history }).click();
-    await page
-      .locator('[data-testid="history-row"]')
-      .first()
-      .getByRole('button', { name: new RegExp(en.history.details) })
-      .click();
+    await newestSaleDetails(page, en);
     const part = page.locator('[data-testid="tender-part"][data-tender="credit"]');
     expect(await part.getAttribute('data-amount')).toBe('500');
     expect(await part.textContent()).toContain(code);

@@ -4,9 +4,22 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
 import { localDay } from '../../renderer/src/day';
-import type { DayState } from '../../shared/contract';
+import type { DayState, DrawerSession } from '../../shared/contract';
 import { TillError } from '../../shared/errors';
 import { fakeApi } from '../helpers/fake-api';
+
+/** A drawer session of today with a 50.00 float, and `more`. */
+const drawerSession = (id: number, more: Partial<DrawerSession> = {}): DrawerSession => ({
+  id,
+  day: localDay(),
+  openedAt: Date.now(),
+  float: 5000,
+  openingFloat: 5000,
+  currency: 'EUR',
+  totals: [],
+  expectedNow: 5000,
+  ...more,
+});
 
 async function renderApp(f = fakeApi()) {
   render(<App api={f.api} />);
@@ -74,17 +87,8 @@ describe('drawer sessions on the screens', () => {
 
   it('the Day report lists the drawer sessions of the date and exports the bookkeeping journal', async () => {
     const f = fakeApi({ today: { day: localDay(), openedAt: Date.now(), float: 5000, currency: 'EUR', sessionId: 2 } });
-    const session = (id: number, counted?: number) => ({
-      id,
-      day: localDay(),
-      openedAt: Date.now(),
-      float: 5000,
-      openingFloat: 5000,
-      currency: 'EUR',
-      totals: [],
-      expectedNow: 5000,
-      ...(counted !== undefined ? { closedAt: Date.now(), counted, expected: 5000 } : {}),
-    });
+    const session = (id: number, counted?: number) =>
+      drawerSession(id, counted !== undefined ? { closedAt: Date.now(), counted, expected: 5000 } : {});
     f.api.dayReport.mockResolvedValue({ date: localDay(), totals: [], sessions: [session(1, 4990), session(2)] });
     f.api.exportJournal.mockResolvedValue({ path: '/tmp/journal.csv', rows: 24 });
     const { user } = await renderApp(f);
@@ -97,5 +101,30 @@ describe('drawer sessions on the screens', () => {
     await user.click(screen.getByRole('button', { name: 'Export bookkeeping journal (CSV)' }));
     expect(f.api.exportJournal).toHaveBeenCalledWith({ from: localDay(), to: localDay() });
     expect(await screen.findByTestId('export-result')).toHaveTextContent('24 journal row(s) saved to /tmp/journal.csv');
+  });
+
+  it('the Day screen names who handed a drawer over, and who took it over or that nobody has yet', async () => {
+    const f = fakeApi({ today: { day: localDay(), openedAt: Date.now(), float: 5000, currency: 'EUR', sessionId: 3 } });
+    const session = drawerSession;
+    f.api.dayReport.mockResolvedValue({
+      date: localDay(),
+      totals: [],
+      sessions: [
+        session(1, { openedBy: 'Anna' }),
+        session(2, { handedOverBy: 'Anna', openedBy: 'Bob' }),
+        session(3, { handedOverBy: 'Bob' }),
+      ],
+    });
+    const { user } = await renderApp(f);
+    await user.click(await screen.findByRole('button', { name: 'Day' }));
+    const table = await screen.findByTestId('sessions');
+    const row = (id: number) => table.querySelector<HTMLElement>(`tr[data-session="${id}"]`)!;
+    await within(table).findAllByTestId('handed-over-by');
+    expect(within(row(1)).queryByTestId('handed-over-by')).toBeNull();
+    expect(row(1)).toHaveTextContent('Anna');
+    expect(within(row(2)).getByTestId('handed-over-by')).toHaveTextContent('Handed over by Anna');
+    expect(within(row(2)).getByTestId('handed-over-by')).not.toHaveTextContent('Not taken over yet');
+    expect(row(2)).toHaveTextContent('Bob');
+    expect(within(row(3)).getByTestId('handed-over-by')).toHaveTextContent('Handed over by Bob · Not taken over yet');
   });
 });

@@ -155,6 +155,12 @@ export function SessionsTable({ sessions }: { sessions: DrawerSession[] }) {
           <tr key={s.id} data-session={s.id} data-expected={s.expectedNow} data-counted={s.counted}>
             <td>
               {time(s.openedAt)} {s.openedBy ?? ''}
+              {s.handedOverBy !== undefined && (
+                <div className="muted" data-testid="handed-over-by" data-taken-over={s.openedBy !== undefined}>
+                  {t('session.handedOverBy', { name: s.handedOverBy })}
+                  {s.openedBy === undefined && ` · ${t('session.notTakenOver')}`}
+                </div>
+              )}
             </td>
             <td>{s.closedAt !== undefined ? `${time(s.closedAt)} ${s.closedBy ?? ''}` : t('session.stillOpen')}</td>
             <td className="num">

@@ -39,6 +39,8 @@ export function ReturnDialog({ api, sale, manager, onClose, onDone, catalog = []
   const [exchange, setExchange] = useState(false);
   const [rows, setRows] = useState<PickedRow[]>([]);
   const [given, setGiven] = useState('');
+  // How the customer pays a difference: cash handed over (as before), or a card charged at the counter afterwards.
+  const [payBy, setPayBy] = useState<'cash' | 'card'>('cash');
   const name = (l: { name: string }) => (isCustomLine(l.name) ? t('sale.customLine') : l.name);
 
   const chosen = Object.entries(picked).map(([i, q]) => ({ index: Number(i), text: q, quantity: Number(q) }));
@@ -49,7 +51,9 @@ export function ReturnDialog({ api, sale, manager, onClose, onDone, catalog = []
 
   // The exchange's difference: to pay (more than 0) or to give back, and what moves through the drawer (rounded).
   const newTotal = rowsValid(rows) ? lineTotal(pickedLines(rows)) : 0;
-  const { moved } = exchangeCash(newTotal, amount, cashRounding);
+  const { difference, moved } = exchangeCash(newTotal, amount, cashRounding);
+  // A card pays the difference exactly (no cash rounding); with nothing to pay there is no choice, and cash it is.
+  const byCard = payBy === 'card' && difference > 0;
 
   const submit = () => {
     if (!chosen.length) return setError(t('returns.none'));
@@ -70,8 +74,8 @@ export function ReturnDialog({ api, sale, manager, onClose, onDone, catalog = []
 
   const submitExchange = () => {
     if (!rows.length || !rowsValid(rows)) return setError(t('exchange.noItems'));
-    const handed = moved > 0 ? parseAmount(given, sale.currency) : 0;
-    if (handed === null || handed < moved) return setError(t('exchange.tooLittle', { amount: money(moved, sale.currency) }));
+    const handed = moved > 0 && !byCard ? parseAmount(given, sale.currency) : 0;
+    if (handed === null || (!byCard && handed < moved)) return setError(t('exchange.tooLittle', { amount: money(moved, sale.currency) }));
     setBusy(true);
     setError(undefined);
     api
@@ -80,7 +84,8 @@ export function ReturnDialog({ api, sale, manager, onClose, onDone, catalog = []
         lines: chosen.map(({ index, quantity }) => ({ index, quantity })),
         reason,
         newLines: pickedLines(rows),
-        given: handed,
+        // By card the core refuses when there is nothing left to pay, and says so.
+        ...(byCard ? { restByCard: true } : { given: handed }),
       })
       .then(
         (out) => onExchanged?.(out),
@@ -186,13 +191,37 @@ export function ReturnDialog({ api, sale, manager, onClose, onDone, catalog = []
             {t('returns.reason')}
             <input type="text" autoComplete="off" maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
-          <p aria-live="polite" data-testid="exchange-difference" data-amount={moved}>
+          {difference > 0 && (
+            <fieldset className="choice" disabled={busy}>
+              <legend>{t('exchange.payBy')}</legend>
+              {(['cash', 'card'] as const).map((k) => (
+                <label key={k} className="check">
+                  <input
+                    type="radio"
+                    name="exchange-pay-by"
+                    value={k}
+                    checked={payBy === k}
+                    onChange={() => (setPayBy(k), setError(undefined))}
+                  />
+                  {t(k === 'cash' ? 'exchange.byCash' : 'exchange.byCard')}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          <p
+            aria-live="polite"
+            data-testid="exchange-difference"
+            data-amount={byCard ? difference : moved}
+            data-pay-by={byCard ? 'card' : 'cash'}
+          >
             {t('exchange.credit', { amount: money(amount, sale.currency) })} ·{' '}
-            {moved >= 0
-              ? t('exchange.toPay', { amount: money(moved, sale.currency) })
-              : t('exchange.toGiveBack', { amount: money(-moved, sale.currency) })}
+            {byCard
+              ? t('exchange.toPayCard', { amount: money(difference, sale.currency) })
+              : moved >= 0
+                ? t('exchange.toPay', { amount: money(moved, sale.currency) })
+                : t('exchange.toGiveBack', { amount: money(-moved, sale.currency) })}
           </p>
-          {moved > 0 && (
+          {moved > 0 && !byCard && (
             <label>
               {t('cash.given')}
               <input inputMode="decimal" autoComplete="off" value={given} onChange={(e) => setGiven(e.target.value)} />

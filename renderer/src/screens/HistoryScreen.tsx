@@ -6,7 +6,7 @@ import { isSplit } from '../../../shared/sale';
 import { ReceiptlessReturnDialog } from '../components/ReceiptlessReturnDialog';
 import { receiptlessAsSale } from '../../../shared/returns';
 import { money, time } from '../format';
-import { terminalLabel } from '../sale';
+import { type Sale, terminalLabel } from '../sale';
 import { isManager } from './DayScreen';
 import { type OnReceipt, SaleDetail } from '../features/history/SaleDetail';
 
@@ -18,6 +18,7 @@ export function HistoryScreen({
   initialQuery,
   focusSearch = 0,
   onReceipt,
+  onCounter,
 }: {
   api: TillApi;
   version: number;
@@ -27,6 +28,8 @@ export function HistoryScreen({
   /** Changes each time F9 is pressed: the search box gets the cursor (from a sale's details too). */
   focusSearch?: number;
   onReceipt: OnReceipt;
+  /** A sale to charge at the counter (an exchange whose difference a card pays). */
+  onCounter?(sale: Sale): void;
 }) {
   const { t } = useTranslation();
   const terminals = snapshot.terminals;
@@ -82,6 +85,7 @@ export function HistoryScreen({
         onReceipt={onReceipt}
         catalog={snapshot.catalog}
         cashRounding={snapshot.settings.cashRounding ?? 0}
+        {...(onCounter ? { onCounter } : {})}
       />
     );
 

@@ -7,11 +7,12 @@ import { chargedOf, tipOf } from '../../../../shared/payment';
 import { amountDue, isSplit, paidCards, refundTargets } from '../../../../shared/sale';
 import { useLineName } from '../../components/Receipt';
 import { ReturnDialog } from '../../components/ReturnDialog';
+import { resumedSale } from '../../components/OpenSales';
 import { usePrintReceipt } from '../../components/usePrintReceipt';
 import { returnableOf, returnedSoFar } from '../../../../shared/returns';
 import { money, time } from '../../format';
 import { messageText, reasonText } from '../../outcome';
-import { terminalLabel } from '../../sale';
+import { type Sale, terminalLabel } from '../../sale';
 
 /** Opens a sale's receipt (or one of its refunds'). */
 export type OnReceipt = (sale: string | SaleRecord, refundId?: string) => void;
@@ -42,6 +43,7 @@ export function SaleDetail({
   onReceipt,
   catalog,
   cashRounding,
+  onCounter,
 }: {
   api: TillApi;
   sale: SaleRecord;
@@ -55,6 +57,8 @@ export function SaleDetail({
   manager: boolean;
   onBack(): void;
   onReceipt: OnReceipt;
+  /** An exchange whose difference a card pays: its new sale goes to the counter, partly paid, to be charged there. */
+  onCounter?(sale: Sale): void;
 }) {
   const { t } = useTranslation();
   const lineName = useLineName();
@@ -215,6 +219,8 @@ export function SaleDetail({
           cashRounding={cashRounding}
           onExchanged={(out) => {
             setReturning(false);
+            // Paid in part by the returned items (a store credit note): the rest is charged at the counter.
+            if (amountDue(out.sale) > 0 && onCounter) return onCounter(resumedSale(out.sale));
             setMsg(t('exchange.done', { n: out.sale.receiptNumber ?? '', change: money(out.sale.cash?.change ?? 0, sale.currency) }));
             onReceipt(out.sale);
           }}

@@ -35,6 +35,7 @@ export function TenderActions({ sale: s, chargeRef, cashRef, undoRef, hasItems, 
     <div className="sale-actions">
       <button
         ref={chargeRef}
+        id="charge"
         className="primary big"
         disabled={!hasItems || !s.canCharge}
         aria-describedby={dayClosed ? 'day-closed' : chargeDisabledReason ? 'charge-why' : partPaid ? 'split-due' : undefined}
