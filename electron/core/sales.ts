@@ -22,6 +22,7 @@ import { Drawer } from './drawer';
 import { SalesExports } from './sales-export';
 import { RefundDesk, type Return } from './refunds';
 import { StoreCredit } from './store-credit';
+import type { Shop } from './shop/shop';
 export { csvCell } from './sales-export';
 
 export interface SalesBookOptions {
@@ -44,6 +45,8 @@ export interface SalesBookOptions {
   notice: (level: 'info' | 'warning' | 'error', message: string, extra?: Pick<Notice, 'key' | 'params' | 'orderId'>) => void;
   /** Called after each durable step of the drawer or of a return (crash tests: `TILL_CRASH_AT`). */
   failpoint?: (point: FailPoint) => void;
+  /** The shop database, when one is set: store credit is spent across its tills through it (store-credit.ts). */
+  shop?: () => Shop | undefined;
   /** A refund is done (from the answer, a re-read or the drawer): e.g. print its receipt. */
   onRefundDone?: (sale: SaleRecord, refund: RefundRecord) => void;
 }

@@ -212,6 +212,7 @@ export class TillService implements Dispatcher {
       ...(opts.refundGraceMs !== undefined ? { refundGraceMs: opts.refundGraceMs } : {}),
       notice: (level, message, extra) => this.#events.notice(level, message, extra),
       onRefundDone: (sale, refund) => this.#printing.autoPrint(sale, refund),
+      shop: () => this.#shopLink?.shop,
       ...(opts.failpoint ? { failpoint: opts.failpoint } : {}),
     });
     this.ledger.onChange = (what) => {

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import type { DayReport, ReceiptlessReturn, SaleRecord, ShopDay, ShopStatus, Snapshot } from '../../shared/contract';
+import type { CreditNote, DayReport, ReceiptlessReturn, SaleRecord, ShopDay, ShopStatus, Snapshot } from '../../shared/contract';
 import type { PaymentView } from '../../shared/payment';
 import { localDate } from '../../electron/core/ledger/ledger';
 import { TillService } from '../../electron/core/service';
@@ -255,5 +255,117 @@ describe('the shop day across tills', () => {
     const snap = ok<Snapshot>(await svc.dispatch('snapshot', {}));
     expect(snap.shop).toBeUndefined();
     expect(snap.settings.shopDatabase).toBe('none');
+  });
+});
+
+describe('store credit across tills', () => {
+  const coat = [{ name: 'Coat', unitPrice: 2000, quantity: 1, vatRate: 21 }];
+  const scarf = [{ name: 'Scarf', unitPrice: 1250, quantity: 1, vatRate: 21 }];
+  const gloves = [{ name: 'Gloves', unitPrice: 1000, quantity: 1, vatRate: 21 }];
+
+  it('a note given at one till is spent at another; the giving till then spends only what is left, and nobody more', async () => {
+    const url = await pgs.fresh();
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const [a, b] = [await till('Front', url, s.root, 'DEMO0001'), await till('Back', url, s.root, 'DEMO0002')];
+    for (const t of [a, b]) await t.call('openDay', { float: 0 });
+    const { creditNote } = await a.call<ReceiptlessReturn>('returnWithoutReceipt', { lines: coat, reason: 'No receipt', tender: 'credit' });
+    const code = creditNote!.code;
+    await shopStatus(a, (st) => st.online && st.queued === 0);
+    // Back knows the note from the shop database, and spends 12.50 of it.
+    expect(await b.call<CreditNote>('creditNote', { code })).toMatchObject({ amount: 2000, left: 2000 });
+    const there = await b.call<SaleRecord>('payCredit', { lines: scarf, code });
+    expect(there).toMatchObject({ status: 'paid', credit: [{ code, amount: 1250, left: 750 }] });
+    // Front gave the note but is told what is left (7.50), not what it would think (20.00).
+    expect(await a.call<CreditNote>('creditNote', { code })).toMatchObject({ left: 750 });
+    const here = await a.call<SaleRecord>('payCredit', { lines: gloves, code });
+    expect(here).toMatchObject({ status: 'partly_paid', credit: [{ code, amount: 750, left: 0 }] });
+    const refused = (await b.svc.dispatch('payCredit', { lines: scarf, code })) as Reply<SaleRecord>;
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_allowed', message: `Nothing is left on credit note ${code}.` } });
+    // Each till counts what it gave and spent; Back's copy of the note is never counted as given there.
+    const dayOf = async (t: Till) => (await t.call<DayReport>('dayReport', {})).totals[0]!.storeCredit;
+    expect(await dayOf(a)).toEqual({ issued: { count: 1, amount: 2000 }, spent: { count: 1, amount: 750 } });
+    expect(await dayOf(b)).toEqual({ issued: { count: 0, amount: 0 }, spent: { count: 1, amount: 1250 } });
+    for (const t of [a, b]) await shopStatus(t, (st) => st.online && st.queued === 0);
+    const shop = await a.call<ShopDay>('shopDay', {});
+    expect(shop.totals[0]!.storeCredit).toEqual({ issued: { count: 1, amount: 2000 }, spent: { count: 2, amount: 2000 } });
+    // Two tills at the same moment on a fresh note: together never more than it holds.
+    const second = await a.call<ReceiptlessReturn>('returnWithoutReceipt', { lines: coat, reason: 'No receipt', tender: 'credit' });
+    await shopStatus(a, (st) => st.online && st.queued === 0);
+    const both = await Promise.all([
+      a.svc.dispatch('payCredit', { lines: scarf, code: second.creditNote!.code }) as Promise<Reply<SaleRecord>>,
+      b.svc.dispatch('payCredit', { lines: scarf, code: second.creditNote!.code }) as Promise<Reply<SaleRecord>>,
+    ]);
+    const spent = both.flatMap((r) => (r.ok ? r.result!.credit!.map((c) => c.amount) : []));
+    expect(spent.reduce((x, y) => x + y, 0)).toBe(2000);
+    expect(spent.sort((x, y) => x - y)).toEqual([750, 1250]);
+  });
+
+  it("with the shop database away, a till spends its own notes on what it knows, and refuses another till's", async () => {
+    const url = await pgs.fresh();
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const [a, b] = [await till('Front', url, s.root, 'DEMO0001'), await till('Back', url, s.root, 'DEMO0002')];
+    for (const t of [a, b]) await t.call('openDay', { float: 0 });
+    const fromA = (await a.call<ReceiptlessReturn>('returnWithoutReceipt', { lines: coat, reason: 'No receipt', tender: 'credit' }))
+      .creditNote!;
+    const fromB = (await b.call<ReceiptlessReturn>('returnWithoutReceipt', { lines: coat, reason: 'No receipt', tender: 'credit' }))
+      .creditNote!;
+    for (const t of [a, b]) await shopStatus(t, (st) => st.online && st.queued === 0);
+    pgs.cluster.stop();
+    try {
+      const refused = (await a.svc.dispatch('payCredit', { lines: scarf, code: fromB.code })) as Reply<SaleRecord>;
+      expect(refused).toMatchObject({ ok: false, error: { code: 'not_allowed', message: expect.stringMatching(/cannot be reached/) } });
+      const own = await a.call<SaleRecord>('payCredit', { lines: scarf, code: fromA.code });
+      expect(own).toMatchObject({ status: 'paid', credit: [{ amount: 1250, left: 750 }] });
+    } finally {
+      pgs.cluster.start();
+    }
+    // Back again: the offline spend ships, and the shop knows what is left of Front's note.
+    await shopStatus(a, (st) => st.online && st.queued === 0);
+    expect(await b.call<CreditNote>('creditNote', { code: fromA.code })).toMatchObject({ left: 750 });
+  }, 30_000);
+
+  it('a claim left by a till that died between the claim and its tender is let go when that till starts again', async () => {
+    const url = await pgs.fresh();
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const b = await till('Back', url, s.root, 'DEMO0002');
+    const dataDir = tempDir();
+    const front = async (failpoint?: (p: string) => void) => {
+      const svc = await TillService.create({
+        dataDir,
+        env: { baseUrl: s.root, apiKey: TEST_KEY, terminalIds: ['DEMO0001'], shopDatabaseUrl: url, tillName: 'Front' },
+        timing: FAST_TIMING,
+        shopShipping: SHIPPING,
+        ...(failpoint ? { failpoint } : {}),
+      });
+      const call = async <T>(m: string, p: unknown = {}) => ok<T>(await svc.dispatch(m, p));
+      return { svc, call, terminal: 'DEMO0001' };
+    };
+    const first = await front((p) => {
+      if (p === 'credit-claimed') throw new Error('the till died here');
+    });
+    await first.call('openDay', { float: 0 });
+    const { creditNote } = await first.call<ReceiptlessReturn>('returnWithoutReceipt', {
+      lines: coat,
+      reason: 'No receipt',
+      tender: 'credit',
+    });
+    const code = creditNote!.code;
+    await shopStatus(first, (st) => st.online && st.queued === 0);
+    expect(((await first.svc.dispatch('payCredit', { lines: scarf, code })) as Reply<SaleRecord>).ok).toBe(false);
+    // The claim stands (12.50 of 20.00), with no tender anywhere.
+    expect(await b.call<CreditNote>('creditNote', { code })).toMatchObject({ left: 750 });
+    await first.svc.close();
+    const again = await front();
+    cleanups.push(() => again.svc.close());
+    await shopStatus(again, (st) => st.online);
+    const deadline = Date.now() + 10_000;
+    let left = 0;
+    while ((left = (await b.call<CreditNote>('creditNote', { code })).left) !== 2000 && Date.now() < deadline)
+      await new Promise((r) => setImmediate(r));
+    expect(left).toBe(2000);
+    expect(await again.call<SaleRecord>('payCredit', { lines: coat, code })).toMatchObject({ status: 'paid' });
   });
 });

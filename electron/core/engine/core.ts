@@ -67,7 +67,8 @@ export type FailPoint =
   | 'discount-recorded'
   | 'approval-recorded'
   | 'mode-saved'
-  /** Store credit (store-credit.ts): a credit tender written (the sale's rest, if any, not paid yet). */
+  /** Store credit (store-credit.ts): a claim taken in the shop database (the tender not written yet), a tender written. */
+  | 'credit-claimed'
   | 'credit-spent';
 
 /** How long `stop()` waits for look-ups already on their way (ms). */

@@ -181,7 +181,8 @@ export function paymentHandlers(
               ctx.staff.who(),
             );
           })
-        : (() => {
+        : await (async () => {
+            // The discounts are held while the shop database is asked (as for a card charge being started).
             const discounts = checkDiscounts(ctx, p.lines, held);
             const lines = withVat(ctx, p.lines);
             if (lineTotal(lines) > MAX_SALE_TOTAL)
@@ -190,9 +191,14 @@ export function paymentHandlers(
                 field: 'lines',
                 message: 'That total is too large for one sale - check the amounts.',
               });
-            const paid = ctx.sales.credit.pay(lines, p.code, undefined, ctx.engine.installId, ctx.staff.who());
-            if (discounts.length) storage(() => ctx.ledger.discounts.use(discounts, paid.saleId));
-            return paid;
+            for (const id of discounts) held.add(id);
+            try {
+              const paid = await ctx.sales.credit.pay(lines, p.code, undefined, ctx.engine.installId, ctx.staff.who());
+              if (discounts.length) storage(() => ctx.ledger.discounts.use(discounts, paid.saleId));
+              return paid;
+            } finally {
+              for (const id of discounts) held.delete(id);
+            }
           })();
       if (sale.receiptNumber !== undefined) ctx.autoPrint(sale);
       return sale;

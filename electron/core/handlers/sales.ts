@@ -97,6 +97,6 @@ export function salesHandlers(
     },
     returnItems: async (p) => ctx.sales.returnItems(p.saleId, p.lines, p.reason, ctx.staff.who()),
     returnWithoutReceipt: async (p) => ctx.sales.returnWithoutReceipt(p.lines, p.reason, ctx.staff.who(), p.tender),
-    creditNote: async (p) => ctx.sales.credit.note(p.code),
+    creditNote: (p) => ctx.sales.credit.note(p.code),
   };
 }

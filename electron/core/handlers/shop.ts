@@ -114,6 +114,10 @@ export class ShopLink {
   start(): void {
     const url = this.#ctx.env.shopDatabaseUrl ?? this.#ctx.shopSecrets.get();
     if (!url) return;
+    // Store credit claims this till left unused before now (a crash between a claim and its tender) are let go once
+    // the shop database answers.
+    const startedAt = this.#ctx.now();
+    let settled = false;
     this.shop = new Shop({
       outbox: this.#ctx.ledger.outbox,
       url,
@@ -140,6 +144,12 @@ export class ShopLink {
             `Another till of the shop is already called "${this.tillName()}". Both keep selling and are told apart in Shop; give this till its own name in Settings.`,
             { key: 'till_name_taken', params: { name: this.tillName() } },
           );
+        }
+        if (s.online && !settled) {
+          settled = true;
+          void this.shop
+            ?.settleClaims(startedAt, (code, saleId) => this.#ctx.ledger.creditNotes.spentOnSale(code, saleId))
+            .catch(() => (settled = false));
         }
         // Online and offline at once; the queue while catching up at most a few times a second.
         if (this.#eventTimer) return;

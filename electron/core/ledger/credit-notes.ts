@@ -40,8 +40,24 @@ export class CreditNotes {
     );
   }
 
-  /** A credit note by its code (`XXXXX-XXXXX`), with what is left on it and whether it was given in training. */
-  get(code: string): CreditNote | undefined {
+  /**
+   * A copy of a note another till gave (`origin`: its till id), spent here: its credit tenders refer to it. Inside the
+   * caller's transaction; once per code.
+   */
+  copyInTransaction(n: { code: string; amount: number; currency: string; at: number; training: boolean; origin: string }): void {
+    this.#c.q.copyCreditNote!.run(n.code, n.amount, n.currency, n.at, localDate(n.at), `copy:${n.code}`, n.training ? 1 : 0, n.origin);
+  }
+
+  /** What credit tenders of sale `saleId` spent of note `code` here. */
+  spentOnSale(code: string, saleId: string): number {
+    return Number((this.#c.q.spentOnSale!.get(code, saleId) as { spent: number }).spent);
+  }
+
+  /**
+   * A credit note by its code (`XXXXX-XXXXX`), with what is left on it as this till knows it and whether it was
+   * given in training; `origin`: a copy of another till's note (what is left is the shop database's to say).
+   */
+  get(code: string): (CreditNote & { origin?: string }) | undefined {
     const raw = this.#c.q.creditNote!.get(code);
     if (!raw) return undefined;
     const r = check(CreditNoteRowSchema, raw, 'credit note');
@@ -53,6 +69,7 @@ export class CreditNotes {
       at: r.at,
       ...(r.staff ? { staff: r.staff } : {}),
       ...(r.training ? { training: true as const } : {}),
+      ...(r.origin ? { origin: r.origin } : {}),
     };
   }
 }

@@ -27,20 +27,20 @@ import { CreditNotes } from './credit-notes';
 import { StaffEvents } from './staff-events';
 import { CounterStore } from './counter';
 import { readTotals, totalsStatements, type TotalsStatements } from './totals';
-import { type AttemptSnapshot, cashMoveOf, type CashSale, check, localDate, SaleRowSchema, type TenderRow, TenderRowSchema } from './rows';
+import {
+  type AttemptSnapshot,
+  cashMoveOf,
+  type CashSale,
+  check,
+  type CreditPayment,
+  localDate,
+  SaleRowSchema,
+  type TenderRow,
+  TenderRowSchema,
+} from './rows';
 
 export * from './rows';
 
-/** Store credit for a sale (`payWithCredit`): minor units, epoch ms. */
-export interface CreditPayment {
-  saleId: string;
-  at: number;
-  code: string;
-  amount: number;
-  currency: string;
-  lines: SaleLine[];
-  staff?: string;
-}
 export { emptyDayTotals } from './totals';
 
 export class Ledger {
@@ -329,7 +329,17 @@ export class Ledger {
     const before = this.sale(c.saleId);
     if (!before || c.amount > amountDue(before)) throw new RangeError('more than is due on this sale');
     const session = this.sessions.moneySession(c.at, c.currency);
-    this.#q.insertCreditTender!.run(c.saleId, c.amount, c.currency, c.at, localDate(c.at), session, c.staff ?? null, c.code);
+    this.#q.insertCreditTender!.run(
+      c.saleId,
+      c.amount,
+      c.currency,
+      c.at,
+      localDate(c.at),
+      session,
+      c.staff ?? null,
+      c.code,
+      c.left ?? null,
+    );
     if (c.amount !== amountDue(before) || !this.#numberSale(c.saleId, c.at, session)) this.#q.saleSession!.run(session, c.saleId);
     if (added) this.#indexWords(c.saleId);
   }

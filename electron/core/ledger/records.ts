@@ -97,8 +97,8 @@ export function saleRecords(db: DatabaseSync, readStatus: StatusReader | undefin
     .prepare(
       // What was left on the note after this tender spent it (the same on every reprint).
       `SELECT t.sale_id, t.amount, t.at, t.credit_code,
-              (SELECT c.amount FROM credit_notes c WHERE c.code = t.credit_code)
-                - (SELECT sum(s.amount) FROM tenders s WHERE s.kind = 'credit' AND s.credit_code = t.credit_code AND s.tender_id <= t.tender_id)
+              coalesce(t.credit_left, (SELECT c.amount FROM credit_notes c WHERE c.code = t.credit_code)
+                - (SELECT sum(s.amount) FROM tenders s WHERE s.kind = 'credit' AND s.credit_code = t.credit_code AND s.tender_id <= t.tender_id))
                 AS left_after
        FROM tenders t WHERE t.sale_id IN (${marks}) AND t.kind = 'credit' ORDER BY t.tender_id`,
     )

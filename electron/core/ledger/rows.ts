@@ -180,6 +180,7 @@ export const CreditNoteRowSchema = z.object({
   staff: z.string().nullable(),
   return_id: z.string(),
   training: z.number().int(),
+  origin: z.string().nullable().optional(),
   spent: z.number().int().min(0),
 });
 export const ReturnedLinesSchema = z.array(
@@ -381,4 +382,17 @@ export function ftsQuery(text: string): string | undefined {
     .filter(Boolean)
     .slice(0, 8);
   return words.length ? words.map((w) => `"${w}"*`).join(' ') : undefined;
+}
+
+/** Store credit for a sale (`payWithCredit`): minor units, epoch ms. */
+export interface CreditPayment {
+  saleId: string;
+  at: number;
+  code: string;
+  amount: number;
+  currency: string;
+  lines: SaleLine[];
+  staff?: string;
+  /** What is left on the note after this, as the shop database said (absent: worked out from this till's tenders). */
+  left?: number;
 }

@@ -69,6 +69,21 @@ const SHOP_MIGRATIONS: string[] = [
   CREATE INDEX shop_rows_paid_day ON shop_rows ((row->>'paid_day')) WHERE tbl = 'sales';
   CREATE INDEX shop_rows_tender_sale ON shop_rows (till_id, (row->>'sale_id')) WHERE tbl = 'tenders';
   `,
+  `
+  -- Store credit across the tills: a note is found by its code, and what tills spent of it by its code too. A till
+  -- spending a note first takes a claim here (one row per till, sale and note, under an advisory lock on the code),
+  -- so two tills never spend the same money; a claim and the credit tender the till ships later count once.
+  CREATE INDEX shop_rows_credit_note ON shop_rows (row_key) WHERE tbl = 'credit_notes';
+  CREATE INDEX shop_rows_credit_tender ON shop_rows ((row->>'credit_code')) WHERE tbl = 'tenders' AND row->>'kind' = 'credit';
+  CREATE TABLE shop_credit_claims (
+    code      text NOT NULL,
+    till_id   uuid NOT NULL REFERENCES tills (till_id),
+    sale_id   text NOT NULL,
+    amount    bigint NOT NULL CHECK (amount > 0),
+    at        bigint NOT NULL,
+    PRIMARY KEY (code, till_id, sale_id)
+  );
+  `,
 ];
 
 export const SHOP_SCHEMA_VERSION = SHOP_MIGRATIONS.length;

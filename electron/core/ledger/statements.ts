@@ -33,15 +33,20 @@ export function prepareStatements(db: DatabaseSync): Record<string, StatementSyn
     ),
     cashTenderOf: p(`SELECT 1 AS x FROM tenders WHERE sale_id = ? AND kind = 'cash'`),
     insertCreditTender: p(
-      `INSERT INTO tenders (sale_id, kind, amount, currency, at, day, session_id, staff, credit_code)
-       VALUES (?, 'credit', ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO tenders (sale_id, kind, amount, currency, at, day, session_id, staff, credit_code, credit_left)
+       VALUES (?, 'credit', ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    creditNoteReturn: p('SELECT return_id FROM credit_notes WHERE code = ?'),
+    creditNoteReturn: p('SELECT return_id FROM credit_notes WHERE code = ? AND origin IS NULL'),
+    copyCreditNote: p(
+      `INSERT OR IGNORE INTO credit_notes (code, amount, currency, at, day, staff, return_id, training, origin)
+       VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+    ),
+    spentOnSale: p(`SELECT coalesce(sum(amount), 0) AS spent FROM tenders WHERE kind = 'credit' AND credit_code = ? AND sale_id = ?`),
     insertCreditNote: p(
       'INSERT INTO credit_notes (code, amount, currency, at, day, session_id, staff, return_id, training) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     creditNote: p(
-      `SELECT c.code, c.amount, c.currency, c.at, c.staff, c.return_id, c.training,
+      `SELECT c.code, c.amount, c.currency, c.at, c.staff, c.return_id, c.training, c.origin,
               coalesce((SELECT sum(t.amount) FROM tenders t WHERE t.kind = 'credit' AND t.credit_code = c.code), 0) AS spent
        FROM credit_notes c WHERE c.code = ?`,
     ),

@@ -92,7 +92,9 @@ export function totalsStatements(p: (sql: string) => StatementSync, by: 'day' | 
        FROM receiptless_returns WHERE ${c.refund} = ? AND credit_code IS NULL GROUP BY currency`,
     ),
     // Store credit: notes given (for returns without a receipt), and credit tenders that spent notes.
-    creditIssued: p(`SELECT currency, count(*) AS n, sum(amount) AS amount FROM credit_notes WHERE ${c.refund} = ? GROUP BY currency`),
+    creditIssued: p(
+      `SELECT currency, count(*) AS n, sum(amount) AS amount FROM credit_notes WHERE ${c.refund} = ? AND origin IS NULL GROUP BY currency`,
+    ),
     creditSpent: p(
       `SELECT currency, count(*) AS n, sum(amount) AS amount FROM tenders WHERE ${c.cash} = ? AND kind = 'credit' GROUP BY currency`,
     ),

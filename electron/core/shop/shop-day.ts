@@ -74,7 +74,7 @@ const Q = {
                 FROM shop_rows WHERE tbl = 'receiptless_returns' AND day = $1 AND row->>'credit_code' IS NULL GROUP BY 1, 2`,
   // Store credit notes given, and credit tenders that spent notes.
   credit: `SELECT till_id::text, row->>'currency' AS currency, 'issued' AS which, count(*)::int AS n, sum((row->>'amount')::bigint)::bigint AS amount
-           FROM shop_rows WHERE tbl = 'credit_notes' AND day = $1 GROUP BY 1, 2
+           FROM shop_rows WHERE tbl = 'credit_notes' AND day = $1 AND (row->>'origin') IS NULL GROUP BY 1, 2
            UNION ALL
            SELECT till_id::text, row->>'currency', 'spent', count(*)::int, sum((row->>'amount')::bigint)::bigint
            FROM shop_rows WHERE tbl = 'tenders' AND day = $1 AND row->>'kind' = 'credit' GROUP BY 1, 2`,

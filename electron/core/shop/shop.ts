@@ -9,6 +9,7 @@ import type { Outbox } from '../ledger/outbox';
 import type { Logger } from '../log';
 import { type CheckAttempts, readShopDay } from './shop-day';
 import { Shipper, type ShipperOptions, shopProblem } from './shipper';
+import { type ClaimAnswer, claimCredit, releaseCredit, settleClaims, type ShopNote, shopNote } from './credit';
 
 export interface ShopOptions {
   outbox: Outbox;
@@ -70,6 +71,33 @@ export class Shop {
   async day(date: string, check?: CheckAttempts): Promise<ShopDay> {
     try {
       return await readShopDay(this.#pool, date, this.shipper.tillId, this.#now(), check);
+    } catch (err) {
+      if ((err as { code?: string }).code === '42P01') throw new ShopUnreachableError('The shop database is not set up yet.');
+      throw new ShopUnreachableError(shopProblem(err));
+    }
+  }
+
+  /** Store credit across the tills (credit.ts): claim, let go, look up. Throws `ShopUnreachableError` when it cannot. */
+  async claimCredit(c: { code: string; saleId: string; want: number; own?: ShopNote }): Promise<ClaimAnswer> {
+    return this.#reach(() => claimCredit(this.#pool, this.shipper.tillId, { ...c, at: this.#now() }));
+  }
+
+  async releaseCredit(c: { code: string; saleId: string; amount: number }): Promise<void> {
+    await this.#reach(() => releaseCredit(this.#pool, this.shipper.tillId, c));
+  }
+
+  async creditNote(code: string, own?: ShopNote): Promise<{ note: ShopNote; left: number } | undefined> {
+    return this.#reach(() => shopNote(this.#pool, code, own));
+  }
+
+  /** Claims this till left unused before `before` (a crash between a claim and its tender) are let go. */
+  async settleClaims(before: number, spentHere: (code: string, saleId: string) => number): Promise<number> {
+    return this.#reach(() => settleClaims(this.#pool, this.shipper.tillId, before, spentHere));
+  }
+
+  async #reach<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
     } catch (err) {
       if ((err as { code?: string }).code === '42P01') throw new ShopUnreachableError('The shop database is not set up yet.');
       throw new ShopUnreachableError(shopProblem(err));

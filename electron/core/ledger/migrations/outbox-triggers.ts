@@ -145,3 +145,14 @@ export const REFUNDS_CREDIT_OUTBOX: typeof OUTBOX_TABLES = [
     order: 'at',
   },
 ];
+
+/** Credit notes again, with whether one was given in training and the giving till of a copy (`origin`). */
+export const CREDIT_NOTES_ORIGIN_OUTBOX: typeof OUTBOX_TABLES = [
+  {
+    tbl: 'credit_notes',
+    key: 'code',
+    cols: 'code amount currency at day session_id staff return_id training origin',
+    on: ['INSERT'],
+    order: 'at',
+  },
+];

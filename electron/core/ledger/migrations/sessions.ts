@@ -4,6 +4,7 @@
  */
 import {
   CREDIT_NOTES_OUTBOX,
+  CREDIT_NOTES_ORIGIN_OUTBOX,
   CREDIT_OUTBOX,
   outboxTriggers,
   RECEIPTLESS_CREDIT_OUTBOX,
@@ -337,5 +338,16 @@ export const SESSIONS_STEPS: readonly string[] = [
   -- A credit note given while the till runs in demo mode (training) pays only training sales, and a real one only
   -- real sales: a note made up in training is never money.
   ALTER TABLE credit_notes ADD COLUMN training INTEGER NOT NULL DEFAULT 0;
+  `,
+  `
+  -- A credit note another till of the shop gave, spent here: kept as a copy (origin: the giving till's id) so its
+  -- credit tenders refer to it; what is left on it is the shop database's to say. Copies are never counted as given
+  -- here. The notes' outbox ships the origin and training too.
+  ALTER TABLE credit_notes ADD COLUMN origin TEXT;
+  -- What was left on the note after a credit tender, as the till was told when it spent it (the shop database's word
+  -- for a note spent at several tills); printed on the sale's receipt.
+  ALTER TABLE tenders ADD COLUMN credit_left INTEGER;
+  DROP TRIGGER outbox_credit_notes_insert;
+  ${outboxTriggers(CREDIT_NOTES_ORIGIN_OUTBOX, false)}
   `,
 ];
