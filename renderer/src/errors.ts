@@ -72,6 +72,9 @@ export const SENTENCES: [RegExp, string][] = [
   [/^Nothing is left on credit note/, 'credit_used'],
   [/^Credit note \S+ is in [A-Z]{3}, this sale in/, 'credit_currency'],
   [/^Credit note \S+ or this sale changed at the same moment/, 'credit_race'],
+  [/^Credit note \S+ was given in demo mode/, 'credit_training'],
+  [/^Credit note \S+ is a real one: it cannot pay a sale in demo mode/, 'credit_real'],
+  [/^The shop database cannot be reached, so a credit note from another till/, 'credit_offline'],
 ];
 
 /** Whether the core refused because a manager must do this (the screen then says so plainly). */

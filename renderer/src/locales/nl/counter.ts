@@ -254,6 +254,10 @@ export const counter: Dict = {
     credit_used: 'Er staat niets meer op deze tegoedbon.',
     credit_currency: 'Deze tegoedbon is in een andere valuta dan deze verkoop.',
     credit_race: 'De tegoedbon of deze verkoop veranderde op hetzelfde moment - er is niets afgeschreven. Probeer het opnieuw.',
+    credit_training: 'Deze tegoedbon is in de demomodus (oefenen) gegeven: daarmee betaalt u geen echte verkoop.',
+    credit_real: 'Dit is een echte tegoedbon: daarmee betaalt u geen verkoop in de demomodus (oefenen).',
+    credit_offline:
+      'De winkeldatabase is niet bereikbaar, dus een tegoedbon van een andere kassa kan nu niet worden gecontroleerd. Probeer het zo opnieuw, of reken anders af.',
     pin_locked:
       'Te veel verkeerde pincodes: deze persoon is geblokkeerd. Een andere manager, of de MultiSafepay-API-sleutel, kan de blokkering opheffen.',
     pin_wait: 'Te veel verkeerde pincodes - wacht even en probeer het dan opnieuw.',
