@@ -51,6 +51,11 @@ export interface ShopDay {
   totals: DayTotals[];
   /** The check against MultiSafepay over every till's card payments: each order once, with the till it is on. */
   reconciliation?: Reconciliation;
+  /**
+   * Store credit notes spent that day beyond their amount across the tills (a till that could not reach the shop
+   * database spent its own note on what it knew, while another till spent it too). Minor units. Absent: none.
+   */
+  overdrawnNotes?: { code: string; currency: string; amount: number; spent: number }[];
   /** When the shop database answered (this till's clock, ms). */
   at: number;
 }

@@ -324,6 +324,30 @@ describe('store credit across tills', () => {
     // Back again: the offline spend ships, and the shop knows what is left of Front's note.
     await shopStatus(a, (st) => st.online && st.queued === 0);
     expect(await b.call<CreditNote>('creditNote', { code: fromA.code })).toMatchObject({ left: 750 });
+    expect((await a.call<ShopDay>('shopDay', {})).overdrawnNotes).toBeUndefined();
+  }, 30_000);
+
+  it("a note its till spent offline while another till spent it too is flagged in the shop's day, with all it spent", async () => {
+    const url = await pgs.fresh();
+    const s = await startSim();
+    cleanups.push(() => s.sim.stop());
+    const [a, b] = [await till('Front', url, s.root, 'DEMO0001'), await till('Back', url, s.root, 'DEMO0002')];
+    for (const t of [a, b]) await t.call('openDay', { float: 0 });
+    const note = (await a.call<ReceiptlessReturn>('returnWithoutReceipt', { lines: coat, reason: 'No receipt', tender: 'credit' }))
+      .creditNote!;
+    await shopStatus(a, (st) => st.online && st.queued === 0);
+    await b.call<SaleRecord>('payCredit', { lines: scarf, code: note.code });
+    pgs.cluster.stop();
+    try {
+      // Front cannot hear of Back's spend: it spends its own note on what it knows (20.00 left).
+      expect(await a.call<SaleRecord>('payCredit', { lines: coat, code: note.code })).toMatchObject({ status: 'paid' });
+    } finally {
+      pgs.cluster.start();
+    }
+    for (const t of [a, b]) await shopStatus(t, (st) => st.online && st.queued === 0);
+    expect((await a.call<ShopDay>('shopDay', {})).overdrawnNotes).toEqual([
+      { code: note.code, currency: 'EUR', amount: 2000, spent: 3250 },
+    ]);
   }, 30_000);
 
   it('a claim left by a till that died between the claim and its tender is let go when that till starts again', async () => {

@@ -78,6 +78,19 @@ const Q = {
            UNION ALL
            SELECT till_id::text, row->>'currency', 'spent', count(*)::int, sum((row->>'amount')::bigint)::bigint
            FROM shop_rows WHERE tbl = 'tenders' AND day = $1 AND row->>'kind' = 'credit' GROUP BY 1, 2`,
+  // Credit notes spent that day, with all that tills spent of them (claims, and shipped credit tenders without one).
+  overdrawn: `SELECT code, currency, amount, spent FROM (
+                SELECT c.code, n.row->>'currency' AS currency, (n.row->>'amount')::bigint AS amount,
+                       (SELECT coalesce(sum(x.amount), 0) FROM (
+                          SELECT k.amount FROM shop_credit_claims k WHERE k.code = c.code
+                          UNION ALL
+                          SELECT (t.row->>'amount')::bigint FROM shop_rows t
+                          WHERE t.tbl = 'tenders' AND t.row->>'kind' = 'credit' AND t.row->>'credit_code' = c.code
+                            AND NOT EXISTS (SELECT 1 FROM shop_credit_claims k
+                                            WHERE k.code = c.code AND k.till_id = t.till_id AND k.sale_id = t.row->>'sale_id')) x)::bigint AS spent
+                FROM (SELECT DISTINCT row->>'credit_code' AS code FROM shop_rows WHERE tbl = 'tenders' AND day = $1 AND row->>'kind' = 'credit') c
+                JOIN shop_rows n ON n.tbl = 'credit_notes' AND n.row_key = c.code AND (n.row->>'origin') IS NULL) o
+              WHERE spent > amount ORDER BY code`,
   moves: `SELECT till_id::text, row->>'currency' AS currency, row->>'kind' AS kind, count(*)::int AS n, sum((row->>'amount')::bigint)::bigint AS amount
           FROM shop_rows WHERE tbl = 'cash_moves' AND day = $1 GROUP BY 1, 2, 3`,
   // The drawer sessions the till opened that day: the first one's float, the last one's close, and the cash
@@ -107,7 +120,7 @@ export type CheckAttempts = (
 
 /** The shop's day `date` (YYYY-MM-DD) from the shop database; `check`: also check every till's card payments. */
 export async function readShopDay(db: pg.Pool, date: string, thisTill: string, now: number, check?: CheckAttempts): Promise<ShopDay> {
-  const [tills, outcomes, cash, refunds, vat, moves, days, receiptless, credit] = await Promise.all([
+  const [tills, outcomes, cash, refunds, vat, moves, days, receiptless, credit, overdrawn] = await Promise.all([
     db.query<{ till_id: string; name: string; last_seen: Num; clock_skew_ms: Num; same_name: number }>(Q.tills),
     db.query<{ till_id: string; currency: string; state: string; card_type: string; n: number; amount: Num }>(Q.outcomes, [date]),
     db.query<{ till_id: string; currency: string; n: number; amount: Num; rounded: number; rounding: Num }>(Q.cash, [date]),
@@ -120,6 +133,7 @@ export async function readShopDay(db: pg.Pool, date: string, thisTill: string, n
     db.query<{ till_id: string; first: SessionRow; last: SessionRow; sessions: number; difference: Num }>(Q.days, [date]),
     db.query<{ till_id: string; currency: string; n: number; amount: Num; rounded: number; rounding: Num }>(Q.receiptless, [date]),
     db.query<{ till_id: string; currency: string; which: 'issued' | 'spent'; n: number; amount: Num }>(Q.credit, [date]),
+    db.query<{ code: string; currency: string; amount: Num; spent: Num }>(Q.overdrawn, [date]),
   ]);
   const byTill = new Map<string, Map<string, DayTotals>>();
   const of = (till: string, currency: string): DayTotals => {
@@ -196,6 +210,8 @@ export async function readShopDay(db: pg.Pool, date: string, thisTill: string, n
     };
   });
   const day: ShopDay = { date, tills: out, totals: sumTotals(out.flatMap((t) => t.totals)), at: now };
+  if (overdrawn.rows.length)
+    day.overdrawnNotes = overdrawn.rows.map((r) => ({ code: r.code, currency: r.currency, amount: n(r.amount), spent: n(r.spent) }));
   if (check) day.reconciliation = await checkShop(db, date, check);
   return day;
 }

@@ -110,6 +110,18 @@ export function ShopScreen({ api, snapshot, version }: Props) {
               <Totals totals={x} />
             </div>
           ))}
+          {day.overdrawnNotes && (
+            <div className="warning" role="alert" data-testid="shop-overdrawn-notes">
+              <h3>{t('shop.overdrawn')}</h3>
+              <ul>
+                {day.overdrawnNotes.map((x) => (
+                  <li key={x.code} data-code={x.code} data-amount={x.amount} data-spent={x.spent}>
+                    {t('shop.overdrawnNote', { code: x.code, spent: money(x.spent, x.currency), amount: money(x.amount, x.currency) })}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {day.reconciliation && <ReconciliationView rec={day.reconciliation} />}
         </div>
       )}

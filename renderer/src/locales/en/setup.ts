@@ -64,6 +64,8 @@ export const setup = {
     notOpened: 'day not opened',
     noTills: 'No till has sent anything to the shop database yet.',
     allTills: 'All tills',
+    overdrawn: 'Credit notes spent beyond their amount',
+    overdrawnNote: '{{code}}: {{spent}} spent of {{amount}} (a till spent it while it could not reach the shop database)',
     offline: 'Shop database offline since {{since}} - {{count}} change(s) queued. This till keeps selling and catches up on its own.',
   },
   notices: {

@@ -66,6 +66,8 @@ export const setup: Dict = {
     notOpened: 'dag niet geopend',
     noTills: 'Nog geen kassa heeft iets naar de winkeldatabase gestuurd.',
     allTills: 'Alle kassa’s',
+    overdrawn: 'Tegoedbonnen boven hun bedrag besteed',
+    overdrawnNote: '{{code}}: {{spent}} besteed van {{amount}} (een kassa besteedde hem zonder verbinding met de winkeldatabase)',
     offline:
       'Winkeldatabase offline sinds {{since}} - {{count}} wijziging(en) in de wachtrij. Deze kassa blijft verkopen en haalt zelf de achterstand in.',
   },
