@@ -20,13 +20,21 @@ export interface ShopNote {
 export type ClaimAnswer = { granted: number; note: ShopNote; left: number } | { refused: 'unknown' | 'nothing_left' };
 
 const NOTE = `SELECT till_id::text, row FROM shop_rows WHERE tbl = 'credit_notes' AND row_key = $1 AND (row->>'origin') IS NULL LIMIT 1`;
-const SPENT = `SELECT coalesce(sum(amount), 0)::bigint AS spent FROM (
-                 SELECT amount FROM shop_credit_claims WHERE code = $1
-                 UNION ALL
-                 SELECT (t.row->>'amount')::bigint FROM shop_rows t
-                 WHERE t.tbl = 'tenders' AND t.row->>'kind' = 'credit' AND t.row->>'credit_code' = $1
-                   AND NOT EXISTS (SELECT 1 FROM shop_credit_claims c
-                                   WHERE c.code = $1 AND c.till_id = t.till_id AND c.sale_id = t.row->>'sale_id')) x`;
+/**
+ * What tills spent of the note whose code is the SQL expression `code`: its claims, and the credit tenders tills
+ * shipped without a claim (a claim and the tender its till ships later count once). One place for the claim and
+ * for the shop's day (shop-day.ts).
+ */
+export const spentSql = (code: string): string =>
+  `(SELECT coalesce(sum(x.amount), 0)::bigint FROM (
+      SELECT k.amount FROM shop_credit_claims k WHERE k.code = ${code}
+      UNION ALL
+      SELECT (t.row->>'amount')::bigint FROM shop_rows t
+      WHERE t.tbl = 'tenders' AND t.row->>'kind' = 'credit' AND t.row->>'credit_code' = ${code}
+        AND NOT EXISTS (SELECT 1 FROM shop_credit_claims k
+                        WHERE k.code = ${code} AND k.till_id = t.till_id AND k.sale_id = t.row->>'sale_id')) x)`;
+
+const SPENT = `SELECT ${spentSql('$1')} AS spent`;
 
 /** The note with `code` and what is left on it at the shop (`own`: this till's own note, when it has not shipped yet). */
 export async function shopNote(

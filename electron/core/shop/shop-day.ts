@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import type { DayTotals, Reconciliation, ShopDay, ShopTillDay } from '../../../shared/contract';
 import { expectedCash } from '../../../shared/cash';
+import { spentSql } from './credit';
 import { addVat } from '../../../shared/vat';
 import { type AttemptSnapshot, AttemptSnapshotSchema, dayBounds, emptyDayTotals } from '../ledger/ledger';
 
@@ -80,14 +81,7 @@ const Q = {
            FROM shop_rows WHERE tbl = 'tenders' AND day = $1 AND row->>'kind' = 'credit' GROUP BY 1, 2`,
   // Credit notes spent that day, with all that tills spent of them (claims, and shipped credit tenders without one).
   overdrawn: `SELECT code, currency, amount, spent FROM (
-                SELECT c.code, n.row->>'currency' AS currency, (n.row->>'amount')::bigint AS amount,
-                       (SELECT coalesce(sum(x.amount), 0) FROM (
-                          SELECT k.amount FROM shop_credit_claims k WHERE k.code = c.code
-                          UNION ALL
-                          SELECT (t.row->>'amount')::bigint FROM shop_rows t
-                          WHERE t.tbl = 'tenders' AND t.row->>'kind' = 'credit' AND t.row->>'credit_code' = c.code
-                            AND NOT EXISTS (SELECT 1 FROM shop_credit_claims k
-                                            WHERE k.code = c.code AND k.till_id = t.till_id AND k.sale_id = t.row->>'sale_id')) x)::bigint AS spent
+                SELECT c.code, n.row->>'currency' AS currency, (n.row->>'amount')::bigint AS amount, ${spentSql('c.code')} AS spent
                 FROM (SELECT DISTINCT row->>'credit_code' AS code FROM shop_rows WHERE tbl = 'tenders' AND day = $1 AND row->>'kind' = 'credit') c
                 JOIN shop_rows n ON n.tbl = 'credit_notes' AND n.row_key = c.code AND (n.row->>'origin') IS NULL) o
               WHERE spent > amount ORDER BY code`,
