@@ -95,6 +95,13 @@ export function refundTargets(sale: SaleRecord, withPending = true): RefundTarge
   return targets;
 }
 
+/**
+ * A plain refund of the sale (its own id, no items) goes back as a new store credit note: a sale that only credit
+ * notes paid (all of it, or part of it whose rest was never paid). Any other sale's plain refund goes to its cash or
+ * a card; its credit part goes back only with returned items.
+ */
+export const refundsAsCredit = (sale: Tenders): boolean => !sale.cash && paidCards(sale).length === 0 && paidByCredit(sale) > 0;
+
 /** What a sale is now: paid, partly paid, refunded (by the till or at the provider), charged back, pending or unpaid. */
 export function saleStatus(sale: Pick<SaleRecord, 'tender' | 'attempts' | 'refunds' | 'total' | 'cash' | 'credit'>): SaleStatus {
   const paid = sale.tender === 'cash' ? undefined : paidCards(sale)[0];

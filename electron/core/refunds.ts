@@ -13,7 +13,7 @@ import { TillError } from '../../shared/errors';
 import { formatMoney } from '../../shared/money';
 import { roundCash } from '../../shared/cash';
 import { creditCodeOf } from '../../shared/credit';
-import { isPaidCard, paidByCredit, paidCards, refundTargets } from '../../shared/sale';
+import { isPaidCard, refundsAsCredit, refundTargets } from '../../shared/sale';
 import { z } from 'zod';
 import type { NewRefund, RefundBaseline, RefundRow } from './ledger/ledger';
 import { ProviderError, type ProviderOrder, type ProviderRefund } from './payments/provider';
@@ -60,9 +60,8 @@ export class RefundDesk {
     // A sale id refunds the cash part (all of a cash sale, the cash of a split one) from the drawer.
     const cashSale = ledger.sale(orderId);
     if (cashSale?.cash) return this.cash(cashSale, requested, staff);
-    // A sale with no cash part that a credit note paid (all, or part of it, the rest never paid): a new note.
-    if (cashSale && paidByCredit(cashSale) > 0 && !paidCards(cashSale).length)
-      return this.credit(cashSale, requested ?? refundTargets(cashSale, false).find((t) => t.tender === 'credit')?.left ?? 0, staff);
+    // A sale that only credit notes paid: a new note.
+    if (cashSale && refundsAsCredit(cashSale)) return this.credit(cashSale, requested, staff);
     const sale = ledger.history.saleOfOrder(orderId);
     const attempt = sale?.attempts.find((a) => a.orderId === orderId);
     if (!sale || !attempt || !isPaidCard(attempt))
@@ -193,8 +192,9 @@ export class RefundDesk {
    * in one transaction; the refund receipt is the note. For the part of a sale a credit note paid. Nothing moves
    * through the drawer or the provider.
    */
-  credit(sale: SaleRecord, amount: number, staff?: string, ret?: Return): SaleRecord {
+  credit(sale: SaleRecord, requested: number | undefined, staff?: string, ret?: Return): SaleRecord {
     const left = refundTargets(sale, false).find((t) => t.tender === 'credit')?.left ?? 0;
+    const amount = requested ?? left;
     if (amount > left || amount <= 0)
       throw new TillError({ code: 'bad_request', field: 'amount', message: 'That is more than what is left to refund on this sale.' });
     return this.#doneAtOnce(sale, amount, staff, ret, { tender: 'credit', creditCode: creditCodeOf(randomBytes(10)) });

@@ -4,7 +4,7 @@ import { errorText } from '../../errors';
 import type { CatalogItem, RefundRecord, SaleRecord, Terminal, TillApi } from '../../../../shared/contract';
 import { parseAmount } from '../../../../shared/money';
 import { chargedOf, tipOf } from '../../../../shared/payment';
-import { amountDue, isSplit, paidCards, refundTargets } from '../../../../shared/sale';
+import { amountDue, isSplit, paidCards, refundsAsCredit, refundTargets } from '../../../../shared/sale';
 import { useLineName } from '../../components/Receipt';
 import { ReturnDialog } from '../../components/ReturnDialog';
 import { resumedSale } from '../../components/OpenSales';
@@ -69,7 +69,7 @@ export function SaleDetail({
   // what it paid.
   // Store credit goes back as a new credit note: with returned items, or as a refund of a sale that only credit
   // notes paid (all of it, or part of it whose rest was never paid).
-  const targets = refundTargets(sale).filter((x) => x.tender !== 'credit' || (!sale.cash && !cards.length));
+  const targets = refundTargets(sale).filter((x) => x.tender !== 'credit' || refundsAsCredit(sale));
   const open = targets.filter((x) => x.left > 0);
   const [targetId, setTargetId] = useState<string>();
   const target = open.find((x) => x.id === targetId) ?? open[0];
