@@ -84,16 +84,11 @@ export class StoreCredit {
         throw nothingLeft(code);
       }
       this.#o.failpoint?.('credit-claimed');
-      const note = noteOf(code, answer.note, answer.left);
       try {
-        this.#check(note, currency);
-      } catch (err) {
-        await shop.releaseCredit({ code, saleId, amount: answer.granted }).catch(() => undefined);
-        throw err;
-      }
-      try {
+        this.#check(noteOf(code, answer.note, answer.left), currency);
         this.#write({ ...write, amount: answer.granted, left: answer.left }, local ? undefined : answer.note);
       } catch (err) {
+        // Not spent here: the claim is let go (a crash here instead is settled at the next start).
         await shop.releaseCredit({ code, saleId, amount: answer.granted }).catch(() => undefined);
         throw err;
       }

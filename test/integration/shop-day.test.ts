@@ -289,6 +289,19 @@ describe('store credit across tills', () => {
     for (const t of [a, b]) await shopStatus(t, (st) => st.online && st.queued === 0);
     const shop = await a.call<ShopDay>('shopDay', {});
     expect(shop.totals[0]!.storeCredit).toEqual({ issued: { count: 1, amount: 2000 }, spent: { count: 2, amount: 2000 } });
+    // A claim the till cannot use (a real note, a training sale) is let go at once: nothing of the note is taken.
+    const third = await a.call<ReceiptlessReturn>('returnWithoutReceipt', { lines: coat, reason: 'No receipt', tender: 'credit' });
+    await shopStatus(a, (st) => st.online && st.queued === 0);
+    const practice = await TillService.create({
+      dataDir: tempDir(),
+      env: { shopDatabaseUrl: url, tillName: 'Practice' },
+      shopShipping: SHIPPING,
+    });
+    cleanups.push(() => practice.close());
+    expect(practice.ledger.training).toBe(true);
+    const other = (await practice.dispatch('payCredit', { lines: scarf, code: third.creditNote!.code })) as Reply<SaleRecord>;
+    expect(other).toMatchObject({ ok: false, error: { code: 'not_allowed', message: expect.stringMatching(/is a real one/) } });
+    expect(await b.call<CreditNote>('creditNote', { code: third.creditNote!.code })).toMatchObject({ left: 2000 });
     // Two tills at the same moment on a fresh note: together never more than it holds.
     const second = await a.call<ReceiptlessReturn>('returnWithoutReceipt', { lines: coat, reason: 'No receipt', tender: 'credit' });
     await shopStatus(a, (st) => st.online && st.queued === 0);
