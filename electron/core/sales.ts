@@ -4,14 +4,14 @@
  * (drawer.ts), the exports (sales-export.ts) and the refunds (refunds.ts); returns and exchanges are here.
  */
 import { randomBytes } from 'node:crypto';
-import { type Notice, type ReceiptlessReturn, type RefundRecord, type ReturnedLine, type SaleRecord } from '../../shared/contract';
+import { type Notice, type ReceiptlessReturn, type RefundRecord, type SaleRecord } from '../../shared/contract';
 import { LEGACY_VAT_RATE, vatByRate } from '../../shared/vat';
 import { TillError } from '../../shared/errors';
 import { lineTotal } from '../../shared/money';
 import type { SaleLine } from '../../shared/payment';
 import { cashTaken, exchangeCash, roundCash } from '../../shared/cash';
 import type { FailPoint, PaymentEngine } from './engine/engine';
-import type { Ledger } from './ledger/ledger';
+import type { Ledger, NewRefund } from './ledger/ledger';
 import { type ReturnPick, returnAmount, returnLines, returnProblem, vatOfLines } from '../../shared/returns';
 import { amountDue, refundTargets } from '../../shared/sale';
 import type { Logger } from './log';
@@ -242,75 +242,61 @@ export class SalesBook {
         field: 'newLines',
         message: 'Nothing is left to pay by card - the returned items cover the new ones.',
       });
-    if (restByCard) return this.#exchangeRestByCard(sale, returned, credit, reason, newLines, saleIdPrefix, staff);
+    const ret = { lines: returned, reason: `${reason} (exchange)` };
+    // By card: the returned lines a credit note spent at once on the new sale, which waits for the card to pay the rest.
+    if (restByCard) {
+      const code = creditCodeOf(randomBytes(10));
+      return this.#exchangeWrite(sale, credit, ret, `${saleIdPrefix}-k`, { tender: 'credit', creditCode: code }, staff, (c) =>
+        this.#o.ledger.payWithCreditInTransaction({ ...c, code, amount: credit, lines: newLines }),
+      );
+    }
     if (difference >= 0 && handed < moved)
       throw new TillError({ code: 'bad_request', field: 'given', message: 'The amount given is less than the difference to pay.' });
     const given = credit + (difference >= 0 ? handed : 0);
-    const newSaleId = `${saleIdPrefix}-c${randomBytes(4).toString('hex')}`;
-    const refundId = `r${randomBytes(6).toString('hex')}`;
-    const at = this.#o.now();
-    storage(() =>
-      this.#o.ledger.atomically(() => {
-        this.#o.ledger.refunds.recordDone({
-          refundId,
-          orderId: sale.saleId,
-          saleId: sale.saleId,
-          amount: credit,
-          currency: sale.currency,
-          at,
-          tender: 'cash',
-          ...(staff ? { staff } : {}),
-          return: { lines: returned, reason: `${reason} (exchange)` },
-        });
-        this.#o.ledger.recordCashSaleInTransaction({
-          saleId: newSaleId,
-          at,
-          lines: newLines,
-          total,
-          currency: sale.currency,
-          given,
-          change: given - (total + rounding),
-          step,
-          rounding,
-          ...(staff ? { staff } : {}),
-        });
+    return this.#exchangeWrite(sale, credit, ret, `${saleIdPrefix}-c`, { tender: 'cash' }, staff, (c) =>
+      this.#o.ledger.recordCashSaleInTransaction({
+        ...c,
+        lines: newLines,
+        total,
+        given,
+        change: given - (total + rounding),
+        step,
+        rounding,
       }),
     );
-    this.#o.failpoint?.('exchange-journaled');
-    this.#o.ledger.onChange?.('refund');
-    this.#o.ledger.onChange?.('cash');
-    const original = this.refunds.done(sale.saleId, refundId);
-    return { sale: this.sale(newSaleId)!, original, refundId };
   }
 
-  /** The exchange whose difference a card pays: the returned lines a credit note spent on the new sale, at once. */
-  #exchangeRestByCard(
+  /**
+   * An exchange's one transaction: the refund of the returned lines on the original sale (`how`: in cash, or as a
+   * credit note) and the new sale (`writeNew`, given its id, time, currency and staff), then told and read back.
+   */
+  #exchangeWrite(
     sale: SaleRecord,
-    returned: ReturnedLine[],
     credit: number,
-    reason: string,
-    newLines: SaleLine[],
-    saleIdPrefix: string,
+    ret: Return,
+    newIdPrefix: string,
+    how: Pick<NewRefund, 'tender' | 'creditCode'>,
     staff: string | undefined,
+    writeNew: (c: { saleId: string; at: number; currency: string; staff?: string }) => void,
   ): { sale: SaleRecord; original: SaleRecord; refundId: string } {
-    const newSaleId = `${saleIdPrefix}-k${randomBytes(4).toString('hex')}`;
+    const newSaleId = `${newIdPrefix}${randomBytes(4).toString('hex')}`;
     const refundId = `r${randomBytes(6).toString('hex')}`;
-    const code = creditCodeOf(randomBytes(10));
     const at = this.#o.now();
-    const common = { currency: sale.currency, at, ...(staff ? { staff } : {}) };
+    const who = staff ? { staff } : {};
     storage(() =>
       this.#o.ledger.atomically(() => {
         this.#o.ledger.refunds.recordDone({
-          ...common,
           refundId,
           orderId: sale.saleId,
           saleId: sale.saleId,
           amount: credit,
-          tender: 'credit',
-          creditCode: code,
-          return: { lines: returned, reason: `${reason} (exchange)` },
+          currency: sale.currency,
+          at,
+          ...how,
+          ...who,
+          return: ret,
         });
-        this.#o.ledger.payWithCreditInTransaction({ ...common, saleId: newSaleId, code, amount: credit, lines: newLines });
+        writeNew({ saleId: newSaleId, at, currency: sale.currency, ...who });
       }),
     );
     this.#o.failpoint?.('exchange-journaled');
