@@ -14,6 +14,8 @@ import type { Handlers, ServiceContext } from './context';
 
 /** How often, at most, the screens hear that another till's rows reached the shop database (ms). */
 const SHOP_CHANGED_MS = 1000;
+/** Ledger meta: until when this till's store credit claims in the shop database were settled (epoch ms). */
+const CLAIMS_SETTLED = 'credit_claims_settled';
 
 const SharedCatalogSchema = z.array(CatalogItemSchema).max(60);
 const SharedMerchantSchema = z
@@ -147,8 +149,11 @@ export class ShopLink {
         }
         if (s.online && !settled) {
           settled = true;
+          // Only the claims since the last settle: older ones were settled then, so a start reads one run's at most.
+          const since = Number(this.#ctx.ledger.meta(CLAIMS_SETTLED) ?? 0);
           void this.shop
-            ?.settleClaims(startedAt, (code, saleId) => this.#ctx.ledger.creditNotes.spentOnSale(code, saleId))
+            ?.settleClaims(since, startedAt, (code, saleId) => this.#ctx.ledger.creditNotes.spentOnSale(code, saleId))
+            .then(() => storage(() => this.#ctx.ledger.setMeta(CLAIMS_SETTLED, String(startedAt))))
             .catch(() => (settled = false));
         }
         // Online and offline at once; the queue while catching up at most a few times a second.

@@ -84,6 +84,10 @@ const SHOP_MIGRATIONS: string[] = [
     PRIMARY KEY (code, till_id, sale_id)
   );
   `,
+  `
+  -- A till settles its own claims since its last start: found by till and time.
+  CREATE INDEX shop_credit_claims_till ON shop_credit_claims (till_id, at);
+  `,
 ];
 
 export const SHOP_SCHEMA_VERSION = SHOP_MIGRATIONS.length;

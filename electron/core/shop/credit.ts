@@ -111,18 +111,20 @@ export async function releaseCredit(pool: pg.Pool, tillId: string, c: { code: st
 }
 
 /**
- * After a restart: this till's claims made before `before` (epoch ms) brought down to what its own credit tenders
- * spent (`spentHere`), so a claim left by a crash between the claim and the tender is let go.
+ * After a restart: this till's claims made from `since` to `before` (epoch ms: since the last settle) brought down to
+ * what its own credit tenders spent (`spentHere`), so a claim left by a crash between the claim and the tender is let
+ * go. Older claims were settled at an earlier start.
  */
 export async function settleClaims(
   pool: pg.Pool,
   tillId: string,
+  since: number,
   before: number,
   spentHere: (code: string, saleId: string) => number,
 ): Promise<number> {
   const { rows } = await pool.query<{ code: string; sale_id: string; amount: string }>(
-    'SELECT code, sale_id, amount FROM shop_credit_claims WHERE till_id = $1 AND at < $2',
-    [tillId, before],
+    'SELECT code, sale_id, amount FROM shop_credit_claims WHERE till_id = $1 AND at >= $2 AND at < $3',
+    [tillId, since, before],
   );
   let settled = 0;
   for (const r of rows) {

@@ -90,9 +90,9 @@ export class Shop {
     return this.#reach(() => shopNote(this.#pool, code, own));
   }
 
-  /** Claims this till left unused before `before` (a crash between a claim and its tender) are let go. */
-  async settleClaims(before: number, spentHere: (code: string, saleId: string) => number): Promise<number> {
-    return this.#reach(() => settleClaims(this.#pool, this.shipper.tillId, before, spentHere));
+  /** Claims this till left unused from `since` to `before` (a crash between a claim and its tender) are let go. */
+  async settleClaims(since: number, before: number, spentHere: (code: string, saleId: string) => number): Promise<number> {
+    return this.#reach(() => settleClaims(this.#pool, this.shipper.tillId, since, before, spentHere));
   }
 
   async #reach<T>(fn: () => Promise<T>): Promise<T> {
