@@ -159,7 +159,18 @@ describe.skipIf(Boolean(reason))('Store credit in Chromium', () => {
     expect(await dialog.count()).toBe(0);
     await expect.poll(() => page.getByTestId('basket-total').getAttribute('data-amount')).toBe('0');
 
-    // The day report in Dutch: 6.95 given, 2.50 spent; no money moved.
-    expect(await dayReport(page, T)).toEqual({ issued: '695', spent: '250', net: '0' });
+    // The espresso comes back (Artikelen retour): the part a note paid goes back as a new note, not from the drawer.
+    await newestSaleDetails(page, T);
+    await page.getByRole('button', { name: T.returns.open, exact: true }).click();
+    const back = page.getByRole('dialog', { name: T.returns.title });
+    await back.getByRole('checkbox', { name: 'Espresso', exact: true }).check();
+    await back.getByRole('textbox', { name: T.returns.reason }).fill('Koud');
+    await expect.poll(() => back.getByTestId('return-total').textContent()).toMatch(/Als tegoedbon/);
+    await back.getByRole('button', { name: /2,50 terugbetalen$/ }).click();
+    const refund = page.locator('[data-testid="refund"][data-tender="credit"][data-state="done"]');
+    await expect.poll(() => refund.textContent()).toMatch(/1 × Espresso · Koud/);
+
+    // The day report in Dutch: 6.95 and 2.50 given, 2.50 spent; no money moved.
+    expect(await dayReport(page, T)).toEqual({ issued: '945', spent: '250', net: '0' });
   });
 });
